@@ -1,0 +1,374 @@
+//! Settings for every service, read from the environment (and an optional `.env`) with the
+//! seed's variable names. One struct serves `pupero up` and `pupero serve <service>`, so
+//! `--help` documents every variable with its default.
+//!
+//! Why clap and not a layered config library: every setting here is a flat environment
+//! variable whose name is fixed by the seed deployment, and clap's `env` gives us parsing,
+//! defaults and the documentation in one place.
+
+mod secret;
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use secret::Secret;
+
+/// Secrets that ship in examples and tutorials; production refuses them outright.
+const KNOWN_DEFAULT_SECRETS: &[&str] = &[
+    "secret",
+    "changeme",
+    "change-me",
+    "your-secret-key",
+    "supersecret",
+    "dev-secret",
+    "jwt-secret",
+    "pupero",
+];
+
+/// Minimum length of a JWT signing secret in production (bytes of the configured string).
+pub const MIN_SECRET_LEN: usize = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "JWT_SECRET_KEY must be set to a random value of at least {MIN_SECRET_LEN} characters when PUPERO_ENV=production"
+    )]
+    WeakProductionSecret,
+    #[error("cannot read or create the data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Everything a Pupero process needs to know. Field docs are the `--help` text.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// `production` refuses default secrets and insecure settings.
+    #[arg(long, env = "PUPERO_ENV", value_enum, default_value = "development")]
+    pub pupero_env: Environment,
+
+    /// Where the SQLite database and generated secrets live.
+    #[arg(long, env = "PUPERO_DATA_DIR", default_value = "./pupero-data")]
+    pub data_dir: PathBuf,
+
+    /// sqlite://FILE, mysql://USER:PASS@HOST/DB (MariaDB) or postgres://USER:PASS@HOST/DB.
+    /// Default: a SQLite file in the data directory.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Address every service listens on. Keep 127.0.0.1 unless a network policy
+    /// protects the internal services.
+    #[arg(long, env = "BIND_ADDRESS", default_value = "127.0.0.1")]
+    pub bind_address: IpAddr,
+
+    /// Web frontend port.
+    #[arg(long, env = "PORT", default_value_t = 5000)]
+    pub frontend_port: u16,
+    /// API gateway port (the public API).
+    #[arg(long, env = "API_MANAGER_PORT", default_value_t = 8000)]
+    pub gateway_port: u16,
+    /// Login service port.
+    #[arg(long, env = "LOGIN_PORT", default_value_t = 8001)]
+    pub login_port: u16,
+    /// Offers service port.
+    #[arg(long, env = "OFFERS_PORT", default_value_t = 8002)]
+    pub offers_port: u16,
+    /// Transactions (ledger, trades) service port.
+    #[arg(long, env = "TRANSACTIONS_PORT", default_value_t = 8003)]
+    pub transactions_port: u16,
+    /// Wallet manager service port.
+    #[arg(long, env = "MONERO_WALLET_MANAGER_PORT", default_value_t = 8004)]
+    pub wallet_port: u16,
+    /// Moderation service port.
+    #[arg(long, env = "MODERATION_PORT", default_value_t = 8020)]
+    pub moderation_port: u16,
+
+    /// Base URL the gateway uses for the login service. Default: http://127.0.0.1:LOGIN_PORT.
+    #[arg(long, env = "LOGIN_SERVICE_URL")]
+    pub login_service_url: Option<String>,
+    /// Base URL of the offers service. Default: http://127.0.0.1:OFFERS_PORT.
+    #[arg(long, env = "OFFERS_SERVICE_URL")]
+    pub offers_service_url: Option<String>,
+    /// Base URL of the transactions service. Default: http://127.0.0.1:TRANSACTIONS_PORT.
+    #[arg(long, env = "TRANSACTIONS_SERVICE_URL")]
+    pub transactions_service_url: Option<String>,
+    /// Base URL of the wallet manager. Default: http://127.0.0.1:MONERO_WALLET_MANAGER_PORT.
+    #[arg(long, env = "MONERO_SERVICE_URL")]
+    pub wallet_service_url: Option<String>,
+    /// Base URL of the moderation service. Default: http://127.0.0.1:MODERATION_PORT.
+    #[arg(long, env = "MODERATION_SERVICE_URL")]
+    pub moderation_service_url: Option<String>,
+
+    /// HS256 signing key shared by all services. Required (32+ characters) in production;
+    /// otherwise generated once and kept in the data directory.
+    #[arg(long, env = "JWT_SECRET_KEY", hide_env_values = true)]
+    pub jwt_secret_key: Option<Secret>,
+    /// Lifetime of access tokens, in minutes.
+    #[arg(long, env = "ACCESS_TOKEN_MINUTES", default_value_t = 15)]
+    pub access_token_minutes: u32,
+    /// Lifetime of refresh tokens without "remember me", in hours.
+    #[arg(long, env = "REFRESH_TOKEN_HOURS", default_value_t = 24)]
+    pub refresh_token_hours: u32,
+    /// Lifetime of refresh tokens (and web sessions) with "remember me", in days.
+    #[arg(long, env = "REMEMBER_ME_DAYS", default_value_t = 30)]
+    pub remember_me_days: u32,
+
+    /// Login attempts allowed per client IP per minute.
+    #[arg(long, env = "LOGIN_RATE_PER_MINUTE", default_value_t = 20)]
+    pub login_rate_per_minute: u32,
+    /// Registrations allowed per client IP per hour.
+    #[arg(long, env = "REGISTER_RATE_PER_HOUR", default_value_t = 20)]
+    pub register_rate_per_hour: u32,
+    /// Failed logins (password or 2FA) after which an account is locked for a while.
+    #[arg(long, env = "LOGIN_MAX_FAILURES", default_value_t = 5)]
+    pub login_max_failures: u32,
+    /// How long an account stays locked after too many failed logins, in seconds.
+    #[arg(long, env = "LOGIN_LOCKOUT_SECONDS", default_value_t = 300)]
+    pub login_lockout_seconds: u64,
+    /// Peers whose X-Forwarded-For header is believed (the gateway). Comma-separated IPs.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', default_value = "127.0.0.1,::1")]
+    pub trusted_proxies: Vec<IpAddr>,
+
+    /// Timeout for one proxied request through the gateway, in seconds.
+    #[arg(long, env = "GATEWAY_TIMEOUT_SECONDS", default_value_t = 30)]
+    pub gateway_timeout_seconds: u64,
+
+    /// Log output: text for people, json for log collectors.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+/// The services of the platform, with their seed port variables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Service {
+    Frontend,
+    Gateway,
+    Login,
+    Offers,
+    Transactions,
+    Wallet,
+    Moderation,
+}
+
+impl Service {
+    pub const BACKENDS: [Service; 5] = [
+        Service::Login,
+        Service::Offers,
+        Service::Transactions,
+        Service::Wallet,
+        Service::Moderation,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::Frontend => "frontend",
+            Service::Gateway => "gateway",
+            Service::Login => "login",
+            Service::Offers => "offers",
+            Service::Transactions => "transactions",
+            Service::Wallet => "wallet",
+            Service::Moderation => "moderation",
+        }
+    }
+}
+
+impl Settings {
+    pub fn is_production(&self) -> bool {
+        self.pupero_env == Environment::Production
+    }
+
+    pub fn port(&self, service: Service) -> u16 {
+        match service {
+            Service::Frontend => self.frontend_port,
+            Service::Gateway => self.gateway_port,
+            Service::Login => self.login_port,
+            Service::Offers => self.offers_port,
+            Service::Transactions => self.transactions_port,
+            Service::Wallet => self.wallet_port,
+            Service::Moderation => self.moderation_port,
+        }
+    }
+
+    /// Where the gateway (and other services) reach `service`.
+    pub fn service_url(&self, service: Service) -> String {
+        let configured = match service {
+            Service::Login => &self.login_service_url,
+            Service::Offers => &self.offers_service_url,
+            Service::Transactions => &self.transactions_service_url,
+            Service::Wallet => &self.wallet_service_url,
+            Service::Moderation => &self.moderation_service_url,
+            Service::Frontend | Service::Gateway => &None,
+        };
+        match configured {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://127.0.0.1:{}", self.port(service)),
+        }
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("pupero.db").display()
+            ),
+        }
+    }
+
+    pub fn access_token_ttl(&self) -> Duration {
+        Duration::from_secs(u64::from(self.access_token_minutes) * 60)
+    }
+
+    pub fn refresh_token_ttl(&self, remember_me: bool) -> Duration {
+        if remember_me {
+            Duration::from_secs(u64::from(self.remember_me_days) * 86_400)
+        } else {
+            Duration::from_secs(u64::from(self.refresh_token_hours) * 3_600)
+        }
+    }
+
+    pub fn ensure_data_dir(&self) -> Result<(), ConfigError> {
+        std::fs::create_dir_all(&self.data_dir).map_err(|source| ConfigError::DataDir {
+            path: self.data_dir.clone(),
+            source,
+        })
+    }
+
+    /// The JWT signing secret, checked for production and generated for development.
+    ///
+    /// Outside production an unset secret is generated once and kept in the data
+    /// directory, so tokens survive restarts without anyone choosing a weak one.
+    pub fn resolve_jwt_secret(&self) -> Result<Secret, ConfigError> {
+        let configured = self
+            .jwt_secret_key
+            .as_ref()
+            .filter(|s| !s.expose().trim().is_empty());
+        if self.is_production() {
+            return match configured {
+                Some(s) if is_strong_secret(s.expose()) => Ok(s.clone()),
+                _ => Err(ConfigError::WeakProductionSecret),
+            };
+        }
+        if let Some(s) = configured {
+            if !is_strong_secret(s.expose()) {
+                tracing::warn!("JWT_SECRET_KEY is short or a known default; production would refuse it");
+            }
+            return Ok(s.clone());
+        }
+        self.ensure_data_dir()?;
+        load_or_create_secret(&self.data_dir.join("jwt-secret"))
+    }
+}
+
+fn is_strong_secret(s: &str) -> bool {
+    s.len() >= MIN_SECRET_LEN && !KNOWN_DEFAULT_SECRETS.contains(&s.to_ascii_lowercase().as_str())
+}
+
+fn load_or_create_secret(path: &Path) -> Result<Secret, ConfigError> {
+    let io_err = |source| ConfigError::DataDir {
+        path: path.to_owned(),
+        source,
+    };
+    match std::fs::read_to_string(path) {
+        Ok(existing) if existing.trim().len() >= MIN_SECRET_LEN => {
+            return Ok(Secret::new(existing.trim().to_owned()));
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_err(e)),
+    }
+    let bytes: [u8; 32] = rand::random();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    write_private_file(path, &hex).map_err(io_err)?;
+    tracing::info!(path = %path.display(), "generated a JWT signing secret");
+    Ok(Secret::new(hex))
+}
+
+fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        settings: Settings,
+    }
+
+    fn settings(args: &[&str]) -> Settings {
+        let mut argv = vec!["pupero"];
+        argv.extend_from_slice(args);
+        Cli::parse_from(argv).settings
+    }
+
+    fn temp_dir(tag: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("pupero-config-{tag}-{}", rand::random::<u64>()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn production_refuses_missing_short_and_default_secrets() {
+        let dir = temp_dir("prod");
+        let d = dir.to_str().unwrap();
+        for secret in [None, Some(""), Some("short"), Some("changeme")] {
+            let mut args = vec!["--pupero-env", "production", "--data-dir", d];
+            if let Some(s) = secret {
+                args.extend(["--jwt-secret-key", s]);
+            }
+            assert!(matches!(
+                settings(&args).resolve_jwt_secret(),
+                Err(ConfigError::WeakProductionSecret)
+            ));
+        }
+        let strong = "q".repeat(8) + &"x7Y".repeat(10);
+        let s = settings(&["--pupero-env", "production", "--data-dir", d, "--jwt-secret-key", &strong]);
+        assert_eq!(s.resolve_jwt_secret().unwrap().expose(), strong);
+    }
+
+    #[test]
+    fn development_generates_one_secret_and_keeps_it() {
+        let dir = temp_dir("dev");
+        let s = settings(&["--data-dir", dir.to_str().unwrap()]);
+        let first = s.resolve_jwt_secret().unwrap();
+        let second = s.resolve_jwt_secret().unwrap();
+        assert_eq!(first.expose(), second.expose());
+        assert!(first.expose().len() >= MIN_SECRET_LEN);
+    }
+
+    #[test]
+    fn service_urls_default_to_local_ports() {
+        let s = settings(&["--login-port", "9101"]);
+        assert_eq!(s.service_url(Service::Login), "http://127.0.0.1:9101");
+        let s = settings(&["--login-service-url", "http://login:8001/"]);
+        assert_eq!(s.service_url(Service::Login), "http://login:8001");
+    }
+}

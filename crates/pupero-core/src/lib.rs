@@ -1,0 +1,8 @@
+//! Pupero's domain vocabulary: pure types with their rules, no I/O.
+//!
+//! Everything here is parsed once at the edge ("parse, don't validate"), so a value of
+//! one of these types is already known to be well formed wherever it travels.
+
+pub mod identity;
+
+pub use identity::{Email, IdentityError, Password, Role, Username};

@@ -1,0 +1,98 @@
+//! Forwarding one request to its service and streaming the answer back.
+
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+
+use pupero_http::{AdminUser, ApiError, ClientIp};
+
+use crate::GatewayState;
+use crate::routes::route_for;
+
+/// Headers that describe one connection, not the message; never forwarded.
+const HOP_BY_HOP: [HeaderName; 8] = [
+    header::CONNECTION,
+    HeaderName::from_static("keep-alive"),
+    header::PROXY_AUTHENTICATE,
+    header::PROXY_AUTHORIZATION,
+    header::TE,
+    header::TRAILER,
+    header::TRANSFER_ENCODING,
+    header::UPGRADE,
+];
+
+fn strip_hop_by_hop(headers: &mut HeaderMap) {
+    for name in &HOP_BY_HOP {
+        headers.remove(name);
+    }
+}
+
+pub async fn forward(State(state): State<GatewayState>, req: Request) -> Response {
+    match try_forward(state, req).await {
+        Ok(response) => response,
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiError> {
+    let (mut parts, body) = req.into_parts();
+    let route = route_for(parts.uri.path()).ok_or_else(|| ApiError::not_found("no such route"))?;
+    if route.admin_only {
+        AdminUser::from_request_parts(&mut parts, &state).await?;
+    }
+    let Ok(ClientIp(client_ip)) = ClientIp::from_request_parts(&mut parts, &state).await;
+    let service = route.service.name();
+    let base = state
+        .upstreams
+        .url(route.service)
+        .ok_or_else(|| unavailable(service))?;
+    let path_and_query = match parts.uri.query() {
+        Some(q) => format!("{}?{q}", route.upstream_path),
+        None => route.upstream_path.clone(),
+    };
+    let uri: Uri = format!("{base}{path_and_query}")
+        .parse()
+        .map_err(|_| ApiError::bad_request("malformed request path"))?;
+
+    let mut headers = parts.headers;
+    strip_hop_by_hop(&mut headers);
+    headers.remove(header::HOST);
+    headers.remove("x-forwarded-for");
+    if let Ok(v) = HeaderValue::from_str(&client_ip.to_string()) {
+        headers.insert("x-forwarded-for", v);
+    }
+
+    let mut upstream = axum::http::Request::builder()
+        .method(parts.method)
+        .uri(uri)
+        .body(body)
+        .map_err(ApiError::internal)?;
+    *upstream.headers_mut() = headers;
+
+    let response = match tokio::time::timeout(state.timeout, state.client.request(upstream)).await {
+        Err(_) => {
+            return Err(ApiError::new(
+                StatusCode::GATEWAY_TIMEOUT,
+                "gateway_timeout",
+                format!("the {service} service did not answer in time"),
+            ));
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(service, error = %e, "upstream request failed");
+            return Err(unavailable(service));
+        }
+        Ok(Ok(response)) => response,
+    };
+    let (mut parts, body) = response.into_parts();
+    strip_hop_by_hop(&mut parts.headers);
+    Ok(Response::from_parts(parts, Body::new(body)))
+}
+
+fn unavailable(service: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_GATEWAY,
+        "bad_gateway",
+        format!("the {service} service is unavailable; try again shortly"),
+    )
+}

@@ -1,0 +1,76 @@
+//! axum's extractors, with their rejections turned into our error shape.
+
+use axum::extract::FromRequest;
+use axum::extract::FromRequestParts;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+
+use crate::ApiError;
+
+/// A JSON body. Syntax errors answer 400, a body of the wrong shape (missing field, wrong
+/// type, unknown variant) 422 with serde's message, which names the field.
+#[derive(Debug, Clone, Copy, Default, FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// A path parameter; a malformed one answers 400 in our shape.
+#[derive(Debug, Clone, Copy, Default, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// Query parameters; a malformed one answers 422 naming it.
+#[derive(Debug, Clone, Copy, Default, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::JsonDataError(e) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                serde_detail(&e.body_text()),
+            ),
+            JsonRejection::JsonSyntaxError(e) => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                serde_detail(&e.body_text()),
+            ),
+            JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "expected a JSON body with Content-Type: application/json",
+            ),
+            JsonRejection::BytesRejection(e) => ApiError::new(
+                e.status(),
+                "unreadable_body",
+                "the request body could not be read (too large?)",
+            ),
+            other => ApiError::bad_request(other.body_text()),
+        }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_path", rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_query",
+            serde_detail(&rejection.body_text()),
+        )
+    }
+}
+
+/// axum prefixes serde's message with its own sentence; keep the part that names the field.
+fn serde_detail(text: &str) -> String {
+    match text.split_once(": ") {
+        Some((_, detail)) => detail.to_owned(),
+        None => text.to_owned(),
+    }
+}

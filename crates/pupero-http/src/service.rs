@@ -1,0 +1,87 @@
+//! Turning a service's routes into a served application with the common layers.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::OpenApi;
+
+use crate::ApiError;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// JSON request bodies are small; anything bigger is refused before it is buffered.
+const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// A service's routes (state already applied) and its OpenAPI document.
+pub struct ServiceRouter {
+    pub name: &'static str,
+    pub routes: Router,
+    pub openapi: OpenApi,
+}
+
+impl ServiceRouter {
+    /// Adds `/metrics`, `/api-docs/openapi.json`, the JSON fallback and every common layer.
+    /// The caller's routes include its own `/healthz`, since readiness differs per service.
+    pub fn into_app(self) -> Router {
+        let openapi = self.openapi;
+        let service = self.name;
+        self.routes
+            .route("/metrics", get(crate::observe::metrics_handler))
+            .route("/api-docs/openapi.json", get(move || async move { axum::Json(openapi) }))
+            .fallback(not_found)
+            .method_not_allowed_fallback(method_not_allowed)
+            .layer(axum::middleware::from_fn_with_state(service, crate::observe::track))
+            .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+            .layer(CatchPanicLayer::custom(|_| {
+                ApiError::internal("handler panicked").into_response()
+            }))
+            .layer(TraceLayer::new_for_http().make_span_with(move |req: &axum::http::Request<_>| {
+                let id = req
+                    .headers()
+                    .get(&REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", service, method = %req.method(), uri = %req.uri().path(), request_id = %id)
+            }))
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+            .layer(SetSensitiveRequestHeadersLayer::new([
+                axum::http::header::AUTHORIZATION,
+                axum::http::header::COOKIE,
+            ]))
+    }
+}
+
+async fn not_found() -> Response {
+    ApiError::not_found("no such route").into_response()
+}
+
+async fn method_not_allowed() -> Response {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not accept that method",
+    )
+    .into_response()
+}
+
+/// Serves `app` until `shutdown` resolves, with peer addresses available to extractors.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,20 @@
+//! The login service (:8001, `/auth` through the gateway): accounts, sessions as rotating
+//! refresh tokens, TOTP two-factor, admin user management and public profiles.
+
+pub mod entity;
+pub mod migration;
+mod limits;
+mod passwords;
+mod routes;
+mod sessions;
+mod state;
+pub mod store;
+mod totp;
+
+pub use migration::Migrator;
+pub use passwords::Passwords;
+pub use routes::router;
+pub use state::LoginState;
+
+/// The name a user types into their authenticator app next to the account.
+pub const SERVICE: &str = "login";

@@ -1,0 +1,131 @@
+//! The login service's schema. It keeps its own migration table so services can share one
+//! database (as `pupero up` does) or each have their own.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(CreateUsersAndRefreshTokens)]
+    }
+
+    fn migration_table_name() -> DynIden {
+        "login_migrations".into_iden()
+    }
+}
+
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    Id,
+    Email,
+    EmailNormalized,
+    Username,
+    UsernameNormalized,
+    PasswordHash,
+    Role,
+    Disabled,
+    TotpSecret,
+    TotpPendingSecret,
+    TotpLastStep,
+    FailedLogins,
+    LockedUntilMs,
+    CreatedAtMs,
+    UpdatedAtMs,
+    DeletedAtMs,
+}
+
+#[derive(DeriveIden)]
+enum RefreshTokens {
+    Table,
+    Jti,
+    UserId,
+    RememberMe,
+    ExpiresAtMs,
+    CreatedAtMs,
+    UsedAtMs,
+    RevokedAtMs,
+}
+
+struct CreateUsersAndRefreshTokens;
+
+impl MigrationName for CreateUsersAndRefreshTokens {
+    fn name(&self) -> &str {
+        "m20261125_000001_users_and_refresh_tokens"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateUsersAndRefreshTokens {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Users::Table)
+                    .if_not_exists()
+                    .col(big_pk_auto(Users::Id))
+                    .col(string_len_null(Users::Email, 254))
+                    // Normalised copies carry the case-insensitive uniqueness; they become
+                    // NULL when an account is deleted so the name and address are free again.
+                    .col(string_len_null(Users::EmailNormalized, 254).unique_key())
+                    .col(string_len(Users::Username, 64))
+                    .col(string_len_null(Users::UsernameNormalized, 32).unique_key())
+                    .col(string_len(Users::PasswordHash, 255))
+                    .col(string_len(Users::Role, 16).default("user"))
+                    .col(boolean(Users::Disabled).default(false))
+                    .col(string_len_null(Users::TotpSecret, 64))
+                    .col(string_len_null(Users::TotpPendingSecret, 64))
+                    .col(big_integer_null(Users::TotpLastStep))
+                    .col(integer(Users::FailedLogins).default(0))
+                    .col(big_integer_null(Users::LockedUntilMs))
+                    .col(big_integer(Users::CreatedAtMs))
+                    .col(big_integer(Users::UpdatedAtMs))
+                    .col(big_integer_null(Users::DeletedAtMs))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(RefreshTokens::Table)
+                    .if_not_exists()
+                    .col(string_len(RefreshTokens::Jti, 64).primary_key())
+                    .col(big_integer(RefreshTokens::UserId))
+                    .col(boolean(RefreshTokens::RememberMe).default(false))
+                    .col(big_integer(RefreshTokens::ExpiresAtMs))
+                    .col(big_integer(RefreshTokens::CreatedAtMs))
+                    .col(big_integer_null(RefreshTokens::UsedAtMs))
+                    .col(big_integer_null(RefreshTokens::RevokedAtMs))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_refresh_tokens_user")
+                            .from(RefreshTokens::Table, RefreshTokens::UserId)
+                            .to(Users::Table, Users::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_refresh_tokens_user")
+                    .table(RefreshTokens::Table)
+                    .col(RefreshTokens::UserId)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(RefreshTokens::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(Users::Table).to_owned())
+            .await
+    }
+}

@@ -1,0 +1,132 @@
+//! The caller's own account: read, change, delete.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use sea_orm::ActiveValue::Set;
+use sea_orm::IntoActiveModel;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use pupero_core::{Email, Password, Username};
+use pupero_db::{is_unique_violation, write_tx};
+use pupero_http::{ApiError, ApiJson, ApiResult, AuthUser};
+
+use super::{MeView, active_user, required, verify_password, verify_totp};
+use crate::state::LoginState;
+use crate::store;
+
+/// The signed-in user's account.
+#[utoipa::path(get, path = "/me", tag = "account", security(("bearer" = [])),
+    responses((status = 200, body = MeView), (status = 401, description = "no valid access token")))]
+pub async fn me(State(state): State<LoginState>, caller: AuthUser) -> ApiResult<Json<MeView>> {
+    let user = active_user(&state, caller.id).await?;
+    Ok(Json(MeView::from(&user)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateMe {
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub password: Option<String>,
+    /// Required to change the email or the password.
+    pub current_password: Option<String>,
+}
+
+fn wrong_current_password() -> ApiError {
+    ApiError::new(StatusCode::FORBIDDEN, "wrong_password", "the current password is wrong")
+        .with_field("current_password")
+}
+
+/// Change username, email or password. A new password ends every other session.
+#[utoipa::path(put, path = "/me", tag = "account", security(("bearer" = [])), request_body = UpdateMe,
+    responses((status = 200, body = MeView), (status = 403, description = "current password wrong"),
+              (status = 409, description = "email or username taken"), (status = 422, description = "invalid field")))]
+pub async fn update_me(
+    State(state): State<LoginState>,
+    caller: AuthUser,
+    ApiJson(req): ApiJson<UpdateMe>,
+) -> ApiResult<Json<MeView>> {
+    let user = active_user(&state, caller.id).await?;
+    if req.username.is_none() && req.email.is_none() && req.password.is_none() {
+        return Err(ApiError::invalid("username", "nothing to change: give username, email or password"));
+    }
+    let username = match &req.username {
+        Some(u) => Username::parse(u)?,
+        None => Username::parse(&user.username)?,
+    };
+    let current_email = user.email.as_deref().unwrap_or_default();
+    let email = match &req.email {
+        Some(e) => Email::parse(e)?,
+        None => Email::parse(current_email)?,
+    };
+    let new_password = match &req.password {
+        Some(p) => Some(Password::parse_new(p, &username, &email)?),
+        None => None,
+    };
+    let email_changes = email.normalized() != current_email.to_lowercase();
+    if email_changes || new_password.is_some() {
+        let current = required("current_password", &req.current_password)?;
+        verify_password(&state, &user, current, wrong_current_password()).await?;
+    }
+    let username_changes = Some(username.normalized()) != user.username_normalized;
+    if username_changes && store::username_taken(&state.db, &username).await? {
+        return Err(ApiError::conflict("username_taken", "this username is taken").with_field("username"));
+    }
+    if email_changes && store::email_taken(&state.db, &email).await? {
+        return Err(ApiError::conflict("email_taken", "this email is already registered").with_field("email"));
+    }
+    let password_hash = match new_password {
+        Some(p) => Some(state.passwords.hash(p.expose().to_owned()).await?),
+        None => None,
+    };
+
+    let user_id = user.id;
+    let mut row = user.into_active_model();
+    row.username = Set(username.as_str().to_owned());
+    row.username_normalized = Set(Some(username.normalized()));
+    row.email = Set(Some(email.as_str().to_owned()));
+    row.email_normalized = Set(Some(email.normalized()));
+    let password_changed = password_hash.is_some();
+    if let Some(hash) = password_hash {
+        row.password_hash = Set(hash);
+    }
+    let tx = write_tx(&state.db).await?;
+    let saved = match store::save_user(&tx, row).await {
+        Ok(saved) => saved,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(ApiError::conflict("already_registered", "email or username is already registered"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if password_changed {
+        store::revoke_all_refresh_tokens(&tx, user_id).await?;
+    }
+    tx.commit().await?;
+    Ok(Json(MeView::from(&saved)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DeleteMe {
+    pub current_password: String,
+    /// Required when two-factor authentication is on.
+    pub totp: Option<String>,
+}
+
+/// Delete the account: personal data is erased and every session ends.
+#[utoipa::path(delete, path = "/me", tag = "account", security(("bearer" = [])), request_body = DeleteMe,
+    responses((status = 204, description = "deleted"), (status = 403, description = "password or code wrong")))]
+pub async fn delete_me(
+    State(state): State<LoginState>,
+    caller: AuthUser,
+    ApiJson(req): ApiJson<DeleteMe>,
+) -> ApiResult<StatusCode> {
+    let user = active_user(&state, caller.id).await?;
+    verify_password(&state, &user, &req.current_password, wrong_current_password()).await?;
+    verify_totp(&state, &user, req.totp.as_deref(), StatusCode::FORBIDDEN).await?;
+    let tx = write_tx(&state.db).await?;
+    store::tombstone_user(&tx, user.id).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = user.id, "account deleted");
+    Ok(StatusCode::NO_CONTENT)
+}

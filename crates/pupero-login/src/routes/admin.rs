@@ -1,0 +1,166 @@
+//! User administration, for admins only. Nobody changes their own role or disables
+//! themself, so an admin cannot lock the platform out by accident.
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use pupero_core::Role;
+use pupero_http::{AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
+
+use super::rfc3339;
+use crate::entity::user;
+use crate::state::LoginState;
+use crate::store;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminUserView {
+    pub id: i64,
+    pub email: Option<String>,
+    pub username: String,
+    pub role: String,
+    pub disabled: bool,
+    pub totp_enabled: bool,
+    pub created_at: String,
+}
+
+impl From<&user::Model> for AdminUserView {
+    fn from(u: &user::Model) -> Self {
+        Self {
+            id: u.id,
+            email: u.email.clone(),
+            username: u.username.clone(),
+            role: u.role.clone(),
+            disabled: u.disabled,
+            totp_enabled: u.totp_secret.is_some(),
+            created_at: rfc3339(u.created_at_ms),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserPage {
+    pub users: Vec<AdminUserView>,
+    pub total: u64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct UserQuery {
+    /// Part of a username or email.
+    pub q: Option<String>,
+    /// 1–200, default 50.
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+/// List accounts, newest last, optionally filtered.
+#[utoipa::path(get, path = "/admin/users", tag = "admin", security(("bearer" = [])), params(UserQuery),
+    responses((status = 200, body = UserPage), (status = 403, description = "not an admin")))]
+pub async fn list_users(
+    State(state): State<LoginState>,
+    _admin: AdminUser,
+    ApiQuery(query): ApiQuery<UserQuery>,
+) -> ApiResult<Json<UserPage>> {
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::invalid("limit", "limit must be between 1 and 200"));
+    }
+    let (rows, total) =
+        store::list_users(&state.db, query.q.as_deref(), limit, query.offset.unwrap_or(0)).await?;
+    Ok(Json(UserPage {
+        users: rows.iter().map(AdminUserView::from).collect(),
+        total,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RoleRequest {
+    /// user, moderator or admin.
+    pub role: String,
+}
+
+async fn reload(state: &LoginState, id: i64) -> ApiResult<Json<AdminUserView>> {
+    match store::find_user(&state.db, id).await? {
+        Some(u) => Ok(Json(AdminUserView::from(&u))),
+        None => Err(no_such_user()),
+    }
+}
+
+fn no_such_user() -> ApiError {
+    ApiError::not_found("no such user")
+}
+
+/// Give a user a role. Takes effect at their next token refresh.
+#[utoipa::path(post, path = "/admin/users/{id}/role", tag = "admin", security(("bearer" = [])), request_body = RoleRequest,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = AdminUserView), (status = 403, description = "not an admin, or own account"),
+              (status = 404, description = "no such user"), (status = 422, description = "unknown role")))]
+pub async fn set_role(
+    State(state): State<LoginState>,
+    AdminUser(admin): AdminUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<RoleRequest>,
+) -> ApiResult<Json<AdminUserView>> {
+    let role: Role = req.role.parse()?;
+    if id == admin.id {
+        return Err(ApiError::forbidden("nobody may change their own role"));
+    }
+    if !store::set_role(&state.db, id, role).await? {
+        return Err(no_such_user());
+    }
+    tracing::info!(admin = admin.id, target = id, %role, "role changed");
+    reload(&state, id).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DisableRequest {
+    pub disabled: bool,
+}
+
+/// Disable (or enable) an account. Disabling ends its sessions.
+#[utoipa::path(post, path = "/admin/users/{id}/disable", tag = "admin", security(("bearer" = [])), request_body = DisableRequest,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = AdminUserView), (status = 403, description = "not an admin, or own account"),
+              (status = 404, description = "no such user")))]
+pub async fn set_disabled(
+    State(state): State<LoginState>,
+    AdminUser(admin): AdminUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<DisableRequest>,
+) -> ApiResult<Json<AdminUserView>> {
+    if id == admin.id {
+        return Err(ApiError::forbidden("you cannot disable your own account"));
+    }
+    if !store::set_disabled(&state.db, id, req.disabled).await? {
+        return Err(no_such_user());
+    }
+    if req.disabled {
+        store::revoke_all_refresh_tokens(&state.db, id).await?;
+    }
+    tracing::info!(admin = admin.id, target = id, disabled = req.disabled, "account disabled flag changed");
+    reload(&state, id).await
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Revoked {
+    /// Sessions ended.
+    pub revoked: u64,
+}
+
+/// End every session of a user.
+#[utoipa::path(post, path = "/admin/users/{id}/logout", tag = "admin", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Revoked), (status = 403, description = "not an admin"), (status = 404, description = "no such user")))]
+pub async fn logout_everywhere(
+    State(state): State<LoginState>,
+    AdminUser(admin): AdminUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Revoked>> {
+    if store::find_user(&state.db, id).await?.is_none() {
+        return Err(no_such_user());
+    }
+    let revoked = store::revoke_all_refresh_tokens(&state.db, id).await?;
+    tracing::info!(admin = admin.id, target = id, revoked, "forced logout");
+    Ok(Json(Revoked { revoked }))
+}

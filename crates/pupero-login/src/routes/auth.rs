@@ -1,0 +1,190 @@
+//! Registration, login, refresh-token rotation and logout.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use pupero_core::{Email, Password, Role, Username};
+use pupero_db::{is_unique_violation, write_tx};
+use pupero_http::{ApiError, ApiJson, ApiResult, ClientIp, TokenKind};
+
+use super::{account_disabled, required, verify_password, verify_totp};
+use crate::sessions::{TokenPair, issue_pair};
+use crate::state::LoginState;
+use crate::store::{self, NewUser, RefreshUse};
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RegisterRequest {
+    pub email: String,
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Registered {
+    pub user_id: i64,
+}
+
+/// Create an account with the `user` role.
+#[utoipa::path(post, path = "/register", tag = "auth", request_body = RegisterRequest,
+    responses((status = 201, body = Registered), (status = 409, description = "email or username taken"),
+              (status = 422, description = "invalid field"), (status = 429, description = "rate limited")))]
+pub async fn register(
+    State(state): State<LoginState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<RegisterRequest>,
+) -> ApiResult<(StatusCode, Json<Registered>)> {
+    let email = Email::parse(&req.email)?;
+    let username = Username::parse(&req.username)?;
+    let password = Password::parse_new(&req.password, &username, &email)?;
+    state.limits.check_register(ip, email.normalized())?;
+    ensure_identity_free(&state, &email, &username).await?;
+    let password_hash = state.passwords.hash(password.expose().to_owned()).await?;
+    let new = NewUser {
+        email: &email,
+        username: &username,
+        password_hash,
+        role: Role::User,
+    };
+    match store::insert_user(&state.db, new).await {
+        Ok(user_id) => Ok((StatusCode::CREATED, Json(Registered { user_id }))),
+        // Two registrations raced past the check; the unique index decided.
+        Err(e) if is_unique_violation(&e) => {
+            ensure_identity_free(&state, &email, &username).await?;
+            Err(ApiError::conflict("already_registered", "email or username is already registered"))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) async fn ensure_identity_free(
+    state: &LoginState,
+    email: &Email,
+    username: &Username,
+) -> ApiResult<()> {
+    if store::email_taken(&state.db, email).await? {
+        return Err(ApiError::conflict("email_taken", "this email is already registered").with_field("email"));
+    }
+    if store::username_taken(&state.db, username).await? {
+        return Err(ApiError::conflict("username_taken", "this username is taken").with_field("username"));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    /// Username or email; either field may carry it.
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub password: String,
+    /// Six-digit code, required when two-factor authentication is on.
+    pub totp: Option<String>,
+    /// Longer-lived refresh token (REMEMBER_ME_DAYS).
+    #[serde(default)]
+    pub remember_me: bool,
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::unauthorized("invalid_credentials", "wrong username/email or password")
+}
+
+/// Log in and receive an access token and a refresh token.
+#[utoipa::path(post, path = "/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = TokenPair), (status = 401, description = "wrong credentials or two-factor code needed"),
+              (status = 403, description = "account disabled"), (status = 429, description = "rate limited or locked")))]
+pub async fn login(
+    State(state): State<LoginState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> ApiResult<Json<TokenPair>> {
+    let identifier = match (&req.username, &req.email) {
+        (Some(u), _) if !u.trim().is_empty() => u.clone(),
+        (_, email) => required("username", email)?.to_owned(),
+    };
+    state.limits.check_login(ip)?;
+    let Some(user) = store::find_by_login(&state.db, &identifier).await? else {
+        state.passwords.verify_decoy(req.password).await?;
+        return Err(invalid_credentials());
+    };
+    verify_password(&state, &user, &req.password, invalid_credentials()).await?;
+    if user.disabled {
+        return Err(account_disabled());
+    }
+    verify_totp(&state, &user, req.totp.as_deref(), StatusCode::UNAUTHORIZED).await?;
+    store::clear_failed_logins(&state.db, user.id).await?;
+    let pair = issue_pair(&state, &state.db, &user, req.remember_me).await?;
+    tracing::info!(user_id = user.id, "login");
+    Ok(Json(pair))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+fn invalid_refresh() -> ApiError {
+    ApiError::unauthorized("invalid_token", "the refresh token is invalid, expired or revoked")
+}
+
+/// Trade a refresh token for a new pair. The old refresh token is dead afterwards; showing
+/// it again ends every session of the account (it must have been copied).
+#[utoipa::path(post, path = "/token/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = TokenPair), (status = 401, description = "invalid, expired, used or revoked"),
+              (status = 403, description = "account disabled")))]
+pub async fn refresh(
+    State(state): State<LoginState>,
+    ApiJson(req): ApiJson<RefreshRequest>,
+) -> ApiResult<Json<TokenPair>> {
+    let claims = state
+        .keys
+        .verify(&req.refresh_token, TokenKind::Refresh)
+        .map_err(|_| invalid_refresh())?;
+    let tx = write_tx(&state.db).await?;
+    match store::consume_refresh_token(&tx, &claims.jti).await? {
+        RefreshUse::Consumed(row) if claims.user_id() == Some(row.user_id) => {
+            let user = store::find_user(&tx, row.user_id).await?;
+            match user {
+                Some(user) if user.is_active() => {
+                    let pair = issue_pair(&state, &tx, &user, row.remember_me).await?;
+                    tx.commit().await?;
+                    Ok(Json(pair))
+                }
+                Some(user) if user.deleted_at_ms.is_none() => {
+                    tx.commit().await?;
+                    Err(account_disabled())
+                }
+                _ => {
+                    tx.commit().await?;
+                    Err(invalid_refresh())
+                }
+            }
+        }
+        RefreshUse::Reused { user_id } => {
+            let ended = store::revoke_all_refresh_tokens(&tx, user_id).await?;
+            tx.commit().await?;
+            tracing::warn!(user_id, ended, "refresh token reused; all sessions ended");
+            Err(ApiError::unauthorized(
+                "token_reused",
+                "this refresh token was already used; every session of the account has been ended",
+            ))
+        }
+        _ => Err(invalid_refresh()),
+    }
+}
+
+/// End the session of this refresh token.
+#[utoipa::path(post, path = "/logout", tag = "auth", request_body = RefreshRequest,
+    responses((status = 204, description = "logged out"), (status = 401, description = "not a valid refresh token")))]
+pub async fn logout(
+    State(state): State<LoginState>,
+    ApiJson(req): ApiJson<RefreshRequest>,
+) -> ApiResult<StatusCode> {
+    let claims = state
+        .keys
+        .verify(&req.refresh_token, TokenKind::Refresh)
+        .map_err(|_| invalid_refresh())?;
+    store::revoke_refresh_token(&state.db, &claims.jti).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,122 @@
+//! `pupero bench`: a small closed-loop load generator that prints requests per second and
+//! latency percentiles for a fixed set of scenarios. Figures go to docs/BENCHMARKS.md;
+//! tests never assert on timing.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use http_body_util::BodyExt;
+use hyper::Request;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+/// One scenario: a GET with optional bearer token.
+pub struct Scenario {
+    pub name: String,
+    pub url: String,
+    pub bearer: Option<String>,
+}
+
+pub struct Outcome {
+    pub name: String,
+    pub requests: usize,
+    pub errors: usize,
+    pub elapsed: Duration,
+    pub p50: Duration,
+    pub p99: Duration,
+}
+
+impl Outcome {
+    pub fn rps(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+pub fn header() -> String {
+    format!(
+        "| {:<34} | {:>8} | {:>6} | {:>10} | {:>9} | {:>9} |\n|{:-<36}|{:->10}|{:->8}|{:->12}|{:->11}|{:->11}|",
+        "scenario", "requests", "errors", "req/s", "p50 ms", "p99 ms", "", "", "", "", "", ""
+    )
+}
+
+pub fn row(o: &Outcome) -> String {
+    format!(
+        "| {:<34} | {:>8} | {:>6} | {:>10.0} | {:>9.3} | {:>9.3} |",
+        o.name,
+        o.requests,
+        o.errors,
+        o.rps(),
+        o.p50.as_secs_f64() * 1e3,
+        o.p99.as_secs_f64() * 1e3
+    )
+}
+
+/// Sends `requests` GETs over `concurrency` connections and measures each.
+pub async fn run(scenario: &Scenario, requests: usize, concurrency: usize) -> anyhow::Result<Outcome> {
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    let client: Client<HttpConnector, Body> = Client::builder(TokioExecutor::new()).build(connector);
+    // Warm the connection pool and the server's caches.
+    for _ in 0..concurrency.min(requests) {
+        send(&client, scenario).await?;
+    }
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..concurrency.max(1) {
+        let client = client.clone();
+        let next = next.clone();
+        let url = scenario.url.clone();
+        let bearer = scenario.bearer.clone();
+        workers.push(tokio::spawn(async move {
+            let scenario = Scenario { name: String::new(), url, bearer };
+            let mut latencies = Vec::new();
+            let mut errors = 0usize;
+            while next.fetch_add(1, Ordering::Relaxed) < requests {
+                let t = Instant::now();
+                match send(&client, &scenario).await {
+                    Ok(true) => latencies.push(t.elapsed()),
+                    _ => errors += 1,
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut latencies = Vec::with_capacity(requests);
+    let mut errors = 0;
+    for w in workers {
+        let (l, e) = w.await?;
+        latencies.extend(l);
+        errors += e;
+    }
+    let elapsed = started.elapsed();
+    latencies.sort_unstable();
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
+    Ok(Outcome {
+        name: scenario.name.clone(),
+        requests,
+        errors,
+        elapsed,
+        p50: pct(0.50),
+        p99: pct(0.99),
+    })
+}
+
+async fn send(client: &Client<HttpConnector, Body>, scenario: &Scenario) -> anyhow::Result<bool> {
+    let mut request = Request::get(&scenario.url);
+    if let Some(token) = &scenario.bearer {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let response = client.request(request.body(Body::empty())?).await?;
+    let ok = response.status().is_success();
+    response.into_body().collect().await?;
+    Ok(ok)
+}

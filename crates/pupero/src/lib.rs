@@ -1,0 +1,8 @@
+//! The `pupero` executable's library half: composing services into a running platform
+//! (shared by `main` and the integration tests) and the operator commands.
+
+pub mod admin;
+pub mod bench;
+pub mod platform;
+
+pub use platform::{Platform, migrate_all};

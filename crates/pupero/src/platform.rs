@@ -1,0 +1,161 @@
+//! Starting services: bind every listener first (so port 0 works and the gateway learns
+//! the real addresses), then migrate, then serve until shutdown.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+use sea_orm_migration::MigratorTrait;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use pupero_config::{Service, Settings};
+use pupero_http::JwtKeys;
+
+/// The services this build can run. The others answer as down in the gateway's health
+/// until their issues land.
+pub const AVAILABLE: [Service; 2] = [Service::Gateway, Service::Login];
+
+/// A running set of services.
+pub struct Platform {
+    pub addrs: BTreeMap<&'static str, SocketAddr>,
+    pub db: Option<DatabaseConnection>,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<std::io::Result<()>>>,
+}
+
+impl Platform {
+    /// Starts `services` with `settings`. Ports of 0 pick free ports; the real addresses
+    /// are in [`Platform::addrs`].
+    pub async fn start(mut settings: Settings, services: &[Service]) -> anyhow::Result<Self> {
+        for s in services {
+            if !AVAILABLE.contains(s) {
+                anyhow::bail!("the {} service is not part of this build yet", s.name());
+            }
+        }
+        let keys = JwtKeys::new(settings.resolve_jwt_secret()?.expose().as_bytes());
+
+        let mut listeners = Vec::new();
+        let mut addrs = BTreeMap::new();
+        for &service in services {
+            let addr = SocketAddr::new(settings.bind_address, settings.port(service));
+            let listener = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr} for the {} service", service.name()))?;
+            let local = listener.local_addr()?;
+            addrs.insert(service.name(), local);
+            set_port(&mut settings, service, local.port());
+            listeners.push((service, listener));
+        }
+
+        let needs_db = services.iter().any(|s| *s != Service::Gateway);
+        let db = if needs_db {
+            settings.ensure_data_dir()?;
+            let url = settings.database_url();
+            let db = pupero_db::connect(&url)
+                .await
+                .with_context(|| format!("cannot open the database ({})", redact(&url)))?;
+            migrate_all(&db).await?;
+            Some(db)
+        } else {
+            None
+        };
+
+        let (shutdown, signal) = watch::channel(false);
+        let mut tasks = Vec::new();
+        for (service, listener) in listeners {
+            let app = match service {
+                Service::Login => {
+                    let db = db.clone().context("login needs a database")?;
+                    let state = pupero_login::LoginState::new(db, keys.clone(), &settings);
+                    pupero_login::router(state).into_app()
+                }
+                Service::Gateway => {
+                    let state = pupero_gateway::GatewayState::new(&settings, keys.clone());
+                    pupero_gateway::router(state).into_app()
+                }
+                other => anyhow::bail!("the {} service is not part of this build yet", other.name()),
+            };
+            let mut signal = signal.clone();
+            let stop = async move {
+                let _ = signal.wait_for(|stop| *stop).await;
+            };
+            tracing::info!(service = service.name(), addr = %addrs[service.name()], "listening");
+            tasks.push(tokio::spawn(pupero_http::serve(listener, app, stop)));
+        }
+        Ok(Self {
+            addrs,
+            db,
+            shutdown,
+            tasks,
+        })
+    }
+
+    pub fn url(&self, service: Service) -> Option<String> {
+        self.addrs.get(service.name()).map(|a| format!("http://{a}"))
+    }
+
+    /// Runs until one service stops (an error) or `until` resolves, then stops them all.
+    pub async fn run_until(self, until: impl std::future::Future<Output = ()>) -> anyhow::Result<()> {
+        let Self { shutdown, tasks, .. } = self;
+        let first_exit = futures::future::select_all(tasks);
+        tokio::select! {
+            () = until => {
+                tracing::info!("shutting down");
+                let _ = shutdown.send(true);
+                Ok(())
+            }
+            (result, _, rest) = first_exit => {
+                let _ = shutdown.send(true);
+                futures::future::join_all(rest).await;
+                match result {
+                    Ok(Ok(())) => Ok(()),
+                    Ok(Err(e)) => Err(e.into()),
+                    Err(e) => Err(e.into()),
+                }
+            }
+        }
+    }
+
+    /// Stops every service and waits for in-flight requests to finish.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        futures::future::join_all(self.tasks).await;
+    }
+}
+
+fn set_port(settings: &mut Settings, service: Service, port: u16) {
+    match service {
+        Service::Frontend => settings.frontend_port = port,
+        Service::Gateway => settings.gateway_port = port,
+        Service::Login => settings.login_port = port,
+        Service::Offers => settings.offers_port = port,
+        Service::Transactions => settings.transactions_port = port,
+        Service::Wallet => settings.wallet_port = port,
+        Service::Moderation => settings.moderation_port = port,
+    }
+}
+
+/// Every service's migrations, each with its own migration table.
+pub async fn migrate_all(db: &DatabaseConnection) -> anyhow::Result<()> {
+    pupero_login::Migrator::up(db, None)
+        .await
+        .context("login migrations failed")?;
+    Ok(())
+}
+
+/// The URL without its password, for error messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -139,9 +139,19 @@ pub struct Settings {
     /// How long an account stays locked after too many failed logins, in seconds.
     #[arg(long, env = "LOGIN_LOCKOUT_SECONDS", default_value_t = 300)]
     pub login_lockout_seconds: u64,
-    /// Peers whose X-Forwarded-For header is believed (the gateway). Comma-separated IPs.
-    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', default_value = "127.0.0.1,::1")]
+    /// Peers whose X-Forwarded-For header the services believe: the gateway's address(es).
+    /// Comma-separated IPs.
+    #[arg(
+        long,
+        env = "TRUSTED_PROXIES",
+        value_delimiter = ',',
+        default_value = "127.0.0.1,::1"
+    )]
     pub trusted_proxies: Vec<IpAddr>,
+    /// Reverse proxies in front of the gateway (an ingress) whose X-Forwarded-For the
+    /// gateway believes. Empty by default: the gateway is the edge and uses the peer address.
+    #[arg(long, env = "GATEWAY_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub gateway_trusted_proxies: Vec<IpAddr>,
 
     /// Timeout for one proxied request through the gateway, in seconds.
     #[arg(long, env = "GATEWAY_TIMEOUT_SECONDS", default_value_t = 30)]
@@ -265,7 +275,9 @@ impl Settings {
         }
         if let Some(s) = configured {
             if !is_strong_secret(s.expose()) {
-                tracing::warn!("JWT_SECRET_KEY is short or a known default; production would refuse it");
+                tracing::warn!(
+                    "JWT_SECRET_KEY is short or a known default; production would refuse it"
+                );
             }
             return Ok(s.clone());
         }
@@ -330,7 +342,8 @@ mod tests {
     }
 
     fn temp_dir(tag: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("pupero-config-{tag}-{}", rand::random::<u64>()));
+        let dir =
+            std::env::temp_dir().join(format!("pupero-config-{tag}-{}", rand::random::<u64>()));
         std::fs::create_dir_all(&dir).unwrap();
         dir
     }
@@ -350,7 +363,14 @@ mod tests {
             ));
         }
         let strong = "q".repeat(8) + &"x7Y".repeat(10);
-        let s = settings(&["--pupero-env", "production", "--data-dir", d, "--jwt-secret-key", &strong]);
+        let s = settings(&[
+            "--pupero-env",
+            "production",
+            "--data-dir",
+            d,
+            "--jwt-secret-key",
+            &strong,
+        ]);
         assert_eq!(s.resolve_jwt_secret().unwrap().expose(), strong);
     }
 

@@ -126,11 +126,7 @@ impl Password {
     /// Bounded so a megabyte "password" cannot make hashing a denial of service.
     pub const MAX_LEN: usize = 128;
 
-    pub fn parse_new(
-        raw: &str,
-        username: &Username,
-        email: &Email,
-    ) -> Result<Self, IdentityError> {
+    pub fn parse_new(raw: &str, username: &Username, email: &Email) -> Result<Self, IdentityError> {
         let len = raw.chars().count();
         if len < Self::MIN_LEN {
             return Err(IdentityError::PasswordTooShort);
@@ -208,7 +204,17 @@ mod tests {
         let e = Email::parse("  Bob@Example.COM ").unwrap();
         assert_eq!(e.as_str(), "Bob@Example.COM");
         assert_eq!(e.normalized(), "bob@example.com");
-        for bad in ["", "bob", "bob@", "@x.io", "bob@localhost", "a b@x.io", "a@b@x.io", "a@x..io", "a@.x.io"] {
+        for bad in [
+            "",
+            "bob",
+            "bob@",
+            "@x.io",
+            "bob@localhost",
+            "a b@x.io",
+            "a@b@x.io",
+            "a@x..io",
+            "a@.x.io",
+        ] {
             assert_eq!(Email::parse(bad), Err(IdentityError::InvalidEmail), "{bad}");
         }
     }
@@ -216,8 +222,19 @@ mod tests {
     #[test]
     fn usernames_are_bounded_and_plain() {
         assert!(Username::parse("alice_01").is_ok());
-        for bad in ["ab", "a".repeat(33).as_str(), "al ice", "al@ice", "_alice", "ålice"] {
-            assert_eq!(Username::parse(bad), Err(IdentityError::InvalidUsername), "{bad}");
+        for bad in [
+            "ab",
+            "a".repeat(33).as_str(),
+            "al ice",
+            "al@ice",
+            "_alice",
+            "ålice",
+        ] {
+            assert_eq!(
+                Username::parse(bad),
+                Err(IdentityError::InvalidUsername),
+                "{bad}"
+            );
         }
     }
 
@@ -225,7 +242,10 @@ mod tests {
     fn password_policy() {
         let u = Username::parse("alice").unwrap();
         let e = Email::parse("alice@example.com").unwrap();
-        assert_eq!(Password::parse_new("short", &u, &e).err(), Some(IdentityError::PasswordTooShort));
+        assert_eq!(
+            Password::parse_new("short", &u, &e).err(),
+            Some(IdentityError::PasswordTooShort)
+        );
         assert_eq!(
             Password::parse_new(&"x".repeat(129), &u, &e).err(),
             Some(IdentityError::PasswordTooLong)

@@ -30,7 +30,8 @@ pub fn swagger_ui() -> axum::Router {
     let urls: Vec<Url<'static>> = Service::BACKENDS
         .iter()
         .map(|s| {
-            let url: &'static str = Box::leak(format!("/api-docs/services/{}", s.name()).into_boxed_str());
+            let url: &'static str =
+                Box::leak(format!("/api-docs/services/{}", s.name()).into_boxed_str());
             Url::new(s.name(), url)
         })
         .collect();
@@ -55,10 +56,13 @@ pub async fn service_spec(
         )
         .into_response()
     };
-    let Ok(request) = axum::http::Request::get(format!("{base}/api-docs/openapi.json")).body(Body::empty()) else {
+    let Ok(request) =
+        axum::http::Request::get(format!("{base}/api-docs/openapi.json")).body(Body::empty())
+    else {
         return unavailable();
     };
-    let Ok(Ok(response)) = tokio::time::timeout(state.timeout, state.client.request(request)).await else {
+    let Ok(Ok(response)) = tokio::time::timeout(state.timeout, state.client.request(request)).await
+    else {
         return unavailable();
     };
     let Ok(collected) = response.into_body().collect().await else {

@@ -30,7 +30,10 @@ pub async fn aggregate(State(state): State<GatewayState>) -> Json<Value> {
             (service.name(), detail)
         }
     });
-    let results: BTreeMap<&str, Value> = futures::future::join_all(checks).await.into_iter().collect();
+    let results: BTreeMap<&str, Value> = futures::future::join_all(checks)
+        .await
+        .into_iter()
+        .collect();
     let all_ok = results.values().all(|v| v["status"] == "ok");
     Json(json!({
         "status": if all_ok { "ok" } else { "degraded" },
@@ -41,7 +44,10 @@ pub async fn aggregate(State(state): State<GatewayState>) -> Json<Value> {
 }
 
 async fn check(
-    client: &hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Body>,
+    client: &hyper_util::client::legacy::Client<
+        hyper_util::client::legacy::connect::HttpConnector,
+        Body,
+    >,
     uri: &str,
 ) -> Result<(u16, Value), &'static str> {
     let request = axum::http::Request::get(uri)

@@ -40,7 +40,10 @@ impl Upstreams {
     }
 
     pub fn url(&self, service: Service) -> Option<&str> {
-        self.0.iter().find(|(s, _)| *s == service).map(|(_, u)| u.as_str())
+        self.0
+            .iter()
+            .find(|(s, _)| *s == service)
+            .map(|(_, u)| u.as_str())
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (Service, &str)> {
@@ -71,7 +74,7 @@ impl GatewayState {
             upstreams: Upstreams::from_settings(settings),
             keys,
             timeout: Duration::from_secs(settings.gateway_timeout_seconds.max(1)),
-            trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
+            trusted: TrustedProxies(Arc::new(settings.gateway_trusted_proxies.clone())),
         }
     }
 }
@@ -99,7 +102,12 @@ pub fn router(state: GatewayState) -> ServiceRouter {
         name: SERVICE,
         routes,
         openapi: utoipa::openapi::OpenApiBuilder::new()
-            .info(utoipa::openapi::InfoBuilder::new().title("Pupero API gateway").version(env!("CARGO_PKG_VERSION")).build())
+            .info(
+                utoipa::openapi::InfoBuilder::new()
+                    .title("Pupero API gateway")
+                    .version(env!("CARGO_PKG_VERSION"))
+                    .build(),
+            )
             .build(),
     }
 }

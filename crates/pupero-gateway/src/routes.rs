@@ -39,7 +39,9 @@ pub fn route_for(raw_path: &str) -> Option<Route> {
     match first {
         "auth" => route(Service::Login, rest(), false),
         "offers" => route(Service::Offers, raw_path.to_owned(), false),
-        "me" if segments.get(1) == Some(&"offers") => route(Service::Offers, raw_path.to_owned(), false),
+        "me" if segments.get(1) == Some(&"offers") => {
+            route(Service::Offers, raw_path.to_owned(), false)
+        }
         "transactions" => route(Service::Transactions, rest(), false),
         "monero" => route(Service::Wallet, rest(), true),
         "moderation" => route(Service::Moderation, rest(), false),
@@ -90,14 +92,35 @@ mod tests {
 
     #[test]
     fn prefixes_map_to_services() {
-        assert_eq!(upstream("/auth/login"), Some((Service::Login, "/login".into(), false)));
+        assert_eq!(
+            upstream("/auth/login"),
+            Some((Service::Login, "/login".into(), false))
+        );
         assert_eq!(upstream("/auth"), Some((Service::Login, "/".into(), false)));
-        assert_eq!(upstream("/offers"), Some((Service::Offers, "/offers".into(), false)));
-        assert_eq!(upstream("/offers/12"), Some((Service::Offers, "/offers/12".into(), false)));
-        assert_eq!(upstream("/me/offers"), Some((Service::Offers, "/me/offers".into(), false)));
-        assert_eq!(upstream("/transactions/trades/3"), Some((Service::Transactions, "/trades/3".into(), false)));
-        assert_eq!(upstream("/monero/balance"), Some((Service::Wallet, "/balance".into(), true)));
-        assert_eq!(upstream("/moderation/reports"), Some((Service::Moderation, "/reports".into(), false)));
+        assert_eq!(
+            upstream("/offers"),
+            Some((Service::Offers, "/offers".into(), false))
+        );
+        assert_eq!(
+            upstream("/offers/12"),
+            Some((Service::Offers, "/offers/12".into(), false))
+        );
+        assert_eq!(
+            upstream("/me/offers"),
+            Some((Service::Offers, "/me/offers".into(), false))
+        );
+        assert_eq!(
+            upstream("/transactions/trades/3"),
+            Some((Service::Transactions, "/trades/3".into(), false))
+        );
+        assert_eq!(
+            upstream("/monero/balance"),
+            Some((Service::Wallet, "/balance".into(), true))
+        );
+        assert_eq!(
+            upstream("/moderation/reports"),
+            Some((Service::Moderation, "/reports".into(), false))
+        );
         assert_eq!(upstream("/users/x"), None);
         assert_eq!(upstream("/me"), None);
     }

@@ -8,8 +8,8 @@ use axum::http::request::Parts;
 
 use pupero_core::Role;
 
-use crate::token::{JwtKeys, TokenError, TokenKind};
 use crate::ApiError;
+use crate::token::{JwtKeys, TokenError, TokenKind};
 
 /// A caller holding a valid access token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +23,9 @@ impl AuthUser {
         if self.role.is_at_least(role) {
             Ok(self)
         } else {
-            Err(ApiError::forbidden(format!("this action needs the {role} role")))
+            Err(ApiError::forbidden(format!(
+                "this action needs the {role} role"
+            )))
         }
     }
 }
@@ -37,7 +39,9 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
         .to_str()
         .map_err(|_| ApiError::unauthorized("invalid_token", "malformed Authorization header"))?;
     match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
             Ok(token.trim())
         }
         _ => Err(ApiError::unauthorized(
@@ -58,15 +62,18 @@ where
         let token = bearer(parts)?;
         let keys = JwtKeys::from_ref(state);
         let claims = keys.verify(token, TokenKind::Access).map_err(|e| match e {
-            TokenError::Expired => ApiError::unauthorized("token_expired", "the access token has expired"),
-            TokenError::WrongKind { .. } => {
-                ApiError::unauthorized("invalid_token", "a refresh token cannot be used as an access token")
+            TokenError::Expired => {
+                ApiError::unauthorized("token_expired", "the access token has expired")
             }
+            TokenError::WrongKind { .. } => ApiError::unauthorized(
+                "invalid_token",
+                "a refresh token cannot be used as an access token",
+            ),
             _ => ApiError::unauthorized("invalid_token", "the access token is invalid"),
         })?;
-        let id = claims
-            .user_id()
-            .ok_or_else(|| ApiError::unauthorized("invalid_token", "the access token is invalid"))?;
+        let id = claims.user_id().ok_or_else(|| {
+            ApiError::unauthorized("invalid_token", "the access token is invalid")
+        })?;
         Ok(AuthUser {
             id,
             role: claims.role,

@@ -17,7 +17,11 @@ pub async fn database_health(service: &'static str, db: &DatabaseConnection) -> 
         tokio::time::timeout(CHECK_TIMEOUT, pupero_db::ping(db)).await,
         Ok(Ok(()))
     );
-    let status = if db_ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if db_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (
         status,
         Json(json!({

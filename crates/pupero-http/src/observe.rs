@@ -42,7 +42,10 @@ pub async fn metrics_handler() -> Response {
         Some(handle) => {
             handle.run_upkeep();
             (
-                [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+                [(
+                    axum::http::header::CONTENT_TYPE,
+                    "text/plain; version=0.0.4",
+                )],
                 handle.render(),
             )
                 .into_response()

@@ -33,6 +33,8 @@ impl ServiceRouter {
     /// Adds `/metrics`, `/api-docs/openapi.json`, the JSON fallback and every common layer.
     /// The caller's routes include its own `/healthz`, since readiness differs per service.
     pub fn into_app(self) -> Router {
+        // Installed before the first request, or the counters of early requests are lost.
+        crate::observe::prometheus();
         let openapi = self.openapi;
         let service = self.name;
         self.routes
@@ -81,7 +83,10 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

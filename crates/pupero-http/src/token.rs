@@ -156,6 +156,9 @@ mod tests {
         let t = other
             .issue(7, Role::Admin, TokenKind::Access, Duration::from_secs(60))
             .unwrap();
-        assert!(matches!(keys.verify(&t.token, TokenKind::Access), Err(TokenError::Invalid)));
+        assert!(matches!(
+            keys.verify(&t.token, TokenKind::Access),
+            Err(TokenError::Invalid)
+        ));
     }
 }

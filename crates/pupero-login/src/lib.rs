@@ -2,8 +2,8 @@
 //! refresh tokens, TOTP two-factor, admin user management and public profiles.
 
 pub mod entity;
-pub mod migration;
 mod limits;
+pub mod migration;
 mod passwords;
 mod routes;
 mod sessions;

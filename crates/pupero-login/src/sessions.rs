@@ -40,7 +40,14 @@ pub async fn issue_pair(
         .keys
         .issue(user.id, role, TokenKind::Refresh, refresh_ttl)
         .map_err(ApiError::internal)?;
-    store::insert_refresh_token(db, &refresh.jti, user.id, remember_me, refresh.expires_at_ms).await?;
+    store::insert_refresh_token(
+        db,
+        &refresh.jti,
+        user.id,
+        remember_me,
+        refresh.expires_at_ms,
+    )
+    .await?;
     Ok(TokenPair {
         access_token: access.token,
         refresh_token: refresh.token,

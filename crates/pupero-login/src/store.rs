@@ -84,7 +84,10 @@ pub async fn record_failed_login(
     lockout_ms: i64,
 ) -> Result<Option<i64>, DbErr> {
     user::Entity::update_many()
-        .col_expr(user::Column::FailedLogins, Expr::col(user::Column::FailedLogins).add(1))
+        .col_expr(
+            user::Column::FailedLogins,
+            Expr::col(user::Column::FailedLogins).add(1),
+        )
         .filter(user::Column::Id.eq(user_id))
         .exec(db)
         .await?;
@@ -103,7 +106,10 @@ pub async fn record_failed_login(
 pub async fn clear_failed_logins(db: &impl ConnectionTrait, user_id: i64) -> Result<(), DbErr> {
     user::Entity::update_many()
         .col_expr(user::Column::FailedLogins, Expr::value(0))
-        .col_expr(user::Column::LockedUntilMs, Expr::value(Option::<i64>::None))
+        .col_expr(
+            user::Column::LockedUntilMs,
+            Expr::value(Option::<i64>::None),
+        )
         .filter(user::Column::Id.eq(user_id))
         .exec(db)
         .await?;
@@ -163,7 +169,10 @@ pub enum RefreshUse {
 
 /// Spends a refresh token exactly once: the guarded UPDATE lets one of two concurrent
 /// refreshes win.
-pub async fn consume_refresh_token(db: &impl ConnectionTrait, jti: &str) -> Result<RefreshUse, DbErr> {
+pub async fn consume_refresh_token(
+    db: &impl ConnectionTrait,
+    jti: &str,
+) -> Result<RefreshUse, DbErr> {
     let now = now_ms();
     let spent = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::UsedAtMs, Expr::value(now))
@@ -173,11 +182,15 @@ pub async fn consume_refresh_token(db: &impl ConnectionTrait, jti: &str) -> Resu
         .filter(refresh_token::Column::ExpiresAtMs.gt(now))
         .exec(db)
         .await?;
-    let row = refresh_token::Entity::find_by_id(jti.to_owned()).one(db).await?;
+    let row = refresh_token::Entity::find_by_id(jti.to_owned())
+        .one(db)
+        .await?;
     Ok(match row {
         Some(row) if spent.rows_affected == 1 => RefreshUse::Consumed(row),
         Some(row) if row.used_at_ms.is_some() || row.revoked_at_ms.is_some() => {
-            RefreshUse::Reused { user_id: row.user_id }
+            RefreshUse::Reused {
+                user_id: row.user_id,
+            }
         }
         _ => RefreshUse::Invalid,
     })
@@ -194,7 +207,10 @@ pub async fn revoke_refresh_token(db: &impl ConnectionTrait, jti: &str) -> Resul
 }
 
 /// Ends every session of a user (logout everywhere, password change, disable, delete).
-pub async fn revoke_all_refresh_tokens(db: &impl ConnectionTrait, user_id: i64) -> Result<u64, DbErr> {
+pub async fn revoke_all_refresh_tokens(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<u64, DbErr> {
     let result = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAtMs, Expr::value(now_ms()))
         .filter(refresh_token::Column::UserId.eq(user_id))
@@ -233,7 +249,11 @@ pub async fn set_role(db: &impl ConnectionTrait, user_id: i64, role: Role) -> Re
     update_live_user(db, user_id, user::Column::Role, Expr::value(role.as_str())).await
 }
 
-pub async fn set_disabled(db: &impl ConnectionTrait, user_id: i64, disabled: bool) -> Result<bool, DbErr> {
+pub async fn set_disabled(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    disabled: bool,
+) -> Result<bool, DbErr> {
     update_live_user(db, user_id, user::Column::Disabled, Expr::value(disabled)).await
 }
 
@@ -254,7 +274,10 @@ async fn update_live_user(
 }
 
 /// Saves changed columns of a user row.
-pub async fn save_user(db: &impl ConnectionTrait, mut row: user::ActiveModel) -> Result<user::Model, DbErr> {
+pub async fn save_user(
+    db: &impl ConnectionTrait,
+    mut row: user::ActiveModel,
+) -> Result<user::Model, DbErr> {
     row.updated_at_ms = Set(now_ms());
     row.update(db).await
 }
@@ -265,12 +288,27 @@ pub async fn tombstone_user(db: &impl ConnectionTrait, user_id: i64) -> Result<(
     let now = now_ms();
     user::Entity::update_many()
         .col_expr(user::Column::Email, Expr::value(Option::<String>::None))
-        .col_expr(user::Column::EmailNormalized, Expr::value(Option::<String>::None))
-        .col_expr(user::Column::Username, Expr::value(format!("deleted-{user_id}")))
-        .col_expr(user::Column::UsernameNormalized, Expr::value(Option::<String>::None))
+        .col_expr(
+            user::Column::EmailNormalized,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            user::Column::Username,
+            Expr::value(format!("deleted-{user_id}")),
+        )
+        .col_expr(
+            user::Column::UsernameNormalized,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(user::Column::PasswordHash, Expr::value(""))
-        .col_expr(user::Column::TotpSecret, Expr::value(Option::<String>::None))
-        .col_expr(user::Column::TotpPendingSecret, Expr::value(Option::<String>::None))
+        .col_expr(
+            user::Column::TotpSecret,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            user::Column::TotpPendingSecret,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(user::Column::Disabled, Expr::value(true))
         .col_expr(user::Column::DeletedAtMs, Expr::value(now))
         .col_expr(user::Column::UpdatedAtMs, Expr::value(now))

@@ -36,7 +36,8 @@ pub fn matching_step(secret_b32: &str, code: &str) -> Option<i64> {
         .duration_since(std::time::UNIX_EPOCH)
         .ok()?
         .as_secs();
-    totp.check(code, now).and_then(|step| i64::try_from(step).ok())
+    totp.check(code, now)
+        .and_then(|step| i64::try_from(step).ok())
 }
 
 #[cfg(test)]
@@ -54,6 +55,10 @@ mod tests {
         let code = totp.generate(now).to_string();
         assert_eq!(matching_step(&secret, &code), Some((now / 30) as i64));
         assert_eq!(matching_step(&secret, "12345"), None);
-        assert!(otpauth_url(&secret, "alice").unwrap().starts_with("otpauth://totp/Pupero:alice"));
+        assert!(
+            otpauth_url(&secret, "alice")
+                .unwrap()
+                .starts_with("otpauth://totp/Pupero:alice")
+        );
     }
 }

@@ -55,10 +55,15 @@ pub fn row(o: &Outcome) -> String {
 }
 
 /// Sends `requests` GETs over `concurrency` connections and measures each.
-pub async fn run(scenario: &Scenario, requests: usize, concurrency: usize) -> anyhow::Result<Outcome> {
+pub async fn run(
+    scenario: &Scenario,
+    requests: usize,
+    concurrency: usize,
+) -> anyhow::Result<Outcome> {
     let mut connector = HttpConnector::new();
     connector.set_nodelay(true);
-    let client: Client<HttpConnector, Body> = Client::builder(TokioExecutor::new()).build(connector);
+    let client: Client<HttpConnector, Body> =
+        Client::builder(TokioExecutor::new()).build(connector);
     // Warm the connection pool and the server's caches.
     for _ in 0..concurrency.min(requests) {
         send(&client, scenario).await?;
@@ -72,7 +77,11 @@ pub async fn run(scenario: &Scenario, requests: usize, concurrency: usize) -> an
         let url = scenario.url.clone();
         let bearer = scenario.bearer.clone();
         workers.push(tokio::spawn(async move {
-            let scenario = Scenario { name: String::new(), url, bearer };
+            let scenario = Scenario {
+                name: String::new(),
+                url,
+                bearer,
+            };
             let mut latencies = Vec::new();
             let mut errors = 0usize;
             while next.fetch_add(1, Ordering::Relaxed) < requests {

@@ -12,7 +12,11 @@ use pupero_config::{LogFormat, Service, Settings};
 use pupero_core::Role;
 
 #[derive(Parser)]
-#[command(name = "pupero", version, about = "Self-hostable peer-to-peer Monero marketplace")]
+#[command(
+    name = "pupero",
+    version,
+    about = "Self-hostable peer-to-peer Monero marketplace"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -75,7 +79,8 @@ enum AdminTask {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    s.parse().map_err(|e: pupero_core::IdentityError| e.to_string())
+    s.parse()
+        .map_err(|e: pupero_core::IdentityError| e.to_string())
 }
 
 fn init_logging(format: LogFormat) {
@@ -175,7 +180,11 @@ async fn main() -> anyhow::Result<()> {
 
 /// Starts the platform on free ports with a throwaway SQLite file (unless DATABASE_URL
 /// says otherwise), signs a user in, and measures each scenario.
-async fn run_bench(settings: &mut Settings, requests: usize, concurrency: usize) -> anyhow::Result<()> {
+async fn run_bench(
+    settings: &mut Settings,
+    requests: usize,
+    concurrency: usize,
+) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("pupero-bench-{}", std::process::id()));
     settings.data_dir = dir.clone();
     settings.gateway_port = 0;
@@ -183,7 +192,9 @@ async fn run_bench(settings: &mut Settings, requests: usize, concurrency: usize)
     settings.login_rate_per_minute = 1_000_000;
     settings.register_rate_per_hour = 1_000_000;
     let platform = Platform::start(settings.clone(), &AVAILABLE).await?;
-    let gateway = platform.url(Service::Gateway).context("gateway not started")?;
+    let gateway = platform
+        .url(Service::Gateway)
+        .context("gateway not started")?;
     let login = platform.url(Service::Login).context("login not started")?;
 
     let http = reqwest::Client::new();
@@ -201,18 +212,41 @@ async fn run_bench(settings: &mut Settings, requests: usize, concurrency: usize)
         .error_for_status()?
         .json()
         .await?;
-    let token = tokens["access_token"].as_str().context("no access token")?.to_owned();
+    let token = tokens["access_token"]
+        .as_str()
+        .context("no access token")?
+        .to_owned();
 
     let scenarios = [
-        Scenario { name: "GET /healthz (gateway, aggregate)".into(), url: format!("{gateway}/healthz"), bearer: None },
-        Scenario { name: "GET /healthz (login, direct)".into(), url: format!("{login}/healthz"), bearer: None },
-        Scenario { name: "GET /auth/me (through gateway)".into(), url: format!("{gateway}/auth/me"), bearer: Some(token.clone()) },
-        Scenario { name: "GET /me (login, direct)".into(), url: format!("{login}/me"), bearer: Some(token) },
+        Scenario {
+            name: "GET /healthz (gateway, aggregate)".into(),
+            url: format!("{gateway}/healthz"),
+            bearer: None,
+        },
+        Scenario {
+            name: "GET /healthz (login, direct)".into(),
+            url: format!("{login}/healthz"),
+            bearer: None,
+        },
+        Scenario {
+            name: "GET /auth/me (through gateway)".into(),
+            url: format!("{gateway}/auth/me"),
+            bearer: Some(token.clone()),
+        },
+        Scenario {
+            name: "GET /me (login, direct)".into(),
+            url: format!("{login}/me"),
+            bearer: Some(token),
+        },
     ];
     println!(
         "pupero bench: {requests} requests per scenario, {concurrency} connections, database {}, build {}",
         pupero_db::backend_name(platform.db.as_ref().context("no database")?),
-        if cfg!(debug_assertions) { "debug" } else { "release" }
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
     );
     println!("{}", bench::header());
     for scenario in &scenarios {

@@ -41,9 +41,9 @@ impl Platform {
         let mut addrs = BTreeMap::new();
         for &service in services {
             let addr = SocketAddr::new(settings.bind_address, settings.port(service));
-            let listener = TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("cannot listen on {addr} for the {} service", service.name()))?;
+            let listener = TcpListener::bind(addr).await.with_context(|| {
+                format!("cannot listen on {addr} for the {} service", service.name())
+            })?;
             let local = listener.local_addr()?;
             addrs.insert(service.name(), local);
             set_port(&mut settings, service, local.port());
@@ -76,7 +76,9 @@ impl Platform {
                     let state = pupero_gateway::GatewayState::new(&settings, keys.clone());
                     pupero_gateway::router(state).into_app()
                 }
-                other => anyhow::bail!("the {} service is not part of this build yet", other.name()),
+                other => {
+                    anyhow::bail!("the {} service is not part of this build yet", other.name())
+                }
             };
             let mut signal = signal.clone();
             let stop = async move {
@@ -94,12 +96,19 @@ impl Platform {
     }
 
     pub fn url(&self, service: Service) -> Option<String> {
-        self.addrs.get(service.name()).map(|a| format!("http://{a}"))
+        self.addrs
+            .get(service.name())
+            .map(|a| format!("http://{a}"))
     }
 
     /// Runs until one service stops (an error) or `until` resolves, then stops them all.
-    pub async fn run_until(self, until: impl std::future::Future<Output = ()>) -> anyhow::Result<()> {
-        let Self { shutdown, tasks, .. } = self;
+    pub async fn run_until(
+        self,
+        until: impl std::future::Future<Output = ()>,
+    ) -> anyhow::Result<()> {
+        let Self {
+            shutdown, tasks, ..
+        } = self;
         let first_exit = futures::future::select_all(tasks);
         tokio::select! {
             () = until => {

@@ -34,8 +34,12 @@ pub struct UpdateMe {
 }
 
 fn wrong_current_password() -> ApiError {
-    ApiError::new(StatusCode::FORBIDDEN, "wrong_password", "the current password is wrong")
-        .with_field("current_password")
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "wrong_password",
+        "the current password is wrong",
+    )
+    .with_field("current_password")
 }
 
 /// Change username, email or password. A new password ends every other session.
@@ -49,7 +53,10 @@ pub async fn update_me(
 ) -> ApiResult<Json<MeView>> {
     let user = active_user(&state, caller.id).await?;
     if req.username.is_none() && req.email.is_none() && req.password.is_none() {
-        return Err(ApiError::invalid("username", "nothing to change: give username, email or password"));
+        return Err(ApiError::invalid(
+            "username",
+            "nothing to change: give username, email or password",
+        ));
     }
     let username = match &req.username {
         Some(u) => Username::parse(u)?,
@@ -71,10 +78,15 @@ pub async fn update_me(
     }
     let username_changes = Some(username.normalized()) != user.username_normalized;
     if username_changes && store::username_taken(&state.db, &username).await? {
-        return Err(ApiError::conflict("username_taken", "this username is taken").with_field("username"));
+        return Err(
+            ApiError::conflict("username_taken", "this username is taken").with_field("username"),
+        );
     }
     if email_changes && store::email_taken(&state.db, &email).await? {
-        return Err(ApiError::conflict("email_taken", "this email is already registered").with_field("email"));
+        return Err(
+            ApiError::conflict("email_taken", "this email is already registered")
+                .with_field("email"),
+        );
     }
     let password_hash = match new_password {
         Some(p) => Some(state.passwords.hash(p.expose().to_owned()).await?),
@@ -95,7 +107,10 @@ pub async fn update_me(
     let saved = match store::save_user(&tx, row).await {
         Ok(saved) => saved,
         Err(e) if is_unique_violation(&e) => {
-            return Err(ApiError::conflict("already_registered", "email or username is already registered"));
+            return Err(ApiError::conflict(
+                "already_registered",
+                "email or username is already registered",
+            ));
         }
         Err(e) => return Err(e.into()),
     };
@@ -122,7 +137,13 @@ pub async fn delete_me(
     ApiJson(req): ApiJson<DeleteMe>,
 ) -> ApiResult<StatusCode> {
     let user = active_user(&state, caller.id).await?;
-    verify_password(&state, &user, &req.current_password, wrong_current_password()).await?;
+    verify_password(
+        &state,
+        &user,
+        &req.current_password,
+        wrong_current_password(),
+    )
+    .await?;
     verify_totp(&state, &user, req.totp.as_deref(), StatusCode::FORBIDDEN).await?;
     let tx = write_tx(&state.db).await?;
     store::tombstone_user(&tx, user.id).await?;

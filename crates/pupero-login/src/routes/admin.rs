@@ -64,10 +64,18 @@ pub async fn list_users(
 ) -> ApiResult<Json<UserPage>> {
     let limit = query.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
-        return Err(ApiError::invalid("limit", "limit must be between 1 and 200"));
+        return Err(ApiError::invalid(
+            "limit",
+            "limit must be between 1 and 200",
+        ));
     }
-    let (rows, total) =
-        store::list_users(&state.db, query.q.as_deref(), limit, query.offset.unwrap_or(0)).await?;
+    let (rows, total) = store::list_users(
+        &state.db,
+        query.q.as_deref(),
+        limit,
+        query.offset.unwrap_or(0),
+    )
+    .await?;
     Ok(Json(UserPage {
         users: rows.iter().map(AdminUserView::from).collect(),
         total,
@@ -138,7 +146,12 @@ pub async fn set_disabled(
     if req.disabled {
         store::revoke_all_refresh_tokens(&state.db, id).await?;
     }
-    tracing::info!(admin = admin.id, target = id, disabled = req.disabled, "account disabled flag changed");
+    tracing::info!(
+        admin = admin.id,
+        target = id,
+        disabled = req.disabled,
+        "account disabled flag changed"
+    );
     reload(&state, id).await
 }
 

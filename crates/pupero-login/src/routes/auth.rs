@@ -53,7 +53,10 @@ pub async fn register(
         // Two registrations raced past the check; the unique index decided.
         Err(e) if is_unique_violation(&e) => {
             ensure_identity_free(&state, &email, &username).await?;
-            Err(ApiError::conflict("already_registered", "email or username is already registered"))
+            Err(ApiError::conflict(
+                "already_registered",
+                "email or username is already registered",
+            ))
         }
         Err(e) => Err(e.into()),
     }
@@ -65,10 +68,15 @@ pub(crate) async fn ensure_identity_free(
     username: &Username,
 ) -> ApiResult<()> {
     if store::email_taken(&state.db, email).await? {
-        return Err(ApiError::conflict("email_taken", "this email is already registered").with_field("email"));
+        return Err(
+            ApiError::conflict("email_taken", "this email is already registered")
+                .with_field("email"),
+        );
     }
     if store::username_taken(&state.db, username).await? {
-        return Err(ApiError::conflict("username_taken", "this username is taken").with_field("username"));
+        return Err(
+            ApiError::conflict("username_taken", "this username is taken").with_field("username"),
+        );
     }
     Ok(())
 }
@@ -125,7 +133,10 @@ pub struct RefreshRequest {
 }
 
 fn invalid_refresh() -> ApiError {
-    ApiError::unauthorized("invalid_token", "the refresh token is invalid, expired or revoked")
+    ApiError::unauthorized(
+        "invalid_token",
+        "the refresh token is invalid, expired or revoked",
+    )
 }
 
 /// Trade a refresh token for a new pair. The old refresh token is dead afterwards; showing

@@ -20,7 +20,10 @@ use crate::state::LoginState;
 use crate::{store, totp};
 
 #[derive(OpenApi)]
-#[openapi(info(title = "Pupero login service", description = "Accounts, sessions, two-factor authentication and user administration."))]
+#[openapi(info(
+    title = "Pupero login service",
+    description = "Accounts, sessions, two-factor authentication and user administration."
+))]
 struct ApiDoc;
 
 pub fn router(state: LoginState) -> ServiceRouter {
@@ -95,7 +98,10 @@ impl From<&user::Model> for MeView {
 pub(crate) fn rfc3339(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -105,12 +111,19 @@ pub(crate) async fn active_user(state: &LoginState, id: i64) -> ApiResult<user::
     match store::find_user(&state.db, id).await? {
         Some(u) if u.is_active() => Ok(u),
         Some(u) if u.deleted_at_ms.is_none() => Err(account_disabled()),
-        _ => Err(ApiError::unauthorized("invalid_token", "the account no longer exists")),
+        _ => Err(ApiError::unauthorized(
+            "invalid_token",
+            "the account no longer exists",
+        )),
     }
 }
 
 pub(crate) fn account_disabled() -> ApiError {
-    ApiError::new(StatusCode::FORBIDDEN, "account_disabled", "this account is disabled")
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "account_disabled",
+        "this account is disabled",
+    )
 }
 
 /// Refuses while the account is locked after repeated failures.
@@ -127,9 +140,18 @@ pub(crate) fn ensure_not_locked(user: &user::Model) -> ApiResult<()> {
 
 /// Counts a failure against the account; answers 429 if that failure locked it, else
 /// the given error.
-pub(crate) async fn fail_attempt(state: &LoginState, user: &user::Model, err: ApiError) -> ApiError {
-    match store::record_failed_login(&state.db, user.id, state.policy.max_failures, state.policy.lockout_ms)
-        .await
+pub(crate) async fn fail_attempt(
+    state: &LoginState,
+    user: &user::Model,
+    err: ApiError,
+) -> ApiError {
+    match store::record_failed_login(
+        &state.db,
+        user.id,
+        state.policy.max_failures,
+        state.policy.lockout_ms,
+    )
+    .await
     {
         Ok(Some(until)) => {
             let secs = u64::try_from((until - pupero_db::now_ms() + 999) / 1000).unwrap_or(1);
@@ -174,18 +196,26 @@ pub(crate) async fn verify_totp(
         return Ok(());
     };
     let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
-        return Err(ApiError::new(status, "totp_required", "a two-factor code is required").with_field("totp"));
+        return Err(
+            ApiError::new(status, "totp_required", "a two-factor code is required")
+                .with_field("totp"),
+        );
     };
     ensure_not_locked(user)?;
     let Some(step) = totp::matching_step(secret, code) else {
-        let wrong = ApiError::new(status, "invalid_totp", "the two-factor code is wrong").with_field("totp");
+        let wrong = ApiError::new(status, "invalid_totp", "the two-factor code is wrong")
+            .with_field("totp");
         return Err(fail_attempt(state, user, wrong).await);
     };
     if store::consume_totp_step(&state.db, user.id, step).await? {
         Ok(())
     } else {
-        Err(ApiError::new(status, "totp_replayed", "this two-factor code has already been used; wait for the next one")
-            .with_field("totp"))
+        Err(ApiError::new(
+            status,
+            "totp_replayed",
+            "this two-factor code has already been used; wait for the next one",
+        )
+        .with_field("totp"))
     }
 }
 

@@ -35,10 +35,16 @@ pub struct TwoFactorStatus {
 /// Start enrolment: a new secret that becomes active once confirmed with a code.
 #[utoipa::path(post, path = "/2fa/enable", tag = "two-factor", security(("bearer" = [])),
     responses((status = 200, body = Enrolment), (status = 409, description = "already enabled")))]
-pub async fn enable(State(state): State<LoginState>, caller: AuthUser) -> ApiResult<Json<Enrolment>> {
+pub async fn enable(
+    State(state): State<LoginState>,
+    caller: AuthUser,
+) -> ApiResult<Json<Enrolment>> {
     let user = active_user(&state, caller.id).await?;
     if user.totp_secret.is_some() {
-        return Err(ApiError::conflict("totp_already_enabled", "two-factor authentication is already on"));
+        return Err(ApiError::conflict(
+            "totp_already_enabled",
+            "two-factor authentication is already on",
+        ));
     }
     let secret = totp::new_secret();
     let otpauth_url = totp::otpauth_url(&secret, &user.username)
@@ -46,7 +52,10 @@ pub async fn enable(State(state): State<LoginState>, caller: AuthUser) -> ApiRes
     let mut row = user.into_active_model();
     row.totp_pending_secret = Set(Some(secret.clone()));
     store::save_user(&state.db, row).await?;
-    Ok(Json(Enrolment { secret, otpauth_url }))
+    Ok(Json(Enrolment {
+        secret,
+        otpauth_url,
+    }))
 }
 
 /// Finish enrolment with a code from the authenticator app.
@@ -60,7 +69,10 @@ pub async fn confirm(
 ) -> ApiResult<Json<TwoFactorStatus>> {
     let user = active_user(&state, caller.id).await?;
     let Some(pending) = user.totp_pending_secret.clone() else {
-        return Err(ApiError::conflict("totp_not_pending", "start with POST /2fa/enable"));
+        return Err(ApiError::conflict(
+            "totp_not_pending",
+            "start with POST /2fa/enable",
+        ));
     };
     let Some(step) = totp::matching_step(&pending, &req.code) else {
         let wrong = ApiError::invalid("code", "the code does not match; check the app's clock");
@@ -85,12 +97,17 @@ pub async fn disable(
 ) -> ApiResult<Json<TwoFactorStatus>> {
     let user = active_user(&state, caller.id).await?;
     if user.totp_secret.is_none() {
-        return Err(ApiError::conflict("totp_not_enabled", "two-factor authentication is off"));
+        return Err(ApiError::conflict(
+            "totp_not_enabled",
+            "two-factor authentication is off",
+        ));
     }
     verify_totp(&state, &user, Some(&req.code), StatusCode::FORBIDDEN).await?;
     let mut row = user.into_active_model();
     row.totp_secret = Set(None);
     row.totp_pending_secret = Set(None);
     store::save_user(&state.db, row).await?;
-    Ok(Json(TwoFactorStatus { totp_enabled: false }))
+    Ok(Json(TwoFactorStatus {
+        totp_enabled: false,
+    }))
 }

@@ -1,0 +1,144 @@
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, db_test, error_code};
+
+db_test! {
+    async fn register_login_me_by_username_or_email(app) {
+        let id = app.register("Alice_1").await;
+        // Username and email match case-insensitively.
+        let (status, body) = app.post("/auth/login", None, json!({"email": "ALICE_1@EXAMPLE.COM", "password": PASSWORD})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["token_type"], "bearer");
+        assert!(body["expires_in"].as_u64().unwrap() > 0);
+        let token = body["access_token"].as_str().unwrap().to_owned();
+        let (status, me) = app.get("/auth/me", Some(&token)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(me["id"], id);
+        assert_eq!(me["username"], "Alice_1");
+        assert_eq!(me["email"], "Alice_1@example.com");
+        assert_eq!(me["role"], "user");
+        assert_eq!(me["totp_enabled"], false);
+        assert!(me["created_at"].as_str().unwrap().ends_with('Z'));
+        let (status, _) = app.post("/auth/login", None, json!({"username": "alice_1", "password": PASSWORD})).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+}
+
+db_test! {
+    async fn wrong_password_and_unknown_user_look_the_same(app) {
+        app.register("bob").await;
+        let (s1, b1) = app.post("/auth/login", None, json!({"username": "bob", "password": "not the password"})).await;
+        let (s2, b2) = app.post("/auth/login", None, json!({"username": "nobody", "password": "not the password"})).await;
+        assert_eq!(s1, StatusCode::UNAUTHORIZED);
+        assert_eq!(s2, StatusCode::UNAUTHORIZED);
+        assert_eq!(b1, b2);
+        assert_eq!(error_code(&b1), "invalid_credentials");
+    }
+}
+
+db_test! {
+    async fn profile_changes_need_the_current_password(app) {
+        let (_, tokens) = app.user("carol").await;
+        let t = Some(tokens.access.as_str());
+        // Username alone: no password needed.
+        let (status, me) = app.call("PUT", "/auth/me", t, Some(json!({"username": "carol2"}))).await;
+        assert_eq!(status, StatusCode::OK, "{me}");
+        assert_eq!(me["username"], "carol2");
+        // Email without current password: refused, nothing changes.
+        let (status, body) = app.call("PUT", "/auth/me", t, Some(json!({"email": "new@example.com"}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["field"], "current_password");
+        let (status, body) = app
+            .call("PUT", "/auth/me", t, Some(json!({"email": "new@example.com", "current_password": "wrong password!"})))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(error_code(&body), "wrong_password");
+        let (_, me) = app.get("/auth/me", t).await;
+        assert_eq!(me["email"], "carol@example.com");
+        // With it: changed.
+        let (status, me) = app
+            .call("PUT", "/auth/me", t, Some(json!({"email": "new@example.com", "current_password": PASSWORD})))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(me["email"], "new@example.com");
+        // Password change ends the other sessions (the refresh token dies) and the new one works.
+        let (status, _) = app
+            .call("PUT", "/auth/me", t, Some(json!({"password": "a brand new passphrase", "current_password": PASSWORD})))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = app.post("/auth/token/refresh", None, json!({"refresh_token": tokens.refresh})).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (status, _) = app.post("/auth/login", None, json!({"username": "carol2", "password": PASSWORD})).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (status, _) = app.post("/auth/login", None, json!({"username": "carol2", "password": "a brand new passphrase"})).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+}
+
+db_test! {
+    async fn profile_changes_refuse_taken_names_and_weak_passwords(app) {
+        app.register("dave").await;
+        let (_, tokens) = app.user("erin").await;
+        let t = Some(tokens.access.as_str());
+        let (status, body) = app.call("PUT", "/auth/me", t, Some(json!({"username": "DAVE"}))).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(body["error"]["field"], "username");
+        let (status, body) = app
+            .call("PUT", "/auth/me", t, Some(json!({"email": "Dave@Example.com", "current_password": PASSWORD})))
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(body["error"]["field"], "email");
+        let (status, body) = app
+            .call("PUT", "/auth/me", t, Some(json!({"password": "short", "current_password": PASSWORD})))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["field"], "password");
+        let (status, _) = app.call("PUT", "/auth/me", t, Some(json!({}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (_, me) = app.get("/auth/me", t).await;
+        assert_eq!(me["username"], "erin");
+    }
+}
+
+db_test! {
+    async fn deleting_an_account_erases_it_and_ends_its_sessions(app) {
+        let (id, tokens) = app.user("frank").await;
+        let t = Some(tokens.access.as_str());
+        let (status, _) = app.call("DELETE", "/auth/me", t, Some(json!({"current_password": "wrong password!"}))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = app.get("/auth/me", t).await;
+        assert_eq!(status, StatusCode::OK, "a refused delete changes nothing");
+
+        let (status, _) = app.call("DELETE", "/auth/me", t, Some(json!({"current_password": PASSWORD}))).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (status, _) = app.get("/auth/me", t).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (status, _) = app.post("/auth/login", None, json!({"username": "frank", "password": PASSWORD})).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (status, _) = app.post("/auth/token/refresh", None, json!({"refresh_token": tokens.refresh})).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (status, _) = app.get("/auth/users/frank", None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        // The name and email are free again, under a new id; the old id's tokens stay dead.
+        let new_id = app.register("frank").await;
+        assert_ne!(new_id, id);
+        let (status, _) = app.get("/auth/me", t).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+}
+
+db_test! {
+    async fn public_profiles_show_no_private_data(app) {
+        let id = app.register("grace").await;
+        let (status, body) = app.get("/auth/users/GRACE", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["id"], id);
+        assert_eq!(body["username"], "grace");
+        assert!(body["member_since"].is_string());
+        assert!(body.get("email").is_none() && body.get("role").is_none());
+        let (status, body) = app.get("/auth/users/nobody-here", None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(error_code(&body), "not_found");
+    }
+}

@@ -1,0 +1,106 @@
+use pupero_core::Role;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, db_test, error_code};
+
+db_test! {
+    async fn a_user_cannot_raise_their_own_role(app) {
+        let (id, tokens) = app.user("eve").await;
+        let (other, _) = app.user("bystander").await;
+        let t = Some(tokens.access.as_str());
+        for target in [id, other] {
+            let (status, body) = app.post(&format!("/auth/admin/users/{target}/role"), t, json!({"role": "admin"})).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+            assert_eq!(error_code(&body), "forbidden");
+        }
+        assert_eq!(app.get("/auth/admin/users", t).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(app.post(&format!("/auth/admin/users/{other}/disable"), t, json!({"disabled": true})).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(app.post(&format!("/auth/admin/users/{other}/logout"), t, json!({})).await.0, StatusCode::FORBIDDEN);
+        // Moderators are not admins either.
+        let (_, moderator) = app.privileged("mod", Role::Moderator).await;
+        let (status, _) = app.post(&format!("/auth/admin/users/{id}/role"), Some(&moderator.access), json!({"role": "admin"})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (_, me) = app.get("/auth/me", t).await;
+        assert_eq!(me["role"], "user");
+        let (status, _) = app.post(&format!("/auth/admin/users/{id}/role"), None, json!({"role": "admin"})).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+}
+
+db_test! {
+    async fn an_admin_changes_other_roles_but_never_their_own(app) {
+        let (admin_id, admin) = app.privileged("root_admin", Role::Admin).await;
+        let (id, _) = app.user("walter").await;
+        let a = Some(admin.access.as_str());
+        let (status, body) = app.post(&format!("/auth/admin/users/{id}/role"), a, json!({"role": "moderator"})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["role"], "moderator");
+        let fresh = app.login("walter").await;
+        let (_, me) = app.get("/auth/me", Some(&fresh.access)).await;
+        assert_eq!(me["role"], "moderator");
+
+        let (status, body) = app.post(&format!("/auth/admin/users/{admin_id}/role"), a, json!({"role": "user"})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(error_code(&body), "forbidden");
+        let (status, body) = app.post(&format!("/auth/admin/users/{id}/role"), a, json!({"role": "superuser"})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["field"], "role");
+        let (status, _) = app.post("/auth/admin/users/999999/role", a, json!({"role": "user"})).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = app.post("/auth/admin/users/abc/role", a, json!({"role": "user"})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+
+        let (status, page) = app.get("/auth/admin/users?q=walt&limit=10", a).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(page["total"], 1);
+        assert_eq!(page["users"][0]["username"], "walter");
+        let (status, _) = app.get("/auth/admin/users?limit=0", a).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, _) = app.get("/auth/admin/users?limit=abc", a).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
+
+db_test! {
+    async fn a_disabled_user_cannot_log_in_or_refresh(app) {
+        let (_, admin) = app.privileged("boss", Role::Admin).await;
+        let (id, tokens) = app.user("trent").await;
+        let a = Some(admin.access.as_str());
+        let (status, body) = app.post(&format!("/auth/admin/users/{id}/disable"), a, json!({"disabled": true})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["disabled"], true);
+
+        let (status, body) = app.post("/auth/login", None, json!({"username": "trent", "password": PASSWORD})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(error_code(&body), "account_disabled");
+        let (status, _) = app.post("/auth/token/refresh", None, json!({"refresh_token": tokens.refresh})).await;
+        assert!(status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN, "{status}");
+        let (status, _) = app.get("/auth/me", Some(&tokens.access)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        let (status, _) = app.post(&format!("/auth/admin/users/{id}/disable"), a, json!({"disabled": false})).await;
+        assert_eq!(status, StatusCode::OK);
+        app.login("trent").await;
+        let admin_id = app.get("/auth/me", a).await.1["id"].as_i64().unwrap();
+        let (status, _) = app.post(&format!("/auth/admin/users/{admin_id}/disable"), a, json!({"disabled": true})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "an admin cannot disable themself");
+    }
+}
+
+db_test! {
+    async fn an_admin_can_end_every_session_of_a_user(app) {
+        let (_, admin) = app.privileged("chief", Role::Admin).await;
+        let (id, one) = app.user("victor").await;
+        let two = app.login("victor").await;
+        let (status, body) = app.post(&format!("/auth/admin/users/{id}/logout"), Some(&admin.access), json!({})).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["revoked"], 2);
+        for t in [one, two] {
+            let (status, _) = app.post("/auth/token/refresh", None, json!({"refresh_token": t.refresh})).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+        }
+        let (status, _) = app.post("/auth/admin/users/424242/logout", Some(&admin.access), json!({})).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}

@@ -1,0 +1,193 @@
+//! The gateway's own behaviour; it does not touch the database, so SQLite is enough.
+
+use pupero_core::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, Options, TestApp, error_code, run};
+
+async fn on_sqlite<F, Fut>(test: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    run(Backend::Sqlite, Options::default(), test).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn internal_paths_are_never_forwarded() {
+    on_sqlite(|app| async move {
+        for path in [
+            "/auth/internal/anything",
+            "/transactions/internal/credit",
+            "/auth/%69nternal/x",
+            "/auth/INTERNAL/x",
+            "/internal/x",
+            "/auth/../internal/x",
+        ] {
+            let (status, body) = app.get(path, None).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+            error_code(&body);
+        }
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_that_is_down_answers_502_without_revealing_where_it_lives() {
+    on_sqlite(|app| async move {
+        let (status, body) = app.get("/transactions/balances/1", None).await;
+        assert_eq!(status, StatusCode::BAD_GATEWAY);
+        assert_eq!(error_code(&body), "bad_gateway");
+        let text = body.to_string();
+        assert!(
+            !text.contains("127.0.0.1") && !text.contains("http://"),
+            "{text}"
+        );
+        let (status, _) = app.get("/offers", None).await;
+        assert_eq!(status, StatusCode::BAD_GATEWAY);
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wallet_routes_are_for_admins_only() {
+    on_sqlite(|app| async move {
+        let (status, body) = app.get("/monero/balance", None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        let (_, user) = app.user("plain").await;
+        let (status, _) = app.get("/monero/balance", Some(&user.access)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (_, moderator) = app.privileged("modder", Role::Moderator).await;
+        let (status, _) = app.get("/monero/balance", Some(&moderator.access)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (_, admin) = app.privileged("admin1", Role::Admin).await;
+        let (status, _) = app.get("/monero/balance", Some(&admin.access)).await;
+        assert_eq!(
+            status,
+            StatusCode::BAD_GATEWAY,
+            "admins pass the gate (the wallet is not running here)"
+        );
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_ids_pass_through_and_are_made_when_missing() {
+    on_sqlite(|app| async move {
+        let resp = app
+            .http
+            .get(format!("{}/auth/users/nobody1", app.gateway))
+            .header("x-request-id", "trace-me-42")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.headers()["x-request-id"], "trace-me-42");
+        let resp = app
+            .http
+            .get(format!("{}/auth/users/nobody1", app.gateway))
+            .send()
+            .await
+            .unwrap();
+        let generated = resp.headers()["x-request-id"].to_str().unwrap().to_owned();
+        assert_eq!(generated.len(), 36, "{generated}");
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_aggregates_every_service() {
+    on_sqlite(|app| async move {
+        let (status, body) = app.get("/healthz", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["status"], "degraded");
+        assert_eq!(body["services"]["login"]["status"], "ok");
+        assert_eq!(
+            body["services"]["login"]["detail"]["checks"]["database"]["backend"],
+            "sqlite"
+        );
+        for absent in ["offers", "transactions", "wallet", "moderation"] {
+            assert_eq!(body["services"][absent]["status"], "down", "{absent}");
+        }
+        let (status, body) = app.call_at(&app.login, "GET", "/healthz", None, None).await;
+        assert_eq!(
+            (status, body["status"].as_str()),
+            (StatusCode::OK, Some("ok"))
+        );
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn docs_combine_every_service_spec() {
+    on_sqlite(|app| async move {
+        let resp = app
+            .http
+            .get(format!("{}/docs/", app.gateway))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert!(resp.text().await.unwrap().contains("swagger"));
+        let (status, spec) = app.get("/api-docs/services/login", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(spec["servers"][0]["url"], "/auth");
+        for path in [
+            "/register",
+            "/login",
+            "/token/refresh",
+            "/me",
+            "/2fa/enable",
+            "/admin/users/{id}/role",
+            "/users/{username}",
+        ] {
+            assert!(
+                spec["paths"].get(path).is_some(),
+                "{path} missing from the spec"
+            );
+        }
+        let (status, _) = app.get("/api-docs/services/offers", None).await;
+        assert_eq!(status, StatusCode::BAD_GATEWAY);
+        let (status, _) = app.get("/api-docs/services/nope", None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_requests_by_route_and_status() {
+    on_sqlite(|app| async move {
+        let _ = app
+            .post(
+                "/auth/login",
+                None,
+                json!({"username": "ghost", "password": "whatever it is"}),
+            )
+            .await;
+        let text = app
+            .http
+            .get(format!("{}/metrics", app.login))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let line = text
+            .lines()
+            .find(|l| {
+                l.starts_with("http_requests_total")
+                    && l.contains("route=\"/login\"")
+                    && l.contains("status=\"401\"")
+            })
+            .unwrap_or_else(|| panic!("no counter for /login 401 in:\n{text}"));
+        assert!(line.contains("service=\"login\""), "{line}");
+        assert!(
+            text.contains("http_request_duration_seconds_bucket"),
+            "latency histogram missing"
+        );
+        let (status, _): (StatusCode, Value) = app.get("/metrics", None).await;
+        assert_eq!(status, StatusCode::OK);
+    })
+    .await
+}

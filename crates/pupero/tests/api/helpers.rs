@@ -1,0 +1,401 @@
+//! The test harness: a platform per test on its own database, and an HTTP client for it.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use clap::Parser;
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+
+use pupero::Platform;
+use pupero::platform::AVAILABLE;
+use pupero_config::{Service, Settings};
+
+pub const SECRET: &str = "test-secret-0123456789-abcdefghijklmnop";
+pub const PASSWORD: &str = "correct horse battery";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    MariaDb,
+    Postgres,
+}
+
+/// Declares a test that runs once per database backend, each in a fresh database.
+macro_rules! db_test {
+    ($(#[$meta:meta])* async fn $name:ident($app:ident) $body:block) => {
+        db_test!($(#[$meta])* async fn $name($app, $crate::helpers::Options::default()) $body);
+    };
+    ($(#[$meta:meta])* async fn $name:ident($app:ident, $options:expr) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn body($app: $crate::helpers::TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $crate::helpers::run($crate::helpers::Backend::Sqlite, $options, body).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn mariadb() {
+                $crate::helpers::run($crate::helpers::Backend::MariaDb, $options, body).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                $crate::helpers::run($crate::helpers::Backend::Postgres, $options, body).await
+            }
+        }
+    };
+}
+pub(crate) use db_test;
+
+/// Per-test tweaks to the platform's settings.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub args: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        // Generous limits: every test client is 127.0.0.1.
+        Self::with(&[
+            "--login-rate-per-minute",
+            "100000",
+            "--register-rate-per-hour",
+            "100000",
+        ])
+    }
+}
+
+impl Options {
+    pub fn with(args: &[&str]) -> Self {
+        Self {
+            args: args.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+#[derive(Parser)]
+struct TestCli {
+    #[command(flatten)]
+    settings: Settings,
+}
+
+static NEXT_DB: AtomicU32 = AtomicU32::new(0);
+
+fn mariadb_server() -> String {
+    std::env::var("PUPERO_TEST_MARIADB_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".into())
+}
+
+fn postgres_server() -> String {
+    std::env::var("PUPERO_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// A database made for one test, and how to remove it.
+pub struct TestDb {
+    pub backend: Backend,
+    pub url: String,
+    name: String,
+    dir: PathBuf,
+}
+
+impl TestDb {
+    pub async fn create(backend: Backend) -> Self {
+        let n = NEXT_DB.fetch_add(1, Ordering::Relaxed);
+        let name = format!("pupero_t_{}_{}_{}", std::process::id(), n, rand_suffix());
+        let dir = std::env::temp_dir().join(&name);
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = match backend {
+            Backend::Sqlite => format!("sqlite://{}/pupero.db?mode=rwc", dir.display()),
+            Backend::MariaDb => {
+                let admin = Database::connect(format!("{}/test", mariadb_server()))
+                    .await
+                    .expect("MariaDB must be running (scripts/test.sh starts it)");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+                    .await
+                    .unwrap();
+                admin.close().await.ok();
+                format!("{}/{name}", mariadb_server())
+            }
+            Backend::Postgres => {
+                let admin = Database::connect(format!("{}/postgres", postgres_server()))
+                    .await
+                    .expect("PostgreSQL must be running (scripts/test.sh starts it)");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .unwrap();
+                admin.close().await.ok();
+                format!("{}/{name}", postgres_server())
+            }
+        };
+        Self {
+            backend,
+            url,
+            name,
+            dir,
+        }
+    }
+
+    pub async fn drop_db(self) {
+        match self.backend {
+            Backend::Sqlite => {}
+            Backend::MariaDb => {
+                if let Ok(admin) = Database::connect(format!("{}/test", mariadb_server())).await {
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS `{}`", self.name))
+                        .await;
+                    admin.close().await.ok();
+                }
+            }
+            Backend::Postgres => {
+                if let Ok(admin) =
+                    Database::connect(format!("{}/postgres", postgres_server())).await
+                {
+                    let _ = admin
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                            self.name
+                        ))
+                        .await;
+                    admin.close().await.ok();
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn rand_suffix() -> String {
+    format!("{:08x}", rand::random::<u32>())
+}
+
+/// A running platform (gateway + login) for one test.
+pub struct TestApp {
+    pub gateway: String,
+    pub login: String,
+    pub db: DatabaseConnection,
+    pub http: reqwest::Client,
+}
+
+pub fn settings_for(db_url: &str, data_dir: &std::path::Path, extra: &[String]) -> Settings {
+    let mut args: Vec<String> = vec![
+        "pupero".into(),
+        "--data-dir".into(),
+        data_dir.display().to_string(),
+        "--database-url".into(),
+        db_url.into(),
+        "--jwt-secret-key".into(),
+        SECRET.into(),
+        "--gateway-port".into(),
+        "0".into(),
+        "--login-port".into(),
+        "0".into(),
+    ];
+    // Services this build does not run: point them at a closed port, not at whatever
+    // else this machine may be running on the default ones.
+    for flag in [
+        "--offers-service-url",
+        "--transactions-service-url",
+        "--wallet-service-url",
+        "--moderation-service-url",
+    ] {
+        args.push(flag.into());
+        args.push("http://127.0.0.1:9".into());
+    }
+    args.extend(extra.iter().cloned());
+    TestCli::parse_from(args).settings
+}
+
+impl TestApp {
+    /// Starts the platform; the caller keeps the [`Platform`] alive for the test's
+    /// duration (a test body may capture only some fields of the app).
+    pub async fn spawn(db: &TestDb, options: &Options) -> (Self, Platform) {
+        let settings = settings_for(&db.url, &db.dir, &options.args);
+        let platform = Platform::start(settings, &AVAILABLE)
+            .await
+            .expect("platform starts");
+        let gateway = platform.url(Service::Gateway).unwrap();
+        let login = platform.url(Service::Login).unwrap();
+        let db_conn = platform.db.clone().unwrap();
+        let app = Self {
+            gateway,
+            login,
+            db: db_conn,
+            http: reqwest::Client::new(),
+        };
+        (app, platform)
+    }
+
+    /// Sends a request through the gateway and returns status and JSON body (Null if none).
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        self.call_at(&self.gateway, method, path, token, body).await
+    }
+
+    pub async fn call_at(
+        &self,
+        base: &str,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.http.request(method, format!("{base}{path}"));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("request sent");
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, value)
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.call("POST", path, token, Some(body)).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+        self.call("GET", path, token, None).await
+    }
+
+    pub async fn register(&self, username: &str) -> i64 {
+        let (status, body) = self
+            .post("/auth/register", None, json!({"email": format!("{username}@example.com"), "username": username, "password": PASSWORD}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["user_id"].as_i64().unwrap()
+    }
+
+    pub async fn login(&self, username: &str) -> Tokens {
+        let (status, body) = self
+            .post(
+                "/auth/login",
+                None,
+                json!({"username": username, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        Tokens::from(&body)
+    }
+
+    /// Registers and logs in a fresh user.
+    pub async fn user(&self, username: &str) -> (i64, Tokens) {
+        let id = self.register(username).await;
+        (id, self.login(username).await)
+    }
+
+    /// Creates an account with a role straight in the database, as `pupero admin create-user` does.
+    pub async fn privileged(&self, username: &str, role: pupero_core::Role) -> (i64, Tokens) {
+        let id = pupero::admin::create_user(
+            &self.db,
+            &format!("{username}@example.com"),
+            username,
+            role,
+            PASSWORD,
+        )
+        .await
+        .unwrap();
+        (id, self.login(username).await)
+    }
+
+    pub async fn count_users(&self) -> i64 {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        pupero_login::entity::user::Entity::find()
+            .count(&self.db)
+            .await
+            .unwrap() as i64
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub access: String,
+    pub refresh: String,
+}
+
+impl From<&Value> for Tokens {
+    fn from(v: &Value) -> Self {
+        Self {
+            access: v["access_token"].as_str().expect("access_token").to_owned(),
+            refresh: v["refresh_token"]
+                .as_str()
+                .expect("refresh_token")
+                .to_owned(),
+        }
+    }
+}
+
+/// Asserts the common error shape and returns the error code.
+pub fn error_code(body: &Value) -> &str {
+    let code = body["error"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not an error body: {body}"));
+    assert!(
+        body["error"]["message"].is_string(),
+        "error without message: {body}"
+    );
+    code
+}
+
+/// Runs `test` on a fresh platform and database; the database is dropped even if the test fails.
+pub async fn run<F, Fut>(backend: Backend, options: Options, test: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let db = TestDb::create(backend).await;
+    let (app, platform) = TestApp::spawn(&db, &options).await;
+    let outcome = tokio::spawn(test(app)).await;
+    platform.stop().await;
+    db.drop_db().await;
+    if let Err(e) = outcome {
+        if e.is_panic() {
+            std::panic::resume_unwind(e.into_panic());
+        }
+        panic!("test task failed: {e}");
+    }
+}
+
+/// The current TOTP code of `secret` for `step` (30-second window number).
+pub fn totp_code(secret: &str, step: u64) -> String {
+    let totp = totp_rs::Builder::new()
+        .with_secret(totp_rs::Secret::try_from_base32(secret).unwrap())
+        .build()
+        .unwrap();
+    totp.generate(step * 30).to_string()
+}
+
+/// Waits until at least `needed` seconds remain in the current 30 s step, so a test that
+/// uses steps now-1, now and now+1 cannot see the window move under it.
+pub async fn align_to_fresh_step(needed: u64) -> u64 {
+    loop {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        if 30 - now % 30 >= needed {
+            return now / 30;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+}

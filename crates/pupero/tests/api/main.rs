@@ -1,0 +1,14 @@
+//! Black-box tests: the real services on real ports, spoken to over HTTP, on SQLite,
+//! MariaDB and PostgreSQL. Each test gets its own database, dropped afterwards.
+
+mod helpers;
+
+mod accounts;
+mod admin;
+mod gateway;
+mod hashing;
+mod platform;
+mod rate_limits;
+mod tokens;
+mod two_factor;
+mod validation;

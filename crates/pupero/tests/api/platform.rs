@@ -1,0 +1,213 @@
+//! The binary and the platform as an operator meets them.
+
+use std::process::{Command, Stdio};
+
+use reqwest::StatusCode;
+use sea_orm_migration::MigratorTrait;
+
+use pupero::Platform;
+use pupero::platform::AVAILABLE;
+use pupero_config::Service;
+
+use crate::helpers::{Backend, PASSWORD, TestDb, settings_for};
+
+const BIN: &str = env!("CARGO_BIN_EXE_pupero");
+
+async fn migrations_round_trip(backend: Backend) {
+    let db = TestDb::create(backend).await;
+    let conn = pupero_db::connect(&db.url).await.unwrap();
+    pupero_login::Migrator::up(&conn, None).await.unwrap();
+    pupero_login::Migrator::down(&conn, None).await.unwrap();
+    pupero_login::Migrator::up(&conn, None).await.unwrap();
+    pupero::admin::create_user(
+        &conn,
+        "m@example.com",
+        "migrated",
+        pupero_core::Role::User,
+        PASSWORD,
+    )
+    .await
+    .unwrap();
+    conn.close().await.ok();
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn migrations_go_up_down_and_up_on_sqlite() {
+    migrations_round_trip(Backend::Sqlite).await
+}
+
+#[tokio::test]
+async fn migrations_go_up_down_and_up_on_mariadb() {
+    migrations_round_trip(Backend::MariaDb).await
+}
+
+#[tokio::test]
+async fn migrations_go_up_down_and_up_on_postgres() {
+    migrations_round_trip(Backend::Postgres).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generated_secret_is_kept_so_tokens_survive_a_restart() {
+    let db = TestDb::create(Backend::Sqlite).await;
+    let data = std::env::temp_dir().join(format!("pupero-secret-{}", rand::random::<u32>()));
+    let mut settings = settings_for(&db.url, &data, &[]);
+    settings.jwt_secret_key = None;
+    let http = reqwest::Client::new();
+
+    let first = Platform::start(settings.clone(), &AVAILABLE).await.unwrap();
+    let gw = first.url(Service::Gateway).unwrap();
+    let body = serde_json::json!({"email": "keep@example.com", "username": "keeper", "password": PASSWORD});
+    assert_eq!(
+        http.post(format!("{gw}/auth/register"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::CREATED
+    );
+    let tokens: serde_json::Value = http
+        .post(format!("{gw}/auth/login"))
+        .json(&serde_json::json!({"username": "keeper", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    first.stop().await;
+    assert!(data.join("jwt-secret").exists());
+
+    let second = Platform::start(settings, &AVAILABLE).await.unwrap();
+    let gw = second.url(Service::Gateway).unwrap();
+    let status = http
+        .get(format!("{gw}/auth/me"))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, StatusCode::OK);
+    second.stop().await;
+    db.drop_db().await;
+    let _ = std::fs::remove_dir_all(data);
+}
+
+fn pupero(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let data = std::env::temp_dir().join(format!("pupero-cli-{}", rand::random::<u32>()));
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_remove("JWT_SECRET_KEY")
+        .env_remove("DATABASE_URL")
+        .env("PUPERO_DATA_DIR", &data)
+        .env("API_MANAGER_PORT", "0")
+        .env("LOGIN_PORT", "0")
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let _ = std::fs::remove_dir_all(data);
+    out
+}
+
+#[test]
+fn production_refuses_a_missing_short_or_default_secret() {
+    for secret in [None, Some(""), Some("short-secret"), Some("changeme")] {
+        let mut env = vec![("PUPERO_ENV", "production")];
+        if let Some(s) = secret {
+            env.push(("JWT_SECRET_KEY", s));
+        }
+        let out = pupero(&["up"], &env);
+        assert!(!out.status.success(), "started with secret {secret:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("JWT_SECRET_KEY"), "{stderr}");
+    }
+}
+
+#[test]
+fn up_help_documents_every_variable() {
+    let out = pupero(&["up", "--help"], &[]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for var in [
+        "PUPERO_ENV",
+        "PUPERO_DATA_DIR",
+        "DATABASE_URL",
+        "BIND_ADDRESS",
+        "PORT",
+        "API_MANAGER_PORT",
+        "LOGIN_PORT",
+        "OFFERS_PORT",
+        "TRANSACTIONS_PORT",
+        "MONERO_WALLET_MANAGER_PORT",
+        "MODERATION_PORT",
+        "LOGIN_SERVICE_URL",
+        "JWT_SECRET_KEY",
+        "ACCESS_TOKEN_MINUTES",
+        "REMEMBER_ME_DAYS",
+        "LOGIN_RATE_PER_MINUTE",
+        "TRUSTED_PROXIES",
+    ] {
+        assert!(
+            help.contains(&format!("env: {var}")),
+            "{var} missing from --help"
+        );
+    }
+    assert!(help.contains("[default: 8000]"));
+}
+
+#[test]
+fn admin_create_user_bootstraps_the_first_admin() {
+    let data = std::env::temp_dir().join(format!("pupero-admin-{}", rand::random::<u32>()));
+    let run = |username: &str| {
+        Command::new(BIN)
+            .args([
+                "admin",
+                "create-user",
+                "--email",
+                &format!("{username}@example.com"),
+                "--username",
+                username,
+                "--role",
+                "admin",
+                "--password-env",
+                "PW",
+            ])
+            .env("PW", PASSWORD)
+            .env("PUPERO_DATA_DIR", &data)
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap()
+    };
+    let out = run("founder");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("admin"));
+    let again = run("founder");
+    assert!(!again.status.success(), "a duplicate must fail");
+    let weak = Command::new(BIN)
+        .args([
+            "admin",
+            "create-user",
+            "--email",
+            "w@example.com",
+            "--username",
+            "weakling",
+            "--role",
+            "admin",
+            "--password-env",
+            "PW",
+        ])
+        .env("PW", "short")
+        .env("PUPERO_DATA_DIR", &data)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!weak.status.success());
+    let _ = std::fs::remove_dir_all(data);
+}

@@ -1,0 +1,89 @@
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, Tokens, align_to_fresh_step, db_test, error_code, totp_code};
+
+db_test! {
+    /// The whole path of the acceptance list: register → login → me → refresh → rotation →
+    /// 2FA enable/confirm → login needs TOTP → replay refused → disable.
+    async fn full_session_and_two_factor_flow(app) {
+        let (id, tokens) = app.user("zoe").await;
+        let (status, me) = app.get("/auth/me", Some(&tokens.access)).await;
+        assert_eq!((status, me["id"].as_i64()), (StatusCode::OK, Some(id)));
+        let (status, body) = app.post("/auth/token/refresh", None, json!({"refresh_token": tokens.refresh})).await;
+        assert_eq!(status, StatusCode::OK);
+        let rotated = Tokens::from(&body);
+        let (status, _) = app.post("/auth/token/refresh", None, json!({"refresh_token": tokens.refresh})).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "old refresh token rejected");
+        // (That reuse ended every session; sign in again.)
+        let (status, _) = app.post("/auth/token/refresh", None, json!({"refresh_token": rotated.refresh})).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let session = app.login("zoe").await;
+        let t = Some(session.access.as_str());
+
+        let step = align_to_fresh_step(20).await;
+        let (status, enrol) = app.post("/auth/2fa/enable", t, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{enrol}");
+        let secret = enrol["secret"].as_str().unwrap().to_owned();
+        assert!(enrol["otpauth_url"].as_str().unwrap().starts_with("otpauth://totp/"));
+        let (status, _) = app.post("/auth/2fa/confirm", t, json!({"code": "000000"})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, body) = app.post("/auth/2fa/confirm", t, json!({"code": totp_code(&secret, step - 1)})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (_, me) = app.get("/auth/me", t).await;
+        assert_eq!(me["totp_enabled"], true);
+        assert!(me.get("secret").is_none());
+        let (status, _) = app.post("/auth/2fa/enable", t, json!({})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "the secret is never handed out again");
+
+        let login = |totp: Option<String>| {
+            let mut body = json!({"username": "zoe", "password": PASSWORD});
+            if let Some(code) = totp {
+                body["totp"] = json!(code);
+            }
+            app.post("/auth/login", None, body)
+        };
+        let (status, body) = login(None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(error_code(&body), "totp_required");
+        let (status, body) = login(Some("123456".into())).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(["invalid_totp", "totp_replayed"].contains(&error_code(&body)));
+        let (status, body) = login(Some(totp_code(&secret, step))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = login(Some(totp_code(&secret, step))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "a code works once");
+        assert_eq!(error_code(&body), "totp_replayed");
+        let (status, _) = login(Some(totp_code(&secret, step - 1))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "an older code is spent too");
+
+        let (status, _) = app.post("/auth/2fa/disable", t, json!({"code": totp_code(&secret, step)})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "disable with a spent code is refused");
+        let (status, body) = app.post("/auth/2fa/disable", t, json!({"code": totp_code(&secret, step + 1)})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["totp_enabled"], false);
+        let (status, _) = login(None).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = app.post("/auth/2fa/disable", t, json!({"code": "123456"})).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+    }
+}
+
+db_test! {
+    async fn deleting_an_account_with_two_factor_needs_a_code(app) {
+        let (_, tokens) = app.user("yara").await;
+        let t = Some(tokens.access.as_str());
+        let step = align_to_fresh_step(10).await;
+        let (_, enrol) = app.post("/auth/2fa/enable", t, json!({})).await;
+        let secret = enrol["secret"].as_str().unwrap().to_owned();
+        let (status, _) = app.post("/auth/2fa/confirm", t, json!({"code": totp_code(&secret, step - 1)})).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, body) = app.call("DELETE", "/auth/me", t, Some(json!({"current_password": PASSWORD}))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(error_code(&body), "totp_required");
+        let (status, _) = app
+            .call("DELETE", "/auth/me", t, Some(json!({"current_password": PASSWORD, "totp": totp_code(&secret, step)})))
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+    }
+}

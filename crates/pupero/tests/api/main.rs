@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
+
 //! Black-box tests: the real services on real ports, spoken to over HTTP, on SQLite,
 //! MariaDB and PostgreSQL. Each test gets its own database, dropped afterwards.
 

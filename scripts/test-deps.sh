@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Makes sure the servers the test suite talks to are installed, running and reachable:
+# MariaDB and PostgreSQL on 127.0.0.1. On the project's machines they already run; on a
+# fresh Debian machine this installs them from Debian's packages and starts them.
+# Prints the environment the tests should use (eval it).
+set -euo pipefail
+
+log() { echo "test-deps: $*" >&2; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+APT_UPDATED=0
+apt_install() {
+  if [ "$APT_UPDATED" = 0 ]; then
+    log "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    APT_UPDATED=1
+  fi
+  log "installing $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_for() {
+  local what=$1 tries=$2; shift 2
+  for _ in $(seq "$tries"); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 1
+  done
+  log "$what did not come up"; return 1
+}
+
+# --- MariaDB -----------------------------------------------------------------------------
+MARIADB_URL="${PUPERO_TEST_MARIADB_URL:-mysql://root@127.0.0.1:3306}"
+mariadb_ok() { mariadb -h 127.0.0.1 -P 3306 -uroot -e 'SELECT 1' >/dev/null 2>&1; }
+if [ -z "${PUPERO_TEST_MARIADB_URL:-}" ] && ! mariadb_ok; then
+  have mariadbd || [ -x /usr/sbin/mariadbd ] || apt_install mariadb-server mariadb-client
+  if ! port_open 3306; then
+    if [ ! -d /var/lib/mysql/mysql ]; then
+      mariadb-install-db --user=mysql --datadir=/var/lib/mysql >/dev/null
+    fi
+    mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
+    log "starting MariaDB"
+    start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql
+    wait_for MariaDB 60 mariadb -uroot -e 'SELECT 1'
+  fi
+  # A fresh Debian root authenticates by unix socket only; the tests connect over TCP.
+  mariadb -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD(''); FLUSH PRIVILEGES;" >/dev/null 2>&1 || true
+  mariadb -uroot -e "CREATE DATABASE IF NOT EXISTS test" >/dev/null 2>&1 || true
+  wait_for "MariaDB over TCP" 10 mariadb_ok
+fi
+
+# --- PostgreSQL --------------------------------------------------------------------------
+POSTGRES_URL="${PUPERO_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
+pg_ok() { psql "$POSTGRES_URL/postgres" -tAc 'SELECT 1' >/dev/null 2>&1; }
+if [ -z "${PUPERO_TEST_POSTGRES_URL:-}" ] && ! pg_ok; then
+  have pg_ctlcluster || apt_install postgresql postgresql-client
+  if ! port_open 5432; then
+    log "starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start
+    wait_for PostgreSQL 60 port_open 5432
+  fi
+  # Debian's default needs a password over TCP; give the local superuser one for tests.
+  su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
+  POSTGRES_URL="postgres://postgres:postgres@127.0.0.1:5432"
+  wait_for "PostgreSQL over TCP" 10 pg_ok
+fi
+
+# --- Leftovers of interrupted runs (each run names its databases pupero_t_<pid>_...) ----
+for db in $(mariadb -h 127.0.0.1 -uroot -N -e "SHOW DATABASES LIKE 'pupero\\_t\\_%'" 2>/dev/null || true); do
+  pid=$(echo "$db" | cut -d_ -f3)
+  if ! kill -0 "$pid" 2>/dev/null; then mariadb -h 127.0.0.1 -uroot -e "DROP DATABASE \`$db\`" || true; fi
+done
+for db in $(psql "$POSTGRES_URL/postgres" -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'pupero\\_t\\_%'" 2>/dev/null || true); do
+  pid=$(echo "$db" | cut -d_ -f3)
+  if ! kill -0 "$pid" 2>/dev/null; then psql "$POSTGRES_URL/postgres" -qc "DROP DATABASE \"$db\" WITH (FORCE)" || true; fi
+done
+
+echo "export PUPERO_TEST_MARIADB_URL='$MARIADB_URL'"
+echo "export PUPERO_TEST_POSTGRES_URL='$POSTGRES_URL'"

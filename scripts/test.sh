@@ -14,4 +14,13 @@ eval "$(scripts/test-deps.sh)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/pupero-target}"
 export RUST_BACKTRACE="${RUST_BACKTRACE:-0}"
 
-cargo test --workspace --locked "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+# Unit, integration and binary tests (the crates have no doc tests).
+cargo test --workspace --locked --lib --bins --tests "$@" 2>&1 | tee "$log" || status=$?
+passed=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}')
+failed=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')
+echo
+echo "summary: ${passed} passed, ${failed} failed"
+exit "$status"

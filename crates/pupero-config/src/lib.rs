@@ -153,6 +153,21 @@ pub struct Settings {
     #[arg(long, env = "GATEWAY_TRUSTED_PROXIES", value_delimiter = ',')]
     pub gateway_trusted_proxies: Vec<IpAddr>,
 
+    /// Payment methods offers may use (codes, comma-separated).
+    #[arg(
+        long,
+        env = "PAYMENT_METHODS",
+        value_delimiter = ',',
+        default_value = "sepa,sepa_instant,bank_transfer,revolut,wise,paypal,zelle,pix,upi,cash_in_person,cash_by_mail,other"
+    )]
+    pub payment_methods: Vec<String>,
+    /// Platform fee on completed trades, in basis points of the amount (100 = 1 %).
+    #[arg(long, env = "PLATFORM_FEE_BPS", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1000))]
+    pub platform_fee_bps: u32,
+    /// How often unpaid trades past their payment deadline are cancelled, in seconds.
+    #[arg(long, env = "TRADE_EXPIRY_INTERVAL_SECONDS", default_value_t = 10)]
+    pub trade_expiry_interval_seconds: u64,
+
     /// Timeout for one proxied request through the gateway, in seconds.
     #[arg(long, env = "GATEWAY_TIMEOUT_SECONDS", default_value_t = 30)]
     pub gateway_timeout_seconds: u64,

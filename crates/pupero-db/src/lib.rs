@@ -86,6 +86,25 @@ pub fn is_unavailable(err: &DbErr) -> bool {
     }
 }
 
+/// True for a deadlock or serialization failure: the whole transaction may simply be run
+/// again. Guarded updates make that safe.
+pub fn is_retryable(err: &DbErr) -> bool {
+    let sqlx_err = match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    let Some(db_err) = sqlx_err.as_database_error() else {
+        return false;
+    };
+    let code = db_err.code().unwrap_or_default();
+    // PostgreSQL 40001/40P01 and MariaDB's deadlock (SQLSTATE 40001, errno 1213);
+    // MariaDB's lock wait timeout (1205) says so in its message.
+    code == "40001"
+        || code == "40P01"
+        || db_err.message().contains("Lock wait timeout")
+        || is_sqlite_busy(sqlx_err)
+}
+
 fn is_sqlite_busy(e: &sea_orm::sqlx::Error) -> bool {
     // SQLITE_BUSY (5) and SQLITE_LOCKED (6) after busy_timeout: the writer queue is full.
     e.as_database_error()

@@ -2,7 +2,7 @@
 
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
 use pupero_http::{AdminUser, ApiError, ClientIp};
@@ -63,26 +63,40 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
         headers.insert("x-forwarded-for", v);
     }
 
-    let mut upstream = axum::http::Request::builder()
-        .method(parts.method)
-        .uri(uri)
-        .body(body)
-        .map_err(ApiError::internal)?;
-    *upstream.headers_mut() = headers;
-
-    let response = match tokio::time::timeout(state.timeout, state.client.request(upstream)).await {
-        Err(_) => {
-            return Err(ApiError::new(
-                StatusCode::GATEWAY_TIMEOUT,
-                "gateway_timeout",
-                format!("the {service} service did not answer in time"),
-            ));
+    // A pooled connection the service has just closed fails the next request on it. Safe
+    // methods carry no body and change nothing, so they get one more try on a fresh one.
+    let retryable = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let build = |body: Body| {
+        let mut request = axum::http::Request::builder()
+            .method(parts.method.clone())
+            .uri(uri.clone())
+            .body(body)
+            .map_err(ApiError::internal)?;
+        *request.headers_mut() = headers.clone();
+        Ok::<_, ApiError>(request)
+    };
+    let mut upstream = build(body)?;
+    let mut attempt = 1;
+    let response = loop {
+        match tokio::time::timeout(state.timeout, state.client.request(upstream)).await {
+            Err(_) => {
+                return Err(ApiError::new(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    "gateway_timeout",
+                    format!("the {service} service did not answer in time"),
+                ));
+            }
+            Ok(Err(e)) if retryable && attempt == 1 && !e.is_connect() => {
+                tracing::debug!(service, error = %e, "retrying a safe request on a fresh connection");
+                attempt += 1;
+                upstream = build(Body::empty())?;
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(service, error = %e, "upstream request failed");
+                return Err(unavailable(service));
+            }
+            Ok(Ok(response)) => break response,
         }
-        Ok(Err(e)) => {
-            tracing::warn!(service, error = %e, "upstream request failed");
-            return Err(unavailable(service));
-        }
-        Ok(Ok(response)) => response,
     };
     let (mut parts, body) = response.into_parts();
     strip_hop_by_hop(&mut parts.headers);

@@ -114,3 +114,24 @@ where
         user.require(Role::Moderator).map(ModeratorUser)
     }
 }
+
+/// Another Pupero service, calling an `/internal/` route with a service token. The gateway
+/// never forwards `/internal/`, and a user's access token is refused here.
+#[derive(Debug, Clone)]
+pub struct ServiceCaller(pub String);
+
+impl<S> FromRequestParts<S> for ServiceCaller
+where
+    JwtKeys: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts)?;
+        let claims = JwtKeys::from_ref(state)
+            .verify(token, TokenKind::Service)
+            .map_err(|_| ApiError::forbidden("internal routes are for Pupero services only"))?;
+        Ok(ServiceCaller(claims.sub))
+    }
+}

@@ -26,11 +26,15 @@ pub struct ApiQuery<T>(pub T);
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::JsonDataError(e) => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
-                serde_detail(&e.body_text()),
-            ),
+            JsonRejection::JsonDataError(e) => {
+                let detail = serde_detail(&e.body_text());
+                let field = field_of(&detail);
+                let err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", detail);
+                match field {
+                    Some(f) => err.with_field(f),
+                    None => err,
+                }
+            }
             JsonRejection::JsonSyntaxError(e) => ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "malformed_json",
@@ -76,5 +80,37 @@ fn serde_detail(text: &str) -> String {
     match text.split_once(": ") {
         Some((_, detail)) => detail.to_owned(),
         None => text.to_owned(),
+    }
+}
+
+/// The field a serde message is about: `price: invalid …` (a path) or
+/// ``missing field `email` ``.
+fn field_of(detail: &str) -> Option<String> {
+    if let Some(rest) = detail.strip_prefix("missing field `") {
+        return rest.split('`').next().map(str::to_owned);
+    }
+    let (path, _) = detail.split_once(": ")?;
+    let plain = !path.is_empty()
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'));
+    plain.then(|| path.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_of;
+
+    #[test]
+    fn serde_messages_name_their_field() {
+        assert_eq!(
+            field_of("missing field `email` at line 1 column 2").as_deref(),
+            Some("email")
+        );
+        assert_eq!(
+            field_of("price: invalid type: integer `5`, expected a string at line 1").as_deref(),
+            Some("price")
+        );
+        assert_eq!(field_of("invalid type: null, expected struct X"), None);
     }
 }

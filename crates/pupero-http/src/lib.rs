@@ -7,13 +7,26 @@ pub mod client_ip;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod internal;
 pub mod observe;
 pub mod service;
 pub mod token;
 
-pub use auth::{AdminUser, AuthUser, ModeratorUser};
+pub use auth::{AdminUser, AuthUser, ModeratorUser, ServiceCaller};
 pub use client_ip::{ClientIp, TrustedProxies};
 pub use error::{ApiError, ApiResult};
 pub use extract::{ApiJson, ApiPath, ApiQuery};
+pub use internal::InternalClient;
 pub use service::{ServiceRouter, serve};
 pub use token::{Claims, IssuedToken, JwtKeys, TokenKind};
+
+/// An epoch-milliseconds timestamp as RFC 3339 UTC, the format every API answers with.
+pub fn rfc3339(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}

@@ -18,6 +18,8 @@ use pupero_core::Role;
 pub enum TokenKind {
     Access,
     Refresh,
+    /// A service calling another service's `/internal/` routes; `sub` is the service name.
+    Service,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -124,10 +126,32 @@ impl JwtKeys {
         if data.claims.typ != expected {
             return Err(TokenError::WrongKind { expected });
         }
-        if data.claims.user_id().is_none() {
+        if expected != TokenKind::Service && data.claims.user_id().is_none() {
             return Err(TokenError::Invalid);
         }
         Ok(data.claims)
+    }
+
+    /// A short-lived token for calling another service's `/internal/` routes.
+    pub fn issue_service(&self, service: &str) -> Result<IssuedToken, TokenError> {
+        let now_ms = pupero_db::now_ms();
+        let expires_at_ms = now_ms + 60_000;
+        let jti = uuid::Uuid::new_v4().simple().to_string();
+        let claims = Claims {
+            sub: service.to_owned(),
+            role: Role::User,
+            typ: TokenKind::Service,
+            jti: jti.clone(),
+            iat: now_ms / 1000,
+            exp: expires_at_ms / 1000,
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.0.encoding)
+            .map_err(|e| TokenError::Signing(e.to_string()))?;
+        Ok(IssuedToken {
+            token,
+            jti,
+            expires_at_ms,
+        })
     }
 }
 

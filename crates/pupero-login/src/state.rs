@@ -4,8 +4,9 @@ use std::time::Duration;
 use axum::extract::FromRef;
 use sea_orm::DatabaseConnection;
 
+use pupero_config::Service;
 use pupero_config::Settings;
-use pupero_http::{JwtKeys, TrustedProxies};
+use pupero_http::{InternalClient, JwtKeys, TrustedProxies};
 
 use crate::limits::Limits;
 use crate::passwords::Passwords;
@@ -28,6 +29,8 @@ pub struct LoginState {
     pub(crate) limits: Arc<Limits>,
     pub policy: Policy,
     pub trusted: TrustedProxies,
+    /// The ledger, asked before an account is deleted.
+    pub transactions: InternalClient,
 }
 
 impl LoginState {
@@ -50,7 +53,14 @@ impl LoginState {
                 }
             });
         }
+        let transactions = InternalClient::new(
+            keys.clone(),
+            crate::SERVICE,
+            "transactions",
+            settings.service_url(Service::Transactions),
+        );
         Self {
+            transactions,
             db,
             keys,
             passwords: Passwords::new(hashing_threads),

@@ -61,6 +61,12 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AdminTask {
+    /// Recompute every balance from the journal; exit non-zero on any mismatch, unbalanced
+    /// entry or negative user balance.
+    LedgerVerify {
+        #[command(flatten)]
+        settings: Settings,
+    },
     /// Create an account with a role (how the first admin is made). The password is read
     /// from the first line of standard input unless --password-env names a variable.
     CreateUser {
@@ -137,6 +143,24 @@ async fn main() -> anyhow::Result<()> {
             migrate_all(&db).await?;
             println!("migrations applied to {}", redact(&url));
             Ok(())
+        }
+        Command::Admin {
+            task: AdminTask::LedgerVerify { settings },
+        } => {
+            init_logging(settings.log_format);
+            let db = pupero_db::connect(&settings.database_url()).await?;
+            migrate_all(&db).await?;
+            let report = pupero_transactions::ledger::verify(&db).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            if report.is_consistent() {
+                println!(
+                    "ledger consistent: {} accounts, {} entries, {} postings",
+                    report.accounts, report.entries, report.postings
+                );
+                Ok(())
+            } else {
+                bail!("the ledger is NOT consistent (see above)")
+            }
         }
         Command::Admin {
             task:

@@ -16,7 +16,12 @@ use pupero_http::JwtKeys;
 
 /// The services this build can run. The others answer as down in the gateway's health
 /// until their issues land.
-pub const AVAILABLE: [Service; 2] = [Service::Gateway, Service::Login];
+pub const AVAILABLE: [Service; 4] = [
+    Service::Gateway,
+    Service::Login,
+    Service::Offers,
+    Service::Transactions,
+];
 
 /// A running set of services.
 pub struct Platform {
@@ -24,6 +29,8 @@ pub struct Platform {
     pub db: Option<DatabaseConnection>,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<std::io::Result<()>>>,
+    /// Background loops (trade expiry); aborted at shutdown.
+    workers: AbortOnDrop,
 }
 
 impl Platform {
@@ -65,6 +72,7 @@ impl Platform {
 
         let (shutdown, signal) = watch::channel(false);
         let mut tasks = Vec::new();
+        let mut workers = Vec::new();
         for (service, listener) in listeners {
             let app = match service {
                 Service::Login => {
@@ -75,6 +83,18 @@ impl Platform {
                 Service::Gateway => {
                     let state = pupero_gateway::GatewayState::new(&settings, keys.clone());
                     pupero_gateway::router(state).into_app()
+                }
+                Service::Offers => {
+                    let db = db.clone().context("offers needs a database")?;
+                    let state = pupero_offers::OffersState::new(db, keys.clone(), &settings);
+                    pupero_offers::router(state).into_app()
+                }
+                Service::Transactions => {
+                    let db = db.clone().context("transactions needs a database")?;
+                    let state =
+                        pupero_transactions::TransactionsState::new(db, keys.clone(), &settings);
+                    workers.push(pupero_transactions::spawn_expiry_worker(state.clone()));
+                    pupero_transactions::router(state).into_app()
                 }
                 other => {
                     anyhow::bail!("the {} service is not part of this build yet", other.name())
@@ -92,6 +112,7 @@ impl Platform {
             db,
             shutdown,
             tasks,
+            workers: AbortOnDrop(workers),
         })
     }
 
@@ -130,8 +151,25 @@ impl Platform {
 
     /// Stops every service and waits for in-flight requests to finish.
     pub async fn stop(self) {
-        let _ = self.shutdown.send(true);
-        futures::future::join_all(self.tasks).await;
+        let Self {
+            shutdown,
+            tasks,
+            workers,
+            ..
+        } = self;
+        drop(workers);
+        let _ = shutdown.send(true);
+        futures::future::join_all(tasks).await;
+    }
+}
+
+struct AbortOnDrop(Vec<JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        for w in &self.0 {
+            w.abort();
+        }
     }
 }
 
@@ -152,6 +190,12 @@ pub async fn migrate_all(db: &DatabaseConnection) -> anyhow::Result<()> {
     pupero_login::Migrator::up(db, None)
         .await
         .context("login migrations failed")?;
+    pupero_offers::Migrator::up(db, None)
+        .await
+        .context("offers migrations failed")?;
+    pupero_transactions::Migrator::up(db, None)
+        .await
+        .context("transactions migrations failed")?;
     Ok(())
 }
 

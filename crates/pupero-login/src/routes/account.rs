@@ -121,6 +121,12 @@ pub async fn update_me(
     Ok(Json(MeView::from(&saved)))
 }
 
+#[derive(Debug, Deserialize)]
+struct Holdings {
+    total: String,
+    open_trades: u64,
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct DeleteMe {
     pub current_password: String,
@@ -130,7 +136,8 @@ pub struct DeleteMe {
 
 /// Delete the account: personal data is erased and every session ends.
 #[utoipa::path(delete, path = "/me", tag = "account", security(("bearer" = [])), request_body = DeleteMe,
-    responses((status = 204, description = "deleted"), (status = 403, description = "password or code wrong")))]
+    responses((status = 204, description = "deleted"), (status = 403, description = "password or code wrong"),
+              (status = 409, description = "the account holds funds or has open trades")))]
 pub async fn delete_me(
     State(state): State<LoginState>,
     caller: AuthUser,
@@ -145,6 +152,21 @@ pub async fn delete_me(
     )
     .await?;
     verify_totp(&state, &user, req.totp.as_deref(), StatusCode::FORBIDDEN).await?;
+    // An account that holds money or is in a trade cannot vanish: its funds and its
+    // counterparties would be stranded. (If the ledger cannot be asked, nothing is deleted.)
+    let holdings: Holdings = state
+        .transactions
+        .get(&format!("/internal/users/{}/holdings", user.id))
+        .await?;
+    if holdings.total != "0.000000000000" || holdings.open_trades > 0 {
+        return Err(ApiError::conflict(
+            "account_in_use",
+            format!(
+                "withdraw your balance ({} XMR) and finish your {} open trade(s) before deleting the account",
+                holdings.total, holdings.open_trades
+            ),
+        ));
+    }
     let tx = write_tx(&state.db).await?;
     store::tombstone_user(&tx, user.id).await?;
     tx.commit().await?;

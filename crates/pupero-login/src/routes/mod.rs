@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod auth;
+pub mod internal;
 mod public;
 mod two_factor;
 
@@ -28,6 +29,7 @@ struct ApiDoc;
 
 pub fn router(state: LoginState) -> ServiceRouter {
     let health_db = state.db.clone();
+    let state_for_internal = state.clone();
     let (routes, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
@@ -56,13 +58,22 @@ pub fn router(state: LoginState) -> ServiceRouter {
                     .build(),
             ),
         );
-    let routes = routes.route(
-        "/healthz",
-        axum::routing::get(move || {
-            let db = health_db.clone();
-            async move { pupero_http::health::database_health(crate::SERVICE, &db).await }
-        }),
-    );
+    let routes = routes
+        .route(
+            "/internal/users/{id}",
+            axum::routing::get(internal::account).with_state(state_for_internal.clone()),
+        )
+        .route(
+            "/internal/totp/verify",
+            axum::routing::post(internal::verify_code).with_state(state_for_internal),
+        )
+        .route(
+            "/healthz",
+            axum::routing::get(move || {
+                let db = health_db.clone();
+                async move { pupero_http::health::database_health(crate::SERVICE, &db).await }
+            }),
+        );
     ServiceRouter {
         name: crate::SERVICE,
         routes,

@@ -179,6 +179,8 @@ fn rand_suffix() -> String {
 pub struct TestApp {
     pub gateway: String,
     pub login: String,
+    pub transactions: String,
+    pub db_url: String,
     pub db: DatabaseConnection,
     pub http: reqwest::Client,
 }
@@ -196,15 +198,16 @@ pub fn settings_for(db_url: &str, data_dir: &std::path::Path, extra: &[String]) 
         "0".into(),
         "--login-port".into(),
         "0".into(),
+        "--offers-port".into(),
+        "0".into(),
+        "--transactions-port".into(),
+        "0".into(),
+        "--trade-expiry-interval-seconds".into(),
+        "1".into(),
     ];
     // Services this build does not run: point them at a closed port, not at whatever
     // else this machine may be running on the default ones.
-    for flag in [
-        "--offers-service-url",
-        "--transactions-service-url",
-        "--wallet-service-url",
-        "--moderation-service-url",
-    ] {
+    for flag in ["--wallet-service-url", "--moderation-service-url"] {
         args.push(flag.into());
         args.push("http://127.0.0.1:9".into());
     }
@@ -222,10 +225,13 @@ impl TestApp {
             .expect("platform starts");
         let gateway = platform.url(Service::Gateway).unwrap();
         let login = platform.url(Service::Login).unwrap();
+        let transactions = platform.url(Service::Transactions).unwrap();
         let db_conn = platform.db.clone().unwrap();
         let app = Self {
             gateway,
             login,
+            transactions,
+            db_url: db.url.clone(),
             db: db_conn,
             http: reqwest::Client::new(),
         };
@@ -363,6 +369,13 @@ where
     F: FnOnce(TestApp) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    // Service logs go to the test's captured output: shown only when a test fails.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_test_writer()
+        .try_init();
     let db = TestDb::create(backend).await;
     let (app, platform) = TestApp::spawn(&db, &options).await;
     let outcome = tokio::spawn(test(app)).await;
@@ -397,5 +410,122 @@ pub async fn align_to_fresh_step(needed: u64) -> u64 {
             return now / 30;
         }
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+}
+
+/// A signed-in account.
+#[derive(Debug, Clone)]
+pub struct Party {
+    pub id: i64,
+    pub token: String,
+}
+
+impl Party {
+    pub fn t(&self) -> Option<&str> {
+        Some(&self.token)
+    }
+}
+
+impl TestApp {
+    pub async fn party(&self, username: &str) -> Party {
+        let (id, tokens) = self.user(username).await;
+        Party {
+            id,
+            token: tokens.access,
+        }
+    }
+
+    pub async fn staff(&self, username: &str, role: pupero_core::Role) -> Party {
+        let (id, tokens) = self.privileged(username, role).await;
+        Party {
+            id,
+            token: tokens.access,
+        }
+    }
+
+    /// Credits `xmr` to a user through the admin adjustment API.
+    pub async fn credit(&self, admin: &Party, user_id: i64, xmr: &str) {
+        let (status, body) = self
+            .post(
+                "/transactions/admin/adjust",
+                admin.t(),
+                json!({"user_id": user_id, "amount": xmr, "direction": "credit", "reason": "test funding"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
+    /// Posts an offer and returns its id.
+    pub async fn offer(&self, owner: &Party, side: &str, min: &str, max: &str) -> i64 {
+        let (status, body) = self
+            .post(
+                "/offers",
+                owner.t(),
+                json!({"side": side, "currency": "EUR", "price": "150.00", "payment_method": "sepa",
+                       "min_amount": min, "max_amount": max, "payment_window_minutes": 30, "terms": "SEPA only"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_i64().unwrap()
+    }
+
+    pub async fn open_trade(
+        &self,
+        taker: &Party,
+        offer_id: i64,
+        amount: &str,
+    ) -> (StatusCode, Value) {
+        self.post(
+            "/transactions/trades",
+            taker.t(),
+            json!({"offer_id": offer_id, "amount": amount}),
+        )
+        .await
+    }
+
+    /// Opens a trade that must succeed and returns its id.
+    pub async fn trade(&self, taker: &Party, offer_id: i64, amount: &str) -> i64 {
+        let (status, body) = self.open_trade(taker, offer_id, amount).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_i64().unwrap()
+    }
+
+    pub async fn step(
+        &self,
+        who: &Party,
+        trade_id: i64,
+        action: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        self.post(
+            &format!("/transactions/trades/{trade_id}/{action}"),
+            who.t(),
+            body,
+        )
+        .await
+    }
+
+    pub async fn trade_state(&self, who: &Party, trade_id: i64) -> String {
+        let (status, body) = self
+            .get(&format!("/transactions/trades/{trade_id}"), who.t())
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["state"].as_str().unwrap().to_owned()
+    }
+
+    /// (available, escrow, withdrawing) as XMR strings.
+    pub async fn balances(&self, who: &Party) -> (String, String, String) {
+        let (status, b) = self
+            .get(&format!("/transactions/balances/{}", who.id), who.t())
+            .await;
+        assert_eq!(status, StatusCode::OK, "{b}");
+        let s = |k: &str| b[k].as_str().unwrap().to_owned();
+        (s("available"), s("escrow"), s("withdrawing"))
+    }
+
+    /// Recomputes the ledger from the journal and fails the test on any inconsistency.
+    pub async fn assert_ledger_consistent(&self) {
+        let report = pupero_transactions::ledger::verify(&self.db).await.unwrap();
+        assert!(report.is_consistent(), "ledger inconsistent: {report:?}");
     }
 }

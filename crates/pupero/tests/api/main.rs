@@ -7,10 +7,16 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod chat_reviews;
+mod concurrency;
+mod disputes;
 mod gateway;
 mod hashing;
+mod ledger;
+mod offers;
 mod platform;
 mod rate_limits;
 mod tokens;
+mod trading;
 mod two_factor;
 mod validation;

@@ -1,0 +1,71 @@
+//! Routes other services call (never reachable through the gateway): facts about an
+//! account, and checking a TOTP code for money-moving steps such as releasing escrow.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use pupero_http::{ApiError, ApiJson, ApiPath, ApiResult, ServiceCaller};
+
+use super::verify_totp;
+use crate::state::LoginState;
+use crate::store;
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AccountFacts {
+    pub id: i64,
+    pub username: String,
+    pub role: String,
+    pub disabled: bool,
+    pub deleted: bool,
+    pub totp_enabled: bool,
+}
+
+pub async fn account(
+    State(state): State<LoginState>,
+    _caller: ServiceCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<AccountFacts>> {
+    let user = store::find_user(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such user"))?;
+    Ok(Json(AccountFacts {
+        id: user.id,
+        username: user.username.clone(),
+        role: user.role.clone(),
+        disabled: user.disabled,
+        deleted: user.deleted_at_ms.is_some(),
+        totp_enabled: user.totp_secret.is_some(),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TotpCheck {
+    pub user_id: i64,
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TotpChecked {
+    /// False when the user has no two-factor authentication (nothing to check).
+    pub required: bool,
+}
+
+/// 200 when the user has no 2FA or the code is good (its step is then spent); 403 with
+/// `totp_required`, `invalid_totp` or `totp_replayed` otherwise.
+pub async fn verify_code(
+    State(state): State<LoginState>,
+    _caller: ServiceCaller,
+    ApiJson(req): ApiJson<TotpCheck>,
+) -> ApiResult<Json<TotpChecked>> {
+    let user = store::find_user(&state.db, req.user_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such user"))?;
+    if !user.is_active() {
+        return Err(super::account_disabled());
+    }
+    let required = user.totp_secret.is_some();
+    verify_totp(&state, &user, req.code.as_deref(), StatusCode::FORBIDDEN).await?;
+    Ok(Json(TotpChecked { required }))
+}

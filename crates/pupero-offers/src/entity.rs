@@ -1,0 +1,28 @@
+pub mod offer {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "offers")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub owner_id: i64,
+        pub side: String,
+        pub currency: String,
+        pub price_cents: i64,
+        pub payment_method: String,
+        pub min_amount: i64,
+        pub max_amount: i64,
+        pub payment_window_minutes: i32,
+        pub terms: String,
+        pub status: String,
+        pub created_at_ms: i64,
+        pub updated_at_ms: i64,
+        pub deleted_at_ms: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,68 @@
+//! The offers service (:8002, `/offers` and `/me/offers` through the gateway): people's
+//! standing buy and sell ads, with typed terms. Trades copy an offer's terms when they
+//! open, so editing an offer never changes a trade in progress.
+
+mod entity;
+mod migration;
+mod routes;
+mod store;
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use sea_orm::DatabaseConnection;
+
+use pupero_config::{Service, Settings};
+use pupero_http::{InternalClient, JwtKeys, TrustedProxies};
+
+pub use migration::Migrator;
+pub use routes::{OfferView, router};
+
+pub const SERVICE: &str = "offers";
+
+#[derive(Clone)]
+pub struct OffersState {
+    pub db: DatabaseConnection,
+    pub keys: JwtKeys,
+    pub trusted: TrustedProxies,
+    pub payment_methods: Arc<Vec<String>>,
+    /// The ledger, asked whether sellers can cover their offers and whether trades are open.
+    pub transactions: InternalClient,
+}
+
+impl OffersState {
+    pub fn new(db: DatabaseConnection, keys: JwtKeys, settings: &Settings) -> Self {
+        let transactions = InternalClient::new(
+            keys.clone(),
+            SERVICE,
+            "transactions",
+            settings.service_url(Service::Transactions),
+        );
+        Self {
+            db,
+            keys,
+            trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
+            payment_methods: Arc::new(
+                settings
+                    .payment_methods
+                    .iter()
+                    .map(|m| m.trim().to_ascii_lowercase())
+                    .filter(|m| !m.is_empty())
+                    .collect(),
+            ),
+            transactions,
+        }
+    }
+}
+
+impl FromRef<OffersState> for JwtKeys {
+    fn from_ref(state: &OffersState) -> Self {
+        state.keys.clone()
+    }
+}
+
+impl FromRef<OffersState> for TrustedProxies {
+    fn from_ref(state: &OffersState) -> Self {
+        state.trusted.clone()
+    }
+}

@@ -1,0 +1,98 @@
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(CreateOffers)]
+    }
+
+    fn migration_table_name() -> DynIden {
+        "offers_migrations".into_iden()
+    }
+}
+
+#[derive(DeriveIden)]
+enum Offers {
+    Table,
+    Id,
+    OwnerId,
+    Side,
+    Currency,
+    PriceCents,
+    PaymentMethod,
+    MinAmount,
+    MaxAmount,
+    PaymentWindowMinutes,
+    Terms,
+    Status,
+    CreatedAtMs,
+    UpdatedAtMs,
+    DeletedAtMs,
+}
+
+struct CreateOffers;
+
+impl MigrationName for CreateOffers {
+    fn name(&self) -> &str {
+        "m20261125_000001_offers"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateOffers {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Offers::Table)
+                    .if_not_exists()
+                    .col(big_pk_auto(Offers::Id))
+                    .col(big_integer(Offers::OwnerId))
+                    .col(string_len(Offers::Side, 4))
+                    .col(string_len(Offers::Currency, 3))
+                    .col(big_integer(Offers::PriceCents).check(Expr::col(Offers::PriceCents).gt(0)))
+                    .col(string_len(Offers::PaymentMethod, 32))
+                    .col(big_integer(Offers::MinAmount).check(Expr::col(Offers::MinAmount).gt(0)))
+                    .col(big_integer(Offers::MaxAmount))
+                    .col(integer(Offers::PaymentWindowMinutes))
+                    .col(string_len(Offers::Terms, 2000).default(""))
+                    .col(string_len(Offers::Status, 8))
+                    .col(big_integer(Offers::CreatedAtMs))
+                    .col(big_integer(Offers::UpdatedAtMs))
+                    .col(big_integer_null(Offers::DeletedAtMs))
+                    .check(Expr::col(Offers::MaxAmount).gte(Expr::col(Offers::MinAmount)))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_offers_listing")
+                    .table(Offers::Table)
+                    .col(Offers::Status)
+                    .col(Offers::Side)
+                    .col(Offers::Currency)
+                    .col(Offers::PriceCents)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_offers_owner")
+                    .table(Offers::Table)
+                    .col(Offers::OwnerId)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(Offers::Table).to_owned())
+            .await
+    }
+}

@@ -1,0 +1,543 @@
+//! HTTP routes of the offers service.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use pupero_core::{Cents, Currency, Piconero};
+use pupero_http::{
+    ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ServiceCaller, ServiceRouter,
+    rfc3339,
+};
+
+use crate::entity::offer;
+use crate::store::{self, Filter, Sort, Terms};
+use crate::{OffersState, SERVICE};
+
+const MIN_WINDOW: i64 = 15;
+const MAX_WINDOW: i64 = 1440;
+const MAX_TERMS: usize = 2000;
+
+#[derive(OpenApi)]
+#[openapi(info(
+    title = "Pupero offers service",
+    description = "Buy and sell offers (ads)."
+))]
+struct ApiDoc;
+
+pub fn router(state: OffersState) -> ServiceRouter {
+    let health_db = state.db.clone();
+    let internal_state = state.clone();
+    let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(payment_methods))
+        .routes(routes!(list_offers, create_offer))
+        .routes(routes!(get_offer, replace_offer, patch_offer, delete_offer))
+        .routes(routes!(my_offers))
+        .with_state(state)
+        .split_for_parts();
+    let routes = routes
+        .route(
+            "/internal/offers/{id}",
+            axum::routing::get(internal_offer).with_state(internal_state),
+        )
+        .route(
+            "/healthz",
+            axum::routing::get(move || {
+                let db = health_db.clone();
+                async move { pupero_http::health::database_health(SERVICE, &db).await }
+            }),
+        );
+    ServiceRouter {
+        name: SERVICE,
+        routes,
+        openapi,
+    }
+}
+
+/// An offer as everyone sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OfferView {
+    pub id: i64,
+    pub owner_id: i64,
+    /// `buy` or `sell`, from the owner's side.
+    pub side: String,
+    pub currency: String,
+    /// Fiat per XMR, two decimals.
+    pub price: String,
+    pub payment_method: String,
+    /// XMR, twelve decimals.
+    pub min_amount: String,
+    pub max_amount: String,
+    pub payment_window_minutes: i32,
+    pub terms: String,
+    /// `open`, `paused` or `closed`.
+    pub status: String,
+    /// For sell offers: whether the owner's balance covers the minimum (null if unknown).
+    /// Buy offers are always available: the taker brings the XMR.
+    pub available: Option<bool>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn view(o: &offer::Model, available: Option<bool>) -> OfferView {
+    OfferView {
+        id: o.id,
+        owner_id: o.owner_id,
+        side: o.side.clone(),
+        currency: o.currency.clone(),
+        price: Cents(o.price_cents).to_string(),
+        payment_method: o.payment_method.clone(),
+        min_amount: Piconero::new(o.min_amount).unwrap_or_default().to_string(),
+        max_amount: Piconero::new(o.max_amount).unwrap_or_default().to_string(),
+        payment_window_minutes: o.payment_window_minutes,
+        terms: o.terms.clone(),
+        status: o.status.clone(),
+        available,
+        created_at: rfc3339(o.created_at_ms),
+        updated_at: rfc3339(o.updated_at_ms),
+    }
+}
+
+#[derive(Serialize)]
+struct BalancesQuery<'a> {
+    user_ids: &'a [i64],
+}
+
+#[derive(Deserialize)]
+struct Balances {
+    balances: Vec<OwnerBalance>,
+}
+
+#[derive(Deserialize)]
+struct OwnerBalance {
+    user_id: i64,
+    available: Piconero,
+}
+
+/// Views with availability: a sell offer is available when its owner can fund the minimum.
+/// If the ledger cannot be asked, availability is unknown (null) and the list still answers.
+async fn views(state: &OffersState, rows: &[offer::Model]) -> Vec<OfferView> {
+    let mut sellers: Vec<i64> = rows
+        .iter()
+        .filter(|o| o.side == "sell")
+        .map(|o| o.owner_id)
+        .collect();
+    sellers.sort_unstable();
+    sellers.dedup();
+    let balances: Option<HashMap<i64, i64>> = if sellers.is_empty() {
+        Some(HashMap::new())
+    } else {
+        match state
+            .transactions
+            .post::<_, Balances>("/internal/balances", &BalancesQuery { user_ids: &sellers })
+            .await
+        {
+            Ok(b) => Some(
+                b.balances
+                    .into_iter()
+                    .map(|b| (b.user_id, b.available.as_i64()))
+                    .collect(),
+            ),
+            Err(e) => {
+                tracing::warn!(error = %e, "offer availability unknown");
+                None
+            }
+        }
+    };
+    rows.iter()
+        .map(|o| {
+            let available = if o.side == "buy" {
+                Some(true)
+            } else {
+                balances
+                    .as_ref()
+                    .map(|b| b.get(&o.owner_id).copied().unwrap_or(0) >= o.min_amount)
+            };
+            view(o, available)
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentMethods {
+    pub payment_methods: Vec<String>,
+}
+
+/// The payment methods offers may name.
+#[utoipa::path(get, path = "/offers/payment-methods", tag = "offers", responses((status = 200, body = PaymentMethods)))]
+async fn payment_methods(State(state): State<OffersState>) -> Json<PaymentMethods> {
+    Json(PaymentMethods {
+        payment_methods: state.payment_methods.to_vec(),
+    })
+}
+
+/// The terms of an offer as sent by its owner.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct OfferInput {
+    /// `buy` or `sell`.
+    pub side: String,
+    /// ISO 4217, e.g. `EUR`.
+    pub currency: String,
+    /// Fiat per XMR, e.g. `"150.25"`.
+    pub price: String,
+    pub payment_method: String,
+    /// XMR decimal string, e.g. `"0.1"`.
+    pub min_amount: String,
+    pub max_amount: String,
+    /// 15 to 1440.
+    pub payment_window_minutes: i64,
+    #[serde(default)]
+    pub terms: String,
+    /// `open` (default), `paused` or `closed`.
+    pub status: Option<String>,
+}
+
+fn parse_side(s: &str) -> ApiResult<&'static str> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "buy" => Ok("buy"),
+        "sell" => Ok("sell"),
+        _ => Err(ApiError::invalid("side", "side must be buy or sell")),
+    }
+}
+
+fn parse_status(s: &str) -> ApiResult<&'static str> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "open" => Ok("open"),
+        "paused" => Ok("paused"),
+        "closed" => Ok("closed"),
+        _ => Err(ApiError::invalid(
+            "status",
+            "status must be open, paused or closed",
+        )),
+    }
+}
+
+fn parse_amount(field: &str, raw: &str) -> ApiResult<Piconero> {
+    Piconero::parse_positive_xmr(raw).map_err(|e| ApiError::invalid(field, format!("{field}: {e}")))
+}
+
+fn validate(state: &OffersState, input: &OfferInput) -> ApiResult<Terms> {
+    let side = parse_side(&input.side)?;
+    let currency = Currency::parse(&input.currency)
+        .map_err(|e| ApiError::invalid("currency", e.to_string()))?;
+    let price = Cents::parse_positive(&input.price)
+        .map_err(|e| ApiError::invalid("price", e.to_string()))?;
+    let method = input.payment_method.trim().to_ascii_lowercase();
+    if !state.payment_methods.contains(&method) {
+        return Err(ApiError::invalid(
+            "payment_method",
+            format!(
+                "payment_method must be one of: {}",
+                state.payment_methods.join(", ")
+            ),
+        ));
+    }
+    let min = parse_amount("min_amount", &input.min_amount)?;
+    let max = parse_amount("max_amount", &input.max_amount)?;
+    if min > max {
+        return Err(ApiError::invalid(
+            "min_amount",
+            "min_amount must not exceed max_amount",
+        ));
+    }
+    if !(MIN_WINDOW..=MAX_WINDOW).contains(&input.payment_window_minutes) {
+        return Err(ApiError::invalid(
+            "payment_window_minutes",
+            format!("payment_window_minutes must be between {MIN_WINDOW} and {MAX_WINDOW}"),
+        ));
+    }
+    let terms = input.terms.trim().to_owned();
+    if terms.chars().count() > MAX_TERMS {
+        return Err(ApiError::invalid(
+            "terms",
+            format!("terms must be at most {MAX_TERMS} characters"),
+        ));
+    }
+    let status = match &input.status {
+        Some(s) => parse_status(s)?,
+        None => "open",
+    };
+    Ok(Terms {
+        side,
+        currency: currency.as_str().to_owned(),
+        price_cents: price.0,
+        payment_method: method,
+        min_amount: min.as_i64(),
+        max_amount: max.as_i64(),
+        payment_window_minutes: i32::try_from(input.payment_window_minutes).unwrap_or(i32::MAX),
+        terms,
+        status,
+    })
+}
+
+/// Post an offer.
+#[utoipa::path(post, path = "/offers", tag = "offers", security(("bearer" = [])), request_body = OfferInput,
+    responses((status = 201, body = OfferView), (status = 422, description = "invalid field")))]
+async fn create_offer(
+    State(state): State<OffersState>,
+    caller: AuthUser,
+    ApiJson(input): ApiJson<OfferInput>,
+) -> ApiResult<(StatusCode, Json<OfferView>)> {
+    let terms = validate(&state, &input)?;
+    let row = store::insert(&state.db, caller.id, terms).await?;
+    let mut v = views(&state, std::slice::from_ref(&row)).await;
+    Ok((StatusCode::CREATED, Json(v.remove(0))))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// `buy` or `sell`.
+    pub side: Option<String>,
+    pub currency: Option<String>,
+    pub payment_method: Option<String>,
+    /// XMR the caller wants to trade; only offers whose limits include it.
+    pub amount: Option<String>,
+    pub owner_id: Option<i64>,
+    /// `price_asc`, `price_desc` or `newest`. Default: cheapest first for sell offers,
+    /// best price first for buy offers, newest otherwise.
+    pub sort: Option<String>,
+    /// 1–100, default 20.
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfferPage {
+    pub offers: Vec<OfferView>,
+    pub total: u64,
+    pub limit: u64,
+    pub offset: u64,
+}
+
+fn page_bounds(limit: Option<u64>, offset: Option<u64>) -> ApiResult<(u64, u64)> {
+    let limit = limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::invalid(
+            "limit",
+            "limit must be between 1 and 100",
+        ));
+    }
+    Ok((limit, offset.unwrap_or(0)))
+}
+
+/// Open offers, filtered, sorted and paginated.
+#[utoipa::path(get, path = "/offers", tag = "offers", params(ListQuery), responses((status = 200, body = OfferPage)))]
+async fn list_offers(
+    State(state): State<OffersState>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<OfferPage>> {
+    let side = q.side.as_deref().map(parse_side).transpose()?;
+    let currency = q
+        .currency
+        .as_deref()
+        .map(|c| Currency::parse(c).map_err(|e| ApiError::invalid("currency", e.to_string())))
+        .transpose()?;
+    let amount = q
+        .amount
+        .as_deref()
+        .map(|a| parse_amount("amount", a))
+        .transpose()?;
+    let sort = match q.sort.as_deref() {
+        Some("price_asc") => Sort::PriceAsc,
+        Some("price_desc") => Sort::PriceDesc,
+        Some("newest") => Sort::Newest,
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "sort",
+                "sort must be price_asc, price_desc or newest",
+            ));
+        }
+        None => match side {
+            Some("sell") => Sort::PriceAsc,
+            Some(_) => Sort::PriceDesc,
+            None => Sort::Newest,
+        },
+    };
+    let (limit, offset) = page_bounds(q.limit, q.offset)?;
+    let filter = Filter {
+        side,
+        currency: currency.map(|c| c.as_str().to_owned()),
+        payment_method: q.payment_method.map(|m| m.trim().to_ascii_lowercase()),
+        amount: amount.map(Piconero::as_i64),
+        owner_id: q.owner_id,
+        status: Some("open"),
+    };
+    let (rows, total) = store::list(&state.db, &filter, sort, limit, offset).await?;
+    Ok(Json(OfferPage {
+        offers: views(&state, &rows).await,
+        total,
+        limit,
+        offset,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PageQuery {
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+/// The caller's offers in every status.
+#[utoipa::path(get, path = "/me/offers", tag = "offers", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = OfferPage)))]
+async fn my_offers(
+    State(state): State<OffersState>,
+    caller: AuthUser,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<OfferPage>> {
+    let (limit, offset) = page_bounds(q.limit, q.offset)?;
+    let filter = Filter {
+        owner_id: Some(caller.id),
+        ..Filter::default()
+    };
+    let (rows, total) = store::list(&state.db, &filter, Sort::Newest, limit, offset).await?;
+    Ok(Json(OfferPage {
+        offers: views(&state, &rows).await,
+        total,
+        limit,
+        offset,
+    }))
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found("no such offer")
+}
+
+/// One offer.
+#[utoipa::path(get, path = "/offers/{id}", tag = "offers", params(("id" = i64, Path)),
+    responses((status = 200, body = OfferView), (status = 404, description = "no such offer")))]
+async fn get_offer(
+    State(state): State<OffersState>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<OfferView>> {
+    let row = store::find(&state.db, id).await?.ok_or_else(not_found)?;
+    Ok(Json(
+        views(&state, std::slice::from_ref(&row)).await.remove(0),
+    ))
+}
+
+async fn own_offer(state: &OffersState, id: i64, caller: AuthUser) -> ApiResult<offer::Model> {
+    let row = store::find(&state.db, id).await?.ok_or_else(not_found)?;
+    if row.owner_id != caller.id {
+        return Err(ApiError::forbidden("only the owner may change this offer"));
+    }
+    Ok(row)
+}
+
+async fn save(
+    state: &OffersState,
+    id: i64,
+    caller: AuthUser,
+    input: &OfferInput,
+) -> ApiResult<Json<OfferView>> {
+    let terms = validate(state, input)?;
+    if !store::update(&state.db, id, caller.id, terms).await? {
+        return Err(not_found());
+    }
+    get_offer(State(state.clone()), ApiPath(id)).await
+}
+
+/// Replace an offer's terms (owner only). Trades already open keep the terms they opened with.
+#[utoipa::path(put, path = "/offers/{id}", tag = "offers", security(("bearer" = [])), request_body = OfferInput,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = OfferView), (status = 403, description = "not the owner"), (status = 404, description = "no such offer")))]
+async fn replace_offer(
+    State(state): State<OffersState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<OfferInput>,
+) -> ApiResult<Json<OfferView>> {
+    own_offer(&state, id, caller).await?;
+    save(&state, id, caller, &input).await
+}
+
+/// Any subset of an offer's terms.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OfferPatch {
+    pub side: Option<String>,
+    pub currency: Option<String>,
+    pub price: Option<String>,
+    pub payment_method: Option<String>,
+    pub min_amount: Option<String>,
+    pub max_amount: Option<String>,
+    pub payment_window_minutes: Option<i64>,
+    pub terms: Option<String>,
+    pub status: Option<String>,
+}
+
+/// Change some of an offer's terms, e.g. `{"status": "paused"}` (owner only).
+#[utoipa::path(patch, path = "/offers/{id}", tag = "offers", security(("bearer" = [])), request_body = OfferPatch,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = OfferView), (status = 403, description = "not the owner"), (status = 404, description = "no such offer")))]
+async fn patch_offer(
+    State(state): State<OffersState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(patch): ApiJson<OfferPatch>,
+) -> ApiResult<Json<OfferView>> {
+    let current = view(&own_offer(&state, id, caller).await?, None);
+    let input = OfferInput {
+        side: patch.side.unwrap_or(current.side),
+        currency: patch.currency.unwrap_or(current.currency),
+        price: patch.price.unwrap_or(current.price),
+        payment_method: patch.payment_method.unwrap_or(current.payment_method),
+        min_amount: patch.min_amount.unwrap_or(current.min_amount),
+        max_amount: patch.max_amount.unwrap_or(current.max_amount),
+        payment_window_minutes: patch
+            .payment_window_minutes
+            .unwrap_or(i64::from(current.payment_window_minutes)),
+        terms: patch.terms.unwrap_or(current.terms),
+        status: Some(patch.status.unwrap_or(current.status)),
+    };
+    save(&state, id, caller, &input).await
+}
+
+#[derive(Deserialize)]
+struct OpenTrades {
+    open: u64,
+}
+
+/// Delete an offer (owner only), unless trades opened from it are still running.
+#[utoipa::path(delete, path = "/offers/{id}", tag = "offers", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 204, description = "deleted"), (status = 403, description = "not the owner"),
+              (status = 409, description = "open trades reference it")))]
+async fn delete_offer(
+    State(state): State<OffersState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    own_offer(&state, id, caller).await?;
+    let open: OpenTrades = state
+        .transactions
+        .get(&format!("/internal/offers/{id}/open-trades"))
+        .await?;
+    if open.open > 0 {
+        return Err(ApiError::conflict(
+            "offer_has_open_trades",
+            format!(
+                "{} open trade(s) use this offer; pause it instead",
+                open.open
+            ),
+        ));
+    }
+    if !store::soft_delete(&state.db, id, caller.id).await? {
+        return Err(not_found());
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// For the transactions service opening a trade.
+async fn internal_offer(
+    State(state): State<OffersState>,
+    _caller: ServiceCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<OfferView>> {
+    let row = store::find(&state.db, id).await?.ok_or_else(not_found)?;
+    Ok(Json(view(&row, None)))
+}

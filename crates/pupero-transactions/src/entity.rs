@@ -1,0 +1,103 @@
+//! Rows of the transactions service's tables.
+
+macro_rules! entity {
+    ($module:ident, $table:literal, { $($field:ident : $ty:ty),* $(,)? }) => {
+        pub mod $module {
+            use sea_orm::entity::prelude::*;
+
+            #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+            #[sea_orm(table_name = $table)]
+            pub struct Model {
+                #[sea_orm(primary_key)]
+                pub id: i64,
+                $(pub $field: $ty,)*
+            }
+
+            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+            pub enum Relation {}
+
+            impl ActiveModelBehavior for ActiveModel {}
+        }
+    };
+}
+
+entity!(ledger_account, "ledger_accounts", {
+    account_key: String,
+    owner_id: Option<i64>,
+    kind: String,
+    balance: i64,
+    allow_negative: bool,
+    created_at_ms: i64,
+});
+
+entity!(journal_entry, "journal_entries", {
+    kind: String,
+    reference: String,
+    memo: String,
+    actor_id: Option<i64>,
+    created_at_ms: i64,
+});
+
+entity!(posting, "postings", {
+    entry_id: i64,
+    account_id: i64,
+    amount: i64,
+});
+
+entity!(audit, "audit_log", {
+    actor_id: i64,
+    action: String,
+    target: String,
+    details: String,
+    created_at_ms: i64,
+});
+
+entity!(trade, "trades", {
+    offer_id: i64,
+    open_key: Option<String>,
+    maker_id: i64,
+    taker_id: i64,
+    seller_id: i64,
+    buyer_id: i64,
+    side: String,
+    currency: String,
+    price_cents: i64,
+    amount: i64,
+    fee: i64,
+    fiat_total_cents: i64,
+    payment_method: String,
+    payment_window_minutes: i32,
+    terms: String,
+    state: String,
+    buyer_wants_cancel: bool,
+    seller_wants_cancel: bool,
+    payment_deadline_ms: i64,
+    created_at_ms: i64,
+    updated_at_ms: i64,
+    paid_at_ms: Option<i64>,
+    completed_at_ms: Option<i64>,
+    cancelled_at_ms: Option<i64>,
+    cancel_reason: Option<String>,
+    disputed_at_ms: Option<i64>,
+    dispute_opened_by: Option<i64>,
+    dispute_statement: Option<String>,
+    resolution: Option<String>,
+    resolved_by: Option<i64>,
+    resolution_reason: Option<String>,
+});
+
+entity!(trade_message, "trade_messages", {
+    trade_id: i64,
+    sender_id: i64,
+    body: String,
+    created_at_ms: i64,
+});
+
+entity!(review, "reviews", {
+    trade_id: i64,
+    reviewer_id: i64,
+    reviewee_id: i64,
+    rating: i32,
+    comment: String,
+    created_at_ms: i64,
+});

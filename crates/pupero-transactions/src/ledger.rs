@@ -1,0 +1,433 @@
+//! The double-entry ledger: the only code that changes a balance.
+//!
+//! Every movement is a journal entry whose postings sum to zero, written by [`post`] inside
+//! the caller's database transaction, beside the state change that causes it. Balances are
+//! cached on the account rows and changed only by guarded UPDATEs: a debit of a user
+//! account is `balance = balance - x WHERE id = ? AND balance >= x`, and zero rows means
+//! insufficient funds. No row is read, checked and written back, so concurrent requests
+//! cannot overdraw on any of the three databases. A CHECK constraint refuses a negative user
+//! balance even if this code were wrong. [`verify`] recomputes everything from the journal.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::Serialize;
+
+use pupero_core::Piconero;
+use pupero_db::now_ms;
+
+use crate::entity::{journal_entry, ledger_account, posting};
+
+/// A user's three balances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UserAccount {
+    /// Spendable: can be escrowed, withdrawn or traded.
+    Available,
+    /// Held for open trades.
+    Escrow,
+    /// Promised to a withdrawal that has not left yet.
+    Withdrawing,
+}
+
+/// The platform's own accounts: where money comes from and goes to outside the users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PlatformAccount {
+    /// XMR that came in on chain (negative: it is owed to users).
+    Deposits,
+    /// XMR that left on chain.
+    Withdrawals,
+    /// Trading fees earned.
+    Fees,
+    /// Network fees paid for withdrawals.
+    NetworkFees,
+    /// The counterpart of admin balance adjustments.
+    Adjustments,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Account {
+    User(i64, UserAccount),
+    Platform(PlatformAccount),
+}
+
+impl UserAccount {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserAccount::Available => "available",
+            UserAccount::Escrow => "escrow",
+            UserAccount::Withdrawing => "withdrawing",
+        }
+    }
+}
+
+impl PlatformAccount {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlatformAccount::Deposits => "deposits",
+            PlatformAccount::Withdrawals => "withdrawals",
+            PlatformAccount::Fees => "fees",
+            PlatformAccount::NetworkFees => "network_fees",
+            PlatformAccount::Adjustments => "adjustments",
+        }
+    }
+}
+
+impl Account {
+    fn key(self) -> String {
+        match self {
+            Account::User(id, a) => format!("user:{id}:{}", a.as_str()),
+            Account::Platform(p) => format!("platform:{}", p.as_str()),
+        }
+    }
+
+    fn kind(self) -> &'static str {
+        match self {
+            Account::User(_, a) => a.as_str(),
+            Account::Platform(p) => p.as_str(),
+        }
+    }
+
+    fn owner(self) -> Option<i64> {
+        match self {
+            Account::User(id, _) => Some(id),
+            Account::Platform(_) => None,
+        }
+    }
+
+    /// Platform accounts are counterparts and may go negative; users never.
+    fn may_go_negative(self) -> bool {
+        matches!(self, Account::Platform(_))
+    }
+}
+
+impl fmt::Display for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.key())
+    }
+}
+
+/// One movement of money from one account to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Move {
+    pub from: Account,
+    pub to: Account,
+    pub amount: Piconero,
+}
+
+impl Move {
+    pub fn new(from: Account, to: Account, amount: Piconero) -> Self {
+        Self { from, to, amount }
+    }
+}
+
+/// What a journal entry is about.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    /// e.g. `trade_open`, `trade_release`, `adjustment`.
+    pub kind: &'a str,
+    /// What caused it, e.g. `trade:12`.
+    pub reference: String,
+    pub memo: String,
+    pub actor_id: Option<i64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("insufficient funds in {0}")]
+    InsufficientFunds(Account),
+    #[error("amount overflow")]
+    Overflow,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Writes one journal entry for `moves` and applies it to the cached balances, inside the
+/// caller's transaction. Rows are locked in account-id order (no deadlock between two
+/// entries touching the same accounts), and each account gets one net posting.
+pub async fn post(
+    db: &impl ConnectionTrait,
+    entry: Entry<'_>,
+    moves: &[Move],
+) -> Result<i64, LedgerError> {
+    let mut net: BTreeMap<Account, i128> = BTreeMap::new();
+    for m in moves {
+        if m.amount.is_zero() || m.from == m.to {
+            continue;
+        }
+        *net.entry(m.from).or_default() -= i128::from(m.amount.as_i64());
+        *net.entry(m.to).or_default() += i128::from(m.amount.as_i64());
+    }
+    net.retain(|_, delta| *delta != 0);
+
+    let mut by_id = Vec::with_capacity(net.len());
+    for (account, delta) in net {
+        let delta = i64::try_from(delta).map_err(|_| LedgerError::Overflow)?;
+        by_id.push((account_id(db, account).await?, account, delta));
+    }
+    by_id.sort_by_key(|(id, _, _)| *id);
+
+    let entry_id = journal_entry::Entity::insert(journal_entry::ActiveModel {
+        kind: Set(entry.kind.to_owned()),
+        reference: Set(entry.reference),
+        memo: Set(entry.memo.chars().take(500).collect()),
+        actor_id: Set(entry.actor_id),
+        created_at_ms: Set(now_ms()),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?
+    .last_insert_id;
+
+    for (id, account, delta) in &by_id {
+        let mut update = ledger_account::Entity::update_many()
+            .col_expr(
+                ledger_account::Column::Balance,
+                Expr::col(ledger_account::Column::Balance).add(*delta),
+            )
+            .filter(ledger_account::Column::Id.eq(*id));
+        if *delta < 0 && !account.may_go_negative() {
+            update = update.filter(ledger_account::Column::Balance.gte(-*delta));
+        }
+        if update.exec(db).await?.rows_affected != 1 {
+            return Err(LedgerError::InsufficientFunds(*account));
+        }
+    }
+    let rows: Vec<posting::ActiveModel> = by_id
+        .iter()
+        .map(|(id, _, delta)| posting::ActiveModel {
+            entry_id: Set(entry_id),
+            account_id: Set(*id),
+            amount: Set(*delta),
+            ..Default::default()
+        })
+        .collect();
+    if !rows.is_empty() {
+        posting::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(entry_id)
+}
+
+/// The account's row id, creating the account on first use. Concurrent first uses are
+/// settled by the unique key: the loser's insert does nothing and it reads the winner's.
+async fn account_id(db: &impl ConnectionTrait, account: Account) -> Result<i64, DbErr> {
+    let key = account.key();
+    if let Some(row) = find_account(db, &key).await? {
+        return Ok(row.id);
+    }
+    ledger_account::Entity::insert(ledger_account::ActiveModel {
+        account_key: Set(key.clone()),
+        owner_id: Set(account.owner()),
+        kind: Set(account.kind().to_owned()),
+        balance: Set(0),
+        allow_negative: Set(account.may_go_negative()),
+        created_at_ms: Set(now_ms()),
+        ..Default::default()
+    })
+    // A no-op update rather than DO NOTHING: sea-query renders the latter as invalid SQL on
+    // MariaDB, while `SET account_key = excluded` means the same on all three backends.
+    .on_conflict(
+        OnConflict::column(ledger_account::Column::AccountKey)
+            .update_column(ledger_account::Column::AccountKey)
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    find_account(db, &key)
+        .await?
+        .map(|r| r.id)
+        .ok_or_else(|| DbErr::RecordNotFound(key))
+}
+
+async fn find_account(
+    db: &impl ConnectionTrait,
+    key: &str,
+) -> Result<Option<ledger_account::Model>, DbErr> {
+    ledger_account::Entity::find()
+        .filter(ledger_account::Column::AccountKey.eq(key))
+        .one(db)
+        .await
+}
+
+/// A user's balances. Reading never creates accounts (a balance no one has used is zero).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Balances {
+    pub available: Piconero,
+    pub escrow: Piconero,
+    pub withdrawing: Piconero,
+}
+
+pub async fn balances(db: &impl ConnectionTrait, user_id: i64) -> Result<Balances, DbErr> {
+    let mut b = Balances::default();
+    let rows = ledger_account::Entity::find()
+        .filter(ledger_account::Column::OwnerId.eq(user_id))
+        .all(db)
+        .await?;
+    for row in rows {
+        let v = Piconero::new(row.balance).unwrap_or_default();
+        match row.kind.as_str() {
+            "available" => b.available = v,
+            "escrow" => b.escrow = v,
+            "withdrawing" => b.withdrawing = v,
+            _ => {}
+        }
+    }
+    Ok(b)
+}
+
+/// Available balances of several users at once (zero for users without an account).
+pub async fn available_of(
+    db: &impl ConnectionTrait,
+    user_ids: &[i64],
+) -> Result<BTreeMap<i64, Piconero>, DbErr> {
+    let mut out: BTreeMap<i64, Piconero> =
+        user_ids.iter().map(|id| (*id, Piconero::ZERO)).collect();
+    let rows = ledger_account::Entity::find()
+        .filter(ledger_account::Column::OwnerId.is_in(user_ids.to_vec()))
+        .filter(ledger_account::Column::Kind.eq("available"))
+        .all(db)
+        .await?;
+    for row in rows {
+        if let Some(owner) = row.owner_id {
+            out.insert(owner, Piconero::new(row.balance).unwrap_or_default());
+        }
+    }
+    Ok(out)
+}
+
+/// One line of a user's statement.
+#[derive(Debug, Clone)]
+pub struct StatementLine {
+    pub entry_id: i64,
+    pub kind: String,
+    pub reference: String,
+    pub memo: String,
+    pub account: String,
+    /// Signed piconero: negative leaves the account.
+    pub amount: i64,
+    pub created_at_ms: i64,
+}
+
+/// A user's postings, newest first.
+pub async fn statement(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<StatementLine>, u64), DbErr> {
+    use sea_orm::PaginatorTrait;
+    let accounts = ledger_account::Entity::find()
+        .filter(ledger_account::Column::OwnerId.eq(user_id))
+        .all(db)
+        .await?;
+    let kinds: BTreeMap<i64, String> = accounts.iter().map(|a| (a.id, a.kind.clone())).collect();
+    if kinds.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let query = posting::Entity::find()
+        .filter(posting::Column::AccountId.is_in(kinds.keys().copied().collect::<Vec<_>>()));
+    let total = query.clone().count(db).await?;
+    let postings = query
+        .order_by_desc(posting::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?;
+    let entry_ids: Vec<i64> = postings.iter().map(|p| p.entry_id).collect();
+    let entries: BTreeMap<i64, journal_entry::Model> = journal_entry::Entity::find()
+        .filter(journal_entry::Column::Id.is_in(entry_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    let lines = postings
+        .into_iter()
+        .filter_map(|p| {
+            let e = entries.get(&p.entry_id)?;
+            Some(StatementLine {
+                entry_id: e.id,
+                kind: e.kind.clone(),
+                reference: e.reference.clone(),
+                memo: e.memo.clone(),
+                account: kinds.get(&p.account_id).cloned().unwrap_or_default(),
+                amount: p.amount,
+                created_at_ms: e.created_at_ms,
+            })
+        })
+        .collect();
+    Ok((lines, total))
+}
+
+/// What [`verify`] found.
+#[derive(Debug, Default, Serialize)]
+pub struct VerifyReport {
+    pub accounts: usize,
+    pub entries: usize,
+    pub postings: usize,
+    /// Accounts whose cached balance differs from the sum of their postings.
+    pub mismatched_accounts: Vec<String>,
+    /// Journal entries whose postings do not sum to zero.
+    pub unbalanced_entries: Vec<i64>,
+    /// User accounts below zero.
+    pub negative_accounts: Vec<String>,
+    /// The sum of every balance; zero in a consistent ledger.
+    pub total: i128,
+}
+
+impl VerifyReport {
+    pub fn is_consistent(&self) -> bool {
+        self.mismatched_accounts.is_empty()
+            && self.unbalanced_entries.is_empty()
+            && self.negative_accounts.is_empty()
+            && self.total == 0
+    }
+}
+
+/// Recomputes every balance from the journal. Postings are read in pages and summed in
+/// Rust with i128, which is exact and the same on every backend.
+pub async fn verify(db: &DatabaseConnection) -> Result<VerifyReport, DbErr> {
+    const PAGE: u64 = 10_000;
+    let mut report = VerifyReport::default();
+    let mut per_account: BTreeMap<i64, i128> = BTreeMap::new();
+    let mut per_entry: BTreeMap<i64, i128> = BTreeMap::new();
+    let mut after = 0i64;
+    loop {
+        let page = posting::Entity::find()
+            .filter(posting::Column::Id.gt(after))
+            .order_by_asc(posting::Column::Id)
+            .limit(PAGE)
+            .all(db)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for p in &page {
+            *per_account.entry(p.account_id).or_default() += i128::from(p.amount);
+            *per_entry.entry(p.entry_id).or_default() += i128::from(p.amount);
+        }
+        report.postings += page.len();
+    }
+    report.entries = per_entry.len();
+    report.unbalanced_entries = per_entry
+        .into_iter()
+        .filter(|(_, s)| *s != 0)
+        .map(|(id, _)| id)
+        .collect();
+    for account in ledger_account::Entity::find().all(db).await? {
+        report.accounts += 1;
+        report.total += i128::from(account.balance);
+        if per_account.get(&account.id).copied().unwrap_or(0) != i128::from(account.balance) {
+            report.mismatched_accounts.push(account.account_key.clone());
+        }
+        if !account.allow_negative && account.balance < 0 {
+            report.negative_accounts.push(account.account_key);
+        }
+    }
+    Ok(report)
+}

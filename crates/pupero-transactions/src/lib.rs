@@ -1,0 +1,67 @@
+//! The transactions service (:8003, `/transactions` through the gateway): the ledger and
+//! balances, trades with escrow, disputes, trade chat and reviews.
+
+mod audit;
+pub mod entity;
+mod expiry;
+pub mod ledger;
+mod migration;
+mod routes;
+mod trades;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::FromRef;
+use sea_orm::DatabaseConnection;
+
+use pupero_config::{Service, Settings};
+use pupero_http::{InternalClient, JwtKeys, TrustedProxies};
+
+pub use expiry::spawn_expiry_worker;
+pub use migration::Migrator;
+pub use routes::router;
+
+pub const SERVICE: &str = "transactions";
+
+#[derive(Clone)]
+pub struct TransactionsState {
+    pub db: DatabaseConnection,
+    pub keys: JwtKeys,
+    pub trusted: TrustedProxies,
+    /// Where trades read the offer they open from.
+    pub offers: InternalClient,
+    /// Where account facts and two-factor checks come from.
+    pub login: InternalClient,
+    pub fee_bps: u32,
+    pub expiry_interval: Duration,
+}
+
+impl TransactionsState {
+    pub fn new(db: DatabaseConnection, keys: JwtKeys, settings: &Settings) -> Self {
+        let client = |callee, service| {
+            InternalClient::new(keys.clone(), SERVICE, callee, settings.service_url(service))
+        };
+        Self {
+            offers: client("offers", Service::Offers),
+            login: client("login", Service::Login),
+            db,
+            keys: keys.clone(),
+            trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
+            fee_bps: settings.platform_fee_bps,
+            expiry_interval: Duration::from_secs(settings.trade_expiry_interval_seconds.max(1)),
+        }
+    }
+}
+
+impl FromRef<TransactionsState> for JwtKeys {
+    fn from_ref(state: &TransactionsState) -> Self {
+        state.keys.clone()
+    }
+}
+
+impl FromRef<TransactionsState> for TrustedProxies {
+    fn from_ref(state: &TransactionsState) -> Self {
+        state.trusted.clone()
+    }
+}

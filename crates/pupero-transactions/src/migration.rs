@@ -1,0 +1,385 @@
+//! The transactions service's schema: the double-entry ledger, trades and what hangs off
+//! them (chat, reviews), and the audit log of moderator and admin actions.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(CreateLedger), Box::new(CreateTrades)]
+    }
+
+    fn migration_table_name() -> DynIden {
+        "transactions_migrations".into_iden()
+    }
+}
+
+#[derive(DeriveIden)]
+enum LedgerAccounts {
+    Table,
+    Id,
+    AccountKey,
+    OwnerId,
+    Kind,
+    Balance,
+    AllowNegative,
+    CreatedAtMs,
+}
+
+#[derive(DeriveIden)]
+enum JournalEntries {
+    Table,
+    Id,
+    Kind,
+    Reference,
+    Memo,
+    ActorId,
+    CreatedAtMs,
+}
+
+#[derive(DeriveIden)]
+enum Postings {
+    Table,
+    Id,
+    EntryId,
+    AccountId,
+    Amount,
+}
+
+#[derive(DeriveIden)]
+enum AuditLog {
+    Table,
+    Id,
+    ActorId,
+    Action,
+    Target,
+    Details,
+    CreatedAtMs,
+}
+
+struct CreateLedger;
+
+impl MigrationName for CreateLedger {
+    fn name(&self) -> &str {
+        "m20261125_000001_ledger"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateLedger {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(LedgerAccounts::Table)
+                .if_not_exists()
+                .col(big_pk_auto(LedgerAccounts::Id))
+                .col(string_len_uniq(LedgerAccounts::AccountKey, 64))
+                .col(big_integer_null(LedgerAccounts::OwnerId))
+                .col(string_len(LedgerAccounts::Kind, 16))
+                .col(big_integer(LedgerAccounts::Balance).default(0))
+                .col(boolean(LedgerAccounts::AllowNegative).default(false))
+                .col(big_integer(LedgerAccounts::CreatedAtMs))
+                // The database itself refuses a negative user balance, whatever the code does.
+                .check(
+                    Expr::col(LedgerAccounts::AllowNegative)
+                        .eq(true)
+                        .or(Expr::col(LedgerAccounts::Balance).gte(0)),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_ledger_accounts_owner")
+                .table(LedgerAccounts::Table)
+                .col(LedgerAccounts::OwnerId)
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(JournalEntries::Table)
+                .if_not_exists()
+                .col(big_pk_auto(JournalEntries::Id))
+                .col(string_len(JournalEntries::Kind, 32))
+                .col(string_len(JournalEntries::Reference, 64))
+                .col(string_len(JournalEntries::Memo, 500).default(""))
+                .col(big_integer_null(JournalEntries::ActorId))
+                .col(big_integer(JournalEntries::CreatedAtMs))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(Postings::Table)
+                .if_not_exists()
+                .col(big_pk_auto(Postings::Id))
+                .col(big_integer(Postings::EntryId))
+                .col(big_integer(Postings::AccountId))
+                .col(big_integer(Postings::Amount).check(Expr::col(Postings::Amount).ne(0)))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_postings_entry")
+                        .from(Postings::Table, Postings::EntryId)
+                        .to(JournalEntries::Table, JournalEntries::Id),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_postings_account")
+                        .from(Postings::Table, Postings::AccountId)
+                        .to(LedgerAccounts::Table, LedgerAccounts::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_postings_account")
+                .table(Postings::Table)
+                .col(Postings::AccountId)
+                .col(Postings::EntryId)
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(AuditLog::Table)
+                .if_not_exists()
+                .col(big_pk_auto(AuditLog::Id))
+                .col(big_integer(AuditLog::ActorId))
+                .col(string_len(AuditLog::Action, 64))
+                .col(string_len(AuditLog::Target, 64))
+                .col(string_len(AuditLog::Details, 2000).default(""))
+                .col(big_integer(AuditLog::CreatedAtMs))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(AuditLog::Table).to_owned())
+            .await?;
+        m.drop_table(Table::drop().table(Postings::Table).to_owned())
+            .await?;
+        m.drop_table(Table::drop().table(JournalEntries::Table).to_owned())
+            .await?;
+        m.drop_table(Table::drop().table(LedgerAccounts::Table).to_owned())
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum Trades {
+    Table,
+    Id,
+    OfferId,
+    OpenKey,
+    MakerId,
+    TakerId,
+    SellerId,
+    BuyerId,
+    Side,
+    Currency,
+    PriceCents,
+    Amount,
+    Fee,
+    FiatTotalCents,
+    PaymentMethod,
+    PaymentWindowMinutes,
+    Terms,
+    State,
+    BuyerWantsCancel,
+    SellerWantsCancel,
+    PaymentDeadlineMs,
+    CreatedAtMs,
+    UpdatedAtMs,
+    PaidAtMs,
+    CompletedAtMs,
+    CancelledAtMs,
+    CancelReason,
+    DisputedAtMs,
+    DisputeOpenedBy,
+    DisputeStatement,
+    Resolution,
+    ResolvedBy,
+    ResolutionReason,
+}
+
+#[derive(DeriveIden)]
+enum TradeMessages {
+    Table,
+    Id,
+    TradeId,
+    SenderId,
+    Body,
+    CreatedAtMs,
+}
+
+#[derive(DeriveIden)]
+enum Reviews {
+    Table,
+    Id,
+    TradeId,
+    ReviewerId,
+    RevieweeId,
+    Rating,
+    Comment,
+    CreatedAtMs,
+}
+
+struct CreateTrades;
+
+impl MigrationName for CreateTrades {
+    fn name(&self) -> &str {
+        "m20261125_000002_trades"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateTrades {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Trades::Table)
+                .if_not_exists()
+                .col(big_pk_auto(Trades::Id))
+                .col(big_integer(Trades::OfferId))
+                .col(string_len_null(Trades::OpenKey, 64))
+                .col(big_integer(Trades::MakerId))
+                .col(big_integer(Trades::TakerId))
+                .col(big_integer(Trades::SellerId))
+                .col(big_integer(Trades::BuyerId))
+                .col(string_len(Trades::Side, 4))
+                .col(string_len(Trades::Currency, 3))
+                .col(big_integer(Trades::PriceCents))
+                .col(big_integer(Trades::Amount).check(Expr::col(Trades::Amount).gt(0)))
+                .col(big_integer(Trades::Fee).default(0))
+                .col(big_integer(Trades::FiatTotalCents))
+                .col(string_len(Trades::PaymentMethod, 32))
+                .col(integer(Trades::PaymentWindowMinutes))
+                .col(string_len(Trades::Terms, 2000).default(""))
+                .col(string_len(Trades::State, 20))
+                .col(boolean(Trades::BuyerWantsCancel).default(false))
+                .col(boolean(Trades::SellerWantsCancel).default(false))
+                .col(big_integer(Trades::PaymentDeadlineMs))
+                .col(big_integer(Trades::CreatedAtMs))
+                .col(big_integer(Trades::UpdatedAtMs))
+                .col(big_integer_null(Trades::PaidAtMs))
+                .col(big_integer_null(Trades::CompletedAtMs))
+                .col(big_integer_null(Trades::CancelledAtMs))
+                .col(string_len_null(Trades::CancelReason, 16))
+                .col(big_integer_null(Trades::DisputedAtMs))
+                .col(big_integer_null(Trades::DisputeOpenedBy))
+                .col(string_len_null(Trades::DisputeStatement, 2000))
+                .col(string_len_null(Trades::Resolution, 8))
+                .col(big_integer_null(Trades::ResolvedBy))
+                .col(string_len_null(Trades::ResolutionReason, 2000))
+                .check(Expr::col(Trades::SellerId).ne(Expr::col(Trades::BuyerId)))
+                .to_owned(),
+        )
+        .await?;
+        for (name, cols) in [
+            (
+                "idx_trades_state_deadline",
+                vec![Trades::State, Trades::PaymentDeadlineMs],
+            ),
+            ("idx_trades_seller", vec![Trades::SellerId]),
+            ("idx_trades_buyer", vec![Trades::BuyerId]),
+            ("idx_trades_offer", vec![Trades::OfferId]),
+        ] {
+            let mut index = Index::create();
+            index.name(name).table(Trades::Table);
+            for c in cols {
+                index.col(c);
+            }
+            m.create_index(index.to_owned()).await?;
+        }
+        m.create_index(
+            Index::create()
+                .name("uq_trades_open_key")
+                .table(Trades::Table)
+                .col(Trades::TakerId)
+                .col(Trades::OpenKey)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(TradeMessages::Table)
+                .if_not_exists()
+                .col(big_pk_auto(TradeMessages::Id))
+                .col(big_integer(TradeMessages::TradeId))
+                .col(big_integer(TradeMessages::SenderId))
+                .col(string_len(TradeMessages::Body, 2000))
+                .col(big_integer(TradeMessages::CreatedAtMs))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_trade_messages_trade")
+                        .from(TradeMessages::Table, TradeMessages::TradeId)
+                        .to(Trades::Table, Trades::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_trade_messages_trade")
+                .table(TradeMessages::Table)
+                .col(TradeMessages::TradeId)
+                .col(TradeMessages::Id)
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(Reviews::Table)
+                .if_not_exists()
+                .col(big_pk_auto(Reviews::Id))
+                .col(big_integer(Reviews::TradeId))
+                .col(big_integer(Reviews::ReviewerId))
+                .col(big_integer(Reviews::RevieweeId))
+                .col(integer(Reviews::Rating).check(Expr::col(Reviews::Rating).between(1, 5)))
+                .col(string_len(Reviews::Comment, 1000).default(""))
+                .col(big_integer(Reviews::CreatedAtMs))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_reviews_trade")
+                        .from(Reviews::Table, Reviews::TradeId)
+                        .to(Trades::Table, Trades::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("uq_reviews_trade_reviewer")
+                .table(Reviews::Table)
+                .col(Reviews::TradeId)
+                .col(Reviews::ReviewerId)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_reviews_reviewee")
+                .table(Reviews::Table)
+                .col(Reviews::RevieweeId)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(Reviews::Table).to_owned())
+            .await?;
+        m.drop_table(Table::drop().table(TradeMessages::Table).to_owned())
+            .await?;
+        m.drop_table(Table::drop().table(Trades::Table).to_owned())
+            .await
+    }
+}

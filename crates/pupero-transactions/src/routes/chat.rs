@@ -1,0 +1,123 @@
+//! Trade chat: the parties, and the moderator once a dispute opens. Polling with `?after=`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use pupero_http::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, rfc3339};
+
+use crate::TransactionsState;
+use crate::entity::trade_message;
+use crate::trades::{self, Access, access};
+
+const MAX_BODY: usize = 2000;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Message {
+    pub id: i64,
+    pub sender_id: i64,
+    pub body: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Messages {
+    pub messages: Vec<Message>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct After {
+    /// Only messages with a larger id (for polling).
+    pub after: Option<i64>,
+    /// 1–200, default 100.
+    pub limit: Option<u64>,
+}
+
+async fn chat_access(state: &TransactionsState, trade_id: i64, caller: AuthUser) -> ApiResult<()> {
+    let t = trades::load(&state.db, trade_id).await?;
+    match access(&t, caller) {
+        Some(Access::Party(_) | Access::Moderator) => Ok(()),
+        // Admins may read any trade, but join its chat only through a dispute.
+        Some(Access::Observer) => Err(ApiError::forbidden(
+            "the chat opens to staff only in a dispute",
+        )),
+        None => Err(ApiError::not_found("no such trade")),
+    }
+}
+
+fn message(m: trade_message::Model) -> Message {
+    Message {
+        id: m.id,
+        sender_id: m.sender_id,
+        body: m.body,
+        created_at: rfc3339(m.created_at_ms),
+    }
+}
+
+/// Messages of a trade, oldest first.
+#[utoipa::path(get, path = "/trades/{id}/messages", tag = "chat", security(("bearer" = [])), params(("id" = i64, Path), After),
+    responses((status = 200, body = Messages), (status = 404, description = "no such trade")))]
+pub async fn list_messages(
+    State(state): State<TransactionsState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<After>,
+) -> ApiResult<Json<Messages>> {
+    chat_access(&state, id, caller).await?;
+    let (limit, _) = super::page(Some(q.limit.unwrap_or(100)), None, 200)?;
+    let rows = trade_message::Entity::find()
+        .filter(trade_message::Column::TradeId.eq(id))
+        .filter(trade_message::Column::Id.gt(q.after.unwrap_or(0)))
+        .order_by_asc(trade_message::Column::Id)
+        .limit(limit)
+        .all(&state.db)
+        .await?;
+    Ok(Json(Messages {
+        messages: rows.into_iter().map(message).collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewMessage {
+    /// 1–2000 characters of text.
+    pub body: String,
+}
+
+/// Post a message to a trade's chat.
+#[utoipa::path(post, path = "/trades/{id}/messages", tag = "chat", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = NewMessage,
+    responses((status = 201, body = Message), (status = 404, description = "no such trade"), (status = 422, description = "empty or too long")))]
+pub async fn post_message(
+    State(state): State<TransactionsState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<NewMessage>,
+) -> ApiResult<(StatusCode, Json<Message>)> {
+    chat_access(&state, id, caller).await?;
+    let body = req.body.trim();
+    if body.is_empty() || body.chars().count() > MAX_BODY {
+        return Err(ApiError::invalid(
+            "body",
+            format!("a message is 1 to {MAX_BODY} characters"),
+        ));
+    }
+    let row = trade_message::ActiveModel {
+        trade_id: Set(id),
+        sender_id: Set(caller.id),
+        body: Set(body.to_owned()),
+        created_at_ms: Set(pupero_db::now_ms()),
+        ..Default::default()
+    };
+    let id = trade_message::Entity::insert(row)
+        .exec(&state.db)
+        .await?
+        .last_insert_id;
+    let saved = trade_message::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::internal("message vanished"))?;
+    Ok((StatusCode::CREATED, Json(message(saved))))
+}

@@ -1,0 +1,114 @@
+//! HTTP routes of the transactions service.
+
+mod chat;
+mod money;
+mod reviews;
+mod trading;
+
+use axum::body::Bytes;
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use pupero_http::{ApiError, ServiceRouter};
+
+use crate::{SERVICE, TransactionsState};
+
+#[derive(OpenApi)]
+#[openapi(info(
+    title = "Pupero transactions service",
+    description = "Balances and the double-entry ledger, trades with escrow, disputes, trade chat and reviews. \
+                   Amounts are XMR decimal strings with up to 12 decimals."
+))]
+struct ApiDoc;
+
+pub fn router(state: TransactionsState) -> ServiceRouter {
+    let health_db = state.db.clone();
+    let internal = state.clone();
+    let (routes, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(money::balances))
+        .routes(routes!(money::statement))
+        .routes(routes!(money::adjust))
+        .routes(routes!(money::transfer))
+        .routes(routes!(money::audit_log))
+        .routes(routes!(trading::open_trade, trading::list_trades))
+        .routes(routes!(trading::get_trade))
+        .routes(routes!(trading::trade_action))
+        .routes(routes!(trading::resolve))
+        .routes(routes!(trading::disputes))
+        .routes(routes!(chat::list_messages, chat::post_message))
+        .routes(routes!(reviews::review))
+        .routes(routes!(reviews::reputation))
+        .with_state(state)
+        .split_for_parts();
+    openapi
+        .components
+        .get_or_insert_with(Default::default)
+        .add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    let routes = routes
+        .route(
+            "/internal/balances",
+            axum::routing::post(money::internal_balances),
+        )
+        .route(
+            "/internal/users/{id}/holdings",
+            axum::routing::get(money::internal_holdings),
+        )
+        .route(
+            "/internal/offers/{id}/open-trades",
+            axum::routing::get(trading::internal_open_trades),
+        )
+        .with_state(internal)
+        .route(
+            "/healthz",
+            axum::routing::get(move || {
+                let db = health_db.clone();
+                async move { pupero_http::health::database_health(SERVICE, &db).await }
+            }),
+        );
+    ServiceRouter {
+        name: SERVICE,
+        routes,
+        openapi,
+    }
+}
+
+/// A JSON body that may be absent (empty body or none at all).
+pub(crate) fn optional_json<T: DeserializeOwned + Default>(body: &Bytes) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        let status = if e.is_syntax() || e.is_eof() {
+            axum::http::StatusCode::BAD_REQUEST
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        };
+        ApiError::new(status, "invalid_body", e.to_string())
+    })
+}
+
+pub(crate) fn page(
+    limit: Option<u64>,
+    offset: Option<u64>,
+    max: u64,
+) -> Result<(u64, u64), ApiError> {
+    let limit = limit.unwrap_or(50);
+    if !(1..=max).contains(&limit) {
+        return Err(ApiError::invalid(
+            "limit",
+            format!("limit must be between 1 and {max}"),
+        ));
+    }
+    Ok((limit, offset.unwrap_or(0)))
+}

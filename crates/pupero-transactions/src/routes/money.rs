@@ -1,0 +1,421 @@
+//! Balances, statements, admin adjustments and transfers.
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use pupero_core::{Piconero, Role};
+use pupero_db::write_tx;
+use pupero_http::{
+    AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ServiceCaller, rfc3339,
+};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::page;
+use crate::TransactionsState;
+use crate::audit;
+use crate::entity::{audit as audit_row, trade};
+use crate::ledger::{self, Account, Entry, LedgerError, Move, PlatformAccount, UserAccount};
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct BalancesView {
+    pub user_id: i64,
+    /// Spendable XMR.
+    pub available: String,
+    /// Held for open trades.
+    pub escrow: String,
+    /// Promised to withdrawals not yet sent.
+    pub withdrawing: String,
+    pub total: String,
+}
+
+async fn balances_view(state: &TransactionsState, user_id: i64) -> ApiResult<BalancesView> {
+    let b = ledger::balances(&state.db, user_id).await?;
+    let total = b
+        .available
+        .checked_add(b.escrow)
+        .and_then(|t| t.checked_add(b.withdrawing))
+        .ok_or_else(|| ApiError::internal("balance overflow"))?;
+    Ok(BalancesView {
+        user_id,
+        available: b.available.to_string(),
+        escrow: b.escrow.to_string(),
+        withdrawing: b.withdrawing.to_string(),
+        total: total.to_string(),
+    })
+}
+
+/// A user's balances: the user themself or an admin.
+#[utoipa::path(get, path = "/balances/{user_id}", tag = "ledger", security(("bearer" = [])), params(("user_id" = i64, Path)),
+    responses((status = 200, body = BalancesView), (status = 403, description = "someone else's balances")))]
+pub async fn balances(
+    State(state): State<TransactionsState>,
+    caller: AuthUser,
+    ApiPath(user_id): ApiPath<i64>,
+) -> ApiResult<Json<BalancesView>> {
+    if caller.id != user_id && caller.role != Role::Admin {
+        return Err(ApiError::forbidden("you may only see your own balances"));
+    }
+    Ok(Json(balances_view(&state, user_id).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PageQuery {
+    /// 1–200, default 50.
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatementLineView {
+    pub entry_id: i64,
+    /// e.g. `trade_open`, `trade_release`, `trade_refund`, `adjustment`, `transfer`.
+    pub kind: String,
+    pub reference: String,
+    pub memo: String,
+    /// `available`, `escrow` or `withdrawing`.
+    pub account: String,
+    /// Signed XMR: negative left the account.
+    pub amount: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Statement {
+    pub entries: Vec<StatementLineView>,
+    pub total: u64,
+}
+
+fn signed_xmr(v: i64) -> String {
+    let magnitude = Piconero::new(v.unsigned_abs().min(i64::MAX as u64) as i64).unwrap_or_default();
+    if v < 0 {
+        format!("-{magnitude}")
+    } else {
+        magnitude.to_string()
+    }
+}
+
+/// The caller's own ledger lines, newest first.
+#[utoipa::path(get, path = "/ledger", tag = "ledger", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = Statement)))]
+pub async fn statement(
+    State(state): State<TransactionsState>,
+    caller: AuthUser,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<Statement>> {
+    let (limit, offset) = page(q.limit, q.offset, 200)?;
+    let (lines, total) = ledger::statement(&state.db, caller.id, limit, offset).await?;
+    Ok(Json(Statement {
+        entries: lines
+            .into_iter()
+            .map(|l| StatementLineView {
+                entry_id: l.entry_id,
+                kind: l.kind,
+                reference: l.reference,
+                memo: l.memo,
+                account: l.account,
+                amount: signed_xmr(l.amount),
+                created_at: rfc3339(l.created_at_ms),
+            })
+            .collect(),
+        total,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+struct AccountFacts {
+    deleted: bool,
+}
+
+/// Money only moves to and from accounts that exist.
+async fn ensure_user(state: &TransactionsState, user_id: i64, field: &str) -> ApiResult<()> {
+    let facts: AccountFacts = state
+        .login
+        .get(&format!("/internal/users/{user_id}"))
+        .await
+        .map_err(|e| {
+            if e.status == axum::http::StatusCode::NOT_FOUND {
+                ApiError::invalid(field, format!("{field}: no such user"))
+            } else {
+                e
+            }
+        })?;
+    if facts.deleted {
+        return Err(ApiError::invalid(
+            field,
+            format!("{field}: the account was deleted"),
+        ));
+    }
+    Ok(())
+}
+
+fn reason(raw: &str) -> ApiResult<String> {
+    let r = raw.trim();
+    if r.is_empty() || r.chars().count() > 500 {
+        return Err(ApiError::invalid(
+            "reason",
+            "a reason of 1 to 500 characters is required",
+        ));
+    }
+    Ok(r.to_owned())
+}
+
+fn positive_amount(raw: &str) -> ApiResult<Piconero> {
+    Piconero::parse_positive_xmr(raw)
+        .map_err(|e| ApiError::invalid("amount", format!("amount: {e}")))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AdjustRequest {
+    pub user_id: i64,
+    /// XMR, positive.
+    pub amount: String,
+    /// `credit` adds to the user's available balance, `debit` takes from it.
+    pub direction: String,
+    /// Why; kept in the journal and the audit log.
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Adjusted {
+    pub entry_id: i64,
+    pub balances: BalancesView,
+}
+
+/// Credit or debit a user's available balance against the platform's adjustments account.
+#[utoipa::path(post, path = "/admin/adjust", tag = "admin", security(("bearer" = [])), request_body = AdjustRequest,
+    responses((status = 200, body = Adjusted), (status = 403, description = "not an admin"),
+              (status = 409, description = "debit above the available balance"), (status = 422, description = "invalid field")))]
+pub async fn adjust(
+    State(state): State<TransactionsState>,
+    AdminUser(admin): AdminUser,
+    ApiJson(req): ApiJson<AdjustRequest>,
+) -> ApiResult<Json<Adjusted>> {
+    let amount = positive_amount(&req.amount)?;
+    let reason = reason(&req.reason)?;
+    let user = Account::User(req.user_id, UserAccount::Available);
+    let platform = Account::Platform(PlatformAccount::Adjustments);
+    let (from, to) = match req.direction.as_str() {
+        "credit" => (platform, user),
+        "debit" => (user, platform),
+        _ => {
+            return Err(ApiError::invalid(
+                "direction",
+                "direction must be credit or debit",
+            ));
+        }
+    };
+    ensure_user(&state, req.user_id, "user_id").await?;
+    let tx = write_tx(&state.db).await?;
+    let entry = Entry {
+        kind: "adjustment",
+        reference: format!("user:{}", req.user_id),
+        memo: reason.clone(),
+        actor_id: Some(admin.id),
+    };
+    let entry_id = match ledger::post(&tx, entry, &[Move::new(from, to, amount)]).await {
+        Ok(id) => id,
+        Err(LedgerError::InsufficientFunds(_)) => {
+            return Err(ApiError::conflict(
+                "insufficient_funds",
+                "the debit is above the user's available balance",
+            )
+            .with_field("amount"));
+        }
+        Err(LedgerError::Db(e)) => return Err(e.into()),
+        Err(e) => return Err(ApiError::internal(e)),
+    };
+    audit::record(
+        &tx,
+        admin.id,
+        "adjust",
+        format!("user:{}", req.user_id),
+        format!("{} {} XMR: {reason}", req.direction, amount),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(Adjusted {
+        entry_id,
+        balances: balances_view(&state, req.user_id).await?,
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TransferRequest {
+    pub from_user_id: i64,
+    pub to_user_id: i64,
+    pub amount: String,
+    pub reason: String,
+}
+
+/// The seed's transfer between two users' available balances, kept for operators only:
+/// no user can move anyone's money with it.
+#[utoipa::path(post, path = "/transfer", tag = "admin", security(("bearer" = [])), request_body = TransferRequest,
+    responses((status = 200, body = Adjusted), (status = 403, description = "not an admin"),
+              (status = 409, description = "insufficient funds")))]
+pub async fn transfer(
+    State(state): State<TransactionsState>,
+    AdminUser(admin): AdminUser,
+    ApiJson(req): ApiJson<TransferRequest>,
+) -> ApiResult<Json<Adjusted>> {
+    let amount = positive_amount(&req.amount)?;
+    let reason = reason(&req.reason)?;
+    if req.from_user_id == req.to_user_id {
+        return Err(ApiError::invalid(
+            "to_user_id",
+            "to_user_id must differ from from_user_id",
+        ));
+    }
+    ensure_user(&state, req.from_user_id, "from_user_id").await?;
+    ensure_user(&state, req.to_user_id, "to_user_id").await?;
+    let tx = write_tx(&state.db).await?;
+    let entry = Entry {
+        kind: "transfer",
+        reference: format!("user:{}", req.from_user_id),
+        memo: reason.clone(),
+        actor_id: Some(admin.id),
+    };
+    let moved = Move::new(
+        Account::User(req.from_user_id, UserAccount::Available),
+        Account::User(req.to_user_id, UserAccount::Available),
+        amount,
+    );
+    let entry_id = match ledger::post(&tx, entry, &[moved]).await {
+        Ok(id) => id,
+        Err(LedgerError::InsufficientFunds(_)) => {
+            return Err(ApiError::conflict(
+                "insufficient_funds",
+                "the sender's available balance is too low",
+            )
+            .with_field("amount"));
+        }
+        Err(LedgerError::Db(e)) => return Err(e.into()),
+        Err(e) => return Err(ApiError::internal(e)),
+    };
+    audit::record(
+        &tx,
+        admin.id,
+        "transfer",
+        format!("user:{}", req.from_user_id),
+        format!("{amount} XMR to user {}: {reason}", req.to_user_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(Adjusted {
+        entry_id,
+        balances: balances_view(&state, req.from_user_id).await?,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub actor_id: i64,
+    pub action: String,
+    pub target: String,
+    pub details: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub total: u64,
+}
+
+/// Every moderator and admin action, newest first.
+#[utoipa::path(get, path = "/admin/audit", tag = "admin", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = AuditPage), (status = 403, description = "not an admin")))]
+pub async fn audit_log(
+    State(state): State<TransactionsState>,
+    _admin: AdminUser,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<AuditPage>> {
+    let (limit, offset) = page(q.limit, q.offset, 200)?;
+    let total = audit_row::Entity::find().count(&state.db).await?;
+    let rows = audit_row::Entity::find()
+        .order_by_desc(audit_row::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(&state.db)
+        .await?;
+    Ok(Json(AuditPage {
+        entries: rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                id: r.id,
+                actor_id: r.actor_id,
+                action: r.action,
+                target: r.target,
+                details: r.details,
+                created_at: rfc3339(r.created_at_ms),
+            })
+            .collect(),
+        total,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct BalancesRequest {
+    pub user_ids: Vec<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OwnerAvailable {
+    pub user_id: i64,
+    pub available: Piconero,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AvailableBalances {
+    pub balances: Vec<OwnerAvailable>,
+}
+
+/// For the offers service: can these sellers fund their offers?
+pub async fn internal_balances(
+    State(state): State<TransactionsState>,
+    _caller: ServiceCaller,
+    ApiJson(req): ApiJson<BalancesRequest>,
+) -> ApiResult<Json<AvailableBalances>> {
+    if req.user_ids.len() > 1000 {
+        return Err(ApiError::invalid("user_ids", "at most 1000 users at once"));
+    }
+    let map = ledger::available_of(&state.db, &req.user_ids).await?;
+    Ok(Json(AvailableBalances {
+        balances: map
+            .into_iter()
+            .map(|(user_id, available)| OwnerAvailable { user_id, available })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Serialize)]
+pub struct Holdings {
+    pub total: Piconero,
+    pub open_trades: u64,
+}
+
+/// For the login service: may this account be deleted (nothing held, nothing running)?
+pub async fn internal_holdings(
+    State(state): State<TransactionsState>,
+    _caller: ServiceCaller,
+    ApiPath(user_id): ApiPath<i64>,
+) -> ApiResult<Json<Holdings>> {
+    let b = ledger::balances(&state.db, user_id).await?;
+    let total = b
+        .available
+        .checked_add(b.escrow)
+        .and_then(|t| t.checked_add(b.withdrawing))
+        .unwrap_or(Piconero::MAX);
+    let open_trades = trade::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(trade::Column::SellerId.eq(user_id))
+                .add(trade::Column::BuyerId.eq(user_id)),
+        )
+        .filter(trade::Column::State.is_in(["awaiting_payment", "paid", "disputed"]))
+        .count(&state.db)
+        .await?;
+    Ok(Json(Holdings { total, open_trades }))
+}

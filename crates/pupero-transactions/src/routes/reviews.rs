@@ -1,0 +1,156 @@
+//! Reviews after completed trades, and the reputation they add up to.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use pupero_core::trade::{Actor, TradeState};
+use pupero_db::is_unique_violation;
+use pupero_http::{ApiError, ApiJson, ApiPath, ApiResult, AuthUser, rfc3339};
+
+use crate::TransactionsState;
+use crate::entity::{review as review_row, trade};
+use crate::trades::{self, Access, access};
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReviewRequest {
+    /// 1 (bad) to 5 (excellent).
+    pub rating: i64,
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewView {
+    pub trade_id: i64,
+    pub reviewer_id: i64,
+    pub reviewee_id: i64,
+    pub rating: i32,
+    pub comment: String,
+    pub created_at: String,
+}
+
+fn review_view(r: review_row::Model) -> ReviewView {
+    ReviewView {
+        trade_id: r.trade_id,
+        reviewer_id: r.reviewer_id,
+        reviewee_id: r.reviewee_id,
+        rating: r.rating,
+        comment: r.comment,
+        created_at: rfc3339(r.created_at_ms),
+    }
+}
+
+/// Review the other party of a completed trade, once.
+#[utoipa::path(post, path = "/trades/{id}/review", tag = "reviews", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = ReviewRequest,
+    responses((status = 201, body = ReviewView), (status = 409, description = "not completed, or already reviewed"),
+              (status = 422, description = "rating outside 1–5 or comment too long")))]
+pub async fn review(
+    State(state): State<TransactionsState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<ReviewRequest>,
+) -> ApiResult<(StatusCode, Json<ReviewView>)> {
+    if !(1..=5).contains(&req.rating) {
+        return Err(ApiError::invalid("rating", "rating must be 1 to 5"));
+    }
+    let comment = req.comment.trim();
+    if comment.chars().count() > 1000 {
+        return Err(ApiError::invalid(
+            "comment",
+            "comment must be at most 1000 characters",
+        ));
+    }
+    let t = trades::load(&state.db, id).await?;
+    let reviewee = match access(&t, caller) {
+        Some(Access::Party(Actor::Buyer)) => t.seller_id,
+        Some(Access::Party(_)) => t.buyer_id,
+        Some(_) => return Err(ApiError::forbidden("only the parties review a trade")),
+        None => return Err(ApiError::not_found("no such trade")),
+    };
+    if t.state != TradeState::Completed.as_str() {
+        return Err(ApiError::conflict(
+            "trade_not_completed",
+            "reviews open when the trade is completed",
+        ));
+    }
+    let row = review_row::ActiveModel {
+        trade_id: Set(id),
+        reviewer_id: Set(caller.id),
+        reviewee_id: Set(reviewee),
+        rating: Set(i32::try_from(req.rating).unwrap_or(1)),
+        comment: Set(comment.to_owned()),
+        created_at_ms: Set(pupero_db::now_ms()),
+        ..Default::default()
+    };
+    match review_row::Entity::insert(row).exec(&state.db).await {
+        Ok(r) => {
+            let saved = review_row::Entity::find_by_id(r.last_insert_id)
+                .one(&state.db)
+                .await?
+                .ok_or_else(|| ApiError::internal("review vanished"))?;
+            Ok((StatusCode::CREATED, Json(review_view(saved))))
+        }
+        Err(e) if is_unique_violation(&e) => Err(ApiError::conflict(
+            "already_reviewed",
+            "you have already reviewed this trade",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reputation {
+    pub user_id: i64,
+    pub completed_trades: u64,
+    pub reviews_count: u64,
+    /// Two decimals, or null without reviews.
+    pub average_rating: Option<String>,
+    /// The 20 most recent.
+    pub reviews: Vec<ReviewView>,
+}
+
+/// A user's public reputation.
+#[utoipa::path(get, path = "/users/{id}/reputation", tag = "reviews", params(("id" = i64, Path)),
+    responses((status = 200, body = Reputation)))]
+pub async fn reputation(
+    State(state): State<TransactionsState>,
+    ApiPath(user_id): ApiPath<i64>,
+) -> ApiResult<Json<Reputation>> {
+    let completed_trades = trade::Entity::find()
+        .filter(
+            Condition::any()
+                .add(trade::Column::SellerId.eq(user_id))
+                .add(trade::Column::BuyerId.eq(user_id)),
+        )
+        .filter(trade::Column::State.eq(TradeState::Completed.as_str()))
+        .count(&state.db)
+        .await?;
+    let all: Vec<review_row::Model> = review_row::Entity::find()
+        .filter(review_row::Column::RevieweeId.eq(user_id))
+        .order_by_desc(review_row::Column::Id)
+        .all(&state.db)
+        .await?;
+    let reviews_count = all.len() as u64;
+    let sum: i64 = all.iter().map(|r| i64::from(r.rating)).sum();
+    // Exact two-decimal average, rounded half up, without floats.
+    let average_rating = (reviews_count > 0).then(|| {
+        let n = i64::try_from(reviews_count).unwrap_or(i64::MAX);
+        let hundredths = (sum * 100 * 2 + n) / (2 * n);
+        format!("{}.{:02}", hundredths / 100, hundredths % 100)
+    });
+    let reviews = all.into_iter().take(20).map(review_view).collect();
+    Ok(Json(Reputation {
+        user_id,
+        completed_trades,
+        reviews_count,
+        average_rating,
+        reviews,
+    }))
+}

@@ -1,0 +1,256 @@
+//! Opening trades, reading them, and every step of their life.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use pupero_core::Piconero;
+use pupero_core::trade::{Action, TradeState};
+use pupero_http::{
+    ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ModeratorUser, ServiceCaller,
+};
+
+use super::{optional_json, page};
+use crate::TransactionsState;
+use crate::entity::trade;
+use crate::trades::{self, ActionInput, Caller, TradeView, access, view};
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OpenRequest {
+    pub offer_id: i64,
+    /// XMR within the offer's limits.
+    pub amount: String,
+}
+
+/// Open a trade on an offer. The seller's XMR moves to escrow at once; the answer is 409
+/// `insufficient_funds` if it cannot. An `Idempotency-Key` header makes retries safe.
+#[utoipa::path(post, path = "/trades", tag = "trades", security(("bearer" = [])), request_body = OpenRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "repeat-safe key, up to 64 characters")),
+    responses((status = 201, body = TradeView), (status = 200, description = "the trade this key already opened", body = TradeView),
+              (status = 404, description = "no such offer"), (status = 409, description = "offer not open, own offer or insufficient funds"),
+              (status = 422, description = "amount outside the offer's limits")))]
+pub async fn open_trade(
+    State(state): State<TransactionsState>,
+    caller: AuthUser,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<OpenRequest>,
+) -> ApiResult<(StatusCode, Json<TradeView>)> {
+    let amount = Piconero::parse_positive_xmr(&req.amount)
+        .map_err(|e| ApiError::invalid("amount", format!("amount: {e}")))?;
+    let key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => {
+            let k = v.to_str().unwrap_or_default().trim();
+            if k.is_empty() || k.len() > 64 {
+                return Err(ApiError::invalid(
+                    "Idempotency-Key",
+                    "Idempotency-Key must be 1 to 64 visible characters",
+                ));
+            }
+            Some(k.to_owned())
+        }
+    };
+    let (status, trade) = trades::open(&state, caller, req.offer_id, amount, key).await?;
+    Ok((status, Json(trade)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct TradeQuery {
+    /// Only trades in this state.
+    pub state: Option<String>,
+    /// 1–200, default 50.
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TradePage {
+    pub trades: Vec<TradeView>,
+    pub total: u64,
+}
+
+fn parse_state(s: &str) -> ApiResult<TradeState> {
+    TradeState::parse(s).ok_or_else(|| {
+        ApiError::invalid(
+            "state",
+            "state must be awaiting_payment, paid, completed, cancelled or disputed",
+        )
+    })
+}
+
+/// The caller's trades (as buyer or seller), newest first.
+#[utoipa::path(get, path = "/trades", tag = "trades", security(("bearer" = [])), params(TradeQuery),
+    responses((status = 200, body = TradePage)))]
+pub async fn list_trades(
+    State(state): State<TransactionsState>,
+    caller: AuthUser,
+    ApiQuery(q): ApiQuery<TradeQuery>,
+) -> ApiResult<Json<TradePage>> {
+    let (limit, offset) = page(q.limit, q.offset, 200)?;
+    let mut query = trade::Entity::find().filter(
+        Condition::any()
+            .add(trade::Column::BuyerId.eq(caller.id))
+            .add(trade::Column::SellerId.eq(caller.id)),
+    );
+    if let Some(s) = &q.state {
+        query = query.filter(trade::Column::State.eq(parse_state(s)?.as_str()));
+    }
+    let total = query.clone().count(&state.db).await?;
+    let rows = query
+        .order_by_desc(trade::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(&state.db)
+        .await?;
+    let trades = rows
+        .iter()
+        .filter_map(|t| access(t, caller).map(|a| view(t, a)))
+        .collect();
+    Ok(Json(TradePage { trades, total }))
+}
+
+/// One trade, for its parties, moderators once it is disputed, and admins.
+#[utoipa::path(get, path = "/trades/{id}", tag = "trades", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = TradeView), (status = 404, description = "no such trade (or not yours)")))]
+pub async fn get_trade(
+    State(state): State<TransactionsState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<TradeView>> {
+    let t = trades::load(&state.db, id).await?;
+    let a = access(&t, caller).ok_or_else(|| ApiError::not_found("no such trade"))?;
+    Ok(Json(view(&t, a)))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ActionBody {
+    /// `release`: a current code when the seller has two-factor authentication.
+    pub totp: Option<String>,
+    /// `dispute`: what went wrong (1–2000 characters).
+    pub statement: Option<String>,
+}
+
+/// Take a step: `paid` (buyer), `release` (seller; TOTP if enabled), `cancel` (buyer,
+/// before paying), `dispute` (either party, after paid), `mutual-cancel` (both parties).
+/// Repeating a step already taken answers 200 with the trade unchanged.
+#[utoipa::path(post, path = "/trades/{id}/{action}", tag = "trades", security(("bearer" = [])),
+    params(("id" = i64, Path), ("action" = String, Path, description = "paid | release | cancel | dispute | mutual-cancel")),
+    request_body(content = ActionBody, description = "optional"),
+    responses((status = 200, body = TradeView), (status = 403, description = "not your step, or TOTP wrong"),
+              (status = 404, description = "no such trade or action"), (status = 409, description = "not possible in this state")))]
+pub async fn trade_action(
+    State(state): State<TransactionsState>,
+    caller: AuthUser,
+    ApiPath((id, action)): ApiPath<(i64, String)>,
+    body: Bytes,
+) -> ApiResult<Json<TradeView>> {
+    let action = match Action::parse(&action) {
+        Some(
+            a @ (Action::MarkPaid
+            | Action::Release
+            | Action::Cancel
+            | Action::Dispute
+            | Action::MutualCancel),
+        ) => a,
+        _ => return Err(ApiError::not_found("no such trade action")),
+    };
+    let body: ActionBody = optional_json(&body)?;
+    let input = ActionInput {
+        totp: body.totp,
+        statement: body.statement,
+        reason: None,
+    };
+    let trade = trades::act(&state, id, Caller::User(caller), action, input).await?;
+    trade
+        .map(Json)
+        .ok_or_else(|| ApiError::internal("no view for a user action"))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ResolveRequest {
+    /// `buyer` (escrow to the buyer) or `seller` (escrow back to the seller).
+    pub outcome: String,
+    /// Why; recorded on the trade and in the audit log.
+    pub reason: String,
+}
+
+/// Decide a dispute (moderators and admins).
+#[utoipa::path(post, path = "/trades/{id}/resolve", tag = "disputes", security(("bearer" = [])), request_body = ResolveRequest,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = TradeView), (status = 403, description = "not a moderator, or a party to the trade"),
+              (status = 404, description = "no such disputed trade"), (status = 409, description = "not disputed")))]
+pub async fn resolve(
+    State(state): State<TransactionsState>,
+    ModeratorUser(moderator): ModeratorUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<ResolveRequest>,
+) -> ApiResult<Json<TradeView>> {
+    let action = match req.outcome.as_str() {
+        "buyer" => Action::ResolveForBuyer,
+        "seller" => Action::ResolveForSeller,
+        _ => {
+            return Err(ApiError::invalid(
+                "outcome",
+                "outcome must be buyer or seller",
+            ));
+        }
+    };
+    let input = ActionInput {
+        reason: Some(req.reason),
+        ..ActionInput::default()
+    };
+    let trade = trades::act(&state, id, Caller::User(moderator), action, input).await?;
+    trade
+        .map(Json)
+        .ok_or_else(|| ApiError::internal("no view for a moderator action"))
+}
+
+/// Open disputes, oldest first (moderators and admins).
+#[utoipa::path(get, path = "/disputes", tag = "disputes", security(("bearer" = [])), params(TradeQuery),
+    responses((status = 200, body = TradePage), (status = 403, description = "not a moderator")))]
+pub async fn disputes(
+    State(state): State<TransactionsState>,
+    ModeratorUser(moderator): ModeratorUser,
+    ApiQuery(q): ApiQuery<TradeQuery>,
+) -> ApiResult<Json<TradePage>> {
+    let (limit, offset) = page(q.limit, q.offset, 200)?;
+    let query =
+        trade::Entity::find().filter(trade::Column::State.eq(TradeState::Disputed.as_str()));
+    let total = query.clone().count(&state.db).await?;
+    let rows = query
+        .order_by_asc(trade::Column::DisputedAtMs)
+        .limit(limit)
+        .offset(offset)
+        .all(&state.db)
+        .await?;
+    let trades = rows
+        .iter()
+        .filter_map(|t| access(t, moderator).map(|a| view(t, a)))
+        .collect();
+    Ok(Json(TradePage { trades, total }))
+}
+
+#[derive(Debug, Serialize)]
+pub struct OpenTrades {
+    pub open: u64,
+}
+
+/// For the offers service: may this offer be deleted?
+pub async fn internal_open_trades(
+    State(state): State<TransactionsState>,
+    _caller: ServiceCaller,
+    ApiPath(offer_id): ApiPath<i64>,
+) -> ApiResult<Json<OpenTrades>> {
+    let open = trade::Entity::find()
+        .filter(trade::Column::OfferId.eq(offer_id))
+        .filter(trade::Column::State.is_in(["awaiting_payment", "paid", "disputed"]))
+        .count(&state.db)
+        .await?;
+    Ok(Json(OpenTrades { open }))
+}

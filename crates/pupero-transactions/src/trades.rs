@@ -1,0 +1,649 @@
+//! Trades: opening one (escrow in the same transaction), and applying the state machine
+//! of `pupero_core::trade` to it with guarded updates, so concurrent clicks move money
+//! exactly once.
+
+use axum::http::StatusCode;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use pupero_core::trade::{self, Action, Actor, Refusal, Settlement, Step, TradeFacts, TradeState};
+use pupero_core::{Cents, Piconero, Role};
+use pupero_db::{is_retryable, is_unique_violation, now_ms, write_tx};
+use pupero_http::{ApiError, ApiResult, AuthUser, rfc3339};
+
+use crate::TransactionsState;
+use crate::audit;
+use crate::entity::trade as trade_row;
+use crate::ledger::{self, Account, Entry, LedgerError, Move, PlatformAccount, UserAccount};
+
+const ATTEMPTS: usize = 5;
+
+/// The offer as the offers service describes it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OfferTerms {
+    pub id: i64,
+    pub owner_id: i64,
+    pub side: String,
+    pub currency: String,
+    pub price: String,
+    pub payment_method: String,
+    pub min_amount: Piconero,
+    pub max_amount: Piconero,
+    pub payment_window_minutes: i32,
+    pub terms: String,
+    pub status: String,
+}
+
+/// Who is acting on a trade.
+#[derive(Debug, Clone, Copy)]
+pub enum Caller {
+    User(AuthUser),
+    /// The platform (the expiry worker).
+    System,
+}
+
+/// How a caller stands to a trade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Party(Actor),
+    /// A moderator (or admin) on a trade that has been disputed.
+    Moderator,
+    /// An admin looking at a trade without a dispute: may read, may not act.
+    Observer,
+}
+
+pub fn access(t: &trade_row::Model, caller: AuthUser) -> Option<Access> {
+    if caller.id == t.buyer_id {
+        Some(Access::Party(Actor::Buyer))
+    } else if caller.id == t.seller_id {
+        Some(Access::Party(Actor::Seller))
+    } else if caller.role.is_at_least(Role::Moderator) && t.disputed_at_ms.is_some() {
+        Some(Access::Moderator)
+    } else if caller.role == Role::Admin {
+        Some(Access::Observer)
+    } else {
+        None
+    }
+}
+
+fn actor_for(access: Access) -> Option<Actor> {
+    match access {
+        Access::Party(a) => Some(a),
+        Access::Moderator => Some(Actor::Moderator),
+        Access::Observer => None,
+    }
+}
+
+pub fn facts(t: &trade_row::Model) -> TradeFacts {
+    TradeFacts {
+        state: TradeState::parse(&t.state).unwrap_or(TradeState::Cancelled),
+        buyer_wants_cancel: t.buyer_wants_cancel,
+        seller_wants_cancel: t.seller_wants_cancel,
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DisputeView {
+    pub opened_by: Option<i64>,
+    pub opened_at: Option<String>,
+    pub statement: Option<String>,
+    /// `buyer` or `seller` once resolved.
+    pub resolution: Option<String>,
+    pub resolved_by: Option<i64>,
+    pub reason: Option<String>,
+}
+
+/// A trade as one caller sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TradeView {
+    pub id: i64,
+    pub offer_id: i64,
+    /// `awaiting_payment`, `paid`, `completed`, `cancelled` or `disputed`.
+    pub state: String,
+    pub seller_id: i64,
+    pub buyer_id: i64,
+    pub maker_id: i64,
+    pub taker_id: i64,
+    /// The offer's side (from the maker's point of view).
+    pub offer_side: String,
+    /// XMR in escrow, twelve decimals.
+    pub amount: String,
+    /// Platform fee taken from the amount on completion.
+    pub fee: String,
+    pub currency: String,
+    /// Fiat per XMR.
+    pub price: String,
+    /// What the buyer pays the seller, in fiat.
+    pub fiat_total: String,
+    pub payment_method: String,
+    pub payment_window_minutes: i32,
+    pub terms: String,
+    pub payment_deadline: String,
+    pub created_at: String,
+    pub paid_at: Option<String>,
+    pub completed_at: Option<String>,
+    pub cancelled_at: Option<String>,
+    /// `buyer_cancelled`, `expired`, `mutual` or `dispute`.
+    pub cancel_reason: Option<String>,
+    pub buyer_wants_cancel: bool,
+    pub seller_wants_cancel: bool,
+    pub dispute: Option<DisputeView>,
+    /// `buyer`, `seller`, `moderator` or `observer`.
+    pub your_role: String,
+    /// What the caller can do now: `paid`, `release`, `cancel`, `dispute`, `mutual-cancel`,
+    /// `resolve-buyer`, `resolve-seller`.
+    pub allowed_actions: Vec<String>,
+}
+
+pub fn view(t: &trade_row::Model, access: Access) -> TradeView {
+    let f = facts(t);
+    let allowed = actor_for(access)
+        .map(|a| {
+            trade::allowed_actions(f, a)
+                .into_iter()
+                .map(|a| a.as_str().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let pico = |v: i64| Piconero::new(v).unwrap_or_default().to_string();
+    let ts = |v: Option<i64>| v.map(rfc3339);
+    TradeView {
+        id: t.id,
+        offer_id: t.offer_id,
+        state: t.state.clone(),
+        seller_id: t.seller_id,
+        buyer_id: t.buyer_id,
+        maker_id: t.maker_id,
+        taker_id: t.taker_id,
+        offer_side: t.side.clone(),
+        amount: pico(t.amount),
+        fee: pico(t.fee),
+        currency: t.currency.clone(),
+        price: Cents(t.price_cents).to_string(),
+        fiat_total: Cents(t.fiat_total_cents).to_string(),
+        payment_method: t.payment_method.clone(),
+        payment_window_minutes: t.payment_window_minutes,
+        terms: t.terms.clone(),
+        payment_deadline: rfc3339(t.payment_deadline_ms),
+        created_at: rfc3339(t.created_at_ms),
+        paid_at: ts(t.paid_at_ms),
+        completed_at: ts(t.completed_at_ms),
+        cancelled_at: ts(t.cancelled_at_ms),
+        cancel_reason: t.cancel_reason.clone(),
+        buyer_wants_cancel: t.buyer_wants_cancel,
+        seller_wants_cancel: t.seller_wants_cancel,
+        dispute: t.disputed_at_ms.map(|at| DisputeView {
+            opened_by: t.dispute_opened_by,
+            opened_at: Some(rfc3339(at)),
+            statement: t.dispute_statement.clone(),
+            resolution: t.resolution.clone(),
+            resolved_by: t.resolved_by,
+            reason: t.resolution_reason.clone(),
+        }),
+        your_role: match access {
+            Access::Party(Actor::Buyer) => "buyer",
+            Access::Party(_) => "seller",
+            Access::Moderator => "moderator",
+            Access::Observer => "observer",
+        }
+        .to_owned(),
+        allowed_actions: allowed,
+    }
+}
+
+fn insufficient(caller_is_seller: bool) -> ApiError {
+    let message = if caller_is_seller {
+        "your available balance does not cover this amount"
+    } else {
+        "the seller's available balance does not cover this amount right now"
+    };
+    ApiError::conflict("insufficient_funds", message).with_field("amount")
+}
+
+/// Opens a trade on an offer and moves the seller's XMR into escrow, atomically.
+/// With an idempotency key, repeating the request returns the trade it opened.
+pub async fn open(
+    state: &TransactionsState,
+    caller: AuthUser,
+    offer_id: i64,
+    amount: Piconero,
+    open_key: Option<String>,
+) -> ApiResult<(StatusCode, TradeView)> {
+    if let Some(existing) = find_by_open_key(&state.db, caller.id, open_key.as_deref()).await? {
+        return Ok((
+            StatusCode::OK,
+            view(&existing, Access::Party(party_of(&existing, caller.id))),
+        ));
+    }
+    let offer: OfferTerms = state
+        .offers
+        .get(&format!("/internal/offers/{offer_id}"))
+        .await?;
+    if offer.status != "open" {
+        return Err(ApiError::conflict(
+            "offer_not_open",
+            format!("this offer is {}", offer.status),
+        ));
+    }
+    if offer.owner_id == caller.id {
+        return Err(ApiError::conflict(
+            "self_trade",
+            "you cannot trade with your own offer",
+        ));
+    }
+    if amount < offer.min_amount || amount > offer.max_amount {
+        return Err(ApiError::invalid(
+            "amount",
+            format!(
+                "amount must be between {} and {} XMR for this offer",
+                offer.min_amount, offer.max_amount
+            ),
+        ));
+    }
+    let price = Cents::parse_positive(&offer.price).map_err(ApiError::internal)?;
+    let (seller_id, buyer_id) = match offer.side.as_str() {
+        "sell" => (offer.owner_id, caller.id),
+        _ => (caller.id, offer.owner_id),
+    };
+    let now = now_ms();
+    let row = trade_row::ActiveModel {
+        offer_id: Set(offer.id),
+        open_key: Set(open_key.clone()),
+        maker_id: Set(offer.owner_id),
+        taker_id: Set(caller.id),
+        seller_id: Set(seller_id),
+        buyer_id: Set(buyer_id),
+        side: Set(offer.side.clone()),
+        currency: Set(offer.currency.clone()),
+        price_cents: Set(price.0),
+        amount: Set(amount.as_i64()),
+        fee: Set(amount.basis_points(state.fee_bps).as_i64()),
+        fiat_total_cents: Set(Cents::total(amount, price).0),
+        payment_method: Set(offer.payment_method.clone()),
+        payment_window_minutes: Set(offer.payment_window_minutes),
+        terms: Set(offer.terms.clone()),
+        state: Set(TradeState::AwaitingPayment.as_str().to_owned()),
+        buyer_wants_cancel: Set(false),
+        seller_wants_cancel: Set(false),
+        payment_deadline_ms: Set(now + i64::from(offer.payment_window_minutes) * 60_000),
+        created_at_ms: Set(now),
+        updated_at_ms: Set(now),
+        ..Default::default()
+    };
+    for attempt in 1..=ATTEMPTS {
+        let tx = write_tx(&state.db).await?;
+        let inserted = trade_row::Entity::insert(row.clone()).exec(&tx).await;
+        let id = match inserted {
+            Ok(r) => r.last_insert_id,
+            Err(e) if is_unique_violation(&e) => {
+                drop(tx);
+                // The same idempotency key won a race a moment ago.
+                if let Some(existing) =
+                    find_by_open_key(&state.db, caller.id, open_key.as_deref()).await?
+                {
+                    return Ok((
+                        StatusCode::OK,
+                        view(&existing, Access::Party(party_of(&existing, caller.id))),
+                    ));
+                }
+                return Err(e.into());
+            }
+            Err(e) if is_retryable(&e) && attempt < ATTEMPTS => continue,
+            Err(e) => return Err(e.into()),
+        };
+        let entry = Entry {
+            kind: "trade_open",
+            reference: format!("trade:{id}"),
+            memo: format!("escrow for trade {id}"),
+            actor_id: Some(caller.id),
+        };
+        let escrow = Move::new(
+            Account::User(seller_id, UserAccount::Available),
+            Account::User(seller_id, UserAccount::Escrow),
+            amount,
+        );
+        match ledger::post(&tx, entry, &[escrow]).await {
+            Ok(_) => {}
+            Err(LedgerError::InsufficientFunds(_)) => {
+                return Err(insufficient(seller_id == caller.id));
+            }
+            Err(LedgerError::Db(e)) if is_retryable(&e) && attempt < ATTEMPTS => continue,
+            Err(e) => return Err(ledger_error(e)),
+        }
+        match tx.commit().await {
+            Ok(()) => {}
+            Err(e) if is_retryable(&e) && attempt < ATTEMPTS => continue,
+            Err(e) => return Err(e.into()),
+        }
+        let t = load(&state.db, id).await?;
+        tracing::info!(trade_id = id, seller_id, buyer_id, amount = %amount, "trade opened");
+        return Ok((
+            StatusCode::CREATED,
+            view(&t, Access::Party(party_of(&t, caller.id))),
+        ));
+    }
+    Err(ApiError::unavailable("the database is busy; try again"))
+}
+
+fn party_of(t: &trade_row::Model, user_id: i64) -> Actor {
+    if user_id == t.buyer_id {
+        Actor::Buyer
+    } else {
+        Actor::Seller
+    }
+}
+
+async fn find_by_open_key(
+    db: &impl ConnectionTrait,
+    taker_id: i64,
+    key: Option<&str>,
+) -> Result<Option<trade_row::Model>, DbErr> {
+    let Some(key) = key else { return Ok(None) };
+    trade_row::Entity::find()
+        .filter(trade_row::Column::TakerId.eq(taker_id))
+        .filter(trade_row::Column::OpenKey.eq(key))
+        .one(db)
+        .await
+}
+
+pub async fn load(db: &impl ConnectionTrait, id: i64) -> ApiResult<trade_row::Model> {
+    trade_row::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such trade"))
+}
+
+/// What a step needs besides the action.
+#[derive(Debug, Clone, Default)]
+pub struct ActionInput {
+    pub totp: Option<String>,
+    pub statement: Option<String>,
+    pub reason: Option<String>,
+}
+
+fn refusal(r: Refusal) -> ApiError {
+    match r {
+        Refusal::NotYourStep { .. } => ApiError::forbidden(r.to_string()),
+        Refusal::WrongState(_) => ApiError::conflict("invalid_transition", r.to_string()),
+    }
+}
+
+fn ledger_error(e: LedgerError) -> ApiError {
+    match e {
+        LedgerError::Db(db) => db.into(),
+        // Escrow always covers its own settlement; reaching this is a bug worth a 500.
+        other => ApiError::internal(other),
+    }
+}
+
+/// Applies `action` to a trade for `caller`, idempotently: a repeat of a step already
+/// taken answers with the trade as it is. The state guard in the UPDATE makes one of
+/// several concurrent steps win; the others see the new state and answer accordingly.
+pub async fn act(
+    state: &TransactionsState,
+    trade_id: i64,
+    caller: Caller,
+    action: Action,
+    input: ActionInput,
+) -> ApiResult<Option<TradeView>> {
+    let current = load(&state.db, trade_id).await?;
+    let (access, actor) = match caller {
+        Caller::System => (None, Actor::System),
+        Caller::User(user) => {
+            let access =
+                access(&current, user).ok_or_else(|| ApiError::not_found("no such trade"))?;
+            let actor = actor_for(access).ok_or_else(|| {
+                ApiError::forbidden("you may look at this trade but not act on it")
+            })?;
+            (Some(access), actor)
+        }
+    };
+    let first = trade::step(facts(&current), action, actor).map_err(refusal)?;
+    if let (Step::Move { .. }, Action::Release) = (first, action) {
+        // Releasing money needs a fresh code from a seller who has 2FA (checked by login,
+        // which also spends the code's time step).
+        #[derive(Serialize)]
+        struct Check<'a> {
+            user_id: i64,
+            code: Option<&'a str>,
+        }
+        let _: serde_json::Value = state
+            .login
+            .post(
+                "/internal/totp/verify",
+                &Check {
+                    user_id: current.seller_id,
+                    code: input.totp.as_deref(),
+                },
+            )
+            .await?;
+    }
+    if action == Action::Dispute {
+        let statement = input
+            .statement
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default();
+        if statement.is_empty() || statement.chars().count() > 2000 {
+            return Err(ApiError::invalid(
+                "statement",
+                "a statement of 1 to 2000 characters is required",
+            ));
+        }
+    }
+    if matches!(action, Action::ResolveForBuyer | Action::ResolveForSeller) {
+        let reason = input.reason.as_deref().map(str::trim).unwrap_or_default();
+        if reason.is_empty() || reason.chars().count() > 2000 {
+            return Err(ApiError::invalid(
+                "reason",
+                "a reason of 1 to 2000 characters is required",
+            ));
+        }
+    }
+
+    let actor_id = match caller {
+        Caller::User(u) => Some(u.id),
+        Caller::System => None,
+    };
+    for attempt in 1..=ATTEMPTS {
+        match apply(state, trade_id, actor, actor_id, action, &input).await {
+            Err(Failure::Retry) if attempt < ATTEMPTS => continue,
+            Err(Failure::Retry) => {
+                return Err(ApiError::unavailable("the database is busy; try again"));
+            }
+            Err(Failure::Api(e)) => return Err(e),
+            Ok(t) => return Ok(access.map(|a| view(&t, a))),
+        }
+    }
+    Err(ApiError::unavailable("the database is busy; try again"))
+}
+
+enum Failure {
+    Retry,
+    Api(ApiError),
+}
+
+impl From<DbErr> for Failure {
+    fn from(e: DbErr) -> Self {
+        if is_retryable(&e) {
+            Failure::Retry
+        } else {
+            Failure::Api(e.into())
+        }
+    }
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Self {
+        Failure::Api(e)
+    }
+}
+
+async fn apply(
+    state: &TransactionsState,
+    trade_id: i64,
+    actor: Actor,
+    actor_id: Option<i64>,
+    action: Action,
+    input: &ActionInput,
+) -> Result<trade_row::Model, Failure> {
+    let tx = write_tx(&state.db).await?;
+    let t = trade_row::Entity::find_by_id(trade_id)
+        .one(&tx)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such trade"))?;
+    let from = facts(&t).state;
+    let now = now_ms();
+    match trade::step(facts(&t), action, actor).map_err(refusal)? {
+        Step::AlreadyDone => return Ok(t),
+        Step::VoteCancel => {
+            let column = if actor == Actor::Buyer {
+                trade_row::Column::BuyerWantsCancel
+            } else {
+                trade_row::Column::SellerWantsCancel
+            };
+            let changed = trade_row::Entity::update_many()
+                .col_expr(column, Expr::value(true))
+                .col_expr(trade_row::Column::UpdatedAtMs, Expr::value(now))
+                .filter(trade_row::Column::Id.eq(trade_id))
+                .filter(trade_row::Column::State.eq(from.as_str()))
+                .exec(&tx)
+                .await?;
+            if changed.rows_affected != 1 {
+                return Err(Failure::Retry);
+            }
+        }
+        Step::Move { next, settlement } => {
+            let mut update = trade_row::Entity::update_many()
+                .col_expr(trade_row::Column::State, Expr::value(next.as_str()))
+                .col_expr(trade_row::Column::UpdatedAtMs, Expr::value(now))
+                .filter(trade_row::Column::Id.eq(trade_id))
+                .filter(trade_row::Column::State.eq(from.as_str()));
+            match (action, next) {
+                (Action::MarkPaid, _) => {
+                    update = update.col_expr(trade_row::Column::PaidAtMs, Expr::value(now))
+                }
+                (_, TradeState::Completed) => {
+                    update = update.col_expr(trade_row::Column::CompletedAtMs, Expr::value(now));
+                }
+                (_, TradeState::Cancelled) => {
+                    let reason = match action {
+                        Action::Cancel => "buyer_cancelled",
+                        Action::Expire => "expired",
+                        Action::MutualCancel => "mutual",
+                        _ => "dispute",
+                    };
+                    update = update
+                        .col_expr(trade_row::Column::CancelledAtMs, Expr::value(now))
+                        .col_expr(trade_row::Column::CancelReason, Expr::value(reason));
+                }
+                (_, TradeState::Disputed) => {
+                    update = update
+                        .col_expr(trade_row::Column::DisputedAtMs, Expr::value(now))
+                        .col_expr(trade_row::Column::DisputeOpenedBy, Expr::value(actor_id))
+                        .col_expr(
+                            trade_row::Column::DisputeStatement,
+                            Expr::value(
+                                input
+                                    .statement
+                                    .as_deref()
+                                    .map(str::trim)
+                                    .unwrap_or_default(),
+                            ),
+                        );
+                }
+                _ => {}
+            }
+            if matches!(action, Action::ResolveForBuyer | Action::ResolveForSeller) {
+                let outcome = if action == Action::ResolveForBuyer {
+                    "buyer"
+                } else {
+                    "seller"
+                };
+                update = update
+                    .col_expr(trade_row::Column::Resolution, Expr::value(outcome))
+                    .col_expr(trade_row::Column::ResolvedBy, Expr::value(actor_id))
+                    .col_expr(
+                        trade_row::Column::ResolutionReason,
+                        Expr::value(input.reason.as_deref().map(str::trim).unwrap_or_default()),
+                    );
+            }
+            if update.exec(&tx).await?.rows_affected != 1 {
+                // Someone else moved it first; look again with the new state.
+                return Err(Failure::Retry);
+            }
+            settle(&tx, &t, settlement, action, actor_id).await?;
+            if let (Some(moderator), Action::ResolveForBuyer | Action::ResolveForSeller) =
+                (actor_id, action)
+            {
+                audit::record(
+                    &tx,
+                    moderator,
+                    action.as_str(),
+                    format!("trade:{trade_id}"),
+                    input.reason.clone().unwrap_or_default(),
+                )
+                .await?;
+            }
+        }
+    }
+    let updated = trade_row::Entity::find_by_id(trade_id)
+        .one(&tx)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such trade"))?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// The ledger side of a step: where the escrow goes.
+async fn settle(
+    tx: &impl ConnectionTrait,
+    t: &trade_row::Model,
+    settlement: Settlement,
+    action: Action,
+    actor_id: Option<i64>,
+) -> Result<(), Failure> {
+    let amount = Piconero::new(t.amount).map_err(ApiError::internal)?;
+    let fee = Piconero::new(t.fee).map_err(ApiError::internal)?;
+    let escrow = Account::User(t.seller_id, UserAccount::Escrow);
+    let (kind, moves) = match settlement {
+        Settlement::Hold => return Ok(()),
+        Settlement::ReturnToSeller => (
+            "trade_refund",
+            vec![Move::new(
+                escrow,
+                Account::User(t.seller_id, UserAccount::Available),
+                amount,
+            )],
+        ),
+        Settlement::PayBuyer => {
+            let to_buyer = amount
+                .checked_sub(fee)
+                .ok_or_else(|| ApiError::internal("fee above amount"))?;
+            (
+                "trade_release",
+                vec![
+                    Move::new(
+                        escrow,
+                        Account::User(t.buyer_id, UserAccount::Available),
+                        to_buyer,
+                    ),
+                    Move::new(escrow, Account::Platform(PlatformAccount::Fees), fee),
+                ],
+            )
+        }
+    };
+    let entry = Entry {
+        kind,
+        reference: format!("trade:{}", t.id),
+        memo: format!("{} of trade {}", action.as_str(), t.id),
+        actor_id,
+    };
+    match ledger::post(tx, entry, &moves).await {
+        Ok(_) => Ok(()),
+        Err(LedgerError::Db(e)) => Err(e.into()),
+        Err(e) => Err(Failure::Api(ledger_error(e))),
+    }
+}

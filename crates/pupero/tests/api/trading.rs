@@ -1,0 +1,421 @@
+use pupero_core::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{
+    Options, Party, TestApp, align_to_fresh_step, db_test, error_code, totp_code,
+};
+
+/// Everyone a trade test needs: a funded seller with a sell offer, a buyer, a stranger,
+/// a moderator and an admin.
+pub struct Market {
+    pub admin: Party,
+    pub moderator: Party,
+    pub seller: Party,
+    pub buyer: Party,
+    pub stranger: Party,
+    pub offer: i64,
+}
+
+pub async fn market(app: &TestApp) -> Market {
+    let admin = app.staff("admin", Role::Admin).await;
+    let moderator = app.staff("moderator", Role::Moderator).await;
+    let seller = app.party("seller").await;
+    let buyer = app.party("buyer").await;
+    let stranger = app.party("stranger").await;
+    app.credit(&admin, seller.id, "10").await;
+    let offer = app.offer(&seller, "sell", "0.1", "5").await;
+    Market {
+        admin,
+        moderator,
+        seller,
+        buyer,
+        stranger,
+        offer,
+    }
+}
+
+fn dispute_body() -> Value {
+    json!({"statement": "I paid and nothing happened"})
+}
+
+db_test! {
+    async fn a_sell_offer_trade_runs_open_paid_release(app) {
+        let m = market(&app).await;
+        let (status, t) = app.open_trade(&m.buyer, m.offer, "2").await;
+        assert_eq!(status, StatusCode::CREATED, "{t}");
+        let id = t["id"].as_i64().unwrap();
+        assert_eq!(t["state"], "awaiting_payment");
+        assert_eq!((t["seller_id"].as_i64(), t["buyer_id"].as_i64()), (Some(m.seller.id), Some(m.buyer.id)));
+        assert_eq!(t["amount"], "2.000000000000");
+        assert_eq!(t["price"], "150.00");
+        assert_eq!(t["fiat_total"], "300.00");
+        assert_eq!(t["currency"], "EUR");
+        assert_eq!(t["your_role"], "buyer");
+        assert_eq!(t["allowed_actions"], json!(["paid", "cancel", "mutual-cancel"]));
+        assert!(t["payment_deadline"].as_str().unwrap().ends_with('Z'));
+        assert_eq!(app.balances(&m.seller).await, ("8.000000000000".into(), "2.000000000000".into(), "0.000000000000".into()));
+
+        let (_, seen) = app.get(&format!("/transactions/trades/{id}"), m.seller.t()).await;
+        assert_eq!(seen["your_role"], "seller");
+        assert_eq!(seen["allowed_actions"], json!(["mutual-cancel"]));
+
+        let (status, t) = app.step(&m.buyer, id, "paid", json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{t}");
+        assert_eq!(t["state"], "paid");
+        assert!(t["paid_at"].is_string());
+        let (_, seen) = app.get(&format!("/transactions/trades/{id}"), m.seller.t()).await;
+        assert_eq!(seen["allowed_actions"], json!(["release", "dispute", "mutual-cancel"]));
+
+        let (status, t) = app.step(&m.seller, id, "release", json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{t}");
+        assert_eq!(t["state"], "completed");
+        assert!(t["completed_at"].is_string());
+        assert_eq!(t["allowed_actions"], json!([]));
+        assert_eq!(app.balances(&m.seller).await.0, "8.000000000000");
+        assert_eq!(app.balances(&m.seller).await.1, "0.000000000000");
+        assert_eq!(app.balances(&m.buyer).await.0, "2.000000000000");
+
+        let (_, mine) = app.get("/transactions/trades?state=completed", m.buyer.t()).await;
+        assert_eq!(mine["total"], 1);
+        let (_, none) = app.get("/transactions/trades", m.stranger.t()).await;
+        assert_eq!(none["total"], 0);
+        app.assert_ledger_consistent().await;
+    }
+}
+
+db_test! {
+    async fn on_a_buy_offer_the_taker_is_the_seller(app) {
+        let admin = app.staff("admin", Role::Admin).await;
+        let maker = app.party("maker").await;
+        let taker = app.party("taker").await;
+        let offer = app.offer(&maker, "buy", "1", "3").await;
+        let (status, body) = app.open_trade(&taker, offer, "1").await;
+        assert_eq!(status, StatusCode::CONFLICT, "an unfunded taker cannot sell");
+        assert_eq!(error_code(&body), "insufficient_funds");
+        app.credit(&admin, taker.id, "1").await;
+        let (status, t) = app.open_trade(&taker, offer, "1").await;
+        assert_eq!(status, StatusCode::CREATED, "{t}");
+        assert_eq!((t["seller_id"].as_i64(), t["buyer_id"].as_i64()), (Some(taker.id), Some(maker.id)));
+        assert_eq!(t["your_role"], "seller");
+        let id = t["id"].as_i64().unwrap();
+        assert_eq!(app.step(&maker, id, "paid", json!({})).await.0, StatusCode::OK);
+        assert_eq!(app.step(&taker, id, "release", json!({})).await.0, StatusCode::OK);
+        assert_eq!(app.balances(&maker).await.0, "1.000000000000");
+        app.assert_ledger_consistent().await;
+    }
+}
+
+db_test! {
+    async fn opening_refuses_bad_requests_and_changes_nothing(app) {
+        let m = market(&app).await;
+        let cases: Vec<(&Party, Value, StatusCode, &str)> = vec![
+            (&m.seller, json!({"offer_id": m.offer, "amount": "1"}), StatusCode::CONFLICT, "self_trade"),
+            (&m.buyer, json!({"offer_id": m.offer, "amount": "0.01"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+            (&m.buyer, json!({"offer_id": m.offer, "amount": "6"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+            (&m.buyer, json!({"offer_id": m.offer, "amount": "0"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+            (&m.buyer, json!({"offer_id": m.offer, "amount": "-1"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+            (&m.buyer, json!({"offer_id": m.offer, "amount": "1.0000000000001"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+            (&m.buyer, json!({"offer_id": m.offer, "amount": 1}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+            (&m.buyer, json!({"offer_id": m.offer}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+            (&m.buyer, json!({"offer_id": 999999, "amount": "1"}), StatusCode::NOT_FOUND, "not_found"),
+        ];
+        for (who, body, expected, code) in cases {
+            let (status, answer) = app.post("/transactions/trades", who.t(), body.clone()).await;
+            assert_eq!(status, expected, "{body}: {answer}");
+            assert_eq!(error_code(&answer), code, "{body}: {answer}");
+        }
+        let (status, _) = app.post("/transactions/trades", None, json!({"offer_id": m.offer, "amount": "1"})).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (status, _) = app.call("PATCH", &format!("/offers/{}", m.offer), m.seller.t(), Some(json!({"status": "paused"}))).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, answer) = app.open_trade(&m.buyer, m.offer, "1").await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(error_code(&answer), "offer_not_open");
+        assert_eq!(app.balances(&m.seller).await.0, "10.000000000000");
+        let (_, trades) = app.get("/transactions/trades", m.buyer.t()).await;
+        assert_eq!(trades["total"], 0);
+        app.assert_ledger_consistent().await;
+    }
+}
+
+db_test! {
+    async fn an_idempotency_key_opens_one_trade(app) {
+        let m = market(&app).await;
+        let send = || {
+            app.http
+                .post(format!("{}/transactions/trades", app.gateway))
+                .bearer_auth(&m.buyer.token)
+                .header("idempotency-key", "open-once-42")
+                .json(&json!({"offer_id": m.offer, "amount": "1"}))
+                .send()
+        };
+        let first = send().await.unwrap();
+        assert_eq!(first.status(), StatusCode::CREATED);
+        let first: Value = first.json().await.unwrap();
+        let again = send().await.unwrap();
+        assert_eq!(again.status(), StatusCode::OK);
+        let again: Value = again.json().await.unwrap();
+        assert_eq!(first["id"], again["id"]);
+        assert_eq!(app.balances(&m.seller).await.0, "9.000000000000", "escrowed once");
+    }
+}
+
+/// Expected answer of every (who, action) in one state; anything allowed is left out and
+/// tested by the flows. `Same` means the repeat of a step already taken: 200, unchanged.
+async fn assert_refusals(
+    app: &TestApp,
+    m: &Market,
+    id: i64,
+    state: &str,
+    table: &[(&str, &str, StatusCode)],
+) {
+    let anonymous = Party {
+        id: 0,
+        token: String::new(),
+    };
+    for (who, action, expected) in table {
+        let party = match *who {
+            "buyer" => &m.buyer,
+            "seller" => &m.seller,
+            "stranger" => &m.stranger,
+            "moderator" => &m.moderator,
+            "admin" => &m.admin,
+            _ => &anonymous,
+        };
+        let body = if *action == "dispute" {
+            dispute_body()
+        } else {
+            json!({})
+        };
+        let (status, answer) = if *who == "anonymous" {
+            app.post(&format!("/transactions/trades/{id}/{action}"), None, body)
+                .await
+        } else {
+            app.step(party, id, action, body).await
+        };
+        assert_eq!(status, *expected, "{who} {action} in {state}: {answer}");
+        if status != StatusCode::OK {
+            error_code(&answer);
+        }
+        assert_eq!(
+            app.trade_state(&m.buyer, id).await,
+            state,
+            "{who} {action} changed the trade"
+        );
+    }
+}
+
+const ACTIONS: [&str; 5] = ["paid", "release", "cancel", "dispute", "mutual-cancel"];
+
+/// Outsiders: anonymous 401, stranger 404, moderator 404 (no dispute yet), admin 403 (may
+/// look, not act).
+fn outsiders(disputed: bool) -> Vec<(&'static str, &'static str, StatusCode)> {
+    let mut t = Vec::new();
+    for a in ACTIONS {
+        t.push(("anonymous", a, StatusCode::UNAUTHORIZED));
+        t.push(("stranger", a, StatusCode::NOT_FOUND));
+        t.push((
+            "moderator",
+            a,
+            if disputed {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::NOT_FOUND
+            },
+        ));
+        t.push(("admin", a, StatusCode::FORBIDDEN));
+    }
+    t
+}
+
+db_test! {
+    async fn every_refused_transition_is_refused_in_every_state(app) {
+        use StatusCode as S;
+        let m = market(&app).await;
+        let ok = S::OK;
+        // AWAITING_PAYMENT
+        let t = app.trade(&m.buyer, m.offer, "1").await;
+        let mut table = outsiders(false);
+        table.extend([
+            ("buyer", "release", S::FORBIDDEN), ("buyer", "dispute", S::CONFLICT),
+            ("seller", "paid", S::FORBIDDEN), ("seller", "release", S::CONFLICT), ("seller", "cancel", S::FORBIDDEN),
+            ("seller", "dispute", S::CONFLICT),
+        ]);
+        assert_refusals(&app, &m, t, "awaiting_payment", &table).await;
+        // PAID
+        assert_eq!(app.step(&m.buyer, t, "paid", json!({})).await.0, ok);
+        let mut table = outsiders(false);
+        table.extend([
+            ("buyer", "paid", ok), ("buyer", "release", S::FORBIDDEN), ("buyer", "cancel", S::CONFLICT),
+            ("seller", "paid", S::FORBIDDEN), ("seller", "cancel", S::FORBIDDEN),
+        ]);
+        assert_refusals(&app, &m, t, "paid", &table).await;
+        // DISPUTED
+        assert_eq!(app.step(&m.seller, t, "dispute", dispute_body()).await.0, ok);
+        let mut table = outsiders(true);
+        table.extend([
+            ("buyer", "paid", S::CONFLICT), ("buyer", "release", S::FORBIDDEN), ("buyer", "cancel", S::CONFLICT),
+            ("buyer", "dispute", ok), ("buyer", "mutual-cancel", S::CONFLICT),
+            ("seller", "paid", S::FORBIDDEN), ("seller", "release", S::CONFLICT), ("seller", "cancel", S::FORBIDDEN),
+            ("seller", "dispute", ok), ("seller", "mutual-cancel", S::CONFLICT),
+        ]);
+        assert_refusals(&app, &m, t, "disputed", &table).await;
+        // Resolve: moderators only, and only a disputed trade.
+        let resolve = async |who: &Party| app.post(&format!("/transactions/trades/{t}/resolve"), who.t(), json!({"outcome": "buyer", "reason": "proof of payment"})).await;
+        for who in [&m.buyer, &m.seller, &m.stranger] {
+            assert_eq!(resolve(who).await.0, S::FORBIDDEN);
+        }
+        // COMPLETED
+        let (status, body) = resolve(&m.moderator).await;
+        assert_eq!(status, ok, "{body}");
+        assert_eq!(body["state"], "completed");
+        assert_eq!(body["dispute"]["resolution"], "buyer");
+        let mut table = outsiders(true);
+        table.extend([
+            ("buyer", "paid", S::CONFLICT), ("buyer", "release", S::FORBIDDEN), ("buyer", "cancel", S::CONFLICT),
+            ("buyer", "dispute", S::CONFLICT), ("buyer", "mutual-cancel", S::CONFLICT),
+            ("seller", "paid", S::FORBIDDEN), ("seller", "release", ok), ("seller", "cancel", S::FORBIDDEN),
+            ("seller", "dispute", S::CONFLICT), ("seller", "mutual-cancel", S::CONFLICT),
+        ]);
+        assert_refusals(&app, &m, t, "completed", &table).await;
+        assert_eq!(resolve(&m.moderator).await.0, S::CONFLICT, "a decided dispute stays decided");
+        // CANCELLED
+        let c = app.trade(&m.buyer, m.offer, "1").await;
+        assert_eq!(app.step(&m.buyer, c, "cancel", json!({})).await.0, ok);
+        let mut table = outsiders(false);
+        table.extend([
+            ("buyer", "paid", S::CONFLICT), ("buyer", "release", S::FORBIDDEN), ("buyer", "cancel", ok),
+            ("buyer", "dispute", S::CONFLICT), ("buyer", "mutual-cancel", S::CONFLICT),
+            ("seller", "paid", S::FORBIDDEN), ("seller", "release", S::CONFLICT), ("seller", "cancel", S::FORBIDDEN),
+            ("seller", "dispute", S::CONFLICT), ("seller", "mutual-cancel", S::CONFLICT),
+        ]);
+        assert_refusals(&app, &m, c, "cancelled", &table).await;
+        let (status, _) = app.post(&format!("/transactions/trades/{c}/resolve"), m.moderator.t(), json!({"outcome": "buyer", "reason": "x"})).await;
+        assert_eq!(status, S::NOT_FOUND, "a moderator sees only disputed trades");
+        let (status, _) = app.post(&format!("/transactions/trades/{c}/resolve"), m.admin.t(), json!({"outcome": "buyer", "reason": "x"})).await;
+        assert_eq!(status, S::FORBIDDEN, "an admin may look at any trade but not decide one without a dispute");
+        let (status, _) = app.step(&m.buyer, c, "expire", json!({})).await;
+        assert_eq!(status, S::NOT_FOUND, "expiry is the platform's, not an API action");
+        // Balances: 1 XMR went to the buyer, 1 came back to the seller.
+        assert_eq!(app.balances(&m.seller).await, ("9.000000000000".into(), "0.000000000000".into(), "0.000000000000".into()));
+        assert_eq!(app.balances(&m.buyer).await.0, "1.000000000000");
+        app.assert_ledger_consistent().await;
+    }
+}
+
+db_test! {
+    async fn repeating_a_step_moves_money_once(app) {
+        let m = market(&app).await;
+        let t = app.trade(&m.buyer, m.offer, "3").await;
+        for _ in 0..3 {
+            let (status, body) = app.step(&m.buyer, t, "paid", json!({})).await;
+            assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("paid")));
+        }
+        for _ in 0..3 {
+            let (status, body) = app.step(&m.seller, t, "release", json!({})).await;
+            assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("completed")));
+        }
+        assert_eq!(app.balances(&m.buyer).await.0, "3.000000000000");
+        assert_eq!(app.balances(&m.seller).await.0, "7.000000000000");
+        app.assert_ledger_consistent().await;
+    }
+}
+
+db_test! {
+    async fn release_needs_a_fresh_code_when_the_seller_has_2fa(app) {
+        let m = market(&app).await;
+        let step = align_to_fresh_step(15).await;
+        let (_, enrol) = app.post("/auth/2fa/enable", m.seller.t(), json!({})).await;
+        let secret = enrol["secret"].as_str().unwrap().to_owned();
+        let (status, _) = app.post("/auth/2fa/confirm", m.seller.t(), json!({"code": totp_code(&secret, step - 1)})).await;
+        assert_eq!(status, StatusCode::OK);
+        let t = app.trade(&m.buyer, m.offer, "1").await;
+        assert_eq!(app.step(&m.buyer, t, "paid", json!({})).await.0, StatusCode::OK);
+        let (status, body) = app.step(&m.seller, t, "release", json!({})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(error_code(&body), "totp_required");
+        let (status, body) = app.step(&m.seller, t, "release", json!({"totp": "000000"})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        let (status, body) = app.step(&m.seller, t, "release", json!({"totp": totp_code(&secret, step - 1)})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "a spent code does not release: {body}");
+        assert_eq!(app.trade_state(&m.buyer, t).await, "paid");
+        let (status, body) = app.step(&m.seller, t, "release", json!({"totp": totp_code(&secret, step)})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["state"], "completed");
+        app.assert_ledger_consistent().await;
+    }
+}
+
+db_test! {
+    async fn unpaid_trades_expire_and_return_the_escrow(app) {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        use pupero_transactions::entity::trade;
+        let m = market(&app).await;
+        let t = app.trade(&m.buyer, m.offer, "4").await;
+        let paid = app.trade(&m.buyer, m.offer, "1").await;
+        assert_eq!(app.step(&m.buyer, paid, "paid", json!({})).await.0, StatusCode::OK);
+        // Time passes: both deadlines are moved into the past (the window itself is 30 min).
+        trade::Entity::update_many()
+            .col_expr(trade::Column::PaymentDeadlineMs, Expr::value(pupero_db::now_ms() - 1000))
+            .filter(trade::Column::Id.is_in([t, paid]))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let mut state = String::new();
+        for _ in 0..100 {
+            state = app.trade_state(&m.buyer, t).await;
+            if state == "cancelled" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(state, "cancelled");
+        let (_, body) = app.get(&format!("/transactions/trades/{t}"), m.buyer.t()).await;
+        assert_eq!(body["cancel_reason"], "expired");
+        assert_eq!(app.trade_state(&m.buyer, paid).await, "paid", "a paid trade never expires");
+        assert_eq!(app.balances(&m.seller).await.0, "9.000000000000");
+        assert_eq!(app.balances(&m.seller).await.1, "1.000000000000");
+        app.assert_ledger_consistent().await;
+    }
+}
+
+db_test! {
+    async fn mutual_cancel_needs_both_parties(app) {
+        let m = market(&app).await;
+        for paid_first in [false, true] {
+            let t = app.trade(&m.buyer, m.offer, "2").await;
+            if paid_first {
+                assert_eq!(app.step(&m.buyer, t, "paid", json!({})).await.0, StatusCode::OK);
+            }
+            let (status, body) = app.step(&m.buyer, t, "mutual-cancel", json!({})).await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(body["buyer_wants_cancel"], true);
+            assert_ne!(body["state"], "cancelled");
+            assert!(!body["allowed_actions"].as_array().unwrap().contains(&json!("mutual-cancel")));
+            let (status, body) = app.step(&m.buyer, t, "mutual-cancel", json!({})).await;
+            assert_eq!(status, StatusCode::OK, "repeating a vote changes nothing");
+            assert_ne!(body["state"], "cancelled");
+            let (status, body) = app.step(&m.seller, t, "mutual-cancel", json!({})).await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(body["state"], "cancelled");
+            assert_eq!(body["cancel_reason"], "mutual");
+        }
+        assert_eq!(app.balances(&m.seller).await, ("10.000000000000".into(), "0.000000000000".into(), "0.000000000000".into()));
+        app.assert_ledger_consistent().await;
+    }
+}
+
+db_test! {
+    async fn the_platform_fee_goes_to_the_fees_account(app, Options::with(&["--platform-fee-bps", "150"])) {
+        let m = market(&app).await;
+        let t = app.trade(&m.buyer, m.offer, "2").await;
+        let (_, body) = app.get(&format!("/transactions/trades/{t}"), m.buyer.t()).await;
+        assert_eq!(body["fee"], "0.030000000000");
+        app.step(&m.buyer, t, "paid", json!({})).await;
+        app.step(&m.seller, t, "release", json!({})).await;
+        assert_eq!(app.balances(&m.buyer).await.0, "1.970000000000");
+        assert_eq!(app.balances(&m.seller).await.0, "8.000000000000");
+        app.assert_ledger_consistent().await;
+    }
+}

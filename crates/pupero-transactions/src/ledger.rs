@@ -14,7 +14,7 @@ use std::fmt;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -149,7 +149,29 @@ pub enum LedgerError {
 /// Writes one journal entry for `moves` and applies it to the cached balances, inside the
 /// caller's transaction. Rows are locked in account-id order (no deadlock between two
 /// entries touching the same accounts), and each account gets one net posting.
-pub async fn post(
+///
+/// All or nothing: the entry runs in a savepoint, so a refused debit leaves no half-applied
+/// credit behind even if the caller goes on to commit its transaction (found by the
+/// property test in tests/ledger_properties.rs).
+pub async fn post<C>(db: &C, entry: Entry<'_>, moves: &[Move]) -> Result<i64, LedgerError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let savepoint = db.begin().await?;
+    match post_in(&savepoint, entry, moves).await {
+        Ok(id) => {
+            savepoint.commit().await?;
+            Ok(id)
+        }
+        Err(e) => {
+            // Explicitly: a dropped savepoint is only rolled back lazily by the driver.
+            savepoint.rollback().await?;
+            Err(e)
+        }
+    }
+}
+
+async fn post_in(
     db: &impl ConnectionTrait,
     entry: Entry<'_>,
     moves: &[Move],

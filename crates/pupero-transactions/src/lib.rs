@@ -7,7 +7,7 @@ mod expiry;
 pub mod ledger;
 mod migration;
 mod routes;
-mod trades;
+pub mod trades;
 
 use std::sync::Arc;
 use std::time::Duration;

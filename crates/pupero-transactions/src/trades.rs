@@ -299,12 +299,7 @@ pub async fn open(
             memo: format!("escrow for trade {id}"),
             actor_id: Some(caller.id),
         };
-        let escrow = Move::new(
-            Account::User(seller_id, UserAccount::Available),
-            Account::User(seller_id, UserAccount::Escrow),
-            amount,
-        );
-        match ledger::post(&tx, entry, &[escrow]).await {
+        match ledger::post(&tx, entry, &[escrow_move(seller_id, amount)]).await {
             Ok(_) => {}
             Err(LedgerError::InsufficientFunds(_)) => {
                 return Err(insufficient(seller_id == caller.id));
@@ -597,32 +592,30 @@ async fn apply(
     Ok(updated)
 }
 
-/// The ledger side of a step: where the escrow goes.
-async fn settle(
-    tx: &impl ConnectionTrait,
+/// The ledger moves of a settlement: where the escrow goes. Pure, so the property tests
+/// drive exactly what the service posts.
+pub fn settlement_moves(
     t: &trade_row::Model,
     settlement: Settlement,
-    action: Action,
-    actor_id: Option<i64>,
-) -> Result<(), Failure> {
+) -> Result<Option<(&'static str, Vec<Move>)>, ApiError> {
     let amount = Piconero::new(t.amount).map_err(ApiError::internal)?;
     let fee = Piconero::new(t.fee).map_err(ApiError::internal)?;
     let escrow = Account::User(t.seller_id, UserAccount::Escrow);
-    let (kind, moves) = match settlement {
-        Settlement::Hold => return Ok(()),
-        Settlement::ReturnToSeller => (
+    Ok(match settlement {
+        Settlement::Hold => None,
+        Settlement::ReturnToSeller => Some((
             "trade_refund",
             vec![Move::new(
                 escrow,
                 Account::User(t.seller_id, UserAccount::Available),
                 amount,
             )],
-        ),
+        )),
         Settlement::PayBuyer => {
             let to_buyer = amount
                 .checked_sub(fee)
                 .ok_or_else(|| ApiError::internal("fee above amount"))?;
-            (
+            Some((
                 "trade_release",
                 vec![
                     Move::new(
@@ -632,8 +625,30 @@ async fn settle(
                     ),
                     Move::new(escrow, Account::Platform(PlatformAccount::Fees), fee),
                 ],
-            )
+            ))
         }
+    })
+}
+
+/// The moves that open a trade: the seller's XMR into escrow.
+pub fn escrow_move(seller_id: i64, amount: Piconero) -> Move {
+    Move::new(
+        Account::User(seller_id, UserAccount::Available),
+        Account::User(seller_id, UserAccount::Escrow),
+        amount,
+    )
+}
+
+/// The ledger side of a step.
+async fn settle(
+    tx: &(impl ConnectionTrait + sea_orm::TransactionTrait),
+    t: &trade_row::Model,
+    settlement: Settlement,
+    action: Action,
+    actor_id: Option<i64>,
+) -> Result<(), Failure> {
+    let Some((kind, moves)) = settlement_moves(t, settlement)? else {
+        return Ok(());
     };
     let entry = Entry {
         kind,

@@ -37,14 +37,14 @@ impl Outcome {
 
 pub fn header() -> String {
     format!(
-        "| {:<34} | {:>8} | {:>6} | {:>10} | {:>9} | {:>9} |\n|{:-<36}|{:->10}|{:->8}|{:->12}|{:->11}|{:->11}|",
+        "| {:<40} | {:>8} | {:>6} | {:>10} | {:>9} | {:>9} |\n|{:-<42}|{:->10}|{:->8}|{:->12}|{:->11}|{:->11}|",
         "scenario", "requests", "errors", "req/s", "p50 ms", "p99 ms", "", "", "", "", "", ""
     )
 }
 
 pub fn row(o: &Outcome) -> String {
     format!(
-        "| {:<34} | {:>8} | {:>6} | {:>10.0} | {:>9.3} | {:>9.3} |",
+        "| {:<40} | {:>8} | {:>6} | {:>10.0} | {:>9.3} | {:>9.3} |",
         o.name,
         o.requests,
         o.errors,
@@ -128,4 +128,64 @@ async fn send(client: &Client<HttpConnector, Body>, scenario: &Scenario) -> anyh
     let ok = response.status().is_success();
     response.into_body().collect().await?;
     Ok(ok)
+}
+
+/// Runs `cycles` executions of `cycle` over `concurrency` workers; each worker gets its
+/// own index so it can use its own accounts. Reports cycles per second.
+pub async fn run_cycles<F, Fut>(
+    name: &str,
+    cycles: usize,
+    concurrency: usize,
+    cycle: F,
+) -> anyhow::Result<Outcome>
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
+{
+    let cycle = Arc::new(cycle);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for worker in 0..concurrency.max(1) {
+        let cycle = cycle.clone();
+        let next = next.clone();
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0usize;
+            while next.fetch_add(1, Ordering::Relaxed) < cycles {
+                let t = Instant::now();
+                match cycle(worker).await {
+                    Ok(()) => latencies.push(t.elapsed()),
+                    Err(e) => {
+                        errors += 1;
+                        tracing::warn!(error = %e, "cycle failed");
+                    }
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut latencies = Vec::with_capacity(cycles);
+    let mut errors = 0;
+    for w in workers {
+        let (l, e) = w.await?;
+        latencies.extend(l);
+        errors += e;
+    }
+    let elapsed = started.elapsed();
+    latencies.sort_unstable();
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
+    Ok(Outcome {
+        name: name.to_owned(),
+        requests: cycles,
+        errors,
+        elapsed,
+        p50: pct(0.5),
+        p99: pct(0.99),
+    })
 }

@@ -1,6 +1,7 @@
 //! `pupero`: every Pupero service and operator task in one executable.
 
 use std::io::BufRead;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -54,6 +55,9 @@ enum Command {
         /// Concurrent connections.
         #[arg(long, default_value_t = 32)]
         concurrency: usize,
+        /// Complete trades (open, paid, release) to run in the trade scenario.
+        #[arg(long, default_value_t = 400)]
+        trades: usize,
         #[command(flatten)]
         settings: Settings,
     },
@@ -90,8 +94,12 @@ fn parse_role(s: &str) -> Result<Role, String> {
 }
 
 fn init_logging(format: LogFormat) {
+    init_logging_with(format, "info,sqlx=warn,sea_orm=warn");
+}
+
+fn init_logging_with(format: LogFormat, default_filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     match format {
         LogFormat::Json => builder.json().init(),
@@ -194,52 +202,90 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench {
             requests,
             concurrency,
+            trades,
             mut settings,
         } => {
-            init_logging(LogFormat::Text);
-            run_bench(&mut settings, requests, concurrency).await
+            // The bench is quiet unless RUST_LOG asks otherwise.
+            if std::env::var_os("RUST_LOG").is_none() {
+                init_logging_with(LogFormat::Text, "warn");
+            } else {
+                init_logging(LogFormat::Text);
+            }
+            run_bench(&mut settings, requests, concurrency, trades).await
         }
     }
 }
 
 /// Starts the platform on free ports with a throwaway SQLite file (unless DATABASE_URL
-/// says otherwise), signs a user in, and measures each scenario.
+/// says otherwise), signs users in, and measures each scenario.
 async fn run_bench(
     settings: &mut Settings,
     requests: usize,
     concurrency: usize,
+    trades: usize,
 ) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("pupero-bench-{}", std::process::id()));
     settings.data_dir = dir.clone();
-    settings.gateway_port = 0;
-    settings.login_port = 0;
+    for service in AVAILABLE {
+        set_port_zero(settings, service);
+    }
     settings.login_rate_per_minute = 1_000_000;
     settings.register_rate_per_hour = 1_000_000;
     let platform = Platform::start(settings.clone(), &AVAILABLE).await?;
+    let db = platform.db.clone().context("no database")?;
     let gateway = platform
         .url(Service::Gateway)
         .context("gateway not started")?;
     let login = platform.url(Service::Login).context("login not started")?;
-
+    let offers = platform
+        .url(Service::Offers)
+        .context("offers not started")?;
     let http = reqwest::Client::new();
     let password = "bench password 123";
-    http.post(format!("{gateway}/auth/register"))
-        .json(&serde_json::json!({"email": "bench@example.com", "username": "bench", "password": password}))
-        .send()
-        .await?
-        .error_for_status()?;
-    let tokens: serde_json::Value = http
-        .post(format!("{gateway}/auth/login"))
-        .json(&serde_json::json!({"username": "bench", "password": password}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let token = tokens["access_token"]
-        .as_str()
-        .context("no access token")?
-        .to_owned();
+    let run_id = std::process::id();
+
+    let sign_in = |name: String| {
+        let http = http.clone();
+        let gateway = gateway.clone();
+        async move {
+            let body = serde_json::json!({"email": format!("{name}@example.com"), "username": name, "password": password});
+            http.post(format!("{gateway}/auth/register"))
+                .json(&body)
+                .send()
+                .await?
+                .error_for_status()?;
+            sign_in_existing(&http, &gateway, &name, password).await
+        }
+    };
+    let (_, token) = sign_in(format!("bench{run_id}")).await?;
+
+    let admin_name = format!("benchadmin{run_id}");
+    pupero::admin::create_user(
+        &db,
+        &format!("{admin_name}@example.com"),
+        &admin_name,
+        Role::Admin,
+        password,
+    )
+    .await?;
+    let (_, admin) = sign_in_existing(&http, &gateway, &admin_name, password).await?;
+
+    // 200 offers from 20 makers, half of them funded sellers.
+    for maker in 0..20 {
+        let (id, maker_token) = sign_in(format!("maker{run_id}x{maker}")).await?;
+        credit(&http, &gateway, &admin, id, "100").await?;
+        for n in 0..10 {
+            let side = if n % 2 == 0 { "sell" } else { "buy" };
+            let body = serde_json::json!({"side": side, "currency": "EUR", "price": format!("{}.{:02}", 140 + n, maker),
+                "payment_method": "sepa", "min_amount": "0.1", "max_amount": "5", "payment_window_minutes": 60});
+            http.post(format!("{gateway}/offers"))
+                .bearer_auth(&maker_token)
+                .json(&body)
+                .send()
+                .await?
+                .error_for_status()?;
+        }
+    }
 
     let scenarios = [
         Scenario {
@@ -262,10 +308,20 @@ async fn run_bench(
             url: format!("{login}/me"),
             bearer: Some(token),
         },
+        Scenario {
+            name: "GET /offers?limit=100 of 200 (gateway)".into(),
+            url: format!("{gateway}/offers?limit=100"),
+            bearer: None,
+        },
+        Scenario {
+            name: "GET /offers?limit=100 of 200 (direct)".into(),
+            url: format!("{offers}/offers?limit=100"),
+            bearer: None,
+        },
     ];
     println!(
         "pupero bench: {requests} requests per scenario, {concurrency} connections, database {}, build {}",
-        pupero_db::backend_name(platform.db.as_ref().context("no database")?),
+        pupero_db::backend_name(&db),
         if cfg!(debug_assertions) {
             "debug"
         } else {
@@ -277,8 +333,136 @@ async fn run_bench(
         let outcome = bench::run(scenario, requests, concurrency).await?;
         println!("{}", bench::row(&outcome));
     }
+
+    // Whole trades: one seller and one buyer per worker, so workers do not queue on one account.
+    let workers = concurrency.min(16);
+    let mut pairs = Vec::new();
+    for w in 0..workers {
+        let (seller_id, seller) = sign_in(format!("seller{run_id}x{w}")).await?;
+        let (_, buyer) = sign_in(format!("buyer{run_id}x{w}")).await?;
+        credit(&http, &gateway, &admin, seller_id, "100000").await?;
+        let body = serde_json::json!({"side": "sell", "currency": "EUR", "price": "150", "payment_method": "sepa",
+            "min_amount": "0.001", "max_amount": "1", "payment_window_minutes": 60});
+        let offer: serde_json::Value = http
+            .post(format!("{gateway}/offers"))
+            .bearer_auth(&seller)
+            .json(&body)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let offer_id = offer["id"].as_i64().context("offer id")?;
+        pairs.push((seller, buyer, offer_id));
+    }
+    let pairs = Arc::new(pairs);
+    let base = gateway.clone();
+    let client = http.clone();
+    let outcome = bench::run_cycles(
+        "trade: open → paid → release",
+        trades,
+        workers,
+        move |w| {
+            let pairs = pairs.clone();
+            let http = client.clone();
+            let base = base.clone();
+            async move {
+                let (seller, buyer, offer_id) = &pairs[w];
+                let t: serde_json::Value = http
+                    .post(format!("{base}/transactions/trades"))
+                    .bearer_auth(buyer)
+                    .json(&serde_json::json!({"offer_id": offer_id, "amount": "0.01"}))
+                    .send()
+                    .await?
+                    .error_for_status()?
+                    .json()
+                    .await?;
+                let id = t["id"].as_i64().context("trade id")?;
+                http.post(format!("{base}/transactions/trades/{id}/paid"))
+                    .bearer_auth(buyer)
+                    .send()
+                    .await?
+                    .error_for_status()?;
+                http.post(format!("{base}/transactions/trades/{id}/release"))
+                    .bearer_auth(seller)
+                    .send()
+                    .await?
+                    .error_for_status()?;
+                Ok(())
+            }
+        },
+    )
+    .await?;
+    println!("{}", bench::row(&outcome));
+    println!(
+        "completed trades per second: {:.1} ({} workers)",
+        outcome.rps(),
+        workers
+    );
+    let report = pupero_transactions::ledger::verify(&db).await?;
+    println!(
+        "ledger after the run: consistent = {}, {} entries",
+        report.is_consistent(),
+        report.entries
+    );
+
     platform.stop().await;
     tokio::time::sleep(Duration::from_millis(50)).await;
     let _ = std::fs::remove_dir_all(dir);
     Ok(())
+}
+
+async fn sign_in_existing(
+    http: &reqwest::Client,
+    gateway: &str,
+    name: &str,
+    password: &str,
+) -> anyhow::Result<(i64, String)> {
+    let tokens: serde_json::Value = http
+        .post(format!("{gateway}/auth/login"))
+        .json(&serde_json::json!({"username": name, "password": password}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let token = tokens["access_token"]
+        .as_str()
+        .context("no access token")?
+        .to_owned();
+    let me: serde_json::Value = http
+        .get(format!("{gateway}/auth/me"))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok((me["id"].as_i64().context("no id")?, token))
+}
+
+async fn credit(
+    http: &reqwest::Client,
+    gateway: &str,
+    admin: &str,
+    user_id: i64,
+    xmr: &str,
+) -> anyhow::Result<()> {
+    http.post(format!("{gateway}/transactions/admin/adjust"))
+        .bearer_auth(admin)
+        .json(&serde_json::json!({"user_id": user_id, "amount": xmr, "direction": "credit", "reason": "bench funding"}))
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
+}
+
+fn set_port_zero(settings: &mut Settings, service: Service) {
+    match service {
+        Service::Gateway => settings.gateway_port = 0,
+        Service::Login => settings.login_port = 0,
+        Service::Offers => settings.offers_port = 0,
+        Service::Transactions => settings.transactions_port = 0,
+        _ => {}
+    }
 }

@@ -9,7 +9,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateUsersAndRefreshTokens)]
+        vec![Box::new(CreateUsersAndRefreshTokens), Box::new(CreateAudit)]
     }
 
     fn migration_table_name() -> DynIden {
@@ -126,6 +126,52 @@ impl MigrationTrait for CreateUsersAndRefreshTokens {
             .await?;
         manager
             .drop_table(Table::drop().table(Users::Table).to_owned())
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum LoginAudit {
+    Table,
+    Id,
+    ActorId,
+    Action,
+    Target,
+    Details,
+    CreatedAtMs,
+}
+
+/// Every admin action on accounts, appended in the same transaction as the action.
+struct CreateAudit;
+
+impl MigrationName for CreateAudit {
+    fn name(&self) -> &str {
+        "m20261125_000002_login_audit"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateAudit {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(LoginAudit::Table)
+                    .if_not_exists()
+                    .col(big_pk_auto(LoginAudit::Id))
+                    .col(big_integer(LoginAudit::ActorId))
+                    .col(string_len(LoginAudit::Action, 64))
+                    .col(string_len(LoginAudit::Target, 64))
+                    .col(string_len(LoginAudit::Details, 500).default(""))
+                    .col(big_integer(LoginAudit::CreatedAtMs))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(LoginAudit::Table).to_owned())
             .await
     }
 }

@@ -9,7 +9,7 @@ use sea_orm::{
 use pupero_core::{Email, Role, Username};
 use pupero_db::now_ms;
 
-use crate::entity::{refresh_token, user};
+use crate::entity::{audit, refresh_token, user};
 
 pub struct NewUser<'a> {
     pub email: &'a Email,
@@ -317,4 +317,39 @@ pub async fn tombstone_user(db: &impl ConnectionTrait, user_id: i64) -> Result<(
         .await?;
     revoke_all_refresh_tokens(db, user_id).await?;
     Ok(())
+}
+
+pub async fn record_audit(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    action: &str,
+    target_user: i64,
+    details: String,
+) -> Result<(), DbErr> {
+    audit::Entity::insert(audit::ActiveModel {
+        actor_id: Set(actor_id),
+        action: Set(action.to_owned()),
+        target: Set(format!("user:{target_user}")),
+        details: Set(details.chars().take(500).collect()),
+        created_at_ms: Set(now_ms()),
+        ..Default::default()
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn audit_page(
+    db: &impl ConnectionTrait,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<audit::Model>, u64), DbErr> {
+    let total = audit::Entity::find().count(db).await?;
+    let rows = audit::Entity::find()
+        .order_by_desc(audit::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?;
+    Ok((rows, total))
 }

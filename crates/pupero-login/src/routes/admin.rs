@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use pupero_core::Role;
+use pupero_db::write_tx;
 use pupero_http::{AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 
 use super::rfc3339;
@@ -114,9 +115,12 @@ pub async fn set_role(
     if id == admin.id {
         return Err(ApiError::forbidden("nobody may change their own role"));
     }
-    if !store::set_role(&state.db, id, role).await? {
+    let tx = write_tx(&state.db).await?;
+    if !store::set_role(&tx, id, role).await? {
         return Err(no_such_user());
     }
+    store::record_audit(&tx, admin.id, "set_role", id, format!("role = {role}")).await?;
+    tx.commit().await?;
     tracing::info!(admin = admin.id, target = id, %role, "role changed");
     reload(&state, id).await
 }
@@ -140,12 +144,22 @@ pub async fn set_disabled(
     if id == admin.id {
         return Err(ApiError::forbidden("you cannot disable your own account"));
     }
-    if !store::set_disabled(&state.db, id, req.disabled).await? {
+    let tx = write_tx(&state.db).await?;
+    if !store::set_disabled(&tx, id, req.disabled).await? {
         return Err(no_such_user());
     }
     if req.disabled {
-        store::revoke_all_refresh_tokens(&state.db, id).await?;
+        store::revoke_all_refresh_tokens(&tx, id).await?;
     }
+    store::record_audit(
+        &tx,
+        admin.id,
+        "set_disabled",
+        id,
+        format!("disabled = {}", req.disabled),
+    )
+    .await?;
+    tx.commit().await?;
     tracing::info!(
         admin = admin.id,
         target = id,
@@ -173,7 +187,73 @@ pub async fn logout_everywhere(
     if store::find_user(&state.db, id).await?.is_none() {
         return Err(no_such_user());
     }
-    let revoked = store::revoke_all_refresh_tokens(&state.db, id).await?;
+    let tx = write_tx(&state.db).await?;
+    let revoked = store::revoke_all_refresh_tokens(&tx, id).await?;
+    store::record_audit(
+        &tx,
+        admin.id,
+        "force_logout",
+        id,
+        format!("{revoked} session(s) ended"),
+    )
+    .await?;
+    tx.commit().await?;
     tracing::info!(admin = admin.id, target = id, revoked, "forced logout");
     Ok(Json(Revoked { revoked }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub actor_id: i64,
+    /// `set_role`, `set_disabled` or `force_logout`.
+    pub action: String,
+    pub target: String,
+    pub details: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub total: u64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AuditQuery {
+    /// 1–200, default 50.
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+/// Every admin action on accounts, newest first.
+#[utoipa::path(get, path = "/admin/audit", tag = "admin", security(("bearer" = [])), params(AuditQuery),
+    responses((status = 200, body = AuditPage), (status = 403, description = "not an admin")))]
+pub async fn audit_log(
+    State(state): State<LoginState>,
+    _admin: AdminUser,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> ApiResult<Json<AuditPage>> {
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::invalid(
+            "limit",
+            "limit must be between 1 and 200",
+        ));
+    }
+    let (rows, total) = store::audit_page(&state.db, limit, q.offset.unwrap_or(0)).await?;
+    Ok(Json(AuditPage {
+        entries: rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                id: r.id,
+                actor_id: r.actor_id,
+                action: r.action,
+                target: r.target,
+                details: r.details,
+                created_at: rfc3339(r.created_at_ms),
+            })
+            .collect(),
+        total,
+    }))
 }

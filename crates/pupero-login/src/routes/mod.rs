@@ -43,6 +43,7 @@ pub fn router(state: LoginState) -> ServiceRouter {
         .routes(routes!(admin::set_role))
         .routes(routes!(admin::set_disabled))
         .routes(routes!(admin::logout_everywhere))
+        .routes(routes!(admin::audit_log))
         .routes(routes!(public::profile))
         .with_state(state)
         .split_for_parts();

@@ -51,6 +51,11 @@ db_test! {
         let (status, _) = app.post("/auth/admin/users/abc/role", a, json!({"role": "user"})).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
 
+        let (_, audit) = app.get("/auth/admin/audit", a).await;
+        assert_eq!(audit["total"], 1, "only the change that happened is audited: {audit}");
+        assert_eq!(audit["entries"][0]["action"], "set_role");
+        assert_eq!(audit["entries"][0]["details"], "role = moderator");
+        assert_eq!(audit["entries"][0]["actor_id"], admin_id);
         let (status, page) = app.get("/auth/admin/users?q=walt&limit=10", a).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(page["total"], 1);
@@ -96,11 +101,17 @@ db_test! {
         let (status, body) = app.post(&format!("/auth/admin/users/{id}/logout"), Some(&admin.access), json!({})).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body["revoked"], 2);
-        for t in [one, two] {
+        for t in [one.clone(), two] {
             let (status, _) = app.post("/auth/token/refresh", None, json!({"refresh_token": t.refresh})).await;
             assert_eq!(status, StatusCode::UNAUTHORIZED);
         }
         let (status, _) = app.post("/auth/admin/users/424242/logout", Some(&admin.access), json!({})).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, audit) = app.get("/auth/admin/audit", Some(&admin.access)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(audit["total"], 1);
+        assert_eq!(audit["entries"][0]["action"], "force_logout");
+        assert_eq!(audit["entries"][0]["target"], format!("user:{id}"));
+        assert_eq!(app.get("/auth/admin/audit", Some(&one.access)).await.0, StatusCode::FORBIDDEN);
     }
 }

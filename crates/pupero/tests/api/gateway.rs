@@ -198,3 +198,31 @@ async fn metrics_count_requests_by_route_and_status() {
     })
     .await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_that_hangs_answers_504() {
+    // A "service" that accepts connections and never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let holder = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let url = format!("http://127.0.0.1:{port}");
+    let options = Options::with(&[
+        "--moderation-service-url",
+        &url,
+        "--gateway-timeout-seconds",
+        "1",
+    ]);
+    run(Backend::Sqlite, options, |app| async move {
+        let (status, body) = app.get("/moderation/queue", None).await;
+        assert_eq!(status, StatusCode::GATEWAY_TIMEOUT, "{body}");
+        assert_eq!(error_code(&body), "gateway_timeout");
+        assert!(!body.to_string().contains("127.0.0.1"));
+    })
+    .await;
+    holder.abort();
+}

@@ -208,6 +208,9 @@ pub fn settings_for(db_url: &str, data_dir: &std::path::Path, extra: &[String]) 
     // Services this build does not run: point them at a closed port, not at whatever
     // else this machine may be running on the default ones.
     for flag in ["--wallet-service-url", "--moderation-service-url"] {
+        if extra.iter().any(|a| a == flag) {
+            continue;
+        }
         args.push(flag.into());
         args.push("http://127.0.0.1:9".into());
     }

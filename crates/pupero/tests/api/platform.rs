@@ -17,7 +17,9 @@ async fn migrations_round_trip(backend: Backend) {
     let db = TestDb::create(backend).await;
     let conn = pupero_db::connect(&db.url).await.unwrap();
     pupero::migrate_all(&conn).await.unwrap();
-    pupero_transactions::Migrator::down(&conn, None).await.unwrap();
+    pupero_transactions::Migrator::down(&conn, None)
+        .await
+        .unwrap();
     pupero_offers::Migrator::down(&conn, None).await.unwrap();
     pupero_login::Migrator::down(&conn, None).await.unwrap();
     pupero::migrate_all(&conn).await.unwrap();

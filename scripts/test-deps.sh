@@ -66,6 +66,11 @@ if [ -z "${PUPERO_TEST_POSTGRES_URL:-}" ] && ! pg_ok; then
   wait_for "PostgreSQL over TCP" 10 pg_ok
 fi
 
+# --- Monero (Debian's monerod + monero-wallet-rpc, for the regtest chain) -------------------
+if ! command -v monerod >/dev/null 2>&1 || ! command -v monero-wallet-rpc >/dev/null 2>&1; then
+  apt_install monero
+fi
+
 # --- Leftovers of interrupted runs (each run names its databases pupero_t_<pid>_...) ----
 for db in $(mariadb -h 127.0.0.1 -uroot -N -e "SHOW DATABASES LIKE 'pupero\\_t\\_%'" 2>/dev/null || true); do
   pid=$(echo "$db" | cut -d_ -f3)

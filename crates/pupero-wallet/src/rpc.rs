@@ -1,0 +1,420 @@
+//! A thin typed client for `monero-wallet-rpc` and `monerod`: one method per call used,
+//! typed requests and responses, Digest auth when configured, and error codes mapped to
+//! errors the platform can act on.
+//!
+//! Facts of Debian's 0.18.0.0 this code relies on (shared/monero-regtest.md): errors come
+//! as JSON-RPC `error{code,message}` with HTTP 200; empty collections are omitted (so every
+//! list is `#[serde(default)]`); amounts are u64 piconero sent as JSON integers; `-4` covers
+//! unrelated failures and a dead daemon can answer `code 0` — never key logic on messages.
+
+use std::time::Duration;
+
+use diqwest::WithDigestAuth;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RpcError {
+    #[error("the wallet RPC is unreachable: {0}")]
+    Unreachable(String),
+    #[error("the wallet has no connection to its daemon")]
+    NoDaemon,
+    #[error("not enough unlocked money in the hot wallet")]
+    NotEnoughUnlockedMoney,
+    #[error("not enough money in the hot wallet")]
+    NotEnoughMoney,
+    #[error("the wallet refused the address")]
+    InvalidAddress,
+    #[error("no wallet is open")]
+    NoWalletOpen,
+    #[error("transaction not found")]
+    TransactionNotFound,
+    #[error("wallet RPC error {code}: {message}")]
+    Other { code: i64, message: String },
+    #[error("unexpected answer from the wallet RPC: {0}")]
+    Protocol(String),
+}
+
+impl RpcError {
+    fn from_code(code: i64, message: String) -> Self {
+        match code {
+            -37 => RpcError::NotEnoughUnlockedMoney,
+            -17 => RpcError::NotEnoughMoney,
+            -2 => RpcError::InvalidAddress,
+            -13 => RpcError::NoWalletOpen,
+            -38 => RpcError::NoDaemon,
+            -8 => RpcError::TransactionNotFound,
+            _ => RpcError::Other { code, message },
+        }
+    }
+
+    /// Errors that pass by themselves (a restarting daemon or wallet); worth retrying.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            RpcError::Unreachable(_) | RpcError::NoDaemon | RpcError::Other { code: 0, .. }
+        )
+    }
+}
+
+#[derive(Clone)]
+struct Endpoint {
+    http: reqwest::Client,
+    url: String,
+    credentials: Option<(String, String)>,
+}
+
+impl Endpoint {
+    fn new(url: &str, credentials: Option<(String, String)>, timeout: Duration) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(Duration::from_secs(3))
+            .build()
+            .unwrap_or_default();
+        Self {
+            http,
+            url: url.trim_end_matches('/').to_owned(),
+            credentials,
+        }
+    }
+
+    async fn post(&self, path: &str, body: &Value) -> Result<Value, RpcError> {
+        let request = self.http.post(format!("{}{path}", self.url)).json(body);
+        let response = match &self.credentials {
+            Some((user, pass)) => request
+                .send_digest_auth((user.as_str(), pass.as_str()))
+                .await
+                .map_err(|e| RpcError::Unreachable(e.to_string()))?,
+            None => request
+                .send()
+                .await
+                .map_err(|e| RpcError::Unreachable(e.to_string()))?,
+        };
+        if response.status() == reqwest::StatusCode::UNAUTHORIZED {
+            return Err(RpcError::Protocol(
+                "401 from the RPC: check MONERO_RPC_USER/PASSWORD".into(),
+            ));
+        }
+        response
+            .json::<Value>()
+            .await
+            .map_err(|e| RpcError::Protocol(e.to_string()))
+    }
+
+    async fn json_rpc<R: DeserializeOwned>(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> Result<R, RpcError> {
+        let body = json!({"jsonrpc": "2.0", "id": "0", "method": method, "params": params});
+        let mut answer = self.post("/json_rpc", &body).await?;
+        if let Some(error) = answer.get("error") {
+            let code = error.get("code").and_then(Value::as_i64).unwrap_or(0);
+            let message = error
+                .get("message")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            return Err(RpcError::from_code(code, message));
+        }
+        let result = answer
+            .get_mut("result")
+            .map(Value::take)
+            .unwrap_or(Value::Null);
+        serde_json::from_value(result).map_err(|e| RpcError::Protocol(format!("{method}: {e}")))
+    }
+}
+
+/// `monero-wallet-rpc`, with the hot wallet open.
+#[derive(Clone)]
+pub struct WalletRpc(Endpoint);
+
+/// `monerod`'s RPC (heights, pool and chain lookups, and `generateblocks` on regtest).
+#[derive(Clone)]
+pub struct DaemonRpc(Endpoint);
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Height {
+    pub height: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Balance {
+    pub balance: u64,
+    pub unlocked_balance: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewAddress {
+    pub address: String,
+    pub address_index: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub struct SubaddressIndex {
+    pub major: u32,
+    pub minor: u32,
+}
+
+/// One entry of `get_transfers` / `get_transfer_by_txid`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Transfer {
+    pub txid: String,
+    #[serde(default)]
+    pub height: u64,
+    pub amount: u64,
+    #[serde(default)]
+    pub fee: u64,
+    /// Omitted for pool entries: treat as 0.
+    #[serde(default)]
+    pub confirmations: u64,
+    #[serde(default)]
+    pub locked: bool,
+    #[serde(default)]
+    pub unlock_time: u64,
+    #[serde(default)]
+    pub subaddr_index: SubaddressIndex,
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    #[serde(default)]
+    pub double_spend_seen: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Transfers {
+    #[serde(default, rename = "in")]
+    pub incoming: Vec<Transfer>,
+    #[serde(default)]
+    pub pool: Vec<Transfer>,
+    #[serde(default)]
+    pub out: Vec<Transfer>,
+    #[serde(default)]
+    pub pending: Vec<Transfer>,
+    #[serde(default)]
+    pub failed: Vec<Transfer>,
+}
+
+/// A transaction set built but not relayed (two-phase send).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct BuiltTransfer {
+    #[serde(default)]
+    pub tx_hash_list: Vec<String>,
+    #[serde(default)]
+    pub tx_metadata_list: Vec<String>,
+    #[serde(default)]
+    pub fee_list: Vec<u64>,
+    #[serde(default)]
+    pub amount_list: Vec<u64>,
+}
+
+impl WalletRpc {
+    pub fn new(url: &str, credentials: Option<(String, String)>) -> Self {
+        // Building a transaction can take seconds on a busy wallet.
+        Self(Endpoint::new(url, credentials, Duration::from_secs(60)))
+    }
+
+    pub async fn version(&self) -> Result<u64, RpcError> {
+        #[derive(Deserialize)]
+        struct V {
+            version: u64,
+        }
+        Ok(self
+            .0
+            .json_rpc::<V>("get_version", json!({}))
+            .await?
+            .version)
+    }
+
+    pub async fn height(&self) -> Result<u64, RpcError> {
+        Ok(self
+            .0
+            .json_rpc::<Height>("get_height", json!({}))
+            .await?
+            .height)
+    }
+
+    pub async fn balance(&self) -> Result<Balance, RpcError> {
+        self.0
+            .json_rpc("get_balance", json!({"account_index": 0}))
+            .await
+    }
+
+    pub async fn create_wallet(&self, filename: &str, password: &str) -> Result<(), RpcError> {
+        self.0
+            .json_rpc::<Value>(
+                "create_wallet",
+                json!({"filename": filename, "password": password, "language": "English"}),
+            )
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn open_wallet(&self, filename: &str, password: &str) -> Result<(), RpcError> {
+        self.0
+            .json_rpc::<Value>(
+                "open_wallet",
+                json!({"filename": filename, "password": password}),
+            )
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn primary_address(&self) -> Result<String, RpcError> {
+        #[derive(Deserialize)]
+        struct A {
+            address: String,
+        }
+        Ok(self
+            .0
+            .json_rpc::<A>("get_address", json!({"account_index": 0}))
+            .await?
+            .address)
+    }
+
+    /// A new subaddress of account 0, saved to disk at once: wallet-rpc keeps new
+    /// subaddresses in memory until `store`, and a crash would hand the same index out again.
+    pub async fn create_address(&self, label: &str) -> Result<NewAddress, RpcError> {
+        let address: NewAddress = self
+            .0
+            .json_rpc(
+                "create_address",
+                json!({"account_index": 0, "label": label}),
+            )
+            .await?;
+        self.store().await?;
+        Ok(address)
+    }
+
+    pub async fn store(&self) -> Result<(), RpcError> {
+        self.0
+            .json_rpc::<Value>("store", json!({}))
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn refresh(&self) -> Result<(), RpcError> {
+        self.0
+            .json_rpc::<Value>("refresh", json!({}))
+            .await
+            .map(|_| ())
+    }
+
+    /// Incoming transfers of account 0, confirmed and in the pool.
+    pub async fn incoming(&self, min_height: Option<u64>) -> Result<Transfers, RpcError> {
+        let mut params = json!({"in": true, "pool": true, "account_index": 0});
+        if let Some(h) = min_height {
+            params["filter_by_height"] = json!(true);
+            params["min_height"] = json!(h);
+        }
+        self.0.json_rpc("get_transfers", params).await
+    }
+
+    /// Builds a transfer without relaying it: the hashes are known before anything leaves.
+    pub async fn build_transfer(
+        &self,
+        address: &str,
+        amount: u64,
+    ) -> Result<BuiltTransfer, RpcError> {
+        self.0
+            .json_rpc(
+                "transfer_split",
+                json!({"destinations": [{"amount": amount, "address": address}], "account_index": 0,
+                       "priority": 0, "do_not_relay": true, "get_tx_metadata": true, "get_tx_keys": true}),
+            )
+            .await
+    }
+
+    pub async fn relay(&self, metadata: &str) -> Result<String, RpcError> {
+        #[derive(Deserialize)]
+        struct R {
+            tx_hash: String,
+        }
+        Ok(self
+            .0
+            .json_rpc::<R>("relay_tx", json!({"hex": metadata}))
+            .await?
+            .tx_hash)
+    }
+
+    pub async fn transfer_by_txid(&self, txid: &str) -> Result<Transfer, RpcError> {
+        #[derive(Deserialize)]
+        struct T {
+            transfer: Transfer,
+        }
+        Ok(self
+            .0
+            .json_rpc::<T>("get_transfer_by_txid", json!({"txid": txid}))
+            .await?
+            .transfer)
+    }
+
+    /// Sends at once (used by tests and the dev faucet, never for user withdrawals).
+    pub async fn transfer_now(&self, address: &str, amount: u64) -> Result<String, RpcError> {
+        #[derive(Deserialize)]
+        struct T {
+            tx_hash: String,
+        }
+        Ok(self
+            .0
+            .json_rpc::<T>("transfer", json!({"destinations": [{"amount": amount, "address": address}], "account_index": 0, "priority": 0}))
+            .await?
+            .tx_hash)
+    }
+
+    /// Stops the wallet process, saving the wallet.
+    pub async fn stop(&self) -> Result<(), RpcError> {
+        self.0
+            .json_rpc::<Value>("stop_wallet", json!({}))
+            .await
+            .map(|_| ())
+    }
+}
+
+impl DaemonRpc {
+    pub fn new(url: &str, credentials: Option<(String, String)>) -> Self {
+        Self(Endpoint::new(url, credentials, Duration::from_secs(30)))
+    }
+
+    /// Block count (the same number wallet-rpc's `get_height` gives).
+    pub async fn height(&self) -> Result<u64, RpcError> {
+        let answer = self.0.post("/get_height", &json!({})).await?;
+        answer
+            .get("height")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| RpcError::Protocol("no height".into()))
+    }
+
+    /// Mines `blocks` to `address` (regtest only).
+    pub async fn generate(&self, blocks: u64, address: &str) -> Result<u64, RpcError> {
+        let answer: Height = self
+            .0
+            .json_rpc(
+                "generateblocks",
+                json!({"amount_of_blocks": blocks, "wallet_address": address}),
+            )
+            .await?;
+        Ok(answer.height)
+    }
+
+    /// Whether the daemon knows the transaction (in the pool or in a block).
+    pub async fn knows_transaction(&self, txid: &str) -> Result<bool, RpcError> {
+        let answer = self
+            .0
+            .post("/get_transactions", &json!({"txs_hashes": [txid]}))
+            .await?;
+        let missed = answer
+            .get("missed_tx")
+            .and_then(Value::as_array)
+            .is_some_and(|m| !m.is_empty());
+        let found = answer
+            .get("txs")
+            .and_then(Value::as_array)
+            .is_some_and(|t| !t.is_empty());
+        Ok(found && !missed)
+    }
+
+    pub async fn stop(&self) -> Result<(), RpcError> {
+        self.0.post("/stop_daemon", &json!({})).await.map(|_| ())
+    }
+}

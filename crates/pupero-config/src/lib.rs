@@ -168,6 +168,44 @@ pub struct Settings {
     #[arg(long, env = "TRADE_EXPIRY_INTERVAL_SECONDS", default_value_t = 10)]
     pub trade_expiry_interval_seconds: u64,
 
+    /// monero-wallet-rpc of the hot wallet, e.g. http://127.0.0.1:18083. Unset: the wallet
+    /// service runs but reports itself unavailable, and deposits/withdrawals answer 503.
+    #[arg(long, env = "MONERO_RPC_URL")]
+    pub monero_rpc_url: Option<String>,
+    /// Digest-auth user of the wallet RPC (and of monerod's RPC).
+    #[arg(long, env = "MONERO_RPC_USER")]
+    pub monero_rpc_user: Option<String>,
+    /// Digest-auth password of the wallet RPC.
+    #[arg(long, env = "MONERO_RPC_PASSWORD", hide_env_values = true)]
+    pub monero_rpc_password: Option<Secret>,
+    /// `digest` (what monero-wallet-rpc speaks) or `none`.
+    #[arg(long, env = "MONERO_RPC_AUTH_SCHEME", default_value = "digest")]
+    pub monero_rpc_auth_scheme: String,
+    /// monerod's RPC, for heights and transaction lookups. Default: http://127.0.0.1:MONEROD_RPC_PORT.
+    #[arg(long, env = "MONEROD_URL")]
+    pub monerod_url: Option<String>,
+    /// monerod's RPC port, used when MONEROD_URL is unset.
+    #[arg(long, env = "MONEROD_RPC_PORT", default_value_t = 18081)]
+    pub monerod_rpc_port: u16,
+    /// With a wallet-rpc in --wallet-dir mode: the hot wallet to open (created on first start).
+    #[arg(long, env = "MONERO_WALLET_FILE")]
+    pub monero_wallet_file: Option<String>,
+    /// Password of MONERO_WALLET_FILE.
+    #[arg(long, env = "MONERO_WALLET_PASSWORD", hide_env_values = true)]
+    pub monero_wallet_password: Option<Secret>,
+    /// Which addresses are accepted: mainnet (also regtest), testnet or stagenet.
+    #[arg(long, env = "MONERO_NETWORK", default_value = "mainnet")]
+    pub monero_network: String,
+    /// Confirmations before a deposit is credited (it must also be unlocked).
+    #[arg(long, env = "DEPOSIT_CONFIRMATIONS", default_value_t = 10)]
+    pub deposit_confirmations: u64,
+    /// Deposits below this many XMR are recorded but not credited.
+    #[arg(long, env = "MIN_SWEEP_XMR", default_value = "0")]
+    pub min_sweep_xmr: String,
+    /// How often the wallet is scanned for deposits, in seconds.
+    #[arg(long, env = "SWEEP_INTERVAL_SECONDS", default_value_t = 5)]
+    pub sweep_interval_seconds: u64,
+
     /// Timeout for one proxied request through the gateway, in seconds.
     #[arg(long, env = "GATEWAY_TIMEOUT_SECONDS", default_value_t = 30)]
     pub gateway_timeout_seconds: u64,
@@ -242,6 +280,27 @@ impl Settings {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("http://127.0.0.1:{}", self.port(service)),
         }
+    }
+
+    pub fn monerod_url(&self) -> String {
+        match &self.monerod_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://127.0.0.1:{}", self.monerod_rpc_port),
+        }
+    }
+
+    /// Credentials for the wallet and daemon RPCs, when Digest auth is configured.
+    pub fn monero_rpc_credentials(&self) -> Option<(String, String)> {
+        if self.monero_rpc_auth_scheme.eq_ignore_ascii_case("none") {
+            return None;
+        }
+        let user = self.monero_rpc_user.clone()?;
+        let password = self
+            .monero_rpc_password
+            .as_ref()
+            .map(|p| p.expose().to_owned())
+            .unwrap_or_default();
+        Some((user, password))
     }
 
     pub fn database_url(&self) -> String {

@@ -101,3 +101,12 @@ entity!(review, "reviews", {
     comment: String,
     created_at_ms: i64,
 });
+
+entity!(deposit_credit, "deposit_credits", {
+    deposit_key: String,
+    user_id: i64,
+    amount: i64,
+    txid: String,
+    entry_id: i64,
+    created_at_ms: i64,
+});

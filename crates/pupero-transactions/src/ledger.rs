@@ -236,15 +236,31 @@ async fn post_in(
     Ok(entry_id)
 }
 
-/// The account's row id, creating the account on first use. Concurrent first uses are
-/// settled by the unique key: the loser's insert does nothing and it reads the winner's.
-async fn account_id(db: &impl ConnectionTrait, account: Account) -> Result<i64, DbErr> {
-    let key = account.key();
-    if let Some(row) = find_account(db, &key).await? {
-        return Ok(row.id);
+/// Creates the accounts that a movement is about to touch, each in its own short
+/// statement before the money transaction starts. Creating them inside the money
+/// transaction made concurrent first movements wait on each other's uncommitted inserts,
+/// and on PostgreSQL one of them could then fail to see the row (seen under 50 concurrent
+/// trade openings).
+pub async fn ensure_accounts(db: &DatabaseConnection, accounts: &[Account]) -> Result<(), DbErr> {
+    for account in accounts {
+        if find_account(db, &account.key()).await?.is_none() {
+            insert_account(db, *account).await?;
+        }
     }
+    Ok(())
+}
+
+/// The accounts a set of moves touches.
+pub fn accounts_of(moves: &[Move]) -> Vec<Account> {
+    let mut accounts: Vec<Account> = moves.iter().flat_map(|m| [m.from, m.to]).collect();
+    accounts.sort();
+    accounts.dedup();
+    accounts
+}
+
+async fn insert_account(db: &impl ConnectionTrait, account: Account) -> Result<(), DbErr> {
     ledger_account::Entity::insert(ledger_account::ActiveModel {
-        account_key: Set(key.clone()),
+        account_key: Set(account.key()),
         owner_id: Set(account.owner()),
         kind: Set(account.kind().to_owned()),
         balance: Set(0),
@@ -261,10 +277,25 @@ async fn account_id(db: &impl ConnectionTrait, account: Account) -> Result<i64, 
     )
     .exec_without_returning(db)
     .await?;
-    find_account(db, &key)
-        .await?
-        .map(|r| r.id)
-        .ok_or_else(|| DbErr::RecordNotFound(key))
+    Ok(())
+}
+
+/// The account's row id. Callers normally create accounts first with [`ensure_accounts`];
+/// this creates one on first use as a fallback, reading again for a moment in case a
+/// concurrent creator has not committed yet.
+async fn account_id(db: &impl ConnectionTrait, account: Account) -> Result<i64, DbErr> {
+    let key = account.key();
+    if let Some(row) = find_account(db, &key).await? {
+        return Ok(row.id);
+    }
+    insert_account(db, account).await?;
+    for _ in 0..20 {
+        if let Some(row) = find_account(db, &key).await? {
+            return Ok(row.id);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    Err(DbErr::RecordNotFound(key))
 }
 
 async fn find_account(

@@ -33,6 +33,8 @@ pub struct TransactionsState {
     pub offers: InternalClient,
     /// Where account facts and two-factor checks come from.
     pub login: InternalClient,
+    /// The hot wallet: deposit addresses and deposits.
+    pub wallet: InternalClient,
     pub fee_bps: u32,
     pub expiry_interval: Duration,
 }
@@ -45,6 +47,7 @@ impl TransactionsState {
         Self {
             offers: client("offers", Service::Offers),
             login: client("login", Service::Login),
+            wallet: client("wallet", Service::Wallet),
             db,
             keys: keys.clone(),
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),

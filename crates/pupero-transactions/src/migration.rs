@@ -9,7 +9,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateLedger), Box::new(CreateTrades)]
+        vec![
+            Box::new(CreateLedger),
+            Box::new(CreateTrades),
+            Box::new(CreateDepositCredits),
+        ]
     }
 
     fn migration_table_name() -> DynIden {
@@ -380,6 +384,55 @@ impl MigrationTrait for CreateTrades {
         m.drop_table(Table::drop().table(TradeMessages::Table).to_owned())
             .await?;
         m.drop_table(Table::drop().table(Trades::Table).to_owned())
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum DepositCredits {
+    Table,
+    Id,
+    DepositKey,
+    UserId,
+    Amount,
+    Txid,
+    EntryId,
+    CreatedAtMs,
+}
+
+/// One row per deposit ever credited; its unique key makes crediting idempotent.
+struct CreateDepositCredits;
+
+impl MigrationName for CreateDepositCredits {
+    fn name(&self) -> &str {
+        "m20261125_000003_deposit_credits"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateDepositCredits {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(DepositCredits::Table)
+                .if_not_exists()
+                .col(big_pk_auto(DepositCredits::Id))
+                .col(string_len_uniq(DepositCredits::DepositKey, 100))
+                .col(big_integer(DepositCredits::UserId))
+                .col(
+                    big_integer(DepositCredits::Amount)
+                        .check(Expr::col(DepositCredits::Amount).gt(0)),
+                )
+                .col(string_len(DepositCredits::Txid, 64))
+                .col(big_integer(DepositCredits::EntryId))
+                .col(big_integer(DepositCredits::CreatedAtMs))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(DepositCredits::Table).to_owned())
             .await
     }
 }

@@ -247,6 +247,11 @@ pub async fn open(
         "sell" => (offer.owner_id, caller.id),
         _ => (caller.id, offer.owner_id),
     };
+    ledger::ensure_accounts(
+        &state.db,
+        &ledger::accounts_of(&[escrow_move(seller_id, amount)]),
+    )
+    .await?;
     let now = now_ms();
     let row = trade_row::ActiveModel {
         offer_id: Set(offer.id),
@@ -442,6 +447,11 @@ pub async fn act(
         Caller::User(u) => Some(u.id),
         Caller::System => None,
     };
+    if let Step::Move { settlement, .. } = first {
+        if let Some((_, moves)) = settlement_moves(&current, settlement)? {
+            ledger::ensure_accounts(&state.db, &ledger::accounts_of(&moves)).await?;
+        }
+    }
     for attempt in 1..=ATTEMPTS {
         match apply(state, trade_id, actor, actor_id, action, &input).await {
             Err(Failure::Retry) if attempt < ATTEMPTS => continue,

@@ -1,8 +1,129 @@
-//! The wallet manager (:8004, `/monero` through the gateway, admins only): the
-//! monero-wallet-rpc client, and (issue 4, in progress) deposit subaddresses, the deposit
-//! sweeper and the withdrawal worker.
+//! The wallet manager (:8004; `/monero` through the gateway, admins only): the hot
+//! wallet's RPC client, a deposit subaddress per user, and the sweeper that credits
+//! confirmed deposits exactly once. (Withdrawals follow in the next step of issue 4.)
 
+pub mod deposits;
+pub mod entity;
+mod migration;
 pub mod regtest;
+mod routes;
 pub mod rpc;
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::FromRef;
+use sea_orm::DatabaseConnection;
+
+use pupero_config::{Service, Settings};
+use pupero_core::{Network, Piconero};
+use pupero_http::{ApiError, InternalClient, JwtKeys, TrustedProxies};
+
+pub use deposits::spawn_sweeper;
+pub use migration::Migrator;
+pub use routes::router;
+
+use crate::rpc::{DaemonRpc, WalletRpc};
+
 pub const SERVICE: &str = "wallet";
+
+#[derive(Clone)]
+pub struct WalletState {
+    pub db: DatabaseConnection,
+    pub keys: JwtKeys,
+    pub trusted: TrustedProxies,
+    /// None when MONERO_RPC_URL is unset: the service answers, but only with 503s.
+    pub wallet_rpc: Option<WalletRpc>,
+    pub daemon: DaemonRpc,
+    pub transactions: InternalClient,
+    pub network: Network,
+    pub confirmations: u64,
+    pub min_sweep: Piconero,
+    pub sweep_interval: Duration,
+    pub(crate) address_lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WalletConfigError {
+    #[error("MONERO_NETWORK must be mainnet, testnet, stagenet or regtest")]
+    Network,
+    #[error("MIN_SWEEP_XMR: {0}")]
+    MinSweep(pupero_core::AmountError),
+}
+
+impl WalletState {
+    pub fn new(
+        db: DatabaseConnection,
+        keys: JwtKeys,
+        settings: &Settings,
+    ) -> Result<Self, WalletConfigError> {
+        let credentials = settings.monero_rpc_credentials();
+        Ok(Self {
+            wallet_rpc: settings
+                .monero_rpc_url
+                .as_deref()
+                .map(|url| WalletRpc::new(url, credentials.clone())),
+            daemon: DaemonRpc::new(&settings.monerod_url(), credentials),
+            transactions: InternalClient::new(
+                keys.clone(),
+                SERVICE,
+                "transactions",
+                settings.service_url(Service::Transactions),
+            ),
+            network: settings
+                .monero_network
+                .parse()
+                .map_err(|_| WalletConfigError::Network)?,
+            confirmations: settings.deposit_confirmations,
+            min_sweep: Piconero::parse_xmr(&settings.min_sweep_xmr)
+                .map_err(WalletConfigError::MinSweep)?,
+            sweep_interval: Duration::from_secs(settings.sweep_interval_seconds.max(1)),
+            trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
+            address_lock: Arc::new(tokio::sync::Mutex::new(())),
+            db,
+            keys,
+        })
+    }
+
+    pub fn wallet(&self) -> Result<&WalletRpc, ApiError> {
+        self.wallet_rpc
+            .as_ref()
+            .ok_or_else(|| ApiError::unavailable("no hot wallet is configured (MONERO_RPC_URL)"))
+    }
+
+    pub fn is_configured(&self) -> bool {
+        self.wallet_rpc.is_some()
+    }
+}
+
+/// With `--wallet-dir` wallet-rpc and MONERO_WALLET_FILE: open the hot wallet, creating it
+/// on first start. A wallet-rpc started with `--wallet-file` already has it open and
+/// refuses `open_wallet` (-23), which is fine.
+pub async fn open_hot_wallet(
+    state: &WalletState,
+    file: &str,
+    password: &str,
+) -> Result<(), rpc::RpcError> {
+    let wallet = match &state.wallet_rpc {
+        Some(w) => w,
+        None => return Ok(()),
+    };
+    match wallet.open_wallet(file, password).await {
+        Ok(()) => Ok(()),
+        Err(rpc::RpcError::Other { code: -23, .. }) => Ok(()),
+        Err(rpc::RpcError::Other { code: -1, .. }) => wallet.create_wallet(file, password).await,
+        Err(e) => Err(e),
+    }
+}
+
+impl FromRef<WalletState> for JwtKeys {
+    fn from_ref(state: &WalletState) -> Self {
+        state.keys.clone()
+    }
+}
+
+impl FromRef<WalletState> for TrustedProxies {
+    fn from_ref(state: &WalletState) -> Self {
+        state.trusted.clone()
+    }
+}

@@ -463,6 +463,7 @@ fn set_port_zero(settings: &mut Settings, service: Service) {
         Service::Login => settings.login_port = 0,
         Service::Offers => settings.offers_port = 0,
         Service::Transactions => settings.transactions_port = 0,
+        Service::Wallet => settings.wallet_port = 0,
         _ => {}
     }
 }

@@ -16,11 +16,12 @@ use pupero_http::JwtKeys;
 
 /// The services this build can run. The others answer as down in the gateway's health
 /// until their issues land.
-pub const AVAILABLE: [Service; 4] = [
+pub const AVAILABLE: [Service; 5] = [
     Service::Gateway,
     Service::Login,
     Service::Offers,
     Service::Transactions,
+    Service::Wallet,
 ];
 
 /// A running set of services.
@@ -88,6 +89,22 @@ impl Platform {
                     let db = db.clone().context("offers needs a database")?;
                     let state = pupero_offers::OffersState::new(db, keys.clone(), &settings);
                     pupero_offers::router(state).into_app()
+                }
+                Service::Wallet => {
+                    let db = db.clone().context("wallet needs a database")?;
+                    let state = pupero_wallet::WalletState::new(db, keys.clone(), &settings)?;
+                    if let Some(file) = settings.monero_wallet_file.clone() {
+                        let password = settings
+                            .monero_wallet_password
+                            .as_ref()
+                            .map(|p| p.expose().to_owned())
+                            .unwrap_or_default();
+                        workers.push(spawn_wallet_opener(state.clone(), file, password));
+                    }
+                    if state.is_configured() {
+                        workers.push(pupero_wallet::spawn_sweeper(state.clone()));
+                    }
+                    pupero_wallet::router(state).into_app()
                 }
                 Service::Transactions => {
                     let db = db.clone().context("transactions needs a database")?;
@@ -185,6 +202,28 @@ fn set_port(settings: &mut Settings, service: Service, port: u16) {
     }
 }
 
+/// Opens (or creates) the hot wallet, retrying while wallet-rpc is not up yet.
+fn spawn_wallet_opener(
+    state: pupero_wallet::WalletState,
+    file: String,
+    password: String,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match pupero_wallet::open_hot_wallet(&state, &file, &password).await {
+                Ok(()) => {
+                    tracing::info!(wallet = %file, "hot wallet open");
+                    return;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot open the hot wallet yet; retrying");
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                }
+            }
+        }
+    })
+}
+
 /// Every service's migrations, each with its own migration table.
 pub async fn migrate_all(db: &DatabaseConnection) -> anyhow::Result<()> {
     pupero_login::Migrator::up(db, None)
@@ -196,6 +235,9 @@ pub async fn migrate_all(db: &DatabaseConnection) -> anyhow::Result<()> {
     pupero_transactions::Migrator::up(db, None)
         .await
         .context("transactions migrations failed")?;
+    pupero_wallet::Migrator::up(db, None)
+        .await
+        .context("wallet migrations failed")?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! HTTP routes of the transactions service.
 
 mod chat;
+mod deposits;
 mod money;
 mod reviews;
 mod trading;
@@ -41,6 +42,8 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
         .routes(routes!(chat::list_messages, chat::post_message))
         .routes(routes!(reviews::review))
         .routes(routes!(reviews::reputation))
+        .routes(routes!(deposits::deposit_address))
+        .routes(routes!(deposits::deposits))
         .with_state(state)
         .split_for_parts();
     openapi
@@ -67,6 +70,10 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
         .route(
             "/internal/offers/{id}/open-trades",
             axum::routing::get(trading::internal_open_trades),
+        )
+        .route(
+            "/internal/deposits/credit",
+            axum::routing::post(deposits::credit),
         )
         .with_state(internal)
         .route(

@@ -207,6 +207,7 @@ pub async fn adjust(
         }
     };
     ensure_user(&state, req.user_id, "user_id").await?;
+    ledger::ensure_accounts(&state.db, &[from, to]).await?;
     let tx = write_tx(&state.db).await?;
     let entry = Entry {
         kind: "adjustment",
@@ -269,6 +270,12 @@ pub async fn transfer(
     }
     ensure_user(&state, req.from_user_id, "from_user_id").await?;
     ensure_user(&state, req.to_user_id, "to_user_id").await?;
+    let moved = Move::new(
+        Account::User(req.from_user_id, UserAccount::Available),
+        Account::User(req.to_user_id, UserAccount::Available),
+        amount,
+    );
+    ledger::ensure_accounts(&state.db, &ledger::accounts_of(&[moved])).await?;
     let tx = write_tx(&state.db).await?;
     let entry = Entry {
         kind: "transfer",
@@ -276,11 +283,6 @@ pub async fn transfer(
         memo: reason.clone(),
         actor_id: Some(admin.id),
     };
-    let moved = Move::new(
-        Account::User(req.from_user_id, UserAccount::Available),
-        Account::User(req.to_user_id, UserAccount::Available),
-        amount,
-    );
     let entry_id = match ledger::post(&tx, entry, &[moved]).await {
         Ok(id) => id,
         Err(LedgerError::InsufficientFunds(_)) => {

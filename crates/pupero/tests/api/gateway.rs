@@ -62,12 +62,13 @@ async fn wallet_routes_are_for_admins_only() {
         let (status, _) = app.get("/monero/balance", Some(&moderator.access)).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         let (_, admin) = app.privileged("admin1", Role::Admin).await;
-        let (status, _) = app.get("/monero/balance", Some(&admin.access)).await;
+        let (status, body) = app.get("/monero/balance", Some(&admin.access)).await;
         assert_eq!(
             status,
-            StatusCode::BAD_GATEWAY,
-            "admins pass the gate (the wallet is not running here)"
+            StatusCode::SERVICE_UNAVAILABLE,
+            "admins pass the gate (no hot wallet configured here): {body}"
         );
+        assert_eq!(error_code(&body), "service_unavailable");
     })
     .await
 }
@@ -109,7 +110,12 @@ async fn health_aggregates_every_service() {
         for present in ["login", "offers", "transactions"] {
             assert_eq!(body["services"][present]["status"], "ok", "{present}");
         }
-        for absent in ["wallet", "moderation"] {
+        assert_eq!(body["services"]["wallet"]["status"], "unavailable");
+        assert_eq!(
+            body["services"]["wallet"]["detail"]["checks"]["wallet"]["status"],
+            "not_configured"
+        );
+        for absent in ["moderation"] {
             assert_eq!(body["services"][absent]["status"], "down", "{absent}");
         }
         let (status, body) = app.call_at(&app.login, "GET", "/healthz", None, None).await;

@@ -202,12 +202,14 @@ pub fn settings_for(db_url: &str, data_dir: &std::path::Path, extra: &[String]) 
         "0".into(),
         "--transactions-port".into(),
         "0".into(),
+        "--wallet-port".into(),
+        "0".into(),
         "--trade-expiry-interval-seconds".into(),
         "1".into(),
     ];
     // Services this build does not run: point them at a closed port, not at whatever
     // else this machine may be running on the default ones.
-    for flag in ["--wallet-service-url", "--moderation-service-url"] {
+    for flag in ["--moderation-service-url"] {
         if extra.iter().any(|a| a == flag) {
             continue;
         }

@@ -1,0 +1,113 @@
+//! The wallet service's schema: which subaddress belongs to whom, and every deposit seen on
+//! chain.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(CreateDeposits)]
+    }
+
+    fn migration_table_name() -> DynIden {
+        "wallet_migrations".into_iden()
+    }
+}
+
+#[derive(DeriveIden)]
+enum DepositAddresses {
+    Table,
+    Id,
+    UserId,
+    AddressIndex,
+    Address,
+    CreatedAtMs,
+}
+
+#[derive(DeriveIden)]
+enum Deposits {
+    Table,
+    Id,
+    Txid,
+    AddressIndex,
+    UserId,
+    Amount,
+    Height,
+    Confirmations,
+    Status,
+    FirstSeenMs,
+    UpdatedAtMs,
+    CreditedAtMs,
+}
+
+struct CreateDeposits;
+
+impl MigrationName for CreateDeposits {
+    fn name(&self) -> &str {
+        "m20261125_000001_deposits"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateDeposits {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(DepositAddresses::Table)
+                .if_not_exists()
+                .col(big_pk_auto(DepositAddresses::Id))
+                .col(big_integer_uniq(DepositAddresses::UserId))
+                .col(big_integer_uniq(DepositAddresses::AddressIndex))
+                .col(string_len(DepositAddresses::Address, 128))
+                .col(big_integer(DepositAddresses::CreatedAtMs))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(Deposits::Table)
+                .if_not_exists()
+                .col(big_pk_auto(Deposits::Id))
+                .col(string_len(Deposits::Txid, 64))
+                .col(big_integer(Deposits::AddressIndex))
+                .col(big_integer(Deposits::UserId))
+                .col(big_integer(Deposits::Amount))
+                .col(big_integer(Deposits::Height))
+                .col(big_integer(Deposits::Confirmations))
+                .col(string_len(Deposits::Status, 16))
+                .col(big_integer(Deposits::FirstSeenMs))
+                .col(big_integer(Deposits::UpdatedAtMs))
+                .col(big_integer_null(Deposits::CreditedAtMs))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("uq_deposits_txid_index")
+                .table(Deposits::Table)
+                .col(Deposits::Txid)
+                .col(Deposits::AddressIndex)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_deposits_user")
+                .table(Deposits::Table)
+                .col(Deposits::UserId)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(Deposits::Table).to_owned())
+            .await?;
+        m.drop_table(Table::drop().table(DepositAddresses::Table).to_owned())
+            .await
+    }
+}

@@ -1,0 +1,140 @@
+//! HTTP routes of the wallet service.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::json;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use pupero_core::Piconero;
+use pupero_http::{AdminUser, ApiError, ApiPath, ApiResult, ServiceCaller, ServiceRouter};
+
+use crate::deposits::{self, DepositAddress, DepositView};
+use crate::{SERVICE, WalletState};
+
+#[derive(OpenApi)]
+#[openapi(info(
+    title = "Pupero wallet manager",
+    description = "The hot wallet. Admins only."
+))]
+struct ApiDoc;
+
+pub fn router(state: WalletState) -> ServiceRouter {
+    let internal = state.clone();
+    let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(balance))
+        .with_state(state)
+        .split_for_parts();
+    let routes = routes
+        .route(
+            "/internal/users/{id}/deposit-address",
+            axum::routing::post(deposit_address),
+        )
+        .route(
+            "/internal/users/{id}/deposits",
+            axum::routing::get(user_deposits),
+        )
+        .route("/healthz", axum::routing::get(health))
+        .with_state(internal);
+    ServiceRouter {
+        name: SERVICE,
+        routes,
+        openapi,
+    }
+}
+
+/// Ready when the database, the wallet RPC and the daemon answer; 503 naming what does not.
+async fn health(State(state): State<WalletState>) -> Response {
+    let db_ok = pupero_db::ping(&state.db).await.is_ok();
+    let (wallet, wallet_height) = match &state.wallet_rpc {
+        None => ("not_configured", None),
+        Some(w) => match w.height().await {
+            Ok(h) => ("ok", Some(h)),
+            Err(_) => ("unreachable", None),
+        },
+    };
+    let daemon_height = state.daemon.height().await.ok();
+    let ok = db_ok && wallet == "ok" && daemon_height.is_some();
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(json!({
+            "status": if ok { "ok" } else { "unavailable" },
+            "service": SERVICE,
+            "version": env!("CARGO_PKG_VERSION"),
+            "checks": {
+                "database": { "status": if db_ok { "ok" } else { "unavailable" }, "backend": pupero_db::backend_name(&state.db) },
+                "wallet": { "status": wallet, "height": wallet_height },
+                "daemon": { "status": if daemon_height.is_some() { "ok" } else { "unreachable" }, "height": daemon_height },
+            },
+        })),
+    )
+        .into_response()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WalletBalance {
+    /// XMR in the hot wallet, including what is not spendable yet.
+    pub balance: String,
+    /// XMR spendable now.
+    pub unlocked_balance: String,
+    pub wallet_height: u64,
+}
+
+/// The hot wallet's balance (admins).
+#[utoipa::path(get, path = "/balance", tag = "wallet", security(("bearer" = [])),
+    responses((status = 200, body = WalletBalance), (status = 403, description = "not an admin"),
+              (status = 503, description = "wallet unavailable")))]
+async fn balance(
+    State(state): State<WalletState>,
+    _admin: AdminUser,
+) -> ApiResult<Json<WalletBalance>> {
+    let wallet = state.wallet()?;
+    let unavailable = |e: crate::rpc::RpcError| {
+        tracing::warn!(error = %e, "wallet balance");
+        ApiError::unavailable("the wallet is unavailable; try again shortly")
+    };
+    let b = wallet.balance().await.map_err(unavailable)?;
+    let height = wallet.height().await.map_err(unavailable)?;
+    let xmr = |v: u64| {
+        Piconero::new(i64::try_from(v).unwrap_or(i64::MAX))
+            .unwrap_or_default()
+            .to_string()
+    };
+    Ok(Json(WalletBalance {
+        balance: xmr(b.balance),
+        unlocked_balance: xmr(b.unlocked_balance),
+        wallet_height: height,
+    }))
+}
+
+async fn deposit_address(
+    State(state): State<WalletState>,
+    _caller: ServiceCaller,
+    ApiPath(user_id): ApiPath<i64>,
+) -> ApiResult<Json<DepositAddress>> {
+    Ok(Json(deposits::address_for(&state, user_id).await?))
+}
+
+#[derive(Serialize)]
+struct Deposits {
+    deposits: Vec<DepositView>,
+}
+
+async fn user_deposits(
+    State(state): State<WalletState>,
+    _caller: ServiceCaller,
+    ApiPath(user_id): ApiPath<i64>,
+) -> ApiResult<Json<impl Serialize>> {
+    Ok(Json(Deposits {
+        deposits: deposits::deposits_of(&state, user_id).await?,
+    }))
+}

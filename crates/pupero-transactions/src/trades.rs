@@ -447,10 +447,10 @@ pub async fn act(
         Caller::User(u) => Some(u.id),
         Caller::System => None,
     };
-    if let Step::Move { settlement, .. } = first {
-        if let Some((_, moves)) = settlement_moves(&current, settlement)? {
-            ledger::ensure_accounts(&state.db, &ledger::accounts_of(&moves)).await?;
-        }
+    if let Step::Move { settlement, .. } = first
+        && let Some((_, moves)) = settlement_moves(&current, settlement)?
+    {
+        ledger::ensure_accounts(&state.db, &ledger::accounts_of(&moves)).await?;
     }
     for attempt in 1..=ATTEMPTS {
         match apply(state, trade_id, actor, actor_id, action, &input).await {

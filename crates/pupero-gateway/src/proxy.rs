@@ -38,6 +38,23 @@ pub async fn forward(State(state): State<GatewayState>, req: Request) -> Respons
 async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiError> {
     let (mut parts, body) = req.into_parts();
     let route = route_for(parts.uri.path()).ok_or_else(|| ApiError::not_found("no such route"))?;
+    // Refused here rather than by the service: a service that answers 413 mid-upload and
+    // closes the connection leaves the gateway with a broken pipe instead of the answer.
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > pupero_http::service::BODY_LIMIT_BYTES) {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!(
+                "request bodies are limited to {} bytes",
+                pupero_http::service::BODY_LIMIT_BYTES
+            ),
+        ));
+    }
     if route.admin_only {
         AdminUser::from_request_parts(&mut parts, &state).await?;
     }

@@ -19,8 +19,9 @@ use crate::ApiError;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// JSON request bodies are small; anything bigger is refused before it is buffered.
-const BODY_LIMIT_BYTES: usize = 64 * 1024;
+/// JSON request bodies are small; anything bigger is refused before it is buffered, by
+/// every service and, before forwarding, by the gateway.
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 
 /// A service's routes (state already applied) and its OpenAPI document.
 pub struct ServiceRouter {

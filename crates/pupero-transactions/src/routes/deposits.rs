@@ -155,8 +155,9 @@ pub async fn credit(
     let tx = write_tx(&state.db).await?;
     let entry = Entry {
         kind: "deposit",
-        reference: format!("deposit:{}", req.deposit_key),
-        memo: format!("deposit {}", req.txid),
+        // The full deposit key is on the deposit_credits row that points at this entry.
+        reference: format!("user:{}", req.user_id),
+        memo: format!("deposit {}", req.deposit_key),
         actor_id: None,
     };
     let entry_id = match ledger::post(&tx, entry, &[moved]).await {

@@ -7,8 +7,10 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod chain;
 mod chat_reviews;
 mod concurrency;
+mod deposits;
 mod disputes;
 mod gateway;
 mod hashing;

@@ -1,0 +1,97 @@
+//! One regtest chain for the whole test binary, started by the first test that needs it:
+//! a daemon, the platform's hot wallet and an external "user" wallet, with 80 blocks mined
+//! to the user so it can pay. The processes stop when the test process exits.
+
+use std::path::PathBuf;
+
+use tokio::sync::OnceCell;
+
+use pupero_wallet::regtest::{Chain, MATURE_CHAIN, WalletProcess};
+use pupero_wallet::rpc::{DaemonRpc, WalletRpc};
+
+use crate::helpers::Options;
+
+pub struct Fixture {
+    pub daemon_url: String,
+    pub hot_url: String,
+    pub user_url: String,
+    pub user_address: String,
+    _chain: Chain,
+    _hot: WalletProcess,
+    _user: WalletProcess,
+}
+
+static CHAIN: OnceCell<Fixture> = OnceCell::const_new();
+
+pub async fn fixture() -> &'static Fixture {
+    CHAIN
+        .get_or_init(|| async {
+            assert!(
+                pupero_wallet::regtest::available(),
+                "monerod/monero-wallet-rpc missing: run scripts/test-deps.sh"
+            );
+            let dir: PathBuf =
+                std::env::temp_dir().join(format!("pupero-chain-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            let chain = Chain::start(&dir).await.expect("regtest daemon");
+            let (hot, user) = tokio::join!(chain.wallet("hot"), chain.wallet("user"));
+            let (hot, user) = (hot.expect("hot wallet"), user.expect("user wallet"));
+            chain
+                .mine(MATURE_CHAIN, &user.address)
+                .await
+                .expect("mining");
+            user.rpc.refresh().await.expect("refresh");
+            Fixture {
+                daemon_url: chain.daemon_url.clone(),
+                hot_url: hot.url.clone(),
+                user_url: user.url.clone(),
+                user_address: user.address.clone(),
+                _chain: chain,
+                _hot: hot,
+                _user: user,
+            }
+        })
+        .await
+}
+
+impl Fixture {
+    /// Fresh clients per test: an HTTP client belongs to the runtime that made it.
+    pub fn user(&self) -> WalletRpc {
+        WalletRpc::new(&self.user_url, None)
+    }
+
+    pub fn daemon(&self) -> DaemonRpc {
+        DaemonRpc::new(&self.daemon_url, None)
+    }
+
+    /// Mines `blocks` to the user wallet (every block also matures an older coinbase for it).
+    pub async fn mine(&self, blocks: u64) {
+        self.daemon()
+            .generate(blocks, &self.user_address)
+            .await
+            .expect("mining");
+        self.user().refresh().await.expect("refresh");
+    }
+}
+
+/// Platform options that point the wallet service at the shared hot wallet.
+pub async fn options(extra: &[&str]) -> Options {
+    let f = fixture().await;
+    let mut args = Options::default().args;
+    for a in [
+        "--monero-rpc-url",
+        &f.hot_url,
+        "--monerod-url",
+        &f.daemon_url,
+        "--monero-rpc-auth-scheme",
+        "none",
+        "--monero-network",
+        "regtest",
+        "--sweep-interval-seconds",
+        "1",
+    ] {
+        args.push(a.to_owned());
+    }
+    args.extend(extra.iter().map(|s| s.to_string()));
+    Options { args }
+}

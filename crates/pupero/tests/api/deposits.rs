@@ -1,0 +1,83 @@
+use std::time::Duration;
+
+use pupero_core::{MoneroAddress, Network, PICONERO_PER_XMR};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::chain;
+use crate::helpers::{Party, TestApp, db_test};
+
+async fn deposits(app: &TestApp, who: &Party) -> Vec<Value> {
+    let (status, body) = app.get("/transactions/deposits", who.t()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["deposits"].as_array().unwrap().clone()
+}
+
+/// Polls until `check` holds on the caller's deposits (the sweeper runs every second).
+async fn wait_for(
+    app: &TestApp,
+    who: &Party,
+    what: &str,
+    check: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
+    for _ in 0..120 {
+        let list = deposits(app, who).await;
+        if check(&list) {
+            return list;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!(
+        "timed out waiting for {what}: {:?}",
+        deposits(app, who).await
+    );
+}
+
+db_test! {
+    async fn a_deposit_is_seen_pending_then_credited_exactly_once(app, chain::options(&["--min-sweep-xmr", "0.01"]).await) {
+        let fixture = chain::fixture().await;
+        let alice = app.party("alice").await;
+        let (status, body) = app.get("/transactions/deposit-address", alice.t()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let address = body["address"].as_str().unwrap().to_owned();
+        let parsed = MoneroAddress::parse(&address, Network::Mainnet).unwrap();
+        assert_eq!(parsed.kind(), pupero_core::AddressKind::Subaddress);
+        assert!(body["qr_svg"].as_str().unwrap().contains("<svg"));
+        let (_, again) = app.get("/transactions/deposit-address", alice.t()).await;
+        assert_eq!(again["address"], address.as_str(), "one address per user");
+        let bob = app.party("bob").await;
+        let (_, other) = app.get("/transactions/deposit-address", bob.t()).await;
+        assert_ne!(other["address"], address.as_str());
+        assert_eq!(app.get("/transactions/deposit-address", None).await.0, StatusCode::UNAUTHORIZED);
+
+        let amount = 3 * PICONERO_PER_XMR as u64;
+        let txid = fixture.user().transfer_now(&address, amount).await.unwrap();
+        let dust = fixture.user().transfer_now(&address, 1_000_000_000).await.unwrap();
+        let list = wait_for(&app, &alice, "the deposit in the pool", |l| l.len() == 2).await;
+        let main = list.iter().find(|d| d["txid"] == txid.as_str()).unwrap();
+        assert_eq!(main["status"], "pending");
+        assert_eq!(main["amount"], "3.000000000000");
+        assert_eq!(main["required_confirmations"], 10);
+        assert_eq!(app.balances(&alice).await.0, "0.000000000000", "nothing is credited from the pool");
+        assert!(deposits(&app, &bob).await.is_empty(), "deposits belong to their subaddress only");
+
+        fixture.mine(1).await;
+        wait_for(&app, &alice, "the first confirmation", |l| l.iter().any(|d| d["txid"] == txid.as_str() && d["confirmations"].as_i64() >= Some(1))).await;
+        assert_eq!(app.balances(&alice).await.0, "0.000000000000", "not before 10 confirmations");
+
+        fixture.mine(9).await;
+        let list = wait_for(&app, &alice, "the credit", |l| l.iter().any(|d| d["txid"] == txid.as_str() && d["status"] == "credited")).await;
+        let below = list.iter().find(|d| d["txid"] == dust.as_str()).unwrap();
+        assert_eq!(below["status"], "below_minimum");
+        assert_eq!(app.balances(&alice).await.0, "3.000000000000");
+
+        // More blocks and more sweeps credit nothing twice.
+        fixture.mine(2).await;
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        assert_eq!(app.balances(&alice).await.0, "3.000000000000");
+        let (_, statement) = app.get("/transactions/ledger", alice.t()).await;
+        assert_eq!(statement["total"], 1, "one ledger line for one deposit");
+        assert_eq!(statement["entries"][0]["kind"], "deposit");
+        app.assert_ledger_consistent().await;
+    }
+}

@@ -206,6 +206,11 @@ pub struct Settings {
     #[arg(long, env = "SWEEP_INTERVAL_SECONDS", default_value_t = 5)]
     pub sweep_interval_seconds: u64,
 
+    /// How often the withdrawal worker checks the database for work it was not woken for
+    /// (the seed's name; the safety net behind the push).
+    #[arg(long, env = "RABBITMQ_POLL_INTERVAL_SECONDS", default_value_t = 10)]
+    pub rabbitmq_poll_interval_seconds: u64,
+
     /// Timeout for one proxied request through the gateway, in seconds.
     #[arg(long, env = "GATEWAY_TIMEOUT_SECONDS", default_value_t = 30)]
     pub gateway_timeout_seconds: u64,

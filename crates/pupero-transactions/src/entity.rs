@@ -110,3 +110,20 @@ entity!(deposit_credit, "deposit_credits", {
     entry_id: i64,
     created_at_ms: i64,
 });
+
+entity!(withdrawal, "withdrawals", {
+    user_id: i64,
+    idempotency_key: String,
+    address: String,
+    amount: i64,
+    status: String,
+    tx_hashes: String,
+    fee: Option<i64>,
+    last_error: String,
+    attempts: i32,
+    lease_until_ms: i64,
+    created_at_ms: i64,
+    updated_at_ms: i64,
+    relayed_at_ms: Option<i64>,
+    confirmed_at_ms: Option<i64>,
+});

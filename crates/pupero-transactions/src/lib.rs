@@ -8,6 +8,7 @@ pub mod ledger;
 mod migration;
 mod routes;
 pub mod trades;
+pub mod withdrawals;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,14 +38,22 @@ pub struct TransactionsState {
     pub wallet: InternalClient,
     pub fee_bps: u32,
     pub expiry_interval: Duration,
+    /// Withdrawal addresses must be for this network (regtest uses mainnet's).
+    pub network: pupero_core::Network,
 }
 
 impl TransactionsState {
-    pub fn new(db: DatabaseConnection, keys: JwtKeys, settings: &Settings) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        keys: JwtKeys,
+        settings: &Settings,
+    ) -> Result<Self, pupero_core::AddressError> {
+        let network = settings.monero_network.parse()?;
         let client = |callee, service| {
             InternalClient::new(keys.clone(), SERVICE, callee, settings.service_url(service))
         };
-        Self {
+        Ok(Self {
+            network,
             offers: client("offers", Service::Offers),
             login: client("login", Service::Login),
             wallet: client("wallet", Service::Wallet),
@@ -53,7 +62,7 @@ impl TransactionsState {
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
             fee_bps: settings.platform_fee_bps,
             expiry_interval: Duration::from_secs(settings.trade_expiry_interval_seconds.max(1)),
-        }
+        })
     }
 }
 

@@ -13,6 +13,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateLedger),
             Box::new(CreateTrades),
             Box::new(CreateDepositCredits),
+            Box::new(CreateWithdrawals),
         ]
     }
 
@@ -433,6 +434,87 @@ impl MigrationTrait for CreateDepositCredits {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(DepositCredits::Table).to_owned())
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum Withdrawals {
+    Table,
+    Id,
+    UserId,
+    IdempotencyKey,
+    Address,
+    Amount,
+    Status,
+    TxHashes,
+    Fee,
+    LastError,
+    Attempts,
+    LeaseUntilMs,
+    CreatedAtMs,
+    UpdatedAtMs,
+    RelayedAtMs,
+    ConfirmedAtMs,
+}
+
+/// Withdrawal requests and their progress; the worker in the wallet service drives them.
+struct CreateWithdrawals;
+
+impl MigrationName for CreateWithdrawals {
+    fn name(&self) -> &str {
+        "m20261125_000004_withdrawals"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateWithdrawals {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Withdrawals::Table)
+                .if_not_exists()
+                .col(big_pk_auto(Withdrawals::Id))
+                .col(big_integer(Withdrawals::UserId))
+                .col(string_len(Withdrawals::IdempotencyKey, 64))
+                .col(string_len(Withdrawals::Address, 128))
+                .col(big_integer(Withdrawals::Amount).check(Expr::col(Withdrawals::Amount).gt(0)))
+                .col(string_len(Withdrawals::Status, 16))
+                .col(string_len(Withdrawals::TxHashes, 1000).default(""))
+                .col(big_integer_null(Withdrawals::Fee))
+                .col(string_len(Withdrawals::LastError, 500).default(""))
+                .col(integer(Withdrawals::Attempts).default(0))
+                .col(big_integer(Withdrawals::LeaseUntilMs).default(0))
+                .col(big_integer(Withdrawals::CreatedAtMs))
+                .col(big_integer(Withdrawals::UpdatedAtMs))
+                .col(big_integer_null(Withdrawals::RelayedAtMs))
+                .col(big_integer_null(Withdrawals::ConfirmedAtMs))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("uq_withdrawals_user_key")
+                .table(Withdrawals::Table)
+                .col(Withdrawals::UserId)
+                .col(Withdrawals::IdempotencyKey)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_withdrawals_status")
+                .table(Withdrawals::Table)
+                .col(Withdrawals::Status)
+                .col(Withdrawals::Id)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(Withdrawals::Table).to_owned())
             .await
     }
 }

@@ -47,3 +47,29 @@ pub mod deposit {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod withdrawal_send {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "withdrawal_sends")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub withdrawal_id: i64,
+        /// Comma-separated.
+        pub tx_hashes: String,
+        /// Newline-separated `tx_metadata` hex, one per transaction. Sensitive (tx keys).
+        pub metadata: String,
+        pub fee: i64,
+        /// `built`, `relayed` or `confirmed`.
+        pub status: String,
+        pub created_at_ms: i64,
+        pub updated_at_ms: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

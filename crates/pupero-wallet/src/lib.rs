@@ -1,6 +1,6 @@
 //! The wallet manager (:8004; `/monero` through the gateway, admins only): the hot
 //! wallet's RPC client, a deposit subaddress per user, and the sweeper that credits
-//! confirmed deposits exactly once. (Withdrawals follow in the next step of issue 4.)
+//! confirmed deposits exactly once, and the withdrawal worker (two-phase send).
 
 pub mod deposits;
 pub mod entity;
@@ -8,6 +8,7 @@ mod migration;
 pub mod regtest;
 mod routes;
 pub mod rpc;
+pub mod withdrawals;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +23,7 @@ use pupero_http::{ApiError, InternalClient, JwtKeys, TrustedProxies};
 pub use deposits::spawn_sweeper;
 pub use migration::Migrator;
 pub use routes::router;
+pub use withdrawals::spawn_worker;
 
 use crate::rpc::{DaemonRpc, WalletRpc};
 
@@ -41,6 +43,12 @@ pub struct WalletState {
     pub min_sweep: Piconero,
     pub sweep_interval: Duration,
     pub(crate) address_lock: Arc<tokio::sync::Mutex<()>>,
+    /// One withdrawal built and relayed at a time (inputs are not reserved in between).
+    pub(crate) send_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Wakes the withdrawal worker when a withdrawal is queued.
+    pub wake: Arc<tokio::sync::Notify>,
+    /// The safety-net pass of the withdrawal worker.
+    pub poll_interval: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +88,9 @@ impl WalletState {
             sweep_interval: Duration::from_secs(settings.sweep_interval_seconds.max(1)),
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
             address_lock: Arc::new(tokio::sync::Mutex::new(())),
+            send_lock: Arc::new(tokio::sync::Mutex::new(())),
+            wake: Arc::new(tokio::sync::Notify::new()),
+            poll_interval: Duration::from_secs(settings.rabbitmq_poll_interval_seconds.max(1)),
             db,
             keys,
         })

@@ -9,7 +9,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateDeposits)]
+        vec![Box::new(CreateDeposits), Box::new(CreateSends)]
     }
 
     fn migration_table_name() -> DynIden {
@@ -108,6 +108,56 @@ impl MigrationTrait for CreateDeposits {
         m.drop_table(Table::drop().table(Deposits::Table).to_owned())
             .await?;
         m.drop_table(Table::drop().table(DepositAddresses::Table).to_owned())
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum WithdrawalSends {
+    Table,
+    Id,
+    WithdrawalId,
+    TxHashes,
+    Metadata,
+    Fee,
+    Status,
+    CreatedAtMs,
+    UpdatedAtMs,
+}
+
+/// Every transaction the wallet built for a withdrawal, with the metadata needed to relay
+/// it, written before it is relayed: after a crash it is relayed (or found on chain),
+/// never built a second time.
+struct CreateSends;
+
+impl MigrationName for CreateSends {
+    fn name(&self) -> &str {
+        "m20261125_000002_withdrawal_sends"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateSends {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(WithdrawalSends::Table)
+                .if_not_exists()
+                .col(big_pk_auto(WithdrawalSends::Id))
+                .col(big_integer_uniq(WithdrawalSends::WithdrawalId))
+                .col(string_len(WithdrawalSends::TxHashes, 1000))
+                .col(text(WithdrawalSends::Metadata))
+                .col(big_integer(WithdrawalSends::Fee))
+                .col(string_len(WithdrawalSends::Status, 16))
+                .col(big_integer(WithdrawalSends::CreatedAtMs))
+                .col(big_integer(WithdrawalSends::UpdatedAtMs))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(WithdrawalSends::Table).to_owned())
             .await
     }
 }

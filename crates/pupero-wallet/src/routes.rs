@@ -27,6 +27,7 @@ pub fn router(state: WalletState) -> ServiceRouter {
     let internal = state.clone();
     let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(balance))
+        .routes(routes!(execute_withdrawal))
         .with_state(state)
         .split_for_parts();
     let routes = routes
@@ -38,6 +39,7 @@ pub fn router(state: WalletState) -> ServiceRouter {
             "/internal/users/{id}/deposits",
             axum::routing::get(user_deposits),
         )
+        .route("/internal/withdrawals/wake", axum::routing::post(wake))
         .route("/healthz", axum::routing::get(health))
         .with_state(internal);
     ServiceRouter {
@@ -136,5 +138,40 @@ async fn user_deposits(
 ) -> ApiResult<Json<impl Serialize>> {
     Ok(Json(Deposits {
         deposits: deposits::deposits_of(&state, user_id).await?,
+    }))
+}
+
+/// A withdrawal was queued: run the worker now instead of at its next safety-net pass.
+async fn wake(State(state): State<WalletState>, _caller: ServiceCaller) -> Json<serde_json::Value> {
+    state.wake.notify_one();
+    Json(json!({"woken": true}))
+}
+
+#[derive(Debug, serde::Deserialize, ToSchema)]
+pub struct ExecuteRequest {
+    pub withdrawal_id: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Executed {
+    pub withdrawal_id: i64,
+    /// The worker ran for it; see `GET /transactions/withdrawals/{id}` for the outcome.
+    pub processed: bool,
+}
+
+/// Run one queued withdrawal now (the seed's operator endpoint).
+#[utoipa::path(post, path = "/admin/withdraw/execute", tag = "wallet", security(("bearer" = [])), request_body = ExecuteRequest,
+    responses((status = 200, body = Executed), (status = 403, description = "not an admin"),
+              (status = 503, description = "wallet or ledger unavailable")))]
+async fn execute_withdrawal(
+    State(state): State<WalletState>,
+    _admin: AdminUser,
+    pupero_http::ApiJson(req): pupero_http::ApiJson<ExecuteRequest>,
+) -> ApiResult<Json<Executed>> {
+    state.wallet()?;
+    crate::withdrawals::work(&state, Some(req.withdrawal_id)).await?;
+    Ok(Json(Executed {
+        withdrawal_id: req.withdrawal_id,
+        processed: true,
     }))
 }

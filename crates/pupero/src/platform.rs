@@ -103,13 +103,18 @@ impl Platform {
                     }
                     if state.is_configured() {
                         workers.push(pupero_wallet::spawn_sweeper(state.clone()));
+                        workers.push(pupero_wallet::spawn_worker(
+                            state.clone(),
+                            state.wake.clone(),
+                            state.poll_interval,
+                        ));
                     }
                     pupero_wallet::router(state).into_app()
                 }
                 Service::Transactions => {
                     let db = db.clone().context("transactions needs a database")?;
                     let state =
-                        pupero_transactions::TransactionsState::new(db, keys.clone(), &settings);
+                        pupero_transactions::TransactionsState::new(db, keys.clone(), &settings)?;
                     workers.push(pupero_transactions::spawn_expiry_worker(state.clone()));
                     pupero_transactions::router(state).into_app()
                 }

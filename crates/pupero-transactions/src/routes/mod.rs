@@ -5,6 +5,7 @@ mod deposits;
 mod money;
 mod reviews;
 mod trading;
+mod withdrawals;
 
 use axum::body::Bytes;
 use serde::de::DeserializeOwned;
@@ -44,6 +45,9 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
         .routes(routes!(reviews::reputation))
         .routes(routes!(deposits::deposit_address))
         .routes(routes!(deposits::deposits))
+        .routes(routes!(withdrawals::withdraw))
+        .routes(routes!(withdrawals::list))
+        .routes(routes!(withdrawals::get))
         .with_state(state)
         .split_for_parts();
     openapi
@@ -74,6 +78,14 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
         .route(
             "/internal/deposits/credit",
             axum::routing::post(deposits::credit),
+        )
+        .route(
+            "/internal/withdrawals/claim",
+            axum::routing::post(withdrawals::internal_claim),
+        )
+        .route(
+            "/internal/withdrawals/{id}/{step}",
+            axum::routing::post(withdrawals::internal_progress),
         )
         .with_state(internal)
         .route(

@@ -95,3 +95,12 @@ pub async fn options(extra: &[&str]) -> Options {
     args.extend(extra.iter().map(|s| s.to_string()));
     Options { args }
 }
+
+static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Tests that mine or send take turns on the shared chain: their platforms share one hot
+/// wallet (wallet-rpc does not reserve inputs between building and relaying), and a test
+/// that watches confirmations grow must not see another test's ten blocks land at once.
+pub async fn chain_turn() -> tokio::sync::MutexGuard<'static, ()> {
+    TURN.lock().await
+}

@@ -35,6 +35,7 @@ async fn wait_for(
 
 db_test! {
     async fn a_deposit_is_seen_pending_then_credited_exactly_once(app, chain::options(&["--min-sweep-xmr", "0.01"]).await) {
+        let _turn = chain::chain_turn().await;
         let fixture = chain::fixture().await;
         let alice = app.party("alice").await;
         let (status, body) = app.get("/transactions/deposit-address", alice.t()).await;

@@ -22,3 +22,4 @@ mod tokens;
 mod trading;
 mod two_factor;
 mod validation;
+mod withdrawals;

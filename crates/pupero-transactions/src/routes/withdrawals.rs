@@ -1,0 +1,267 @@
+//! Withdrawal requests and the wallet worker's internal routes.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use pupero_core::{MoneroAddress, Piconero, Role};
+use pupero_db::{is_unique_violation, now_ms, write_tx};
+use pupero_http::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ServiceCaller};
+
+use super::page;
+use crate::TransactionsState;
+use crate::entity::withdrawal;
+use crate::ledger::{self, Account, Entry, LedgerError, Move, UserAccount};
+use crate::withdrawals::{self, Claimed, WithdrawalView, view};
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WithdrawRequest {
+    /// A Monero address of the platform's network.
+    pub address: String,
+    /// XMR, e.g. `"1.25"`. The platform pays the network fee.
+    pub amount: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Accepted {
+    pub withdrawal_id: i64,
+    pub status: String,
+}
+
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .unwrap_or_default();
+    if key.is_empty() || key.len() > 64 {
+        return Err(ApiError::invalid(
+            "Idempotency-Key",
+            "an Idempotency-Key header of 1 to 64 characters is required, so a retried request cannot send twice",
+        ));
+    }
+    Ok(key.to_owned())
+}
+
+/// Ask for a withdrawal. The amount leaves `available` at once (into `withdrawing`); the
+/// wallet sends it within moments. Repeating the request with the same `Idempotency-Key`
+/// returns the same withdrawal.
+#[utoipa::path(post, path = "/withdraw", tag = "withdrawals", security(("bearer" = [])), request_body = WithdrawRequest,
+    params(("Idempotency-Key" = String, Header, description = "required; 1–64 characters")),
+    responses((status = 202, body = Accepted), (status = 409, description = "insufficient funds"),
+              (status = 422, description = "invalid address, amount or key")))]
+pub async fn withdraw(
+    State(state): State<TransactionsState>,
+    caller: AuthUser,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<WithdrawRequest>,
+) -> ApiResult<(StatusCode, Json<Accepted>)> {
+    let key = idempotency_key(&headers)?;
+    let address = MoneroAddress::parse(&req.address, state.network)
+        .map_err(|e| ApiError::invalid("address", format!("address: {e}")))?;
+    let amount = Piconero::parse_positive_xmr(&req.amount)
+        .map_err(|e| ApiError::invalid("amount", format!("amount: {e}")))?;
+    if let Some(existing) = find_by_key(&state, caller.id, &key).await? {
+        return Ok((
+            StatusCode::ACCEPTED,
+            Json(Accepted {
+                withdrawal_id: existing.id,
+                status: existing.status,
+            }),
+        ));
+    }
+    let reserve = Move::new(
+        Account::User(caller.id, UserAccount::Available),
+        Account::User(caller.id, UserAccount::Withdrawing),
+        amount,
+    );
+    ledger::ensure_accounts(&state.db, &ledger::accounts_of(&[reserve])).await?;
+    let tx = write_tx(&state.db).await?;
+    let now = now_ms();
+    let row = withdrawal::ActiveModel {
+        user_id: Set(caller.id),
+        idempotency_key: Set(key.clone()),
+        address: Set(address.as_str().to_owned()),
+        amount: Set(amount.as_i64()),
+        status: Set("queued".into()),
+        tx_hashes: Set(String::new()),
+        fee: Set(None),
+        last_error: Set(String::new()),
+        attempts: Set(0),
+        lease_until_ms: Set(0),
+        created_at_ms: Set(now),
+        updated_at_ms: Set(now),
+        relayed_at_ms: Set(None),
+        confirmed_at_ms: Set(None),
+        ..Default::default()
+    };
+    let id = match withdrawal::Entity::insert(row).exec(&tx).await {
+        Ok(r) => r.last_insert_id,
+        Err(e) if is_unique_violation(&e) => {
+            drop(tx);
+            let existing = find_by_key(&state, caller.id, &key)
+                .await?
+                .ok_or_else(|| ApiError::internal("withdrawal vanished"))?;
+            return Ok((
+                StatusCode::ACCEPTED,
+                Json(Accepted {
+                    withdrawal_id: existing.id,
+                    status: existing.status,
+                }),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let entry = Entry {
+        kind: "withdrawal_request",
+        reference: format!("withdrawal:{id}"),
+        memo: format!("to {}", &address.as_str()[..12]),
+        actor_id: Some(caller.id),
+    };
+    match ledger::post(&tx, entry, &[reserve]).await {
+        Ok(_) => {}
+        Err(LedgerError::InsufficientFunds(_)) => {
+            return Err(ApiError::conflict(
+                "insufficient_funds",
+                "your available balance does not cover this amount",
+            )
+            .with_field("amount"));
+        }
+        Err(LedgerError::Db(e)) => return Err(e.into()),
+        Err(e) => return Err(ApiError::internal(e)),
+    }
+    tx.commit().await?;
+    tracing::info!(withdrawal_id = id, user_id = caller.id, amount = %amount, "withdrawal queued");
+    // Push, not poll: wake the wallet worker now. If it is down, its periodic sweep (and
+    // restart) finds the withdrawal in the database anyway.
+    let wallet = state.wallet.clone();
+    tokio::spawn(async move {
+        let _: Result<serde_json::Value, _> = wallet
+            .post("/internal/withdrawals/wake", &serde_json::json!({"id": id}))
+            .await;
+    });
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(Accepted {
+            withdrawal_id: id,
+            status: "queued".into(),
+        }),
+    ))
+}
+
+async fn find_by_key(
+    state: &TransactionsState,
+    user_id: i64,
+    key: &str,
+) -> ApiResult<Option<withdrawal::Model>> {
+    Ok(withdrawal::Entity::find()
+        .filter(withdrawal::Column::UserId.eq(user_id))
+        .filter(withdrawal::Column::IdempotencyKey.eq(key))
+        .one(&state.db)
+        .await?)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PageQuery {
+    pub limit: Option<u64>,
+    pub offset: Option<u64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WithdrawalPage {
+    pub withdrawals: Vec<WithdrawalView>,
+    pub total: u64,
+}
+
+/// The caller's withdrawals, newest first.
+#[utoipa::path(get, path = "/withdrawals", tag = "withdrawals", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = WithdrawalPage)))]
+pub async fn list(
+    State(state): State<TransactionsState>,
+    caller: AuthUser,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<WithdrawalPage>> {
+    let (limit, offset) = page(q.limit, q.offset, 200)?;
+    let query = withdrawal::Entity::find().filter(withdrawal::Column::UserId.eq(caller.id));
+    let total = query.clone().count(&state.db).await?;
+    let rows = query
+        .order_by_desc(withdrawal::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(&state.db)
+        .await?;
+    Ok(Json(WithdrawalPage {
+        withdrawals: rows.iter().map(view).collect(),
+        total,
+    }))
+}
+
+/// One withdrawal: its status, transaction hashes, fee and any error.
+#[utoipa::path(get, path = "/withdrawals/{id}", tag = "withdrawals", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = WithdrawalView), (status = 404, description = "no such withdrawal")))]
+pub async fn get(
+    State(state): State<TransactionsState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<WithdrawalView>> {
+    let w = withdrawals::load(&state.db, id).await?;
+    if w.user_id != caller.id && caller.role != Role::Admin {
+        return Err(ApiError::not_found("no such withdrawal"));
+    }
+    Ok(Json(view(&w)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ClaimRequest {
+    pub id: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClaimAnswer {
+    pub withdrawal: Option<Claimed>,
+}
+
+pub async fn internal_claim(
+    State(state): State<TransactionsState>,
+    _caller: ServiceCaller,
+    ApiJson(req): ApiJson<ClaimRequest>,
+) -> ApiResult<Json<ClaimAnswer>> {
+    Ok(Json(ClaimAnswer {
+        withdrawal: withdrawals::claim(&state.db, req.id).await?,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Progress {
+    #[serde(default)]
+    pub tx_hashes: Vec<String>,
+    #[serde(default)]
+    pub fee: i64,
+    #[serde(default)]
+    pub reason: String,
+}
+
+pub async fn internal_progress(
+    State(state): State<TransactionsState>,
+    _caller: ServiceCaller,
+    ApiPath((id, step)): ApiPath<(i64, String)>,
+    ApiJson(p): ApiJson<Progress>,
+) -> ApiResult<Json<WithdrawalView>> {
+    let db = &state.db;
+    let w = match step.as_str() {
+        "signed" => withdrawals::signed(db, id, &p.tx_hashes, p.fee).await?,
+        "relayed" => withdrawals::relayed(db, id, &p.tx_hashes, p.fee).await?,
+        "failed" => withdrawals::failed(db, id, &p.reason).await?,
+        "release" => withdrawals::release(db, id, &p.reason).await?,
+        "note" => withdrawals::note(db, id, &p.reason).await?,
+        "confirmed" => withdrawals::confirmed(db, id).await?,
+        _ => return Err(ApiError::not_found("no such step")),
+    };
+    Ok(Json(view(&w)))
+}

@@ -1,0 +1,139 @@
+use std::time::Duration;
+
+use pupero_core::{PICONERO_PER_XMR, Role};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::chain;
+use crate::helpers::{Party, TestApp, db_test, error_code};
+
+async fn withdraw(
+    app: &TestApp,
+    who: &Party,
+    key: Option<&str>,
+    body: Value,
+) -> (StatusCode, Value) {
+    let mut req = app
+        .http
+        .post(format!("{}/transactions/withdraw", app.gateway))
+        .bearer_auth(&who.token)
+        .json(&body);
+    if let Some(k) = key {
+        req = req.header("idempotency-key", k);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+async fn wait_status(app: &TestApp, who: &Party, id: i64, wanted: &str) -> Value {
+    let mut last = Value::Null;
+    for _ in 0..160 {
+        let (status, body) = app
+            .get(&format!("/transactions/withdrawals/{id}"), who.t())
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        if body["status"] == wanted {
+            return body;
+        }
+        last = body;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!("withdrawal {id} never became {wanted}: {last}");
+}
+
+/// Funds `who` on the platform with a real deposit, credited after 10 confirmations.
+async fn deposit(app: &TestApp, who: &Party, xmr: u64) {
+    let fixture = chain::fixture().await;
+    let (_, body) = app.get("/transactions/deposit-address", who.t()).await;
+    let address = body["address"].as_str().unwrap().to_owned();
+    fixture
+        .user()
+        .transfer_now(&address, xmr * PICONERO_PER_XMR as u64)
+        .await
+        .unwrap();
+    fixture.mine(10).await;
+    for _ in 0..120 {
+        let (_, list) = app.get("/transactions/deposits", who.t()).await;
+        if list["deposits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["status"] == "credited")
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!("deposit never credited");
+}
+
+db_test! {
+    async fn a_withdrawal_reaches_the_external_wallet_exactly_once(app, chain::options(&["--rabbitmq-poll-interval-seconds", "1"]).await) {
+        let _turn = chain::chain_turn().await;
+        let fixture = chain::fixture().await;
+        let alice = app.party("alice").await;
+        deposit(&app, &alice, 5).await;
+        assert_eq!(app.balances(&alice).await.0, "5.000000000000");
+
+        // Refusals change nothing.
+        let receiver = fixture.user().create_address("withdrawals").await.unwrap().address;
+        let good = json!({"address": receiver, "amount": "2"});
+        let (status, body) = withdraw(&app, &alice, None, good.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["field"], "Idempotency-Key");
+        let bad_checksum = format!("{}{}", &receiver[..94], if receiver.ends_with('1') { "2" } else { "1" });
+        let testnet = "9vuRsLyEKAF3QdedfWzn1uSkJdwCfdYM8PEtKTSiyMnQXDbe5cswnCEHVdQaQq5Wg8BeqSi2j5mpGQXRJXWfFEYFMiWrweK";
+        for (body, field) in [
+            (json!({"address": bad_checksum, "amount": "2"}), "address"),
+            (json!({"address": testnet, "amount": "2"}), "address"),
+            (json!({"address": "not an address", "amount": "2"}), "address"),
+            (json!({"address": receiver, "amount": "0"}), "amount"),
+            (json!({"address": receiver, "amount": "-1"}), "amount"),
+            (json!({"address": receiver, "amount": "1.0000000000001"}), "amount"),
+        ] {
+            let (status, answer) = withdraw(&app, &alice, Some("bad"), body.clone()).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {answer}");
+            assert_eq!(answer["error"]["field"], field, "{body}: {answer}");
+        }
+        let (status, answer) = withdraw(&app, &alice, Some("too-much"), json!({"address": receiver, "amount": "6"})).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(error_code(&answer), "insufficient_funds");
+        assert_eq!(app.balances(&alice).await, ("5.000000000000".into(), "0.000000000000".into(), "0.000000000000".into()));
+
+        let (status, first) = withdraw(&app, &alice, Some("payout-1"), good.clone()).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{first}");
+        let id = first["withdrawal_id"].as_i64().unwrap();
+        let (status, again) = withdraw(&app, &alice, Some("payout-1"), good.clone()).await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+        assert_eq!(again["withdrawal_id"], id, "the same key is the same withdrawal");
+        assert_eq!(app.balances(&alice).await.0, "3.000000000000", "reserved once");
+
+        let relayed = wait_status(&app, &alice, id, "relayed").await;
+        let hashes = relayed["tx_hashes"].as_array().unwrap().clone();
+        assert_eq!(hashes.len(), 1);
+        assert!(relayed["fee"].as_str().unwrap() != "0.000000000000");
+        assert!(fixture.daemon().knows_transaction(hashes[0].as_str().unwrap()).await.unwrap());
+        assert_eq!(app.balances(&alice).await, ("3.000000000000".into(), "0.000000000000".into(), "0.000000000000".into()));
+
+        fixture.mine(10).await;
+        wait_status(&app, &alice, id, "confirmed").await;
+        let received = fixture.user().incoming(None).await.unwrap();
+        let paid: Vec<_> = received.incoming.iter().filter(|t| t.txid == hashes[0].as_str().unwrap()).collect();
+        assert_eq!(paid.len(), 1, "exactly one transaction");
+        assert_eq!(paid[0].amount, 2 * PICONERO_PER_XMR as u64, "exactly the amount asked for (the platform pays the fee)");
+
+        let (_, list) = app.get("/transactions/withdrawals", alice.t()).await;
+        assert_eq!(list["total"], 1);
+        let stranger = app.party("stranger").await;
+        assert_eq!(app.get(&format!("/transactions/withdrawals/{id}"), stranger.t()).await.0, StatusCode::NOT_FOUND);
+
+        // Solvency: the hot wallet holds at least what the platform owes.
+        let admin = app.staff("admin", Role::Admin).await;
+        let (status, wallet) = app.get("/monero/balance", admin.t()).await;
+        assert_eq!(status, StatusCode::OK, "{wallet}");
+        let held = pupero_core::Piconero::parse_xmr(wallet["balance"].as_str().unwrap()).unwrap();
+        assert!(held >= pupero_core::Piconero::parse_xmr("3").unwrap(), "{wallet}");
+        app.assert_ledger_consistent().await;
+    }
+}

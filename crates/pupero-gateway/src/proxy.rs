@@ -46,14 +46,20 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|len| len > pupero_http::service::BODY_LIMIT_BYTES) {
-        return Err(ApiError::new(
+        let mut response = ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
             format!(
                 "request bodies are limited to {} bytes",
                 pupero_http::service::BODY_LIMIT_BYTES
             ),
-        ));
+        )
+        .into_response();
+        // The body is left unread, so this connection cannot carry another request.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return Ok(response);
     }
     if route.admin_only {
         AdminUser::from_request_parts(&mut parts, &state).await?;

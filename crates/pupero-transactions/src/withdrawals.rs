@@ -25,6 +25,8 @@ use crate::ledger::{self, Account, Entry, LedgerError, Move, PlatformAccount, Us
 
 /// How long a worker may hold a claim before another may take the withdrawal over.
 pub const LEASE_MS: i64 = 120_000;
+/// How long a withdrawal given back (e.g. funds still locked) waits before the next try.
+pub const RETRY_AFTER_MS: i64 = 5_000;
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WithdrawalView {
@@ -85,8 +87,13 @@ pub struct Claimed {
 /// waiting. A claim whose lease ran out (a worker died) can be taken over.
 pub async fn claim(db: &DatabaseConnection, id: Option<i64>) -> Result<Option<Claimed>, ApiError> {
     let now = now_ms();
+    // A queued withdrawal's lease is its "not before" time after a release.
     let claimable = Condition::any()
-        .add(withdrawal::Column::Status.eq("queued"))
+        .add(
+            Condition::all()
+                .add(withdrawal::Column::Status.eq("queued"))
+                .add(withdrawal::Column::LeaseUntilMs.lt(now)),
+        )
         .add(
             Condition::all()
                 .add(withdrawal::Column::Status.eq("signing"))

@@ -12,6 +12,7 @@ mod chat_reviews;
 mod concurrency;
 mod deposits;
 mod disputes;
+mod faults;
 mod gateway;
 mod hashing;
 mod ledger;

@@ -1,0 +1,389 @@
+//! Crash recovery of withdrawals, with the real binary: the process dies (abort, as a
+//! SIGKILL would leave it) right after signing, or right after relaying, and after a
+//! restart each withdrawal has gone out exactly once.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command};
+use std::time::Duration;
+
+use pupero_core::PICONERO_PER_XMR;
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use crate::chain;
+use crate::helpers::{PASSWORD, SECRET};
+
+struct Node {
+    data: PathBuf,
+    ports: [u16; 5],
+    db_url: String,
+    child: Option<Child>,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Node {
+    fn new() -> Self {
+        let data = std::env::temp_dir().join(format!(
+            "pupero-faults-{}-{}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        std::fs::create_dir_all(&data).unwrap();
+        let db_url = format!("sqlite://{}/pupero.db?mode=rwc", data.display());
+        Self {
+            data,
+            ports: [
+                free_port(),
+                free_port(),
+                free_port(),
+                free_port(),
+                free_port(),
+            ],
+            db_url,
+            child: None,
+        }
+    }
+
+    fn gateway(&self) -> String {
+        format!("http://127.0.0.1:{}", self.ports[0])
+    }
+
+    /// Starts `pupero up`, crashing at `crash_at` if given, and waits until it answers.
+    async fn start(&mut self, crash_at: Option<&str>) {
+        let f = chain::fixture().await;
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pupero"));
+        cmd.arg("up")
+            .env("PUPERO_DATA_DIR", &self.data)
+            .env("DATABASE_URL", &self.db_url)
+            .env("JWT_SECRET_KEY", SECRET)
+            .env("API_MANAGER_PORT", self.ports[0].to_string())
+            .env("LOGIN_PORT", self.ports[1].to_string())
+            .env("OFFERS_PORT", self.ports[2].to_string())
+            .env("TRANSACTIONS_PORT", self.ports[3].to_string())
+            .env("MONERO_WALLET_MANAGER_PORT", self.ports[4].to_string())
+            .env("MODERATION_PORT", "9")
+            .env("MONERO_RPC_URL", &f.hot_url)
+            .env("MONEROD_URL", &f.daemon_url)
+            .env("MONERO_RPC_AUTH_SCHEME", "none")
+            .env("MONERO_NETWORK", "regtest")
+            .env("SWEEP_INTERVAL_SECONDS", "1")
+            .env("RABBITMQ_POLL_INTERVAL_SECONDS", "1")
+            .env("RUST_LOG", "warn")
+            .env_remove("PUPERO_CRASH_AT")
+            .stdout(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(self.data.join("pupero.log"))
+                    .unwrap(),
+            )
+            .stderr(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(self.data.join("pupero.log"))
+                    .unwrap(),
+            );
+        if let Some(point) = crash_at {
+            cmd.env("PUPERO_CRASH_AT", point);
+        }
+        self.child = Some(cmd.spawn().unwrap());
+        let http = reqwest::Client::new();
+        for _ in 0..200 {
+            let answer = http
+                .get(format!("{}/auth/users/nobody", self.gateway()))
+                .send()
+                .await;
+            if answer.is_ok_and(|r| r.status() == StatusCode::NOT_FOUND) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("pupero up did not start");
+    }
+
+    /// Waits for the process to die at its crash point.
+    async fn wait_for_crash(&mut self) {
+        let child = self.child.as_mut().unwrap();
+        for _ in 0..300 {
+            if let Ok(Some(status)) = child.try_wait() {
+                assert!(!status.success(), "it should have crashed");
+                self.child = None;
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let log = std::fs::read_to_string(self.data.join("pupero.log")).unwrap_or_default();
+        panic!("the process did not reach its crash point; its log:\n{log}");
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(child.id().to_string())
+                .status();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+async fn call(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: String,
+    token: Option<&str>,
+    key: Option<&str>,
+    body: Value,
+) -> (StatusCode, Value) {
+    let mut req = http.request(method, url).json(&body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(k) = key {
+        req = req.header("idempotency-key", k);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+async fn withdrawal(http: &reqwest::Client, node: &Node, token: &str, id: i64) -> Value {
+    call(
+        http,
+        reqwest::Method::GET,
+        format!("{}/transactions/withdrawals/{id}", node.gateway()),
+        Some(token),
+        None,
+        Value::Null,
+    )
+    .await
+    .1
+}
+
+async fn wait_withdrawal(
+    http: &reqwest::Client,
+    node: &Node,
+    token: &str,
+    id: i64,
+    wanted: &str,
+) -> Value {
+    let mut last = Value::Null;
+    for _ in 0..200 {
+        last = withdrawal(http, node, token, id).await;
+        if last["status"] == wanted {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("withdrawal {id} never became {wanted}: {last}");
+}
+
+async fn send_row(
+    node: &Node,
+    withdrawal_id: i64,
+) -> pupero_wallet::entity::withdrawal_send::Model {
+    let db = pupero_db::connect(&node.db_url).await.unwrap();
+    let row = pupero_wallet::entity::withdrawal_send::Entity::find()
+        .filter(pupero_wallet::entity::withdrawal_send::Column::WithdrawalId.eq(withdrawal_id))
+        .one(&db)
+        .await
+        .unwrap()
+        .expect("the built transaction was stored before the crash");
+    db.close().await.ok();
+    row
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn withdrawals_go_out_exactly_once_across_crashes() {
+    let _turn = chain::chain_turn().await;
+    let fixture = chain::fixture().await;
+    let http = reqwest::Client::new();
+    let mut node = Node::new();
+    node.start(Some("after_sign")).await;
+    let gw = node.gateway();
+
+    // A user with a real, credited deposit.
+    let (status, _) = call(
+        &http,
+        reqwest::Method::POST,
+        format!("{gw}/auth/register"),
+        None,
+        None,
+        json!({"email": "crash@example.com", "username": "crashy", "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, tokens) = call(
+        &http,
+        reqwest::Method::POST,
+        format!("{gw}/auth/login"),
+        None,
+        None,
+        json!({"username": "crashy", "password": PASSWORD}),
+    )
+    .await;
+    let token = tokens["access_token"].as_str().unwrap().to_owned();
+    let (_, addr) = call(
+        &http,
+        reqwest::Method::GET,
+        format!("{gw}/transactions/deposit-address"),
+        Some(&token),
+        None,
+        Value::Null,
+    )
+    .await;
+    fixture
+        .user()
+        .transfer_now(
+            addr["address"].as_str().unwrap(),
+            3 * PICONERO_PER_XMR as u64,
+        )
+        .await
+        .unwrap();
+    fixture.mine(10).await;
+    let mut credited = false;
+    for _ in 0..100 {
+        let (_, b) = call(
+            &http,
+            reqwest::Method::GET,
+            format!("{gw}/transactions/deposits"),
+            Some(&token),
+            None,
+            Value::Null,
+        )
+        .await;
+        if b["deposits"][0]["status"] == "credited" {
+            credited = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(credited, "deposit not credited");
+
+    // 1. Crash after signing, before relaying.
+    let receiver = fixture
+        .user()
+        .create_address("crash-1")
+        .await
+        .unwrap()
+        .address;
+    let (status, body) = call(
+        &http,
+        reqwest::Method::POST,
+        format!("{gw}/transactions/withdraw"),
+        Some(&token),
+        Some("crash-1"),
+        json!({"address": receiver, "amount": "1"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let first = body["withdrawal_id"].as_i64().unwrap();
+    node.wait_for_crash().await;
+    let built = send_row(&node, first).await;
+    assert!(
+        !fixture
+            .daemon()
+            .knows_transaction(&built.tx_hashes)
+            .await
+            .unwrap(),
+        "nothing was relayed before the crash"
+    );
+
+    // Restart: the stored transaction is relayed (not built again).
+    node.start(None).await;
+    let relayed = wait_withdrawal(&http, &node, &token, first, "relayed").await;
+    assert_eq!(
+        relayed["tx_hashes"][0],
+        built.tx_hashes.as_str(),
+        "the transaction built before the crash went out"
+    );
+    node.stop();
+    // The first withdrawal's change stays locked for 10 blocks.
+    fixture.mine(10).await;
+
+    // 2. Crash after relaying, before recording it.
+    node.start(Some("after_relay")).await;
+    let receiver2 = fixture
+        .user()
+        .create_address("crash-2")
+        .await
+        .unwrap()
+        .address;
+    let (status, body) = call(
+        &http,
+        reqwest::Method::POST,
+        format!("{gw}/transactions/withdraw"),
+        Some(&token),
+        Some("crash-2"),
+        json!({"address": receiver2, "amount": "0.5"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let second = body["withdrawal_id"].as_i64().unwrap();
+    node.wait_for_crash().await;
+    let built2 = send_row(&node, second).await;
+    assert!(
+        fixture
+            .daemon()
+            .knows_transaction(&built2.tx_hashes)
+            .await
+            .unwrap(),
+        "it was relayed before the crash"
+    );
+    node.start(None).await;
+    let relayed2 = wait_withdrawal(&http, &node, &token, second, "relayed").await;
+    assert_eq!(relayed2["tx_hashes"][0], built2.tx_hashes.as_str());
+
+    // On chain: each withdrawal exactly once, for exactly its amount.
+    fixture.mine(10).await;
+    wait_withdrawal(&http, &node, &token, first, "confirmed").await;
+    wait_withdrawal(&http, &node, &token, second, "confirmed").await;
+    let received = fixture.user().incoming(None).await.unwrap();
+    let to = |tx: &str| {
+        received
+            .incoming
+            .iter()
+            .filter(|t| t.txid == tx)
+            .map(|t| t.amount)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(to(&built.tx_hashes), vec![PICONERO_PER_XMR as u64]);
+    assert_eq!(to(&built2.tx_hashes), vec![PICONERO_PER_XMR as u64 / 2]);
+    let (_, balances) = call(
+        &http,
+        reqwest::Method::GET,
+        format!("{gw}/transactions/ledger"),
+        Some(&token),
+        None,
+        Value::Null,
+    )
+    .await;
+    assert!(balances["total"].as_u64().unwrap() >= 3);
+    node.stop();
+    let db = pupero_db::connect(&node.db_url).await.unwrap();
+    let report = pupero_transactions::ledger::verify(&db).await.unwrap();
+    assert!(report.is_consistent(), "{report:?}");
+    let b = pupero_transactions::ledger::balances(&db, 1).await.unwrap();
+    assert_eq!(b.available.to_string(), "1.500000000000");
+    assert_eq!(b.withdrawing.to_string(), "0.000000000000");
+}

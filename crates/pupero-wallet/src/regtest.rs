@@ -142,6 +142,16 @@ where
 impl Chain {
     /// Starts a fresh chain in `dir` (created; an old chain there is wiped by regtest).
     pub async fn start(dir: &Path) -> Result<Self, RegtestError> {
+        Self::launch(dir, false).await
+    }
+
+    /// Starts the chain in `dir`, keeping the blocks of earlier runs (`--keep-fakechain`):
+    /// wallets and the platform's database stay in step with it across restarts.
+    pub async fn start_persistent(dir: &Path) -> Result<Self, RegtestError> {
+        Self::launch(dir, true).await
+    }
+
+    async fn launch(dir: &Path, keep: bool) -> Result<Self, RegtestError> {
         on_path("monerod")?;
         on_path("monero-wallet-rpc")?;
         let chain_dir = dir.join("chain");
@@ -176,6 +186,7 @@ impl Chain {
             "--log-file".into(),
             log.display().to_string(),
         ])
+        .chain(keep.then(|| "--keep-fakechain".to_owned()))
         .collect();
         let process = spawn_watched("monerod", "monerod", &args)?;
         let daemon_url = format!("http://127.0.0.1:{rpc_port}");

@@ -417,4 +417,13 @@ impl DaemonRpc {
     pub async fn stop(&self) -> Result<(), RpcError> {
         self.0.post("/stop_daemon", &json!({})).await.map(|_| ())
     }
+
+    /// `fakechain` on regtest, else `mainnet`, `testnet` or `stagenet`.
+    pub async fn nettype(&self) -> Result<String, RpcError> {
+        let info: Value = self.0.json_rpc("get_info", json!({})).await?;
+        info.get("nettype")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| RpcError::Protocol("get_info without nettype".into()))
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod bench;
+pub mod devchain;
 pub mod platform;
 
 pub use platform::{Platform, migrate_all};

@@ -27,8 +27,20 @@ struct Cli {
 enum Command {
     /// Run every service in one process, each on its own port.
     Up {
+        /// Also run a private Monero regtest chain (needs monerod and monero-wallet-rpc):
+        /// deposits, trades and withdrawals end to end on one machine. Development only.
+        #[arg(long)]
+        regtest: bool,
+        /// With --regtest: seconds between mined blocks.
+        #[arg(long, env = "REGTEST_BLOCK_SECONDS", default_value_t = 5)]
+        regtest_block_seconds: u64,
         #[command(flatten)]
         settings: Settings,
+    },
+    /// Development helpers.
+    Dev {
+        #[command(subcommand)]
+        task: DevTask,
     },
     /// Run one service alone.
     Serve {
@@ -58,6 +70,21 @@ enum Command {
         /// Complete trades (open, paid, release) to run in the trade scenario.
         #[arg(long, default_value_t = 400)]
         trades: usize,
+        #[command(flatten)]
+        settings: Settings,
+    },
+}
+
+#[derive(Subcommand)]
+enum DevTask {
+    /// Send XMR from the private regtest chain's faucet to a user's deposit address
+    /// (refused on any chain but regtest).
+    Faucet {
+        #[arg(long)]
+        user: String,
+        /// XMR, e.g. 10.
+        #[arg(long)]
+        amount: String,
         #[command(flatten)]
         settings: Settings,
     },
@@ -131,10 +158,40 @@ async fn main() -> anyhow::Result<()> {
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
     match cli.command {
-        Command::Up { settings } => {
+        Command::Up {
+            regtest,
+            regtest_block_seconds,
+            mut settings,
+        } => {
             init_logging(settings.log_format);
+            let _chain = if regtest {
+                if settings.is_production() {
+                    bail!("--regtest is for development; it is refused with PUPERO_ENV=production");
+                }
+                settings.ensure_data_dir()?;
+                Some(pupero::devchain::start(&mut settings, regtest_block_seconds).await?)
+            } else {
+                None
+            };
             let platform = Platform::start(settings, &AVAILABLE).await?;
             platform.run_until(shutdown_signal()).await
+        }
+        Command::Dev {
+            task:
+                DevTask::Faucet {
+                    user,
+                    amount,
+                    settings,
+                },
+        } => {
+            init_logging(settings.log_format);
+            let amount = pupero_core::Piconero::parse_positive_xmr(&amount)
+                .map_err(|e| anyhow::anyhow!("--amount: {e}"))?;
+            let txid = pupero::devchain::faucet(&settings, &user, amount).await?;
+            println!(
+                "sent {amount} XMR to {user}'s deposit address in {txid}; it is credited after 10 blocks"
+            );
+            Ok(())
         }
         Command::Serve { service, settings } => {
             init_logging(settings.log_format);

@@ -217,3 +217,118 @@ fn admin_create_user_bootstraps_the_first_admin() {
     assert!(!weak.status.success());
     let _ = std::fs::remove_dir_all(data);
 }
+
+/// The newcomer's path: `pupero up --regtest`, register, `pupero dev faucet`, credited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn up_regtest_and_the_faucet_fund_a_newcomer() {
+    let data = std::env::temp_dir().join(format!("pupero-newcomer-{}", rand::random::<u32>()));
+    let port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let ports = [port(), port(), port(), port(), port()];
+    let env = |cmd: &mut Command| {
+        cmd.env("PUPERO_DATA_DIR", &data)
+            .env_remove("DATABASE_URL")
+            .env_remove("JWT_SECRET_KEY")
+            .env("API_MANAGER_PORT", ports[0].to_string())
+            .env("LOGIN_PORT", ports[1].to_string())
+            .env("OFFERS_PORT", ports[2].to_string())
+            .env("TRANSACTIONS_PORT", ports[3].to_string())
+            .env("MONERO_WALLET_MANAGER_PORT", ports[4].to_string())
+            .env("SWEEP_INTERVAL_SECONDS", "1")
+            .env("REGTEST_BLOCK_SECONDS", "1")
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+    };
+    // Without a chain the faucet says how to get one.
+    let mut faucet = Command::new(BIN);
+    faucet.args(["dev", "faucet", "--user", "newbie", "--amount", "5"]);
+    env(&mut faucet);
+    let refused = faucet.stderr(Stdio::piped()).output().unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("pupero up --regtest"));
+
+    let mut up = Command::new(BIN);
+    up.args(["up", "--regtest"]);
+    env(&mut up);
+    let mut child = up.spawn().unwrap();
+    let http = reqwest::Client::new();
+    let gw = format!("http://127.0.0.1:{}", ports[0]);
+    let mut ready = false;
+    for _ in 0..600 {
+        if http
+            .get(format!("{gw}/auth/users/x"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == StatusCode::NOT_FOUND)
+        {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(ready, "pupero up --regtest did not come up");
+    let body =
+        serde_json::json!({"email": "n@example.com", "username": "newbie", "password": PASSWORD});
+    assert_eq!(
+        http.post(format!("{gw}/auth/register"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::CREATED
+    );
+    let mut faucet = Command::new(BIN);
+    faucet.args(["dev", "faucet", "--user", "newbie", "--amount", "5"]);
+    env(&mut faucet);
+    let paid = faucet.output().unwrap();
+    assert!(
+        paid.status.success(),
+        "{}",
+        String::from_utf8_lossy(&paid.stderr)
+    );
+    let tokens: serde_json::Value = http
+        .post(format!("{gw}/auth/login"))
+        .json(&serde_json::json!({"username": "newbie", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = tokens["access_token"].as_str().unwrap();
+    let mut available = String::new();
+    for _ in 0..300 {
+        let b: serde_json::Value = http
+            .get(format!("{gw}/transactions/balances/1"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        available = b["available"].as_str().unwrap_or_default().to_owned();
+        if available == "5.000000000000" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        available, "5.000000000000",
+        "the faucet's coins are credited after 10 blocks"
+    );
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(data);
+}

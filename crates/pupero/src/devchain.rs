@@ -1,0 +1,131 @@
+//! `pupero up --regtest`: a private Monero chain for trying Pupero on one machine.
+//!
+//! It starts monerod (regtest, kept in the data directory across restarts), the hot
+//! wallet and a "faucet" wallet that receives the mined coins, mines the first blocks so
+//! coins can be spent, and then mines a block every few seconds so deposits and
+//! withdrawals confirm by themselves. `pupero dev faucet` pays users from the faucet.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use pupero_config::Settings;
+use pupero_wallet::regtest::{Chain, MATURE_CHAIN, WalletProcess};
+use pupero_wallet::rpc::{DaemonRpc, WalletRpc};
+
+pub struct DevChain {
+    _chain: Chain,
+    _hot: WalletProcess,
+    _faucet: WalletProcess,
+    miner: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for DevChain {
+    fn drop(&mut self) {
+        self.miner.abort();
+    }
+}
+
+fn faucet_file(data_dir: &Path) -> PathBuf {
+    data_dir.join("regtest").join("faucet.json")
+}
+
+/// Starts the chain and points `settings` at it.
+pub async fn start(settings: &mut Settings, block_seconds: u64) -> anyhow::Result<DevChain> {
+    if !pupero_wallet::regtest::available() {
+        bail!(
+            "--regtest needs monerod and monero-wallet-rpc on PATH (Debian: apt-get install monero)"
+        );
+    }
+    let dir = settings.data_dir.join("regtest");
+    let chain = Chain::start_persistent(&dir)
+        .await
+        .context("starting monerod")?;
+    let (hot, faucet) = tokio::join!(chain.wallet("hot"), chain.wallet("faucet"));
+    let (hot, faucet) = (
+        hot.context("starting the hot wallet")?,
+        faucet.context("starting the faucet wallet")?,
+    );
+    let height = chain.daemon.height().await?;
+    if height < MATURE_CHAIN + 1 {
+        tracing::info!("mining the first {MATURE_CHAIN} blocks of the private chain");
+        chain
+            .mine(MATURE_CHAIN + 1 - height, &faucet.address)
+            .await?;
+    }
+    std::fs::write(
+        faucet_file(&settings.data_dir),
+        serde_json::json!({"faucet_url": faucet.url, "daemon_url": chain.daemon_url}).to_string(),
+    )?;
+    settings.monero_rpc_url = Some(hot.url.clone());
+    settings.monerod_url = Some(chain.daemon_url.clone());
+    settings.monero_rpc_auth_scheme = "none".into();
+    settings.monero_network = "regtest".into();
+    let daemon = DaemonRpc::new(&chain.daemon_url, None);
+    let address = faucet.address.clone();
+    let miner = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(block_seconds.max(1)));
+        loop {
+            tick.tick().await;
+            if let Err(e) = daemon.generate(1, &address).await {
+                tracing::warn!(error = %e, "regtest miner");
+            }
+        }
+    });
+    tracing::info!(daemon = %chain.daemon_url, hot = %hot.url, "private regtest chain running; a block every {block_seconds}s");
+    Ok(DevChain {
+        _chain: chain,
+        _hot: hot,
+        _faucet: faucet,
+        miner,
+    })
+}
+
+/// Pays `amount` XMR from the regtest faucet to `username`'s deposit address.
+pub async fn faucet(
+    settings: &Settings,
+    username: &str,
+    amount: pupero_core::Piconero,
+) -> anyhow::Result<String> {
+    let file = faucet_file(&settings.data_dir);
+    let info: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).with_context(|| {
+            format!(
+                "no regtest chain here ({}): start `pupero up --regtest` first",
+                file.display()
+            )
+        })?)?;
+    let daemon = DaemonRpc::new(info["daemon_url"].as_str().context("daemon_url")?, None);
+    // Refuse anything but a private chain, whatever the files say.
+    let nettype = daemon
+        .nettype()
+        .await
+        .context("the regtest daemon is not running")?;
+    if nettype != "fakechain" {
+        bail!("the faucet only works on a regtest chain (this daemon is {nettype})");
+    }
+    let db = pupero_db::connect(&settings.database_url()).await?;
+    let user = pupero_login::store::find_by_login(&db, username)
+        .await?
+        .with_context(|| format!("no user named {username}"))?;
+    let keys = pupero_http::JwtKeys::new(settings.resolve_jwt_secret()?.expose().as_bytes());
+    let wallet_service = pupero_http::InternalClient::new(
+        keys,
+        "faucet",
+        "wallet",
+        settings.service_url(pupero_config::Service::Wallet),
+    );
+    let address: serde_json::Value = wallet_service
+        .post(&format!("/internal/users/{}/deposit-address", user.id), &())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e} (is `pupero up --regtest` running?)"))?;
+    let address = address["address"]
+        .as_str()
+        .context("no address")?
+        .to_owned();
+    let faucet = WalletRpc::new(info["faucet_url"].as_str().context("faucet_url")?, None);
+    faucet.refresh().await?;
+    let amount = u64::try_from(amount.as_i64())?;
+    Ok(faucet.transfer_now(&address, amount).await?)
+}

@@ -313,7 +313,10 @@ pub async fn release(
             withdrawal::Column::LastError,
             Expr::value(reason.chars().take(500).collect::<String>()),
         )
-        .col_expr(withdrawal::Column::LeaseUntilMs, Expr::value(0))
+        .col_expr(
+            withdrawal::Column::LeaseUntilMs,
+            Expr::value(now_ms() + RETRY_AFTER_MS),
+        )
     })
     .await?;
     load(db, id).await

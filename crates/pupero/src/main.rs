@@ -70,6 +70,9 @@ enum Command {
         /// Complete trades (open, paid, release) to run in the trade scenario.
         #[arg(long, default_value_t = 400)]
         trades: usize,
+        /// Instead: measure withdrawal and deposit latency on a private regtest chain.
+        #[arg(long)]
+        monero: bool,
         #[command(flatten)]
         settings: Settings,
     },
@@ -260,6 +263,7 @@ async fn main() -> anyhow::Result<()> {
             requests,
             concurrency,
             trades,
+            monero,
             mut settings,
         } => {
             // The bench is quiet unless RUST_LOG asks otherwise.
@@ -268,7 +272,11 @@ async fn main() -> anyhow::Result<()> {
             } else {
                 init_logging(LogFormat::Text);
             }
-            run_bench(&mut settings, requests, concurrency, trades).await
+            if monero {
+                pupero::bench::monero(&mut settings, 20).await
+            } else {
+                run_bench(&mut settings, requests, concurrency, trades).await
+            }
         }
     }
 }

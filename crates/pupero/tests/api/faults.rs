@@ -387,3 +387,160 @@ async fn withdrawals_go_out_exactly_once_across_crashes() {
     assert_eq!(b.available.to_string(), "1.500000000000");
     assert_eq!(b.withdrawing.to_string(), "0.000000000000");
 }
+
+/// A TCP relay to a real service that the test can switch off (connections are refused by
+/// closing them at once) and on again: the wallet RPC "goes down" without being killed.
+struct Switch {
+    port: u16,
+    on: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Switch {
+    async fn to(target: String) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let on = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = on.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !flag.load(std::sync::atomic::Ordering::SeqCst) {
+                    drop(inbound);
+                    continue;
+                }
+                let target = target.clone();
+                tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        });
+        Self { port, on, task }
+    }
+
+    fn set(&self, on: bool) {
+        self.on.store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Drop for Switch {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn withdrawals_wait_for_a_wallet_that_is_down_and_go_out_once_when_it_returns() {
+    use crate::helpers::{Backend, run};
+    let _turn = chain::chain_turn().await;
+    let fixture = chain::fixture().await;
+    let switch = Switch::to(fixture.hot_url.trim_start_matches("http://").to_owned()).await;
+    let url = format!("http://127.0.0.1:{}", switch.port);
+    let mut options = chain::options(&["--rabbitmq-poll-interval-seconds", "1"]).await;
+    let at = options
+        .args
+        .iter()
+        .position(|a| a == "--monero-rpc-url")
+        .unwrap();
+    options.args[at + 1] = url;
+    let on = switch.on.clone();
+    run(Backend::Sqlite, options, move |app| async move {
+        let admin = app.staff("admin", pupero_core::Role::Admin).await;
+        let alice = app.party("alice").await;
+        app.credit(&admin, alice.id, "1").await;
+        let receiver = fixture
+            .user()
+            .create_address("while-down")
+            .await
+            .unwrap()
+            .address;
+        let resp = app
+            .http
+            .post(format!("{}/transactions/withdraw", app.gateway))
+            .bearer_auth(&alice.token)
+            .header("idempotency-key", "down-1")
+            .json(&json!({"address": receiver, "amount": "0.3"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            resp.status(),
+            StatusCode::ACCEPTED,
+            "requests are accepted while the wallet is down"
+        );
+        let id = resp.json::<Value>().await.unwrap()["withdrawal_id"]
+            .as_i64()
+            .unwrap();
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let (_, waiting) = app
+            .get(&format!("/transactions/withdrawals/{id}"), alice.t())
+            .await;
+        assert_eq!(waiting["status"], "queued", "{waiting}");
+        assert!(
+            waiting["error"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("waiting for the wallet"),
+            "the status says why: {waiting}"
+        );
+        assert_eq!(
+            app.balances(&alice).await,
+            (
+                "0.700000000000".into(),
+                "0.000000000000".into(),
+                "0.300000000000".into()
+            ),
+            "nothing refunded"
+        );
+        let row = pupero_transactions::entity::withdrawal::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            row.attempts <= 3,
+            "a withdrawal waiting for the wallet backs off, it does not spin: {} attempts in 3 s",
+            row.attempts
+        );
+        let (_, health) = app.get("/healthz", None).await;
+        assert_eq!(
+            health["services"]["wallet"]["detail"]["checks"]["wallet"]["status"],
+            "unreachable"
+        );
+
+        on.store(true, std::sync::atomic::Ordering::SeqCst);
+        let mut sent = Value::Null;
+        for _ in 0..120 {
+            let (_, w) = app
+                .get(&format!("/transactions/withdrawals/{id}"), alice.t())
+                .await;
+            if w["status"] == "relayed" {
+                sent = w;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        assert_eq!(sent["status"], "relayed", "sent once the wallet is back");
+        fixture.mine(10).await;
+        let received = fixture.user().incoming(None).await.unwrap();
+        let paid: Vec<_> = received
+            .incoming
+            .iter()
+            .filter(|t| t.txid == sent["tx_hashes"][0].as_str().unwrap())
+            .collect();
+        assert_eq!(paid.len(), 1);
+        assert_eq!(paid[0].amount, 300_000_000_000);
+        assert_eq!(
+            app.balances(&alice).await,
+            (
+                "0.700000000000".into(),
+                "0.000000000000".into(),
+                "0.000000000000".into()
+            )
+        );
+        app.assert_ledger_consistent().await;
+    })
+    .await;
+    switch.set(false);
+}

@@ -66,6 +66,14 @@ if [ -z "${PUPERO_TEST_POSTGRES_URL:-}" ] && ! pg_ok; then
   wait_for "PostgreSQL over TCP" 10 pg_ok
 fi
 
+# --- RabbitMQ (guest/guest on loopback, Debian's default) --------------------------------
+if [ -z "${PUPERO_TEST_AMQP_ADDR:-}" ] && ! port_open 5672; then
+  have rabbitmq-server || [ -x /usr/sbin/rabbitmq-server ] || apt_install rabbitmq-server
+  log "starting RabbitMQ"
+  rabbitmq-server -detached >&2
+  wait_for RabbitMQ 90 port_open 5672
+fi
+
 # --- Monero (Debian's monerod + monero-wallet-rpc, for the regtest chain) -------------------
 if ! command -v monerod >/dev/null 2>&1 || ! command -v monero-wallet-rpc >/dev/null 2>&1; then
   apt_install monero
@@ -80,6 +88,13 @@ for db in $(psql "$POSTGRES_URL/postgres" -tAc "SELECT datname FROM pg_database 
   pid=$(echo "$db" | cut -d_ -f3)
   if ! kill -0 "$pid" 2>/dev/null; then psql "$POSTGRES_URL/postgres" -qc "DROP DATABASE \"$db\" WITH (FORCE)" || true; fi
 done
+
+if command -v rabbitmqctl >/dev/null 2>&1; then
+  for q in $(rabbitmqctl list_queues -q name 2>/dev/null | grep '^pupero_t_' || true); do
+    pid=$(echo "$q" | cut -d_ -f3)
+    if ! kill -0 "$pid" 2>/dev/null; then rabbitmqctl delete_queue "$q" >/dev/null 2>&1 || true; fi
+  done
+fi
 
 echo "export PUPERO_TEST_MARIADB_URL='$MARIADB_URL'"
 echo "export PUPERO_TEST_POSTGRES_URL='$POSTGRES_URL'"

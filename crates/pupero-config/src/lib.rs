@@ -206,6 +206,26 @@ pub struct Settings {
     #[arg(long, env = "SWEEP_INTERVAL_SECONDS", default_value_t = 5)]
     pub sweep_interval_seconds: u64,
 
+    /// AMQP URL of RabbitMQ, e.g. amqp://user:pass@rabbitmq:5672/%2f. Unset (and no
+    /// RABBITMQ_USER): the database is the queue.
+    #[arg(long, env = "RABBITMQ_URL", hide_env_values = true)]
+    pub rabbitmq_url: Option<Secret>,
+    /// RabbitMQ user, when RABBITMQ_URL is not given.
+    #[arg(long, env = "RABBITMQ_USER")]
+    pub rabbitmq_user: Option<String>,
+    /// RabbitMQ password, with RABBITMQ_USER.
+    #[arg(long, env = "RABBITMQ_PASSWORD", hide_env_values = true)]
+    pub rabbitmq_password: Option<Secret>,
+    /// RabbitMQ host, with RABBITMQ_USER.
+    #[arg(long, env = "RABBITMQ_HOST", default_value = "127.0.0.1")]
+    pub rabbitmq_host: String,
+    /// RabbitMQ port, with RABBITMQ_USER.
+    #[arg(long, env = "RABBITMQ_PORT", default_value_t = 5672)]
+    pub rabbitmq_port: u16,
+    /// The durable withdrawal queue (its dead-letter queue is "<name>.dead").
+    #[arg(long, env = "RABBITMQ_QUEUE", default_value = "pupero.withdrawals")]
+    pub rabbitmq_queue: String,
+
     /// How often the withdrawal worker checks the database for work it was not woken for
     /// (the seed's name; the safety net behind the push).
     #[arg(long, env = "RABBITMQ_POLL_INTERVAL_SECONDS", default_value_t = 10)]
@@ -306,6 +326,27 @@ impl Settings {
             .map(|p| p.expose().to_owned())
             .unwrap_or_default();
         Some((user, password))
+    }
+
+    /// The AMQP URL when RabbitMQ is configured (RABBITMQ_URL, or RABBITMQ_USER/PASSWORD/HOST/PORT).
+    pub fn rabbitmq_amqp_url(&self) -> Option<String> {
+        if let Some(url) = self
+            .rabbitmq_url
+            .as_ref()
+            .filter(|u| !u.expose().trim().is_empty())
+        {
+            return Some(url.expose().to_owned());
+        }
+        let user = self.rabbitmq_user.as_ref().filter(|u| !u.is_empty())?;
+        let password = self
+            .rabbitmq_password
+            .as_ref()
+            .map(|p| p.expose().to_owned())
+            .unwrap_or_default();
+        Some(format!(
+            "amqp://{user}:{password}@{}:{}/%2f",
+            self.rabbitmq_host, self.rabbitmq_port
+        ))
     }
 
     pub fn database_url(&self) -> String {

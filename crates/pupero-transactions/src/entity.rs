@@ -127,3 +127,9 @@ entity!(withdrawal, "withdrawals", {
     relayed_at_ms: Option<i64>,
     confirmed_at_ms: Option<i64>,
 });
+
+entity!(outbox, "outbox", {
+    withdrawal_id: i64,
+    created_at_ms: i64,
+    published_at_ms: Option<i64>,
+});

@@ -6,6 +6,7 @@ pub mod entity;
 mod expiry;
 pub mod ledger;
 mod migration;
+pub mod outbox;
 mod routes;
 pub mod trades;
 pub mod withdrawals;
@@ -40,6 +41,10 @@ pub struct TransactionsState {
     pub expiry_interval: Duration,
     /// Withdrawal addresses must be for this network (regtest uses mainnet's).
     pub network: pupero_core::Network,
+    /// With RabbitMQ: where withdrawal messages are published (through the outbox).
+    pub publisher: Option<Arc<pupero_queue::Publisher>>,
+    /// Wakes the outbox relay after a withdrawal commits.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl TransactionsState {
@@ -52,7 +57,15 @@ impl TransactionsState {
         let client = |callee, service| {
             InternalClient::new(keys.clone(), SERVICE, callee, settings.service_url(service))
         };
+        let publisher = settings.rabbitmq_amqp_url().map(|url| {
+            Arc::new(pupero_queue::Publisher::new(pupero_queue::Broker {
+                url,
+                queue: settings.rabbitmq_queue.clone(),
+            }))
+        });
         Ok(Self {
+            publisher,
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
             network,
             offers: client("offers", Service::Offers),
             login: client("login", Service::Login),

@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateTrades),
             Box::new(CreateDepositCredits),
             Box::new(CreateWithdrawals),
+            Box::new(CreateOutbox),
         ]
     }
 
@@ -515,6 +516,55 @@ impl MigrationTrait for CreateWithdrawals {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(Withdrawals::Table).to_owned())
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum Outbox {
+    Table,
+    Id,
+    WithdrawalId,
+    CreatedAtMs,
+    PublishedAtMs,
+}
+
+/// Messages to publish to RabbitMQ, written in the same transaction as their withdrawal.
+struct CreateOutbox;
+
+impl MigrationName for CreateOutbox {
+    fn name(&self) -> &str {
+        "m20261125_000005_outbox"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateOutbox {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Outbox::Table)
+                .if_not_exists()
+                .col(big_pk_auto(Outbox::Id))
+                .col(big_integer(Outbox::WithdrawalId))
+                .col(big_integer(Outbox::CreatedAtMs))
+                .col(big_integer_null(Outbox::PublishedAtMs))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_outbox_unpublished")
+                .table(Outbox::Table)
+                .col(Outbox::PublishedAtMs)
+                .col(Outbox::Id)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(Outbox::Table).to_owned())
             .await
     }
 }

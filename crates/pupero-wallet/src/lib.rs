@@ -23,7 +23,7 @@ use pupero_http::{ApiError, InternalClient, JwtKeys, TrustedProxies};
 pub use deposits::spawn_sweeper;
 pub use migration::Migrator;
 pub use routes::router;
-pub use withdrawals::spawn_worker;
+pub use withdrawals::{spawn_consumer, spawn_worker};
 
 use crate::rpc::{DaemonRpc, WalletRpc};
 
@@ -49,6 +49,8 @@ pub struct WalletState {
     pub wake: Arc<tokio::sync::Notify>,
     /// The safety-net pass of the withdrawal worker.
     pub poll_interval: Duration,
+    /// With RabbitMQ: the withdrawal queue this service consumes.
+    pub broker: Option<pupero_queue::Broker>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -91,6 +93,12 @@ impl WalletState {
             send_lock: Arc::new(tokio::sync::Mutex::new(())),
             wake: Arc::new(tokio::sync::Notify::new()),
             poll_interval: Duration::from_secs(settings.rabbitmq_poll_interval_seconds.max(1)),
+            broker: settings
+                .rabbitmq_amqp_url()
+                .map(|url| pupero_queue::Broker {
+                    url,
+                    queue: settings.rabbitmq_queue.clone(),
+                }),
             db,
             keys,
         })

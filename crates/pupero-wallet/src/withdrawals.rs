@@ -79,6 +79,11 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
         return Ok(());
     }
     let _one_at_a_time = state.send_lock.lock().await;
+    // wallet-rpc refreshes itself only every 20 s: without this, outputs unlocked by the
+    // last blocks look locked and a payable withdrawal would wait for nothing.
+    if let Ok(wallet) = state.wallet() {
+        let _ = wallet.refresh().await;
+    }
     for send in sends_with_status(state, "built").await? {
         finish(state, &send).await?;
     }
@@ -317,6 +322,36 @@ pub fn spawn_worker(
             tokio::select! {
                 () = wake.notified() => {}
                 () = tokio::time::sleep(poll) => {}
+            }
+        }
+    })
+}
+
+#[derive(Deserialize)]
+struct QueueMessage {
+    withdrawal_id: i64,
+}
+
+/// Consumes the RabbitMQ withdrawal queue: each message names a withdrawal to send now.
+/// A malformed message goes to the dead-letter queue; one that cannot be handled yet (the
+/// ledger or wallet is down) goes back to the queue.
+pub fn spawn_consumer(
+    state: WalletState,
+    broker: pupero_queue::Broker,
+) -> tokio::task::JoinHandle<()> {
+    pupero_queue::spawn_consumer(broker, move |payload| {
+        let state = state.clone();
+        async move {
+            let Ok(message) = serde_json::from_slice::<QueueMessage>(&payload) else {
+                tracing::warn!("malformed withdrawal message; dead-lettered");
+                return pupero_queue::Outcome::Reject;
+            };
+            match work(&state, Some(message.withdrawal_id)).await {
+                Ok(()) => pupero_queue::Outcome::Ack,
+                Err(e) => {
+                    tracing::warn!(withdrawal_id = message.withdrawal_id, error = %e, "withdrawal message: retry later");
+                    pupero_queue::Outcome::Retry
+                }
             }
         }
     })

@@ -108,6 +108,9 @@ impl Platform {
                             state.wake.clone(),
                             state.poll_interval,
                         ));
+                        if let Some(broker) = state.broker.clone() {
+                            workers.push(pupero_wallet::spawn_consumer(state.clone(), broker));
+                        }
                     }
                     pupero_wallet::router(state).into_app()
                 }
@@ -116,6 +119,13 @@ impl Platform {
                     let state =
                         pupero_transactions::TransactionsState::new(db, keys.clone(), &settings)?;
                     workers.push(pupero_transactions::spawn_expiry_worker(state.clone()));
+                    if let Some(publisher) = state.publisher.clone() {
+                        workers.push(pupero_transactions::outbox::spawn_relay(
+                            state.db.clone(),
+                            publisher,
+                            state.outbox_wake.clone(),
+                        ));
+                    }
                     pupero_transactions::router(state).into_app()
                 }
                 other => {

@@ -16,7 +16,7 @@ use pupero_http::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, Ser
 
 use super::page;
 use crate::TransactionsState;
-use crate::entity::withdrawal;
+use crate::entity::{outbox, withdrawal};
 use crate::ledger::{self, Account, Entry, LedgerError, Move, UserAccount};
 use crate::withdrawals::{self, Claimed, WithdrawalView, view};
 
@@ -136,8 +136,28 @@ pub async fn withdraw(
         Err(LedgerError::Db(e)) => return Err(e.into()),
         Err(e) => return Err(ApiError::internal(e)),
     }
+    if state.publisher.is_some() {
+        outbox::Entity::insert(outbox::ActiveModel {
+            withdrawal_id: Set(id),
+            created_at_ms: Set(now),
+            published_at_ms: Set(None),
+            ..Default::default()
+        })
+        .exec_without_returning(&tx)
+        .await?;
+    }
     tx.commit().await?;
     tracing::info!(withdrawal_id = id, user_id = caller.id, amount = %amount, "withdrawal queued");
+    if state.publisher.is_some() {
+        state.outbox_wake.notify_one();
+        return Ok((
+            StatusCode::ACCEPTED,
+            Json(Accepted {
+                withdrawal_id: id,
+                status: "queued".into(),
+            }),
+        ));
+    }
     // Push, not poll: wake the wallet worker now. If it is down, its periodic sweep (and
     // restart) finds the withdrawal in the database anyway.
     let wallet = state.wallet.clone();

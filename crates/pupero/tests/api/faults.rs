@@ -390,14 +390,14 @@ async fn withdrawals_go_out_exactly_once_across_crashes() {
 
 /// A TCP relay to a real service that the test can switch off (connections are refused by
 /// closing them at once) and on again: the wallet RPC "goes down" without being killed.
-struct Switch {
-    port: u16,
-    on: std::sync::Arc<std::sync::atomic::AtomicBool>,
+pub(crate) struct Switch {
+    pub(crate) port: u16,
+    pub(crate) on: std::sync::Arc<std::sync::atomic::AtomicBool>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Switch {
-    async fn to(target: String) -> Self {
+    pub(crate) async fn to(target: String) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let on = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -419,7 +419,7 @@ impl Switch {
         Self { port, on, task }
     }
 
-    fn set(&self, on: bool) {
+    pub(crate) fn set(&self, on: bool) {
         self.on.store(on, std::sync::atomic::Ordering::SeqCst);
     }
 }

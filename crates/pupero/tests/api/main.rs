@@ -18,6 +18,7 @@ mod hashing;
 mod ledger;
 mod offers;
 mod platform;
+mod rabbitmq;
 mod rate_limits;
 mod tokens;
 mod trading;

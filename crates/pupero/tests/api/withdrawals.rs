@@ -43,7 +43,7 @@ async fn wait_status(app: &TestApp, who: &Party, id: i64, wanted: &str) -> Value
 }
 
 /// Funds `who` on the platform with a real deposit, credited after 10 confirmations.
-async fn deposit(app: &TestApp, who: &Party, xmr: u64) {
+pub(crate) async fn deposit(app: &TestApp, who: &Party, xmr: u64) {
     let fixture = chain::fixture().await;
     let (_, body) = app.get("/transactions/deposit-address", who.t()).await;
     let address = body["address"].as_str().unwrap().to_owned();

@@ -87,18 +87,19 @@ pub struct Claimed {
 /// waiting. A claim whose lease ran out (a worker died) can be taken over.
 pub async fn claim(db: &DatabaseConnection, id: Option<i64>) -> Result<Option<Claimed>, ApiError> {
     let now = now_ms();
-    // A queued withdrawal's lease is its "not before" time after a release.
-    let claimable = Condition::any()
-        .add(
-            Condition::all()
-                .add(withdrawal::Column::Status.eq("queued"))
-                .add(withdrawal::Column::LeaseUntilMs.lt(now)),
-        )
-        .add(
-            Condition::all()
-                .add(withdrawal::Column::Status.eq("signing"))
-                .add(withdrawal::Column::LeaseUntilMs.lt(now)),
-        );
+    // A queued withdrawal's lease is its "not before" time after a release; asking for one
+    // by id (an operator's "execute now", a queue message) does not wait for it.
+    let queued = match id {
+        Some(_) => Condition::all().add(withdrawal::Column::Status.eq("queued")),
+        None => Condition::all()
+            .add(withdrawal::Column::Status.eq("queued"))
+            .add(withdrawal::Column::LeaseUntilMs.lt(now)),
+    };
+    let claimable = Condition::any().add(queued).add(
+        Condition::all()
+            .add(withdrawal::Column::Status.eq("signing"))
+            .add(withdrawal::Column::LeaseUntilMs.lt(now)),
+    );
     let mut candidates = withdrawal::Entity::find()
         .filter(claimable.clone())
         .order_by_asc(withdrawal::Column::Id);

@@ -123,13 +123,21 @@ pub async fn open_hot_wallet(
     file: &str,
     password: &str,
 ) -> Result<(), rpc::RpcError> {
-    let wallet = match &state.wallet_rpc {
-        Some(w) => w,
-        None => return Ok(()),
-    };
+    match &state.wallet_rpc {
+        Some(wallet) => open_or_create(wallet, file, password).await,
+        None => Ok(()),
+    }
+}
+
+pub async fn open_or_create(
+    wallet: &WalletRpc,
+    file: &str,
+    password: &str,
+) -> Result<(), rpc::RpcError> {
     match wallet.open_wallet(file, password).await {
         Ok(()) => Ok(()),
         Err(rpc::RpcError::Other { code: -23, .. }) => Ok(()),
+        // -1: no such wallet (or a wrong password, which create then refuses with -21).
         Err(rpc::RpcError::Other { code: -1, .. }) => wallet.create_wallet(file, password).await,
         Err(e) => Err(e),
     }

@@ -117,3 +117,81 @@ async fn deposit_to_a_subaddress_then_withdraw_in_two_phases() {
     drop((hot, user, chain));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Digest auth against a wallet-rpc started with --rpc-login, and a hot wallet opened (or
+/// created on first start) in --wallet-dir mode, as MONERO_WALLET_FILE asks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn digest_auth_and_opening_or_creating_the_hot_wallet() {
+    use pupero_wallet::rpc::WalletRpc;
+    let dir = std::env::temp_dir().join(format!(
+        "pupero-digest-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new("monero-wallet-rpc")
+        .args([
+            "--rpc-bind-ip",
+            "127.0.0.1",
+            "--rpc-bind-port",
+            &port.to_string(),
+            "--rpc-login",
+            "alice:s3cret",
+            "--wallet-dir",
+            &dir.display().to_string(),
+            "--shared-ringdb-dir",
+            &dir.join("ringdb").display().to_string(),
+            "--log-file",
+            &dir.join("rpc.log").display().to_string(),
+            "--non-interactive",
+            "--rpc-ssl",
+            "disabled",
+            "--daemon-ssl",
+            "disabled",
+            "--offline",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let authed = WalletRpc::new(&url, Some(("alice".into(), "s3cret".into())));
+    let mut version = None;
+    for _ in 0..100 {
+        if let Ok(v) = authed.version().await {
+            version = Some(v);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(version.is_some(), "Digest auth works");
+    let anonymous = WalletRpc::new(&url, None);
+    assert!(
+        matches!(anonymous.version().await, Err(RpcError::Protocol(_))),
+        "no credentials, no answer"
+    );
+    let wrong = WalletRpc::new(&url, Some(("alice".into(), "wrong".into())));
+    assert!(wrong.version().await.is_err());
+
+    // First start: the wallet does not exist and is created; then it is opened.
+    pupero_wallet::open_or_create(&authed, "hotwallet", "pw")
+        .await
+        .unwrap();
+    let first = authed.primary_address().await.unwrap();
+    pupero_wallet::open_or_create(&authed, "hotwallet", "pw")
+        .await
+        .unwrap();
+    assert_eq!(
+        authed.primary_address().await.unwrap(),
+        first,
+        "the same wallet, opened again"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -409,9 +409,23 @@ impl Switch {
                     continue;
                 }
                 let target = target.clone();
+                let flag = flag.clone();
                 tokio::spawn(async move {
-                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await else {
+                        return;
+                    };
+                    let piping = tokio::io::copy_bidirectional(&mut inbound, &mut outbound);
+                    tokio::pin!(piping);
+                    // Switching off also cuts the connections already open (keep-alive pools).
+                    loop {
+                        tokio::select! {
+                            _ = &mut piping => return,
+                            () = tokio::time::sleep(Duration::from_millis(50)) => {
+                                if !flag.load(std::sync::atomic::Ordering::SeqCst) {
+                                    return;
+                                }
+                            }
+                        }
                     }
                 });
             }
@@ -448,7 +462,10 @@ async fn withdrawals_wait_for_a_wallet_that_is_down_and_go_out_once_when_it_retu
     run(Backend::Sqlite, options, move |app| async move {
         let admin = app.staff("admin", pupero_core::Role::Admin).await;
         let alice = app.party("alice").await;
-        app.credit(&admin, alice.id, "1").await;
+        // Funded by a real deposit while the wallet is up; then the wallet goes away.
+        on.store(true, std::sync::atomic::Ordering::SeqCst);
+        crate::withdrawals::deposit(&app, &alice, 1).await;
+        on.store(false, std::sync::atomic::Ordering::SeqCst);
         let receiver = fixture
             .user()
             .create_address("while-down")
@@ -510,6 +527,27 @@ async fn withdrawals_wait_for_a_wallet_that_is_down_and_go_out_once_when_it_retu
         );
 
         on.store(true, std::sync::atomic::Ordering::SeqCst);
+        // The operator does not wait for the next pass: execute it now (admins only).
+        let (status, _) = app
+            .post(
+                "/monero/admin/withdraw/execute",
+                alice.t(),
+                json!({"withdrawal_id": id}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, body) = app
+            .post(
+                "/monero/admin/withdraw/execute",
+                admin.t(),
+                json!({"withdrawal_id": id}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (_, now) = app
+            .get(&format!("/transactions/withdrawals/{id}"), alice.t())
+            .await;
+        assert_eq!(now["status"], "relayed", "executed at once: {now}");
         let mut sent = Value::Null;
         for _ in 0..120 {
             let (_, w) = app

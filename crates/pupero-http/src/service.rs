@@ -31,6 +31,29 @@ pub struct ServiceRouter {
 }
 
 impl ServiceRouter {
+    /// A service whose readiness is its database: adds `GET /healthz` (a database ping)
+    /// and documents bearer-token auth in its OpenAPI.
+    pub fn with_database(
+        name: &'static str,
+        routes: Router,
+        mut openapi: OpenApi,
+        db: sea_orm::DatabaseConnection,
+    ) -> Self {
+        document_bearer_auth(&mut openapi);
+        let routes = routes.route(
+            "/healthz",
+            get(move || {
+                let db = db.clone();
+                async move { crate::health::database_health(name, &db).await }
+            }),
+        );
+        Self {
+            name,
+            routes,
+            openapi,
+        }
+    }
+
     /// Adds `/metrics`, `/api-docs/openapi.json`, the JSON fallback and every common layer.
     /// The caller's routes include its own `/healthz`, since readiness differs per service.
     pub fn into_app(self) -> Router {
@@ -90,4 +113,22 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await
+}
+
+/// Declares the `bearer` security scheme the handlers' `security(("bearer" = []))` refer to,
+/// so the interactive docs offer an "Authorize" button.
+pub fn document_bearer_auth(openapi: &mut OpenApi) {
+    use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+    openapi
+        .components
+        .get_or_insert_with(Default::default)
+        .add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
 }

@@ -41,23 +41,11 @@ pub fn router(state: OffersState) -> ServiceRouter {
         .routes(routes!(my_offers))
         .with_state(state)
         .split_for_parts();
-    let routes = routes
-        .route(
-            "/internal/offers/{id}",
-            axum::routing::get(internal_offer).with_state(internal_state),
-        )
-        .route(
-            "/healthz",
-            axum::routing::get(move || {
-                let db = health_db.clone();
-                async move { pupero_http::health::database_health(SERVICE, &db).await }
-            }),
-        );
-    ServiceRouter {
-        name: SERVICE,
-        routes,
-        openapi,
-    }
+    let routes = routes.route(
+        "/internal/offers/{id}",
+        axum::routing::get(internal_offer).with_state(internal_state),
+    );
+    ServiceRouter::with_database(SERVICE, routes, openapi, health_db)
 }
 
 /// An offer as everyone sees it.

@@ -146,6 +146,21 @@ pub enum LedgerError {
     Db(#[from] DbErr),
 }
 
+impl LedgerError {
+    /// As an API answer: a refused debit is the caller's 409 (with `insufficient` as the
+    /// message); a database failure keeps its own 503/500; anything else is a bug.
+    pub fn into_api(self, insufficient: &str) -> pupero_http::ApiError {
+        match self {
+            LedgerError::InsufficientFunds(_) => {
+                pupero_http::ApiError::conflict("insufficient_funds", insufficient.to_owned())
+                    .with_field("amount")
+            }
+            LedgerError::Db(e) => e.into(),
+            other => pupero_http::ApiError::internal(other),
+        }
+    }
+}
+
 /// Writes one journal entry for `moves` and applies it to the cached balances, inside the
 /// caller's transaction. Rows are locked in account-id order (no deadlock between two
 /// entries touching the same accounts), and each account gets one net posting.

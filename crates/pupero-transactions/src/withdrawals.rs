@@ -21,7 +21,7 @@ use pupero_db::{now_ms, write_tx};
 use pupero_http::{ApiError, rfc3339};
 
 use crate::entity::withdrawal;
-use crate::ledger::{self, Account, Entry, LedgerError, Move, PlatformAccount, UserAccount};
+use crate::ledger::{self, Account, Entry, Move, PlatformAccount, UserAccount};
 
 /// How long a worker may hold a claim before another may take the withdrawal over.
 pub const LEASE_MS: i64 = 120_000;
@@ -238,11 +238,9 @@ pub async fn relayed(
         ),
         actor_id: None,
     };
-    match ledger::post(&tx, entry, &moves).await {
-        Ok(_) => {}
-        Err(LedgerError::Db(e)) => return Err(e.into()),
-        Err(e) => return Err(ApiError::internal(e)),
-    }
+    ledger::post(&tx, entry, &moves)
+        .await
+        .map_err(|e| e.into_api("the withdrawal's reserve does not cover it"))?;
     tx.commit().await?;
     load(db, id).await
 }
@@ -294,11 +292,9 @@ pub async fn failed(
         memo: reason.chars().take(200).collect(),
         actor_id: None,
     };
-    match ledger::post(&tx, entry, &[refund]).await {
-        Ok(_) => {}
-        Err(LedgerError::Db(e)) => return Err(e.into()),
-        Err(e) => return Err(ApiError::internal(e)),
-    }
+    ledger::post(&tx, entry, &[refund])
+        .await
+        .map_err(|e| e.into_api("the withdrawal's reserve does not cover the refund"))?;
     tx.commit().await?;
     load(db, id).await
 }

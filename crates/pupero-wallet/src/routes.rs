@@ -25,11 +25,12 @@ struct ApiDoc;
 
 pub fn router(state: WalletState) -> ServiceRouter {
     let internal = state.clone();
-    let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (routes, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(balance))
         .routes(routes!(execute_withdrawal))
         .with_state(state)
         .split_for_parts();
+    pupero_http::service::document_bearer_auth(&mut openapi);
     let routes = routes
         .route(
             "/internal/users/{id}/deposit-address",

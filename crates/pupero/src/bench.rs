@@ -14,6 +14,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 /// One scenario: a GET with optional bearer token.
+#[derive(Clone)]
 pub struct Scenario {
     pub name: String,
     pub url: String,
@@ -68,55 +69,19 @@ pub async fn run(
     for _ in 0..concurrency.min(requests) {
         send(&client, scenario).await?;
     }
-    let next = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
-    let mut workers = Vec::new();
-    for _ in 0..concurrency.max(1) {
+    let scenario = Arc::new(scenario.clone());
+    run_cycles(&scenario.name.clone(), requests, concurrency, move |_| {
         let client = client.clone();
-        let next = next.clone();
-        let url = scenario.url.clone();
-        let bearer = scenario.bearer.clone();
-        workers.push(tokio::spawn(async move {
-            let scenario = Scenario {
-                name: String::new(),
-                url,
-                bearer,
-            };
-            let mut latencies = Vec::new();
-            let mut errors = 0usize;
-            while next.fetch_add(1, Ordering::Relaxed) < requests {
-                let t = Instant::now();
-                match send(&client, &scenario).await {
-                    Ok(true) => latencies.push(t.elapsed()),
-                    _ => errors += 1,
-                }
+        let scenario = scenario.clone();
+        async move {
+            if send(&client, &scenario).await? {
+                Ok(())
+            } else {
+                anyhow::bail!("non-2xx answer")
             }
-            (latencies, errors)
-        }));
-    }
-    let mut latencies = Vec::with_capacity(requests);
-    let mut errors = 0;
-    for w in workers {
-        let (l, e) = w.await?;
-        latencies.extend(l);
-        errors += e;
-    }
-    let elapsed = started.elapsed();
-    latencies.sort_unstable();
-    let pct = |p: f64| {
-        latencies
-            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or_default()
-    };
-    Ok(Outcome {
-        name: scenario.name.clone(),
-        requests,
-        errors,
-        elapsed,
-        p50: pct(0.50),
-        p99: pct(0.99),
+        }
     })
+    .await
 }
 
 async fn send(client: &Client<HttpConnector, Body>, scenario: &Scenario) -> anyhow::Result<bool> {

@@ -9,7 +9,6 @@ mod two_factor;
 
 use axum::http::StatusCode;
 use serde::Serialize;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -30,7 +29,7 @@ struct ApiDoc;
 pub fn router(state: LoginState) -> ServiceRouter {
     let health_db = state.db.clone();
     let state_for_internal = state.clone();
-    let (routes, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
         .routes(routes!(auth::refresh))
@@ -47,18 +46,6 @@ pub fn router(state: LoginState) -> ServiceRouter {
         .routes(routes!(public::profile))
         .with_state(state)
         .split_for_parts();
-    openapi
-        .components
-        .get_or_insert_with(Default::default)
-        .add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
-        );
     let routes = routes
         .route(
             "/internal/users/{id}",
@@ -67,19 +54,8 @@ pub fn router(state: LoginState) -> ServiceRouter {
         .route(
             "/internal/totp/verify",
             axum::routing::post(internal::verify_code).with_state(state_for_internal),
-        )
-        .route(
-            "/healthz",
-            axum::routing::get(move || {
-                let db = health_db.clone();
-                async move { pupero_http::health::database_health(crate::SERVICE, &db).await }
-            }),
         );
-    ServiceRouter {
-        name: crate::SERVICE,
-        routes,
-        openapi,
-    }
+    ServiceRouter::with_database(crate::SERVICE, routes, openapi, health_db)
 }
 
 /// What a user sees about themself.

@@ -15,7 +15,7 @@ use pupero_http::{ApiError, ApiJson, ApiResult, AuthUser, ServiceCaller, rfc3339
 
 use crate::TransactionsState;
 use crate::entity::deposit_credit;
-use crate::ledger::{self, Account, Entry, LedgerError, Move, PlatformAccount, UserAccount};
+use crate::ledger::{self, Account, Entry, Move, PlatformAccount, UserAccount};
 
 #[derive(Debug, Deserialize)]
 struct WalletAddress {
@@ -160,11 +160,9 @@ pub async fn credit(
         memo: format!("deposit {}", req.deposit_key),
         actor_id: None,
     };
-    let entry_id = match ledger::post(&tx, entry, &[moved]).await {
-        Ok(id) => id,
-        Err(LedgerError::Db(e)) => return Err(e.into()),
-        Err(e) => return Err(ApiError::internal(e)),
-    };
+    let entry_id = ledger::post(&tx, entry, &[moved])
+        .await
+        .map_err(|e| e.into_api("a deposit credit cannot be refused"))?;
     let row = deposit_credit::ActiveModel {
         deposit_key: Set(req.deposit_key.clone()),
         user_id: Set(req.user_id),

@@ -10,7 +10,6 @@ mod withdrawals;
 use axum::body::Bytes;
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -29,7 +28,7 @@ struct ApiDoc;
 pub fn router(state: TransactionsState) -> ServiceRouter {
     let health_db = state.db.clone();
     let internal = state.clone();
-    let (routes, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(money::balances))
         .routes(routes!(money::statement))
         .routes(routes!(money::adjust))
@@ -50,18 +49,6 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
         .routes(routes!(withdrawals::get))
         .with_state(state)
         .split_for_parts();
-    openapi
-        .components
-        .get_or_insert_with(Default::default)
-        .add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
-        );
     let routes = routes
         .route(
             "/internal/balances",
@@ -87,19 +74,8 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
             "/internal/withdrawals/{id}/{step}",
             axum::routing::post(withdrawals::internal_progress),
         )
-        .with_state(internal)
-        .route(
-            "/healthz",
-            axum::routing::get(move || {
-                let db = health_db.clone();
-                async move { pupero_http::health::database_health(SERVICE, &db).await }
-            }),
-        );
-    ServiceRouter {
-        name: SERVICE,
-        routes,
-        openapi,
-    }
+        .with_state(internal);
+    ServiceRouter::with_database(SERVICE, routes, openapi, health_db)
 }
 
 /// A JSON body that may be absent (empty body or none at all).

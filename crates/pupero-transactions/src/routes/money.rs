@@ -16,7 +16,7 @@ use super::page;
 use crate::TransactionsState;
 use crate::audit;
 use crate::entity::{audit as audit_row, trade};
-use crate::ledger::{self, Account, Entry, LedgerError, Move, PlatformAccount, UserAccount};
+use crate::ledger::{self, Account, Entry, Move, PlatformAccount, UserAccount};
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct BalancesView {
@@ -215,18 +215,9 @@ pub async fn adjust(
         memo: reason.clone(),
         actor_id: Some(admin.id),
     };
-    let entry_id = match ledger::post(&tx, entry, &[Move::new(from, to, amount)]).await {
-        Ok(id) => id,
-        Err(LedgerError::InsufficientFunds(_)) => {
-            return Err(ApiError::conflict(
-                "insufficient_funds",
-                "the debit is above the user's available balance",
-            )
-            .with_field("amount"));
-        }
-        Err(LedgerError::Db(e)) => return Err(e.into()),
-        Err(e) => return Err(ApiError::internal(e)),
-    };
+    let entry_id = ledger::post(&tx, entry, &[Move::new(from, to, amount)])
+        .await
+        .map_err(|e| e.into_api("the debit is above the user's available balance"))?;
     audit::record(
         &tx,
         admin.id,
@@ -283,18 +274,9 @@ pub async fn transfer(
         memo: reason.clone(),
         actor_id: Some(admin.id),
     };
-    let entry_id = match ledger::post(&tx, entry, &[moved]).await {
-        Ok(id) => id,
-        Err(LedgerError::InsufficientFunds(_)) => {
-            return Err(ApiError::conflict(
-                "insufficient_funds",
-                "the sender's available balance is too low",
-            )
-            .with_field("amount"));
-        }
-        Err(LedgerError::Db(e)) => return Err(e.into()),
-        Err(e) => return Err(ApiError::internal(e)),
-    };
+    let entry_id = ledger::post(&tx, entry, &[moved])
+        .await
+        .map_err(|e| e.into_api("the sender's available balance is too low"))?;
     audit::record(
         &tx,
         admin.id,

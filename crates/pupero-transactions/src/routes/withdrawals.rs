@@ -17,7 +17,7 @@ use pupero_http::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, Ser
 use super::page;
 use crate::TransactionsState;
 use crate::entity::{outbox, withdrawal};
-use crate::ledger::{self, Account, Entry, LedgerError, Move, UserAccount};
+use crate::ledger::{self, Account, Entry, Move, UserAccount};
 use crate::withdrawals::{self, Claimed, WithdrawalView, view};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -124,18 +124,9 @@ pub async fn withdraw(
         memo: format!("to {}", &address.as_str()[..12]),
         actor_id: Some(caller.id),
     };
-    match ledger::post(&tx, entry, &[reserve]).await {
-        Ok(_) => {}
-        Err(LedgerError::InsufficientFunds(_)) => {
-            return Err(ApiError::conflict(
-                "insufficient_funds",
-                "your available balance does not cover this amount",
-            )
-            .with_field("amount"));
-        }
-        Err(LedgerError::Db(e)) => return Err(e.into()),
-        Err(e) => return Err(ApiError::internal(e)),
-    }
+    ledger::post(&tx, entry, &[reserve])
+        .await
+        .map_err(|e| e.into_api("your available balance does not cover this amount"))?;
     if state.publisher.is_some() {
         outbox::Entity::insert(outbox::ActiveModel {
             withdrawal_id: Set(id),

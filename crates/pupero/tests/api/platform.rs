@@ -261,7 +261,9 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
     let http = reqwest::Client::new();
     let gw = format!("http://127.0.0.1:{}", ports[0]);
     let mut ready = false;
-    for _ in 0..600 {
+    // Generous: it mines 81 blocks and creates two wallets, on a machine the rest of the
+    // suite is loading too.
+    for _ in 0..1800 {
         if http
             .get(format!("{gw}/auth/users/x"))
             .send()

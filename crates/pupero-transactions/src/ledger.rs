@@ -499,3 +499,24 @@ pub async fn verify(db: &DatabaseConnection) -> Result<VerifyReport, DbErr> {
     }
     Ok(report)
 }
+
+/// What the platform owes its users: every user account (available, escrow, withdrawing),
+/// summed exactly. Read in pages so it works on a large ledger.
+pub async fn liabilities(db: &DatabaseConnection) -> Result<i128, DbErr> {
+    const PAGE: u64 = 10_000;
+    let mut total: i128 = 0;
+    let mut after = 0i64;
+    loop {
+        let page = ledger_account::Entity::find()
+            .filter(ledger_account::Column::Id.gt(after))
+            .filter(ledger_account::Column::OwnerId.is_not_null())
+            .order_by_asc(ledger_account::Column::Id)
+            .limit(PAGE)
+            .all(db)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        total += page.iter().map(|a| i128::from(a.balance)).sum::<i128>();
+    }
+    Ok(total)
+}

@@ -1,6 +1,7 @@
 //! The transactions service (:8003, `/transactions` through the gateway): the ledger and
 //! balances, trades with escrow, disputes, trade chat and reviews.
 
+pub mod accounts;
 mod audit;
 pub mod entity;
 mod expiry;

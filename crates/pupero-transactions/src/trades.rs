@@ -217,6 +217,7 @@ pub async fn open(
             view(&existing, Access::Party(party_of(&existing, caller.id))),
         ));
     }
+    crate::accounts::ensure_active(state, caller.id).await?;
     let offer: OfferTerms = state
         .offers
         .get(&format!("/internal/offers/{offer_id}"))
@@ -397,6 +398,7 @@ pub async fn act(
             let actor = actor_for(access).ok_or_else(|| {
                 ApiError::forbidden("you may look at this trade but not act on it")
             })?;
+            crate::accounts::ensure_active(state, user.id).await?;
             (Some(access), actor)
         }
     };

@@ -138,7 +138,14 @@ pub async fn open_or_create(
         Ok(()) => Ok(()),
         Err(rpc::RpcError::Other { code: -23, .. }) => Ok(()),
         // -1: no such wallet (or a wrong password, which create then refuses with -21).
-        Err(rpc::RpcError::Other { code: -1, .. }) => wallet.create_wallet(file, password).await,
+        Err(rpc::RpcError::Other { code: -1, .. }) => match wallet
+            .create_wallet(file, password)
+            .await
+        {
+            // Created meanwhile (an earlier attempt that timed out on our side): open it.
+            Err(rpc::RpcError::Other { code: -21, .. }) => wallet.open_wallet(file, password).await,
+            other => other,
+        },
         Err(e) => Err(e),
     }
 }

@@ -181,11 +181,11 @@ async fn digest_auth_and_opening_or_creating_the_hot_wallet() {
     // First start: the wallet does not exist and is created; then it is opened.
     pupero_wallet::open_or_create(&authed, "hotwallet", "pw")
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("open or create: {e}"));
     let first = authed.primary_address().await.unwrap();
     pupero_wallet::open_or_create(&authed, "hotwallet", "pw")
         .await
-        .unwrap();
+        .unwrap_or_else(|e| panic!("open or create: {e}"));
     assert_eq!(
         authed.primary_address().await.unwrap(),
         first,

@@ -95,6 +95,12 @@ enum DevTask {
 
 #[derive(Subcommand)]
 enum AdminTask {
+    /// Compare the hot wallet's balance with what the platform owes its users; exit
+    /// non-zero when the wallet holds less.
+    Solvency {
+        #[command(flatten)]
+        settings: Settings,
+    },
     /// Recompute every balance from the journal; exit non-zero on any mismatch, unbalanced
     /// entry or negative user balance.
     LedgerVerify {
@@ -211,6 +217,49 @@ async fn main() -> anyhow::Result<()> {
             migrate_all(&db).await?;
             println!("migrations applied to {}", redact(&url));
             Ok(())
+        }
+        Command::Admin {
+            task: AdminTask::Solvency { settings },
+        } => {
+            init_logging(settings.log_format);
+            let db = pupero_db::connect(&settings.database_url()).await?;
+            migrate_all(&db).await?;
+            let owed = pupero_transactions::ledger::liabilities(&db).await?;
+            let url = settings
+                .monero_rpc_url
+                .clone()
+                .context("MONERO_RPC_URL is not set")?;
+            let wallet =
+                pupero_wallet::rpc::WalletRpc::new(&url, settings.monero_rpc_credentials());
+            wallet.refresh().await.ok();
+            let held = i128::from(
+                wallet
+                    .balance()
+                    .await
+                    .context("cannot read the hot wallet's balance")?
+                    .balance,
+            );
+            let xmr = |v: i128| {
+                let sign = if v < 0 { "-" } else { "" };
+                let v = v.unsigned_abs();
+                format!(
+                    "{sign}{}.{:012}",
+                    v / 1_000_000_000_000,
+                    v % 1_000_000_000_000
+                )
+            };
+            println!(
+                "hot wallet holds {} XMR; users are owed {} XMR; margin {} XMR",
+                xmr(held),
+                xmr(owed),
+                xmr(held - owed)
+            );
+            if held >= owed {
+                println!("solvent");
+                Ok(())
+            } else {
+                bail!("INSOLVENT: the hot wallet holds less than the platform owes")
+            }
         }
         Command::Admin {
             task: AdminTask::LedgerVerify { settings },

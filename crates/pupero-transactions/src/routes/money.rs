@@ -123,31 +123,16 @@ pub async fn statement(
     }))
 }
 
-#[derive(Debug, Deserialize)]
-struct AccountFacts {
-    deleted: bool,
-}
-
 /// Money only moves to and from accounts that exist.
 async fn ensure_user(state: &TransactionsState, user_id: i64, field: &str) -> ApiResult<()> {
-    let facts: AccountFacts = state
-        .login
-        .get(&format!("/internal/users/{user_id}"))
-        .await
-        .map_err(|e| {
-            if e.status == axum::http::StatusCode::NOT_FOUND {
-                ApiError::invalid(field, format!("{field}: no such user"))
-            } else {
-                e
-            }
-        })?;
-    if facts.deleted {
-        return Err(ApiError::invalid(
+    match crate::accounts::facts(state, user_id).await? {
+        None => Err(ApiError::invalid(field, format!("{field}: no such user"))),
+        Some(f) if f.deleted => Err(ApiError::invalid(
             field,
             format!("{field}: the account was deleted"),
-        ));
+        )),
+        Some(_) => Ok(()),
     }
-    Ok(())
 }
 
 fn reason(raw: &str) -> ApiResult<String> {

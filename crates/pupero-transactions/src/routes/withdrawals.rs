@@ -67,6 +67,7 @@ pub async fn withdraw(
         .map_err(|e| ApiError::invalid("address", format!("address: {e}")))?;
     let amount = Piconero::parse_positive_xmr(&req.amount)
         .map_err(|e| ApiError::invalid("amount", format!("amount: {e}")))?;
+    crate::accounts::ensure_active(&state, caller.id).await?;
     if let Some(existing) = find_by_key(&state, caller.id, &key).await? {
         return Ok((
             StatusCode::ACCEPTED,

@@ -84,6 +84,21 @@ db_test! {
         let (status, _) = app.get("/auth/me", Some(&tokens.access)).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
 
+        // Its still-valid access token moves no money either.
+        let status = app
+            .http
+            .post(format!("{}/transactions/withdraw", app.gateway))
+            .bearer_auth(&tokens.access)
+            .header("idempotency-key", "after-disable")
+            .json(&json!({"address": "45MtP6Jy2o93QdedfWzn1uSkJdwCfdYM8PEtKTSiyMnQXDbe5cswnCEHVdQaQq5Wg8BeqSi2j5mpGQXRJXWfFEYFMghfY9U", "amount": "1"}))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, StatusCode::FORBIDDEN, "a disabled account cannot withdraw with an old token");
+        let (status, answer) = app.post("/transactions/trades", Some(&tokens.access), json!({"offer_id": 1, "amount": "1"})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
+        assert_eq!(error_code(&answer), "account_disabled");
         let (status, _) = app.post(&format!("/auth/admin/users/{id}/disable"), a, json!({"disabled": false})).await;
         assert_eq!(status, StatusCode::OK);
         app.login("trent").await;

@@ -41,6 +41,36 @@ pub async fn fixture() -> &'static Fixture {
                 .await
                 .expect("mining");
             user.rpc.refresh().await.expect("refresh");
+            // The operator's float: the platform pays network fees out of its own XMR, so
+            // the hot wallet holds a little more than users are owed.
+            let float = user
+                .rpc
+                .transfer_now(&hot.address, pupero_core::PICONERO_PER_XMR as u64)
+                .await
+                .expect("float");
+            for _ in 0..100 {
+                if chain
+                    .daemon
+                    .knows_transaction(&float)
+                    .await
+                    .unwrap_or(false)
+                {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            chain.mine(10, &user.address).await.expect("mining");
+            user.rpc.refresh().await.expect("refresh");
+            hot.rpc.refresh().await.expect("refresh");
+            let arrived = hot
+                .rpc
+                .transfer_by_txid(&float)
+                .await
+                .expect("the float reached the hot wallet");
+            assert!(
+                arrived.confirmations >= 10 && !arrived.locked,
+                "float not spendable: {arrived:?}"
+            );
             Fixture {
                 daemon_url: chain.daemon_url.clone(),
                 hot_url: hot.url.clone(),

@@ -134,6 +134,12 @@ db_test! {
         assert_eq!(status, StatusCode::OK, "{wallet}");
         let held = pupero_core::Piconero::parse_xmr(wallet["balance"].as_str().unwrap()).unwrap();
         assert!(held >= pupero_core::Piconero::parse_xmr("3").unwrap(), "{wallet}");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pupero"))
+            .args(["admin", "solvency", "--database-url", &app.db_url, "--monero-rpc-url", &fixture.hot_url, "--monero-rpc-auth-scheme", "none"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("users are owed 3.000000000000 XMR"));
         app.assert_ledger_consistent().await;
     }
 }

@@ -9,7 +9,6 @@
 
 use std::time::Duration;
 
-use diqwest::WithDigestAuth;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -80,17 +79,49 @@ impl Endpoint {
     }
 
     async fn post(&self, path: &str, body: &Value) -> Result<Value, RpcError> {
-        let request = self.http.post(format!("{}{path}", self.url)).json(body);
-        let response = match &self.credentials {
-            Some((user, pass)) => request
-                .send_digest_auth((user.as_str(), pass.as_str()))
-                .await
-                .map_err(|e| RpcError::Unreachable(e.to_string()))?,
-            None => request
-                .send()
-                .await
-                .map_err(|e| RpcError::Unreachable(e.to_string()))?,
+        let url = format!("{}{path}", self.url);
+        let payload = serde_json::to_vec(body).map_err(|e| RpcError::Protocol(e.to_string()))?;
+        let send = |authorization: Option<String>| {
+            let mut request = self
+                .http
+                .post(&url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(payload.clone());
+            if let Some(value) = authorization {
+                request = request.header(reqwest::header::AUTHORIZATION, value);
+            }
+            request.send()
         };
+        let unreachable = |e: reqwest::Error| RpcError::Unreachable(e.to_string());
+        let mut response = send(None).await.map_err(unreachable)?;
+        if let (reqwest::StatusCode::UNAUTHORIZED, Some((user, password))) =
+            (response.status(), &self.credentials)
+        {
+            // Digest (MD5, qop=auth; the first of the two challenges 0.18 sends). The
+            // challenge's body is read to the end so the answer goes out on the same
+            // keep-alive connection: 0.18 binds the nonce to the connection that got it.
+            let challenge = response
+                .headers()
+                .get(reqwest::header::WWW_AUTHENTICATE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+                .ok_or_else(|| RpcError::Protocol("401 without a Digest challenge".into()))?;
+            let _ = response.bytes().await;
+            let mut prompt =
+                digest_auth::parse(&challenge).map_err(|e| RpcError::Protocol(e.to_string()))?;
+            let context = digest_auth::AuthContext::new_post(
+                user.as_str(),
+                password.as_str(),
+                path,
+                Some(payload.as_slice()),
+            );
+            let answer = prompt
+                .respond(&context)
+                .map_err(|e| RpcError::Protocol(e.to_string()))?;
+            response = send(Some(answer.to_header_string()))
+                .await
+                .map_err(unreachable)?;
+        }
         if response.status() == reqwest::StatusCode::UNAUTHORIZED {
             return Err(RpcError::Protocol(
                 "401 from the RPC: check MONERO_RPC_USER/PASSWORD".into(),

@@ -81,39 +81,37 @@ where
     }
 }
 
-/// A caller with the admin role.
-#[derive(Debug, Clone, Copy)]
-pub struct AdminUser(pub AuthUser);
+/// Declares an extractor for callers holding at least `$role`.
+macro_rules! role_extractor {
+    ($(#[$doc:meta])* $name:ident, $role:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name(pub AuthUser);
 
-/// A caller with the moderator or admin role.
-#[derive(Debug, Clone, Copy)]
-pub struct ModeratorUser(pub AuthUser);
+        impl<S> FromRequestParts<S> for $name
+        where
+            JwtKeys: FromRef<S>,
+            S: Send + Sync,
+        {
+            type Rejection = ApiError;
 
-impl<S> FromRequestParts<S> for AdminUser
-where
-    JwtKeys: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let user = AuthUser::from_request_parts(parts, state).await?;
-        user.require(Role::Admin).map(AdminUser)
-    }
+            async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+                AuthUser::from_request_parts(parts, state).await?.require($role).map($name)
+            }
+        }
+    };
 }
 
-impl<S> FromRequestParts<S> for ModeratorUser
-where
-    JwtKeys: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let user = AuthUser::from_request_parts(parts, state).await?;
-        user.require(Role::Moderator).map(ModeratorUser)
-    }
-}
+role_extractor!(
+    /// A caller with the admin role.
+    AdminUser,
+    Role::Admin
+);
+role_extractor!(
+    /// A caller with the moderator or admin role.
+    ModeratorUser,
+    Role::Moderator
+);
 
 /// Another Pupero service, calling an `/internal/` route with a service token. The gateway
 /// never forwards `/internal/`, and a user's access token is refused here.

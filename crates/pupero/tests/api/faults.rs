@@ -213,6 +213,37 @@ async fn send_row(
     row
 }
 
+/// Requests a withdrawal to a fresh address of the user wallet and waits for the node to
+/// die at its crash point; returns the withdrawal id and the transaction it had built.
+async fn withdraw_until_crash(
+    http: &reqwest::Client,
+    node: &mut Node,
+    token: &str,
+    key: &str,
+    amount: &str,
+) -> (i64, pupero_wallet::entity::withdrawal_send::Model) {
+    let receiver = chain::fixture()
+        .await
+        .user()
+        .create_address(key)
+        .await
+        .unwrap()
+        .address;
+    let (status, body) = call(
+        http,
+        reqwest::Method::POST,
+        format!("{}/transactions/withdraw", node.gateway()),
+        Some(token),
+        Some(key),
+        json!({"address": receiver, "amount": amount}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let id = body["withdrawal_id"].as_i64().unwrap();
+    node.wait_for_crash().await;
+    (id, send_row(node, id).await)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn withdrawals_go_out_exactly_once_across_crashes() {
     let _turn = chain::chain_turn().await;
@@ -281,25 +312,7 @@ async fn withdrawals_go_out_exactly_once_across_crashes() {
     assert!(credited, "deposit not credited");
 
     // 1. Crash after signing, before relaying.
-    let receiver = fixture
-        .user()
-        .create_address("crash-1")
-        .await
-        .unwrap()
-        .address;
-    let (status, body) = call(
-        &http,
-        reqwest::Method::POST,
-        format!("{gw}/transactions/withdraw"),
-        Some(&token),
-        Some("crash-1"),
-        json!({"address": receiver, "amount": "1"}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
-    let first = body["withdrawal_id"].as_i64().unwrap();
-    node.wait_for_crash().await;
-    let built = send_row(&node, first).await;
+    let (first, built) = withdraw_until_crash(&http, &mut node, &token, "crash-1", "1").await;
     assert!(
         !fixture
             .daemon()
@@ -323,25 +336,7 @@ async fn withdrawals_go_out_exactly_once_across_crashes() {
 
     // 2. Crash after relaying, before recording it.
     node.start(Some("after_relay")).await;
-    let receiver2 = fixture
-        .user()
-        .create_address("crash-2")
-        .await
-        .unwrap()
-        .address;
-    let (status, body) = call(
-        &http,
-        reqwest::Method::POST,
-        format!("{gw}/transactions/withdraw"),
-        Some(&token),
-        Some("crash-2"),
-        json!({"address": receiver2, "amount": "0.5"}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
-    let second = body["withdrawal_id"].as_i64().unwrap();
-    node.wait_for_crash().await;
-    let built2 = send_row(&node, second).await;
+    let (second, built2) = withdraw_until_crash(&http, &mut node, &token, "crash-2", "0.5").await;
     assert!(
         fixture
             .daemon()

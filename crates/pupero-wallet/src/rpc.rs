@@ -94,12 +94,29 @@ impl Endpoint {
         };
         let unreachable = |e: reqwest::Error| RpcError::Unreachable(e.to_string());
         let mut response = send(None).await.map_err(unreachable)?;
-        if let (reqwest::StatusCode::UNAUTHORIZED, Some((user, password))) =
-            (response.status(), &self.credentials)
-        {
+        let Some((user, password)) = &self.credentials else {
+            return response
+                .json::<Value>()
+                .await
+                .map_err(|e| RpcError::Protocol(e.to_string()));
+        };
+        // A 401 means the request was not processed, so the whole exchange may be repeated:
+        // 0.18 binds a nonce to its connection and sometimes refuses an answer (seen while it
+        // reopens a wallet), and a fresh challenge then goes through.
+        for attempt in 0..5 {
+            if response.status() != reqwest::StatusCode::UNAUTHORIZED {
+                break;
+            }
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                response = send(None).await.map_err(unreachable)?;
+                if response.status() != reqwest::StatusCode::UNAUTHORIZED {
+                    break;
+                }
+            }
             // Digest (MD5, qop=auth; the first of the two challenges 0.18 sends). The
-            // challenge's body is read to the end so the answer goes out on the same
-            // keep-alive connection: 0.18 binds the nonce to the connection that got it.
+            // challenge's body is read to the end so the answer can go out on the same
+            // keep-alive connection.
             let challenge = response
                 .headers()
                 .get(reqwest::header::WWW_AUTHENTICATE)

@@ -134,7 +134,7 @@ async fn digest_auth_and_opening_or_creating_the_hot_wallet() {
         .local_addr()
         .unwrap()
         .port();
-    let mut child = std::process::Command::new("monero-wallet-rpc")
+    let child = std::process::Command::new("monero-wallet-rpc")
         .args([
             "--rpc-bind-ip",
             "127.0.0.1",
@@ -159,6 +159,15 @@ async fn digest_auth_and_opening_or_creating_the_hot_wallet() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
+    // Killed when the test ends, also when it fails (Drop runs while a panic unwinds).
+    struct KillOnDrop(std::process::Child);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _wallet_rpc = KillOnDrop(child);
     let url = format!("http://127.0.0.1:{port}");
     let authed = WalletRpc::new(&url, Some(("alice".into(), "s3cret".into())));
     let mut version = None;
@@ -191,7 +200,5 @@ async fn digest_auth_and_opening_or_creating_the_hot_wallet() {
         first,
         "the same wallet, opened again"
     );
-    let _ = child.kill();
-    let _ = child.wait();
     let _ = std::fs::remove_dir_all(dir);
 }

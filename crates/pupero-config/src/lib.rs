@@ -291,6 +291,20 @@ impl Settings {
         }
     }
 
+    /// Sets `service`'s port (0: the system picks a free one when it starts).
+    pub fn set_port(&mut self, service: Service, port: u16) {
+        let slot = match service {
+            Service::Frontend => &mut self.frontend_port,
+            Service::Gateway => &mut self.gateway_port,
+            Service::Login => &mut self.login_port,
+            Service::Offers => &mut self.offers_port,
+            Service::Transactions => &mut self.transactions_port,
+            Service::Wallet => &mut self.wallet_port,
+            Service::Moderation => &mut self.moderation_port,
+        };
+        *slot = port;
+    }
+
     /// Where the gateway (and other services) reach `service`.
     pub fn service_url(&self, service: Service) -> String {
         let configured = match service {

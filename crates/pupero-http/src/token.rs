@@ -93,14 +93,24 @@ impl JwtKeys {
         kind: TokenKind,
         ttl: Duration,
     ) -> Result<IssuedToken, TokenError> {
+        self.sign(user_id.to_string(), role, kind, ttl)
+    }
+
+    fn sign(
+        &self,
+        sub: String,
+        role: Role,
+        typ: TokenKind,
+        ttl: Duration,
+    ) -> Result<IssuedToken, TokenError> {
         let now_ms = pupero_db::now_ms();
         let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX / 2);
         let expires_at_ms = now_ms.saturating_add(ttl_ms);
         let jti = uuid::Uuid::new_v4().simple().to_string();
         let claims = Claims {
-            sub: user_id.to_string(),
+            sub,
             role,
-            typ: kind,
+            typ,
             jti: jti.clone(),
             iat: now_ms / 1000,
             exp: expires_at_ms / 1000,
@@ -134,24 +144,13 @@ impl JwtKeys {
 
     /// A short-lived token for calling another service's `/internal/` routes.
     pub fn issue_service(&self, service: &str) -> Result<IssuedToken, TokenError> {
-        let now_ms = pupero_db::now_ms();
-        let expires_at_ms = now_ms + 60_000;
-        let jti = uuid::Uuid::new_v4().simple().to_string();
-        let claims = Claims {
-            sub: service.to_owned(),
-            role: Role::User,
-            typ: TokenKind::Service,
-            jti: jti.clone(),
-            iat: now_ms / 1000,
-            exp: expires_at_ms / 1000,
-        };
-        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.0.encoding)
-            .map_err(|e| TokenError::Signing(e.to_string()))?;
-        Ok(IssuedToken {
-            token,
-            jti,
-            expires_at_ms,
-        })
+        // The role is unused for services; `typ` is what the internal routes check.
+        self.sign(
+            service.to_owned(),
+            Role::User,
+            TokenKind::Service,
+            Duration::from_secs(60),
+        )
     }
 }
 

@@ -165,14 +165,7 @@ pub async fn monero(settings: &mut pupero_config::Settings, samples: usize) -> a
     let _ = std::fs::remove_dir_all(&dir);
     settings.data_dir = dir.clone();
     for service in crate::platform::AVAILABLE {
-        match service {
-            Service::Gateway => settings.gateway_port = 0,
-            Service::Login => settings.login_port = 0,
-            Service::Offers => settings.offers_port = 0,
-            Service::Transactions => settings.transactions_port = 0,
-            Service::Wallet => settings.wallet_port = 0,
-            _ => {}
-        }
+        settings.set_port(service, 0);
     }
     settings.sweep_interval_seconds = 1;
     settings.rabbitmq_poll_interval_seconds = 10;

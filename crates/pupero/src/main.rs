@@ -341,7 +341,7 @@ async fn run_bench(
     let dir = std::env::temp_dir().join(format!("pupero-bench-{}", std::process::id()));
     settings.data_dir = dir.clone();
     for service in AVAILABLE {
-        set_port_zero(settings, service);
+        settings.set_port(service, 0);
     }
     settings.login_rate_per_minute = 1_000_000;
     settings.register_rate_per_hour = 1_000_000;
@@ -569,15 +569,4 @@ async fn credit(
         .await?
         .error_for_status()?;
     Ok(())
-}
-
-fn set_port_zero(settings: &mut Settings, service: Service) {
-    match service {
-        Service::Gateway => settings.gateway_port = 0,
-        Service::Login => settings.login_port = 0,
-        Service::Offers => settings.offers_port = 0,
-        Service::Transactions => settings.transactions_port = 0,
-        Service::Wallet => settings.wallet_port = 0,
-        _ => {}
-    }
 }

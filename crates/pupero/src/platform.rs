@@ -54,7 +54,7 @@ impl Platform {
             })?;
             let local = listener.local_addr()?;
             addrs.insert(service.name(), local);
-            set_port(&mut settings, service, local.port());
+            settings.set_port(service, local.port());
             listeners.push((service, listener));
         }
 
@@ -202,18 +202,6 @@ impl Drop for AbortOnDrop {
         for w in &self.0 {
             w.abort();
         }
-    }
-}
-
-fn set_port(settings: &mut Settings, service: Service, port: u16) {
-    match service {
-        Service::Frontend => settings.frontend_port = port,
-        Service::Gateway => settings.gateway_port = port,
-        Service::Login => settings.login_port = port,
-        Service::Offers => settings.offers_port = port,
-        Service::Transactions => settings.transactions_port = port,
-        Service::Wallet => settings.wallet_port = port,
-        Service::Moderation => settings.moderation_port = port,
     }
 }
 

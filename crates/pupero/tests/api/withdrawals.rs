@@ -53,7 +53,8 @@ pub(crate) async fn deposit(app: &TestApp, who: &Party, xmr: u64) {
         .await
         .unwrap();
     fixture.mine(10).await;
-    for _ in 0..120 {
+    // Generous: the sweeper runs every second, but the whole suite shares two cores.
+    for _ in 0..360 {
         let (_, list) = app.get("/transactions/deposits", who.t()).await;
         if list["deposits"]
             .as_array()

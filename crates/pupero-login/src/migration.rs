@@ -112,6 +112,7 @@ impl MigrationTrait for CreateUsersAndRefreshTokens {
         manager
             .create_index(
                 Index::create()
+                    .if_not_exists()
                     .name("idx_refresh_tokens_user")
                     .table(RefreshTokens::Table)
                     .col(RefreshTokens::UserId)

@@ -70,6 +70,7 @@ impl MigrationTrait for CreateOffers {
         manager
             .create_index(
                 Index::create()
+                    .if_not_exists()
                     .name("idx_offers_listing")
                     .table(Offers::Table)
                     .col(Offers::Status)
@@ -82,6 +83,7 @@ impl MigrationTrait for CreateOffers {
         manager
             .create_index(
                 Index::create()
+                    .if_not_exists()
                     .name("idx_offers_owner")
                     .table(Offers::Table)
                     .col(Offers::OwnerId)

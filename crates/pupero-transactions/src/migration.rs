@@ -99,6 +99,7 @@ impl MigrationTrait for CreateLedger {
         .await?;
         m.create_index(
             Index::create()
+                .if_not_exists()
                 .name("idx_ledger_accounts_owner")
                 .table(LedgerAccounts::Table)
                 .col(LedgerAccounts::OwnerId)
@@ -143,6 +144,7 @@ impl MigrationTrait for CreateLedger {
         .await?;
         m.create_index(
             Index::create()
+                .if_not_exists()
                 .name("idx_postings_account")
                 .table(Postings::Table)
                 .col(Postings::AccountId)
@@ -297,6 +299,7 @@ impl MigrationTrait for CreateTrades {
             ("idx_trades_offer", vec![Trades::OfferId]),
         ] {
             let mut index = Index::create();
+            index.if_not_exists();
             index.name(name).table(Trades::Table);
             for c in cols {
                 index.col(c);
@@ -305,6 +308,7 @@ impl MigrationTrait for CreateTrades {
         }
         m.create_index(
             Index::create()
+                .if_not_exists()
                 .name("uq_trades_open_key")
                 .table(Trades::Table)
                 .col(Trades::TakerId)
@@ -333,6 +337,7 @@ impl MigrationTrait for CreateTrades {
         .await?;
         m.create_index(
             Index::create()
+                .if_not_exists()
                 .name("idx_trade_messages_trade")
                 .table(TradeMessages::Table)
                 .col(TradeMessages::TradeId)
@@ -362,6 +367,7 @@ impl MigrationTrait for CreateTrades {
         .await?;
         m.create_index(
             Index::create()
+                .if_not_exists()
                 .name("uq_reviews_trade_reviewer")
                 .table(Reviews::Table)
                 .col(Reviews::TradeId)
@@ -372,6 +378,7 @@ impl MigrationTrait for CreateTrades {
         .await?;
         m.create_index(
             Index::create()
+                .if_not_exists()
                 .name("idx_reviews_reviewee")
                 .table(Reviews::Table)
                 .col(Reviews::RevieweeId)
@@ -495,6 +502,7 @@ impl MigrationTrait for CreateWithdrawals {
         .await?;
         m.create_index(
             Index::create()
+                .if_not_exists()
                 .name("uq_withdrawals_user_key")
                 .table(Withdrawals::Table)
                 .col(Withdrawals::UserId)
@@ -505,6 +513,7 @@ impl MigrationTrait for CreateWithdrawals {
         .await?;
         m.create_index(
             Index::create()
+                .if_not_exists()
                 .name("idx_withdrawals_status")
                 .table(Withdrawals::Table)
                 .col(Withdrawals::Status)
@@ -554,6 +563,7 @@ impl MigrationTrait for CreateOutbox {
         .await?;
         m.create_index(
             Index::create()
+                .if_not_exists()
                 .name("idx_outbox_unpublished")
                 .table(Outbox::Table)
                 .col(Outbox::PublishedAtMs)

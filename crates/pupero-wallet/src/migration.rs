@@ -86,6 +86,7 @@ impl MigrationTrait for CreateDeposits {
         .await?;
         m.create_index(
             Index::create()
+                .if_not_exists()
                 .name("uq_deposits_txid_index")
                 .table(Deposits::Table)
                 .col(Deposits::Txid)
@@ -96,6 +97,7 @@ impl MigrationTrait for CreateDeposits {
         .await?;
         m.create_index(
             Index::create()
+                .if_not_exists()
                 .name("idx_deposits_user")
                 .table(Deposits::Table)
                 .col(Deposits::UserId)

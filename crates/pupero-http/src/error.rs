@@ -18,6 +18,8 @@ pub struct ApiError {
     pub message: String,
     pub field: Option<String>,
     pub retry_after_secs: Option<u64>,
+    /// Further named facts in the error object (e.g. a login's `mfa_token`).
+    pub extra: Vec<(&'static str, String)>,
 }
 
 #[derive(Serialize)]
@@ -31,6 +33,8 @@ struct Detail<'a> {
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'a str>,
+    #[serde(flatten)]
+    extra: std::collections::BTreeMap<&'static str, &'a str>,
 }
 
 impl ApiError {
@@ -41,7 +45,13 @@ impl ApiError {
             message: message.into(),
             field: None,
             retry_after_secs: None,
+            extra: Vec::new(),
         }
+    }
+
+    pub fn with_extra(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.extra.push((name, value.into()));
+        self
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -125,6 +135,7 @@ impl IntoResponse for ApiError {
                 code: self.code,
                 message: &self.message,
                 field: self.field.as_deref(),
+                extra: self.extra.iter().map(|(k, v)| (*k, v.as_str())).collect(),
             },
         };
         let mut response = (self.status, axum::Json(body)).into_response();

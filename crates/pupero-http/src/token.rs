@@ -20,6 +20,9 @@ pub enum TokenKind {
     Refresh,
     /// A service calling another service's `/internal/` routes; `sub` is the service name.
     Service,
+    /// The password was right and only the second factor is missing: trades, with a TOTP
+    /// code, for a session at `/login`, so a client never has to hold the password.
+    Mfa,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

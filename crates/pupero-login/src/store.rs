@@ -353,3 +353,19 @@ pub async fn audit_page(
         .await?;
     Ok((rows, total))
 }
+
+/// (id, username) of the live accounts among `ids`.
+pub async fn usernames(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<Vec<(i64, String)>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .filter(user::Column::DeletedAtMs.is_null())
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|u| (u.id, u.username)).collect())
+}

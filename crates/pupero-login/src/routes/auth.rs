@@ -86,7 +86,11 @@ pub struct LoginRequest {
     /// Username or email; either field may carry it.
     pub username: Option<String>,
     pub email: Option<String>,
+    #[serde(default)]
     pub password: String,
+    /// Instead of username and password: the `mfa_token` of an earlier answer
+    /// `totp_required`, sent with `totp`.
+    pub mfa_token: Option<String>,
     /// Six-digit code, required when two-factor authentication is on.
     pub totp: Option<String>,
     /// Longer-lived refresh token (REMEMBER_ME_DAYS).
@@ -107,10 +111,16 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<TokenPair>> {
+    if let Some(token) = req.mfa_token.as_deref() {
+        return second_factor(&state, ip, token, &req).await;
+    }
     let identifier = match (&req.username, &req.email) {
         (Some(u), _) if !u.trim().is_empty() => u.clone(),
         (_, email) => required("username", email)?.to_owned(),
     };
+    if req.password.is_empty() {
+        return Err(ApiError::invalid("password", "password is required"));
+    }
     state.limits.check_login(ip)?;
     let Some(user) = store::find_by_login(&state.db, &identifier).await? else {
         state.passwords.verify_decoy(req.password).await?;
@@ -120,9 +130,63 @@ pub async fn login(
     if user.disabled {
         return Err(account_disabled());
     }
+    let code_missing = req.totp.as_deref().is_none_or(|c| c.trim().is_empty());
+    if user.totp_secret.is_some() && code_missing {
+        // The password was right: a short-lived challenge lets the client ask for the code
+        // without keeping the password around for the second step.
+        let challenge = state
+            .keys
+            .issue(user.id, user.role(), TokenKind::Mfa, MFA_CHALLENGE_TTL)
+            .map_err(ApiError::internal)?;
+        return Err(
+            ApiError::unauthorized("totp_required", "a two-factor code is required")
+                .with_field("totp")
+                .with_extra("mfa_token", challenge.token),
+        );
+    }
     verify_totp(&state, &user, req.totp.as_deref(), StatusCode::UNAUTHORIZED).await?;
+    finish_login(&state, &user, req.remember_me).await
+}
+
+/// How long the password step of a two-factor login stays good for.
+const MFA_CHALLENGE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// The second step of a two-factor login: a challenge from the first step and a code.
+async fn second_factor(
+    state: &LoginState,
+    ip: std::net::IpAddr,
+    token: &str,
+    req: &LoginRequest,
+) -> ApiResult<Json<TokenPair>> {
+    state.limits.check_login(ip)?;
+    let expired = || {
+        ApiError::unauthorized(
+            "invalid_token",
+            "the sign-in step has expired; enter your password again",
+        )
+    };
+    let claims = state
+        .keys
+        .verify(token, TokenKind::Mfa)
+        .map_err(|_| expired())?;
+    let user_id = claims.user_id().ok_or_else(expired)?;
+    let user = match store::find_user(&state.db, user_id).await? {
+        Some(u) if u.is_active() => u,
+        Some(u) if u.deleted_at_ms.is_none() => return Err(account_disabled()),
+        _ => return Err(expired()),
+    };
+    super::ensure_not_locked(&user)?;
+    verify_totp(state, &user, req.totp.as_deref(), StatusCode::UNAUTHORIZED).await?;
+    finish_login(state, &user, req.remember_me).await
+}
+
+async fn finish_login(
+    state: &LoginState,
+    user: &crate::entity::user::Model,
+    remember_me: bool,
+) -> ApiResult<Json<TokenPair>> {
     store::clear_failed_logins(&state.db, user.id).await?;
-    let pair = issue_pair(&state, &state.db, &user, req.remember_me).await?;
+    let pair = issue_pair(state, &state.db, user, remember_me).await?;
     tracing::info!(user_id = user.id, "login");
     Ok(Json(pair))
 }

@@ -44,6 +44,7 @@ pub fn router(state: LoginState) -> ServiceRouter {
         .routes(routes!(admin::logout_everywhere))
         .routes(routes!(admin::audit_log))
         .routes(routes!(public::profile))
+        .routes(routes!(public::names))
         .with_state(state)
         .split_for_parts();
     let routes = routes

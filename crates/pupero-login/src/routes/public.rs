@@ -38,3 +38,48 @@ pub async fn profile(
         _ => Err(not_found()),
     }
 }
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct NamesQuery {
+    /// Comma-separated user ids, at most 100.
+    pub ids: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserName {
+    pub id: i64,
+    pub username: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserNames {
+    pub users: Vec<UserName>,
+}
+
+/// The usernames of counterparties (trade and offer pages name people, the API gives ids).
+/// Signed-in users only, so the id space cannot be walked anonymously into a directory.
+#[utoipa::path(get, path = "/users", tag = "profiles", security(("bearer" = [])), params(NamesQuery),
+    responses((status = 200, body = UserNames), (status = 401, description = "not signed in"),
+              (status = 422, description = "ids malformed or more than 100")))]
+pub async fn names(
+    State(state): State<LoginState>,
+    _caller: pupero_http::AuthUser,
+    pupero_http::ApiQuery(q): pupero_http::ApiQuery<NamesQuery>,
+) -> ApiResult<Json<UserNames>> {
+    let ids: Vec<i64> = q
+        .ids
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim().parse::<i64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| ApiError::invalid("ids", "ids must be comma-separated user ids"))?;
+    if ids.len() > 100 {
+        return Err(ApiError::invalid("ids", "at most 100 ids at a time"));
+    }
+    let users = store::usernames(&state.db, &ids)
+        .await?
+        .into_iter()
+        .map(|(id, username)| UserName { id, username })
+        .collect();
+    Ok(Json(UserNames { users }))
+}

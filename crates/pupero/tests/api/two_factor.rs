@@ -87,3 +87,47 @@ db_test! {
         assert_eq!(status, StatusCode::NO_CONTENT);
     }
 }
+
+db_test! {
+    /// The two-step login: a right password without a code gives a short-lived challenge;
+    /// the challenge with a code signs in, and it is good for nothing else.
+    async fn a_password_step_challenge_trades_with_a_code_for_a_session(app) {
+        let (_, tokens) = app.user("uma").await;
+        let step = align_to_fresh_step(20).await;
+        let (_, enrol) = app.post("/auth/2fa/enable", Some(&tokens.access), json!({})).await;
+        let secret = enrol["secret"].as_str().unwrap().to_owned();
+        let (status, _) = app.post("/auth/2fa/confirm", Some(&tokens.access), json!({"code": totp_code(&secret, step - 1)})).await;
+        assert_eq!(status, StatusCode::OK);
+
+        let (status, body) = app.post("/auth/login", None, json!({"username": "uma", "password": "not the password"})).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(body["error"].get("mfa_token").is_none(), "a wrong password earns no challenge");
+        let (status, body) = app.post("/auth/login", None, json!({"username": "uma", "password": PASSWORD})).await;
+        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "totp_required"));
+        let challenge = body["error"]["mfa_token"].as_str().expect("a challenge").to_owned();
+
+        // Not an access token, and not a refresh token.
+        let (status, _) = app.get("/auth/me", Some(&challenge)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (status, _) = app.post("/auth/token/refresh", None, json!({"refresh_token": challenge})).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        // Without a code, or with a wrong one, it signs nobody in.
+        let (status, body) = app.post("/auth/login", None, json!({"mfa_token": challenge})).await;
+        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "totp_required"));
+        let (status, body) = app.post("/auth/login", None, json!({"mfa_token": challenge, "totp": "000000"})).await;
+        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "invalid_totp"));
+        let mut forged = challenge.clone();
+        forged.pop();
+        let (status, body) = app.post("/auth/login", None, json!({"mfa_token": forged, "totp": totp_code(&secret, step)})).await;
+        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "invalid_token"));
+
+        let (status, body) = app.post("/auth/login", None, json!({"mfa_token": challenge, "totp": totp_code(&secret, step)})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let session = Tokens::from(&body);
+        let (status, me) = app.get("/auth/me", Some(&session.access)).await;
+        assert_eq!((status, me["username"].as_str()), (StatusCode::OK, Some("uma")));
+        // The code's step is spent: the same challenge and code do not sign in twice.
+        let (status, body) = app.post("/auth/login", None, json!({"mfa_token": challenge, "totp": totp_code(&secret, step)})).await;
+        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "totp_replayed"));
+    }
+}

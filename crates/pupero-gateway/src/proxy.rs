@@ -5,6 +5,7 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
+use pupero_http::client_ip::{FRONTEND_CLIENT_IP, FRONTEND_CREDENTIAL};
 use pupero_http::{AdminUser, ApiError, ClientIp};
 
 use crate::GatewayState;
@@ -64,7 +65,8 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
     if route.admin_only {
         AdminUser::from_request_parts(&mut parts, &state).await?;
     }
-    let Ok(ClientIp(client_ip)) = ClientIp::from_request_parts(&mut parts, &state).await;
+    let Ok(ClientIp(peer_ip)) = ClientIp::from_request_parts(&mut parts, &state).await;
+    let client_ip = vouched_client_ip(&state, &parts.headers).unwrap_or(peer_ip);
     let service = route.service.name();
     let base = state
         .upstreams
@@ -82,6 +84,8 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
     strip_hop_by_hop(&mut headers);
     headers.remove(header::HOST);
     headers.remove("x-forwarded-for");
+    headers.remove(&FRONTEND_CREDENTIAL);
+    headers.remove(&FRONTEND_CLIENT_IP);
     if let Ok(v) = HeaderValue::from_str(&client_ip.to_string()) {
         headers.insert("x-forwarded-for", v);
     }
@@ -124,6 +128,27 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
     let (mut parts, body) = response.into_parts();
     strip_hop_by_hop(&mut parts.headers);
     Ok(Response::from_parts(parts, Body::new(body)))
+}
+
+/// The browser's address, when the frontend vouches for it with its service token. Trust
+/// comes from the credential rather than the peer address, so it holds wherever the
+/// frontend runs, and a client sending the headers itself gets nothing.
+fn vouched_client_ip(state: &GatewayState, headers: &HeaderMap) -> Option<std::net::IpAddr> {
+    let token = headers.get(&FRONTEND_CREDENTIAL)?.to_str().ok()?;
+    let claims = state
+        .keys
+        .verify(token, pupero_http::TokenKind::Service)
+        .ok()?;
+    if claims.sub != "frontend" {
+        return None;
+    }
+    headers
+        .get(&FRONTEND_CLIENT_IP)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 fn unavailable(service: &str) -> ApiError {

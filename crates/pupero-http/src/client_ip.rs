@@ -6,7 +6,14 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use axum::http::HeaderName;
 use axum::http::request::Parts;
+
+/// The web frontend's service token, which makes the gateway believe
+/// [`FRONTEND_CLIENT_IP`]: every browser's request reaches the gateway from the frontend's
+/// address, and per-IP limits must still see the browser's.
+pub const FRONTEND_CREDENTIAL: HeaderName = HeaderName::from_static("x-pupero-frontend");
+pub const FRONTEND_CLIENT_IP: HeaderName = HeaderName::from_static("x-pupero-client-ip");
 
 #[derive(Debug, Clone, Default)]
 pub struct TrustedProxies(pub Arc<Vec<IpAddr>>);

@@ -57,15 +57,26 @@ impl ServiceRouter {
     /// Adds `/metrics`, `/api-docs/openapi.json`, the JSON fallback and every common layer.
     /// The caller's routes include its own `/healthz`, since readiness differs per service.
     pub fn into_app(self) -> Router {
-        // Installed before the first request, or the counters of early requests are lost.
-        crate::observe::prometheus();
         let openapi = self.openapi;
-        let service = self.name;
-        self.routes
-            .route("/metrics", get(crate::observe::metrics_handler))
-            .route("/api-docs/openapi.json", get(move || async move { axum::Json(openapi) }))
+        let routes = self
+            .routes
+            .route(
+                "/api-docs/openapi.json",
+                get(move || async move { axum::Json(openapi) }),
+            )
             .fallback(not_found)
-            .method_not_allowed_fallback(method_not_allowed)
+            .method_not_allowed_fallback(method_not_allowed);
+        with_common_layers(routes, self.name)
+    }
+}
+
+/// `/metrics` and the layers every service has: per-route metrics, the body limit, panic
+/// → 500, a tracing span with the request id, and sensitive headers kept out of logs.
+pub fn with_common_layers(routes: Router, service: &'static str) -> Router {
+    // Installed before the first request, or the counters of early requests are lost.
+    crate::observe::prometheus();
+    routes
+            .route("/metrics", get(crate::observe::metrics_handler))
             .layer(axum::middleware::from_fn_with_state(service, crate::observe::track))
             .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
             .layer(CatchPanicLayer::custom(|_| {
@@ -85,7 +96,6 @@ impl ServiceRouter {
                 axum::http::header::AUTHORIZATION,
                 axum::http::header::COOKIE,
             ]))
-    }
 }
 
 async fn not_found() -> Response {

@@ -41,8 +41,29 @@ pub enum LogFormat {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SameSite {
+    Lax,
+    Strict,
+    None,
+}
+
+impl SameSite {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SameSite::Lax => "Lax",
+            SameSite::Strict => "Strict",
+            SameSite::None => "None",
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    #[error(
+        "SESSION_COOKIE_SAMESITE=none needs SECURE_COOKIES=true (browsers drop such cookies otherwise)"
+    )]
+    SameSiteNoneWithoutSecure,
     #[error(
         "JWT_SECRET_KEY must be set to a random value of at least {MIN_SECRET_LEN} characters when PUPERO_ENV=production"
     )]
@@ -97,6 +118,9 @@ pub struct Settings {
     #[arg(long, env = "MODERATION_PORT", default_value_t = 8020)]
     pub moderation_port: u16,
 
+    /// Base URL the web frontend uses for the API gateway. Default: http://127.0.0.1:API_MANAGER_PORT.
+    #[arg(long, env = "API_MANAGER_URL")]
+    pub api_manager_url: Option<String>,
     /// Base URL the gateway uses for the login service. Default: http://127.0.0.1:LOGIN_PORT.
     #[arg(long, env = "LOGIN_SERVICE_URL")]
     pub login_service_url: Option<String>,
@@ -126,6 +150,19 @@ pub struct Settings {
     /// Lifetime of refresh tokens (and web sessions) with "remember me", in days.
     #[arg(long, env = "REMEMBER_ME_DAYS", default_value_t = 30)]
     pub remember_me_days: u32,
+
+    /// Web session cookies carry `Secure` (sent over HTTPS only). Default: on in
+    /// production, off otherwise (plain http://localhost).
+    #[arg(long, env = "SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
+    /// SameSite of the web session cookie: lax, strict or none (none needs SECURE_COOKIES).
+    #[arg(
+        long,
+        env = "SESSION_COOKIE_SAMESITE",
+        value_enum,
+        default_value = "lax"
+    )]
+    pub session_cookie_samesite: SameSite,
 
     /// Login attempts allowed per client IP per minute.
     #[arg(long, env = "LOGIN_RATE_PER_MINUTE", default_value_t = 20)]
@@ -313,7 +350,8 @@ impl Settings {
             Service::Transactions => &self.transactions_service_url,
             Service::Wallet => &self.wallet_service_url,
             Service::Moderation => &self.moderation_service_url,
-            Service::Frontend | Service::Gateway => &None,
+            Service::Gateway => &self.api_manager_url,
+            Service::Frontend => &None,
         };
         match configured {
             Some(url) => url.trim_end_matches('/').to_owned(),
@@ -361,6 +399,20 @@ impl Settings {
             "amqp://{user}:{password}@{}:{}/%2f",
             self.rabbitmq_host, self.rabbitmq_port
         ))
+    }
+
+    /// Whether web cookies carry `Secure`: as configured, else only in production.
+    pub fn cookies_secure(&self) -> bool {
+        self.secure_cookies.unwrap_or(self.is_production())
+    }
+
+    /// The session cookie policy, refused when browsers would drop the cookie.
+    pub fn session_cookie_policy(&self) -> Result<(bool, SameSite), ConfigError> {
+        let secure = self.cookies_secure();
+        if self.session_cookie_samesite == SameSite::None && !secure {
+            return Err(ConfigError::SameSiteNoneWithoutSecure);
+        }
+        Ok((secure, self.session_cookie_samesite))
     }
 
     pub fn database_url(&self) -> String {
@@ -516,6 +568,32 @@ mod tests {
         let second = s.resolve_jwt_secret().unwrap();
         assert_eq!(first.expose(), second.expose());
         assert!(first.expose().len() >= MIN_SECRET_LEN);
+    }
+
+    #[test]
+    fn session_cookies_are_secure_in_production_and_samesite_none_needs_secure() {
+        let dev = settings(&[]);
+        assert_eq!(dev.session_cookie_policy().unwrap(), (false, SameSite::Lax));
+        let prod = settings(&["--pupero-env", "production"]);
+        assert!(
+            prod.cookies_secure(),
+            "production defaults to Secure cookies"
+        );
+        let none = settings(&["--session-cookie-samesite", "none"]);
+        assert!(matches!(
+            none.session_cookie_policy(),
+            Err(ConfigError::SameSiteNoneWithoutSecure)
+        ));
+        let none_secure = settings(&[
+            "--session-cookie-samesite",
+            "none",
+            "--secure-cookies",
+            "true",
+        ]);
+        assert_eq!(
+            none_secure.session_cookie_policy().unwrap(),
+            (true, SameSite::None)
+        );
     }
 
     #[test]

@@ -16,7 +16,8 @@ use pupero_http::JwtKeys;
 
 /// The services this build can run. The others answer as down in the gateway's health
 /// until their issues land.
-pub const AVAILABLE: [Service; 5] = [
+pub const AVAILABLE: [Service; 6] = [
+    Service::Frontend,
     Service::Gateway,
     Service::Login,
     Service::Offers,
@@ -43,7 +44,8 @@ impl Platform {
                 anyhow::bail!("the {} service is not part of this build yet", s.name());
             }
         }
-        let keys = JwtKeys::new(settings.resolve_jwt_secret()?.expose().as_bytes());
+        let secret = settings.resolve_jwt_secret()?;
+        let keys = JwtKeys::new(secret.expose().as_bytes());
 
         let mut listeners = Vec::new();
         let mut addrs = BTreeMap::new();
@@ -80,6 +82,16 @@ impl Platform {
                     let db = db.clone().context("login needs a database")?;
                     let state = pupero_login::LoginState::new(db, keys.clone(), &settings);
                     pupero_login::router(state).into_app()
+                }
+                Service::Frontend => {
+                    let db = db.clone().context("the frontend needs a database")?;
+                    let state = pupero_frontend::FrontendState::new(
+                        db,
+                        keys.clone(),
+                        secret.expose(),
+                        &settings,
+                    )?;
+                    pupero_frontend::app(state)
                 }
                 Service::Gateway => {
                     let state = pupero_gateway::GatewayState::new(&settings, keys.clone());
@@ -241,6 +253,9 @@ pub async fn migrate_all(db: &DatabaseConnection) -> anyhow::Result<()> {
     pupero_wallet::Migrator::up(db, None)
         .await
         .context("wallet migrations failed")?;
+    pupero_frontend::Migrator::up(db, None)
+        .await
+        .context("frontend migrations failed")?;
     Ok(())
 }
 

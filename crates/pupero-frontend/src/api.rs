@@ -1,0 +1,190 @@
+//! The one way the frontend reaches the platform: the public API, through the gateway,
+//! as the visitor (their access token and their address), never as itself.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use pupero_http::JwtKeys;
+use pupero_http::client_ip::{FRONTEND_CLIENT_IP, FRONTEND_CREDENTIAL};
+
+#[derive(Clone)]
+pub struct Api {
+    http: reqwest::Client,
+    base: Arc<str>,
+    keys: JwtKeys,
+}
+
+/// Who a call is made for.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub token: Option<String>,
+    pub ip: IpAddr,
+}
+
+/// An answer other than success, as the API gave it (or a 503 when it could not be
+/// reached), ready to be shown to the person.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub status: StatusCode,
+    pub code: String,
+    pub message: String,
+    pub field: Option<String>,
+    /// With `totp_required` at login: the challenge for the second step.
+    pub mfa_token: Option<String>,
+}
+
+impl Failure {
+    pub fn unavailable() -> Self {
+        Self {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: "service_unavailable".into(),
+            message:
+                "The platform is unavailable right now. Nothing was changed; try again shortly."
+                    .into(),
+            field: None,
+            mfa_token: None,
+        }
+    }
+
+    pub fn is(&self, code: &str) -> bool {
+        self.code == code
+    }
+
+    /// The access token was refused: the session is over.
+    pub fn is_unauthenticated(&self) -> bool {
+        self.status == StatusCode::UNAUTHORIZED
+    }
+
+    fn from_body(status: StatusCode, body: &Value) -> Self {
+        let error = &body["error"];
+        let text = |k: &str| error[k].as_str().map(str::to_owned);
+        if matches!(
+            status,
+            StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT
+        ) {
+            return Self::unavailable();
+        }
+        Self {
+            status,
+            code: text("code").unwrap_or_else(|| "unexpected".into()),
+            message: text("message")
+                .map(|m| sentence(&m))
+                .unwrap_or_else(|| format!("The request failed ({status}).")),
+            field: text("field"),
+            mfa_token: text("mfa_token"),
+        }
+    }
+}
+
+/// API messages are lower-case fragments; pages show sentences.
+fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    let mut out: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => return String::new(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
+impl Api {
+    pub fn new(base: String, keys: JwtKeys) -> Self {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(2))
+            .timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
+        Self {
+            http,
+            base: base.trim_end_matches('/').into(),
+            keys,
+        }
+    }
+
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        caller: &Caller,
+        path: &str,
+    ) -> Result<T, Failure> {
+        self.send(caller, Method::GET, path, None::<&()>, None)
+            .await
+    }
+
+    pub async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        caller: &Caller,
+        path: &str,
+        body: &B,
+    ) -> Result<T, Failure> {
+        self.send(caller, Method::POST, path, Some(body), None)
+            .await
+    }
+
+    /// Sends one request. `idempotency_key` makes a repeated money-moving POST safe.
+    pub async fn send<B: Serialize, T: DeserializeOwned>(
+        &self,
+        caller: &Caller,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        idempotency_key: Option<&str>,
+    ) -> Result<T, Failure> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = &caller.token {
+            req = req.bearer_auth(token);
+        }
+        // The gateway believes the browser's address only with our service credential.
+        if let Ok(credential) = self.keys.issue_service(crate::SERVICE) {
+            req = req
+                .header(FRONTEND_CREDENTIAL, credential.token)
+                .header(FRONTEND_CLIENT_IP, caller.ip.to_string());
+        }
+        if let Some(key) = idempotency_key {
+            req = req.header("idempotency-key", key);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let response = match req.send().await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "gateway unreachable");
+                return Err(Failure::unavailable());
+            }
+        };
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(|_| Failure::unavailable())?;
+        let value: Value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+        };
+        if !status.is_success() {
+            return Err(Failure::from_body(status, &value));
+        }
+        serde_json::from_value(value).map_err(|e| {
+            tracing::error!(error = %e, "unexpected answer from the API");
+            Failure {
+                status: StatusCode::BAD_GATEWAY,
+                code: "unexpected".into(),
+                message: "The platform gave an answer this page does not understand.".into(),
+                field: None,
+                mfa_token: None,
+            }
+        })
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn q(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
+}

@@ -1,0 +1,282 @@
+//! Settings: username, email, password, two-factor authentication, account deletion.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use base64::Engine;
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Chrome, Me, PageError, redirect_with, refused, render};
+use crate::FrontendState;
+use crate::csrf::Form;
+use crate::flash::Flash;
+use crate::layers::push_cookie;
+use crate::session;
+use crate::view;
+
+#[derive(Debug, Deserialize)]
+struct MeView {
+    username: String,
+    email: Option<String>,
+    role: String,
+    totp_enabled: bool,
+    created_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    chrome: Chrome,
+    username: String,
+    email: String,
+    role: String,
+    totp_enabled: bool,
+    member_since: String,
+}
+
+pub async fn page(State(state): State<FrontendState>, me: Me) -> Result<Response, PageError> {
+    let m: MeView = state.api.get(&me.caller, "/auth/me").await?;
+    Ok(render(&SettingsPage {
+        chrome: me.chrome("Settings"),
+        username: m.username,
+        email: m.email.unwrap_or_default(),
+        role: m.role,
+        totp_enabled: m.totp_enabled,
+        member_since: view::day(&m.created_at),
+    }))
+}
+
+async fn update_me(
+    state: &FrontendState,
+    me: &Me,
+    body: serde_json::Value,
+) -> Result<MeView, crate::api::Failure> {
+    state
+        .api
+        .send::<_, MeView>(&me.caller, Method::PUT, "/auth/me", Some(&body), None)
+        .await
+}
+
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    username: String,
+}
+
+pub async fn profile(
+    State(state): State<FrontendState>,
+    me: Me,
+    Form(form): Form<ProfileForm>,
+) -> Response {
+    match update_me(&state, &me, json!({"username": form.username.trim()})).await {
+        Ok(m) => {
+            // The page chrome shows the username from the session.
+            let _ = session::rename(&state.db, &me.visit.sid, &m.username).await;
+            redirect_with(&state, "/settings", Flash::success("Username changed."))
+        }
+        Err(f) => refused(&state, "/settings", f),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    current_password: String,
+}
+
+pub async fn email(
+    State(state): State<FrontendState>,
+    me: Me,
+    Form(form): Form<EmailForm>,
+) -> Response {
+    let body = json!({"email": form.email.trim(), "current_password": form.current_password});
+    match update_me(&state, &me, body).await {
+        Ok(_) => redirect_with(&state, "/settings", Flash::success("Email changed.")),
+        Err(f) => refused(&state, "/settings", f),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+pub async fn password(
+    State(state): State<FrontendState>,
+    me: Me,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    if form.password != form.confirm {
+        return redirect_with(
+            &state,
+            "/settings",
+            Flash::error("The two new passwords differ."),
+        );
+    }
+    let body = json!({"password": form.password, "current_password": form.current_password});
+    match update_me(&state, &me, body).await {
+        // A new password ends every session of the account, this one included.
+        Ok(_) => {
+            signed_out(
+                &state,
+                &me,
+                "/login",
+                "Password changed. Please sign in with your new password.",
+            )
+            .await
+        }
+        Err(f) => refused(&state, "/settings", f),
+    }
+}
+
+async fn signed_out(state: &FrontendState, me: &Me, to: &str, message: &str) -> Response {
+    let _ = session::end(&state.db, &me.visit.sid).await;
+    let mut response = redirect_with(state, to, Flash::success(message));
+    let name = session::cookie_name(&state.cookies);
+    push_cookie(
+        &mut response,
+        &session::set_cookie(&state.cookies, name, "", Some(0)),
+    );
+    response
+}
+
+#[derive(Debug, Deserialize)]
+struct Enrolment {
+    secret: String,
+    otpauth_url: String,
+}
+
+#[derive(Template)]
+#[template(path = "enrol_2fa.html")]
+struct EnrolPage {
+    chrome: Chrome,
+    secret: String,
+    qr: String,
+}
+
+/// The secret is shown on this page only; the login service never returns it again.
+pub async fn enable_2fa(
+    State(state): State<FrontendState>,
+    me: Me,
+    Form(_): Form<super::auth::Empty>,
+) -> Response {
+    match state
+        .api
+        .post::<_, Enrolment>(&me.caller, "/auth/2fa/enable", &json!({}))
+        .await
+    {
+        Ok(e) => render(&EnrolPage {
+            chrome: me.chrome("Two-factor authentication"),
+            qr: qr_data_uri(&e.otpauth_url),
+            secret: e.secret,
+        }),
+        Err(f) => refused(&state, "/settings", f),
+    }
+}
+
+fn qr_data_uri(text: &str) -> String {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => {
+            let svg = code
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(220, 220)
+                .quiet_zone(true)
+                .build();
+            format!(
+                "data:image/svg+xml;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(svg.as_bytes())
+            )
+        }
+        Err(_) => String::new(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+pub async fn confirm_2fa(
+    State(state): State<FrontendState>,
+    me: Me,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    match state
+        .api
+        .post::<_, serde_json::Value>(
+            &me.caller,
+            "/auth/2fa/confirm",
+            &json!({"code": form.code.trim()}),
+        )
+        .await
+    {
+        Ok(_) => redirect_with(
+            &state,
+            "/settings",
+            Flash::success(
+                "Two-factor authentication is on. Sign-ins and releases now ask for a code.",
+            ),
+        ),
+        Err(f) => refused(&state, "/settings", f),
+    }
+}
+
+pub async fn disable_2fa(
+    State(state): State<FrontendState>,
+    me: Me,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    match state
+        .api
+        .post::<_, serde_json::Value>(
+            &me.caller,
+            "/auth/2fa/disable",
+            &json!({"code": form.code.trim()}),
+        )
+        .await
+    {
+        Ok(_) => redirect_with(
+            &state,
+            "/settings",
+            Flash::success("Two-factor authentication is off."),
+        ),
+        Err(f) => refused(&state, "/settings", f),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    totp: String,
+}
+
+pub async fn delete(
+    State(state): State<FrontendState>,
+    me: Me,
+    Form(form): Form<DeleteForm>,
+) -> Response {
+    let mut body = json!({"current_password": form.current_password});
+    if !form.totp.trim().is_empty() {
+        body["totp"] = form.totp.trim().into();
+    }
+    match state
+        .api
+        .send::<_, serde_json::Value>(&me.caller, Method::DELETE, "/auth/me", Some(&body), None)
+        .await
+    {
+        Ok(_) => signed_out(&state, &me, "/", "Your account is deleted. Goodbye.").await,
+        Err(f) => refused(&state, "/settings", f),
+    }
+}

@@ -1,0 +1,361 @@
+//! The pages, and what they share: who is visiting, the page chrome, and how failures
+//! become pages or messages.
+
+mod account;
+mod auth;
+mod offers;
+mod profile;
+mod staff;
+mod trades;
+mod wallet;
+
+use std::net::IpAddr;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequestParts, OriginalUri, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+
+use pupero_http::ClientIp;
+
+use crate::FrontendState;
+use crate::api::{Caller, Failure};
+use crate::entity::web_session;
+use crate::flash::Flash;
+use crate::layers::push_cookie;
+use crate::session::{self, Ended, Sid};
+
+pub fn routes(state: FrontendState) -> Router {
+    Router::new()
+        .route("/", get(offers::home))
+        .route("/register", get(auth::register_page).post(auth::register))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/login/2fa", get(auth::code_page).post(auth::code))
+        .route("/logout", post(auth::logout))
+        .route("/offers/new", get(offers::new_page).post(offers::create))
+        .route("/offers/{id}", get(offers::detail))
+        .route("/offers/{id}/trade", post(offers::start_trade))
+        .route(
+            "/offers/{id}/edit",
+            get(offers::edit_page).post(offers::update),
+        )
+        .route("/offers/{id}/status", post(offers::set_status))
+        .route("/offers/{id}/delete", post(offers::delete))
+        .route("/my/offers", get(offers::mine))
+        .route("/trades", get(trades::mine))
+        .route("/trades/{id}", get(trades::page))
+        .route("/trades/{id}/action", post(trades::action))
+        .route("/trades/{id}/resolve", post(trades::resolve))
+        .route(
+            "/trades/{id}/messages",
+            get(trades::messages).post(trades::post_message),
+        )
+        .route("/trades/{id}/review", post(trades::review))
+        .route("/balances", get(wallet::page))
+        .route("/withdraw", post(wallet::withdraw))
+        .route("/settings", get(account::page))
+        .route("/settings/profile", post(account::profile))
+        .route("/settings/email", post(account::email))
+        .route("/settings/password", post(account::password))
+        .route("/settings/2fa/enable", post(account::enable_2fa))
+        .route("/settings/2fa/confirm", post(account::confirm_2fa))
+        .route("/settings/2fa/disable", post(account::disable_2fa))
+        .route("/settings/delete", post(account::delete))
+        .route("/u/{username}", get(profile::page))
+        .route("/moderation", get(staff::disputes))
+        .route("/admin", get(staff::admin))
+        .route("/admin/users/{id}/role", post(staff::set_role))
+        .route("/admin/users/{id}/disable", post(staff::set_disabled))
+        .route("/admin/users/{id}/logout", post(staff::force_logout))
+        .route("/admin/adjust", post(staff::adjust))
+        .route("/static/{file}", get(crate::assets::serve))
+        .route("/healthz", get(health))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+/// Ready when the session store answers; the API's own health is the gateway's.
+async fn health(State(state): State<FrontendState>) -> Response {
+    pupero_http::health::database_health(crate::SERVICE, &state.db)
+        .await
+        .into_response()
+}
+
+async fn not_found() -> PageError {
+    PageError::NotFound
+}
+
+/// Who is asking: their browser session, address, pending message and, when signed in,
+/// their session row.
+pub struct Visit {
+    pub sid: Sid,
+    pub ip: IpAddr,
+    pub flash: Option<Flash>,
+    pub session: Option<web_session::Model>,
+    pub csrf: String,
+    pub path: String,
+}
+
+impl FromRequestParts<FrontendState> for Visit {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &FrontendState,
+    ) -> Result<Self, Self::Rejection> {
+        let sid = parts
+            .extensions
+            .get::<Sid>()
+            .cloned()
+            .unwrap_or_else(Sid::fresh);
+        let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, state).await;
+        let session = session::load(&state.db, &sid).await.map_err(|e| {
+            tracing::warn!(error = %e, "session store unavailable");
+            PageError::Unavailable
+        })?;
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map(|u| u.0.clone())
+            .unwrap_or_else(|| parts.uri.clone());
+        let path = path
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into());
+        Ok(Self {
+            csrf: crate::csrf::token(state, &sid),
+            flash: Flash::read(&parts.headers),
+            sid,
+            ip,
+            session,
+            path,
+        })
+    }
+}
+
+impl Visit {
+    pub fn anonymous_caller(&self) -> Caller {
+        Caller {
+            token: None,
+            ip: self.ip,
+        }
+    }
+
+    pub fn chrome(&self, title: impl Into<String>) -> Chrome {
+        Chrome {
+            title: title.into(),
+            user: self.session.as_ref().map(|s| ChromeUser {
+                username: s.username.clone(),
+                is_moderator: matches!(s.role.as_str(), "moderator" | "admin"),
+                is_admin: s.role == "admin",
+            }),
+            csrf: self.csrf.clone(),
+            flash: self.flash.clone(),
+        }
+    }
+}
+
+/// A signed-in visitor with a valid access token. Pages that take this redirect
+/// anonymous visitors to the sign-in page and back.
+pub struct Me {
+    pub visit: Visit,
+    pub caller: Caller,
+    pub id: i64,
+}
+
+impl FromRequestParts<FrontendState> for Me {
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &FrontendState,
+    ) -> Result<Self, Self::Rejection> {
+        let mut visit = Visit::from_request_parts(parts, state).await?;
+        let is_get = parts.method == axum::http::Method::GET;
+        // After signing in, go back to the page; a form's target is no page to return to.
+        let next = if is_get {
+            visit.path.clone()
+        } else {
+            "/".into()
+        };
+        let Some(mut row) = visit.session.take() else {
+            return Err(PageError::SignIn(next));
+        };
+        let token = match session::access_token(state, &mut row, visit.ip).await {
+            Ok(t) => t,
+            Err(Ended::SignedOut) => return Err(PageError::SessionEnded(next)),
+            Err(Ended::Unavailable) => return Err(PageError::Unavailable),
+        };
+        let id = row.user_id;
+        visit.session = Some(row);
+        Ok(Self {
+            caller: Caller {
+                token: Some(token),
+                ip: visit.ip,
+            },
+            visit,
+            id,
+        })
+    }
+}
+
+impl Me {
+    pub fn chrome(&self, title: impl Into<String>) -> Chrome {
+        self.visit.chrome(title)
+    }
+}
+
+/// What every page's frame shows.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub title: String,
+    pub user: Option<ChromeUser>,
+    pub csrf: String,
+    pub flash: Option<Flash>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChromeUser {
+    pub username: String,
+    pub is_moderator: bool,
+    pub is_admin: bool,
+}
+
+impl Chrome {
+    fn bare(title: &str) -> Self {
+        Self {
+            title: title.into(),
+            user: None,
+            csrf: String::new(),
+            flash: None,
+        }
+    }
+}
+
+pub fn render(template: &impl Template) -> Response {
+    render_with(StatusCode::OK, template)
+}
+
+pub fn render_with(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+/// 303 See Other: after a POST the browser GETs the next page.
+pub fn redirect(to: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    response
+}
+
+pub fn redirect_with(state: &FrontendState, to: &str, flash: Flash) -> Response {
+    let mut response = redirect(to);
+    push_cookie(&mut response, &flash.cookie(&state.cookies));
+    response
+}
+
+/// After a refused action: back to `to` with the API's reason, or to sign-in if the
+/// session is over.
+pub fn refused(state: &FrontendState, to: &str, failure: Failure) -> Response {
+    if failure.is_unauthenticated() {
+        return PageError::SessionEnded(to.into()).into_response();
+    }
+    redirect_with(state, to, Flash::error(failure.message))
+}
+
+/// Only same-site paths are followed after sign-in (an open redirect is a phishing tool).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.into(),
+        _ => "/".into(),
+    }
+}
+
+#[derive(Debug)]
+pub enum PageError {
+    SignIn(String),
+    SessionEnded(String),
+    Forbidden,
+    BadForm(String),
+    NotFound,
+    Unavailable,
+    Api(Failure),
+}
+
+impl From<Failure> for PageError {
+    fn from(f: Failure) -> Self {
+        if f.is_unauthenticated() {
+            PageError::SessionEnded("/".into())
+        } else if f.status == StatusCode::SERVICE_UNAVAILABLE {
+            PageError::Unavailable
+        } else if f.status == StatusCode::NOT_FOUND {
+            PageError::NotFound
+        } else {
+            PageError::Api(f)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    heading: String,
+    detail: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let page = |status: StatusCode, heading: &str, detail: String| {
+            render_with(
+                status,
+                &ErrorPage {
+                    chrome: Chrome::bare(heading),
+                    heading: heading.into(),
+                    detail,
+                },
+            )
+        };
+        match self {
+            PageError::SignIn(next) => redirect(&format!("/login?next={}", crate::api::q(&next))),
+            PageError::SessionEnded(next) => {
+                redirect(&format!("/login?ended=1&next={}", crate::api::q(&next)))
+            }
+            PageError::Forbidden => page(
+                StatusCode::FORBIDDEN,
+                "This form was refused",
+                "It has expired or was sent from another site. Go back, reload the page and try again.".into(),
+            ),
+            PageError::BadForm(why) => page(StatusCode::BAD_REQUEST, "This form was refused", sentence(&why)),
+            PageError::NotFound => page(
+                StatusCode::NOT_FOUND,
+                "Not found",
+                "There is nothing here, or it is not yours to see.".into(),
+            ),
+            PageError::Unavailable => page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Temporarily unavailable",
+                "The platform cannot be reached right now. Nothing was changed; try again in a moment.".into(),
+            ),
+            PageError::Api(f) => page(f.status, "Something went wrong", f.message),
+        }
+    }
+}
+
+fn sentence(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect::<String>() + ".",
+        None => String::new(),
+    }
+}

@@ -1,0 +1,611 @@
+//! The market: offers with filters, one offer with "start trade", and the owner's pages
+//! to create, edit, pause and delete offers.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::{Chrome, Me, PageError, Visit, redirect_with, refused, render, render_with};
+use crate::FrontendState;
+use crate::api::{Caller, q};
+use crate::csrf::Form;
+use crate::flash::Flash;
+use crate::view;
+
+const PAGE_SIZE: u64 = 20;
+
+/// An offer as the API gives it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Offer {
+    pub id: i64,
+    pub owner_id: i64,
+    pub side: String,
+    pub currency: String,
+    pub price: String,
+    pub payment_method: String,
+    pub min_amount: String,
+    pub max_amount: String,
+    pub payment_window_minutes: i32,
+    pub terms: String,
+    pub status: String,
+    pub available: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+struct OfferPage {
+    offers: Vec<Offer>,
+    total: u64,
+}
+
+/// An offer as a row on a page.
+pub struct OfferRow {
+    pub id: i64,
+    /// What the visitor does by taking it: "Buy" from a sell offer, "Sell" to a buy offer.
+    pub action: &'static str,
+    pub side: String,
+    pub owner: Option<String>,
+    pub price: String,
+    pub currency: String,
+    pub method: String,
+    pub min: String,
+    pub max: String,
+    pub window: i32,
+    pub terms: String,
+    pub status: String,
+    pub funded: bool,
+}
+
+impl OfferRow {
+    fn new(o: &Offer, names: &HashMap<i64, String>) -> Self {
+        Self {
+            id: o.id,
+            action: if o.side == "sell" { "Buy" } else { "Sell" },
+            side: o.side.clone(),
+            owner: names.get(&o.owner_id).cloned(),
+            price: o.price.clone(),
+            currency: o.currency.clone(),
+            method: view::payment_method(&o.payment_method),
+            min: view::xmr(&o.min_amount),
+            max: view::xmr(&o.max_amount),
+            window: o.payment_window_minutes,
+            terms: o.terms.clone(),
+            status: o.status.clone(),
+            funded: o.available != Some(false),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Names {
+    users: Vec<NameRow>,
+}
+
+#[derive(Deserialize)]
+struct NameRow {
+    id: i64,
+    username: String,
+}
+
+/// Usernames for ids, for signed-in callers (the lookup is not public). Missing names
+/// only make a page less friendly, so a failure here is not an error.
+pub async fn usernames(
+    state: &FrontendState,
+    caller: &Caller,
+    ids: &[i64],
+) -> HashMap<i64, String> {
+    if caller.token.is_none() || ids.is_empty() {
+        return HashMap::new();
+    }
+    let mut ids: Vec<i64> = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    match state
+        .api
+        .get::<Names>(caller, &format!("/auth/users?ids={}", list.join(",")))
+        .await
+    {
+        Ok(n) => n.users.into_iter().map(|u| (u.id, u.username)).collect(),
+        Err(_) => HashMap::new(),
+    }
+}
+
+/// The visitor's API identity: signed in or anonymous, for public pages.
+pub async fn caller_of(state: &FrontendState, visit: &mut Visit) -> Result<Caller, PageError> {
+    let Some(mut row) = visit.session.take() else {
+        return Ok(visit.anonymous_caller());
+    };
+    let token = match crate::session::access_token(state, &mut row, visit.ip).await {
+        Ok(t) => Some(t),
+        // A public page still works for someone whose session just ended.
+        Err(crate::session::Ended::SignedOut) => None,
+        Err(crate::session::Ended::Unavailable) => return Err(PageError::Unavailable),
+    };
+    if token.is_some() {
+        visit.session = Some(row);
+    }
+    Ok(Caller {
+        token,
+        ip: visit.ip,
+    })
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, Clone)]
+pub struct Filters {
+    /// What the visitor wants to do: `buy` (sell offers) or `sell` (buy offers).
+    #[serde(default)]
+    pub want: String,
+    #[serde(default)]
+    pub currency: String,
+    #[serde(default)]
+    pub payment_method: String,
+    #[serde(default)]
+    pub amount: String,
+    #[serde(default)]
+    pub page: Option<u64>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    filters: Filters,
+    methods: Vec<(String, String)>,
+    offers: Vec<OfferRow>,
+    error: Option<String>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    prev: Option<String>,
+    next: Option<String>,
+    signed_in: bool,
+}
+
+#[derive(Deserialize)]
+struct Methods {
+    payment_methods: Vec<String>,
+}
+
+async fn methods(state: &FrontendState, caller: &Caller) -> Vec<(String, String)> {
+    state
+        .api
+        .get::<Methods>(caller, "/offers/payment-methods")
+        .await
+        .map(|m| {
+            m.payment_methods
+                .into_iter()
+                .map(|c| {
+                    let label = view::payment_method(&c);
+                    (c, label)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn filter_query(f: &Filters, page: u64) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in [
+        ("want", &f.want),
+        ("currency", &f.currency),
+        ("payment_method", &f.payment_method),
+        ("amount", &f.amount),
+    ] {
+        if !v.trim().is_empty() {
+            parts.push(format!("{k}={}", q(v.trim())));
+        }
+    }
+    parts.push(format!("page={page}"));
+    format!("/?{}", parts.join("&"))
+}
+
+pub async fn home(
+    State(state): State<FrontendState>,
+    mut visit: Visit,
+    Query(filters): Query<Filters>,
+) -> Result<Response, PageError> {
+    let caller = caller_of(&state, &mut visit).await?;
+    let page = filters.page.unwrap_or(1).max(1);
+    let mut query = vec![
+        format!("limit={PAGE_SIZE}"),
+        format!("offset={}", (page - 1) * PAGE_SIZE),
+    ];
+    match filters.want.as_str() {
+        "buy" => query.push("side=sell".into()),
+        "sell" => query.push("side=buy".into()),
+        _ => {}
+    }
+    for (k, v) in [
+        ("currency", &filters.currency),
+        ("payment_method", &filters.payment_method),
+        ("amount", &filters.amount),
+    ] {
+        if !v.trim().is_empty() {
+            query.push(format!("{k}={}", q(v.trim())));
+        }
+    }
+    let (offers, total, error) = match state
+        .api
+        .get::<OfferPage>(&caller, &format!("/offers?{}", query.join("&")))
+        .await
+    {
+        Ok(p) => {
+            let ids: Vec<i64> = p.offers.iter().map(|o| o.owner_id).collect();
+            let names = usernames(&state, &caller, &ids).await;
+            let rows = p.offers.iter().map(|o| OfferRow::new(o, &names)).collect();
+            (rows, p.total, None)
+        }
+        // A filter the API refuses (an amount like "abc") is said on the page itself.
+        Err(f) if f.status.is_client_error() => (Vec::new(), 0, Some(f.message)),
+        Err(f) => return Err(f.into()),
+    };
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    Ok(render(&HomePage {
+        chrome: visit.chrome("Offers"),
+        methods: methods(&state, &caller).await,
+        prev: (page > 1).then(|| filter_query(&filters, page - 1)),
+        next: (page < pages).then(|| filter_query(&filters, page + 1)),
+        signed_in: caller.token.is_some(),
+        filters,
+        offers,
+        error,
+        total,
+        page,
+        pages,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Reputation {
+    pub completed_trades: u64,
+    pub reviews_count: u64,
+    pub average_rating: Option<String>,
+    pub reviews: Vec<Review>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Review {
+    pub trade_id: i64,
+    pub reviewer_id: i64,
+    pub rating: i32,
+    pub comment: String,
+    pub created_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "offer.html")]
+struct OfferPageView {
+    chrome: Chrome,
+    offer: OfferRow,
+    reputation: Option<Reputation>,
+    is_owner: bool,
+    signed_in: bool,
+    trade_key: String,
+    amount: String,
+}
+
+pub async fn detail(
+    State(state): State<FrontendState>,
+    mut visit: Visit,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let caller = caller_of(&state, &mut visit).await?;
+    let offer: Offer = state.api.get(&caller, &format!("/offers/{id}")).await?;
+    let names = usernames(&state, &caller, &[offer.owner_id]).await;
+    let reputation = state
+        .api
+        .get::<Reputation>(
+            &caller,
+            &format!("/transactions/users/{}/reputation", offer.owner_id),
+        )
+        .await
+        .ok();
+    let is_owner = visit.session.as_ref().map(|s| s.user_id) == Some(offer.owner_id);
+    Ok(render(&OfferPageView {
+        chrome: visit.chrome(format!("Offer #{id}")),
+        amount: view::xmr(&offer.min_amount),
+        offer: OfferRow::new(&offer, &names),
+        reputation,
+        is_owner,
+        signed_in: caller.token.is_some(),
+        trade_key: random_key(),
+    }))
+}
+
+/// A key that makes a form's POST safe to repeat (a double click opens one trade).
+pub fn random_key() -> String {
+    let bytes: [u8; 16] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[derive(Deserialize)]
+pub struct TradeForm {
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    key: String,
+}
+
+#[derive(Deserialize)]
+struct Opened {
+    id: i64,
+}
+
+pub async fn start_trade(
+    State(state): State<FrontendState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(form): Form<TradeForm>,
+) -> Response {
+    let back = format!("/offers/{id}");
+    let body = json!({"offer_id": id, "amount": form.amount.trim()});
+    let key = (!form.key.is_empty() && form.key.len() <= 64).then_some(form.key.as_str());
+    match state
+        .api
+        .send::<_, Opened>(
+            &me.caller,
+            Method::POST,
+            "/transactions/trades",
+            Some(&body),
+            key,
+        )
+        .await
+    {
+        Ok(t) => redirect_with(
+            &state,
+            &format!("/trades/{}", t.id),
+            Flash::success("Trade opened. The seller's XMR is now held in escrow."),
+        ),
+        Err(f) => refused(&state, &back, f),
+    }
+}
+
+/// The fields of the offer form, as typed (kept on a refusal so nothing is retyped).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct OfferForm {
+    #[serde(default)]
+    side: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    price: String,
+    #[serde(default)]
+    payment_method: String,
+    #[serde(default)]
+    min_amount: String,
+    #[serde(default)]
+    max_amount: String,
+    #[serde(default)]
+    payment_window_minutes: String,
+    #[serde(default)]
+    terms: String,
+}
+
+impl OfferForm {
+    fn blank() -> Self {
+        Self {
+            side: "sell".into(),
+            currency: "EUR".into(),
+            price: String::new(),
+            payment_method: "sepa".into(),
+            min_amount: String::new(),
+            max_amount: String::new(),
+            payment_window_minutes: "60".into(),
+            terms: String::new(),
+        }
+    }
+
+    fn from_offer(o: &Offer) -> Self {
+        Self {
+            side: o.side.clone(),
+            currency: o.currency.clone(),
+            price: o.price.clone(),
+            payment_method: o.payment_method.clone(),
+            min_amount: view::xmr(&o.min_amount),
+            max_amount: view::xmr(&o.max_amount),
+            payment_window_minutes: o.payment_window_minutes.to_string(),
+            terms: o.terms.clone(),
+        }
+    }
+
+    /// The API body; a window that is not a number is sent as is, so the API names it.
+    fn body(&self) -> serde_json::Value {
+        let window: serde_json::Value = match self.payment_window_minutes.trim().parse::<i64>() {
+            Ok(n) => n.into(),
+            Err(_) => self.payment_window_minutes.trim().into(),
+        };
+        json!({
+            "side": self.side, "currency": self.currency.trim(), "price": self.price.trim(),
+            "payment_method": self.payment_method, "min_amount": self.min_amount.trim(),
+            "max_amount": self.max_amount.trim(), "payment_window_minutes": window,
+            "terms": self.terms,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "offer_form.html")]
+struct OfferFormPage {
+    chrome: Chrome,
+    heading: String,
+    action: String,
+    form: OfferForm,
+    methods: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+pub async fn new_page(State(state): State<FrontendState>, me: Me) -> Response {
+    render(&OfferFormPage {
+        chrome: me.chrome("New offer"),
+        heading: "New offer".into(),
+        action: "/offers/new".into(),
+        form: OfferForm::blank(),
+        methods: methods(&state, &me.caller).await,
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct Created {
+    id: i64,
+}
+
+pub async fn create(
+    State(state): State<FrontendState>,
+    me: Me,
+    Form(form): Form<OfferForm>,
+) -> Response {
+    match state
+        .api
+        .post::<_, Created>(&me.caller, "/offers", &form.body())
+        .await
+    {
+        Ok(o) => redirect_with(
+            &state,
+            &format!("/offers/{}", o.id),
+            Flash::success("Your offer is live."),
+        ),
+        Err(f) if f.is_unauthenticated() => refused(&state, "/offers/new", f),
+        Err(f) => render_with(
+            f.status,
+            &OfferFormPage {
+                chrome: me.chrome("New offer"),
+                heading: "New offer".into(),
+                action: "/offers/new".into(),
+                methods: methods(&state, &me.caller).await,
+                form,
+                error: Some(f.message),
+            },
+        ),
+    }
+}
+
+pub async fn edit_page(
+    State(state): State<FrontendState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let offer: Offer = state.api.get(&me.caller, &format!("/offers/{id}")).await?;
+    if offer.owner_id != me.id {
+        return Err(PageError::NotFound);
+    }
+    Ok(render(&OfferFormPage {
+        chrome: me.chrome(format!("Edit offer #{id}")),
+        heading: format!("Edit offer #{id}"),
+        action: format!("/offers/{id}/edit"),
+        form: OfferForm::from_offer(&offer),
+        methods: methods(&state, &me.caller).await,
+        error: None,
+    }))
+}
+
+pub async fn update(
+    State(state): State<FrontendState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(form): Form<OfferForm>,
+) -> Response {
+    let path = format!("/offers/{id}");
+    match state
+        .api
+        .send::<_, serde_json::Value>(&me.caller, Method::PATCH, &path, Some(&form.body()), None)
+        .await
+    {
+        Ok(_) => redirect_with(&state, &path, Flash::success("Offer updated.")),
+        Err(f) if f.is_unauthenticated() => refused(&state, &path, f),
+        Err(f) => render_with(
+            f.status,
+            &OfferFormPage {
+                chrome: me.chrome(format!("Edit offer #{id}")),
+                heading: format!("Edit offer #{id}"),
+                action: format!("/offers/{id}/edit"),
+                methods: methods(&state, &me.caller).await,
+                form,
+                error: Some(f.message),
+            },
+        ),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    status: String,
+}
+
+pub async fn set_status(
+    State(state): State<FrontendState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(form): Form<StatusForm>,
+) -> Response {
+    let body = json!({"status": form.status});
+    match state
+        .api
+        .send::<_, serde_json::Value>(
+            &me.caller,
+            Method::PATCH,
+            &format!("/offers/{id}"),
+            Some(&body),
+            None,
+        )
+        .await
+    {
+        Ok(_) => {
+            let said = match form.status.as_str() {
+                "paused" => "Offer paused: nobody can start a trade on it until you resume it.",
+                "open" => "Offer resumed.",
+                _ => "Offer closed.",
+            };
+            redirect_with(&state, "/my/offers", Flash::success(said))
+        }
+        Err(f) => refused(&state, "/my/offers", f),
+    }
+}
+
+pub async fn delete(
+    State(state): State<FrontendState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(_): Form<super::auth::Empty>,
+) -> Response {
+    match state
+        .api
+        .send::<(), serde_json::Value>(
+            &me.caller,
+            Method::DELETE,
+            &format!("/offers/{id}"),
+            None,
+            None,
+        )
+        .await
+    {
+        Ok(_) => redirect_with(&state, "/my/offers", Flash::success("Offer deleted.")),
+        Err(f) => refused(&state, "/my/offers", f),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "my_offers.html")]
+struct MyOffersPage {
+    chrome: Chrome,
+    offers: Vec<OfferRow>,
+}
+
+pub async fn mine(State(state): State<FrontendState>, me: Me) -> Result<Response, PageError> {
+    let page: OfferPage = state.api.get(&me.caller, "/me/offers?limit=100").await?;
+    let names = HashMap::new();
+    Ok(render(&MyOffersPage {
+        chrome: me.chrome("My offers"),
+        offers: page
+            .offers
+            .iter()
+            .map(|o| OfferRow::new(o, &names))
+            .collect(),
+    }))
+}

@@ -1,0 +1,81 @@
+//! A trader's public profile: member since, completed trades, rating and reviews.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::offers::{Reputation, caller_of, usernames};
+use super::{Chrome, PageError, Visit, render};
+use crate::FrontendState;
+use crate::api::q;
+use crate::view;
+
+#[derive(Deserialize)]
+struct Profile {
+    id: i64,
+    username: String,
+    member_since: String,
+}
+
+pub struct ReviewRow {
+    pub by: String,
+    pub stars: String,
+    pub rating: i32,
+    pub comment: String,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+struct ProfilePage {
+    chrome: Chrome,
+    username: String,
+    member_since: String,
+    completed: u64,
+    rating: Option<String>,
+    reviews_count: u64,
+    reviews: Vec<ReviewRow>,
+}
+
+pub async fn page(
+    State(state): State<FrontendState>,
+    mut visit: Visit,
+    Path(username): Path<String>,
+) -> Result<Response, PageError> {
+    let caller = caller_of(&state, &mut visit).await?;
+    let p: Profile = state
+        .api
+        .get(&caller, &format!("/auth/users/{}", q(&username)))
+        .await?;
+    let r: Reputation = state
+        .api
+        .get(&caller, &format!("/transactions/users/{}/reputation", p.id))
+        .await?;
+    let ids: Vec<i64> = r.reviews.iter().map(|rv| rv.reviewer_id).collect();
+    let names = usernames(&state, &caller, &ids).await;
+    let reviews = r
+        .reviews
+        .iter()
+        .map(|rv| ReviewRow {
+            by: names
+                .get(&rv.reviewer_id)
+                .cloned()
+                .unwrap_or_else(|| "a trader".into()),
+            stars: "★".repeat(usize::try_from(rv.rating.clamp(0, 5)).unwrap_or(0))
+                + &"☆".repeat(usize::try_from(5 - rv.rating.clamp(0, 5)).unwrap_or(0)),
+            rating: rv.rating,
+            comment: rv.comment.clone(),
+            at: view::day(&rv.created_at),
+        })
+        .collect();
+    Ok(render(&ProfilePage {
+        chrome: visit.chrome(p.username.clone()),
+        username: p.username,
+        member_since: view::day(&p.member_since),
+        completed: r.completed_trades,
+        rating: r.average_rating,
+        reviews_count: r.reviews_count,
+        reviews,
+    }))
+}

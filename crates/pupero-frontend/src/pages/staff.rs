@@ -1,0 +1,323 @@
+//! Moderators' dispute queue, and the admin console: users (role, disable, sign out
+//! everywhere) and balance adjustments with a reason. The API decides who may do what;
+//! these pages only show the forms to those the session says are staff.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::offers::usernames;
+use super::trades::Trade;
+use super::{Chrome, Me, PageError, redirect_with, refused, render};
+use crate::FrontendState;
+use crate::api::q;
+use crate::csrf::Form;
+use crate::flash::Flash;
+use crate::view;
+
+#[derive(Deserialize)]
+struct TradePage {
+    trades: Vec<Trade>,
+    total: u64,
+}
+
+pub struct DisputeRow {
+    pub id: i64,
+    pub seller: String,
+    pub buyer: String,
+    pub amount: String,
+    pub fiat: String,
+    pub statement: String,
+    pub opened: String,
+}
+
+#[derive(Template)]
+#[template(path = "disputes.html")]
+struct DisputesPage {
+    chrome: Chrome,
+    disputes: Vec<DisputeRow>,
+    total: u64,
+}
+
+pub async fn disputes(State(state): State<FrontendState>, me: Me) -> Result<Response, PageError> {
+    let page: TradePage = state
+        .api
+        .get(&me.caller, "/transactions/disputes?limit=100")
+        .await?;
+    let ids: Vec<i64> = page
+        .trades
+        .iter()
+        .flat_map(|t| [t.seller_id, t.buyer_id])
+        .collect();
+    let names = usernames(&state, &me.caller, &ids).await;
+    let name = |id: i64| {
+        names
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| format!("user #{id}"))
+    };
+    let disputes = page
+        .trades
+        .iter()
+        .map(|t| DisputeRow {
+            id: t.id,
+            seller: name(t.seller_id),
+            buyer: name(t.buyer_id),
+            amount: view::xmr(&t.amount),
+            fiat: format!("{} {}", t.fiat_total, t.currency),
+            statement: t
+                .dispute
+                .as_ref()
+                .and_then(|d| d.statement.clone())
+                .unwrap_or_default(),
+            opened: t
+                .paid_at
+                .as_deref()
+                .map(view::when)
+                .unwrap_or_else(|| view::when(&t.created_at)),
+        })
+        .collect();
+    Ok(render(&DisputesPage {
+        chrome: me.chrome("Disputes"),
+        disputes,
+        total: page.total,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+struct AdminUser {
+    id: i64,
+    email: Option<String>,
+    username: String,
+    role: String,
+    disabled: bool,
+    totp_enabled: bool,
+    created_at: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct UserPage {
+    users: Vec<AdminUser>,
+    total: u64,
+}
+
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    pub role: String,
+    pub disabled: bool,
+    pub totp: bool,
+    pub since: String,
+    pub is_me: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    chrome: Chrome,
+    users: Vec<UserRow>,
+    total: u64,
+    search: String,
+    page: u64,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct AdminQuery {
+    #[serde(default)]
+    q: String,
+    page: Option<u64>,
+}
+
+const USERS_PER_PAGE: u64 = 50;
+
+pub async fn admin(
+    State(state): State<FrontendState>,
+    me: Me,
+    Query(query): Query<AdminQuery>,
+) -> Result<Response, PageError> {
+    let page = query.page.unwrap_or(1).max(1);
+    let mut path = format!(
+        "/auth/admin/users?limit={USERS_PER_PAGE}&offset={}",
+        (page - 1) * USERS_PER_PAGE
+    );
+    if !query.q.trim().is_empty() {
+        path.push_str(&format!("&q={}", q(query.q.trim())));
+    }
+    let users: UserPage = state.api.get(&me.caller, &path).await?;
+    let pages = users.total.div_ceil(USERS_PER_PAGE).max(1);
+    let link = |p: u64| format!("/admin?q={}&page={p}", q(query.q.trim()));
+    Ok(render(&AdminPage {
+        chrome: me.chrome("Admin"),
+        users: users
+            .users
+            .into_iter()
+            .map(|u| UserRow {
+                is_me: u.id == me.id,
+                id: u.id,
+                username: u.username,
+                email: u.email.unwrap_or_default(),
+                role: u.role,
+                disabled: u.disabled,
+                totp: u.totp_enabled,
+                since: view::day(&u.created_at),
+            })
+            .collect(),
+        total: users.total,
+        prev: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+        search: query.q,
+        page,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct RoleForm {
+    #[serde(default)]
+    role: String,
+}
+
+pub async fn set_role(
+    State(state): State<FrontendState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(form): Form<RoleForm>,
+) -> Response {
+    let body = json!({"role": form.role});
+    match state
+        .api
+        .post::<_, serde_json::Value>(&me.caller, &format!("/auth/admin/users/{id}/role"), &body)
+        .await
+    {
+        Ok(_) => redirect_with(
+            &state,
+            "/admin",
+            Flash::success(format!(
+                "User #{id} is now {}. It takes effect at their next token refresh.",
+                form.role
+            )),
+        ),
+        Err(f) => refused(&state, "/admin", f),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DisableForm {
+    #[serde(default)]
+    disabled: String,
+}
+
+pub async fn set_disabled(
+    State(state): State<FrontendState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(form): Form<DisableForm>,
+) -> Response {
+    let disabled = form.disabled == "true";
+    match state
+        .api
+        .post::<_, serde_json::Value>(
+            &me.caller,
+            &format!("/auth/admin/users/{id}/disable"),
+            &json!({"disabled": disabled}),
+        )
+        .await
+    {
+        Ok(_) => redirect_with(
+            &state,
+            "/admin",
+            Flash::success(if disabled {
+                format!("User #{id} is disabled and signed out everywhere.")
+            } else {
+                format!("User #{id} is enabled again.")
+            }),
+        ),
+        Err(f) => refused(&state, "/admin", f),
+    }
+}
+
+#[derive(Deserialize)]
+struct Revoked {
+    revoked: u64,
+}
+
+pub async fn force_logout(
+    State(state): State<FrontendState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(_): Form<super::auth::Empty>,
+) -> Response {
+    match state
+        .api
+        .post::<_, Revoked>(
+            &me.caller,
+            &format!("/auth/admin/users/{id}/logout"),
+            &json!({}),
+        )
+        .await
+    {
+        Ok(r) => redirect_with(
+            &state,
+            "/admin",
+            Flash::success(format!("Ended {} session(s) of user #{id}.", r.revoked)),
+        ),
+        Err(f) => refused(&state, "/admin", f),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AdjustForm {
+    #[serde(default)]
+    user_id: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    direction: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn adjust(
+    State(state): State<FrontendState>,
+    me: Me,
+    Form(form): Form<AdjustForm>,
+) -> Response {
+    let Ok(user_id) = form.user_id.trim().parse::<i64>() else {
+        return redirect_with(
+            &state,
+            "/admin",
+            Flash::error("Choose the user (their number) to adjust."),
+        );
+    };
+    let body = json!({"user_id": user_id, "amount": form.amount.trim(), "direction": form.direction, "reason": form.reason.trim()});
+    match state
+        .api
+        .post::<_, serde_json::Value>(&me.caller, "/transactions/admin/adjust", &body)
+        .await
+    {
+        Ok(b) => {
+            let available = b["balances"]["available"]
+                .as_str()
+                .map(view::xmr)
+                .unwrap_or_default();
+            redirect_with(
+                &state,
+                "/admin",
+                Flash::success(format!(
+                    "{} of {} XMR recorded for user #{user_id}; their available balance is now {available} XMR.",
+                    if form.direction == "debit" {
+                        "Debit"
+                    } else {
+                        "Credit"
+                    },
+                    form.amount.trim()
+                )),
+            )
+        }
+        Err(f) => refused(&state, "/admin", f),
+    }
+}

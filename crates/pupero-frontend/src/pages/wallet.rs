@@ -1,0 +1,272 @@
+//! Balances: what is available, in escrow and on its way out; the deposit address with
+//! its QR code and the deposits seen so far; the withdrawal form (with a confirmation
+//! step) and the withdrawal history.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use base64::Engine;
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::offers::random_key;
+use super::{Chrome, Me, PageError, redirect_with, render, render_with};
+use crate::FrontendState;
+use crate::csrf::Form;
+use crate::flash::Flash;
+use crate::view;
+
+#[derive(Debug, Deserialize)]
+struct Balances {
+    available: String,
+    escrow: String,
+    withdrawing: String,
+    total: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct DepositAddress {
+    address: String,
+    qr_svg: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Deposit {
+    txid: String,
+    amount: String,
+    confirmations: i64,
+    required_confirmations: u64,
+    status: String,
+    first_seen: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Deposits {
+    deposits: Vec<Deposit>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Withdrawal {
+    id: i64,
+    address: String,
+    amount: String,
+    status: String,
+    tx_hashes: Vec<String>,
+    error: Option<String>,
+    created_at: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Withdrawals {
+    withdrawals: Vec<Withdrawal>,
+}
+
+pub struct DepositRow {
+    pub txid: String,
+    pub amount: String,
+    pub progress: String,
+    pub percent: u64,
+    pub credited: bool,
+    pub seen: String,
+}
+
+pub struct WithdrawalRow {
+    pub id: i64,
+    pub address: String,
+    pub amount: String,
+    pub status: &'static str,
+    pub raw_status: String,
+    pub txids: Vec<String>,
+    pub note: Option<String>,
+    pub created: String,
+}
+
+/// What was typed into the withdrawal form.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    amount: String,
+    /// Set by the confirmation step.
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+#[derive(Template)]
+#[template(path = "balances.html")]
+struct BalancesPage {
+    chrome: Chrome,
+    available: String,
+    escrow: String,
+    withdrawing: String,
+    total: String,
+    address: Option<String>,
+    qr: Option<String>,
+    deposits: Vec<DepositRow>,
+    wallet_note: Option<String>,
+    withdrawals: Vec<WithdrawalRow>,
+    form: WithdrawForm,
+    error: Option<String>,
+}
+
+async fn balances_page(
+    state: &FrontendState,
+    me: &Me,
+    form: WithdrawForm,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let b: Balances = state
+        .api
+        .get(&me.caller, &format!("/transactions/balances/{}", me.id))
+        .await?;
+    // Without a wallet (or while it is down) the rest of the page still works.
+    let (address, qr, wallet_note) = match state
+        .api
+        .get::<DepositAddress>(&me.caller, "/transactions/deposit-address")
+        .await
+    {
+        Ok(a) => {
+            let qr = format!(
+                "data:image/svg+xml;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(a.qr_svg.as_bytes())
+            );
+            (Some(a.address), Some(qr), None)
+        }
+        Err(f) => (None, None, Some(f.message)),
+    };
+    let deposits = match state
+        .api
+        .get::<Deposits>(&me.caller, "/transactions/deposits")
+        .await
+    {
+        Ok(d) => d.deposits.iter().map(deposit_row).collect(),
+        Err(_) => Vec::new(),
+    };
+    let withdrawals: Withdrawals = state
+        .api
+        .get(&me.caller, "/transactions/withdrawals?limit=50")
+        .await?;
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok(render_with(
+        status,
+        &BalancesPage {
+            chrome: me.chrome("Balances"),
+            available: view::xmr(&b.available),
+            escrow: view::xmr(&b.escrow),
+            withdrawing: view::xmr(&b.withdrawing),
+            total: view::xmr(&b.total),
+            address,
+            qr,
+            deposits,
+            wallet_note,
+            withdrawals: withdrawals.withdrawals.iter().map(withdrawal_row).collect(),
+            form,
+            error,
+        },
+    ))
+}
+
+fn deposit_row(d: &Deposit) -> DepositRow {
+    let needed = d.required_confirmations.max(1);
+    let have = u64::try_from(d.confirmations.max(0)).unwrap_or(0);
+    DepositRow {
+        txid: d.txid.clone(),
+        amount: view::xmr(&d.amount),
+        progress: if d.status == "credited" {
+            "credited".into()
+        } else if have == 0 {
+            "in the pool".into()
+        } else {
+            format!("{} of {needed} confirmations", have.min(needed))
+        },
+        percent: (have.min(needed) * 100) / needed,
+        credited: d.status == "credited",
+        seen: view::when(&d.first_seen),
+    }
+}
+
+fn withdrawal_row(w: &Withdrawal) -> WithdrawalRow {
+    WithdrawalRow {
+        id: w.id,
+        address: w.address.clone(),
+        amount: view::xmr(&w.amount),
+        status: view::withdrawal_status(&w.status),
+        raw_status: w.status.clone(),
+        txids: w.tx_hashes.clone(),
+        note: w.error.clone(),
+        created: view::when(&w.created_at),
+    }
+}
+
+pub async fn page(State(state): State<FrontendState>, me: Me) -> Result<Response, PageError> {
+    balances_page(&state, &me, WithdrawForm::default(), None).await
+}
+
+#[derive(Template)]
+#[template(path = "withdraw_confirm.html")]
+struct ConfirmPage {
+    chrome: Chrome,
+    address: String,
+    amount: String,
+    key: String,
+}
+
+#[derive(Deserialize)]
+struct Accepted {
+    withdrawal_id: i64,
+}
+
+/// Two steps: the form leads to a page that repeats address and amount for a last look
+/// (a withdrawal cannot be called back), and only that page's button sends it, with a
+/// key made for it so a double click or a resent form withdraws once.
+pub async fn withdraw(
+    State(state): State<FrontendState>,
+    me: Me,
+    Form(form): Form<WithdrawForm>,
+) -> Result<Response, PageError> {
+    let address = form.address.trim().to_owned();
+    let amount = form.amount.trim().to_owned();
+    if address.is_empty() || amount.is_empty() {
+        let error = Some("Enter the address and the amount to withdraw.".into());
+        return balances_page(&state, &me, form, error).await;
+    }
+    if form.confirm != "yes" || form.key.is_empty() || form.key.len() > 64 {
+        return Ok(render(&ConfirmPage {
+            chrome: me.chrome("Confirm withdrawal"),
+            address,
+            amount,
+            key: random_key(),
+        }));
+    }
+    let body = json!({"address": address, "amount": amount});
+    match state
+        .api
+        .send::<_, Accepted>(
+            &me.caller,
+            Method::POST,
+            "/transactions/withdraw",
+            Some(&body),
+            Some(&form.key),
+        )
+        .await
+    {
+        Ok(a) => Ok(redirect_with(
+            &state,
+            "/balances",
+            Flash::success(format!(
+                "Withdrawal #{} of {amount} XMR is on its way. It appears below with its transaction id once sent.",
+                a.withdrawal_id
+            )),
+        )),
+        Err(f) if f.is_unauthenticated() => Err(f.into()),
+        Err(f) => balances_page(&state, &me, form, Some(f.message)).await,
+    }
+}

@@ -79,6 +79,11 @@ if ! command -v monerod >/dev/null 2>&1 || ! command -v monero-wallet-rpc >/dev/
   apt_install monero
 fi
 
+# --- Browser tests (Debian's headless Chromium and its chromedriver) -----------------------
+if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then
+  apt_install chromium chromium-driver
+fi
+
 # --- Leftovers of interrupted runs (each run names its databases pupero_t_<pid>_...) ----
 for db in $(mariadb -h 127.0.0.1 -uroot -N -e "SHOW DATABASES LIKE 'pupero\\_t\\_%'" 2>/dev/null || true); do
   pid=$(echo "$db" | cut -d_ -f3)

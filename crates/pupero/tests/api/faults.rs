@@ -17,7 +17,7 @@ use crate::helpers::{PASSWORD, SECRET};
 
 struct Node {
     data: PathBuf,
-    ports: [u16; 5],
+    ports: [u16; 6],
     db_url: String,
     child: Option<Child>,
 }
@@ -47,6 +47,7 @@ impl Node {
                 free_port(),
                 free_port(),
                 free_port(),
+                free_port(),
             ],
             db_url,
             child: None,
@@ -70,6 +71,7 @@ impl Node {
             .env("OFFERS_PORT", self.ports[2].to_string())
             .env("TRANSACTIONS_PORT", self.ports[3].to_string())
             .env("MONERO_WALLET_MANAGER_PORT", self.ports[4].to_string())
+            .env("PORT", self.ports[5].to_string())
             .env("MODERATION_PORT", "9")
             .env("MONERO_RPC_URL", &f.hot_url)
             .env("MONEROD_URL", &f.daemon_url)

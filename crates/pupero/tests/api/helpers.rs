@@ -177,6 +177,7 @@ fn rand_suffix() -> String {
 
 /// A running platform (gateway + login) for one test.
 pub struct TestApp {
+    pub frontend: String,
     pub gateway: String,
     pub login: String,
     pub transactions: String,
@@ -194,6 +195,8 @@ pub fn settings_for(db_url: &str, data_dir: &std::path::Path, extra: &[String]) 
         db_url.into(),
         "--jwt-secret-key".into(),
         SECRET.into(),
+        "--frontend-port".into(),
+        "0".into(),
         "--gateway-port".into(),
         "0".into(),
         "--login-port".into(),
@@ -228,11 +231,13 @@ impl TestApp {
         let platform = Platform::start(settings, &AVAILABLE)
             .await
             .expect("platform starts");
+        let frontend = platform.url(Service::Frontend).unwrap();
         let gateway = platform.url(Service::Gateway).unwrap();
         let login = platform.url(Service::Login).unwrap();
         let transactions = platform.url(Service::Transactions).unwrap();
         let db_conn = platform.db.clone().unwrap();
         let app = Self {
+            frontend,
             gateway,
             login,
             transactions,

@@ -24,4 +24,5 @@ mod tokens;
 mod trading;
 mod two_factor;
 mod validation;
+mod web;
 mod withdrawals;

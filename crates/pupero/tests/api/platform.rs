@@ -17,6 +17,8 @@ async fn migrations_round_trip(backend: Backend) {
     let db = TestDb::create(backend).await;
     let conn = pupero_db::connect(&db.url).await.unwrap();
     pupero::migrate_all(&conn).await.unwrap();
+    pupero_frontend::Migrator::down(&conn, None).await.unwrap();
+    pupero_wallet::Migrator::down(&conn, None).await.unwrap();
     pupero_transactions::Migrator::down(&conn, None)
         .await
         .unwrap();
@@ -109,6 +111,7 @@ fn pupero(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
         .env("PUPERO_DATA_DIR", &data)
         .env("API_MANAGER_PORT", "0")
         .env("LOGIN_PORT", "0")
+        .env("PORT", "0")
         .stdin(Stdio::null());
     for (k, v) in env {
         cmd.env(k, v);
@@ -155,6 +158,9 @@ fn up_help_documents_every_variable() {
         "REMEMBER_ME_DAYS",
         "LOGIN_RATE_PER_MINUTE",
         "TRUSTED_PROXIES",
+        "API_MANAGER_URL",
+        "SECURE_COOKIES",
+        "SESSION_COOKIE_SAMESITE",
     ] {
         assert!(
             help.contains(&format!("env: {var}")),
@@ -229,7 +235,7 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
             .unwrap()
             .port()
     };
-    let ports = [port(), port(), port(), port(), port()];
+    let ports = [port(), port(), port(), port(), port(), port()];
     let env = |cmd: &mut Command| {
         cmd.env("PUPERO_DATA_DIR", &data)
             .env_remove("DATABASE_URL")
@@ -239,6 +245,7 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
             .env("OFFERS_PORT", ports[2].to_string())
             .env("TRANSACTIONS_PORT", ports[3].to_string())
             .env("MONERO_WALLET_MANAGER_PORT", ports[4].to_string())
+            .env("PORT", ports[5].to_string())
             .env("SWEEP_INTERVAL_SECONDS", "1")
             .env("REGTEST_BLOCK_SECONDS", "1")
             .env("RUST_LOG", "warn")

@@ -1,0 +1,592 @@
+//! The web frontend over plain HTTP: CSRF, cookies, redirects, sessions and token
+//! refresh, forms with bad input, and outages. (The browser tests drive whole flows.)
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderValue};
+use serde_json::json;
+
+use crate::helpers::{Options, PASSWORD, SECRET, TestApp, align_to_fresh_step, db_test, totp_code};
+
+/// A browser without a browser: keeps cookies, never follows redirects.
+pub struct Web {
+    base: String,
+    http: reqwest::Client,
+    cookies: Mutex<BTreeMap<String, String>>,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    }
+
+    pub fn csrf(&self) -> String {
+        let marker = "name=\"_csrf\" value=\"";
+        let start = self
+            .body
+            .find(marker)
+            .unwrap_or_else(|| panic!("no CSRF field on the page: {}", self.body))
+            + marker.len();
+        let end = self.body[start..].find('"').unwrap() + start;
+        self.body[start..end].to_owned()
+    }
+}
+
+impl Web {
+    pub fn new(app: &TestApp) -> Self {
+        Self {
+            base: app.frontend.clone(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    fn cookie_header(&self) -> Option<HeaderValue> {
+        let jar = self.cookies.lock().unwrap();
+        if jar.is_empty() {
+            return None;
+        }
+        let line: Vec<String> = jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        Some(HeaderValue::from_str(&line.join("; ")).unwrap())
+    }
+
+    fn keep(&self, page: &Page) {
+        let mut jar = self.cookies.lock().unwrap();
+        for c in page.set_cookies() {
+            let pair = c.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if c.contains("Max-Age=0") {
+                jar.remove(name);
+            } else {
+                jar.insert(name.to_owned(), value.to_owned());
+            }
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().unwrap().get(name).cloned()
+    }
+
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.cookies
+            .lock()
+            .unwrap()
+            .insert(name.to_owned(), value.to_owned());
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> Page {
+        let req = match self.cookie_header() {
+            Some(c) => req.header("cookie", c),
+            None => req,
+        };
+        let resp = req.send().await.expect("frontend reachable");
+        let page = Page {
+            status: resp.status(),
+            headers: resp.headers().clone(),
+            body: resp.text().await.unwrap(),
+        };
+        self.keep(&page);
+        page
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        self.send(self.http.get(format!("{}{path}", self.base)))
+            .await
+    }
+
+    /// Posts exactly these fields (no CSRF token is added).
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(serde_urlencoded::to_string(fields).unwrap());
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req).await
+    }
+
+    /// Opens `page`, takes its CSRF token and posts `fields` to `action`, as a browser does.
+    pub async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let form = self.get(page).await;
+        assert_eq!(form.status, StatusCode::OK, "{page}: {}", form.body);
+        let token = form.csrf();
+        let mut all = vec![("_csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(action, &all, &[("sec-fetch-site", "same-origin")])
+            .await
+    }
+
+    /// Follows a redirect.
+    pub async fn follow(&self, page: &Page) -> Page {
+        assert!(
+            page.status.is_redirection(),
+            "not a redirect: {} {}",
+            page.status,
+            page.body
+        );
+        self.get(page.location()).await
+    }
+
+    pub async fn sign_in(&self, username: &str) -> Page {
+        let page = self
+            .submit(
+                "/login",
+                "/login",
+                &[("username", username), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        page
+    }
+
+    pub async fn register(&self, username: &str) -> Page {
+        let email = format!("{username}@example.com");
+        let page = self
+            .submit(
+                "/register",
+                "/register",
+                &[
+                    ("username", username),
+                    ("email", &email),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        page
+    }
+}
+
+const PRIVATE_PAGES: &[&str] = &[
+    "/trades",
+    "/trades/1",
+    "/my/offers",
+    "/offers/new",
+    "/offers/1/edit",
+    "/balances",
+    "/settings",
+    "/moderation",
+    "/admin",
+];
+
+db_test! {
+    /// Every page a signed-out visitor may not see sends them to sign in, and back after.
+    async fn private_pages_redirect_a_signed_out_visitor_to_sign_in(app) {
+        let web = Web::new(&app);
+        for path in PRIVATE_PAGES {
+            let page = web.get(path).await;
+            assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+            assert!(page.location().starts_with("/login?next="), "{path} → {}", page.location());
+            assert!(page.location().contains(&path.replace('/', "%2F")), "{path} → {}", page.location());
+        }
+        // A form posted by a signed-out visitor changes nothing and leads to sign-in too.
+        let page = web.get("/login").await;
+        let token = page.csrf();
+        let out = web.post_raw("/withdraw", &[("_csrf", &token), ("address", "x"), ("amount", "1")], &[]).await;
+        assert_eq!(out.status, StatusCode::SEE_OTHER);
+        assert!(out.location().starts_with("/login"));
+
+        // After signing in, the page asked for is where the visitor lands.
+        app.register("pat").await;
+        let login = web.get("/login?next=%2Fbalances").await;
+        let token = login.csrf();
+        let signed = web
+            .post_raw("/login", &[("_csrf", &token), ("username", "pat"), ("password", PASSWORD), ("next", "/balances")], &[])
+            .await;
+        assert_eq!((signed.status, signed.location()), (StatusCode::SEE_OTHER, "/balances"));
+        // An absolute or protocol-relative `next` is not followed (no open redirect).
+        let web2 = Web::new(&app);
+        let login = web2.get("/login").await;
+        let token = login.csrf();
+        let signed = web2
+            .post_raw("/login", &[("_csrf", &token), ("username", "pat"), ("password", PASSWORD), ("next", "//evil.example/")], &[])
+            .await;
+        assert_eq!(signed.location(), "/");
+        for path in PRIVATE_PAGES.iter().filter(|p| !p.contains("/1")) {
+            let page = web.get(path).await;
+            assert_ne!(page.status, StatusCode::SEE_OTHER, "{path} while signed in");
+        }
+    }
+}
+
+db_test! {
+    /// A POST without the form's token, with a wrong one, or from another site is refused
+    /// with 403, and changes nothing.
+    async fn forms_without_a_valid_csrf_token_are_refused(app) {
+        let before = app.count_users().await;
+        let web = Web::new(&app);
+        let page = web.get("/register").await;
+        let token = page.csrf();
+        let fields = [("username", "mallory"), ("email", "m@example.com"), ("password", PASSWORD)];
+        let none = web.post_raw("/register", &fields, &[]).await;
+        assert_eq!(none.status, StatusCode::FORBIDDEN);
+        assert!(none.body.contains("This form was refused"));
+        let mut wrong = vec![("_csrf", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")];
+        wrong.extend_from_slice(&fields);
+        assert_eq!(web.post_raw("/register", &wrong, &[]).await.status, StatusCode::FORBIDDEN);
+        let mut good = vec![("_csrf", token.as_str())];
+        good.extend_from_slice(&fields);
+        // Another browser's token does not fit this browser's session.
+        let other = Web::new(&app);
+        assert_eq!(other.post_raw("/register", &good, &[]).await.status, StatusCode::FORBIDDEN);
+        for site in [("sec-fetch-site", "cross-site"), ("sec-fetch-site", "same-site")] {
+            assert_eq!(web.post_raw("/register", &good, &[site]).await.status, StatusCode::FORBIDDEN, "{site:?}");
+        }
+        let origin = web.post_raw("/register", &good, &[("origin", "https://evil.example")]).await;
+        assert_eq!(origin.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.count_users().await, before, "no account was created");
+
+        // Signed in, every form of the site refuses a POST without the token.
+        web.register("dana").await;
+        let posts = [
+            "/logout", "/offers/new", "/offers/1/trade", "/offers/1/edit", "/offers/1/status",
+            "/offers/1/delete", "/trades/1/action", "/trades/1/resolve", "/trades/1/messages",
+            "/trades/1/review", "/withdraw", "/settings/profile", "/settings/email",
+            "/settings/password", "/settings/2fa/enable", "/settings/2fa/confirm",
+            "/settings/2fa/disable", "/settings/delete", "/admin/users/1/role",
+            "/admin/users/1/disable", "/admin/users/1/logout", "/admin/adjust", "/login",
+            "/login/2fa", "/register",
+        ];
+        for path in posts {
+            let page = web.post_raw(path, &[("username", "renamed"), ("status", "closed")], &[]).await;
+            assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
+        }
+        let settings = web.get("/settings").await;
+        assert_eq!(settings.status, StatusCode::OK, "still signed in: the logout was refused");
+        assert!(settings.body.contains("value=\"dana\""), "the username was not changed");
+    }
+}
+
+db_test! {
+    /// The session cookie is HttpOnly and SameSite, carries only a random id, and is
+    /// replaced at sign-in; "remember me" makes it last REMEMBER_ME_DAYS.
+    async fn the_session_cookie_has_the_right_flags_and_rotates_at_sign_in(app) {
+        let web = Web::new(&app);
+        let first = web.get("/").await;
+        let cookie = first
+            .set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with("pupero_session="))
+            .expect("a session cookie");
+        assert!(cookie.contains("HttpOnly"), "{cookie}");
+        assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+        assert!(cookie.contains("Path=/"), "{cookie}");
+        assert!(!cookie.contains("Secure"), "plain http in development: {cookie}");
+        assert!(!cookie.contains("Max-Age"), "a browser-session cookie: {cookie}");
+        let anonymous = web.cookie("pupero_session").unwrap();
+        assert_eq!(anonymous.len(), 43);
+
+        app.register("erin").await;
+        let signed = web.sign_in("erin").await;
+        let rotated = web.cookie("pupero_session").unwrap();
+        assert_ne!(rotated, anonymous, "the id changes at sign-in (no fixation)");
+        let set = signed.set_cookies().into_iter().find(|c| c.starts_with("pupero_session=")).unwrap();
+        assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && !set.contains("Max-Age"), "{set}");
+        assert!(!signed.set_cookies().iter().any(|c| c.contains("eyJ")), "no token ever reaches the browser");
+
+        let remembered = Web::new(&app);
+        let login = remembered.get("/login").await;
+        let token = login.csrf();
+        let page = remembered
+            .post_raw("/login", &[("_csrf", &token), ("username", "erin"), ("password", PASSWORD), ("remember_me", "on")], &[])
+            .await;
+        let set = page.set_cookies().into_iter().find(|c| c.starts_with("pupero_session=")).unwrap();
+        assert!(set.contains(&format!("Max-Age={}", 30 * 86_400)), "{set}");
+
+        // Only a hash of the id is stored.
+        use sea_orm::{ConnectionTrait, Statement};
+        let rows = app
+            .db
+            .query_all_raw(Statement::from_string(app.db.get_database_backend(), "SELECT id_hash FROM web_sessions"))
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 2);
+        for row in rows {
+            let stored: String = row.try_get("", "id_hash").unwrap();
+            assert_ne!(stored, rotated);
+            assert_eq!(stored.len(), 64);
+        }
+    }
+}
+
+db_test! {
+    /// With SECURE_COOKIES the cookie is Secure and __Host- prefixed; SameSite follows
+    /// SESSION_COOKIE_SAMESITE.
+    async fn secure_cookies_are_secure_and_host_prefixed(app, Options::with(&["--secure-cookies", "true", "--session-cookie-samesite", "strict"])) {
+        let web = Web::new(&app);
+        let page = web.get("/login").await;
+        let cookie = page
+            .set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with("__Host-pupero_session="))
+            .expect("a __Host- session cookie");
+        assert!(cookie.contains("; Secure"), "{cookie}");
+        assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+        assert!(cookie.contains("HttpOnly"), "{cookie}");
+        assert!(!cookie.contains("Domain"), "{cookie}");
+    }
+}
+
+db_test! {
+    /// Pages forbid framing, inline scripts and referrers, and are not cached.
+    async fn pages_send_security_headers(app) {
+        let web = Web::new(&app);
+        for path in ["/", "/login", "/register", "/no-such-page"] {
+            let page = web.get(path).await;
+            let h = |k: &str| page.headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            let csp = h("content-security-policy");
+            assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+            assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
+            assert_eq!(h("x-frame-options"), "DENY", "{path}");
+            assert_eq!(h("referrer-policy"), "no-referrer", "{path}");
+            assert_eq!(h("x-content-type-options"), "nosniff", "{path}");
+            assert_eq!(h("cache-control"), "no-store", "{path}");
+        }
+        let missing = web.get("/no-such-page").await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert!(missing.body.contains("<h1"), "an HTML page, not JSON");
+        let css = web.get("/static/style.css").await;
+        assert_eq!(css.status, StatusCode::OK);
+        assert!(css.headers["content-type"].to_str().unwrap().starts_with("text/css"));
+    }
+}
+
+db_test! {
+    /// Sign-out ends the session on the server: the old cookie opens nothing afterwards.
+    async fn signing_out_ends_the_session_on_the_server(app) {
+        let web = Web::new(&app);
+        web.register("finn").await;
+        let old = web.cookie("pupero_session").unwrap();
+        assert_eq!(web.get("/balances").await.status, StatusCode::OK);
+        let home = web.get("/").await;
+        let out = web.post_raw("/logout", &[("_csrf", &home.csrf())], &[]).await;
+        assert_eq!((out.status, out.location()), (StatusCode::SEE_OTHER, "/"));
+        let replay = Web::new(&app);
+        replay.set_cookie("pupero_session", &old);
+        let page = replay.get("/balances").await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "the old cookie is worth nothing");
+    }
+}
+
+db_test! {
+    /// With one-minute access tokens every request refreshes; twenty concurrent page
+    /// loads of one browser share the refresh, so reuse detection never fires.
+    async fn tokens_refresh_transparently_under_concurrent_requests(app, Options::with(&["--access-token-minutes", "1", "--login-rate-per-minute", "100000"])) {
+        let web = std::sync::Arc::new(Web::new(&app));
+        web.register("gale").await;
+        for round in 0..3 {
+            let mut loads = Vec::new();
+            for i in 0..20 {
+                let web = web.clone();
+                let path = ["/balances", "/trades", "/settings", "/my/offers"][i % 4];
+                loads.push(tokio::spawn(async move { (path, web.get(path).await.status) }));
+            }
+            for load in loads {
+                let (path, status) = load.await.unwrap();
+                assert_eq!(status, StatusCode::OK, "round {round}: {path}");
+            }
+        }
+        assert_eq!(web.get("/settings").await.status, StatusCode::OK, "still signed in");
+    }
+}
+
+db_test! {
+    /// Two-factor sign-in: the password step leads to a code page that holds no password;
+    /// a wrong code is refused, the right one signs in, and replaying it does not.
+    async fn two_factor_sign_in_asks_for_the_code_without_keeping_the_password(app) {
+        let (_, tokens) = app.user("hana").await;
+        let step = align_to_fresh_step(25).await;
+        let (_, enrol) = app.post("/auth/2fa/enable", Some(&tokens.access), json!({})).await;
+        let secret = enrol["secret"].as_str().unwrap().to_owned();
+        let (status, _) = app.post("/auth/2fa/confirm", Some(&tokens.access), json!({"code": totp_code(&secret, step)})).await;
+        assert_eq!(status, StatusCode::OK);
+
+        let web = Web::new(&app);
+        let first = web.sign_in("hana").await;
+        assert_eq!(first.location(), "/login/2fa");
+        let code_page = web.get("/login/2fa").await;
+        assert_eq!(code_page.status, StatusCode::OK);
+        assert!(!code_page.body.contains(PASSWORD), "the password is not in the page");
+        assert!(!code_page.body.contains("name=\"password\""));
+        assert!(!code_page.body.contains("eyJ"), "nor the challenge token");
+        let wrong = web.post_raw("/login/2fa", &[("_csrf", &code_page.csrf()), ("totp", "000000")], &[]).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert!(wrong.body.contains("code is wrong"), "{}", wrong.body);
+        assert_eq!(web.get("/balances").await.status, StatusCode::SEE_OTHER, "not signed in yet");
+        let code = totp_code(&secret, step + 1);
+        let right = web.post_raw("/login/2fa", &[("_csrf", &code_page.csrf()), ("totp", &code)], &[]).await;
+        assert_eq!(right.status, StatusCode::SEE_OTHER, "{}", right.body);
+        assert_eq!(web.get("/balances").await.status, StatusCode::OK);
+
+        // Another browser with the same code: the step is spent.
+        let other = Web::new(&app);
+        other.sign_in("hana").await;
+        let page = other.get("/login/2fa").await;
+        let replay = other.post_raw("/login/2fa", &[("_csrf", &page.csrf()), ("totp", &code)], &[]).await;
+        assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
+        assert!(replay.body.contains("already been used"), "{}", replay.body);
+        // A code page without a password step first sends the visitor back.
+        let stranger = Web::new(&app);
+        assert_eq!(stranger.get("/login/2fa").await.location(), "/login");
+    }
+}
+
+db_test! {
+    /// Forms with bad input show the API's reason on the page, keep what was typed, and
+    /// change nothing.
+    async fn bad_form_input_is_named_and_changes_nothing(app) {
+        let web = Web::new(&app);
+        web.register("ivan").await;
+        let page = web
+            .submit("/offers/new", "/offers/new", &[
+                ("side", "sell"), ("currency", "EUR"), ("price", "-3"), ("payment_method", "sepa"),
+                ("min_amount", "0.1"), ("max_amount", "1"), ("payment_window_minutes", "60"), ("terms", "kept terms"),
+            ])
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.body);
+        assert!(page.body.contains("id=\"form-error\""));
+        assert!(page.body.to_lowercase().contains("price"), "names the field: {}", page.body);
+        assert!(page.body.contains("kept terms"), "what was typed is kept");
+        let page = web
+            .submit("/offers/new", "/offers/new", &[
+                ("side", "sell"), ("currency", "EUR"), ("price", "150"), ("payment_method", "sepa"),
+                ("min_amount", "0.1"), ("max_amount", "1"), ("payment_window_minutes", "soon"),
+            ])
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.body);
+        let (_, offers) = app.get("/offers", None).await;
+        assert_eq!(offers["total"], 0, "no offer was created");
+
+        // A withdrawal to a malformed address is refused at the confirmation step.
+        let review = web.submit("/balances", "/withdraw", &[("address", "not-an-address"), ("amount", "1")]).await;
+        assert_eq!(review.status, StatusCode::OK);
+        assert!(review.body.contains("Confirm withdrawal"));
+        let key = {
+            let m = "name=\"key\" value=\"";
+            let s = review.body.find(m).unwrap() + m.len();
+            review.body[s..s + 32].to_owned()
+        };
+        let sent = web
+            .post_raw("/withdraw", &[("_csrf", &review.csrf()), ("address", "not-an-address"), ("amount", "1"), ("key", &key), ("confirm", "yes")], &[])
+            .await;
+        assert_eq!(sent.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", sent.body);
+        assert!(sent.body.contains("id=\"form-error\""));
+        assert!(sent.body.to_lowercase().contains("address"), "{}", sent.body);
+        let (_, list) = app.get("/transactions/withdrawals", Some(&app.login("ivan").await.access)).await;
+        assert_eq!(list["total"], 0);
+
+        // A filter the API refuses is said on the offers page, which still renders.
+        let home = web.get("/?amount=lots").await;
+        assert_eq!(home.status, StatusCode::OK);
+        assert!(home.body.contains("id=\"filter-error\""), "{}", home.body);
+    }
+}
+
+db_test! {
+    /// Staff pages show what the API allows: a user gets the API's refusal, not the console.
+    async fn staff_pages_follow_the_api_s_roles(app) {
+        let web = Web::new(&app);
+        web.register("jill").await;
+        for path in ["/admin", "/moderation"] {
+            let page = web.get(path).await;
+            assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
+            assert!(!page.body.contains("adjust-form"));
+        }
+        let (id, _) = app.privileged("root", pupero_core::Role::Admin).await;
+        let id_text = id.to_string();
+        let forged = web.submit("/settings", "/admin/adjust", &[("user_id", &id_text), ("amount", "5"), ("direction", "credit"), ("reason", "free money")]).await;
+        assert_eq!(forged.status, StatusCode::SEE_OTHER, "refused and sent back with the reason");
+        assert!(forged.set_cookies().iter().any(|c| c.starts_with("pupero_flash=")));
+        let admin = Web::new(&app);
+        admin.sign_in("root").await;
+        let console = admin.get("/admin").await;
+        assert_eq!(console.status, StatusCode::OK);
+        assert!(console.body.contains("adjust-form") && console.body.contains("jill"));
+        assert!(console.body.contains("Admin"), "the nav shows the console to admins");
+        let (_, before) = app.get(&format!("/transactions/balances/{id}"), Some(&app.login("root").await.access)).await;
+        assert_eq!(before["available"], "0.000000000000", "the user's forged adjustment moved nothing");
+        let done = admin.submit("/admin", "/admin/adjust", &[("user_id", &id_text), ("amount", "2.5"), ("direction", "credit"), ("reason", "float")]).await;
+        let shown = admin.follow(&done).await;
+        assert!(shown.body.contains("available balance is now 2.5 XMR"), "{}", shown.body);
+        app.assert_ledger_consistent().await;
+    }
+}
+
+db_test! {
+    /// With the API unreachable, pages answer 503 in plain words and nothing is lost.
+    async fn pages_answer_503_when_the_api_is_down(app, Options::with(&["--api-manager-url", "http://127.0.0.1:9", "--login-rate-per-minute", "100000"])) {
+        let web = Web::new(&app);
+        let home = web.get("/").await;
+        assert_eq!(home.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(home.body.contains("Temporarily unavailable"), "{}", home.body);
+        let login = web.submit("/login", "/login", &[("username", "kim"), ("password", PASSWORD)]).await;
+        assert_eq!(login.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(login.body.contains("unavailable"), "{}", login.body);
+        assert!(!login.body.contains("127.0.0.1"), "no internal address in the page");
+    }
+}
+
+db_test! {
+    /// Behind the frontend every browser shares one address; the gateway believes the
+    /// browser's address only from the frontend's credential, so per-IP limits still see
+    /// browsers, and nobody else can pick their address.
+    async fn the_gateway_believes_a_client_address_only_from_the_frontend(app, Options::with(&["--login-rate-per-minute", "2", "--login-max-failures", "100"])) {
+        app.register("lee").await;
+        let keys = pupero_http::JwtKeys::new(SECRET.as_bytes());
+        let frontend = keys.issue_service("frontend").unwrap().token;
+        let impostor = keys.issue_service("offers").unwrap().token;
+        let attempt = |credential: Option<String>, ip: &'static str| {
+            let mut req = app
+                .http
+                .post(format!("{}/auth/login", app.gateway))
+                .json(&json!({"username": "lee", "password": "wrong password!"}))
+                .header("x-pupero-client-ip", ip);
+            if let Some(c) = credential {
+                req = req.header("x-pupero-frontend", c);
+            }
+            async move { req.send().await.unwrap().status() }
+        };
+        // Two attempts for browser A use its budget; browser B still has its own.
+        for _ in 0..2 {
+            assert_eq!(attempt(Some(frontend.clone()), "203.0.113.7").await, StatusCode::UNAUTHORIZED);
+        }
+        assert_eq!(attempt(Some(frontend.clone()), "203.0.113.7").await, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(attempt(Some(frontend.clone()), "203.0.113.8").await, StatusCode::UNAUTHORIZED);
+        // Without the credential (or with another service's) the header is ignored: the
+        // caller is its own address, whatever it claims.
+        assert_eq!(attempt(None, "198.51.100.1").await, StatusCode::UNAUTHORIZED);
+        assert_eq!(attempt(Some(impostor.clone()), "198.51.100.2").await, StatusCode::UNAUTHORIZED);
+        assert_eq!(attempt(None, "198.51.100.3").await, StatusCode::TOO_MANY_REQUESTS, "loopback's budget is spent");
+        assert_eq!(attempt(Some(impostor), "198.51.100.4").await, StatusCode::TOO_MANY_REQUESTS);
+    }
+}

@@ -590,3 +590,258 @@ db_test! {
         assert_eq!(attempt(Some(impostor), "198.51.100.4").await, StatusCode::TOO_MANY_REQUESTS);
     }
 }
+
+/// The text of the element with `id` in `body` (its first text node).
+fn text_of(body: &str, id: &str) -> String {
+    let marker = format!("id=\"{id}\"");
+    let start = body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no #{id} in {body}"));
+    let open = body[start..].find('>').unwrap() + start + 1;
+    let close = body[open..].find('<').unwrap() + open;
+    body[open..close].trim().to_owned()
+}
+
+/// Reloads `path` until its body contains `needle`.
+async fn until_page_shows(web: &Web, path: &str, needle: &str) -> Page {
+    for _ in 0..360 {
+        let page = web.get(path).await;
+        if page.body.contains(needle) {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    panic!(
+        "{path} never showed {needle:?}: {}",
+        web.get(path).await.body
+    );
+}
+
+db_test! {
+    /// On a real regtest chain: the balances page shows the deposit address with its QR
+    /// code, the deposit's confirmations as they come, the credit, and a withdrawal sent
+    /// through the two-step form (submitted twice, sent once) with its transaction id.
+    async fn the_balances_page_follows_a_deposit_and_a_withdrawal(app, crate::chain::options(&["--rabbitmq-poll-interval-seconds", "1"]).await) {
+        let _turn = crate::chain::chain_turn().await;
+        let fixture = crate::chain::fixture().await;
+        let web = Web::new(&app);
+        web.register("wes").await;
+        let page = web.get("/balances").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let address = text_of(&page.body, "deposit-address");
+        assert_eq!(address.len(), 95, "a subaddress: {address}");
+        assert!(page.body.contains("src=\"data:image/svg+xml;base64,"), "a QR code");
+
+        fixture
+            .user()
+            .transfer_now(&address, 2 * pupero_core::PICONERO_PER_XMR as u64)
+            .await
+            .unwrap();
+        until_page_shows(&web, "/balances", "in the pool").await;
+        fixture.mine(1).await;
+        until_page_shows(&web, "/balances", "1 of 10 confirmations").await;
+        fixture.mine(9).await;
+        until_page_shows(&web, "/balances", "XMR</strong> · credited").await;
+        // (The page reads the balance before the deposits, so the credit may show first.)
+        until_page_shows(&web, "/balances", "id=\"bal-available\">2<").await;
+
+        let receiver = fixture.user().create_address("web payout").await.unwrap().address;
+        let review = web.submit("/balances", "/withdraw", &[("address", &receiver), ("amount", "1.5")]).await;
+        assert_eq!(review.status, StatusCode::OK);
+        assert_eq!(text_of(&review.body, "confirm-address"), receiver);
+        assert_eq!(text_of(&review.body, "confirm-amount"), "1.5 XMR");
+        let key = {
+            let m = "name=\"key\" value=\"";
+            let s = review.body.find(m).unwrap() + m.len();
+            review.body[s..s + 32].to_owned()
+        };
+        let confirm = [("_csrf", review.csrf()), ("address", receiver.clone()), ("amount", "1.5".into()), ("key", key), ("confirm", "yes".into())];
+        let confirm: Vec<(&str, &str)> = confirm.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        // A double click: the same confirmation twice.
+        let (first, second) = tokio::join!(web.post_raw("/withdraw", &confirm, &[]), web.post_raw("/withdraw", &confirm, &[]));
+        for sent in [&first, &second] {
+            assert_eq!((sent.status, sent.location()), (StatusCode::SEE_OTHER, "/balances"), "{}", sent.body);
+        }
+        let after = web.get("/balances").await;
+        assert_eq!(text_of(&after.body, "bal-available"), "0.5", "reserved once");
+        let sent = until_page_shows(&web, "/balances", "Sent, confirming").await;
+        let table = &sent.body[sent.body.find("id=\"withdrawals\"").unwrap()..];
+        assert_eq!(table.matches("<tr>").count() - 1, 1, "one withdrawal for two clicks");
+        let (_, me) = app.get("/auth/me", Some(&app.login("wes").await.access)).await;
+        let wes = crate::helpers::Party { id: me["id"].as_i64().unwrap(), token: app.login("wes").await.access };
+        let (_, list) = app.get("/transactions/withdrawals", wes.t()).await;
+        let txid = list["withdrawals"][0]["tx_hashes"][0].as_str().unwrap().to_owned();
+        assert!(sent.body.contains(&txid), "the page shows the transaction id");
+        app.assert_ledger_consistent().await;
+    }
+}
+
+/// Whether the page has an element with this id.
+fn has(page: &Page, id: &str) -> bool {
+    page.body.contains(&format!("id=\"{id}\""))
+}
+
+/// The page a redirect leads to, with the flash it carries.
+async fn after(web: &Web, page: &Page) -> Page {
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    web.follow(page).await
+}
+
+db_test! {
+    /// The trade page shows each party exactly the steps the API allows, state by state,
+    /// and a stranger nothing at all.
+    async fn the_trade_page_offers_exactly_the_allowed_actions(app) {
+        let admin = app.staff("root", pupero_core::Role::Admin).await;
+        let seller = Web::new(&app);
+        let buyer = Web::new(&app);
+        seller.register("sol").await;
+        buyer.register("bob").await;
+        let sol = {
+            let t = app.login("sol").await;
+            let (_, me) = app.get("/auth/me", Some(&t.access)).await;
+            crate::helpers::Party { id: me["id"].as_i64().unwrap(), token: t.access }
+        };
+        app.credit(&admin, sol.id, "3").await;
+        let offer = app.offer(&sol, "sell", "0.1", "2").await;
+
+        let opened = buyer.submit(&format!("/offers/{offer}"), &format!("/offers/{offer}/trade"), &[("amount", "1"), ("key", "k1")]).await;
+        let trade = opened.location().to_owned();
+        assert!(trade.starts_with("/trades/"), "{trade}");
+        let page = after(&buyer, &opened).await;
+        assert!(page.body.contains("held in escrow"));
+        let ids = |p: &Page| ["action-paid", "action-release", "action-cancel", "action-dispute", "action-mutual-cancel", "resolve-form"].into_iter().filter(|id| has(p, id)).collect::<Vec<_>>();
+        assert_eq!(ids(&page), ["action-paid", "action-cancel", "action-mutual-cancel"]);
+        assert!(has(&page, "deadline"), "the countdown");
+        assert_eq!(ids(&seller.get(&trade).await), ["action-mutual-cancel"]);
+        let stranger = Web::new(&app);
+        stranger.register("sly").await;
+        assert_eq!(stranger.get(&trade).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(stranger.get(&format!("{trade}/messages")).await.status, StatusCode::NOT_FOUND);
+
+        // A step that is not the visitor's is refused with the API's reason.
+        let refused = seller.submit(&trade, &format!("{trade}/action"), &[("action", "paid")]).await;
+        assert!(after(&seller, &refused).await.body.contains("flash-error"));
+        assert_eq!(app.trade_state(&sol, trade.trim_start_matches("/trades/").parse().unwrap()).await, "awaiting_payment");
+
+        let paid = buyer.submit(&trade, &format!("{trade}/action"), &[("action", "paid")]).await;
+        let page = after(&buyer, &paid).await;
+        assert!(page.body.contains("Marked as paid"));
+        assert_eq!(ids(&page), ["action-dispute", "action-mutual-cancel"]);
+        let seller_page = seller.get(&trade).await;
+        assert_eq!(ids(&seller_page), ["action-release", "action-dispute", "action-mutual-cancel"]);
+        assert!(!has(&seller_page, "release-totp"), "no code asked without 2FA");
+
+        // Chat, and its fragment for the page's script.
+        let sent = buyer.submit(&trade, &format!("{trade}/messages"), &[("body", "<b>paid</b> & done")]).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER);
+        let fragment = seller.get(&format!("{trade}/messages?after=0")).await;
+        assert!(fragment.body.contains("paid") && !fragment.body.contains("<b>"), "escaped: {}", fragment.body);
+        assert!(!fragment.body.contains("<html"), "a fragment, not a page");
+
+        // Mutual cancel: one proposes, the other agrees, the escrow goes back.
+        let proposed = seller.submit(&trade, &format!("{trade}/action"), &[("action", "mutual-cancel")]).await;
+        let page = after(&seller, &proposed).await;
+        assert!(has(&page, "cancel-proposed"));
+        let page = buyer.get(&trade).await;
+        assert!(page.body.contains("proposes to cancel") && page.body.contains("Agree to cancel"));
+        let agreed = buyer.submit(&trade, &format!("{trade}/action"), &[("action", "mutual-cancel")]).await;
+        let page = after(&buyer, &agreed).await;
+        assert!(page.body.contains("Both of you agreed"), "{}", page.body);
+        assert_eq!(ids(&page), Vec::<&str>::new(), "nothing left to do");
+        assert_eq!(app.balances(&sol).await.0, "3.000000000000");
+        let list = buyer.get("/trades").await;
+        assert!(list.body.contains("Cancelled"));
+        app.assert_ledger_consistent().await;
+    }
+}
+
+db_test! {
+    /// An owner edits, pauses, resumes and deletes an offer from the pages; nobody else can.
+    async fn offers_are_managed_from_the_pages_by_their_owner_only(app) {
+        let owner = Web::new(&app);
+        owner.register("opal").await;
+        let fields = [("side", "buy"), ("currency", "usd"), ("price", "160.5"), ("payment_method", "zelle"),
+            ("min_amount", "0.2"), ("max_amount", "1.5"), ("payment_window_minutes", "45"), ("terms", "Zelle only")];
+        let created = owner.submit("/offers/new", "/offers/new", &fields).await;
+        let path = created.location().to_owned();
+        let page = after(&owner, &created).await;
+        assert!(page.body.contains("160.50 USD"), "{}", page.body);
+        assert!(has(&page, "edit-offer"), "the owner sees the edit link");
+        let id = path.trim_start_matches("/offers/").to_owned();
+
+        let mut edited = fields.to_vec();
+        edited[2] = ("price", "158");
+        let saved = owner.submit(&format!("{path}/edit"), &format!("{path}/edit"), &edited).await;
+        assert!(after(&owner, &saved).await.body.contains("158.00 USD"));
+
+        let paused = owner.submit("/my/offers", &format!("{path}/status"), &[("status", "paused")]).await;
+        let mine = after(&owner, &paused).await;
+        assert!(mine.body.contains("paused") && has(&mine, &format!("resume-{id}")));
+        let visitor = Web::new(&app);
+        assert!(!visitor.get("/").await.body.contains(&format!("data-offer=\"{id}\"")), "a paused offer is not listed");
+        let resumed = owner.submit("/my/offers", &format!("{path}/status"), &[("status", "open")]).await;
+        after(&owner, &resumed).await;
+        assert!(visitor.get("/").await.body.contains(&format!("data-offer=\"{id}\"")));
+
+        // Someone else gets no form, and their forged post changes nothing.
+        let other = Web::new(&app);
+        other.register("otto").await;
+        assert_eq!(other.get(&format!("{path}/edit")).await.status, StatusCode::NOT_FOUND);
+        let mut forged = fields.to_vec();
+        forged[2] = ("price", "1");
+        let attempt = other.submit("/settings", &format!("{path}/edit"), &forged).await;
+        assert_eq!(attempt.status, StatusCode::FORBIDDEN, "the API's refusal: {}", attempt.body);
+        let deleted = other.submit("/settings", &format!("{path}/delete"), &[]).await;
+        assert!(after(&other, &deleted).await.body.contains("flash-error"));
+        assert!(owner.get(&path).await.body.contains("158.00 USD"), "unchanged");
+
+        let deleted = owner.submit("/my/offers", &format!("{path}/delete"), &[]).await;
+        let mine = after(&owner, &deleted).await;
+        assert!(mine.body.contains("Offer deleted."));
+        assert!(!mine.body.contains(&format!("data-offer=\"{id}\"")));
+    }
+}
+
+db_test! {
+    /// Settings: username, email (with the password), password (signs out everywhere),
+    /// and deletion (refused while holding funds).
+    async fn account_settings_change_what_they_say(app) {
+        let web = Web::new(&app);
+        web.register("abe").await;
+        let renamed = web.submit("/settings", "/settings/profile", &[("username", "abel")]).await;
+        let page = after(&web, &renamed).await;
+        assert!(page.body.contains("Username changed."));
+        assert_eq!(text_of(&page.body, "nav-user"), "abel");
+
+        let wrong = web.submit("/settings", "/settings/email", &[("email", "new@example.com"), ("current_password", "nope nope nope")]).await;
+        assert!(after(&web, &wrong).await.body.contains("current password is wrong"));
+        let right = web.submit("/settings", "/settings/email", &[("email", "new@example.com"), ("current_password", PASSWORD)]).await;
+        let page = after(&web, &right).await;
+        assert!(page.body.contains("Email changed.") && page.body.contains("value=\"new@example.com\""));
+
+        let differ = web.submit("/settings", "/settings/password", &[("current_password", PASSWORD), ("password", "a brand new passphrase"), ("confirm", "another passphrase")]).await;
+        assert!(after(&web, &differ).await.body.contains("differ"));
+        let changed = web.submit("/settings", "/settings/password", &[("current_password", PASSWORD), ("password", "a brand new passphrase"), ("confirm", "a brand new passphrase")]).await;
+        assert_eq!(changed.location(), "/login");
+        assert_eq!(web.get("/settings").await.status, StatusCode::SEE_OTHER, "signed out");
+        let login = web.get("/login").await;
+        let signed = web.post_raw("/login", &[("_csrf", &login.csrf()), ("username", "abel"), ("password", "a brand new passphrase")], &[]).await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
+
+        let (_, me) = app.get("/auth/me", Some(&{
+            let (_, b) = app.post("/auth/login", None, json!({"username": "abel", "password": "a brand new passphrase"})).await;
+            b["access_token"].as_str().unwrap().to_owned()
+        })).await;
+        let admin = app.staff("root", pupero_core::Role::Admin).await;
+        app.credit(&admin, me["id"].as_i64().unwrap(), "1").await;
+        let refused = web.submit("/settings", "/settings/delete", &[("current_password", "a brand new passphrase")]).await;
+        assert!(after(&web, &refused).await.body.contains("Withdraw your balance"), "funds block deletion");
+        let (status, _) = app.post("/transactions/admin/adjust", admin.t(), json!({"user_id": me["id"], "amount": "1", "direction": "debit", "reason": "test"})).await;
+        assert_eq!(status, StatusCode::OK);
+        let deleted = web.submit("/settings", "/settings/delete", &[("current_password", "a brand new passphrase")]).await;
+        assert_eq!(deleted.location(), "/");
+        assert_eq!(web.get("/settings").await.status, StatusCode::SEE_OTHER);
+        let (status, _) = app.post("/auth/login", None, json!({"username": "abel", "password": "a brand new passphrase"})).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "the account is gone");
+    }
+}

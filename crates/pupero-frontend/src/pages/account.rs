@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Chrome, Me, PageError, redirect_with, refused, render};
+use super::{Chrome, Me, PageError, act, redirect_with, refused, render};
 use crate::FrontendState;
 use crate::csrf::Form;
 use crate::flash::Flash;
@@ -94,10 +94,16 @@ pub async fn email(
     Form(form): Form<EmailForm>,
 ) -> Response {
     let body = json!({"email": form.email.trim(), "current_password": form.current_password});
-    match update_me(&state, &me, body).await {
-        Ok(_) => redirect_with(&state, "/settings", Flash::success("Email changed.")),
-        Err(f) => refused(&state, "/settings", f),
-    }
+    act(
+        &state,
+        &me,
+        Method::PUT,
+        "/auth/me",
+        Some(&body),
+        "/settings",
+        "Email changed.",
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -211,24 +217,18 @@ pub async fn confirm_2fa(
     me: Me,
     Form(form): Form<CodeForm>,
 ) -> Response {
-    match state
-        .api
-        .post::<_, serde_json::Value>(
-            &me.caller,
-            "/auth/2fa/confirm",
-            &json!({"code": form.code.trim()}),
-        )
-        .await
-    {
-        Ok(_) => redirect_with(
-            &state,
-            "/settings",
-            Flash::success(
-                "Two-factor authentication is on. Sign-ins and releases now ask for a code.",
-            ),
-        ),
-        Err(f) => refused(&state, "/settings", f),
-    }
+    let body = json!({"code": form.code.trim()});
+    let done = "Two-factor authentication is on. Sign-ins and releases now ask for a code.";
+    act(
+        &state,
+        &me,
+        Method::POST,
+        "/auth/2fa/confirm",
+        Some(&body),
+        "/settings",
+        done,
+    )
+    .await
 }
 
 pub async fn disable_2fa(
@@ -236,22 +236,18 @@ pub async fn disable_2fa(
     me: Me,
     Form(form): Form<CodeForm>,
 ) -> Response {
-    match state
-        .api
-        .post::<_, serde_json::Value>(
-            &me.caller,
-            "/auth/2fa/disable",
-            &json!({"code": form.code.trim()}),
-        )
-        .await
-    {
-        Ok(_) => redirect_with(
-            &state,
-            "/settings",
-            Flash::success("Two-factor authentication is off."),
-        ),
-        Err(f) => refused(&state, "/settings", f),
-    }
+    let body = json!({"code": form.code.trim()});
+    let done = "Two-factor authentication is off.";
+    act(
+        &state,
+        &me,
+        Method::POST,
+        "/auth/2fa/disable",
+        Some(&body),
+        "/settings",
+        done,
+    )
+    .await
 }
 
 #[derive(Deserialize)]

@@ -273,6 +273,27 @@ pub fn refused(state: &FrontendState, to: &str, failure: Failure) -> Response {
     redirect_with(state, to, Flash::error(failure.message))
 }
 
+/// The usual action form: one API call for the visitor, then back to `back`, saying
+/// `done` or the API's reason.
+pub async fn act<B: serde::Serialize>(
+    state: &FrontendState,
+    me: &Me,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<&B>,
+    back: &str,
+    done: impl Into<String>,
+) -> Response {
+    match state
+        .api
+        .send::<_, serde_json::Value>(&me.caller, method, path, body, None)
+        .await
+    {
+        Ok(_) => redirect_with(state, back, Flash::success(done)),
+        Err(f) => refused(state, back, f),
+    }
+}
+
 /// Only same-site paths are followed after sign-in (an open redirect is a phishing tool).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {

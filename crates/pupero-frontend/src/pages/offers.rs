@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{Chrome, Me, PageError, Visit, redirect_with, refused, render, render_with};
+use super::{Chrome, Me, PageError, Visit, act, redirect_with, refused, render, render_with};
 use crate::FrontendState;
 use crate::api::{Caller, q};
 use crate::csrf::Form;
@@ -545,27 +545,22 @@ pub async fn set_status(
     Form(form): Form<StatusForm>,
 ) -> Response {
     let body = json!({"status": form.status});
-    match state
-        .api
-        .send::<_, serde_json::Value>(
-            &me.caller,
-            Method::PATCH,
-            &format!("/offers/{id}"),
-            Some(&body),
-            None,
-        )
-        .await
-    {
-        Ok(_) => {
-            let said = match form.status.as_str() {
-                "paused" => "Offer paused: nobody can start a trade on it until you resume it.",
-                "open" => "Offer resumed.",
-                _ => "Offer closed.",
-            };
-            redirect_with(&state, "/my/offers", Flash::success(said))
-        }
-        Err(f) => refused(&state, "/my/offers", f),
-    }
+    let done = match form.status.as_str() {
+        "paused" => "Offer paused: nobody can start a trade on it until you resume it.",
+        "open" => "Offer resumed.",
+        _ => "Offer closed.",
+    };
+    let path = format!("/offers/{id}");
+    act(
+        &state,
+        &me,
+        Method::PATCH,
+        &path,
+        Some(&body),
+        "/my/offers",
+        done,
+    )
+    .await
 }
 
 pub async fn delete(
@@ -574,20 +569,17 @@ pub async fn delete(
     Path(id): Path<i64>,
     Form(_): Form<super::auth::Empty>,
 ) -> Response {
-    match state
-        .api
-        .send::<(), serde_json::Value>(
-            &me.caller,
-            Method::DELETE,
-            &format!("/offers/{id}"),
-            None,
-            None,
-        )
-        .await
-    {
-        Ok(_) => redirect_with(&state, "/my/offers", Flash::success("Offer deleted.")),
-        Err(f) => refused(&state, "/my/offers", f),
-    }
+    let path = format!("/offers/{id}");
+    act(
+        &state,
+        &me,
+        Method::DELETE,
+        &path,
+        None::<&()>,
+        "/my/offers",
+        "Offer deleted.",
+    )
+    .await
 }
 
 #[derive(Template)]

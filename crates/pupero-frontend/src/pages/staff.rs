@@ -5,12 +5,13 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::offers::usernames;
-use super::trades::Trade;
-use super::{Chrome, Me, PageError, redirect_with, refused, render};
+use super::trades::{Trade, name_or_id};
+use super::{Chrome, Me, PageError, act, redirect_with, refused, render};
 use crate::FrontendState;
 use crate::api::q;
 use crate::csrf::Form;
@@ -52,12 +53,7 @@ pub async fn disputes(State(state): State<FrontendState>, me: Me) -> Result<Resp
         .flat_map(|t| [t.seller_id, t.buyer_id])
         .collect();
     let names = usernames(&state, &me.caller, &ids).await;
-    let name = |id: i64| {
-        names
-            .get(&id)
-            .cloned()
-            .unwrap_or_else(|| format!("user #{id}"))
-    };
+    let name = |id: i64| name_or_id(&names, id);
     let disputes = page
         .trades
         .iter()
@@ -188,21 +184,21 @@ pub async fn set_role(
     Form(form): Form<RoleForm>,
 ) -> Response {
     let body = json!({"role": form.role});
-    match state
-        .api
-        .post::<_, serde_json::Value>(&me.caller, &format!("/auth/admin/users/{id}/role"), &body)
-        .await
-    {
-        Ok(_) => redirect_with(
-            &state,
-            "/admin",
-            Flash::success(format!(
-                "User #{id} is now {}. It takes effect at their next token refresh.",
-                form.role
-            )),
-        ),
-        Err(f) => refused(&state, "/admin", f),
-    }
+    let path = format!("/auth/admin/users/{id}/role");
+    let done = format!(
+        "User #{id} is now {}. It takes effect at their next token refresh.",
+        form.role
+    );
+    act(
+        &state,
+        &me,
+        Method::POST,
+        &path,
+        Some(&body),
+        "/admin",
+        done,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -218,26 +214,23 @@ pub async fn set_disabled(
     Form(form): Form<DisableForm>,
 ) -> Response {
     let disabled = form.disabled == "true";
-    match state
-        .api
-        .post::<_, serde_json::Value>(
-            &me.caller,
-            &format!("/auth/admin/users/{id}/disable"),
-            &json!({"disabled": disabled}),
-        )
-        .await
-    {
-        Ok(_) => redirect_with(
-            &state,
-            "/admin",
-            Flash::success(if disabled {
-                format!("User #{id} is disabled and signed out everywhere.")
-            } else {
-                format!("User #{id} is enabled again.")
-            }),
-        ),
-        Err(f) => refused(&state, "/admin", f),
-    }
+    let body = json!({"disabled": disabled});
+    let path = format!("/auth/admin/users/{id}/disable");
+    let done = if disabled {
+        format!("User #{id} is disabled and signed out everywhere.")
+    } else {
+        format!("User #{id} is enabled again.")
+    };
+    act(
+        &state,
+        &me,
+        Method::POST,
+        &path,
+        Some(&body),
+        "/admin",
+        done,
+    )
+    .await
 }
 
 #[derive(Deserialize)]

@@ -4,11 +4,12 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
+use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::offers::{Reputation, usernames};
-use super::{Chrome, Me, PageError, redirect_with, refused, render};
+use super::{Chrome, Me, PageError, act, redirect_with, refused, render};
 use crate::FrontendState;
 use crate::csrf::Form;
 use crate::flash::Flash;
@@ -110,7 +111,7 @@ struct MeView {
     totp_enabled: bool,
 }
 
-fn name_or_id(names: &std::collections::HashMap<i64, String>, id: i64) -> String {
+pub(super) fn name_or_id(names: &std::collections::HashMap<i64, String>, id: i64) -> String {
     names
         .get(&id)
         .cloned()
@@ -287,25 +288,13 @@ pub async fn resolve(
 ) -> Response {
     let back = format!("/trades/{id}");
     let body = json!({"outcome": form.outcome, "reason": form.reason.trim()});
-    match state
-        .api
-        .post::<_, Trade>(
-            &me.caller,
-            &format!("/transactions/trades/{id}/resolve"),
-            &body,
-        )
-        .await
-    {
-        Ok(_) => {
-            let said = if form.outcome == "buyer" {
-                "Resolved for the buyer: the escrow went to the buyer."
-            } else {
-                "Resolved for the seller: the escrow went back to the seller."
-            };
-            redirect_with(&state, &back, Flash::success(said))
-        }
-        Err(f) => refused(&state, &back, f),
-    }
+    let done = if form.outcome == "buyer" {
+        "Resolved for the buyer: the escrow went to the buyer."
+    } else {
+        "Resolved for the seller: the escrow went back to the seller."
+    };
+    let path = format!("/transactions/trades/{id}/resolve");
+    act(&state, &me, Method::POST, &path, Some(&body), &back, done).await
 }
 
 #[derive(Deserialize)]
@@ -392,22 +381,9 @@ pub async fn review(
         return redirect_with(&state, &back, Flash::error("Choose a rating from 1 to 5."));
     };
     let body = json!({"rating": rating, "comment": form.comment.trim()});
-    match state
-        .api
-        .post::<_, serde_json::Value>(
-            &me.caller,
-            &format!("/transactions/trades/{id}/review"),
-            &body,
-        )
-        .await
-    {
-        Ok(_) => redirect_with(
-            &state,
-            &back,
-            Flash::success("Thank you: your review is published."),
-        ),
-        Err(f) => refused(&state, &back, f),
-    }
+    let path = format!("/transactions/trades/{id}/review");
+    let done = "Thank you: your review is published.";
+    act(&state, &me, Method::POST, &path, Some(&body), &back, done).await
 }
 
 pub struct TradeRow {

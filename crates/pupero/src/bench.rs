@@ -13,12 +13,14 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-/// One scenario: a GET with optional bearer token.
-#[derive(Clone)]
+/// One scenario: a GET with an optional bearer token or session cookie.
+#[derive(Clone, Default)]
 pub struct Scenario {
     pub name: String,
     pub url: String,
     pub bearer: Option<String>,
+    /// A `Cookie` header, for the web frontend's signed-in pages.
+    pub cookie: Option<String>,
 }
 
 pub struct Outcome {
@@ -88,6 +90,9 @@ async fn send(client: &Client<HttpConnector, Body>, scenario: &Scenario) -> anyh
     let mut request = Request::get(&scenario.url);
     if let Some(token) = &scenario.bearer {
         request = request.header("authorization", format!("Bearer {token}"));
+    }
+    if let Some(cookie) = &scenario.cookie {
+        request = request.header("cookie", cookie);
     }
     let response = client.request(request.body(Body::empty())?).await?;
     let ok = response.status().is_success();

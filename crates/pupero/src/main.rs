@@ -406,31 +406,37 @@ async fn run_bench(
             name: "GET /healthz (gateway, aggregate)".into(),
             url: format!("{gateway}/healthz"),
             bearer: None,
+            ..Scenario::default()
         },
         Scenario {
             name: "GET /healthz (login, direct)".into(),
             url: format!("{login}/healthz"),
             bearer: None,
+            ..Scenario::default()
         },
         Scenario {
             name: "GET /auth/me (through gateway)".into(),
             url: format!("{gateway}/auth/me"),
             bearer: Some(token.clone()),
+            ..Scenario::default()
         },
         Scenario {
             name: "GET /me (login, direct)".into(),
             url: format!("{login}/me"),
             bearer: Some(token),
+            ..Scenario::default()
         },
         Scenario {
             name: "GET /offers?limit=100 of 200 (gateway)".into(),
             url: format!("{gateway}/offers?limit=100"),
             bearer: None,
+            ..Scenario::default()
         },
         Scenario {
             name: "GET /offers?limit=100 of 200 (direct)".into(),
             url: format!("{offers}/offers?limit=100"),
             bearer: None,
+            ..Scenario::default()
         },
     ];
     println!(
@@ -513,6 +519,55 @@ async fn run_bench(
         outcome.rps(),
         workers
     );
+    // The web frontend: a page is the session lookup, a few API calls through the
+    // gateway, and the template.
+    let frontend = platform
+        .url(Service::Frontend)
+        .context("frontend not started")?;
+    let seller_name = format!("seller{run_id}x0");
+    let cookie = web_sign_in(&http, &frontend, &seller_name, password).await?;
+    let (_, seller_token) = sign_in_existing(&http, &gateway, &seller_name, password).await?;
+    let trades_page: serde_json::Value = http
+        .get(format!("{gateway}/transactions/trades?limit=1"))
+        .bearer_auth(&seller_token)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let trade_id = trades_page["trades"][0]["id"].as_i64().context("a trade")?;
+    println!();
+    println!("{}", bench::header());
+    let pages = [
+        Scenario {
+            name: "page / (offers, anonymous)".into(),
+            url: format!("{frontend}/"),
+            ..Scenario::default()
+        },
+        Scenario {
+            name: "page / (offers, signed in)".into(),
+            url: format!("{frontend}/"),
+            cookie: Some(cookie.clone()),
+            ..Scenario::default()
+        },
+        Scenario {
+            name: "page /balances (signed in)".into(),
+            url: format!("{frontend}/balances"),
+            cookie: Some(cookie.clone()),
+            ..Scenario::default()
+        },
+        Scenario {
+            name: format!("page /trades/{trade_id} (signed in)"),
+            url: format!("{frontend}/trades/{trade_id}"),
+            cookie: Some(cookie),
+            ..Scenario::default()
+        },
+    ];
+    for scenario in &pages {
+        let outcome = bench::run(scenario, requests.min(5_000), concurrency).await?;
+        println!("{}", bench::row(&outcome));
+    }
+
     let report = pupero_transactions::ledger::verify(&db).await?;
     println!(
         "ledger after the run: consistent = {}, {} entries",
@@ -524,6 +579,44 @@ async fn run_bench(
     tokio::time::sleep(Duration::from_millis(50)).await;
     let _ = std::fs::remove_dir_all(dir);
     Ok(())
+}
+
+/// Signs in through the web frontend's form, as a browser does; returns the Cookie header.
+async fn web_sign_in(
+    http: &reqwest::Client,
+    frontend: &str,
+    username: &str,
+    password: &str,
+) -> anyhow::Result<String> {
+    let cookie_of = |r: &reqwest::Response| {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("pupero_session="))
+            .and_then(|c| c.split(';').next())
+            .map(str::to_owned)
+    };
+    let page = http.get(format!("{frontend}/login")).send().await?;
+    let anonymous = cookie_of(&page).context("no session cookie")?;
+    let body = page.text().await?;
+    let marker = "name=\"_csrf\" value=\"";
+    let start = body.find(marker).context("no CSRF token")? + marker.len();
+    let token = &body[start..start + body[start..].find('"').context("no CSRF token")?];
+    let form = format!(
+        "_csrf={token}&username={username}&password={}",
+        password.replace(' ', "+")
+    );
+    let signed = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?
+        .post(format!("{frontend}/login"))
+        .header("cookie", anonymous)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await?;
+    cookie_of(&signed).context("sign-in through the frontend failed")
 }
 
 async fn sign_in_existing(

@@ -22,5 +22,8 @@ cargo test --workspace --locked --lib --bins --tests "$@" 2>&1 | tee "$log" || s
 passed=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}')
 echo
+if [ -d artifacts/screenshots ]; then
+  echo "browser screenshots: $(pwd)/artifacts/screenshots"
+fi
 echo "summary: ${passed} passed, ${failed} failed"
 exit "$status"

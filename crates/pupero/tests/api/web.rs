@@ -190,6 +190,7 @@ impl Web {
 const PRIVATE_PAGES: &[&str] = &[
     "/trades",
     "/trades/1",
+    "/trades/1/messages",
     "/my/offers",
     "/offers/new",
     "/offers/1/edit",

@@ -322,6 +322,7 @@ db_test! {
         assert!(!moderator.exists("#action-release").await, "a moderator does not release");
         moderator.fill("#resolve-reason", "The buyer's bank statement shows the payment.").await;
         shot(&moderator, "dispute-resolution").await;
+        agree_to_confirmations(&moderator).await;
         moderator.submit_form("#resolve-buyer").await;
         moderator.wait_for_text("Resolved for the buyer", TIMEOUT).await;
         assert_state(&moderator, "completed").await;

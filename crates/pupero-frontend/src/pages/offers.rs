@@ -270,7 +270,6 @@ pub struct Reputation {
 
 #[derive(Debug, Deserialize)]
 pub struct Review {
-    pub trade_id: i64,
     pub reviewer_id: i64,
     pub rating: i32,
     pub comment: String,

@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::offers::{Reputation, usernames};
+use super::offers::usernames;
 use super::{Chrome, Me, PageError, act, redirect_with, refused, render};
 use crate::FrontendState;
 use crate::csrf::Form;
@@ -156,19 +156,13 @@ pub async fn page(
         t.buyer_id
     };
     let reviewed = if is_party && t.state == "completed" {
+        // 404 means no review yet. If the API cannot say, the form is offered: it refuses
+        // a second review anyway.
         state
             .api
-            .get::<Reputation>(
-                &me.caller,
-                &format!("/transactions/users/{counterparty_id}/reputation"),
-            )
+            .get::<serde_json::Value>(&me.caller, &format!("/transactions/trades/{id}/review"))
             .await
-            .map(|r| {
-                r.reviews
-                    .iter()
-                    .any(|rv| rv.reviewer_id == me.id && rv.trade_id == t.id)
-            })
-            .unwrap_or(false)
+            .is_ok()
     } else {
         false
     };

@@ -40,7 +40,7 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
         .routes(routes!(trading::resolve))
         .routes(routes!(trading::disputes))
         .routes(routes!(chat::list_messages, chat::post_message))
-        .routes(routes!(reviews::review))
+        .routes(routes!(reviews::review, reviews::my_review))
         .routes(routes!(reviews::reputation))
         .routes(routes!(deposits::deposit_address))
         .routes(routes!(deposits::deposits))

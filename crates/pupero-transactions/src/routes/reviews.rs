@@ -46,6 +46,28 @@ fn review_view(r: review_row::Model) -> ReviewView {
     }
 }
 
+/// The caller's own review of a trade, if they wrote one (so a page knows whether to
+/// offer the form).
+#[utoipa::path(get, path = "/trades/{id}/review", tag = "reviews", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ReviewView), (status = 404, description = "no such trade, or no review by the caller yet")))]
+pub async fn my_review(
+    State(state): State<TransactionsState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<ReviewView>> {
+    let t = trades::load(&state.db, id).await?;
+    if access(&t, caller).is_none() {
+        return Err(ApiError::not_found("no such trade"));
+    }
+    review_row::Entity::find()
+        .filter(review_row::Column::TradeId.eq(id))
+        .filter(review_row::Column::ReviewerId.eq(caller.id))
+        .one(&state.db)
+        .await?
+        .map(|r| Json(review_view(r)))
+        .ok_or_else(|| ApiError::not_found("you have not reviewed this trade"))
+}
+
 /// Review the other party of a completed trade, once.
 #[utoipa::path(post, path = "/trades/{id}/review", tag = "reviews", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = ReviewRequest,

@@ -49,9 +49,15 @@ db_test! {
         }
         assert_eq!(review(&m.stranger, json!({"rating": 1})).await.0, StatusCode::NOT_FOUND);
         assert_eq!(review(&m.admin, json!({"rating": 1})).await.0, StatusCode::FORBIDDEN);
+        let mine = format!("/transactions/trades/{t}/review");
+        assert_eq!(app.get(&mine, m.buyer.t()).await.0, StatusCode::NOT_FOUND, "no review yet");
         let (status, body) = review(&m.buyer, json!({"rating": 5, "comment": "fast and friendly"})).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         assert_eq!(body["reviewee_id"], m.seller.id);
+        let (status, own) = app.get(&mine, m.buyer.t()).await;
+        assert_eq!((status, own["comment"].as_str()), (StatusCode::OK, Some("fast and friendly")));
+        assert_eq!(app.get(&mine, m.seller.t()).await.0, StatusCode::NOT_FOUND, "each party sees their own");
+        assert_eq!(app.get(&mine, m.stranger.t()).await.0, StatusCode::NOT_FOUND);
         let (status, body) = review(&m.buyer, json!({"rating": 1})).await;
         assert_eq!(status, StatusCode::CONFLICT);
         assert_eq!(error_code(&body), "already_reviewed");

@@ -846,3 +846,25 @@ db_test! {
         assert_eq!(status, StatusCode::UNAUTHORIZED, "the account is gone");
     }
 }
+
+db_test! {
+    /// End to end: behind a trusted proxy, each browser's sign-in attempts count against
+    /// its own address at the login service, not against the frontend's.
+    async fn sign_in_limits_count_per_browser_through_the_frontend(app, Options::with(&["--login-rate-per-minute", "2", "--login-max-failures", "100", "--gateway-trusted-proxies", "127.0.0.1"])) {
+        app.register("max").await;
+        let attempt = |ip: &'static str| {
+            let web = Web::new(&app);
+            async move {
+                let login = web.get("/login").await;
+                let token = login.csrf();
+                web.post_raw("/login", &[("_csrf", &token), ("username", "max"), ("password", "wrong password!")], &[("x-forwarded-for", ip)])
+                    .await
+                    .status
+            }
+        };
+        assert_eq!(attempt("203.0.113.20").await, StatusCode::UNAUTHORIZED);
+        assert_eq!(attempt("203.0.113.20").await, StatusCode::UNAUTHORIZED);
+        assert_eq!(attempt("203.0.113.20").await, StatusCode::TOO_MANY_REQUESTS, "this browser's budget is spent");
+        assert_eq!(attempt("203.0.113.21").await, StatusCode::UNAUTHORIZED, "another browser still has its own");
+    }
+}

@@ -187,37 +187,29 @@ pub struct TestApp {
 }
 
 pub fn settings_for(db_url: &str, data_dir: &std::path::Path, extra: &[String]) -> Settings {
-    let mut args: Vec<String> = vec![
-        "pupero".into(),
-        "--data-dir".into(),
-        data_dir.display().to_string(),
-        "--database-url".into(),
-        db_url.into(),
-        "--jwt-secret-key".into(),
-        SECRET.into(),
-        "--frontend-port".into(),
-        "0".into(),
-        "--gateway-port".into(),
-        "0".into(),
-        "--login-port".into(),
-        "0".into(),
-        "--offers-port".into(),
-        "0".into(),
-        "--transactions-port".into(),
-        "0".into(),
-        "--wallet-port".into(),
-        "0".into(),
-        "--trade-expiry-interval-seconds".into(),
-        "1".into(),
+    let data_dir = data_dir.display().to_string();
+    let defaults = [
+        ("--data-dir", data_dir.as_str()),
+        ("--database-url", db_url),
+        ("--jwt-secret-key", SECRET),
+        ("--frontend-port", "0"),
+        ("--gateway-port", "0"),
+        ("--login-port", "0"),
+        ("--offers-port", "0"),
+        ("--transactions-port", "0"),
+        ("--wallet-port", "0"),
+        ("--trade-expiry-interval-seconds", "1"),
+        // Services this build does not run: point them at a closed port, not at
+        // whatever else this machine may be running on the default ones.
+        ("--moderation-service-url", "http://127.0.0.1:9"),
     ];
-    // Services this build does not run: point them at a closed port, not at whatever
-    // else this machine may be running on the default ones.
-    for flag in ["--moderation-service-url"] {
-        if extra.iter().any(|a| a == flag) {
-            continue;
+    let mut args: Vec<String> = vec!["pupero".into()];
+    // A test's own value for a setting replaces the default (clap refuses a flag twice).
+    for (flag, value) in defaults {
+        if !extra.iter().any(|a| a == flag) {
+            args.push(flag.into());
+            args.push(value.into());
         }
-        args.push(flag.into());
-        args.push("http://127.0.0.1:9".into());
     }
     args.extend(extra.iter().cloned());
     TestCli::parse_from(args).settings
@@ -227,7 +219,12 @@ impl TestApp {
     /// Starts the platform; the caller keeps the [`Platform`] alive for the test's
     /// duration (a test body may capture only some fields of the app).
     pub async fn spawn(db: &TestDb, options: &Options) -> (Self, Platform) {
-        let settings = settings_for(&db.url, &db.dir, &options.args);
+        Self::spawn_with_url(db, &db.url, options).await
+    }
+
+    /// Like [`TestApp::spawn`], reaching the database at `url` (e.g. through a relay).
+    pub async fn spawn_with_url(db: &TestDb, url: &str, options: &Options) -> (Self, Platform) {
+        let settings = settings_for(url, &db.dir, &options.args);
         let platform = Platform::start(settings, &AVAILABLE)
             .await
             .expect("platform starts");

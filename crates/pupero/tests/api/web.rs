@@ -868,3 +868,162 @@ db_test! {
         assert_eq!(attempt("203.0.113.21").await, StatusCode::UNAUTHORIZED, "another browser still has its own");
     }
 }
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// While the gateway is cut off, pages answer 503 and a refused form changes nothing;
+/// when it is back, the same browser carries on, still signed in.
+async fn gateway_outage(backend: crate::helpers::Backend) {
+    let gateway_port = free_port();
+    let switch = crate::faults::Switch::to(format!("127.0.0.1:{gateway_port}")).await;
+    switch.set(true);
+    let mut options = Options::default();
+    let relay = format!("http://127.0.0.1:{}", switch.port);
+    for a in [
+        "--gateway-port",
+        &gateway_port.to_string(),
+        "--api-manager-url",
+        &relay,
+    ] {
+        options.args.push(a.to_owned());
+    }
+    let on = switch.on.clone();
+    crate::helpers::run(backend, options, move |app| async move {
+        let set = |up: bool| on.store(up, std::sync::atomic::Ordering::SeqCst);
+        let web = Web::new(&app);
+        web.register("ora").await;
+        let form = web.get("/offers/new").await;
+        assert_eq!(form.status, StatusCode::OK);
+
+        set(false);
+        // The relay cuts open connections within 50 ms.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let page = web.get("/balances").await;
+        assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(page.body.contains("Temporarily unavailable"));
+        let fields = [
+            ("_csrf", form.csrf()),
+            ("side", "sell".into()),
+            ("currency", "EUR".into()),
+            ("price", "150".into()),
+            ("payment_method", "sepa".into()),
+            ("min_amount", "0.1".into()),
+            ("max_amount", "1".into()),
+            ("payment_window_minutes", "30".into()),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = web.post_raw("/offers/new", &fields, &[]).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{}",
+            refused.body
+        );
+        assert!(
+            refused.body.contains("Nothing was changed"),
+            "{}",
+            refused.body
+        );
+
+        set(true);
+        let page = web.get("/balances").await;
+        assert_eq!(
+            page.status,
+            StatusCode::OK,
+            "back by itself, still signed in"
+        );
+        let (_, offers) = app.get("/offers", None).await;
+        assert_eq!(offers["total"], 0, "the refused form created nothing");
+        let created = web.post_raw("/offers/new", &fields, &[]).await;
+        assert_eq!(
+            created.status,
+            StatusCode::SEE_OTHER,
+            "the same form now goes through"
+        );
+    })
+    .await;
+    drop(switch);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_outage_gives_503_pages_and_the_session_survives_it_sqlite() {
+    gateway_outage(crate::helpers::Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_outage_gives_503_pages_and_the_session_survives_it_mariadb() {
+    gateway_outage(crate::helpers::Backend::MariaDb).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_outage_gives_503_pages_and_the_session_survives_it_postgres() {
+    gateway_outage(crate::helpers::Backend::Postgres).await
+}
+
+/// `url` with its database's host:port replaced by 127.0.0.1:`port`, and that host:port.
+fn via(url: &str, port: u16) -> (String, String) {
+    let at = url.rfind('@').unwrap() + 1;
+    let end = url[at..].find('/').map(|i| i + at).unwrap_or(url.len());
+    (
+        format!("{}127.0.0.1:{port}{}", &url[..at], &url[end..]),
+        url[at..end].to_owned(),
+    )
+}
+
+/// The database itself goes away: every page (the session store included) answers 503,
+/// and when it returns the pools reconnect and the session is still there.
+async fn database_outage(backend: crate::helpers::Backend) {
+    let db = crate::helpers::TestDb::create(backend).await;
+    let (_, target) = via(&db.url, 0);
+    let switch = crate::faults::Switch::to(target).await;
+    let (url, _) = via(&db.url, switch.port);
+    switch.set(true);
+    let (app, platform) = TestApp::spawn_with_url(&db, &url, &Options::default()).await;
+    let web = Web::new(&app);
+    web.register("dot").await;
+    assert_eq!(web.get("/balances").await.status, StatusCode::OK);
+
+    switch.set(false);
+    // The relay cuts open connections within 50 ms.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let page = web.get("/balances").await;
+    assert_eq!(
+        page.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Temporarily unavailable"));
+    let home = web.get("/").await;
+    assert_eq!(home.status, StatusCode::SERVICE_UNAVAILABLE);
+
+    switch.set(true);
+    let mut status = StatusCode::SERVICE_UNAVAILABLE;
+    for _ in 0..100 {
+        status = web.get("/balances").await.status;
+        if status == StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(status, StatusCode::OK, "back by itself, still signed in");
+    platform.stop().await;
+    db.drop_db().await;
+    drop(switch);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_outage_gives_503_pages_and_the_session_survives_it_mariadb() {
+    database_outage(crate::helpers::Backend::MariaDb).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_outage_gives_503_pages_and_the_session_survives_it_postgres() {
+    database_outage(crate::helpers::Backend::Postgres).await
+}

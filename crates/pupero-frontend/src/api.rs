@@ -83,7 +83,7 @@ impl Failure {
 }
 
 /// API messages are lower-case fragments; pages show sentences.
-fn sentence(message: &str) -> String {
+pub fn sentence(message: &str) -> String {
     let mut chars = message.chars();
     let mut out: String = match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

@@ -35,6 +35,9 @@ async fn cookies_and_headers(
     let is_new = existing.is_none();
     let sid = existing.unwrap_or_else(Sid::fresh);
     req.extensions_mut().insert(sid.clone());
+    if is_new {
+        req.extensions_mut().insert(session::FirstVisit);
+    }
 
     let mut response = next.run(req).await;
     let sets = |response: &Response, prefix: &str| {

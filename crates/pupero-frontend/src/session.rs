@@ -32,6 +32,10 @@ pub const CHALLENGE_TTL_MS: i64 = 5 * 60_000;
 #[derive(Debug, Clone)]
 pub struct Sid(pub String);
 
+/// Marks a request whose session id was made just now: it has no session row to look up.
+#[derive(Debug, Clone, Copy)]
+pub struct FirstVisit;
+
 impl Sid {
     pub fn fresh() -> Self {
         let bytes: [u8; 32] = rand::random();
@@ -124,11 +128,14 @@ pub async fn start(
         .keys
         .verify(&pair.access_token, TokenKind::Access)
         .map_err(|e| DbErr::Custom(format!("the login service issued an unusable token: {e}")))?;
+    let user_id = claims
+        .user_id()
+        .ok_or_else(|| DbErr::Custom("the login service issued a token without a user".into()))?;
     let (ttl_ms, max_age) = lifetime(state, remember_me);
     let sid = Sid::fresh();
     web_session::Entity::insert(web_session::ActiveModel {
         id_hash: Set(sid.hash()),
-        user_id: Set(claims.user_id().unwrap_or_default()),
+        user_id: Set(user_id),
         username: Set(username.to_owned()),
         role: Set(claims.role.as_str().to_owned()),
         access_token: Set(pair.access_token.clone()),

@@ -112,10 +112,14 @@ impl FromRequestParts<FrontendState> for Visit {
             .cloned()
             .unwrap_or_else(Sid::fresh);
         let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, state).await;
-        let session = session::load(&state.db, &sid).await.map_err(|e| {
-            tracing::warn!(error = %e, "session store unavailable");
-            PageError::Unavailable
-        })?;
+        let session = if parts.extensions.get::<session::FirstVisit>().is_some() {
+            None
+        } else {
+            session::load(&state.db, &sid).await.map_err(|e| {
+                tracing::warn!(error = %e, "session store unavailable");
+                PageError::Unavailable
+            })?
+        };
         let path = parts
             .extensions
             .get::<OriginalUri>()
@@ -357,7 +361,7 @@ impl IntoResponse for PageError {
                 "This form was refused",
                 "It has expired or was sent from another site. Go back, reload the page and try again.".into(),
             ),
-            PageError::BadForm(why) => page(StatusCode::BAD_REQUEST, "This form was refused", sentence(&why)),
+            PageError::BadForm(why) => page(StatusCode::BAD_REQUEST, "This form was refused", crate::api::sentence(&why)),
             PageError::NotFound => page(
                 StatusCode::NOT_FOUND,
                 "Not found",
@@ -370,13 +374,5 @@ impl IntoResponse for PageError {
             ),
             PageError::Api(f) => page(f.status, "Something went wrong", f.message),
         }
-    }
-}
-
-fn sentence(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect::<String>() + ".",
-        None => String::new(),
     }
 }

@@ -158,6 +158,7 @@ impl Visit {
             }),
             csrf: self.csrf.clone(),
             flash: self.flash.clone(),
+            known: true,
         }
     }
 }
@@ -219,6 +220,9 @@ pub struct Chrome {
     pub user: Option<ChromeUser>,
     pub csrf: String,
     pub flash: Option<Flash>,
+    /// Whether who is visiting is known: error pages are drawn without asking, and then
+    /// offer neither the visitor's menu nor a sign-in they may not need.
+    pub known: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -235,6 +239,7 @@ impl Chrome {
             user: None,
             csrf: String::new(),
             flash: None,
+            known: false,
         }
     }
 }

@@ -142,3 +142,28 @@ db_test! {
         assert_eq!(error_code(&body), "not_found");
     }
 }
+
+db_test! {
+    /// Counterparties' names by id: for signed-in callers only (no anonymous walk of the id
+    /// space into a directory), at most 100 at a time, and never a deleted account's.
+    async fn usernames_by_id_are_for_signed_in_callers_only(app) {
+        let (a, tokens) = app.user("nora").await;
+        let (b, gone) = app.user("olaf").await;
+        let path = format!("/auth/users?ids={a},{b},999999");
+        assert_eq!(app.get(&path, None).await.0, StatusCode::UNAUTHORIZED);
+        let (status, body) = app.get(&path, Some(&tokens.access)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let names: Vec<&str> = body["users"].as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
+        assert_eq!(names.len(), 2);
+        assert!(names.contains(&"nora") && names.contains(&"olaf"));
+        let many: Vec<String> = (1..=101).map(|i| i.to_string()).collect();
+        let (status, body) = app.get(&format!("/auth/users?ids={}", many.join(",")), Some(&tokens.access)).await;
+        assert_eq!((status, body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("ids")));
+        let (status, _) = app.get("/auth/users?ids=1,x", Some(&tokens.access)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, _) = app.call("DELETE", "/auth/me", Some(&gone.access), Some(json!({"current_password": PASSWORD}))).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (_, body) = app.get(&path, Some(&tokens.access)).await;
+        assert_eq!(body["users"].as_array().unwrap().len(), 1, "a deleted account has no name: {body}");
+    }
+}

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::classify::StatusInRangeAsFailures;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::TraceLayer;
@@ -82,7 +83,10 @@ pub fn with_common_layers(routes: Router, service: &'static str) -> Router {
             .layer(CatchPanicLayer::custom(|_| {
                 ApiError::internal("handler panicked").into_response()
             }))
-            .layer(TraceLayer::new_for_http().make_span_with(move |req: &axum::http::Request<_>| {
+            // 500 and 501 are our faults, logged at ERROR. 502–504 mean a dependency is down;
+            // the code that met it warns once, and a page that merely passes the news on
+            // (say, a wallet that is not configured) must not flood the log with errors.
+            .layer(TraceLayer::new(StatusInRangeAsFailures::new(500..=501).into_make_classifier()).make_span_with(move |req: &axum::http::Request<_>| {
                 let id = req
                     .headers()
                     .get(&REQUEST_ID)

@@ -9,20 +9,13 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::offers::usernames;
-use super::trades::{Trade, name_or_id};
+use super::trades::{name_or_id, trades_with_names};
 use super::{Chrome, Me, PageError, act, redirect_with, refused, render};
 use crate::FrontendState;
 use crate::api::q;
 use crate::csrf::Form;
 use crate::flash::Flash;
 use crate::view;
-
-#[derive(Deserialize)]
-struct TradePage {
-    trades: Vec<Trade>,
-    total: u64,
-}
 
 pub struct DisputeRow {
     pub id: i64,
@@ -43,16 +36,7 @@ struct DisputesPage {
 }
 
 pub async fn disputes(State(state): State<FrontendState>, me: Me) -> Result<Response, PageError> {
-    let page: TradePage = state
-        .api
-        .get(&me.caller, "/transactions/disputes?limit=100")
-        .await?;
-    let ids: Vec<i64> = page
-        .trades
-        .iter()
-        .flat_map(|t| [t.seller_id, t.buyer_id])
-        .collect();
-    let names = usernames(&state, &me.caller, &ids).await;
+    let (page, names) = trades_with_names(&state, &me, "/transactions/disputes?limit=100").await?;
     let name = |id: i64| name_or_id(&names, id);
     let disputes = page
         .trades

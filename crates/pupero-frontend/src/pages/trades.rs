@@ -57,9 +57,25 @@ impl Trade {
 }
 
 #[derive(Debug, Deserialize)]
-struct TradePage {
-    trades: Vec<Trade>,
-    total: u64,
+pub(super) struct TradePage {
+    pub trades: Vec<Trade>,
+    pub total: u64,
+}
+
+/// A list of trades from `path`, with the names of everyone in them.
+pub(super) async fn trades_with_names(
+    state: &FrontendState,
+    me: &Me,
+    path: &str,
+) -> Result<(TradePage, std::collections::HashMap<i64, String>), PageError> {
+    let page: TradePage = state.api.get(&me.caller, path).await?;
+    let ids: Vec<i64> = page
+        .trades
+        .iter()
+        .flat_map(|t| [t.seller_id, t.buyer_id])
+        .collect();
+    let names = usernames(state, &me.caller, &ids).await;
+    Ok((page, names))
 }
 
 #[derive(Debug, Deserialize)]
@@ -401,16 +417,7 @@ struct MyTradesPage {
 }
 
 pub async fn mine(State(state): State<FrontendState>, me: Me) -> Result<Response, PageError> {
-    let page: TradePage = state
-        .api
-        .get(&me.caller, "/transactions/trades?limit=100")
-        .await?;
-    let ids: Vec<i64> = page
-        .trades
-        .iter()
-        .flat_map(|t| [t.seller_id, t.buyer_id])
-        .collect();
-    let names = usernames(&state, &me.caller, &ids).await;
+    let (page, names) = trades_with_names(&state, &me, "/transactions/trades?limit=100").await?;
     let trades = page
         .trades
         .iter()

@@ -171,6 +171,15 @@ fn lifetime(state: &FrontendState, remember_me: bool) -> (i64, Option<i64>) {
     }
 }
 
+/// Ends every web session of a user (after the login service has ended their tokens).
+pub async fn end_all(db: &DatabaseConnection, user_id: i64) -> Result<(), DbErr> {
+    web_session::Entity::delete_many()
+        .filter(web_session::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn end(db: &DatabaseConnection, sid: &Sid) -> Result<(), DbErr> {
     web_session::Entity::delete_by_id(sid.hash())
         .exec(db)

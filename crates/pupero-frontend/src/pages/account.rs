@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use reqwest::Method;
 use serde::Deserialize;
@@ -153,6 +153,26 @@ async fn signed_out(state: &FrontendState, me: &Me, to: &str, message: &str) -> 
         &session::set_cookie(&state.cookies, name, "", Some(0)),
     );
     response
+}
+
+/// Signs the account out of every browser and app, this one included.
+pub async fn sign_out_everywhere(
+    State(state): State<FrontendState>,
+    me: Me,
+    Form(_): Form<super::auth::Empty>,
+) -> Response {
+    let ended = state
+        .api
+        .post::<_, serde_json::Value>(&me.caller, "/auth/logout-all", &json!({}))
+        .await;
+    if let Err(f) = ended {
+        return refused(&state, "/settings", f);
+    }
+    // Other browsers would find out at their next refresh; they need not wait for it.
+    if session::end_all(&state.db, me.id).await.is_err() {
+        return PageError::Unavailable.into_response();
+    }
+    signed_out(&state, &me, "/login", "You are signed out everywhere.").await
 }
 
 #[derive(Debug, Deserialize)]

@@ -64,6 +64,10 @@ pub fn routes(state: FrontendState) -> Router {
         .route("/settings/2fa/confirm", post(account::confirm_2fa))
         .route("/settings/2fa/disable", post(account::disable_2fa))
         .route("/settings/delete", post(account::delete))
+        .route(
+            "/settings/sign-out-everywhere",
+            post(account::sign_out_everywhere),
+        )
         .route("/u/{username}", get(profile::page))
         .route("/moderation", get(staff::disputes))
         .route("/admin", get(staff::admin))

@@ -263,3 +263,19 @@ pub async fn logout(
     store::revoke_refresh_token(&state.db, &claims.jti).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// End every session of the caller's account, this one included (a lost phone, a shared
+/// computer). Access tokens already issued expire on their own within minutes.
+#[utoipa::path(post, path = "/logout-all", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = super::admin::Revoked), (status = 401, description = "not signed in")))]
+pub async fn logout_all(
+    State(state): State<LoginState>,
+    caller: pupero_http::AuthUser,
+) -> ApiResult<Json<super::admin::Revoked>> {
+    let user = super::active_user(&state, caller.id).await?;
+    let tx = write_tx(&state.db).await?;
+    let revoked = store::revoke_all_refresh_tokens(&tx, user.id).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = user.id, revoked, "signed out everywhere");
+    Ok(Json(super::admin::Revoked { revoked }))
+}

@@ -34,6 +34,7 @@ pub fn router(state: LoginState) -> ServiceRouter {
         .routes(routes!(auth::login))
         .routes(routes!(auth::refresh))
         .routes(routes!(auth::logout))
+        .routes(routes!(auth::logout_all))
         .routes(routes!(account::me, account::update_me, account::delete_me))
         .routes(routes!(two_factor::enable))
         .routes(routes!(two_factor::confirm))

@@ -274,7 +274,7 @@ db_test! {
             "/offers/1/delete", "/trades/1/action", "/trades/1/resolve", "/trades/1/messages",
             "/trades/1/review", "/withdraw", "/settings/profile", "/settings/email",
             "/settings/password", "/settings/2fa/enable", "/settings/2fa/confirm",
-            "/settings/2fa/disable", "/settings/delete", "/admin/users/1/role",
+            "/settings/2fa/disable", "/settings/delete", "/settings/sign-out-everywhere", "/admin/users/1/role",
             "/admin/users/1/disable", "/admin/users/1/logout", "/admin/adjust", "/login",
             "/login/2fa", "/register",
         ];
@@ -1026,4 +1026,28 @@ async fn a_database_outage_gives_503_pages_and_the_session_survives_it_mariadb()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_outage_gives_503_pages_and_the_session_survives_it_postgres() {
     database_outage(crate::helpers::Backend::Postgres).await
+}
+
+db_test! {
+    /// "Sign out everywhere" ends every browser's session and every API token of the
+    /// account, and nobody else's.
+    async fn signing_out_everywhere_ends_every_session_of_the_account(app) {
+        let laptop = Web::new(&app);
+        let phone = Web::new(&app);
+        let other = Web::new(&app);
+        laptop.register("vic").await;
+        phone.sign_in("vic").await;
+        other.register("wil").await;
+        let app_tokens = app.login("vic").await;
+        assert_eq!(phone.get("/balances").await.status, StatusCode::OK);
+
+        let done = laptop.submit("/settings", "/settings/sign-out-everywhere", &[]).await;
+        assert_eq!(done.location(), "/login");
+        assert_eq!(laptop.get("/balances").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(phone.get("/balances").await.status, StatusCode::SEE_OTHER, "the other browser too");
+        let (status, _) = app.post("/auth/token/refresh", None, json!({"refresh_token": app_tokens.refresh})).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "and the API session");
+        assert_eq!(other.get("/balances").await.status, StatusCode::OK, "another account is untouched");
+        assert_eq!(app.post("/auth/logout-all", None, json!({})).await.0, StatusCode::UNAUTHORIZED);
+    }
 }

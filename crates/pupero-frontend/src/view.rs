@@ -1,6 +1,32 @@
 //! How amounts, times and codes read on a page. Amounts stay exact: trimming the
 //! trailing zeros of a twelve-decimal string changes no digit that matters.
 
+/// Where a list is, and the links to its neighbours.
+pub struct Pager {
+    pub page: u64,
+    pub pages: u64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// `page` (1-based) of `total` items, `per_page` a page; `link` makes a page's URL.
+    pub fn new(page: u64, total: u64, per_page: u64, link: impl Fn(u64) -> String) -> Self {
+        let pages = total.div_ceil(per_page.max(1)).max(1);
+        Self {
+            page,
+            pages,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        }
+    }
+
+    /// The offset of `page` (1-based; 0 and below count as 1).
+    pub fn offset(page: u64, per_page: u64) -> u64 {
+        page.max(1).saturating_sub(1).saturating_mul(per_page)
+    }
+}
+
 /// "1.500000000000" → "1.5", "2.000000000000" → "2".
 pub fn xmr(amount: &str) -> String {
     match amount.split_once('.') {
@@ -94,6 +120,27 @@ mod tests {
     fn times_read_in_utc() {
         assert_eq!(when("2026-12-01T08:30:15Z"), "2026-12-01 08:30 UTC");
         assert_eq!(day("2026-12-01T08:30:15Z"), "2026-12-01");
+    }
+
+    #[test]
+    fn pagers_link_to_existing_neighbours_only() {
+        let link = |p: u64| format!("/?page={p}");
+        let first = Pager::new(1, 45, 20, link);
+        assert_eq!(
+            (first.pages, first.prev, first.next.as_deref()),
+            (3, None, Some("/?page=2"))
+        );
+        let last = Pager::new(3, 45, 20, link);
+        assert_eq!((last.prev.as_deref(), last.next), (Some("/?page=2"), None));
+        let empty = Pager::new(1, 0, 20, link);
+        assert_eq!((empty.pages, empty.prev, empty.next), (1, None, None));
+        assert_eq!(Pager::offset(0, 20), 0);
+        assert_eq!(Pager::offset(3, 20), 40);
+        assert_eq!(
+            Pager::offset(u64::MAX, 20),
+            u64::MAX,
+            "saturates instead of wrapping"
+        );
     }
 
     #[test]

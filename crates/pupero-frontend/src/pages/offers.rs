@@ -159,10 +159,7 @@ struct HomePage {
     offers: Vec<OfferRow>,
     error: Option<String>,
     total: u64,
-    page: u64,
-    pages: u64,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: view::Pager,
     signed_in: bool,
 }
 
@@ -213,7 +210,7 @@ pub async fn home(
     let page = filters.page.unwrap_or(1).max(1);
     let mut query = vec![
         format!("limit={PAGE_SIZE}"),
-        format!("offset={}", (page - 1) * PAGE_SIZE),
+        format!("offset={}", view::Pager::offset(page, PAGE_SIZE)),
     ];
     match filters.want.as_str() {
         "buy" => query.push("side=sell".into()),
@@ -244,19 +241,15 @@ pub async fn home(
         Err(f) if f.status.is_client_error() => (Vec::new(), 0, Some(f.message)),
         Err(f) => return Err(f.into()),
     };
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
     Ok(render(&HomePage {
         chrome: visit.chrome("Offers"),
         methods: methods(&state, &caller).await,
-        prev: (page > 1).then(|| filter_query(&filters, page - 1)),
-        next: (page < pages).then(|| filter_query(&filters, page + 1)),
+        pager: view::Pager::new(page, total, PAGE_SIZE, |p| filter_query(&filters, p)),
         signed_in: caller.token.is_some(),
         filters,
         offers,
         error,
         total,
-        page,
-        pages,
     }))
 }
 

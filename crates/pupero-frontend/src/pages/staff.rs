@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::trades::{name_or_id, trades_with_names};
+use super::trades::{PageNumber, TRADES_PER_PAGE, name_or_id, trades_with_names};
 use super::{Chrome, Me, PageError, act, redirect_with, refused, render};
 use crate::FrontendState;
 use crate::api::q;
@@ -33,10 +33,20 @@ struct DisputesPage {
     chrome: Chrome,
     disputes: Vec<DisputeRow>,
     total: u64,
+    pager: view::Pager,
 }
 
-pub async fn disputes(State(state): State<FrontendState>, me: Me) -> Result<Response, PageError> {
-    let (page, names) = trades_with_names(&state, &me, "/transactions/disputes?limit=100").await?;
+pub async fn disputes(
+    State(state): State<FrontendState>,
+    me: Me,
+    Query(number): Query<PageNumber>,
+) -> Result<Response, PageError> {
+    let n = number.get();
+    let path = format!(
+        "/transactions/disputes?limit={TRADES_PER_PAGE}&offset={}",
+        view::Pager::offset(n, TRADES_PER_PAGE)
+    );
+    let (page, names) = trades_with_names(&state, &me, &path).await?;
     let name = |id: i64| name_or_id(&names, id);
     let disputes = page
         .trades
@@ -63,6 +73,9 @@ pub async fn disputes(State(state): State<FrontendState>, me: Me) -> Result<Resp
         chrome: me.chrome("Disputes"),
         disputes,
         total: page.total,
+        pager: view::Pager::new(n, page.total, TRADES_PER_PAGE, |p| {
+            format!("/moderation?page={p}")
+        }),
     }))
 }
 
@@ -101,9 +114,7 @@ struct AdminPage {
     users: Vec<UserRow>,
     total: u64,
     search: String,
-    page: u64,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: view::Pager,
 }
 
 #[derive(Deserialize)]
@@ -123,14 +134,14 @@ pub async fn admin(
     let page = query.page.unwrap_or(1).max(1);
     let mut path = format!(
         "/auth/admin/users?limit={USERS_PER_PAGE}&offset={}",
-        (page - 1) * USERS_PER_PAGE
+        view::Pager::offset(page, USERS_PER_PAGE)
     );
     if !query.q.trim().is_empty() {
         path.push_str(&format!("&q={}", q(query.q.trim())));
     }
     let users: UserPage = state.api.get(&me.caller, &path).await?;
-    let pages = users.total.div_ceil(USERS_PER_PAGE).max(1);
     let link = |p: u64| format!("/admin?q={}&page={p}", q(query.q.trim()));
+    let pager = view::Pager::new(page, users.total, USERS_PER_PAGE, link);
     Ok(render(&AdminPage {
         chrome: me.chrome("Admin"),
         users: users
@@ -148,10 +159,8 @@ pub async fn admin(
             })
             .collect(),
         total: users.total,
-        prev: (page > 1).then(|| link(page - 1)),
-        next: (page < pages).then(|| link(page + 1)),
+        pager,
         search: query.q,
-        page,
     }))
 }
 

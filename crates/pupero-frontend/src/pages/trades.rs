@@ -414,10 +414,34 @@ struct MyTradesPage {
     chrome: Chrome,
     trades: Vec<TradeRow>,
     total: u64,
+    pager: view::Pager,
 }
 
-pub async fn mine(State(state): State<FrontendState>, me: Me) -> Result<Response, PageError> {
-    let (page, names) = trades_with_names(&state, &me, "/transactions/trades?limit=100").await?;
+/// `?page=N` of a list.
+#[derive(Deserialize)]
+pub struct PageNumber {
+    page: Option<u64>,
+}
+
+impl PageNumber {
+    pub fn get(&self) -> u64 {
+        self.page.unwrap_or(1).max(1)
+    }
+}
+
+pub const TRADES_PER_PAGE: u64 = 50;
+
+pub async fn mine(
+    State(state): State<FrontendState>,
+    me: Me,
+    Query(number): Query<PageNumber>,
+) -> Result<Response, PageError> {
+    let n = number.get();
+    let path = format!(
+        "/transactions/trades?limit={TRADES_PER_PAGE}&offset={}",
+        view::Pager::offset(n, TRADES_PER_PAGE)
+    );
+    let (page, names) = trades_with_names(&state, &me, &path).await?;
     let trades = page
         .trades
         .iter()
@@ -444,5 +468,8 @@ pub async fn mine(State(state): State<FrontendState>, me: Me) -> Result<Response
         chrome: me.chrome("My trades"),
         trades,
         total: page.total,
+        pager: view::Pager::new(n, page.total, TRADES_PER_PAGE, |p| {
+            format!("/trades?page={p}")
+        }),
     }))
 }

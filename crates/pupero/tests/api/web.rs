@@ -1051,3 +1051,34 @@ db_test! {
         assert_eq!(app.post("/auth/logout-all", None, json!({})).await.0, StatusCode::UNAUTHORIZED);
     }
 }
+
+db_test! {
+    /// The offers list pages by 20 and its page links keep the filters.
+    async fn the_offers_list_pages_and_keeps_its_filters(app) {
+        let admin = app.staff("root", pupero_core::Role::Admin).await;
+        let seller = app.party("sue").await;
+        app.credit(&admin, seller.id, "10").await;
+        for _ in 0..25 {
+            app.offer(&seller, "sell", "0.1", "1").await;
+        }
+        app.offer(&seller, "buy", "0.1", "1").await;
+        let web = Web::new(&app);
+        let first = web.get("/?want=buy&currency=EUR").await;
+        assert_eq!(first.body.matches("class=\"offer-row\"").count(), 20);
+        assert!(first.body.contains("25 offers"), "sell offers only: {}", first.body);
+        assert!(first.body.contains("Page 1 of 2"));
+        let next = {
+            let m = "href=\"";
+            let at = first.body.find("id=\"next-page\"").unwrap();
+            let start = first.body[..at].rfind(m).unwrap() + m.len();
+            first.body[start..start + first.body[start..].find('"').unwrap()].replace("&#38;", "&")
+        };
+        assert!(next.contains("want=buy") && next.contains("currency=EUR") && next.contains("page=2"), "{next}");
+        let second = web.get(&next).await;
+        assert_eq!(second.body.matches("class=\"offer-row\"").count(), 5);
+        assert!(second.body.contains("id=\"prev-page\"") && !second.body.contains("id=\"next-page\""));
+        let beyond = web.get("/?page=99").await;
+        assert_eq!(beyond.status, StatusCode::OK);
+        assert!(beyond.body.contains("No offers match"));
+    }
+}

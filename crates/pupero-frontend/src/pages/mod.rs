@@ -75,6 +75,7 @@ pub fn routes(state: FrontendState) -> Router {
         .route("/admin/users/{id}/disable", post(staff::set_disabled))
         .route("/admin/users/{id}/logout", post(staff::force_logout))
         .route("/admin/adjust", post(staff::adjust))
+        .route("/admin/audit", get(staff::audit))
         .route("/static/{file}", get(crate::assets::serve))
         .route("/healthz", get(health))
         .fallback(not_found)

@@ -307,3 +307,85 @@ pub async fn adjust(
         Err(f) => refused(&state, "/admin", f),
     }
 }
+
+#[derive(Debug, Deserialize)]
+struct AuditEntry {
+    actor_id: i64,
+    action: String,
+    target: String,
+    details: String,
+    created_at: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct AuditPage {
+    entries: Vec<AuditEntry>,
+}
+
+pub struct AuditRow {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub details: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditView {
+    chrome: Chrome,
+    sections: Vec<AuditSection>,
+}
+
+pub struct AuditSection {
+    pub heading: &'static str,
+    pub id: &'static str,
+    pub rows: Vec<AuditRow>,
+}
+
+/// The two audit trails side by side: account administration (login service) and money
+/// (adjustments and dispute decisions, transactions service), newest first.
+pub async fn audit(State(state): State<FrontendState>, me: Me) -> Result<Response, PageError> {
+    let accounts: AuditPage = state
+        .api
+        .get(&me.caller, "/auth/admin/audit?limit=100")
+        .await?;
+    let money: AuditPage = state
+        .api
+        .get(&me.caller, "/transactions/admin/audit?limit=100")
+        .await?;
+    let ids: Vec<i64> = accounts
+        .entries
+        .iter()
+        .chain(&money.entries)
+        .map(|e| e.actor_id)
+        .collect();
+    let names = super::offers::usernames(&state, &me.caller, &ids).await;
+    let rows = |page: AuditPage| -> Vec<AuditRow> {
+        page.entries
+            .into_iter()
+            .map(|e| AuditRow {
+                at: view::when(&e.created_at),
+                actor: name_or_id(&names, e.actor_id),
+                action: e.action,
+                target: e.target,
+                details: e.details,
+            })
+            .collect()
+    };
+    Ok(render(&AuditView {
+        chrome: me.chrome("Audit log"),
+        sections: vec![
+            AuditSection {
+                heading: "Accounts",
+                id: "audit-accounts",
+                rows: rows(accounts),
+            },
+            AuditSection {
+                heading: "Money",
+                id: "audit-money",
+                rows: rows(money),
+            },
+        ],
+    }))
+}

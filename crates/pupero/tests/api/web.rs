@@ -198,6 +198,7 @@ const PRIVATE_PAGES: &[&str] = &[
     "/settings",
     "/moderation",
     "/admin",
+    "/admin/audit",
 ];
 
 db_test! {
@@ -518,7 +519,7 @@ db_test! {
     async fn staff_pages_follow_the_api_s_roles(app) {
         let web = Web::new(&app);
         web.register("jill").await;
-        for path in ["/admin", "/moderation"] {
+        for path in ["/admin", "/moderation", "/admin/audit"] {
             let page = web.get(path).await;
             assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
             assert!(!page.body.contains("adjust-form"));
@@ -539,6 +540,10 @@ db_test! {
         let done = admin.submit("/admin", "/admin/adjust", &[("user_id", &id_text), ("amount", "2.5"), ("direction", "credit"), ("reason", "float")]).await;
         let shown = admin.follow(&done).await;
         assert!(shown.body.contains("available balance is now 2.5 XMR"), "{}", shown.body);
+        let audit = admin.get("/admin/audit").await;
+        assert_eq!(audit.status, StatusCode::OK);
+        let money = &audit.body[audit.body.find("id=\"audit-money\"").expect("the money trail")..];
+        assert!(money.contains("root") && money.contains("adjust") && money.contains("float"), "{money}");
         app.assert_ledger_consistent().await;
     }
 }

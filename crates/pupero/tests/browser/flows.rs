@@ -190,6 +190,9 @@ db_test! {
         admin.submit_form("#adjust-submit").await;
         admin.wait_for_text("available balance is now 5 XMR", TIMEOUT).await;
         shot(&admin, "admin").await;
+        admin.click("#audit-link").await;
+        admin.wait_for_text("opening deposit paid in person", TIMEOUT).await;
+        shot(&admin, "audit").await;
 
         let offer = post_offer(&seller, &app, "150.00").await;
         shot(&seller, "offer").await;

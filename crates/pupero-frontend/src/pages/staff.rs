@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::trades::{PageNumber, TRADES_PER_PAGE, name_or_id, trades_with_names};
+use super::trades::{PageNumber, name_or_id, trades_page};
 use super::{Chrome, Me, PageError, act, redirect_with, refused, render};
 use crate::FrontendState;
 use crate::api::q;
@@ -41,12 +41,14 @@ pub async fn disputes(
     me: Me,
     Query(number): Query<PageNumber>,
 ) -> Result<Response, PageError> {
-    let n = number.get();
-    let path = format!(
-        "/transactions/disputes?limit={TRADES_PER_PAGE}&offset={}",
-        view::Pager::offset(n, TRADES_PER_PAGE)
-    );
-    let (page, names) = trades_with_names(&state, &me, &path).await?;
+    let (page, names, pager) = trades_page(
+        &state,
+        &me,
+        "/transactions/disputes",
+        number.get(),
+        "/moderation",
+    )
+    .await?;
     let name = |id: i64| name_or_id(&names, id);
     let disputes = page
         .trades
@@ -73,9 +75,7 @@ pub async fn disputes(
         chrome: me.chrome("Disputes"),
         disputes,
         total: page.total,
-        pager: view::Pager::new(n, page.total, TRADES_PER_PAGE, |p| {
-            format!("/moderation?page={p}")
-        }),
+        pager,
     }))
 }
 

@@ -62,20 +62,37 @@ pub(super) struct TradePage {
     pub total: u64,
 }
 
-/// A list of trades from `path`, with the names of everyone in them.
-pub(super) async fn trades_with_names(
+/// Page `n` of a list of trades from the API's `api_path`, with the names of everyone in
+/// them and the pager that links the page at `page_path` to its neighbours.
+pub(super) async fn trades_page(
     state: &FrontendState,
     me: &Me,
-    path: &str,
-) -> Result<(TradePage, std::collections::HashMap<i64, String>), PageError> {
-    let page: TradePage = state.api.get(&me.caller, path).await?;
+    api_path: &str,
+    n: u64,
+    page_path: &str,
+) -> Result<
+    (
+        TradePage,
+        std::collections::HashMap<i64, String>,
+        view::Pager,
+    ),
+    PageError,
+> {
+    let path = format!(
+        "{api_path}?limit={TRADES_PER_PAGE}&offset={}",
+        view::Pager::offset(n, TRADES_PER_PAGE)
+    );
+    let page: TradePage = state.api.get(&me.caller, &path).await?;
     let ids: Vec<i64> = page
         .trades
         .iter()
         .flat_map(|t| [t.seller_id, t.buyer_id])
         .collect();
     let names = usernames(state, &me.caller, &ids).await;
-    Ok((page, names))
+    let pager = view::Pager::new(n, page.total, TRADES_PER_PAGE, |p| {
+        format!("{page_path}?page={p}")
+    });
+    Ok((page, names, pager))
 }
 
 #[derive(Debug, Deserialize)]
@@ -429,19 +446,15 @@ impl PageNumber {
     }
 }
 
-pub const TRADES_PER_PAGE: u64 = 50;
+const TRADES_PER_PAGE: u64 = 50;
 
 pub async fn mine(
     State(state): State<FrontendState>,
     me: Me,
     Query(number): Query<PageNumber>,
 ) -> Result<Response, PageError> {
-    let n = number.get();
-    let path = format!(
-        "/transactions/trades?limit={TRADES_PER_PAGE}&offset={}",
-        view::Pager::offset(n, TRADES_PER_PAGE)
-    );
-    let (page, names) = trades_with_names(&state, &me, &path).await?;
+    let (page, names, pager) =
+        trades_page(&state, &me, "/transactions/trades", number.get(), "/trades").await?;
     let trades = page
         .trades
         .iter()
@@ -468,8 +481,6 @@ pub async fn mine(
         chrome: me.chrome("My trades"),
         trades,
         total: page.total,
-        pager: view::Pager::new(n, page.total, TRADES_PER_PAGE, |p| {
-            format!("/trades?page={p}")
-        }),
+        pager,
     }))
 }

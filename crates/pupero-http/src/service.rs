@@ -76,30 +76,36 @@ impl ServiceRouter {
 pub fn with_common_layers(routes: Router, service: &'static str) -> Router {
     // Installed before the first request, or the counters of early requests are lost.
     crate::observe::prometheus();
+    // 500 and 501 are our faults, logged at ERROR. 502–504 mean a dependency is down; the
+    // code that met it warns once, and a page that merely passes the news on (say, a
+    // wallet that is not configured) must not flood the log with errors.
+    let failures = StatusInRangeAsFailures::new(500..=501).into_make_classifier();
+    let trace = TraceLayer::new(failures).make_span_with(move |req: &axum::http::Request<_>| {
+        let id = req
+            .headers()
+            .get(&REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-");
+        let (method, uri) = (req.method(), req.uri().path());
+        tracing::info_span!("request", service, method = %method, uri = %uri, request_id = %id)
+    });
     routes
-            .route("/metrics", get(crate::observe::metrics_handler))
-            .layer(axum::middleware::from_fn_with_state(service, crate::observe::track))
-            .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
-            .layer(CatchPanicLayer::custom(|_| {
-                ApiError::internal("handler panicked").into_response()
-            }))
-            // 500 and 501 are our faults, logged at ERROR. 502–504 mean a dependency is down;
-            // the code that met it warns once, and a page that merely passes the news on
-            // (say, a wallet that is not configured) must not flood the log with errors.
-            .layer(TraceLayer::new(StatusInRangeAsFailures::new(500..=501).into_make_classifier()).make_span_with(move |req: &axum::http::Request<_>| {
-                let id = req
-                    .headers()
-                    .get(&REQUEST_ID)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("-");
-                tracing::info_span!("request", service, method = %req.method(), uri = %req.uri().path(), request_id = %id)
-            }))
-            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-            .layer(SetSensitiveRequestHeadersLayer::new([
-                axum::http::header::AUTHORIZATION,
-                axum::http::header::COOKIE,
-            ]))
+        .route("/metrics", get(crate::observe::metrics_handler))
+        .layer(axum::middleware::from_fn_with_state(
+            service,
+            crate::observe::track,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::internal("handler panicked").into_response()
+        }))
+        .layer(trace)
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(SetSensitiveRequestHeadersLayer::new([
+            axum::http::header::AUTHORIZATION,
+            axum::http::header::COOKIE,
+        ]))
 }
 
 async fn not_found() -> Response {

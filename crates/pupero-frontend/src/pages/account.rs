@@ -8,11 +8,10 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Chrome, Me, PageError, act, redirect_with, refused, render};
+use super::{Chrome, Me, PageError, act, redirect_signed_out, redirect_with, refused, render};
 use crate::FrontendState;
 use crate::csrf::Form;
 use crate::flash::Flash;
-use crate::layers::push_cookie;
 use crate::session;
 use crate::view;
 
@@ -146,13 +145,7 @@ pub async fn password(
 
 async fn signed_out(state: &FrontendState, me: &Me, to: &str, message: &str) -> Response {
     let _ = session::end(&state.db, &me.visit.sid).await;
-    let mut response = redirect_with(state, to, Flash::success(message));
-    let name = session::cookie_name(&state.cookies);
-    push_cookie(
-        &mut response,
-        &session::set_cookie(&state.cookies, name, "", Some(0)),
-    );
-    response
+    redirect_signed_out(state, to, message)
 }
 
 /// Signs the account out of every browser and app, this one included.

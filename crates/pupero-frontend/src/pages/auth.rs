@@ -325,11 +325,5 @@ pub async fn logout(
             .await
             .map_err(|_| PageError::Unavailable)?;
     }
-    let mut response = redirect_with(&state, "/", Flash::success("Signed out."));
-    let name = session::cookie_name(&state.cookies);
-    push_cookie(
-        &mut response,
-        &session::set_cookie(&state.cookies, name, "", Some(0)),
-    );
-    Ok(response)
+    Ok(super::redirect_signed_out(&state, "/", "Signed out."))
 }

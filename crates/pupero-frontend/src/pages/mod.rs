@@ -278,6 +278,18 @@ pub fn redirect_with(state: &FrontendState, to: &str, flash: Flash) -> Response 
     response
 }
 
+/// To `to` with `message`, the browser told to forget its session cookie (the session
+/// itself is ended by the caller).
+pub fn redirect_signed_out(state: &FrontendState, to: &str, message: &str) -> Response {
+    let mut response = redirect_with(state, to, Flash::success(message));
+    let name = session::cookie_name(&state.cookies);
+    push_cookie(
+        &mut response,
+        &session::set_cookie(&state.cookies, name, "", Some(0)),
+    );
+    response
+}
+
 /// After a refused action: back to `to` with the API's reason, or to sign-in if the
 /// session is over.
 pub fn refused(state: &FrontendState, to: &str, failure: Failure) -> Response {

@@ -21,20 +21,28 @@ use hyper_util::rt::TokioExecutor;
 use pupero_config::{Service, Settings};
 use pupero_http::{JwtKeys, ServiceRouter, TrustedProxies};
 
-pub use routes::{Route, route_for};
+pub use routes::{Origin, Route, route_for};
 
 pub const SERVICE: &str = "gateway";
 
-/// Where each backend service lives.
+/// Where each backend service lives: its configured URL, and that URL parsed once into
+/// the origin every proxied request is sent to.
 #[derive(Debug, Clone)]
-pub struct Upstreams(Arc<Vec<(Service, String)>>);
+pub struct Upstreams(Arc<Vec<(Service, String, Option<Origin>)>>);
 
 impl Upstreams {
     pub fn from_settings(settings: &Settings) -> Self {
         Self(Arc::new(
             Service::BACKENDS
                 .iter()
-                .map(|&s| (s, settings.service_url(s)))
+                .map(|&s| {
+                    let url = settings.service_url(s);
+                    let origin = Origin::parse(&url);
+                    if origin.is_none() {
+                        tracing::warn!(service = s.name(), "the service's URL is not an http(s) URL with a host and port; the gateway answers 502 for it");
+                    }
+                    (s, url, origin)
+                })
                 .collect(),
         ))
     }
@@ -42,12 +50,19 @@ impl Upstreams {
     pub fn url(&self, service: Service) -> Option<&str> {
         self.0
             .iter()
-            .find(|(s, _)| *s == service)
-            .map(|(_, u)| u.as_str())
+            .find(|(s, _, _)| *s == service)
+            .map(|(_, u, _)| u.as_str())
+    }
+
+    pub fn origin(&self, service: Service) -> Option<&Origin> {
+        self.0
+            .iter()
+            .find(|(s, _, _)| *s == service)
+            .and_then(|(_, _, o)| o.as_ref())
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (Service, &str)> {
-        self.0.iter().map(|(s, u)| (*s, u.as_str()))
+        self.0.iter().map(|(s, u, _)| (*s, u.as_str()))
     }
 }
 

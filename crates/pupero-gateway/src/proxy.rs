@@ -2,7 +2,7 @@
 
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use pupero_http::client_ip::{FRONTEND_CLIENT_IP, FRONTEND_CREDENTIAL};
@@ -68,17 +68,13 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
     let Ok(ClientIp(peer_ip)) = ClientIp::from_request_parts(&mut parts, &state).await;
     let client_ip = vouched_client_ip(&state, &parts.headers).unwrap_or(peer_ip);
     let service = route.service.name();
-    let base = state
+    let origin = state
         .upstreams
-        .url(route.service)
+        .origin(route.service)
         .ok_or_else(|| unavailable(service))?;
-    let path_and_query = match parts.uri.query() {
-        Some(q) => format!("{}?{q}", route.upstream_path),
-        None => route.upstream_path.clone(),
-    };
-    let uri: Uri = format!("{base}{path_and_query}")
-        .parse()
-        .map_err(|_| ApiError::bad_request("malformed request path"))?;
+    let uri = origin
+        .uri_for(&route, parts.uri.query())
+        .ok_or_else(|| ApiError::bad_request("malformed request path"))?;
 
     let mut headers = parts.headers;
     strip_hop_by_hop(&mut headers);

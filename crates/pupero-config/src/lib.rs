@@ -68,6 +68,10 @@ pub enum ConfigError {
         "JWT_SECRET_KEY must be set to a random value of at least {MIN_SECRET_LEN} characters when PUPERO_ENV=production"
     )]
     WeakProductionSecret,
+    #[error(
+        "METRICS_TOKEN must be a random value of at least {MIN_SECRET_LEN} characters when PUPERO_ENV=production"
+    )]
+    WeakMetricsToken,
     #[error("cannot read or create the data directory {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -267,6 +271,12 @@ pub struct Settings {
     /// (the seed's name; the safety net behind the push).
     #[arg(long, env = "RABBITMQ_POLL_INTERVAL_SECONDS", default_value_t = 10)]
     pub rabbitmq_poll_interval_seconds: u64,
+
+    /// Bearer credential a Prometheus scraper presents to every service's `/metrics`
+    /// (`Authorization: Bearer <token>`). Unset: generated once into the data directory
+    /// outside production; in production metrics stay off until it is set (32+ characters).
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<Secret>,
 
     /// Timeout for one proxied request through the gateway, in seconds.
     #[arg(long, env = "GATEWAY_TIMEOUT_SECONDS", default_value_t = 30)]
@@ -472,6 +482,58 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// The credential `/metrics` asks for; `None` keeps metrics off.
+    ///
+    /// Outside production an unset token is generated once into the data directory (the
+    /// file a scraper's `credentials_file` can point at). Production never generates one,
+    /// so metrics stay closed until an operator chooses a token.
+    pub fn resolve_metrics_token(&self) -> Result<Option<Secret>, ConfigError> {
+        let configured = self
+            .metrics_token
+            .as_ref()
+            .filter(|s| !s.expose().trim().is_empty());
+        if let Some(s) = configured {
+            if !is_strong_secret(s.expose()) {
+                if self.is_production() {
+                    return Err(ConfigError::WeakMetricsToken);
+                }
+                tracing::warn!(
+                    "METRICS_TOKEN is short or a known default; production would refuse it"
+                );
+            }
+            return Ok(Some(Secret::new(s.expose().trim().to_owned())));
+        }
+        if self.is_production() {
+            tracing::warn!("METRICS_TOKEN is not set: /metrics answers 404 on every service");
+            return Ok(None);
+        }
+        self.ensure_data_dir()?;
+        let path = self.data_dir.join("metrics-token");
+        let io_err = |source| ConfigError::DataDir {
+            path: path.clone(),
+            source,
+        };
+        let token = match std::fs::read_to_string(&path) {
+            Ok(existing) if existing.trim().len() >= MIN_SECRET_LEN => existing.trim().to_owned(),
+            Ok(_) => generate_token(&path).map_err(io_err)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                generate_token(&path).map_err(io_err)?
+            }
+            Err(e) => return Err(io_err(e)),
+        };
+        tracing::info!(path = %path.display(), "/metrics needs the bearer token kept in this file");
+        Ok(Some(Secret::new(token)))
+    }
+}
+
+fn generate_token(path: &Path) -> std::io::Result<String> {
+    let bytes: [u8; 32] = rand::random();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    write_private_file(path, &hex)?;
+    Ok(hex)
+}
+
 fn is_strong_secret(s: &str) -> bool {
     s.len() >= MIN_SECRET_LEN && !KNOWN_DEFAULT_SECRETS.contains(&s.to_ascii_lowercase().as_str())
 }
@@ -593,6 +655,34 @@ mod tests {
         assert_eq!(
             none_secure.session_cookie_policy().unwrap(),
             (true, SameSite::None)
+        );
+    }
+
+    // issue 9 item 11: metrics are never public by default.
+    #[test]
+    fn the_metrics_token_is_generated_in_development_and_required_in_production() {
+        let dir = temp_dir("metrics");
+        let d = dir.to_str().unwrap();
+        let dev = settings(&["--data-dir", d]);
+        let first = dev.resolve_metrics_token().unwrap().unwrap();
+        assert!(first.expose().len() >= MIN_SECRET_LEN);
+        let again = dev.resolve_metrics_token().unwrap().unwrap();
+        assert_eq!(first.expose(), again.expose());
+        let prod = settings(&["--pupero-env", "production", "--data-dir", d]);
+        assert!(
+            prod.resolve_metrics_token().unwrap().is_none(),
+            "off, not public"
+        );
+        let weak = settings(&["--pupero-env", "production", "--metrics-token", "short"]);
+        assert!(matches!(
+            weak.resolve_metrics_token(),
+            Err(ConfigError::WeakMetricsToken)
+        ));
+        let strong = "m".repeat(40);
+        let chosen = settings(&["--pupero-env", "production", "--metrics-token", &strong]);
+        assert_eq!(
+            chosen.resolve_metrics_token().unwrap().unwrap().expose(),
+            strong
         );
     }
 

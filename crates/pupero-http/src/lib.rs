@@ -17,6 +17,7 @@ pub use client_ip::{ClientIp, TrustedProxies};
 pub use error::{ApiError, ApiResult};
 pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use internal::InternalClient;
+pub use observe::MetricsAuth;
 pub use service::{ServiceRouter, serve, with_common_layers};
 pub use token::{Claims, IssuedToken, JwtKeys, TokenKind};
 

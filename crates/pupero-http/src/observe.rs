@@ -2,10 +2,12 @@
 //! are told apart by the `service` label), fed by a middleware keyed on the matched route
 //! so ids in paths do not explode the label space.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
+use axum::Extension;
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -37,15 +39,58 @@ pub fn prometheus() -> Option<&'static PrometheusHandle> {
         .as_ref()
 }
 
-pub async fn metrics_handler() -> Response {
+/// The scraper credential `/metrics` asks for, added to every service's requests as an
+/// extension by whoever composes the services. Without it (or with `None`), `/metrics`
+/// answers 404: metrics are never public by default.
+#[derive(Clone, Default)]
+pub struct MetricsAuth(pub Option<Arc<str>>);
+
+impl MetricsAuth {
+    pub fn new(token: Option<&str>) -> Self {
+        Self(token.map(Arc::from))
+    }
+
+    fn admits(&self, headers: &HeaderMap) -> bool {
+        let Some(expected) = self.0.as_deref() else {
+            return false;
+        };
+        let presented = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        presented.is_some_and(|p| constant_time_eq(p.as_bytes(), expected.as_bytes()))
+    }
+}
+
+/// Compares without stopping at the first difference, so timing tells nothing about how
+/// much of a guess was right (the length is not a secret).
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub async fn metrics_handler(auth: Option<Extension<MetricsAuth>>, headers: HeaderMap) -> Response {
+    let auth = auth.map(|Extension(a)| a).unwrap_or_default();
+    if auth.0.is_none() {
+        return crate::ApiError::not_found("no such route").into_response();
+    }
+    if !auth.admits(&headers) {
+        let mut response = crate::ApiError::unauthorized(
+            "invalid_token",
+            "metrics need the scraper's bearer token (METRICS_TOKEN)",
+        )
+        .into_response();
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"metrics\""),
+        );
+        return response;
+    }
     match prometheus() {
         Some(handle) => {
             handle.run_upkeep();
             (
-                [(
-                    axum::http::header::CONTENT_TYPE,
-                    "text/plain; version=0.0.4",
-                )],
+                [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
                 handle.render(),
             )
                 .into_response()

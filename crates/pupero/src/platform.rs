@@ -46,6 +46,9 @@ impl Platform {
         }
         let secret = settings.resolve_jwt_secret()?;
         let keys = JwtKeys::new(secret.expose().as_bytes());
+        let metrics_token = settings.resolve_metrics_token()?;
+        let metrics_auth =
+            pupero_http::MetricsAuth::new(metrics_token.as_ref().map(|t| t.expose()));
 
         let mut listeners = Vec::new();
         let mut addrs = BTreeMap::new();
@@ -144,6 +147,7 @@ impl Platform {
                     anyhow::bail!("the {} service is not part of this build yet", other.name())
                 }
             };
+            let app = app.layer(axum::Extension(metrics_auth.clone()));
             let mut signal = signal.clone();
             let stop = async move {
                 let _ = signal.wait_for(|stop| *stop).await;

@@ -167,7 +167,9 @@ async fn docs_combine_every_service_spec() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_count_requests_by_route_and_status() {
-    on_sqlite(|app| async move {
+    const SCRAPER: &str = "scraper-token-0123456789-abcdefghijklmnop";
+    let options = Options::with(&["--metrics-token", SCRAPER]);
+    run(Backend::Sqlite, options, |app| async move {
         let _ = app
             .post(
                 "/auth/login",
@@ -178,6 +180,7 @@ async fn metrics_count_requests_by_route_and_status() {
         let text = app
             .http
             .get(format!("{}/metrics", app.login))
+            .bearer_auth(SCRAPER)
             .send()
             .await
             .unwrap()
@@ -197,8 +200,14 @@ async fn metrics_count_requests_by_route_and_status() {
             text.contains("http_request_duration_seconds_bucket"),
             "latency histogram missing"
         );
-        let (status, _): (StatusCode, Value) = app.get("/metrics", None).await;
+        let (status, _): (StatusCode, Value) = app.get("/metrics", Some(SCRAPER)).await;
         assert_eq!(status, StatusCode::OK);
+        let (status, _): (StatusCode, Value) = app.get("/metrics", None).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "the scraper's credential is needed"
+        );
     })
     .await
 }

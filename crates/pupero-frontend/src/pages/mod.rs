@@ -136,7 +136,7 @@ impl FromRequestParts<FrontendState> for Visit {
             .unwrap_or_else(|| "/".into());
         Ok(Self {
             csrf: crate::csrf::token(state, &sid),
-            flash: Flash::read(&parts.headers),
+            flash: Flash::read(state, &parts.headers),
             sid,
             ip,
             session,
@@ -274,7 +274,7 @@ pub fn redirect(to: &str) -> Response {
 
 pub fn redirect_with(state: &FrontendState, to: &str, flash: Flash) -> Response {
     let mut response = redirect(to);
-    push_cookie(&mut response, &flash.cookie(&state.cookies));
+    push_cookie(&mut response, &flash.cookie(state));
     response
 }
 
@@ -321,11 +321,48 @@ pub async fn act<B: serde::Serialize>(
 }
 
 /// Only same-site paths are followed after sign-in (an open redirect is a phishing tool).
+///
+/// Browsers are lenient with the Location they follow: they drop tabs and newlines
+/// (`/\t/evil.example` becomes `//evil.example`, another host), read `\` as `/`, and
+/// some layer may decode once more. So `next` is judged after decoding until nothing is
+/// left to decode: one leading `/` followed by neither `/` nor `\`, no backslash or
+/// control character anywhere, and no dot segment (which could fold into `//`).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.into(),
+        Some(n) if is_local_path(n) => n.into(),
         _ => "/".into(),
     }
+}
+
+fn is_local_path(next: &str) -> bool {
+    let mut text = next.to_owned();
+    // Each round shortens the text; the bound only caps the work.
+    for _ in 0..4 {
+        if !is_plain_local_path(&text) {
+            return false;
+        }
+        let decoded = match percent_encoding::percent_decode_str(&text).decode_utf8() {
+            Ok(d) => d.into_owned(),
+            Err(_) => return false,
+        };
+        if decoded == text {
+            return true;
+        }
+        text = decoded;
+    }
+    false
+}
+
+fn is_plain_local_path(path: &str) -> bool {
+    let mut chars = path.chars();
+    if chars.next() != Some('/') || matches!(chars.next(), Some('/' | '\\')) {
+        return false;
+    }
+    if path.chars().any(|c| c == '\\' || c.is_control()) {
+        return false;
+    }
+    let path_only = path.split(['?', '#']).next().unwrap_or_default();
+    !path_only.split('/').any(|s| s == "." || s == "..")
 }
 
 #[derive(Debug)]
@@ -395,6 +432,72 @@ impl IntoResponse for PageError {
                 "The platform cannot be reached right now. Nothing was changed; try again in a moment.".into(),
             ),
             PageError::Api(f) => page(f.status, "Something went wrong", f.message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    // issue 9 item 5: known open-redirect payloads all land on the home page.
+    #[test]
+    fn open_redirect_payloads_are_not_followed() {
+        for payload in [
+            "//evil.example",
+            "///evil.example",
+            "////evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/%09/evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/%0d%0aSet-Cookie:x=1",
+            "/%0D%0ASet-Cookie:x=1",
+            "/%00/evil.example",
+            "/%2f%2fevil.example",
+            "/%2F/evil.example",
+            "%2f%2fevil.example",
+            "/%5cevil.example",
+            "/%5Cevil.example",
+            "/%252f%252fevil.example",
+            "/%25252f/evil.example",
+            "/%2525%2532%2566/evil.example",
+            "https://evil.example",
+            "http:/evil.example",
+            "javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "evil.example",
+            " /evil.example",
+            "/.//evil.example",
+            "/./%2fevil.example",
+            "/../evil.example",
+            "/x/../..//evil.example",
+            "/%2e%2e//evil.example",
+            "/\u{85}/evil.example",
+            "/%c2%85/evil.example",
+            "/%ff",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(payload)), "/", "{payload:?} was followed");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn local_paths_are_followed() {
+        for path in [
+            "/",
+            "/balances",
+            "/trades/12",
+            "/offers?currency=EUR&amount=0.5",
+            "/offers?q=a%20b",
+            "/users/al%C3%AFce",
+            "/offers#list",
+            "/offers?next=//x",
+        ] {
+            assert_eq!(safe_next(Some(path)), path);
         }
     }
 }

@@ -39,6 +39,16 @@ fn mac(key: &[u8; 32], sid: &Sid) -> HmacSha256 {
     mac
 }
 
+/// A key for another use of the frontend's secret (the flash cookie's signature),
+/// derived from the CSRF key so it follows wherever that key comes from, and distinct
+/// per `purpose` so one signature is never valid for another use.
+pub fn purpose_key(state: &FrontendState, purpose: &str) -> [u8; 32] {
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(state.csrf_key.as_slice())
+        .unwrap_or_else(|_| unreachable_hmac());
+    mac.update(purpose.as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
 pub fn token(state: &FrontendState, sid: &Sid) -> String {
     URL_SAFE_NO_PAD.encode(mac(&state.csrf_key, sid).finalize().into_bytes())
 }

@@ -118,3 +118,40 @@ pub async fn track(State(service): State<&'static str>, req: Request, next: Next
     .record(started.elapsed().as_secs_f64());
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::StatusCode;
+
+    fn bearer(token: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        if let Ok(v) = HeaderValue::from_str(&format!("Bearer {token}")) {
+            headers.insert(header::AUTHORIZATION, v);
+        }
+        headers
+    }
+
+    // issue 9 item 11: without a configured token, metrics are not served at all.
+    #[tokio::test]
+    async fn metrics_without_a_configured_token_are_not_served() {
+        for auth in [None, Some(Extension(MetricsAuth::new(None)))] {
+            let response = metrics_handler(auth, bearer("anything")).await;
+            assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        }
+    }
+
+    #[tokio::test]
+    async fn metrics_want_exactly_the_configured_token() {
+        let auth = || Some(Extension(MetricsAuth::new(Some("s3cret-token"))));
+        for wrong in ["", "s3cret-toke", "s3cret-token2", "S3CRET-TOKEN"] {
+            let response = metrics_handler(auth(), bearer(wrong)).await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{wrong:?}");
+        }
+        let response = metrics_handler(auth(), HeaderMap::new()).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let response = metrics_handler(auth(), bearer("s3cret-token")).await;
+        assert_ne!(response.status(), StatusCode::UNAUTHORIZED);
+        assert_ne!(response.status(), StatusCode::NOT_FOUND);
+    }
+}

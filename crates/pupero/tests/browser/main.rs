@@ -10,4 +10,5 @@ mod driver;
 mod helpers;
 
 mod flows;
+mod security_gateway;
 mod smoke;

@@ -20,6 +20,7 @@ mod offers;
 mod platform;
 mod rabbitmq;
 mod rate_limits;
+mod security_money;
 mod tokens;
 mod trading;
 mod two_factor;

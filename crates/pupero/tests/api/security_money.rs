@@ -518,3 +518,37 @@ db_test! {
         app.assert_ledger_consistent().await;
     }
 }
+
+queued_test! {
+    // issue 9 hardening, the web half: a queued withdrawal has a Cancel button on the balances
+    // page that returns the money; a 2FA admin's adjustment form asks for a code.
+    async fn the_balances_page_cancels_a_queued_withdrawal_and_staff_forms_ask_for_a_code(app) {
+        use crate::web::Web;
+        let admin = app.staff("admin", Role::Admin).await;
+        let wes = app.party("wes").await;
+        app.credit(&admin, wes.id, "2").await;
+        let (status, w) = withdraw(&app, &wes, "web-1", json!({"address": ADDRESS, "amount": "1.5"})).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{w}");
+        let id = w["withdrawal_id"].as_i64().unwrap();
+
+        let web = Web::new(&app);
+        web.sign_in("wes").await;
+        let page = web.get("/balances").await;
+        assert!(page.body.contains(&format!("id=\"cancel-withdrawal-{id}\"")), "{}", page.body);
+        let refused = web.post_raw(&format!("/withdrawals/{id}/cancel"), &[], &[]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "no CSRF token, no cancel");
+        let done = web.submit("/balances", &format!("/withdrawals/{id}/cancel"), &[]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let page = web.follow(&done).await;
+        assert!(page.body.contains("is cancelled"), "{}", page.body);
+        assert!(!page.body.contains(&format!("id=\"cancel-withdrawal-{id}\"")), "no button once cancelled");
+        assert_eq!(app.balances(&wes).await, ("2.000000000000".into(), zero(), zero()));
+
+        let staff = Web::new(&app);
+        staff.sign_in("admin").await;
+        assert!(!staff.get("/admin").await.body.contains("id=\"adjust-totp\""), "no 2FA, no code field");
+        enrol_2fa(&app, &admin).await;
+        assert!(staff.get("/admin").await.body.contains("id=\"adjust-totp\""), "the adjustment form asks for the code");
+        app.assert_ledger_consistent().await;
+    }
+}

@@ -10,4 +10,5 @@ mod driver;
 mod helpers;
 
 mod flows;
+mod security_money;
 mod smoke;

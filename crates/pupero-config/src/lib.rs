@@ -205,6 +205,11 @@ pub struct Settings {
     /// Platform fee on completed trades, in basis points of the amount (100 = 1 %).
     #[arg(long, env = "PLATFORM_FEE_BPS", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1000))]
     pub platform_fee_bps: u32,
+    /// The most XMR one operation may move (an adjustment, a transfer, a withdrawal, an
+    /// offer's maximum, a trade), in whole XMR. Far below the ledger's BIGINT range, so a
+    /// typo or a hostile request cannot push a balance near it.
+    #[arg(long, env = "MAX_AMOUNT_XMR", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=9_000_000))]
+    pub max_amount_xmr: u32,
     /// How often unpaid trades past their payment deadline are cancelled, in seconds.
     #[arg(long, env = "TRADE_EXPIRY_INTERVAL_SECONDS", default_value_t = 10)]
     pub trade_expiry_interval_seconds: u64,

@@ -27,6 +27,8 @@ pub enum AmountError {
     Zero,
     #[error("amount is too large")]
     TooLarge,
+    #[error("amount is above the limit of {0} XMR for one operation")]
+    AboveLimit(Piconero),
 }
 
 impl Piconero {
@@ -97,6 +99,17 @@ impl Piconero {
         let v = Self::parse_xmr(s)?;
         if v.is_zero() {
             Err(AmountError::Zero)
+        } else {
+            Ok(v)
+        }
+    }
+
+    /// Parses a positive amount no larger than `limit`: the bound every money-moving
+    /// request goes through, so no single operation can come near the BIGINT range.
+    pub fn parse_positive_xmr_within(s: &str, limit: Piconero) -> Result<Self, AmountError> {
+        let v = Self::parse_positive_xmr(s)?;
+        if v > limit {
+            Err(AmountError::AboveLimit(limit))
         } else {
             Ok(v)
         }
@@ -218,6 +231,26 @@ mod tests {
         }
         assert_eq!(Piconero::parse_positive_xmr("0"), Err(Zero));
         assert_eq!(Piconero::parse_positive_xmr("0.000"), Err(Zero));
+    }
+
+    #[test]
+    fn the_limit_is_inclusive_and_refuses_the_issue_payload() {
+        let limit = Piconero::from_xmr(10_000).unwrap();
+        assert_eq!(
+            Piconero::parse_positive_xmr_within("10000", limit),
+            Ok(limit)
+        );
+        for s in ["10000.000000000001", "9223372.036854775807"] {
+            assert_eq!(
+                Piconero::parse_positive_xmr_within(s, limit),
+                Err(AmountError::AboveLimit(limit)),
+                "{s}"
+            );
+        }
+        assert_eq!(
+            Piconero::parse_positive_xmr_within("0", limit),
+            Err(AmountError::Zero)
+        );
     }
 
     #[test]

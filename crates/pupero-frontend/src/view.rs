@@ -100,6 +100,7 @@ pub fn withdrawal_status(status: &str) -> &'static str {
         "relayed" => "Sent, confirming",
         "confirmed" => "Confirmed",
         "failed" => "Failed (refunded)",
+        "cancelled" => "Cancelled (refunded)",
         _ => "Unknown",
     }
 }

@@ -28,6 +28,8 @@ pub struct OffersState {
     pub payment_methods: Arc<Vec<String>>,
     /// The ledger, asked whether sellers can cover their offers and whether trades are open.
     pub transactions: InternalClient,
+    /// MAX_AMOUNT_XMR: the largest min/max an offer may name.
+    pub max_amount: pupero_core::Piconero,
 }
 
 impl OffersState {
@@ -42,6 +44,8 @@ impl OffersState {
             db,
             keys,
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
+            max_amount: pupero_core::Piconero::from_xmr(i64::from(settings.max_amount_xmr))
+                .unwrap_or(pupero_core::Piconero::MAX),
             payment_methods: Arc::new(
                 settings
                     .payment_methods

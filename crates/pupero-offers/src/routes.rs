@@ -206,8 +206,10 @@ fn parse_status(s: &str) -> ApiResult<&'static str> {
     }
 }
 
-fn parse_amount(field: &str, raw: &str) -> ApiResult<Piconero> {
-    Piconero::parse_positive_xmr(raw).map_err(|e| ApiError::invalid(field, format!("{field}: {e}")))
+/// A positive amount within MAX_AMOUNT_XMR, so no trade on the offer can exceed it.
+fn parse_amount(field: &str, raw: &str, limit: Piconero) -> ApiResult<Piconero> {
+    Piconero::parse_positive_xmr_within(raw, limit)
+        .map_err(|e| ApiError::invalid(field, format!("{field}: {e}")))
 }
 
 fn validate(state: &OffersState, input: &OfferInput) -> ApiResult<Terms> {
@@ -226,8 +228,8 @@ fn validate(state: &OffersState, input: &OfferInput) -> ApiResult<Terms> {
             ),
         ));
     }
-    let min = parse_amount("min_amount", &input.min_amount)?;
-    let max = parse_amount("max_amount", &input.max_amount)?;
+    let min = parse_amount("min_amount", &input.min_amount, state.max_amount)?;
+    let max = parse_amount("max_amount", &input.max_amount, state.max_amount)?;
     if min > max {
         return Err(ApiError::invalid(
             "min_amount",
@@ -329,7 +331,7 @@ async fn list_offers(
     let amount = q
         .amount
         .as_deref()
-        .map(|a| parse_amount("amount", a))
+        .map(|a| parse_amount("amount", a, Piconero::MAX))
         .transpose()?;
     let sort = match q.sort.as_deref() {
         Some("price_asc") => Sort::PriceAsc,

@@ -46,3 +46,26 @@ pub async fn ensure_active(state: &TransactionsState, user_id: i64) -> ApiResult
         )),
     }
 }
+
+/// Asks login for a fresh second factor of `user_id` (a TOTP code, or a recovery code
+/// where login accepts one) before money moves on their word. Login answers 200 when the
+/// account has no 2FA, and otherwise checks the code and spends it, so it cannot be
+/// replayed; its refusal (`totp_required`, `invalid_totp`, `totp_replayed`, 403) passes
+/// through unchanged. Callers validate the rest of the request first, so a request that
+/// would be refused anyway does not use up the code.
+pub async fn second_factor(
+    state: &TransactionsState,
+    user_id: i64,
+    code: Option<&str>,
+) -> ApiResult<()> {
+    #[derive(serde::Serialize)]
+    struct Check<'a> {
+        user_id: i64,
+        code: Option<&'a str>,
+    }
+    let _: serde_json::Value = state
+        .login
+        .post("/internal/totp/verify", &Check { user_id, code })
+        .await?;
+    Ok(())
+}

@@ -6,12 +6,15 @@
 //! account is `balance = balance - x WHERE id = ? AND balance >= x`, and zero rows means
 //! insufficient funds. No row is read, checked and written back, so concurrent requests
 //! cannot overdraw on any of the three databases. A CHECK constraint refuses a negative user
-//! balance even if this code were wrong. [`verify`] recomputes everything from the journal.
+//! balance even if this code were wrong. Every UPDATE is also guarded against leaving the
+//! BIGINT range: SQLite silently turns an overflowing `balance + x` into a REAL, and MariaDB
+//! and PostgreSQL fail the statement, so a would-overflow movement is refused before it is
+//! written, on all three alike. [`verify`] recomputes everything from the journal.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
@@ -140,23 +143,31 @@ pub struct Entry<'a> {
 pub enum LedgerError {
     #[error("insufficient funds in {0}")]
     InsufficientFunds(Account),
-    #[error("amount overflow")]
-    Overflow,
+    #[error("the balance of {0} would leave the range the ledger can hold")]
+    Overflow(Account),
     #[error(transparent)]
     Db(#[from] DbErr),
 }
 
 impl LedgerError {
     /// As an API answer: a refused debit is the caller's 409 (with `insufficient` as the
-    /// message); a database failure keeps its own 503/500; anything else is a bug.
+    /// message); a movement that would overflow a balance is the caller's 422 on `amount`
+    /// (nothing was written); a database failure keeps its own 503/500.
     pub fn into_api(self, insufficient: &str) -> pupero_http::ApiError {
         match self {
             LedgerError::InsufficientFunds(_) => {
                 pupero_http::ApiError::conflict("insufficient_funds", insufficient.to_owned())
                     .with_field("amount")
             }
+            LedgerError::Overflow(account) => pupero_http::ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "amount_too_large",
+                format!(
+                    "amount: the balance of {account} would leave the range the ledger can hold"
+                ),
+            )
+            .with_field("amount"),
             LedgerError::Db(e) => e.into(),
-            other => pupero_http::ApiError::internal(other),
         }
     }
 }
@@ -203,7 +214,7 @@ async fn post_in(
 
     let mut by_id = Vec::with_capacity(net.len());
     for (account, delta) in net {
-        let delta = i64::try_from(delta).map_err(|_| LedgerError::Overflow)?;
+        let delta = i64::try_from(delta).map_err(|_| LedgerError::Overflow(account))?;
         by_id.push((account_id(db, account).await?, account, delta));
     }
     by_id.sort_by_key(|(id, _, _)| *id);
@@ -227,11 +238,27 @@ async fn post_in(
                 Expr::col(ledger_account::Column::Balance).add(*delta),
             )
             .filter(ledger_account::Column::Id.eq(*id));
-        if *delta < 0 && !account.may_go_negative() {
-            update = update.filter(ledger_account::Column::Balance.gte(-*delta));
+        // The guard is on the old balance, so the new one is checked before it exists:
+        // users stay within 0..=i64::MAX, platform counterparts within ±i64::MAX.
+        if *delta < 0 {
+            let floor = if account.may_go_negative() {
+                -i64::MAX
+            } else {
+                0
+            };
+            let least = floor
+                .checked_sub(*delta)
+                .ok_or(LedgerError::Overflow(*account))?;
+            update = update.filter(ledger_account::Column::Balance.gte(least));
+        } else {
+            update = update.filter(ledger_account::Column::Balance.lte(i64::MAX - *delta));
         }
         if update.exec(db).await?.rows_affected != 1 {
-            return Err(LedgerError::InsufficientFunds(*account));
+            return Err(if *delta < 0 && !account.may_go_negative() {
+                LedgerError::InsufficientFunds(*account)
+            } else {
+                LedgerError::Overflow(*account)
+            });
         }
     }
     let rows: Vec<posting::ActiveModel> = by_id
@@ -445,7 +472,10 @@ pub struct VerifyReport {
     pub unbalanced_entries: Vec<i64>,
     /// User accounts below zero.
     pub negative_accounts: Vec<String>,
-    /// The sum of every balance; zero in a consistent ledger.
+    /// Rows whose amount is not a 64-bit integer (e.g. a REAL that SQLite made of an
+    /// overflowing sum): named here instead of stopping the check.
+    pub unreadable_rows: Vec<String>,
+    /// The sum of every readable balance; zero in a consistent ledger.
     pub total: i128,
 }
 
@@ -454,12 +484,14 @@ impl VerifyReport {
         self.mismatched_accounts.is_empty()
             && self.unbalanced_entries.is_empty()
             && self.negative_accounts.is_empty()
+            && self.unreadable_rows.is_empty()
             && self.total == 0
     }
 }
 
 /// Recomputes every balance from the journal. Postings are read in pages and summed in
-/// Rust with i128, which is exact and the same on every backend.
+/// Rust with i128, which is exact and the same on every backend. Rows are decoded one
+/// column at a time, so one corrupt amount is reported by name, not a failed read.
 pub async fn verify(db: &DatabaseConnection) -> Result<VerifyReport, DbErr> {
     const PAGE: u64 = 10_000;
     let mut report = VerifyReport::default();
@@ -467,17 +499,39 @@ pub async fn verify(db: &DatabaseConnection) -> Result<VerifyReport, DbErr> {
     let mut per_entry: BTreeMap<i64, i128> = BTreeMap::new();
     let mut after = 0i64;
     loop {
-        let page = posting::Entity::find()
-            .filter(posting::Column::Id.gt(after))
-            .order_by_asc(posting::Column::Id)
-            .limit(PAGE)
-            .all(db)
+        let page = db
+            .query_all(
+                &Query::select()
+                    .columns([
+                        posting::Column::Id,
+                        posting::Column::EntryId,
+                        posting::Column::AccountId,
+                        posting::Column::Amount,
+                    ])
+                    .from(posting::Entity)
+                    .and_where(Expr::col(posting::Column::Id).gt(after))
+                    .order_by(posting::Column::Id, Order::Asc)
+                    .limit(PAGE)
+                    .to_owned(),
+            )
             .await?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        for p in &page {
-            *per_account.entry(p.account_id).or_default() += i128::from(p.amount);
-            *per_entry.entry(p.entry_id).or_default() += i128::from(p.amount);
+        if page.is_empty() {
+            break;
+        }
+        for row in &page {
+            let id: i64 = row.try_get("", "id")?;
+            after = id;
+            let entry_id: i64 = row.try_get("", "entry_id")?;
+            let account_id: i64 = row.try_get("", "account_id")?;
+            match row.try_get::<i64>("", "amount") {
+                Ok(amount) => {
+                    *per_account.entry(account_id).or_default() += i128::from(amount);
+                    *per_entry.entry(entry_id).or_default() += i128::from(amount);
+                }
+                Err(_) => report.unreadable_rows.push(format!(
+                    "postings id {id} (entry {entry_id}): amount is not an integer"
+                )),
+            }
         }
         report.postings += page.len();
     }
@@ -487,14 +541,37 @@ pub async fn verify(db: &DatabaseConnection) -> Result<VerifyReport, DbErr> {
         .filter(|(_, s)| *s != 0)
         .map(|(id, _)| id)
         .collect();
-    for account in ledger_account::Entity::find().all(db).await? {
+    let accounts = db
+        .query_all(
+            &Query::select()
+                .columns([
+                    ledger_account::Column::Id,
+                    ledger_account::Column::AccountKey,
+                    ledger_account::Column::Balance,
+                    ledger_account::Column::AllowNegative,
+                ])
+                .from(ledger_account::Entity)
+                .order_by(ledger_account::Column::Id, Order::Asc)
+                .to_owned(),
+        )
+        .await?;
+    for row in accounts {
         report.accounts += 1;
-        report.total += i128::from(account.balance);
-        if per_account.get(&account.id).copied().unwrap_or(0) != i128::from(account.balance) {
-            report.mismatched_accounts.push(account.account_key.clone());
+        let id: i64 = row.try_get("", "id")?;
+        let key: String = row.try_get("", "account_key")?;
+        let allow_negative: bool = row.try_get("", "allow_negative")?;
+        let Ok(balance) = row.try_get::<i64>("", "balance") else {
+            report.unreadable_rows.push(format!(
+                "ledger_accounts id {id} ({key}): balance is not an integer"
+            ));
+            continue;
+        };
+        report.total += i128::from(balance);
+        if per_account.get(&id).copied().unwrap_or(0) != i128::from(balance) {
+            report.mismatched_accounts.push(key.clone());
         }
-        if !account.allow_negative && account.balance < 0 {
-            report.negative_accounts.push(account.account_key);
+        if !allow_negative && balance < 0 {
+            report.negative_accounts.push(key);
         }
     }
     Ok(report)

@@ -39,6 +39,11 @@ pub struct TransactionsState {
     /// The hot wallet: deposit addresses and deposits.
     pub wallet: InternalClient,
     pub fee_bps: u32,
+    /// The most one adjustment, transfer, withdrawal or trade may move (MAX_AMOUNT_XMR).
+    pub max_amount: pupero_core::Piconero,
+    /// Whether a hot wallet is configured (MONERO_RPC_URL). Without one a withdrawal could
+    /// never leave, so it is refused with 503 instead of locking the money in `withdrawing`.
+    pub wallet_configured: bool,
     pub expiry_interval: Duration,
     /// Withdrawal addresses must be for this network (regtest uses mainnet's).
     pub network: pupero_core::Network,
@@ -75,6 +80,9 @@ impl TransactionsState {
             keys: keys.clone(),
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
             fee_bps: settings.platform_fee_bps,
+            max_amount: pupero_core::Piconero::from_xmr(i64::from(settings.max_amount_xmr))
+                .unwrap_or(pupero_core::Piconero::MAX),
+            wallet_configured: settings.monero_rpc_url.is_some(),
             expiry_interval: Duration::from_secs(settings.trade_expiry_interval_seconds.max(1)),
         })
     }

@@ -212,10 +212,7 @@ pub async fn open(
     open_key: Option<String>,
 ) -> ApiResult<(StatusCode, TradeView)> {
     if let Some(existing) = find_by_open_key(&state.db, caller.id, open_key.as_deref()).await? {
-        return Ok((
-            StatusCode::OK,
-            view(&existing, Access::Party(party_of(&existing, caller.id))),
-        ));
+        return replay(&existing, caller.id, offer_id, amount);
     }
     crate::accounts::ensure_active(state, caller.id).await?;
     let offer: OfferTerms = state
@@ -289,10 +286,7 @@ pub async fn open(
                 if let Some(existing) =
                     find_by_open_key(&state.db, caller.id, open_key.as_deref()).await?
                 {
-                    return Ok((
-                        StatusCode::OK,
-                        view(&existing, Access::Party(party_of(&existing, caller.id))),
-                    ));
+                    return replay(&existing, caller.id, offer_id, amount);
                 }
                 return Err(e.into());
             }
@@ -326,6 +320,29 @@ pub async fn open(
         ));
     }
     Err(ApiError::unavailable("the database is busy; try again"))
+}
+
+/// The answer to a repeated idempotency key: the trade it opened, if this is the same
+/// request (offer and amount, which the trade keeps); else 422, because answering with a
+/// trade the caller did not ask for would hide their mistake.
+fn replay(
+    existing: &trade_row::Model,
+    taker_id: i64,
+    offer_id: i64,
+    amount: Piconero,
+) -> ApiResult<(StatusCode, TradeView)> {
+    if existing.offer_id != offer_id || existing.amount != amount.as_i64() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "this Idempotency-Key was already used to open a different trade; use a new key for a new request",
+        )
+        .with_field("Idempotency-Key"));
+    }
+    Ok((
+        StatusCode::OK,
+        view(existing, Access::Party(party_of(existing, taker_id))),
+    ))
 }
 
 fn party_of(t: &trade_row::Model, user_id: i64) -> Actor {
@@ -442,6 +459,10 @@ pub async fn act(
                 "reason",
                 "a reason of 1 to 2000 characters is required",
             ));
+        }
+        // Deciding a dispute moves the escrow: a moderator with 2FA gives a fresh code.
+        if let (Step::Move { .. }, Caller::User(moderator)) = (first, caller) {
+            crate::accounts::second_factor(state, moderator.id, input.totp.as_deref()).await?;
         }
     }
 

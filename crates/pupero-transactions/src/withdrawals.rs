@@ -4,9 +4,12 @@
 //!
 //! ```text
 //! queued ─claim→ signing ─signed→ signed ─relayed→ relayed ─confirmed→ confirmed
-//!   │              │  └─release→ queued (transient: e.g. funds still locked)
-//!   └──────────────┴─failed→ failed   (permanent, before anything was signed: refunded)
+//!   │ │            │  └─release→ queued (transient: e.g. funds still locked)
+//!   │ └────────────┴─failed→ failed   (permanent, before anything was signed: refunded)
+//!   └─cancel (the user)→ cancelled    (refunded)
 //! ```
+//! `claim` and `cancel` both change a `queued` row with `WHERE status = 'queued'`, so when
+//! they race exactly one of them wins: the money is either on its way or back, never both.
 //! On `relayed` the amount leaves for `platform:withdrawals`, and the network fee moves
 //! `platform:fees → platform:network_fees` (the platform pays it; the user receives
 //! exactly what was asked for). Once signed, a withdrawal is never refunded by this code:
@@ -33,7 +36,7 @@ pub struct WithdrawalView {
     pub id: i64,
     pub address: String,
     pub amount: String,
-    /// `queued`, `signing`, `signed`, `relayed`, `confirmed` or `failed`.
+    /// `queued`, `signing`, `signed`, `relayed`, `confirmed`, `failed` or `cancelled`.
     pub status: String,
     pub tx_hashes: Vec<String>,
     /// Network fee paid by the platform, once relayed.
@@ -291,6 +294,65 @@ pub async fn failed(
         reference: format!("withdrawal:{id}"),
         memo: reason.chars().take(200).collect(),
         actor_id: None,
+    };
+    ledger::post(&tx, entry, &[refund])
+        .await
+        .map_err(|e| e.into_api("the withdrawal's reserve does not cover the refund"))?;
+    tx.commit().await?;
+    load(db, id).await
+}
+
+/// The owner takes back a withdrawal that no worker has claimed: `queued → cancelled` and
+/// `withdrawing → available`, in one transaction.
+pub async fn cancel(
+    db: &DatabaseConnection,
+    id: i64,
+    user_id: i64,
+) -> Result<withdrawal::Model, ApiError> {
+    let w = load(db, id).await?;
+    if w.status == "cancelled" {
+        return Ok(w);
+    }
+    let amount = Piconero::new(w.amount).map_err(ApiError::internal)?;
+    let refund = Move::new(
+        Account::User(user_id, UserAccount::Withdrawing),
+        Account::User(user_id, UserAccount::Available),
+        amount,
+    );
+    ledger::ensure_accounts(db, &ledger::accounts_of(&[refund])).await?;
+    let tx = write_tx(db).await?;
+    let changed = withdrawal::Entity::update_many()
+        .col_expr(withdrawal::Column::Status, Expr::value("cancelled"))
+        .col_expr(
+            withdrawal::Column::LastError,
+            Expr::value("cancelled by its owner"),
+        )
+        .col_expr(withdrawal::Column::UpdatedAtMs, Expr::value(now_ms()))
+        .filter(withdrawal::Column::Id.eq(id))
+        .filter(withdrawal::Column::UserId.eq(user_id))
+        .filter(withdrawal::Column::Status.eq("queued"))
+        .exec(&tx)
+        .await?;
+    if changed.rows_affected != 1 {
+        drop(tx);
+        let w = load(db, id).await?;
+        return if w.status == "cancelled" {
+            Ok(w)
+        } else {
+            Err(ApiError::conflict(
+                "invalid_transition",
+                format!(
+                    "withdrawal is {}; only a queued withdrawal can be cancelled",
+                    w.status
+                ),
+            ))
+        };
+    }
+    let entry = Entry {
+        kind: "withdrawal_cancel",
+        reference: format!("withdrawal:{id}"),
+        memo: "cancelled by its owner".into(),
+        actor_id: Some(user_id),
     };
     ledger::post(&tx, entry, &[refund])
         .await

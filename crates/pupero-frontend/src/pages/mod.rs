@@ -56,6 +56,7 @@ pub fn routes(state: FrontendState) -> Router {
         .route("/trades/{id}/review", post(trades::review))
         .route("/balances", get(wallet::page))
         .route("/withdraw", post(wallet::withdraw))
+        .route("/withdrawals/{id}/cancel", post(wallet::cancel_withdrawal))
         .route("/settings", get(account::page))
         .route("/settings/profile", post(account::profile))
         .route("/settings/email", post(account::email))

@@ -115,6 +115,7 @@ struct AdminPage {
     total: u64,
     search: String,
     pager: view::Pager,
+    needs_totp: bool,
 }
 
 #[derive(Deserialize)]
@@ -161,6 +162,7 @@ pub async fn admin(
         total: users.total,
         pager,
         search: query.q,
+        needs_totp: super::wallet::has_2fa(&state, &me).await,
     }))
 }
 
@@ -265,6 +267,8 @@ pub struct AdjustForm {
     direction: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    totp: String,
 }
 
 pub async fn adjust(
@@ -279,7 +283,10 @@ pub async fn adjust(
             Flash::error("Choose the user (their number) to adjust."),
         );
     };
-    let body = json!({"user_id": user_id, "amount": form.amount.trim(), "direction": form.direction, "reason": form.reason.trim()});
+    let mut body = json!({"user_id": user_id, "amount": form.amount.trim(), "direction": form.direction, "reason": form.reason.trim()});
+    if !form.totp.trim().is_empty() {
+        body["totp"] = form.totp.trim().into();
+    }
     match state
         .api
         .post::<_, serde_json::Value>(&me.caller, "/transactions/admin/adjust", &body)

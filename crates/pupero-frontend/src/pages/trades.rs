@@ -172,7 +172,7 @@ pub async fn page(
             messages: Vec::new(),
         });
     let chat = chat_lines(&messages.messages, me.id, &names);
-    let needs_totp = if t.can("release") {
+    let needs_totp = if t.can("release") || t.can("resolve-buyer") || t.can("resolve-seller") {
         state
             .api
             .get::<MeView>(&me.caller, "/auth/me")
@@ -305,6 +305,8 @@ pub struct ResolveForm {
     outcome: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    totp: String,
 }
 
 pub async fn resolve(
@@ -314,7 +316,10 @@ pub async fn resolve(
     Form(form): Form<ResolveForm>,
 ) -> Response {
     let back = format!("/trades/{id}");
-    let body = json!({"outcome": form.outcome, "reason": form.reason.trim()});
+    let mut body = json!({"outcome": form.outcome, "reason": form.reason.trim()});
+    if !form.totp.trim().is_empty() {
+        body["totp"] = form.totp.trim().into();
+    }
     let done = if form.outcome == "buyer" {
         "Resolved for the buyer: the escrow went to the buyer."
     } else {

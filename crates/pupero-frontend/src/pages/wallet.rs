@@ -3,7 +3,7 @@
 //! step) and the withdrawal history.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::Response;
 use base64::Engine;
 use reqwest::Method;
@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::offers::random_key;
-use super::{Chrome, Me, PageError, redirect_with, render, render_with};
+use super::{Chrome, Me, PageError, act, redirect_with, render, render_with};
 use crate::FrontendState;
 use crate::csrf::Form;
 use crate::flash::Flash;
@@ -94,6 +94,9 @@ pub struct WithdrawForm {
     key: String,
     #[serde(default)]
     confirm: String,
+    /// The two-factor code asked for on the confirmation step when 2FA is on.
+    #[serde(default)]
+    totp: String,
 }
 
 #[derive(Template)]
@@ -217,6 +220,24 @@ struct ConfirmPage {
     address: String,
     amount: String,
     key: String,
+    needs_totp: bool,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct MeView {
+    totp_enabled: bool,
+}
+
+/// Whether the signed-in person has 2FA, so a money-moving form asks for a code. When the
+/// API cannot say, the field is shown: an unneeded code is ignored, a missing one refused.
+pub(super) async fn has_2fa(state: &FrontendState, me: &Me) -> bool {
+    state
+        .api
+        .get::<MeView>(&me.caller, "/auth/me")
+        .await
+        .map(|m| m.totp_enabled)
+        .unwrap_or(true)
 }
 
 #[derive(Deserialize)]
@@ -241,12 +262,17 @@ pub async fn withdraw(
     if form.confirm != "yes" || form.key.is_empty() || form.key.len() > 64 {
         return Ok(render(&ConfirmPage {
             chrome: me.chrome("Confirm withdrawal"),
+            needs_totp: has_2fa(&state, &me).await,
             address,
             amount,
             key: random_key(),
+            error: None,
         }));
     }
-    let body = json!({"address": address, "amount": amount});
+    let mut body = json!({"address": address, "amount": amount});
+    if !form.totp.trim().is_empty() {
+        body["totp"] = form.totp.trim().into();
+    }
     match state
         .api
         .send::<_, Accepted>(
@@ -267,6 +293,41 @@ pub async fn withdraw(
             )),
         )),
         Err(f) if f.is_unauthenticated() => Err(f.into()),
+        // A wrong or missing code: ask again on the same step, with the same key (nothing
+        // was accepted, so the key is still unused).
+        Err(f) if f.is("totp_required") || f.is("invalid_totp") || f.is("totp_replayed") => {
+            Ok(render_with(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                &ConfirmPage {
+                    chrome: me.chrome("Confirm withdrawal"),
+                    needs_totp: true,
+                    address,
+                    amount,
+                    key: form.key.clone(),
+                    error: Some(f.message),
+                },
+            ))
+        }
         Err(f) => balances_page(&state, &me, form, Some(f.message)).await,
     }
+}
+
+/// Takes back a withdrawal the wallet has not started on; the API refuses once it has.
+pub async fn cancel_withdrawal(
+    State(state): State<FrontendState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(_): Form<super::auth::Empty>,
+) -> Response {
+    let path = format!("/transactions/withdrawals/{id}/cancel");
+    act(
+        &state,
+        &me,
+        Method::POST,
+        &path,
+        Some(&json!({})),
+        "/balances",
+        format!("Withdrawal #{id} is cancelled; its amount is back in your available balance."),
+    )
+    .await
 }

@@ -47,6 +47,7 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
         .routes(routes!(withdrawals::withdraw))
         .routes(routes!(withdrawals::list))
         .routes(routes!(withdrawals::get))
+        .routes(routes!(withdrawals::cancel))
         .with_state(state)
         .split_for_parts();
     let routes = routes
@@ -90,6 +91,28 @@ pub(crate) fn optional_json<T: DeserializeOwned + Default>(body: &Bytes) -> Resu
             axum::http::StatusCode::UNPROCESSABLE_ENTITY
         };
         ApiError::new(status, "invalid_body", e.to_string())
+    })
+}
+
+/// A positive XMR amount within the per-operation limit (MAX_AMOUNT_XMR). Above the limit
+/// is its own code, so a client can tell "too much at once" from a malformed amount.
+pub(crate) fn bounded_amount(
+    raw: &str,
+    limit: pupero_core::Piconero,
+    field: &str,
+) -> Result<pupero_core::Piconero, ApiError> {
+    use pupero_core::{AmountError, Piconero};
+    Piconero::parse_positive_xmr_within(raw, limit).map_err(|e| {
+        let message = format!("{field}: {e}");
+        match e {
+            AmountError::AboveLimit(_) | AmountError::TooLarge => ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "amount_too_large",
+                message,
+            )
+            .with_field(field),
+            _ => ApiError::invalid(field, message),
+        }
     })
 }
 

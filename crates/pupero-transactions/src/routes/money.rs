@@ -12,7 +12,7 @@ use pupero_http::{
 };
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::page;
+use super::{bounded_amount, page};
 use crate::TransactionsState;
 use crate::audit;
 use crate::entity::{audit as audit_row, trade};
@@ -146,11 +146,6 @@ fn reason(raw: &str) -> ApiResult<String> {
     Ok(r.to_owned())
 }
 
-fn positive_amount(raw: &str) -> ApiResult<Piconero> {
-    Piconero::parse_positive_xmr(raw)
-        .map_err(|e| ApiError::invalid("amount", format!("amount: {e}")))
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct AdjustRequest {
     pub user_id: i64,
@@ -160,6 +155,8 @@ pub struct AdjustRequest {
     pub direction: String,
     /// Why; kept in the journal and the audit log.
     pub reason: String,
+    /// A current two-factor code, required when the admin has 2FA.
+    pub totp: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -171,13 +168,14 @@ pub struct Adjusted {
 /// Credit or debit a user's available balance against the platform's adjustments account.
 #[utoipa::path(post, path = "/admin/adjust", tag = "admin", security(("bearer" = [])), request_body = AdjustRequest,
     responses((status = 200, body = Adjusted), (status = 403, description = "not an admin"),
-              (status = 409, description = "debit above the available balance"), (status = 422, description = "invalid field")))]
+              (status = 409, description = "debit above the available balance"),
+              (status = 422, description = "invalid field, or an amount above MAX_AMOUNT_XMR or the ledger's range")))]
 pub async fn adjust(
     State(state): State<TransactionsState>,
     AdminUser(admin): AdminUser,
     ApiJson(req): ApiJson<AdjustRequest>,
 ) -> ApiResult<Json<Adjusted>> {
-    let amount = positive_amount(&req.amount)?;
+    let amount = bounded_amount(&req.amount, state.max_amount, "amount")?;
     let reason = reason(&req.reason)?;
     let user = Account::User(req.user_id, UserAccount::Available);
     let platform = Account::Platform(PlatformAccount::Adjustments);
@@ -192,6 +190,7 @@ pub async fn adjust(
         }
     };
     ensure_user(&state, req.user_id, "user_id").await?;
+    crate::accounts::second_factor(&state, admin.id, req.totp.as_deref()).await?;
     ledger::ensure_accounts(&state.db, &[from, to]).await?;
     let tx = write_tx(&state.db).await?;
     let entry = Entry {
@@ -224,6 +223,8 @@ pub struct TransferRequest {
     pub to_user_id: i64,
     pub amount: String,
     pub reason: String,
+    /// A current two-factor code, required when the admin has 2FA.
+    pub totp: Option<String>,
 }
 
 /// The seed's transfer between two users' available balances, kept for operators only:
@@ -236,7 +237,7 @@ pub async fn transfer(
     AdminUser(admin): AdminUser,
     ApiJson(req): ApiJson<TransferRequest>,
 ) -> ApiResult<Json<Adjusted>> {
-    let amount = positive_amount(&req.amount)?;
+    let amount = bounded_amount(&req.amount, state.max_amount, "amount")?;
     let reason = reason(&req.reason)?;
     if req.from_user_id == req.to_user_id {
         return Err(ApiError::invalid(
@@ -246,6 +247,7 @@ pub async fn transfer(
     }
     ensure_user(&state, req.from_user_id, "from_user_id").await?;
     ensure_user(&state, req.to_user_id, "to_user_id").await?;
+    crate::accounts::second_factor(&state, admin.id, req.totp.as_deref()).await?;
     let moved = Move::new(
         Account::User(req.from_user_id, UserAccount::Available),
         Account::User(req.to_user_id, UserAccount::Available),

@@ -10,7 +10,6 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use pupero_core::Piconero;
 use pupero_core::trade::{Action, TradeState};
 use pupero_http::{
     ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ModeratorUser, ServiceCaller,
@@ -41,8 +40,7 @@ pub async fn open_trade(
     headers: HeaderMap,
     ApiJson(req): ApiJson<OpenRequest>,
 ) -> ApiResult<(StatusCode, Json<TradeView>)> {
-    let amount = Piconero::parse_positive_xmr(&req.amount)
-        .map_err(|e| ApiError::invalid("amount", format!("amount: {e}")))?;
+    let amount = super::bounded_amount(&req.amount, state.max_amount, "amount")?;
     let key = match headers.get("idempotency-key") {
         None => None,
         Some(v) => {
@@ -178,6 +176,8 @@ pub struct ResolveRequest {
     pub outcome: String,
     /// Why; recorded on the trade and in the audit log.
     pub reason: String,
+    /// A current two-factor code, required when the moderator has 2FA.
+    pub totp: Option<String>,
 }
 
 /// Decide a dispute (moderators and admins).
@@ -203,6 +203,7 @@ pub async fn resolve(
     };
     let input = ActionInput {
         reason: Some(req.reason),
+        totp: req.totp,
         ..ActionInput::default()
     };
     let trade = trades::act(&state, id, Caller::User(moderator), action, input).await?;

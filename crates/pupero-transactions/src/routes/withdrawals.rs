@@ -14,7 +14,7 @@ use pupero_core::{MoneroAddress, Piconero, Role};
 use pupero_db::{is_unique_violation, now_ms, write_tx};
 use pupero_http::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ServiceCaller};
 
-use super::page;
+use super::{bounded_amount, page};
 use crate::TransactionsState;
 use crate::entity::{outbox, withdrawal};
 use crate::ledger::{self, Account, Entry, Move, UserAccount};
@@ -26,6 +26,9 @@ pub struct WithdrawRequest {
     pub address: String,
     /// XMR, e.g. `"1.25"`. The platform pays the network fee.
     pub amount: String,
+    /// A current two-factor code (or a recovery code), required when 2FA is on. It is not
+    /// part of the request's identity: a retry with the same key may carry a new code.
+    pub totp: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -51,11 +54,14 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
 
 /// Ask for a withdrawal. The amount leaves `available` at once (into `withdrawing`); the
 /// wallet sends it within moments. Repeating the request with the same `Idempotency-Key`
-/// returns the same withdrawal.
+/// returns the same withdrawal; the same key with another address or amount is refused
+/// with 422 `idempotency_key_reused`. With 2FA on, `totp` must be a fresh code.
 #[utoipa::path(post, path = "/withdraw", tag = "withdrawals", security(("bearer" = [])), request_body = WithdrawRequest,
     params(("Idempotency-Key" = String, Header, description = "required; 1–64 characters")),
-    responses((status = 202, body = Accepted), (status = 409, description = "insufficient funds"),
-              (status = 422, description = "invalid address, amount or key")))]
+    responses((status = 202, body = Accepted), (status = 403, description = "two-factor code missing, wrong or used"),
+              (status = 409, description = "insufficient funds"),
+              (status = 422, description = "invalid address, amount or key, or a key reused for another request"),
+              (status = 503, description = "no hot wallet configured, or a dependency down")))]
 pub async fn withdraw(
     State(state): State<TransactionsState>,
     caller: AuthUser,
@@ -65,16 +71,18 @@ pub async fn withdraw(
     let key = idempotency_key(&headers)?;
     let address = MoneroAddress::parse(&req.address, state.network)
         .map_err(|e| ApiError::invalid("address", format!("address: {e}")))?;
-    let amount = Piconero::parse_positive_xmr(&req.amount)
-        .map_err(|e| ApiError::invalid("amount", format!("amount: {e}")))?;
+    let amount = bounded_amount(&req.amount, state.max_amount, "amount")?;
     crate::accounts::ensure_active(&state, caller.id).await?;
+    // A retry of a request already accepted moves nothing, so it needs no second code
+    // (the first one is spent by now).
     if let Some(existing) = find_by_key(&state, caller.id, &key).await? {
-        return Ok((
-            StatusCode::ACCEPTED,
-            Json(Accepted {
-                withdrawal_id: existing.id,
-                status: existing.status,
-            }),
+        return replay(existing, &address, amount);
+    }
+    crate::accounts::second_factor(&state, caller.id, req.totp.as_deref()).await?;
+    // After the code check, so the web's code step can be exercised without a wallet.
+    if !state.wallet_configured {
+        return Err(ApiError::unavailable(
+            "withdrawals are unavailable: this platform has no hot wallet configured",
         ));
     }
     let reserve = Move::new(
@@ -109,13 +117,7 @@ pub async fn withdraw(
             let existing = find_by_key(&state, caller.id, &key)
                 .await?
                 .ok_or_else(|| ApiError::internal("withdrawal vanished"))?;
-            return Ok((
-                StatusCode::ACCEPTED,
-                Json(Accepted {
-                    withdrawal_id: existing.id,
-                    status: existing.status,
-                }),
-            ));
+            return replay(existing, &address, amount);
         }
         Err(e) => return Err(e.into()),
     };
@@ -163,6 +165,31 @@ pub async fn withdraw(
         Json(Accepted {
             withdrawal_id: id,
             status: "queued".into(),
+        }),
+    ))
+}
+
+/// The answer to a repeated `Idempotency-Key`: the first withdrawal if the request is the
+/// same one (address and amount, which the row keeps), else 422, so a client that reuses
+/// keys by mistake learns it instead of being told a different withdrawal was accepted.
+fn replay(
+    existing: withdrawal::Model,
+    address: &MoneroAddress,
+    amount: Piconero,
+) -> ApiResult<(StatusCode, Json<Accepted>)> {
+    if existing.address != address.as_str() || existing.amount != amount.as_i64() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "this Idempotency-Key was already used for a different withdrawal; use a new key for a new request",
+        )
+        .with_field("Idempotency-Key"));
+    }
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(Accepted {
+            withdrawal_id: existing.id,
+            status: existing.status,
         }),
     ))
 }
@@ -227,6 +254,27 @@ pub async fn get(
         return Err(ApiError::not_found("no such withdrawal"));
     }
     Ok(Json(view(&w)))
+}
+
+/// Cancel one of your own withdrawals while it is still `queued` (nothing signed yet): the
+/// amount returns to `available` in one ledger entry. Once the wallet has claimed it, it is
+/// too late (409). Repeating a cancel answers with the cancelled withdrawal.
+#[utoipa::path(post, path = "/withdrawals/{id}/cancel", tag = "withdrawals", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = WithdrawalView), (status = 404, description = "no such withdrawal (or not yours)"),
+              (status = 409, description = "no longer queued")))]
+pub async fn cancel(
+    State(state): State<TransactionsState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<WithdrawalView>> {
+    let w = withdrawals::load(&state.db, id).await?;
+    if w.user_id != caller.id {
+        return Err(ApiError::not_found("no such withdrawal"));
+    }
+    crate::accounts::ensure_active(&state, caller.id).await?;
+    Ok(Json(view(
+        &withdrawals::cancel(&state.db, id, caller.id).await?,
+    )))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -11,4 +11,5 @@ mod helpers;
 
 mod flows;
 mod security_gateway;
+mod security_money;
 mod smoke;

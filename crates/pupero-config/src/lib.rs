@@ -72,6 +72,12 @@ pub enum ConfigError {
         "METRICS_TOKEN must be a random value of at least {MIN_SECRET_LEN} characters when PUPERO_ENV=production"
     )]
     WeakMetricsToken,
+    #[error(
+        "DATA_ENCRYPTION_KEY must be set to 64 hexadecimal characters (32 random bytes) when PUPERO_ENV=production"
+    )]
+    MissingProductionDataKey,
+    #[error("DATA_ENCRYPTION_KEY must be 64 hexadecimal characters (32 random bytes)")]
+    BadDataKey,
     #[error("cannot read or create the data directory {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -145,6 +151,11 @@ pub struct Settings {
     /// otherwise generated once and kept in the data directory.
     #[arg(long, env = "JWT_SECRET_KEY", hide_env_values = true)]
     pub jwt_secret_key: Option<Secret>,
+    /// Key (64 hex characters, 32 random bytes) that seals secrets at rest: TOTP secrets
+    /// and the tokens web sessions keep. Kept outside the database. Required in
+    /// production; otherwise generated once and kept in the data directory.
+    #[arg(long, env = "DATA_ENCRYPTION_KEY", hide_env_values = true)]
+    pub data_encryption_key: Option<Secret>,
     /// Lifetime of access tokens, in minutes.
     #[arg(long, env = "ACCESS_TOKEN_MINUTES", default_value_t = 15)]
     pub access_token_minutes: u32,
@@ -180,6 +191,13 @@ pub struct Settings {
     /// How long an account stays locked after too many failed logins, in seconds.
     #[arg(long, env = "LOGIN_LOCKOUT_SECONDS", default_value_t = 300)]
     pub login_lockout_seconds: u64,
+    /// Failed logins on one account, from all clients together, after which every
+    /// further failure makes the account wait (doubling, up to LOGIN_ACCOUNT_BACKOFF_MAX_SECONDS).
+    #[arg(long, env = "LOGIN_ACCOUNT_MAX_FAILURES", default_value_t = 20)]
+    pub login_account_max_failures: u32,
+    /// Longest wait the per-account backoff imposes, in seconds.
+    #[arg(long, env = "LOGIN_ACCOUNT_BACKOFF_MAX_SECONDS", default_value_t = 60)]
+    pub login_account_backoff_max_seconds: u64,
     /// Peers whose X-Forwarded-For header the services believe: the gateway's address(es).
     /// Comma-separated IPs.
     #[arg(
@@ -539,6 +557,36 @@ fn generate_token(path: &Path) -> std::io::Result<String> {
     Ok(hex)
 }
 
+impl Settings {
+    /// The key that seals secrets at rest (64 hex characters), checked for production and
+    /// generated for development like the JWT secret. Losing it makes every sealed TOTP
+    /// secret unreadable, so `pupero up` keeps it beside the JWT secret in the data directory.
+    pub fn resolve_data_key(&self) -> Result<Secret, ConfigError> {
+        let configured = self
+            .data_encryption_key
+            .as_ref()
+            .filter(|s| !s.expose().trim().is_empty());
+        match configured {
+            Some(s) if is_data_key(s.expose()) => return Ok(s.clone()),
+            Some(_) => return Err(ConfigError::BadDataKey),
+            None if self.is_production() => return Err(ConfigError::MissingProductionDataKey),
+            None => {}
+        }
+        self.ensure_data_dir()?;
+        let key = load_or_create_secret(&self.data_dir.join("data-encryption-key"))?;
+        if is_data_key(key.expose()) {
+            Ok(key)
+        } else {
+            Err(ConfigError::BadDataKey)
+        }
+    }
+}
+
+fn is_data_key(s: &str) -> bool {
+    let s = s.trim();
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 fn is_strong_secret(s: &str) -> bool {
     s.len() >= MIN_SECRET_LEN && !KNOWN_DEFAULT_SECRETS.contains(&s.to_ascii_lowercase().as_str())
 }
@@ -599,6 +647,26 @@ mod tests {
             std::env::temp_dir().join(format!("pupero-config-{tag}-{}", rand::random::<u64>()));
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    #[test]
+    fn the_data_key_is_required_in_production_and_generated_once_otherwise() {
+        let dir = temp_dir("datakey");
+        let d = dir.to_str().unwrap();
+        let prod = settings(&["--pupero-env", "production", "--data-dir", d]);
+        assert!(matches!(
+            prod.resolve_data_key(),
+            Err(ConfigError::MissingProductionDataKey)
+        ));
+        let short = settings(&["--data-encryption-key", "abcd", "--data-dir", d]);
+        assert!(matches!(
+            short.resolve_data_key(),
+            Err(ConfigError::BadDataKey)
+        ));
+        let dev = settings(&["--data-dir", d]);
+        let first = dev.resolve_data_key().unwrap();
+        assert!(is_data_key(first.expose()));
+        assert_eq!(first.expose(), dev.resolve_data_key().unwrap().expose());
     }
 
     #[test]

@@ -13,6 +13,8 @@ use sea_orm::{
     RuntimeErr, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
+pub mod seal;
+
 pub use sea_orm;
 pub use sea_orm_migration;
 

@@ -9,7 +9,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateUsersAndRefreshTokens), Box::new(CreateAudit)]
+        vec![
+            Box::new(CreateUsersAndRefreshTokens),
+            Box::new(CreateAudit),
+            Box::new(SecondFactorHardening),
+        ]
     }
 
     fn migration_table_name() -> DynIden {
@@ -174,5 +178,144 @@ impl MigrationTrait for CreateAudit {
         manager
             .drop_table(Table::drop().table(LoginAudit::Table).to_owned())
             .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum LoginFailures {
+    Table,
+    UserId,
+    Client,
+    Failures,
+    LockedUntilMs,
+    UpdatedAtMs,
+}
+
+#[derive(DeriveIden)]
+enum UsedMfaTokens {
+    Table,
+    Jti,
+    ExpiresAtMs,
+}
+
+#[derive(DeriveIden)]
+enum RecoveryCodes {
+    Table,
+    Id,
+    UserId,
+    CodeHash,
+    UsedAtMs,
+    CreatedAtMs,
+}
+
+/// Failures counted per account and client (so a stranger cannot lock the owner out),
+/// spent two-factor challenges (each works once), recovery codes, and TOTP secret
+/// columns wide enough for sealed values.
+struct SecondFactorHardening;
+
+impl MigrationName for SecondFactorHardening {
+    fn name(&self) -> &str {
+        "m20261201_000003_second_factor_hardening"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for SecondFactorHardening {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(LoginFailures::Table)
+                    .if_not_exists()
+                    .col(big_integer(LoginFailures::UserId))
+                    .col(string_len(LoginFailures::Client, 64))
+                    .col(integer(LoginFailures::Failures).default(0))
+                    .col(big_integer_null(LoginFailures::LockedUntilMs))
+                    .col(big_integer(LoginFailures::UpdatedAtMs))
+                    .primary_key(
+                        Index::create()
+                            .col(LoginFailures::UserId)
+                            .col(LoginFailures::Client),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_login_failures_user")
+                            .from(LoginFailures::Table, LoginFailures::UserId)
+                            .to(Users::Table, Users::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(UsedMfaTokens::Table)
+                    .if_not_exists()
+                    .col(string_len(UsedMfaTokens::Jti, 64).primary_key())
+                    .col(big_integer(UsedMfaTokens::ExpiresAtMs))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(RecoveryCodes::Table)
+                    .if_not_exists()
+                    .col(big_pk_auto(RecoveryCodes::Id))
+                    .col(big_integer(RecoveryCodes::UserId))
+                    .col(string_len(RecoveryCodes::CodeHash, 64))
+                    .col(big_integer_null(RecoveryCodes::UsedAtMs))
+                    .col(big_integer(RecoveryCodes::CreatedAtMs))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_recovery_codes_user")
+                            .from(RecoveryCodes::Table, RecoveryCodes::UserId)
+                            .to(Users::Table, Users::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .if_not_exists()
+                    .name("idx_recovery_codes_user_hash")
+                    .table(RecoveryCodes::Table)
+                    .col(RecoveryCodes::UserId)
+                    .col(RecoveryCodes::CodeHash)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        // SQLite does not enforce VARCHAR lengths (and cannot alter a column); the others
+        // need room for `v1:` + base64 of nonce, secret and tag.
+        if manager.get_database_backend() != sea_orm::DatabaseBackend::Sqlite {
+            for column in [Users::TotpSecret, Users::TotpPendingSecret] {
+                manager
+                    .alter_table(
+                        Table::alter()
+                            .table(Users::Table)
+                            .modify_column(string_len_null(column, 255))
+                            .to_owned(),
+                    )
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            RecoveryCodes::Table.into_iden(),
+            UsedMfaTokens::Table.into_iden(),
+            LoginFailures::Table.into_iden(),
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).if_exists().to_owned())
+                .await?;
+        }
+        Ok(())
     }
 }

@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use pupero_config::Service;
 use pupero_config::Settings;
+use pupero_db::seal::{DataKey, Sealer};
 use pupero_http::{InternalClient, JwtKeys, TrustedProxies};
 
 use crate::limits::Limits;
@@ -17,8 +18,7 @@ pub struct Policy {
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
     pub remember_me_ttl: Duration,
-    pub max_failures: u32,
-    pub lockout_ms: i64,
+    pub failures: crate::store::FailurePolicy,
 }
 
 #[derive(Clone)]
@@ -29,12 +29,19 @@ pub struct LoginState {
     pub(crate) limits: Arc<Limits>,
     pub policy: Policy,
     pub trusted: TrustedProxies,
+    /// Seals TOTP secrets at rest (a subkey of DATA_ENCRYPTION_KEY).
+    pub totp_key: Sealer,
     /// The ledger, asked before an account is deleted.
     pub transactions: InternalClient,
 }
 
 impl LoginState {
-    pub fn new(db: DatabaseConnection, keys: JwtKeys, settings: &Settings) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        keys: JwtKeys,
+        data_key: &DataKey,
+        settings: &Settings,
+    ) -> Self {
         let hashing_threads = std::thread::available_parallelism().map_or(2, |n| n.get());
         let limits = Arc::new(Limits::new(
             settings.login_rate_per_minute,
@@ -69,13 +76,24 @@ impl LoginState {
                 access_ttl: settings.access_token_ttl(),
                 refresh_ttl: settings.refresh_token_ttl(false),
                 remember_me_ttl: settings.refresh_token_ttl(true),
-                max_failures: settings.login_max_failures.max(1),
-                lockout_ms: i64::try_from(settings.login_lockout_seconds.saturating_mul(1000))
-                    .unwrap_or(i64::MAX),
+                failures: crate::store::FailurePolicy {
+                    per_client: settings.login_max_failures.max(1),
+                    lockout_ms: millis(settings.login_lockout_seconds),
+                    per_account: settings.login_account_max_failures.max(1),
+                    backoff_max_ms: millis(settings.login_account_backoff_max_seconds),
+                },
             },
+            totp_key: data_key.subkey(TOTP_KEY_PURPOSE),
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
         }
     }
+}
+
+/// The label the TOTP subkey is derived under; changing it makes every secret unreadable.
+pub const TOTP_KEY_PURPOSE: &str = "pupero login totp secrets v1";
+
+fn millis(secs: u64) -> i64 {
+    i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX)
 }
 
 impl FromRef<LoginState> for JwtKeys {

@@ -9,7 +9,7 @@ use sea_orm::{
 use pupero_core::{Email, Role, Username};
 use pupero_db::now_ms;
 
-use crate::entity::{audit, refresh_token, user};
+use crate::entity::{audit, login_failure, recovery_code, refresh_token, used_mfa_token, user};
 
 pub struct NewUser<'a> {
     pub email: &'a Email,
@@ -75,14 +75,87 @@ pub async fn email_taken(db: &impl ConnectionTrait, email: &Email) -> Result<boo
         > 0)
 }
 
-/// Counts a failed password or code; at `max_failures` the account is locked until
-/// `now + lockout_ms` and the count starts again. Returns the lock end when it locks.
+/// How failed attempts are counted and answered (see docs/ARCHITECTURE.md, "Sign-in
+/// limits").
+#[derive(Debug, Clone, Copy)]
+pub struct FailurePolicy {
+    /// Failures from one client on one account before that client is locked out of it.
+    pub per_client: u32,
+    pub lockout_ms: i64,
+    /// Failures on one account from all clients before each further one makes the
+    /// whole account wait.
+    pub per_account: u32,
+    pub backoff_max_ms: i64,
+}
+
+/// Counts a failed password or code from `client`. When the client reaches its limit it
+/// is locked out of this account for `lockout_ms` (other clients, the owner's among them,
+/// are not); past the account-wide limit every failure makes the account wait, doubling
+/// from one second up to `backoff_max_ms`. Returns when the caller may try again, if a
+/// wait now applies to it.
 pub async fn record_failed_login(
     db: &impl ConnectionTrait,
     user_id: i64,
-    max_failures: u32,
-    lockout_ms: i64,
+    client: &str,
+    policy: FailurePolicy,
 ) -> Result<Option<i64>, DbErr> {
+    let now = now_ms();
+    let bumped = login_failure::Entity::update_many()
+        .col_expr(
+            login_failure::Column::Failures,
+            Expr::col(login_failure::Column::Failures).add(1),
+        )
+        .col_expr(login_failure::Column::UpdatedAtMs, Expr::value(now))
+        .filter(login_failure::Column::UserId.eq(user_id))
+        .filter(login_failure::Column::Client.eq(client))
+        .exec(db)
+        .await?;
+    if bumped.rows_affected == 0 {
+        let first = login_failure::Entity::insert(login_failure::ActiveModel {
+            user_id: Set(user_id),
+            client: Set(client.to_owned()),
+            failures: Set(1),
+            locked_until_ms: Set(None),
+            updated_at_ms: Set(now),
+        })
+        .exec_without_returning(db)
+        .await;
+        match first {
+            Ok(_) => {}
+            // A concurrent failure from the same client made the row first.
+            Err(e) if pupero_db::is_unique_violation(&e) => {
+                login_failure::Entity::update_many()
+                    .col_expr(
+                        login_failure::Column::Failures,
+                        Expr::col(login_failure::Column::Failures).add(1),
+                    )
+                    .filter(login_failure::Column::UserId.eq(user_id))
+                    .filter(login_failure::Column::Client.eq(client))
+                    .exec(db)
+                    .await?;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let client_until = now + policy.lockout_ms;
+    // Only the request that reaches the threshold locks; concurrent ones see the reset.
+    let client_locked = login_failure::Entity::update_many()
+        .col_expr(login_failure::Column::Failures, Expr::value(0))
+        .col_expr(
+            login_failure::Column::LockedUntilMs,
+            Expr::value(client_until),
+        )
+        .filter(login_failure::Column::UserId.eq(user_id))
+        .filter(login_failure::Column::Client.eq(client))
+        .filter(
+            login_failure::Column::Failures
+                .gte(i32::try_from(policy.per_client).unwrap_or(i32::MAX)),
+        )
+        .exec(db)
+        .await?
+        .rows_affected
+        > 0;
+
     user::Entity::update_many()
         .col_expr(
             user::Column::FailedLogins,
@@ -91,19 +164,60 @@ pub async fn record_failed_login(
         .filter(user::Column::Id.eq(user_id))
         .exec(db)
         .await?;
-    let until = now_ms() + lockout_ms;
-    // Only the request that reaches the threshold locks; concurrent ones see the reset.
-    let locked = user::Entity::update_many()
-        .col_expr(user::Column::FailedLogins, Expr::value(0))
-        .col_expr(user::Column::LockedUntilMs, Expr::value(until))
-        .filter(user::Column::Id.eq(user_id))
-        .filter(user::Column::FailedLogins.gte(i32::try_from(max_failures).unwrap_or(i32::MAX)))
-        .exec(db)
-        .await?;
-    Ok((locked.rows_affected > 0).then_some(until))
+    let total = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .map_or(0, |u| i64::from(u.failed_logins));
+    let over = total - i64::from(policy.per_account);
+    let mut account_until = None;
+    if over >= 0 {
+        let doublings = Ord::min(u32::try_from(over).unwrap_or(u32::MAX), 40);
+        let wait = Ord::min(
+            1000_i64.checked_shl(doublings).unwrap_or(i64::MAX),
+            policy.backoff_max_ms,
+        );
+        let until = now + wait;
+        user::Entity::update_many()
+            .col_expr(user::Column::LockedUntilMs, Expr::value(until))
+            .filter(user::Column::Id.eq(user_id))
+            .exec(db)
+            .await?;
+        account_until = Some(until);
+    }
+    Ok(
+        match (client_locked.then_some(client_until), account_until) {
+            (Some(a), Some(b)) => Some(Ord::max(a, b)),
+            (a, b) => a.or(b),
+        },
+    )
 }
 
-pub async fn clear_failed_logins(db: &impl ConnectionTrait, user_id: i64) -> Result<(), DbErr> {
+/// When `client` may next try this account, if it must wait: the later of the
+/// account-wide backoff and this client's own lockout.
+pub async fn locked_until(
+    db: &impl ConnectionTrait,
+    user: &user::Model,
+    client: &str,
+) -> Result<Option<i64>, DbErr> {
+    let now = now_ms();
+    let own = login_failure::Entity::find_by_id((user.id, client.to_owned()))
+        .one(db)
+        .await?
+        .and_then(|row| row.locked_until_ms);
+    Ok([user.locked_until_ms, own]
+        .into_iter()
+        .flatten()
+        .filter(|until| *until > now)
+        .max())
+}
+
+/// A successful sign-in: the account-wide count starts again, and so does this client's.
+/// Other clients' lockouts stand.
+pub async fn clear_failed_logins(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    client: &str,
+) -> Result<(), DbErr> {
     user::Entity::update_many()
         .col_expr(user::Column::FailedLogins, Expr::value(0))
         .col_expr(
@@ -113,7 +227,151 @@ pub async fn clear_failed_logins(db: &impl ConnectionTrait, user_id: i64) -> Res
         .filter(user::Column::Id.eq(user_id))
         .exec(db)
         .await?;
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::UserId.eq(user_id))
+        .filter(login_failure::Column::Client.eq(client))
+        .exec(db)
+        .await?;
     Ok(())
+}
+
+/// Whether a two-factor sign-in challenge has already made a session.
+pub async fn mfa_token_spent(db: &impl ConnectionTrait, jti: &str) -> Result<bool, DbErr> {
+    Ok(used_mfa_token::Entity::find_by_id(jti.to_owned())
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Marks a challenge as used; false if another request used it first (the primary key
+/// decides between concurrent ones).
+pub async fn spend_mfa_token(
+    db: &impl ConnectionTrait,
+    jti: &str,
+    expires_at_ms: i64,
+) -> Result<bool, DbErr> {
+    // Spent challenges past their expiry are refused by their signature anyway.
+    used_mfa_token::Entity::delete_many()
+        .filter(used_mfa_token::Column::ExpiresAtMs.lt(now_ms()))
+        .exec(db)
+        .await?;
+    let inserted = used_mfa_token::Entity::insert(used_mfa_token::ActiveModel {
+        jti: Set(jti.to_owned()),
+        expires_at_ms: Set(expires_at_ms),
+    })
+    .exec_without_returning(db)
+    .await;
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(e) if pupero_db::is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Replaces a user's recovery codes (the old ones stop working).
+pub async fn replace_recovery_codes(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    hashes: &[String],
+) -> Result<(), DbErr> {
+    delete_recovery_codes(db, user_id).await?;
+    let now = now_ms();
+    let rows = hashes.iter().map(|hash| recovery_code::ActiveModel {
+        user_id: Set(user_id),
+        code_hash: Set(hash.clone()),
+        used_at_ms: Set(None),
+        created_at_ms: Set(now),
+        ..Default::default()
+    });
+    recovery_code::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_recovery_codes(db: &impl ConnectionTrait, user_id: i64) -> Result<(), DbErr> {
+    recovery_code::Entity::delete_many()
+        .filter(recovery_code::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Spends an unused recovery code; the guarded UPDATE lets exactly one of two concurrent
+/// uses win.
+pub async fn spend_recovery_code(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    code_hash: &str,
+) -> Result<bool, DbErr> {
+    let result = recovery_code::Entity::update_many()
+        .col_expr(recovery_code::Column::UsedAtMs, Expr::value(now_ms()))
+        .filter(recovery_code::Column::UserId.eq(user_id))
+        .filter(recovery_code::Column::CodeHash.eq(code_hash))
+        .filter(recovery_code::Column::UsedAtMs.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+pub async fn recovery_codes_left(db: &impl ConnectionTrait, user_id: i64) -> Result<u64, DbErr> {
+    recovery_code::Entity::find()
+        .filter(recovery_code::Column::UserId.eq(user_id))
+        .filter(recovery_code::Column::UsedAtMs.is_null())
+        .count(db)
+        .await
+}
+
+/// Seals TOTP secrets still stored in plaintext (rows from before sealing). Idempotent:
+/// sealed rows are left alone, so every start may run it.
+pub async fn seal_plaintext_totp_secrets(
+    db: &impl ConnectionTrait,
+    sealer: &pupero_db::seal::Sealer,
+) -> Result<u64, DbErr> {
+    use pupero_db::seal::Sealer;
+    let rows = user::Entity::find()
+        .filter(
+            Condition::any()
+                .add(user::Column::TotpSecret.is_not_null())
+                .add(user::Column::TotpPendingSecret.is_not_null()),
+        )
+        .all(db)
+        .await?;
+    let mut sealed = 0;
+    for row in rows {
+        let plain = |v: &Option<String>| {
+            v.as_deref()
+                .filter(|s| !Sealer::is_sealed(s))
+                .map(str::to_owned)
+        };
+        let (secret, pending) = (plain(&row.totp_secret), plain(&row.totp_pending_secret));
+        if secret.is_none() && pending.is_none() {
+            continue;
+        }
+        let bound = crate::totp::binding(row.id);
+        let seal = |s: String| {
+            sealer
+                .seal(&s, &bound)
+                .map_err(|e| DbErr::Custom(e.to_string()))
+        };
+        let mut update = user::Entity::update_many().filter(user::Column::Id.eq(row.id));
+        if let Some(s) = secret {
+            update = update
+                .col_expr(user::Column::TotpSecret, Expr::value(seal(s.clone())?))
+                // Guarded on the old value: a concurrent change to the row wins.
+                .filter(user::Column::TotpSecret.eq(s));
+        }
+        if let Some(s) = pending {
+            update = update
+                .col_expr(
+                    user::Column::TotpPendingSecret,
+                    Expr::value(seal(s.clone())?),
+                )
+                .filter(user::Column::TotpPendingSecret.eq(s));
+        }
+        sealed += update.exec(db).await?.rows_affected;
+    }
+    Ok(sealed)
 }
 
 /// Records that a TOTP step was used, only if it is later than every step used before.
@@ -316,6 +574,7 @@ pub async fn tombstone_user(db: &impl ConnectionTrait, user_id: i64) -> Result<(
         .exec(db)
         .await?;
     revoke_all_refresh_tokens(db, user_id).await?;
+    delete_recovery_codes(db, user_id).await?;
     Ok(())
 }
 

@@ -40,9 +40,73 @@ pub fn matching_step(secret_b32: &str, code: &str) -> Option<i64> {
         .and_then(|step| i64::try_from(step).ok())
 }
 
+/// What a sealed TOTP secret is bound to, so a sealed value copied onto another
+/// account's row does not open.
+pub fn binding(user_id: i64) -> String {
+    format!("totp:user:{user_id}")
+}
+
+/// How many recovery codes a user gets at a time.
+pub const RECOVERY_CODES: usize = 10;
+
+/// Crockford-style alphabet without look-alikes (no 0/o, 1/l/i, u).
+const RECOVERY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstvwxyz23456789";
+
+/// Ten new recovery codes as the user sees them (`xxxx-xxxx-xxxx-xxxx`, about 78 bits
+/// each), and the hashes to store.
+pub fn new_recovery_codes() -> (Vec<String>, Vec<String>) {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    let codes: Vec<String> = (0..RECOVERY_CODES)
+        .map(|_| {
+            let chars: Vec<char> = (0..16)
+                .map(|_| {
+                    char::from(RECOVERY_ALPHABET[rng.random_range(0..RECOVERY_ALPHABET.len())])
+                })
+                .collect();
+            chars
+                .chunks(4)
+                .map(|c| c.iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join("-")
+        })
+        .collect();
+    let hashes = codes.iter().filter_map(|c| recovery_hash(c)).collect();
+    (codes, hashes)
+}
+
+/// The stored hash of something typed as a recovery code, or None if it cannot be one.
+/// The codes are random and long, so a plain SHA-256 cannot be reversed by guessing.
+pub fn recovery_hash(typed: &str) -> Option<String> {
+    let normalized: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    (normalized.len() == 16 && normalized.bytes().all(|b| RECOVERY_ALPHABET.contains(&b)))
+        .then(|| pupero_db::seal::sha256_hex(normalized.as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recovery_codes_are_distinct_and_match_their_hashes_however_typed() {
+        let (codes, hashes) = new_recovery_codes();
+        assert_eq!(
+            (codes.len(), hashes.len()),
+            (RECOVERY_CODES, RECOVERY_CODES)
+        );
+        let unique: std::collections::HashSet<_> = hashes.iter().collect();
+        assert_eq!(unique.len(), RECOVERY_CODES);
+        let code = &codes[0];
+        assert_eq!(code.len(), 19);
+        assert_eq!(recovery_hash(code).as_ref(), Some(&hashes[0]));
+        let sloppy = format!(" {} ", code.replace('-', "").to_uppercase());
+        assert_eq!(recovery_hash(&sloppy).as_ref(), Some(&hashes[0]));
+        assert_eq!(recovery_hash("123456"), None);
+    }
 
     #[test]
     fn a_generated_code_matches_its_step() {

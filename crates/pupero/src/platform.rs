@@ -45,6 +45,7 @@ impl Platform {
             }
         }
         let secret = settings.resolve_jwt_secret()?;
+        let data_key = pupero_db::seal::DataKey::from_hex(settings.resolve_data_key()?.expose())?;
         let keys = JwtKeys::new(secret.expose().as_bytes());
         let metrics_token = settings.resolve_metrics_token()?;
         let metrics_auth =
@@ -83,7 +84,16 @@ impl Platform {
             let app = match service {
                 Service::Login => {
                     let db = db.clone().context("login needs a database")?;
-                    let state = pupero_login::LoginState::new(db, keys.clone(), &settings);
+                    let state =
+                        pupero_login::LoginState::new(db, keys.clone(), &data_key, &settings);
+                    let sealed = pupero_login::store::seal_plaintext_totp_secrets(
+                        &state.db,
+                        &state.totp_key,
+                    )
+                    .await?;
+                    if sealed > 0 {
+                        tracing::info!(sealed, "sealed TOTP secrets stored before encryption");
+                    }
                     pupero_login::router(state).into_app()
                 }
                 Service::Frontend => {

@@ -10,9 +10,9 @@ use utoipa::ToSchema;
 
 use pupero_core::{Email, Password, Username};
 use pupero_db::{is_unique_violation, write_tx};
-use pupero_http::{ApiError, ApiJson, ApiResult, AuthUser};
+use pupero_http::{ApiError, ApiJson, ApiResult, AuthUser, ClientIp};
 
-use super::{MeView, active_user, required, verify_password, verify_totp};
+use super::{MeView, active_user, client_key, required, verify_password, verify_totp};
 use crate::state::LoginState;
 use crate::store;
 
@@ -21,7 +21,7 @@ use crate::store;
     responses((status = 200, body = MeView), (status = 401, description = "no valid access token")))]
 pub async fn me(State(state): State<LoginState>, caller: AuthUser) -> ApiResult<Json<MeView>> {
     let user = active_user(&state, caller.id).await?;
-    Ok(Json(MeView::from(&user)))
+    Ok(Json(MeView::load(&state, &user).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -33,7 +33,7 @@ pub struct UpdateMe {
     pub current_password: Option<String>,
 }
 
-fn wrong_current_password() -> ApiError {
+pub(crate) fn wrong_current_password() -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,
         "wrong_password",
@@ -48,6 +48,7 @@ fn wrong_current_password() -> ApiError {
               (status = 409, description = "email or username taken"), (status = 422, description = "invalid field")))]
 pub async fn update_me(
     State(state): State<LoginState>,
+    ClientIp(ip): ClientIp,
     caller: AuthUser,
     ApiJson(req): ApiJson<UpdateMe>,
 ) -> ApiResult<Json<MeView>> {
@@ -74,7 +75,14 @@ pub async fn update_me(
     let email_changes = email.normalized() != current_email.to_lowercase();
     if email_changes || new_password.is_some() {
         let current = required("current_password", &req.current_password)?;
-        verify_password(&state, &user, current, wrong_current_password()).await?;
+        verify_password(
+            &state,
+            &user,
+            &client_key(ip),
+            current,
+            wrong_current_password(),
+        )
+        .await?;
     }
     let username_changes = Some(username.normalized()) != user.username_normalized;
     if username_changes && store::username_taken(&state.db, &username).await? {
@@ -118,7 +126,7 @@ pub async fn update_me(
         store::revoke_all_refresh_tokens(&tx, user_id).await?;
     }
     tx.commit().await?;
-    Ok(Json(MeView::from(&saved)))
+    Ok(Json(MeView::load(&state, &saved).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -140,18 +148,28 @@ pub struct DeleteMe {
               (status = 409, description = "the account holds funds or has open trades")))]
 pub async fn delete_me(
     State(state): State<LoginState>,
+    ClientIp(ip): ClientIp,
     caller: AuthUser,
     ApiJson(req): ApiJson<DeleteMe>,
 ) -> ApiResult<StatusCode> {
     let user = active_user(&state, caller.id).await?;
+    let client = client_key(ip);
     verify_password(
         &state,
         &user,
+        &client,
         &req.current_password,
         wrong_current_password(),
     )
     .await?;
-    verify_totp(&state, &user, req.totp.as_deref(), StatusCode::FORBIDDEN).await?;
+    verify_totp(
+        &state,
+        &user,
+        &client,
+        req.totp.as_deref(),
+        StatusCode::FORBIDDEN,
+    )
+    .await?;
     // An account that holds money or is in a trade cannot vanish: its funds and its
     // counterparties would be stranded. (If the ledger cannot be asked, nothing is deleted.)
     let holdings: Holdings = state

@@ -6,9 +6,10 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use axum::http::StatusCode;
 use pupero_core::Role;
 use pupero_db::write_tx;
-use pupero_http::{AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
+use pupero_http::{AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, ClientIp};
 
 use super::rfc3339;
 use crate::entity::user;
@@ -87,6 +88,9 @@ pub async fn list_users(
 pub struct RoleRequest {
     /// user, moderator or admin.
     pub role: String,
+    /// A fresh code (or recovery code) of the admin, required when the admin has
+    /// two-factor authentication: a stolen admin session alone cannot hand out roles.
+    pub totp: Option<String>,
 }
 
 async fn reload(state: &LoginState, id: i64) -> ApiResult<Json<AdminUserView>> {
@@ -103,10 +107,11 @@ fn no_such_user() -> ApiError {
 /// Give a user a role. Takes effect at their next token refresh.
 #[utoipa::path(post, path = "/admin/users/{id}/role", tag = "admin", security(("bearer" = [])), request_body = RoleRequest,
     params(("id" = i64, Path)),
-    responses((status = 200, body = AdminUserView), (status = 403, description = "not an admin, or own account"),
+    responses((status = 200, body = AdminUserView), (status = 403, description = "not an admin, own account, or the admin's code missing or wrong"),
               (status = 404, description = "no such user"), (status = 422, description = "unknown role")))]
 pub async fn set_role(
     State(state): State<LoginState>,
+    ClientIp(ip): ClientIp,
     AdminUser(admin): AdminUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<RoleRequest>,
@@ -115,6 +120,15 @@ pub async fn set_role(
     if id == admin.id {
         return Err(ApiError::forbidden("nobody may change their own role"));
     }
+    let acting = super::active_user(&state, admin.id).await?;
+    super::verify_totp(
+        &state,
+        &acting,
+        &super::client_key(ip),
+        req.totp.as_deref(),
+        StatusCode::FORBIDDEN,
+    )
+    .await?;
     let tx = write_tx(&state.db).await?;
     if !store::set_role(&tx, id, role).await? {
         return Err(no_such_user());

@@ -10,7 +10,7 @@ use pupero_core::{Email, Password, Role, Username};
 use pupero_db::{is_unique_violation, write_tx};
 use pupero_http::{ApiError, ApiJson, ApiResult, ClientIp, TokenKind};
 
-use super::{account_disabled, required, verify_password, verify_totp};
+use super::{account_disabled, client_key, required, verify_password, verify_totp};
 use crate::sessions::{TokenPair, issue_pair};
 use crate::state::LoginState;
 use crate::store::{self, NewUser, RefreshUse};
@@ -126,7 +126,8 @@ pub async fn login(
         state.passwords.verify_decoy(req.password).await?;
         return Err(invalid_credentials());
     };
-    verify_password(&state, &user, &req.password, invalid_credentials()).await?;
+    let client = client_key(ip);
+    verify_password(&state, &user, &client, &req.password, invalid_credentials()).await?;
     if user.disabled {
         return Err(account_disabled());
     }
@@ -144,8 +145,15 @@ pub async fn login(
                 .with_extra("mfa_token", challenge.token),
         );
     }
-    verify_totp(&state, &user, req.totp.as_deref(), StatusCode::UNAUTHORIZED).await?;
-    finish_login(&state, &user, req.remember_me).await
+    verify_totp(
+        &state,
+        &user,
+        &client,
+        req.totp.as_deref(),
+        StatusCode::UNAUTHORIZED,
+    )
+    .await?;
+    finish_login(&state, &user, &client, req.remember_me).await
 }
 
 /// How long the password step of a two-factor login stays good for.
@@ -175,17 +183,42 @@ async fn second_factor(
         Some(u) if u.deleted_at_ms.is_none() => return Err(account_disabled()),
         _ => return Err(expired()),
     };
-    super::ensure_not_locked(&user)?;
-    verify_totp(state, &user, req.totp.as_deref(), StatusCode::UNAUTHORIZED).await?;
-    finish_login(state, &user, req.remember_me).await
+    let client = client_key(ip);
+    // A challenge makes one session: checked before the code (a spent challenge does not
+    // spend a code) and claimed after it, where the primary key decides between two
+    // concurrent uses. A wrong code leaves the challenge for the corrected one.
+    let spent = || {
+        ApiError::unauthorized(
+            "invalid_token",
+            "this sign-in step was already used; enter your password again",
+        )
+    };
+    if store::mfa_token_spent(&state.db, &claims.jti).await? {
+        return Err(spent());
+    }
+    super::ensure_not_locked(state, &user, &client).await?;
+    verify_totp(
+        state,
+        &user,
+        &client,
+        req.totp.as_deref(),
+        StatusCode::UNAUTHORIZED,
+    )
+    .await?;
+    let expires_at_ms = claims.exp.saturating_mul(1000);
+    if !store::spend_mfa_token(&state.db, &claims.jti, expires_at_ms).await? {
+        return Err(spent());
+    }
+    finish_login(state, &user, &client, req.remember_me).await
 }
 
 async fn finish_login(
     state: &LoginState,
     user: &crate::entity::user::Model,
+    client: &str,
     remember_me: bool,
 ) -> ApiResult<Json<TokenPair>> {
-    store::clear_failed_logins(&state.db, user.id).await?;
+    store::clear_failed_logins(&state.db, user.id, client).await?;
     let pair = issue_pair(state, &state.db, user, remember_me).await?;
     tracing::info!(user_id = user.id, "login");
     Ok(Json(pair))

@@ -52,7 +52,8 @@ pub struct TotpChecked {
     pub required: bool,
 }
 
-/// 200 when the user has no 2FA or the code is good (its step is then spent); 403 with
+/// 200 when the user has no 2FA or the code is good (its step is then spent; a recovery
+/// code is accepted too, and spent); 403 with
 /// `totp_required`, `invalid_totp` or `totp_replayed` otherwise.
 pub async fn verify_code(
     State(state): State<LoginState>,
@@ -66,6 +67,13 @@ pub async fn verify_code(
         return Err(super::account_disabled());
     }
     let required = user.totp_secret.is_some();
-    verify_totp(&state, &user, req.code.as_deref(), StatusCode::FORBIDDEN).await?;
+    verify_totp(
+        &state,
+        &user,
+        super::INTERNAL,
+        req.code.as_deref(),
+        StatusCode::FORBIDDEN,
+    )
+    .await?;
     Ok(Json(TotpChecked { required }))
 }

@@ -39,6 +39,7 @@ pub fn router(state: LoginState) -> ServiceRouter {
         .routes(routes!(two_factor::enable))
         .routes(routes!(two_factor::confirm))
         .routes(routes!(two_factor::disable))
+        .routes(routes!(two_factor::regenerate_recovery_codes))
         .routes(routes!(admin::list_users))
         .routes(routes!(admin::set_role))
         .routes(routes!(admin::set_disabled))
@@ -68,20 +69,28 @@ pub struct MeView {
     pub username: String,
     pub role: String,
     pub totp_enabled: bool,
+    /// Unused recovery codes (0 when two-factor authentication is off).
+    pub recovery_codes_left: u64,
     /// RFC 3339, UTC.
     pub created_at: String,
 }
 
-impl From<&user::Model> for MeView {
-    fn from(u: &user::Model) -> Self {
-        Self {
+impl MeView {
+    pub(crate) async fn load(state: &LoginState, u: &user::Model) -> ApiResult<Self> {
+        let recovery_codes_left = if u.totp_secret.is_some() {
+            store::recovery_codes_left(&state.db, u.id).await?
+        } else {
+            0
+        };
+        Ok(Self {
             id: u.id,
             email: u.email.clone(),
             username: u.username.clone(),
             role: u.role.clone(),
             totp_enabled: u.totp_secret.is_some(),
+            recovery_codes_left,
             created_at: rfc3339(u.created_at_ms),
-        }
+        })
     }
 }
 
@@ -116,37 +125,45 @@ pub(crate) fn account_disabled() -> ApiError {
     )
 }
 
-/// Refuses while the account is locked after repeated failures.
-pub(crate) fn ensure_not_locked(user: &user::Model) -> ApiResult<()> {
-    let now = pupero_db::now_ms();
-    match user.locked_until_ms {
-        Some(until) if until > now => {
-            let secs = u64::try_from((until - now + 999) / 1000).unwrap_or(1);
-            Err(ApiError::too_many_requests(secs))
-        }
-        _ => Ok(()),
+/// Who is attempting, for counting failures: the client's address, or [`INTERNAL`] when
+/// another service checks a code on the user's behalf.
+pub(crate) fn client_key(ip: std::net::IpAddr) -> String {
+    ip.to_string()
+}
+
+/// The client key of codes checked through `/internal/totp/verify`.
+pub(crate) const INTERNAL: &str = "internal";
+
+fn retry_after(until: i64) -> ApiError {
+    let secs = u64::try_from((until - pupero_db::now_ms() + 999) / 1000)
+        .unwrap_or(1)
+        .max(1);
+    ApiError::too_many_requests(secs)
+}
+
+/// Refuses while this client is locked out of the account, or the whole account is
+/// backing off after failures from many clients; the answer says how long.
+pub(crate) async fn ensure_not_locked(
+    state: &LoginState,
+    user: &user::Model,
+    client: &str,
+) -> ApiResult<()> {
+    match store::locked_until(&state.db, user, client).await? {
+        Some(until) => Err(retry_after(until)),
+        None => Ok(()),
     }
 }
 
-/// Counts a failure against the account; answers 429 if that failure locked it, else
-/// the given error.
+/// Counts a failure against the account and client; answers 429 if that failure makes
+/// the client wait, else the given error.
 pub(crate) async fn fail_attempt(
     state: &LoginState,
     user: &user::Model,
+    client: &str,
     err: ApiError,
 ) -> ApiError {
-    match store::record_failed_login(
-        &state.db,
-        user.id,
-        state.policy.max_failures,
-        state.policy.lockout_ms,
-    )
-    .await
-    {
-        Ok(Some(until)) => {
-            let secs = u64::try_from((until - pupero_db::now_ms() + 999) / 1000).unwrap_or(1);
-            ApiError::too_many_requests(secs)
-        }
+    match store::record_failed_login(&state.db, user.id, client, state.policy.failures).await {
+        Ok(Some(until)) => retry_after(until),
         Ok(None) => err,
         Err(db) => db.into(),
     }
@@ -156,12 +173,13 @@ pub(crate) async fn fail_attempt(
 pub(crate) async fn verify_password(
     state: &LoginState,
     user: &user::Model,
+    client: &str,
     password: &str,
     wrong: ApiError,
 ) -> ApiResult<()> {
-    ensure_not_locked(user)?;
+    ensure_not_locked(state, user, client).await?;
     if password.is_empty() || password.len() > 1024 {
-        return Err(fail_attempt(state, user, wrong).await);
+        return Err(fail_attempt(state, user, client, wrong).await);
     }
     if state
         .passwords
@@ -170,19 +188,44 @@ pub(crate) async fn verify_password(
     {
         Ok(())
     } else {
-        Err(fail_attempt(state, user, wrong).await)
+        Err(fail_attempt(state, user, client, wrong).await)
     }
 }
 
-/// Checks a TOTP code of an enrolled user and spends its time step.
-/// `status` is 401 on login (no session yet) and 403 on account actions.
+/// The plaintext of a stored (sealed) TOTP secret.
+pub(crate) fn open_totp_secret(
+    state: &LoginState,
+    user_id: i64,
+    stored: &str,
+) -> ApiResult<String> {
+    state
+        .totp_key
+        .open_or_plain(stored, &totp::binding(user_id))
+        .map_err(|e| ApiError::internal(format!("totp secret of user {user_id}: {e}")))
+}
+
+pub(crate) fn seal_totp_secret(
+    state: &LoginState,
+    user_id: i64,
+    secret: &str,
+) -> ApiResult<String> {
+    state
+        .totp_key
+        .seal(secret, &totp::binding(user_id))
+        .map_err(ApiError::internal)
+}
+
+/// Checks a second factor of an enrolled user: a TOTP code (its time step is then spent)
+/// or an unused recovery code (then spent). `status` is 401 on login (no session yet)
+/// and 403 on account actions.
 pub(crate) async fn verify_totp(
     state: &LoginState,
     user: &user::Model,
+    client: &str,
     code: Option<&str>,
     status: StatusCode,
 ) -> ApiResult<()> {
-    let Some(secret) = user.totp_secret.as_deref() else {
+    let Some(stored) = user.totp_secret.as_deref() else {
         return Ok(());
     };
     let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
@@ -191,22 +234,35 @@ pub(crate) async fn verify_totp(
                 .with_field("totp"),
         );
     };
-    ensure_not_locked(user)?;
-    let Some(step) = totp::matching_step(secret, code) else {
-        let wrong = ApiError::new(status, "invalid_totp", "the two-factor code is wrong")
-            .with_field("totp");
-        return Err(fail_attempt(state, user, wrong).await);
-    };
-    if store::consume_totp_step(&state.db, user.id, step).await? {
-        Ok(())
-    } else {
-        Err(ApiError::new(
+    ensure_not_locked(state, user, client).await?;
+    let wrong = || {
+        ApiError::new(
             status,
-            "totp_replayed",
-            "this two-factor code has already been used; wait for the next one",
+            "invalid_totp",
+            "the two-factor code is wrong (or the recovery code was already used)",
         )
-        .with_field("totp"))
+        .with_field("totp")
+    };
+    let secret = open_totp_secret(state, user.id, stored)?;
+    if let Some(step) = totp::matching_step(&secret, code) {
+        return if store::consume_totp_step(&state.db, user.id, step).await? {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                status,
+                "totp_replayed",
+                "this two-factor code has already been used; wait for the next one",
+            )
+            .with_field("totp"))
+        };
     }
+    if let Some(hash) = totp::recovery_hash(code)
+        && store::spend_recovery_code(&state.db, user.id, &hash).await?
+    {
+        tracing::info!(user_id = user.id, "recovery code used");
+        return Ok(());
+    }
+    Err(fail_attempt(state, user, client, wrong()).await)
 }
 
 pub(crate) fn required<'a>(field: &str, value: &'a Option<String>) -> ApiResult<&'a str> {

@@ -1,4 +1,5 @@
-//! TOTP enrolment: enable (get a secret), confirm (prove the app has it), disable.
+//! TOTP enrolment: enable (get a secret and recovery codes), confirm (prove the app has
+//! the secret), disable; and new recovery codes.
 
 use axum::Json;
 use axum::extract::State;
@@ -8,9 +9,14 @@ use sea_orm::IntoActiveModel;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use pupero_http::{ApiError, ApiJson, ApiResult, AuthUser};
+use pupero_db::write_tx;
+use pupero_http::{ApiError, ApiJson, ApiResult, AuthUser, ClientIp};
 
-use super::{active_user, fail_attempt, verify_totp};
+use super::account::wrong_current_password;
+use super::{
+    active_user, client_key, fail_attempt, open_totp_secret, required, seal_totp_secret,
+    verify_password, verify_totp,
+};
 use crate::state::LoginState;
 use crate::{store, totp};
 
@@ -20,6 +26,9 @@ pub struct Enrolment {
     pub secret: String,
     /// otpauth:// URI for a QR code.
     pub otpauth_url: String,
+    /// Ten single-use codes that stand in for a TOTP code (sign-in, release, withdrawal)
+    /// when the phone is lost. Shown only now; only their hashes are kept.
+    pub recovery_codes: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -27,12 +36,26 @@ pub struct CodeRequest {
     pub code: String,
 }
 
+/// The account password and a current code (or a recovery code).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasswordAndCode {
+    pub password: Option<String>,
+    pub code: Option<String>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TwoFactorStatus {
     pub totp_enabled: bool,
 }
 
-/// Start enrolment: a new secret that becomes active once confirmed with a code.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecoveryCodes {
+    /// Shown only now; the previous codes no longer work.
+    pub recovery_codes: Vec<String>,
+}
+
+/// Start enrolment: a new secret that becomes active once confirmed with a code, and the
+/// recovery codes that will work once it is.
 #[utoipa::path(post, path = "/2fa/enable", tag = "two-factor", security(("bearer" = [])),
     responses((status = 200, body = Enrolment), (status = 409, description = "already enabled")))]
 pub async fn enable(
@@ -49,12 +72,21 @@ pub async fn enable(
     let secret = totp::new_secret();
     let otpauth_url = totp::otpauth_url(&secret, &user.username)
         .ok_or_else(|| ApiError::internal("could not build otpauth url"))?;
+    let (recovery_codes, hashes) = totp::new_recovery_codes();
+    let sealed = seal_totp_secret(&state, user.id, &secret)?;
+    let user_id = user.id;
     let mut row = user.into_active_model();
-    row.totp_pending_secret = Set(Some(secret.clone()));
-    store::save_user(&state.db, row).await?;
+    row.totp_pending_secret = Set(Some(sealed));
+    // Recovery codes only count while a secret is active (every check starts from it),
+    // so storing them now does not open a way in before the enrolment is confirmed.
+    let tx = write_tx(&state.db).await?;
+    store::save_user(&tx, row).await?;
+    store::replace_recovery_codes(&tx, user_id, &hashes).await?;
+    tx.commit().await?;
     Ok(Json(Enrolment {
         secret,
         otpauth_url,
+        recovery_codes,
     }))
 }
 
@@ -64,6 +96,7 @@ pub async fn enable(
               (status = 422, description = "wrong code")))]
 pub async fn confirm(
     State(state): State<LoginState>,
+    ClientIp(ip): ClientIp,
     caller: AuthUser,
     ApiJson(req): ApiJson<CodeRequest>,
 ) -> ApiResult<Json<TwoFactorStatus>> {
@@ -74,9 +107,10 @@ pub async fn confirm(
             "start with POST /2fa/enable",
         ));
     };
-    let Some(step) = totp::matching_step(&pending, &req.code) else {
+    let secret = open_totp_secret(&state, user.id, &pending)?;
+    let Some(step) = totp::matching_step(&secret, &req.code) else {
         let wrong = ApiError::invalid("code", "the code does not match; check the app's clock");
-        return Err(fail_attempt(&state, &user, wrong).await);
+        return Err(fail_attempt(&state, &user, &client_key(ip), wrong).await);
     };
     let mut row = user.into_active_model();
     row.totp_secret = Set(Some(pending));
@@ -86,14 +120,16 @@ pub async fn confirm(
     Ok(Json(TwoFactorStatus { totp_enabled: true }))
 }
 
-/// Turn two-factor authentication off, with a current code.
-#[utoipa::path(post, path = "/2fa/disable", tag = "two-factor", security(("bearer" = [])), request_body = CodeRequest,
-    responses((status = 200, body = TwoFactorStatus), (status = 403, description = "wrong or reused code"),
-              (status = 409, description = "not enabled")))]
+/// Turn two-factor authentication off: needs the password and a current code (or a
+/// recovery code), so a stolen session alone cannot strip the second factor.
+#[utoipa::path(post, path = "/2fa/disable", tag = "two-factor", security(("bearer" = [])), request_body = PasswordAndCode,
+    responses((status = 200, body = TwoFactorStatus), (status = 403, description = "wrong password, or wrong or reused code"),
+              (status = 409, description = "not enabled"), (status = 422, description = "password or code missing")))]
 pub async fn disable(
     State(state): State<LoginState>,
+    ClientIp(ip): ClientIp,
     caller: AuthUser,
-    ApiJson(req): ApiJson<CodeRequest>,
+    ApiJson(req): ApiJson<PasswordAndCode>,
 ) -> ApiResult<Json<TwoFactorStatus>> {
     let user = active_user(&state, caller.id).await?;
     if user.totp_secret.is_none() {
@@ -102,12 +138,63 @@ pub async fn disable(
             "two-factor authentication is off",
         ));
     }
-    verify_totp(&state, &user, Some(&req.code), StatusCode::FORBIDDEN).await?;
+    check_password_and_code(&state, &user, &client_key(ip), &req).await?;
+    let user_id = user.id;
     let mut row = user.into_active_model();
     row.totp_secret = Set(None);
     row.totp_pending_secret = Set(None);
-    store::save_user(&state.db, row).await?;
+    let tx = write_tx(&state.db).await?;
+    store::save_user(&tx, row).await?;
+    store::delete_recovery_codes(&tx, user_id).await?;
+    tx.commit().await?;
     Ok(Json(TwoFactorStatus {
         totp_enabled: false,
     }))
+}
+
+/// New recovery codes; the old ones stop working. Needs the password and a current code
+/// (or one of the old recovery codes).
+#[utoipa::path(post, path = "/2fa/recovery-codes", tag = "two-factor", security(("bearer" = [])), request_body = PasswordAndCode,
+    responses((status = 200, body = RecoveryCodes), (status = 403, description = "wrong password, or wrong or reused code"),
+              (status = 409, description = "two-factor authentication is off"), (status = 422, description = "password or code missing")))]
+pub async fn regenerate_recovery_codes(
+    State(state): State<LoginState>,
+    ClientIp(ip): ClientIp,
+    caller: AuthUser,
+    ApiJson(req): ApiJson<PasswordAndCode>,
+) -> ApiResult<Json<RecoveryCodes>> {
+    let user = active_user(&state, caller.id).await?;
+    if user.totp_secret.is_none() {
+        return Err(ApiError::conflict(
+            "totp_not_enabled",
+            "two-factor authentication is off",
+        ));
+    }
+    check_password_and_code(&state, &user, &client_key(ip), &req).await?;
+    let (recovery_codes, hashes) = totp::new_recovery_codes();
+    let tx = write_tx(&state.db).await?;
+    store::replace_recovery_codes(&tx, user.id, &hashes).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = user.id, "recovery codes regenerated");
+    Ok(Json(RecoveryCodes { recovery_codes }))
+}
+
+/// The password first: a wrong password must not spend the code.
+async fn check_password_and_code(
+    state: &LoginState,
+    user: &crate::entity::user::Model,
+    client: &str,
+    req: &PasswordAndCode,
+) -> ApiResult<()> {
+    let password = required("password", &req.password)?;
+    let code = required("code", &req.code)?;
+    verify_password(
+        state,
+        user,
+        client,
+        password,
+        wrong_current_password().with_field("password"),
+    )
+    .await?;
+    verify_totp(state, user, client, Some(code), StatusCode::FORBIDDEN).await
 }

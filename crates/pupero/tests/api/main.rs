@@ -21,6 +21,7 @@ mod platform;
 mod rabbitmq;
 mod rate_limits;
 mod security_gateway;
+mod security_login;
 mod security_money;
 mod tokens;
 mod trading;

@@ -21,6 +21,8 @@ struct MeView {
     email: Option<String>,
     role: String,
     totp_enabled: bool,
+    #[serde(default)]
+    recovery_codes_left: u64,
     created_at: String,
 }
 
@@ -32,6 +34,7 @@ struct SettingsPage {
     email: String,
     role: String,
     totp_enabled: bool,
+    recovery_codes_left: u64,
     member_since: String,
 }
 
@@ -43,6 +46,7 @@ pub async fn page(State(state): State<FrontendState>, me: Me) -> Result<Response
         email: m.email.unwrap_or_default(),
         role: m.role,
         totp_enabled: m.totp_enabled,
+        recovery_codes_left: m.recovery_codes_left,
         member_since: view::day(&m.created_at),
     }))
 }
@@ -172,6 +176,8 @@ pub async fn sign_out_everywhere(
 struct Enrolment {
     secret: String,
     otpauth_url: String,
+    #[serde(default)]
+    recovery_codes: Vec<String>,
 }
 
 #[derive(Template)]
@@ -180,6 +186,7 @@ struct EnrolPage {
     chrome: Chrome,
     secret: String,
     qr: String,
+    recovery_codes: Vec<String>,
 }
 
 /// The secret is shown on this page only; the login service never returns it again.
@@ -197,6 +204,7 @@ pub async fn enable_2fa(
             chrome: me.chrome("Two-factor authentication"),
             qr: qr_data_uri(&e.otpauth_url),
             secret: e.secret,
+            recovery_codes: e.recovery_codes,
         }),
         Err(f) => refused(&state, "/settings", f),
     }
@@ -244,12 +252,52 @@ pub async fn confirm_2fa(
     .await
 }
 
+#[derive(Deserialize)]
+pub struct PasswordCodeForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    code: String,
+}
+
+#[derive(Template)]
+#[template(path = "recovery_codes_page.html")]
+struct RecoveryCodesPage {
+    chrome: Chrome,
+    recovery_codes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct NewRecoveryCodes {
+    recovery_codes: Vec<String>,
+}
+
+/// The new codes are shown on this page only.
+pub async fn regenerate_recovery_codes(
+    State(state): State<FrontendState>,
+    me: Me,
+    Form(form): Form<PasswordCodeForm>,
+) -> Response {
+    let body = json!({"password": form.password, "code": form.code.trim()});
+    match state
+        .api
+        .post::<_, NewRecoveryCodes>(&me.caller, "/auth/2fa/recovery-codes", &body)
+        .await
+    {
+        Ok(r) => render(&RecoveryCodesPage {
+            chrome: me.chrome("Recovery codes"),
+            recovery_codes: r.recovery_codes,
+        }),
+        Err(f) => refused(&state, "/settings", f),
+    }
+}
+
 pub async fn disable_2fa(
     State(state): State<FrontendState>,
     me: Me,
-    Form(form): Form<CodeForm>,
+    Form(form): Form<PasswordCodeForm>,
 ) -> Response {
-    let body = json!({"code": form.code.trim()});
+    let body = json!({"password": form.password, "code": form.code.trim()});
     let done = "Two-factor authentication is off.";
     act(
         &state,

@@ -64,6 +64,10 @@ pub fn routes(state: FrontendState) -> Router {
         .route("/settings/2fa/enable", post(account::enable_2fa))
         .route("/settings/2fa/confirm", post(account::confirm_2fa))
         .route("/settings/2fa/disable", post(account::disable_2fa))
+        .route(
+            "/settings/2fa/recovery-codes",
+            post(account::regenerate_recovery_codes),
+        )
         .route("/settings/delete", post(account::delete))
         .route(
             "/settings/sign-out-everywhere",

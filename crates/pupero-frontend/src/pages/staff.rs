@@ -170,6 +170,8 @@ pub async fn admin(
 pub struct RoleForm {
     #[serde(default)]
     role: String,
+    #[serde(default)]
+    totp: String,
 }
 
 pub async fn set_role(
@@ -178,7 +180,10 @@ pub async fn set_role(
     Path(id): Path<i64>,
     Form(form): Form<RoleForm>,
 ) -> Response {
-    let body = json!({"role": form.role});
+    let mut body = json!({"role": form.role});
+    if !form.totp.trim().is_empty() {
+        body["totp"] = form.totp.trim().into();
+    }
     let path = format!("/auth/admin/users/{id}/role");
     let done = format!(
         "User #{id} is now {}. It takes effect at their next token refresh.",

@@ -16,6 +16,7 @@ mod pages;
 mod session;
 mod view;
 
+use pupero_db::seal::{DataKey, Sealer};
 use std::sync::Arc;
 
 use axum::Router;
@@ -48,13 +49,20 @@ pub struct FrontendState {
     csrf_key: Arc<[u8; 32]>,
     /// How long a session without "remember me" lasts: the refresh token's lifetime.
     pub session_ttl_ms: i64,
+    /// Seals the API tokens kept in `web_sessions` and `web_login_challenges`: a subkey
+    /// of DATA_ENCRYPTION_KEY that opens nothing else.
+    pub(crate) sessions_key: Sealer,
 }
+
+/// The label of the frontend's own subkey.
+const SESSIONS_KEY_PURPOSE: &str = "pupero frontend web session tokens v1";
 
 impl FrontendState {
     pub fn new(
         db: DatabaseConnection,
         keys: JwtKeys,
         secret: &str,
+        data_key: &DataKey,
         settings: &Settings,
     ) -> Result<Self, ConfigError> {
         let (secure, same_site) = settings.session_cookie_policy()?;
@@ -70,6 +78,7 @@ impl FrontendState {
             trusted: TrustedProxies(Arc::new(settings.gateway_trusted_proxies.clone())),
             csrf_key: Arc::new(csrf::derive_key(secret)),
             session_ttl_ms: i64::from(settings.refresh_token_hours) * 3_600_000,
+            sessions_key: data_key.subkey(SESSIONS_KEY_PURPOSE),
         })
     }
 }

@@ -5,6 +5,10 @@
 //! (reuse detection), so two requests of one browser must never refresh at the same
 //! time: one request claims the refresh with a guarded UPDATE, the others keep using the
 //! current access token, which is still valid because refreshing starts early.
+//!
+//! The tokens are stored sealed (see `pupero_db::seal`), bound to the session's id hash:
+//! a copy of the table rides no session. Rows hold the sealed text, so the guards below
+//! compare stored values with stored values; tokens are opened only to be used.
 
 use std::time::Duration;
 
@@ -138,9 +142,9 @@ pub async fn start(
         user_id: Set(user_id),
         username: Set(username.to_owned()),
         role: Set(claims.role.as_str().to_owned()),
-        access_token: Set(pair.access_token.clone()),
+        access_token: Set(seal(state, &pair.access_token, &sid.hash())?),
         access_expires_at_ms: Set(now + pair.expires_in * 1000),
-        refresh_token: Set(pair.refresh_token.clone()),
+        refresh_token: Set(seal(state, &pair.refresh_token, &sid.hash())?),
         remember_me: Set(remember_me),
         refreshing_until_ms: Set(None),
         expires_at_ms: Set(now + ttl_ms),
@@ -158,6 +162,24 @@ pub async fn start(
         .exec(&state.db)
         .await?;
     Ok((sid, max_age))
+}
+
+fn seal(state: &FrontendState, token: &str, id_hash: &str) -> Result<String, DbErr> {
+    state
+        .sessions_key
+        .seal(token, id_hash)
+        .map_err(|e| DbErr::Custom(format!("cannot seal a session token: {e}")))
+}
+
+/// The plaintext of a token kept by a session (rows written before sealing read as they are).
+pub fn open(state: &FrontendState, stored: &str, id_hash: &str) -> Option<String> {
+    match state.sessions_key.open_or_plain(stored, id_hash) {
+        Ok(token) => Some(token),
+        Err(e) => {
+            tracing::warn!(error = %e, "a session token does not open; the session ends");
+            None
+        }
+    }
 }
 
 /// Session length (ms) and cookie Max-Age: REMEMBER_ME_DAYS with "remember me", else the
@@ -210,7 +232,7 @@ pub async fn access_token(
 ) -> Result<String, Ended> {
     let now = pupero_db::now_ms();
     if row.access_expires_at_ms - now > REFRESH_AHEAD_MS {
-        return Ok(row.access_token.clone());
+        return open(state, &row.access_token, &row.id_hash).ok_or(Ended::SignedOut);
     }
     let claimed = web_session::Entity::update_many()
         .col_expr(
@@ -232,7 +254,13 @@ pub async fn access_token(
         return wait_for_refresh(state, row).await;
     }
     let caller = Caller { token: None, ip };
-    let body = serde_json::json!({ "refresh_token": row.refresh_token });
+    let Some(refresh_token) = open(state, &row.refresh_token, &row.id_hash) else {
+        web_session::Entity::delete_by_id(row.id_hash.clone())
+            .exec(&state.db)
+            .await?;
+        return Err(Ended::SignedOut);
+    };
+    let body = serde_json::json!({ "refresh_token": refresh_token });
     match state
         .api
         .post::<_, TokenPair>(&caller, "/auth/token/refresh", &body)
@@ -245,14 +273,16 @@ pub async fn access_token(
                 .map_err(|_| Ended::SignedOut)?;
             let now = pupero_db::now_ms();
             let (ttl_ms, _) = lifetime(state, row.remember_me);
+            let sealed_access = seal(state, &pair.access_token, &row.id_hash)?;
+            let sealed_refresh = seal(state, &pair.refresh_token, &row.id_hash)?;
             web_session::Entity::update_many()
                 .col_expr(
                     web_session::Column::AccessToken,
-                    Expr::value(pair.access_token.clone()),
+                    Expr::value(sealed_access.clone()),
                 )
                 .col_expr(
                     web_session::Column::RefreshToken,
-                    Expr::value(pair.refresh_token.clone()),
+                    Expr::value(sealed_refresh.clone()),
                 )
                 .col_expr(
                     web_session::Column::AccessExpiresAtMs,
@@ -267,15 +297,15 @@ pub async fn access_token(
                 .filter(web_session::Column::IdHash.eq(&row.id_hash))
                 .exec(&state.db)
                 .await?;
-            row.access_token = pair.access_token;
-            row.refresh_token = pair.refresh_token;
+            row.access_token = sealed_access;
+            row.refresh_token = sealed_refresh;
             row.role = claims.role.as_str().to_owned();
-            Ok(row.access_token.clone())
+            Ok(pair.access_token)
         }
         Err(f) if f.status == reqwest::StatusCode::SERVICE_UNAVAILABLE => {
             // Let the next request try again, and keep serving while the token lasts.
             release_claim(state, row).await?;
-            still_valid(row).ok_or(Ended::Unavailable)
+            still_valid(state, row).ok_or(Ended::Unavailable)
         }
         Err(f) => {
             tracing::info!(code = %f.code, user_id = row.user_id, "session ended by the login service");
@@ -299,8 +329,10 @@ async fn release_claim(state: &FrontendState, row: &web_session::Model) -> Resul
     Ok(())
 }
 
-fn still_valid(row: &web_session::Model) -> Option<String> {
-    (row.access_expires_at_ms - pupero_db::now_ms() > 5_000).then(|| row.access_token.clone())
+fn still_valid(state: &FrontendState, row: &web_session::Model) -> Option<String> {
+    (row.access_expires_at_ms - pupero_db::now_ms() > 5_000)
+        .then(|| open(state, &row.access_token, &row.id_hash))
+        .flatten()
 }
 
 /// Another request is refreshing: use the current token while it lasts, else wait for
@@ -309,7 +341,7 @@ async fn wait_for_refresh(
     state: &FrontendState,
     row: &mut web_session::Model,
 ) -> Result<String, Ended> {
-    if let Some(token) = still_valid(row) {
+    if let Some(token) = still_valid(state, row) {
         return Ok(token);
     }
     for _ in 0..50 {
@@ -321,7 +353,7 @@ async fn wait_for_refresh(
             None => return Err(Ended::SignedOut),
             Some(fresh) if fresh.refresh_token != row.refresh_token => {
                 *row = fresh;
-                return Ok(row.access_token.clone());
+                return open(state, &row.access_token, &row.id_hash).ok_or(Ended::SignedOut);
             }
             Some(_) => {}
         }
@@ -331,18 +363,19 @@ async fn wait_for_refresh(
 
 /// Keeps the login service's challenge for the code step of a two-factor sign-in.
 pub async fn save_challenge(
-    db: &DatabaseConnection,
+    state: &FrontendState,
     sid: &Sid,
     mfa_token: &str,
     remember_me: bool,
     next: &str,
 ) -> Result<(), DbErr> {
+    let db = &state.db;
     login_challenge::Entity::delete_by_id(sid.hash())
         .exec(db)
         .await?;
     login_challenge::Entity::insert(login_challenge::ActiveModel {
         id_hash: Set(sid.hash()),
-        mfa_token: Set(mfa_token.to_owned()),
+        mfa_token: Set(seal(state, mfa_token, &sid.hash())?),
         remember_me: Set(remember_me),
         next: Set(next.to_owned()),
         expires_at_ms: Set(pupero_db::now_ms() + CHALLENGE_TTL_MS),
@@ -352,15 +385,20 @@ pub async fn save_challenge(
     Ok(())
 }
 
+/// The pending challenge of this browser, its token opened.
 pub async fn challenge(
-    db: &DatabaseConnection,
+    state: &FrontendState,
     sid: &Sid,
 ) -> Result<Option<login_challenge::Model>, DbErr> {
     let now = pupero_db::now_ms();
     Ok(login_challenge::Entity::find_by_id(sid.hash())
-        .one(db)
+        .one(&state.db)
         .await?
-        .filter(|c| c.expires_at_ms > now))
+        .filter(|c| c.expires_at_ms > now)
+        .and_then(|mut c| {
+            c.mfa_token = open(state, &c.mfa_token, &c.id_hash)?;
+            Some(c)
+        }))
 }
 
 pub async fn drop_challenge(db: &DatabaseConnection, sid: &Sid) -> Result<(), DbErr> {

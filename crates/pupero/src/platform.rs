@@ -102,6 +102,7 @@ impl Platform {
                         db,
                         keys.clone(),
                         secret.expose(),
+                        &data_key,
                         &settings,
                     )?;
                     pupero_frontend::app(state)

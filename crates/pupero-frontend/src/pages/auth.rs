@@ -170,7 +170,7 @@ pub async fn login(
         Ok(pair) => begin(&state, &caller, &pair, remember, &next, "Signed in.").await,
         Err(f) if f.is("totp_required") && f.mfa_token.is_some() => {
             let token = f.mfa_token.unwrap_or_default();
-            session::save_challenge(&state.db, &visit.sid, &token, remember, &next)
+            session::save_challenge(&state, &visit.sid, &token, remember, &next)
                 .await
                 .map_err(|_| PageError::Unavailable)?;
             Ok(redirect("/login/2fa"))
@@ -199,7 +199,7 @@ pub async fn code_page(
     State(state): State<FrontendState>,
     visit: Visit,
 ) -> Result<Response, PageError> {
-    if session::challenge(&state.db, &visit.sid)
+    if session::challenge(&state, &visit.sid)
         .await
         .map_err(|_| PageError::Unavailable)?
         .is_none()
@@ -227,7 +227,7 @@ pub async fn code(
     visit: Visit,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, PageError> {
-    let Some(challenge) = session::challenge(&state.db, &visit.sid)
+    let Some(challenge) = session::challenge(&state, &visit.sid)
         .await
         .map_err(|_| PageError::Unavailable)?
     else {
@@ -314,7 +314,8 @@ pub async fn logout(
     Form(_): Form<Empty>,
 ) -> Result<Response, PageError> {
     if let Some(row) = &visit.session {
-        let body = json!({"refresh_token": row.refresh_token});
+        let refresh_token = session::open(&state, &row.refresh_token, &row.id_hash);
+        let body = json!({ "refresh_token": refresh_token });
         // The session ends here even if the login service cannot be told right now; its
         // refresh token then simply expires unused.
         let _ = state

@@ -355,3 +355,40 @@ async fn totp_secrets_are_sealed_at_rest_on_mariadb() {
 async fn totp_secrets_are_sealed_at_rest_on_postgres() {
     totp_secrets_are_sealed_at_rest(Backend::Postgres).await
 }
+
+db_test! {
+    /// Issue 9, secrets at rest: the API tokens a web session keeps, and the challenge of
+    /// a two-factor sign-in, are stored sealed; the browser still signs in with its code
+    /// and uses the session.
+    async fn web_session_tokens_are_sealed_at_rest(app) {
+        use sea_orm::{ConnectionTrait, Statement};
+        let (_, tokens) = app.user("webby").await;
+        let (secret, _, step) = enrol(&app, &tokens.access).await;
+        let web = crate::web::Web::new(&app);
+        assert_eq!(web.sign_in("webby").await.location(), "/login/2fa");
+        let raw = |table: &'static str, columns: &'static [&'static str]| {
+            let db = app.db.clone();
+            async move {
+                let sql = format!("SELECT {} FROM {table}", columns.join(", "));
+                let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap();
+                rows.iter()
+                    .flat_map(|r| columns.iter().map(|c| r.try_get::<String>("", c).unwrap()).collect::<Vec<_>>())
+                    .collect::<Vec<String>>()
+            }
+        };
+        let challenges = raw("web_login_challenges", &["mfa_token"]).await;
+        assert_eq!(challenges.len(), 1);
+        assert!(challenges[0].starts_with("v1:") && !challenges[0].contains("eyJ"), "{}", challenges[0]);
+
+        let page = web.get("/login/2fa").await;
+        let code = totp_code(&secret, step);
+        let done = web.post_raw("/login/2fa", &[("_csrf", &page.csrf()), ("totp", &code)], &[]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        assert_eq!(web.get("/settings").await.status, StatusCode::OK);
+        let stored = raw("web_sessions", &["access_token", "refresh_token"]).await;
+        assert_eq!(stored.len(), 2);
+        for token in &stored {
+            assert!(token.starts_with("v1:") && !token.contains("eyJ"), "{token}");
+        }
+    }
+}

@@ -392,3 +392,38 @@ db_test! {
         }
     }
 }
+
+db_test! {
+    /// Issue 9 item 2 and recovery codes, on the web: the enrolment page shows the ten
+    /// codes once, settings shows how many are left, and turning 2FA off needs the
+    /// password as well as the code.
+    async fn the_web_settings_ask_for_the_password_and_show_recovery_codes(app) {
+        let (_, tokens) = app.user("wendy").await;
+        let web = crate::web::Web::new(&app);
+        web.sign_in("wendy").await;
+        let step = align_to_fresh_step(20).await;
+        let enrol = web.submit("/settings", "/settings/2fa/enable", &[]).await;
+        assert_eq!(enrol.status, StatusCode::OK, "{}", enrol.body);
+        assert!(enrol.body.contains("id=\"recovery-codes\""), "{}", enrol.body);
+        let shown = enrol.body.matches("<li><code>").count();
+        assert_eq!(shown, 10, "{}", enrol.body);
+        let secret = enrol.body.split("id=\"totp-secret\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+        let page = enrol.csrf();
+        let confirmed = web
+            .post_raw("/settings/2fa/confirm", &[("_csrf", &page), ("code", &totp_code(&secret, step - 1))], &[("sec-fetch-site", "same-origin")])
+            .await;
+        assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.body);
+        let settings = web.get("/settings").await;
+        assert!(settings.body.contains("Recovery codes left: <strong>10</strong>"), "{}", settings.body);
+        assert!(settings.body.contains("id=\"disable-2fa-form\""));
+
+        let code = totp_code(&secret, step);
+        web.submit("/settings", "/settings/2fa/disable", &[("code", &code)]).await;
+        assert!(totp_enabled(&app, &tokens.access).await, "no password, no change");
+        web.submit("/settings", "/settings/2fa/disable", &[("password", "not my password"), ("code", &code)]).await;
+        assert!(totp_enabled(&app, &tokens.access).await, "wrong password, no change");
+        let off = web.submit("/settings", "/settings/2fa/disable", &[("password", PASSWORD), ("code", &code)]).await;
+        assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.body);
+        assert!(!totp_enabled(&app, &tokens.access).await);
+    }
+}

@@ -427,3 +427,57 @@ db_test! {
         assert!(!totp_enabled(&app, &tokens.access).await);
     }
 }
+
+/// Secrets at rest: in production neither the login service nor the frontend starts
+/// without a data encryption key of its own (or with a malformed one).
+#[test]
+fn production_refuses_to_start_without_a_data_encryption_key() {
+    for service in ["login", "frontend"] {
+        for key in [None, Some("not-hex-and-short")] {
+            let data =
+                std::env::temp_dir().join(format!("pupero-datakey-{}", rand::random::<u32>()));
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pupero"));
+            cmd.args(["serve", service])
+                .env_remove("DATA_ENCRYPTION_KEY")
+                .env_remove("DATABASE_URL")
+                .env("PUPERO_ENV", "production")
+                .env(
+                    "JWT_SECRET_KEY",
+                    "a-long-random-production-secret-0123456789",
+                )
+                .env("PUPERO_DATA_DIR", &data)
+                .env("LOGIN_PORT", "0")
+                .env("PORT", "0")
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped());
+            if let Some(k) = key {
+                cmd.env("DATA_ENCRYPTION_KEY", k);
+            }
+            let mut child = cmd.spawn().unwrap();
+            // A service that starts runs until stopped: give it a while to refuse, then stop it.
+            let mut status = None;
+            for _ in 0..100 {
+                status = child.try_wait().unwrap();
+                if status.is_some() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            if status.is_none() {
+                let _ = child.kill();
+            }
+            let out = child.wait_with_output().unwrap();
+            let _ = std::fs::remove_dir_all(&data);
+            assert!(
+                status.is_some_and(|s| !s.success()),
+                "{service} started with key {key:?}"
+            );
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                stderr.contains("DATA_ENCRYPTION_KEY"),
+                "{service}: {stderr}"
+            );
+        }
+    }
+}

@@ -88,6 +88,8 @@ pub struct FailurePolicy {
     pub backoff_max_ms: i64,
 }
 
+const FAILURES_FADE_MS: i64 = 24 * 3_600_000;
+
 /// Counts a failed password or code from `client`. When the client reaches its limit it
 /// is locked out of this account for `lockout_ms` (other clients, the owner's among them,
 /// are not); past the account-wide limit every failure makes the account wait, doubling
@@ -100,6 +102,18 @@ pub async fn record_failed_login(
     policy: FailurePolicy,
 ) -> Result<Option<i64>, DbErr> {
     let now = now_ms();
+    // Failures fade after a quiet day (a lockout in force stays), so the table keeps
+    // only recent attempts and a slow typist is not locked out by last month's typos.
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::UserId.eq(user_id))
+        .filter(login_failure::Column::UpdatedAtMs.lt(now - FAILURES_FADE_MS))
+        .filter(
+            Condition::any()
+                .add(login_failure::Column::LockedUntilMs.is_null())
+                .add(login_failure::Column::LockedUntilMs.lt(now)),
+        )
+        .exec(db)
+        .await?;
     let bumped = login_failure::Entity::update_many()
         .col_expr(
             login_failure::Column::Failures,

@@ -126,9 +126,20 @@ pub(crate) fn account_disabled() -> ApiError {
 }
 
 /// Who is attempting, for counting failures: the client's address, or [`INTERNAL`] when
-/// another service checks a code on the user's behalf.
+/// another service checks a code on the user's behalf. An IPv6 client is its /64: one
+/// subscriber usually holds a whole /64, and counting each address apart would give an
+/// attacker 2^64 fresh budgets.
 pub(crate) fn client_key(ip: std::net::IpAddr) -> String {
-    ip.to_string()
+    match ip {
+        std::net::IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        std::net::IpAddr::V6(v6) => v6
+            .to_ipv4_mapped()
+            .map_or_else(String::new, |v4| v4.to_string()),
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+    }
 }
 
 /// The client key of codes checked through `/internal/totp/verify`.
@@ -269,5 +280,23 @@ pub(crate) fn required<'a>(field: &str, value: &'a Option<String>) -> ApiResult<
     match value.as_deref().map(str::trim) {
         Some(v) if !v.is_empty() => Ok(v),
         _ => Err(ApiError::invalid(field, format!("{field} is required"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_key;
+
+    #[test]
+    fn an_ipv6_client_counts_as_its_slash_64() {
+        let a = client_key("2001:db8:1:2:aaaa::1".parse().unwrap());
+        let b = client_key("2001:db8:1:2:bbbb::2".parse().unwrap());
+        assert_eq!(a, b);
+        assert_ne!(a, client_key("2001:db8:1:3::1".parse().unwrap()));
+        assert_eq!(
+            client_key("::ffff:203.0.113.9".parse().unwrap()),
+            "203.0.113.9"
+        );
+        assert_eq!(client_key("203.0.113.9".parse().unwrap()), "203.0.113.9");
     }
 }

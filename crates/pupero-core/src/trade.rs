@@ -152,6 +152,28 @@ pub enum Refusal {
     WrongState(TradeState),
 }
 
+impl TradeFacts {
+    /// The facts once `step` (taken by `actor`) is applied. A move to another state clears
+    /// both cancel votes: a vote was cast for the trade as it was, and must not carry over,
+    /// e.g. a buyer's vote from before paying must not let the seller cancel after the fiat
+    /// was sent (issue 9 item 6).
+    pub fn after(self, step: Step, actor: Actor) -> TradeFacts {
+        match step {
+            Step::Move { next, .. } => TradeFacts {
+                state: next,
+                buyer_wants_cancel: false,
+                seller_wants_cancel: false,
+            },
+            Step::VoteCancel => TradeFacts {
+                buyer_wants_cancel: self.buyer_wants_cancel || actor == Actor::Buyer,
+                seller_wants_cancel: self.seller_wants_cancel || actor == Actor::Seller,
+                ..self
+            },
+            Step::AlreadyDone => self,
+        }
+    }
+}
+
 /// The single source of truth: what `action` by `actor` does to a trade in `facts`.
 pub fn step(facts: TradeFacts, action: Action, actor: Actor) -> Result<Step, Refusal> {
     use Action::*;
@@ -361,6 +383,24 @@ mod tests {
     }
 
     #[test]
+    fn a_vote_cast_before_paying_does_not_survive_paid() {
+        let f = facts(TradeState::AwaitingPayment);
+        let s = step(f, Action::MutualCancel, Actor::Buyer).unwrap();
+        let voted = f.after(s, Actor::Buyer);
+        assert!(voted.buyer_wants_cancel);
+        let s = step(voted, Action::MarkPaid, Actor::Buyer).unwrap();
+        let paid = voted.after(s, Actor::Buyer);
+        assert_eq!(paid.state, TradeState::Paid);
+        assert!(!paid.buyer_wants_cancel && !paid.seller_wants_cancel);
+        // The seller's cancel is only a vote now, and the buyer may still dispute.
+        assert_eq!(
+            step(paid, Action::MutualCancel, Actor::Seller),
+            Ok(Step::VoteCancel)
+        );
+        assert!(allowed_actions(paid, Actor::Buyer).contains(&Action::Dispute));
+    }
+
+    #[test]
     fn allowed_actions_per_party() {
         use Action::*;
         let a = |s, actor| allowed_actions(facts(s), actor);
@@ -402,7 +442,34 @@ mod tests {
         ])
     }
 
+    fn any_facts() -> impl Strategy<Value = TradeFacts> {
+        (
+            proptest::sample::select(TradeState::ALL.to_vec()),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(
+                |(state, buyer_wants_cancel, seller_wants_cancel)| TradeFacts {
+                    state,
+                    buyer_wants_cancel,
+                    seller_wants_cancel,
+                },
+            )
+    }
+
     proptest! {
+        /// Issue 9 item 6: whatever the votes were, a step that changes the state leaves no
+        /// vote behind, so a vote never outlives the state it was cast in.
+        #[test]
+        fn no_cancel_vote_survives_a_change_of_state(f in any_facts(), action in any_action(), actor in any_actor()) {
+            if let Ok(s) = step(f, action, actor) {
+                let next = f.after(s, actor);
+                if next.state != f.state {
+                    prop_assert!(!next.buyer_wants_cancel && !next.seller_wants_cancel, "{f:?} {action:?} {actor:?} -> {next:?}");
+                }
+            }
+        }
+
         /// Over any sequence of attempts: escrow is settled exactly once, final states never
         /// change, and a settled trade settled the way its final state says.
         #[test]
@@ -412,17 +479,17 @@ mod tests {
             for (action, actor) in steps {
                 let before = f;
                 match step(f, action, actor) {
-                    Ok(Step::Move { next, settlement }) => {
+                    Ok(s @ Step::Move { next, settlement }) => {
                         prop_assert!(!before.state.is_final());
                         if settlement != Settlement::Hold {
                             settlements.push(settlement);
                             prop_assert!(next.is_final());
                         }
-                        f.state = next;
+                        f = f.after(s, actor);
                     }
-                    Ok(Step::VoteCancel) => {
+                    Ok(s @ Step::VoteCancel) => {
                         prop_assert!(!f.state.is_final());
-                        if actor == Actor::Buyer { f.buyer_wants_cancel = true } else { f.seller_wants_cancel = true }
+                        f = f.after(s, actor);
                     }
                     Ok(Step::AlreadyDone) | Err(_) => prop_assert_eq!(f, before),
                 }

@@ -231,6 +231,19 @@ pub struct Settings {
     /// How often unpaid trades past their payment deadline are cancelled, in seconds.
     #[arg(long, env = "TRADE_EXPIRY_INTERVAL_SECONDS", default_value_t = 10)]
     pub trade_expiry_interval_seconds: u64,
+    /// Trades one taker may have open at once (escrow griefing cap: each one locks a
+    /// seller's XMR for the payment window).
+    #[arg(long, env = "MAX_OPEN_TRADES_PER_TAKER", default_value_t = 5)]
+    pub max_open_trades_per_taker: u64,
+    /// The same cap for a taker with fewer than `NEW_TAKER_COMPLETED_TRADES` completed trades.
+    #[arg(long, env = "MAX_OPEN_TRADES_NEW_TAKER", default_value_t = 2)]
+    pub max_open_trades_new_taker: u64,
+    /// Completed trades after which a taker gets `MAX_OPEN_TRADES_PER_TAKER`.
+    #[arg(long, env = "NEW_TAKER_COMPLETED_TRADES", default_value_t = 3)]
+    pub new_taker_completed_trades: u64,
+    /// Trades one offer may have open at once.
+    #[arg(long, env = "MAX_OPEN_TRADES_PER_OFFER", default_value_t = 10)]
+    pub max_open_trades_per_offer: u64,
 
     /// monero-wallet-rpc of the hot wallet, e.g. http://127.0.0.1:18083. Unset: the wallet
     /// service runs but reports itself unavailable, and deposits/withdrawals answer 503.

@@ -120,6 +120,7 @@ fn leak_code(code: &str) -> &'static str {
         "rate_limited",
         "account_disabled",
         "offer_not_open",
+        "account_in_use",
     ];
     KNOWN
         .iter()

@@ -33,6 +33,8 @@ pub struct LoginState {
     pub totp_key: Sealer,
     /// The ledger, asked before an account is deleted.
     pub transactions: InternalClient,
+    /// Told when an account is disabled, enabled or deleted, so its offers hide or show.
+    pub offers: InternalClient,
 }
 
 impl LoginState {
@@ -66,8 +68,15 @@ impl LoginState {
             "transactions",
             settings.service_url(Service::Transactions),
         );
+        let offers = InternalClient::new(
+            keys.clone(),
+            crate::SERVICE,
+            "offers",
+            settings.service_url(Service::Offers),
+        );
         Self {
             transactions,
+            offers,
             db,
             keys,
             passwords: Passwords::new(hashing_threads),

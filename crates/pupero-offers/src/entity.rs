@@ -26,3 +26,21 @@ pub mod offer {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Owners whose offers are hidden (their account is disabled or deleted).
+pub mod hidden_owner {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "offer_hidden_owners")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub owner_id: i64,
+        pub hidden_at_ms: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -6,7 +6,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateOffers)]
+        vec![Box::new(CreateOffers), Box::new(CreateHiddenOwners)]
     }
 
     fn migration_table_name() -> DynIden {
@@ -95,6 +95,46 @@ impl MigrationTrait for CreateOffers {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .drop_table(Table::drop().table(Offers::Table).to_owned())
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum OfferHiddenOwners {
+    Table,
+    OwnerId,
+    HiddenAtMs,
+}
+
+/// The owners whose offers are not shown or takeable (disabled or deleted accounts), as
+/// the login service reports them: the listing filters on this table instead of asking
+/// login about every owner it shows.
+struct CreateHiddenOwners;
+
+impl MigrationName for CreateHiddenOwners {
+    fn name(&self) -> &str {
+        "m20261201_000010_offer_hidden_owners"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateHiddenOwners {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(OfferHiddenOwners::Table)
+                    .if_not_exists()
+                    .col(big_integer(OfferHiddenOwners::OwnerId).primary_key())
+                    .col(big_integer(OfferHiddenOwners::HiddenAtMs))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(OfferHiddenOwners::Table).to_owned())
             .await
     }
 }

@@ -41,10 +41,10 @@ pub fn router(state: OffersState) -> ServiceRouter {
         .routes(routes!(my_offers))
         .with_state(state)
         .split_for_parts();
-    let routes = routes.route(
-        "/internal/offers/{id}",
-        axum::routing::get(internal_offer).with_state(internal_state),
-    );
+    let routes = routes
+        .route("/internal/offers/{id}", axum::routing::get(internal_offer))
+        .route("/internal/owners/{id}", axum::routing::post(internal_owner))
+        .with_state(internal_state);
     ServiceRouter::with_database(SERVICE, routes, openapi, health_db)
 }
 
@@ -357,6 +357,7 @@ async fn list_offers(
         amount: amount.map(Piconero::as_i64),
         owner_id: q.owner_id,
         status: Some("open"),
+        visible_owners_only: true,
     };
     let (rows, total) = store::list(&state.db, &filter, sort, limit, offset).await?;
     Ok(Json(OfferPage {
@@ -406,7 +407,9 @@ async fn get_offer(
     State(state): State<OffersState>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<OfferView>> {
-    let row = store::find(&state.db, id).await?.ok_or_else(not_found)?;
+    let row = store::find_visible(&state.db, id)
+        .await?
+        .ok_or_else(not_found)?;
     Ok(Json(
         views(&state, std::slice::from_ref(&row)).await.remove(0),
     ))
@@ -522,12 +525,45 @@ async fn delete_offer(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// For the transactions service opening a trade.
+/// For the transactions service opening a trade: the offer of a disabled or deleted
+/// owner is not found, so it cannot be taken.
 async fn internal_offer(
     State(state): State<OffersState>,
     _caller: ServiceCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<OfferView>> {
-    let row = store::find(&state.db, id).await?.ok_or_else(not_found)?;
+    let row = store::find_visible(&state.db, id)
+        .await?
+        .ok_or_else(not_found)?;
     Ok(Json(view(&row, None)))
+}
+
+#[derive(Debug, Deserialize)]
+struct OwnerStatus {
+    hidden: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct OwnerStatusSet {
+    owner_id: i64,
+    hidden: bool,
+}
+
+/// For the login service: an account was disabled or deleted (hidden) or enabled again.
+async fn internal_owner(
+    State(state): State<OffersState>,
+    _caller: ServiceCaller,
+    ApiPath(owner_id): ApiPath<i64>,
+    ApiJson(req): ApiJson<OwnerStatus>,
+) -> ApiResult<Json<OwnerStatusSet>> {
+    store::set_owner_hidden(&state.db, owner_id, req.hidden).await?;
+    tracing::info!(
+        owner_id,
+        hidden = req.hidden,
+        "offers of an owner hidden or shown"
+    );
+    Ok(Json(OwnerStatusSet {
+        owner_id,
+        hidden: req.hidden,
+    }))
 }

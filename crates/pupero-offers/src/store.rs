@@ -1,6 +1,6 @@
 //! The offers service's SQL.
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -8,7 +8,7 @@ use sea_orm::{
 
 use pupero_db::now_ms;
 
-use crate::entity::offer;
+use crate::entity::{hidden_owner, offer};
 
 /// The terms of an offer, already validated.
 #[derive(Debug, Clone)]
@@ -59,6 +59,58 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<offer::Mo
         .filter(offer::Column::DeletedAtMs.is_null())
         .one(db)
         .await
+}
+
+/// Offers whose owner is not hidden.
+fn owner_visible() -> sea_orm::sea_query::SimpleExpr {
+    offer::Column::OwnerId.not_in_subquery(
+        Query::select()
+            .column(hidden_owner::Column::OwnerId)
+            .from(hidden_owner::Entity)
+            .to_owned(),
+    )
+}
+
+/// A live offer others may see and take: not deleted, and its owner's account is neither
+/// disabled nor deleted.
+pub async fn find_visible(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<offer::Model>, DbErr> {
+    offer::Entity::find_by_id(id)
+        .filter(offer::Column::DeletedAtMs.is_null())
+        .filter(owner_visible())
+        .one(db)
+        .await
+}
+
+/// Hides (or shows again) every offer of an owner.
+pub async fn set_owner_hidden(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+    hidden: bool,
+) -> Result<(), DbErr> {
+    if hidden {
+        hidden_owner::Entity::insert(hidden_owner::ActiveModel {
+            owner_id: Set(owner_id),
+            hidden_at_ms: Set(now_ms()),
+        })
+        // A no-op update rather than DO NOTHING, which sea-query renders as invalid SQL on
+        // MariaDB.
+        .on_conflict(
+            OnConflict::column(hidden_owner::Column::OwnerId)
+                .update_column(hidden_owner::Column::OwnerId)
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    } else {
+        hidden_owner::Entity::delete_many()
+            .filter(hidden_owner::Column::OwnerId.eq(owner_id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Replaces an owner's offer terms; false when it is not theirs or gone.
@@ -113,6 +165,8 @@ pub struct Filter {
     pub owner_id: Option<i64>,
     /// None: every status (the owner's own list).
     pub status: Option<&'static str>,
+    /// Only offers of owners whose account is active (every list but the owner's own).
+    pub visible_owners_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,6 +203,9 @@ pub async fn list(
     }
     if let Some(s) = filter.status {
         q = q.filter(offer::Column::Status.eq(s));
+    }
+    if filter.visible_owners_only {
+        q = q.filter(owner_visible());
     }
     let total = q.clone().count(db).await?;
     q = match sort {

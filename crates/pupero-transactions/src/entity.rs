@@ -133,3 +133,10 @@ entity!(outbox, "outbox", {
     created_at_ms: i64,
     published_at_ms: Option<i64>,
 });
+
+// `id` is the user's id.
+entity!(trading_account, "trading_accounts", {
+    version: i64,
+    closed_at_ms: Option<i64>,
+    updated_at_ms: i64,
+});

@@ -10,6 +10,7 @@ mod migration;
 pub mod outbox;
 mod routes;
 pub mod trades;
+pub mod trading_accounts;
 pub mod withdrawals;
 
 use std::sync::Arc;
@@ -44,6 +45,7 @@ pub struct TransactionsState {
     /// Whether a hot wallet is configured (MONERO_RPC_URL). Without one a withdrawal could
     /// never leave, so it is refused with 503 instead of locking the money in `withdrawing`.
     pub wallet_configured: bool,
+    pub caps: trades::OpenTradeCaps,
     pub expiry_interval: Duration,
     /// Withdrawal addresses must be for this network (regtest uses mainnet's).
     pub network: pupero_core::Network,
@@ -83,6 +85,12 @@ impl TransactionsState {
             max_amount: pupero_core::Piconero::from_xmr(i64::from(settings.max_amount_xmr))
                 .unwrap_or(pupero_core::Piconero::MAX),
             wallet_configured: settings.monero_rpc_url.is_some(),
+            caps: trades::OpenTradeCaps {
+                per_taker: settings.max_open_trades_per_taker,
+                new_taker: settings.max_open_trades_new_taker,
+                new_taker_completed_trades: settings.new_taker_completed_trades,
+                per_offer: settings.max_open_trades_per_offer,
+            },
             expiry_interval: Duration::from_secs(settings.trade_expiry_interval_seconds.max(1)),
         })
     }

@@ -15,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateDepositCredits),
             Box::new(CreateWithdrawals),
             Box::new(CreateOutbox),
+            Box::new(CreateTradingAccounts),
         ]
     }
 
@@ -575,6 +576,67 @@ impl MigrationTrait for CreateOutbox {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(Outbox::Table).to_owned())
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum TradingAccounts {
+    Table,
+    Id,
+    Version,
+    ClosedAtMs,
+    UpdatedAtMs,
+}
+
+/// One row per user who has traded or closed their account: the row that trade opening and
+/// account closing both update first, so the two decisions are serialised on every backend
+/// (a deletion cannot slip between a trade's checks and its insert, issue 9 item 9).
+struct CreateTradingAccounts;
+
+impl MigrationName for CreateTradingAccounts {
+    fn name(&self) -> &str {
+        "m20261201_000010_trading_accounts"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateTradingAccounts {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(TradingAccounts::Table)
+                .if_not_exists()
+                // The user id itself, not an auto-increment.
+                .col(big_integer(TradingAccounts::Id).primary_key())
+                .col(big_integer(TradingAccounts::Version).default(0))
+                .col(big_integer_null(TradingAccounts::ClosedAtMs))
+                .col(big_integer(TradingAccounts::UpdatedAtMs))
+                .to_owned(),
+        )
+        .await?;
+        // Counting a taker's open trades (the griefing cap) reads by taker and state.
+        m.create_index(
+            Index::create()
+                .if_not_exists()
+                .name("idx_trades_taker_state")
+                .table(Trades::Table)
+                .col(Trades::TakerId)
+                .col(Trades::State)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(
+            Index::drop()
+                .name("idx_trades_taker_state")
+                .table(Trades::Table)
+                .to_owned(),
+        )
+        .await?;
+        m.drop_table(Table::drop().table(TradingAccounts::Table).to_owned())
             .await
     }
 }

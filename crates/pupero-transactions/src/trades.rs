@@ -4,7 +4,10 @@
 
 use axum::http::StatusCode;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -34,6 +37,20 @@ pub struct OfferTerms {
     pub payment_window_minutes: i32,
     pub terms: String,
     pub status: String,
+}
+
+/// How many trades may be open at once, against escrow griefing: a taker needs no funds to
+/// take a sell offer, yet each trade locks the seller's XMR for the payment window.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenTradeCaps {
+    /// Per taker (`MAX_OPEN_TRADES_PER_TAKER`).
+    pub per_taker: u64,
+    /// Per taker with fewer than `new_taker_completed_trades` completed trades
+    /// (`MAX_OPEN_TRADES_NEW_TAKER`).
+    pub new_taker: u64,
+    pub new_taker_completed_trades: u64,
+    /// Per offer (`MAX_OPEN_TRADES_PER_OFFER`).
+    pub per_offer: u64,
 }
 
 /// Who is acting on a trade.
@@ -202,13 +219,105 @@ fn insufficient(caller_is_seller: bool) -> ApiError {
     ApiError::conflict("insufficient_funds", message).with_field("amount")
 }
 
+/// The answer when the offer's price is no longer the one the taker saw: nothing opens,
+/// and the current terms come back so a client can show what changed.
+fn offer_changed(offer: &OfferTerms, seen: Cents) -> ApiError {
+    ApiError::conflict(
+        "offer_changed",
+        format!(
+            "the price of this offer changed from {seen} to {} {} per XMR since you saw it; nothing was opened. Check the current terms and try again",
+            offer.price, offer.currency
+        ),
+    )
+    .with_field("price")
+    .with_extra("price", offer.price.clone())
+    .with_extra("currency", offer.currency.clone())
+    .with_extra("min_amount", offer.min_amount.to_string())
+    .with_extra("max_amount", offer.max_amount.to_string())
+    .with_extra("payment_method", offer.payment_method.clone())
+    .with_extra(
+        "payment_window_minutes",
+        offer.payment_window_minutes.to_string(),
+    )
+    .with_extra("status", offer.status.clone())
+}
+
+/// Checks the open-trade caps. Runs inside the opening transaction, after both parties'
+/// rows are locked: every open by this taker, and every open on this offer (they all lock
+/// its maker), waits for the one before it, so concurrent opens cannot pass the caps together.
+async fn check_caps(
+    tx: &impl ConnectionTrait,
+    caps: OpenTradeCaps,
+    taker_id: i64,
+    offer_id: i64,
+) -> Result<Result<(), ApiError>, DbErr> {
+    let open_on_offer = trade_row::Entity::find()
+        .filter(trade_row::Column::OfferId.eq(offer_id))
+        .filter(trade_row::Column::State.is_in(crate::trading_accounts::open_states()))
+        .count(tx)
+        .await?;
+    if open_on_offer >= caps.per_offer {
+        return Ok(Err(ApiError::conflict(
+            "offer_trade_limit",
+            format!(
+                "this offer already has {open_on_offer} open trades, its limit (MAX_OPEN_TRADES_PER_OFFER = {}); try again when one finishes",
+                caps.per_offer
+            ),
+        )
+        .with_extra("limit", caps.per_offer.to_string())));
+    }
+    let open_as_taker = trade_row::Entity::find()
+        .filter(trade_row::Column::TakerId.eq(taker_id))
+        .filter(trade_row::Column::State.is_in(crate::trading_accounts::open_states()))
+        .count(tx)
+        .await?;
+    let limit = if open_as_taker < caps.new_taker.min(caps.per_taker) {
+        return Ok(Ok(()));
+    } else if open_as_taker >= caps.per_taker {
+        caps.per_taker
+    } else {
+        let completed = trade_row::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(trade_row::Column::SellerId.eq(taker_id))
+                    .add(trade_row::Column::BuyerId.eq(taker_id)),
+            )
+            .filter(trade_row::Column::State.eq(TradeState::Completed.as_str()))
+            .count(tx)
+            .await?;
+        if completed >= caps.new_taker_completed_trades {
+            return Ok(Ok(()));
+        }
+        caps.new_taker
+    };
+    let message = if limit == caps.per_taker {
+        format!(
+            "you already have {open_as_taker} open trades you started; the limit is {limit} (MAX_OPEN_TRADES_PER_TAKER). Finish one first"
+        )
+    } else {
+        format!(
+            "you already have {open_as_taker} open trades you started; until you have completed {} trades the limit is {limit} (MAX_OPEN_TRADES_NEW_TAKER). Finish one first",
+            caps.new_taker_completed_trades
+        )
+    };
+    Ok(Err(ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "open_trade_limit",
+        message,
+    )
+    .with_extra("limit", limit.to_string())))
+}
+
 /// Opens a trade on an offer and moves the seller's XMR into escrow, atomically.
-/// With an idempotency key, repeating the request returns the trade it opened.
+/// `seen_price` is the price the taker was shown: if the offer's price differs now, nothing
+/// opens (409 `offer_changed`). With an idempotency key, repeating the request returns the
+/// trade it opened.
 pub async fn open(
     state: &TransactionsState,
     caller: AuthUser,
     offer_id: i64,
     amount: Piconero,
+    seen_price: Cents,
     open_key: Option<String>,
 ) -> ApiResult<(StatusCode, TradeView)> {
     if let Some(existing) = find_by_open_key(&state.db, caller.id, open_key.as_deref()).await? {
@@ -231,6 +340,21 @@ pub async fn open(
             "you cannot trade with your own offer",
         ));
     }
+    let price = Cents::parse_positive(&offer.price).map_err(ApiError::internal)?;
+    if price != seen_price {
+        return Err(offer_changed(&offer, seen_price));
+    }
+    // A disabled or deleted maker's offer is not takeable, even if the offers service has
+    // not heard of it yet (issue 9 item 10).
+    match crate::accounts::facts(state, offer.owner_id).await? {
+        Some(f) if !f.disabled && !f.deleted => {}
+        _ => {
+            return Err(ApiError::conflict(
+                "offer_not_open",
+                "this offer is no longer available",
+            ));
+        }
+    }
     if amount < offer.min_amount || amount > offer.max_amount {
         return Err(ApiError::invalid(
             "amount",
@@ -240,7 +364,6 @@ pub async fn open(
             ),
         ));
     }
-    let price = Cents::parse_positive(&offer.price).map_err(ApiError::internal)?;
     let (seller_id, buyer_id) = match offer.side.as_str() {
         "sell" => (offer.owner_id, caller.id),
         _ => (caller.id, offer.owner_id),
@@ -250,6 +373,8 @@ pub async fn open(
         &ledger::accounts_of(&[escrow_move(seller_id, amount)]),
     )
     .await?;
+    let parties = [offer.owner_id, caller.id];
+    crate::trading_accounts::ensure(&state.db, &parties).await?;
     let now = now_ms();
     let row = trade_row::ActiveModel {
         offer_id: Set(offer.id),
@@ -277,6 +402,22 @@ pub async fn open(
     };
     for attempt in 1..=ATTEMPTS {
         let tx = write_tx(&state.db).await?;
+        // First statement: both parties' rows, so a concurrent account closing or open
+        // waits for this one (or this one for it), and the counts below are current.
+        match crate::trading_accounts::lock_for_trade(&tx, &parties).await {
+            Ok(None) => {}
+            Ok(Some(closed)) => {
+                return Err(crate::trading_accounts::closed_party(closed, caller.id));
+            }
+            Err(e) if is_retryable(&e) && attempt < ATTEMPTS => continue,
+            Err(e) => return Err(e.into()),
+        }
+        match check_caps(&tx, state.caps, caller.id, offer.id).await {
+            Ok(Ok(())) => {}
+            Ok(Err(refused)) => return Err(refused),
+            Err(e) if is_retryable(&e) && attempt < ATTEMPTS => continue,
+            Err(e) => return Err(e.into()),
+        }
         let inserted = trade_row::Entity::insert(row.clone()).exec(&tx).await;
         let id = match inserted {
             Ok(r) => r.last_insert_id,
@@ -524,7 +665,9 @@ async fn apply(
         .ok_or_else(|| ApiError::not_found("no such trade"))?;
     let from = facts(&t).state;
     let now = now_ms();
-    match trade::step(facts(&t), action, actor).map_err(refusal)? {
+    let taken = trade::step(facts(&t), action, actor).map_err(refusal)?;
+    let after = facts(&t).after(taken, actor);
+    match taken {
         Step::AlreadyDone => return Ok(t),
         Step::VoteCancel => {
             let column = if actor == Actor::Buyer {
@@ -546,6 +689,14 @@ async fn apply(
         Step::Move { next, settlement } => {
             let mut update = trade_row::Entity::update_many()
                 .col_expr(trade_row::Column::State, Expr::value(next.as_str()))
+                .col_expr(
+                    trade_row::Column::BuyerWantsCancel,
+                    Expr::value(after.buyer_wants_cancel),
+                )
+                .col_expr(
+                    trade_row::Column::SellerWantsCancel,
+                    Expr::value(after.seller_wants_cancel),
+                )
                 .col_expr(trade_row::Column::UpdatedAtMs, Expr::value(now))
                 .filter(trade_row::Column::Id.eq(trade_id))
                 .filter(trade_row::Column::State.eq(from.as_str()));

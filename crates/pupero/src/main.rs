@@ -491,7 +491,7 @@ async fn run_bench(
                 let t: serde_json::Value = http
                     .post(format!("{base}/transactions/trades"))
                     .bearer_auth(buyer)
-                    .json(&serde_json::json!({"offer_id": offer_id, "amount": "0.01"}))
+                    .json(&serde_json::json!({"offer_id": offer_id, "amount": "0.01", "price": "150.00"}))
                     .send()
                     .await?
                     .error_for_status()?

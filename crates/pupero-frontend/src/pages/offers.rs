@@ -321,6 +321,9 @@ pub struct TradeForm {
     amount: String,
     #[serde(default)]
     key: String,
+    /// The price the page showed, so a price changed since opens nothing.
+    #[serde(default)]
+    price: String,
 }
 
 #[derive(Deserialize)]
@@ -335,7 +338,7 @@ pub async fn start_trade(
     Form(form): Form<TradeForm>,
 ) -> Response {
     let back = format!("/offers/{id}");
-    let body = json!({"offer_id": id, "amount": form.amount.trim()});
+    let body = json!({"offer_id": id, "amount": form.amount.trim(), "price": form.price.trim()});
     let key = (!form.key.is_empty() && form.key.len() <= 64).then_some(form.key.as_str());
     match state
         .api

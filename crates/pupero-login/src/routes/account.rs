@@ -129,12 +129,6 @@ pub async fn update_me(
     Ok(Json(MeView::load(&state, &saved).await?))
 }
 
-#[derive(Debug, Deserialize)]
-struct Holdings {
-    total: String,
-    open_trades: u64,
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct DeleteMe {
     pub current_password: String,
@@ -171,23 +165,60 @@ pub async fn delete_me(
     )
     .await?;
     // An account that holds money or is in a trade cannot vanish: its funds and its
-    // counterparties would be stranded. (If the ledger cannot be asked, nothing is deleted.)
-    let holdings: Holdings = state
+    // counterparties would be stranded. The ledger decides that and closes the account for
+    // trading in one step, atomic with any trade opening at the same moment (issue 9 item
+    // 9); only then is it deleted here. (If the ledger cannot be asked, nothing is deleted.)
+    let _: serde_json::Value = state
         .transactions
-        .get(&format!("/internal/users/{}/holdings", user.id))
+        .post(
+            &format!("/internal/users/{}/close", user.id),
+            &serde_json::json!({}),
+        )
         .await?;
-    if holdings.total != "0.000000000000" || holdings.open_trades > 0 {
-        return Err(ApiError::conflict(
-            "account_in_use",
-            format!(
-                "withdraw your balance ({} XMR) and finish your {} open trade(s) before deleting the account",
-                holdings.total, holdings.open_trades
-            ),
-        ));
+    let deleted = async {
+        set_offers_hidden(&state, user.id, true).await?;
+        let tx = write_tx(&state.db).await?;
+        store::tombstone_user(&tx, user.id).await?;
+        tx.commit().await?;
+        Ok::<(), ApiError>(())
     }
-    let tx = write_tx(&state.db).await?;
-    store::tombstone_user(&tx, user.id).await?;
-    tx.commit().await?;
+    .await;
+    if let Err(e) = deleted {
+        // Undo what was prepared, so the account keeps trading as before.
+        let reopened: Result<serde_json::Value, ApiError> = state
+            .transactions
+            .post(
+                &format!("/internal/users/{}/reopen", user.id),
+                &serde_json::json!({}),
+            )
+            .await;
+        let shown = set_offers_hidden(&state, user.id, false).await;
+        if reopened.is_err() || shown.is_err() {
+            tracing::warn!(
+                user_id = user.id,
+                "a failed deletion could not be fully undone"
+            );
+        }
+        return Err(e);
+    }
     tracing::info!(user_id = user.id, "account deleted");
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Tells the offers service whether an account's offers are listed and takeable: hidden
+/// while it is disabled or deleted (issue 9 item 10). The offers service keeps this fact
+/// itself, so listing offers needs no call to login.
+pub(crate) async fn set_offers_hidden(
+    state: &LoginState,
+    user_id: i64,
+    hidden: bool,
+) -> ApiResult<()> {
+    let _: serde_json::Value = state
+        .offers
+        .post(
+            &format!("/internal/owners/{user_id}"),
+            &serde_json::json!({ "hidden": hidden }),
+        )
+        .await?;
+    Ok(())
 }

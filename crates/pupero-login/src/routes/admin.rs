@@ -158,8 +158,18 @@ pub async fn set_disabled(
     if id == admin.id {
         return Err(ApiError::forbidden("you cannot disable your own account"));
     }
+    // The account's offers hide (or show again) with it. The offers service is told first,
+    // outside this service's write transaction (on SQLite both share one database, and a
+    // held write lock would stall the offers service's write): if it cannot be told,
+    // nothing changes (503).
+    super::account::set_offers_hidden(&state, id, req.disabled).await?;
     let tx = write_tx(&state.db).await?;
     if !store::set_disabled(&tx, id, req.disabled).await? {
+        drop(tx);
+        // No live account: a deleted one's offers must stay hidden whatever was asked.
+        if !req.disabled {
+            super::account::set_offers_hidden(&state, id, true).await?;
+        }
         return Err(no_such_user());
     }
     if req.disabled {

@@ -60,6 +60,14 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
             axum::routing::get(money::internal_holdings),
         )
         .route(
+            "/internal/users/{id}/close",
+            axum::routing::post(trading::internal_close_account),
+        )
+        .route(
+            "/internal/users/{id}/reopen",
+            axum::routing::post(trading::internal_reopen_account),
+        )
+        .route(
             "/internal/offers/{id}/open-trades",
             axum::routing::get(trading::internal_open_trades),
         )

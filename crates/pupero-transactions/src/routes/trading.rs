@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use pupero_core::trade::{Action, TradeState};
+use pupero_core::{Cents, Piconero};
 use pupero_http::{
     ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ModeratorUser, ServiceCaller,
 };
@@ -25,6 +26,9 @@ pub struct OpenRequest {
     pub offer_id: i64,
     /// XMR within the offer's limits.
     pub amount: String,
+    /// The price per XMR the taker was shown, e.g. `"150.00"` (required). If the offer's
+    /// price is different now, the answer is 409 `offer_changed` with the current terms.
+    pub price: Option<String>,
 }
 
 /// Open a trade on an offer. The seller's XMR moves to escrow at once; the answer is 409
@@ -32,8 +36,10 @@ pub struct OpenRequest {
 #[utoipa::path(post, path = "/trades", tag = "trades", security(("bearer" = [])), request_body = OpenRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "repeat-safe key, up to 64 characters")),
     responses((status = 201, body = TradeView), (status = 200, description = "the trade this key already opened", body = TradeView),
-              (status = 404, description = "no such offer"), (status = 409, description = "offer not open, own offer or insufficient funds"),
-              (status = 422, description = "amount outside the offer's limits")))]
+              (status = 404, description = "no such offer"),
+              (status = 409, description = "offer not open, own offer, insufficient funds, `offer_changed` (the price is not the one sent; the current terms are in the error) or `offer_trade_limit`"),
+              (status = 422, description = "amount outside the offer's limits, or price missing"),
+              (status = 429, description = "`open_trade_limit`: the taker has as many open trades as allowed")))]
 pub async fn open_trade(
     State(state): State<TransactionsState>,
     caller: AuthUser,
@@ -41,6 +47,16 @@ pub async fn open_trade(
     ApiJson(req): ApiJson<OpenRequest>,
 ) -> ApiResult<(StatusCode, Json<TradeView>)> {
     let amount = super::bounded_amount(&req.amount, state.max_amount, "amount")?;
+    let price = match req.price.as_deref().map(str::trim) {
+        None | Some("") => {
+            return Err(ApiError::invalid(
+                "price",
+                "price is required: the price per XMR you were shown, e.g. \"150.00\"",
+            ));
+        }
+        Some(p) => Cents::parse_positive(p)
+            .map_err(|e| ApiError::invalid("price", format!("price: {e}")))?,
+    };
     let key = match headers.get("idempotency-key") {
         None => None,
         Some(v) => {
@@ -54,7 +70,7 @@ pub async fn open_trade(
             Some(k.to_owned())
         }
     };
-    let (status, trade) = trades::open(&state, caller, req.offer_id, amount, key).await?;
+    let (status, trade) = trades::open(&state, caller, req.offer_id, amount, price, key).await?;
     Ok((status, Json(trade)))
 }
 
@@ -254,4 +270,31 @@ pub async fn internal_open_trades(
         .count(&state.db)
         .await?;
     Ok(Json(OpenTrades { open }))
+}
+
+#[derive(Debug, Serialize)]
+pub struct Closed {
+    pub closed: bool,
+}
+
+/// For the login service, before it deletes an account: closes it for trading if it holds
+/// nothing (no balance, no open trade), in one decision with any trade opening at the same
+/// moment. 409 `account_in_use` otherwise.
+pub async fn internal_close_account(
+    State(state): State<TransactionsState>,
+    _caller: ServiceCaller,
+    ApiPath(user_id): ApiPath<i64>,
+) -> ApiResult<Json<Closed>> {
+    crate::trading_accounts::close(&state.db, user_id).await?;
+    Ok(Json(Closed { closed: true }))
+}
+
+/// For the login service, when a deletion it prepared with a closing did not happen.
+pub async fn internal_reopen_account(
+    State(state): State<TransactionsState>,
+    _caller: ServiceCaller,
+    ApiPath(user_id): ApiPath<i64>,
+) -> ApiResult<Json<Closed>> {
+    crate::trading_accounts::reopen(&state.db, user_id).await?;
+    Ok(Json(Closed { closed: false }))
 }

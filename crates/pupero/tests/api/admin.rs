@@ -96,7 +96,7 @@ db_test! {
             .unwrap()
             .status();
         assert_eq!(status, StatusCode::FORBIDDEN, "a disabled account cannot withdraw with an old token");
-        let (status, answer) = app.post("/transactions/trades", Some(&tokens.access), json!({"offer_id": 1, "amount": "1"})).await;
+        let (status, answer) = app.post("/transactions/trades", Some(&tokens.access), json!({"offer_id": 1, "amount": "1", "price": "150.00"})).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
         assert_eq!(error_code(&answer), "account_disabled");
         let (status, _) = app.post(&format!("/auth/admin/users/{id}/disable"), a, json!({"disabled": false})).await;

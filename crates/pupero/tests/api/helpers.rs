@@ -485,7 +485,8 @@ impl TestApp {
         self.post(
             "/transactions/trades",
             taker.t(),
-            json!({"offer_id": offer_id, "amount": amount}),
+            // Every offer of `offer()` is priced 150.00: the price the taker saw.
+            json!({"offer_id": offer_id, "amount": amount, "price": "150.00"}),
         )
         .await
     }

@@ -23,6 +23,7 @@ mod rate_limits;
 mod security_gateway;
 mod security_login;
 mod security_money;
+mod security_trades;
 mod tokens;
 mod trading;
 mod two_factor;

@@ -110,22 +110,22 @@ db_test! {
     async fn opening_refuses_bad_requests_and_changes_nothing(app) {
         let m = market(&app).await;
         let cases: Vec<(&Party, Value, StatusCode, &str)> = vec![
-            (&m.seller, json!({"offer_id": m.offer, "amount": "1"}), StatusCode::CONFLICT, "self_trade"),
-            (&m.buyer, json!({"offer_id": m.offer, "amount": "0.01"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
-            (&m.buyer, json!({"offer_id": m.offer, "amount": "6"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
-            (&m.buyer, json!({"offer_id": m.offer, "amount": "0"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
-            (&m.buyer, json!({"offer_id": m.offer, "amount": "-1"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
-            (&m.buyer, json!({"offer_id": m.offer, "amount": "1.0000000000001"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+            (&m.seller, json!({"offer_id": m.offer, "amount": "1", "price": "150.00"}), StatusCode::CONFLICT, "self_trade"),
+            (&m.buyer, json!({"offer_id": m.offer, "amount": "0.01", "price": "150.00"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+            (&m.buyer, json!({"offer_id": m.offer, "amount": "6", "price": "150.00"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+            (&m.buyer, json!({"offer_id": m.offer, "amount": "0", "price": "150.00"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+            (&m.buyer, json!({"offer_id": m.offer, "amount": "-1", "price": "150.00"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
+            (&m.buyer, json!({"offer_id": m.offer, "amount": "1.0000000000001", "price": "150.00"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
             (&m.buyer, json!({"offer_id": m.offer, "amount": 1}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
             (&m.buyer, json!({"offer_id": m.offer}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-            (&m.buyer, json!({"offer_id": 999999, "amount": "1"}), StatusCode::NOT_FOUND, "not_found"),
+            (&m.buyer, json!({"offer_id": 999999, "amount": "1", "price": "150.00"}), StatusCode::NOT_FOUND, "not_found"),
         ];
         for (who, body, expected, code) in cases {
             let (status, answer) = app.post("/transactions/trades", who.t(), body.clone()).await;
             assert_eq!(status, expected, "{body}: {answer}");
             assert_eq!(error_code(&answer), code, "{body}: {answer}");
         }
-        let (status, _) = app.post("/transactions/trades", None, json!({"offer_id": m.offer, "amount": "1"})).await;
+        let (status, _) = app.post("/transactions/trades", None, json!({"offer_id": m.offer, "amount": "1", "price": "150.00"})).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         let (status, _) = app.call("PATCH", &format!("/offers/{}", m.offer), m.seller.t(), Some(json!({"status": "paused"}))).await;
         assert_eq!(status, StatusCode::OK);
@@ -147,7 +147,7 @@ db_test! {
                 .post(format!("{}/transactions/trades", app.gateway))
                 .bearer_auth(&m.buyer.token)
                 .header("idempotency-key", "open-once-42")
-                .json(&json!({"offer_id": m.offer, "amount": "1"}))
+                .json(&json!({"offer_id": m.offer, "amount": "1", "price": "150.00"}))
                 .send()
         };
         let first = send().await.unwrap();

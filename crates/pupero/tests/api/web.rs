@@ -710,7 +710,7 @@ db_test! {
         app.credit(&admin, sol.id, "3").await;
         let offer = app.offer(&sol, "sell", "0.1", "2").await;
 
-        let opened = buyer.submit(&format!("/offers/{offer}"), &format!("/offers/{offer}/trade"), &[("amount", "1"), ("key", "k1")]).await;
+        let opened = buyer.submit(&format!("/offers/{offer}"), &format!("/offers/{offer}/trade"), &[("amount", "1"), ("key", "k1"), ("price", "150.00")]).await;
         let trade = opened.location().to_owned();
         assert!(trade.starts_with("/trades/"), "{trade}");
         let page = after(&buyer, &opened).await;

@@ -234,10 +234,7 @@ db_test! {
     // with the open started at moments spread over the deletion's last stretch (where its
     // holdings check and its erasure happen). Every round must end in exactly one of
     // (deleted, no trade) or (trade open, deletion refused with 409 account_in_use).
-    async fn deleting_an_account_and_opening_a_trade_never_both_happen(app, Options::with(&[
-        "--login-rate-per-minute", "100000", "--register-rate-per-hour", "100000",
-        "--max-open-trades-per-offer", "1000",
-    ])) {
+    async fn deleting_an_account_and_opening_a_trade_never_both_happen(app) {
         let m = market(&app).await;
         // How long each side takes here, to aim the opens at the deletion's decisive moment.
         let probe = app.party("probe").await;

@@ -321,7 +321,7 @@ pub async fn open(
     open_key: Option<String>,
 ) -> ApiResult<(StatusCode, TradeView)> {
     if let Some(existing) = find_by_open_key(&state.db, caller.id, open_key.as_deref()).await? {
-        return replay(&existing, caller.id, offer_id, amount);
+        return replay(&existing, caller.id, offer_id, amount, seen_price);
     }
     crate::accounts::ensure_active(state, caller.id).await?;
     let offer: OfferTerms = state
@@ -427,7 +427,7 @@ pub async fn open(
                 if let Some(existing) =
                     find_by_open_key(&state.db, caller.id, open_key.as_deref()).await?
                 {
-                    return replay(&existing, caller.id, offer_id, amount);
+                    return replay(&existing, caller.id, offer_id, amount, seen_price);
                 }
                 return Err(e.into());
             }
@@ -464,15 +464,19 @@ pub async fn open(
 }
 
 /// The answer to a repeated idempotency key: the trade it opened, if this is the same
-/// request (offer and amount, which the trade keeps); else 422, because answering with a
-/// trade the caller did not ask for would hide their mistake.
+/// request (offer, amount and the price seen, which the trade keeps); else 422, because
+/// answering with a trade the caller did not ask for would hide their mistake.
 fn replay(
     existing: &trade_row::Model,
     taker_id: i64,
     offer_id: i64,
     amount: Piconero,
+    seen_price: Cents,
 ) -> ApiResult<(StatusCode, TradeView)> {
-    if existing.offer_id != offer_id || existing.amount != amount.as_i64() {
+    if existing.offer_id != offer_id
+        || existing.amount != amount.as_i64()
+        || existing.price_cents != seen_price.0
+    {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "idempotency_key_reused",

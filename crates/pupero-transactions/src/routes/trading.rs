@@ -10,8 +10,8 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use pupero_core::Cents;
 use pupero_core::trade::{Action, TradeState};
-use pupero_core::{Cents, Piconero};
 use pupero_http::{
     ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ModeratorUser, ServiceCaller,
 };

@@ -445,14 +445,14 @@ queued_test! {
         let offer = app.offer(&seller, "sell", "0.1", "5").await;
         let second_offer = app.offer(&seller, "sell", "0.1", "5").await;
         let buyer = app.party("buyer").await;
-        let (status, trade) = open_with_key(&app, &buyer, "open-1", json!({"offer_id": offer, "amount": "1"})).await;
+        let (status, trade) = open_with_key(&app, &buyer, "open-1", json!({"offer_id": offer, "amount": "1", "price": "150.00"})).await;
         assert_eq!(status, StatusCode::CREATED, "{trade}");
-        for other in [json!({"offer_id": offer, "amount": "2"}), json!({"offer_id": second_offer, "amount": "1"})] {
+        for other in [json!({"offer_id": offer, "amount": "2", "price": "150.00"}), json!({"offer_id": second_offer, "amount": "1", "price": "150.00"})] {
             let (status, body) = open_with_key(&app, &buyer, "open-1", other.clone()).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{other}: {body}");
             assert_eq!(error_code(&body), "idempotency_key_reused");
         }
-        let (status, again) = open_with_key(&app, &buyer, "open-1", json!({"offer_id": offer, "amount": "1"})).await;
+        let (status, again) = open_with_key(&app, &buyer, "open-1", json!({"offer_id": offer, "amount": "1", "price": "150.00"})).await;
         assert_eq!((status, &again["id"]), (StatusCode::OK, &trade["id"]));
         assert_eq!(app.balances(&seller).await, ("9.000000000000".into(), "1.000000000000".into(), zero()));
         app.assert_ledger_consistent().await;

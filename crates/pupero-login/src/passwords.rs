@@ -70,3 +70,26 @@ impl Passwords {
             .map_err(|e| ApiError::internal(format!("hash task failed: {e}")))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// ASVS 2.4.1/2.4.2: a salted Argon2id hash at OWASP's parameters (m = 19 MiB, t = 2,
+    /// p = 1), a fresh salt per hash, and the whole password counted (no truncation).
+    #[tokio::test]
+    async fn hashes_are_salted_argon2id_at_owasp_parameters() {
+        let passwords = Passwords::new(1);
+        let a = passwords.hash("correct horse battery".into()).await.unwrap();
+        let b = passwords.hash("correct horse battery".into()).await.unwrap();
+        assert!(a.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{a}");
+        assert_ne!(a, b, "each hash has its own salt");
+        let long = "x".repeat(128);
+        let h = passwords.hash(long.clone()).await.unwrap();
+        assert!(passwords.verify(long.clone(), h.clone()).await.unwrap());
+        let mut shorter = long;
+        shorter.pop();
+        assert!(!passwords.verify(shorter, h).await.unwrap(), "no truncation");
+    }
+}

@@ -7,7 +7,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use pupero_http::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, rfc3339};
+use pupero_http::{ActiveUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, rfc3339};
 
 use crate::TransactionsState;
 use crate::entity::trade_message;
@@ -92,7 +92,7 @@ pub struct NewMessage {
     responses((status = 201, body = Message), (status = 404, description = "no such trade"), (status = 422, description = "empty or too long")))]
 pub async fn post_message(
     State(state): State<TransactionsState>,
-    caller: AuthUser,
+    ActiveUser(caller): ActiveUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<NewMessage>,
 ) -> ApiResult<(StatusCode, Json<Message>)> {

@@ -586,7 +586,7 @@ fn generate_token(path: &Path) -> std::io::Result<String> {
 
 impl Settings {
     /// The key that seals secrets at rest (64 hex characters), checked for production and
-    /// generated for development like the JWT secret. Losing it makes every sealed TOTP
+    /// generated for development like the token keys. Losing it makes every sealed TOTP
     /// secret unreadable, so `pupero up` keeps it beside the JWT secret in the data directory.
     pub fn resolve_data_key(&self) -> Result<Secret, ConfigError> {
         let configured = self

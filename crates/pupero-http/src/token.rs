@@ -96,7 +96,12 @@ struct Keys {
     /// By key id: whose key it is, and the key.
     verifiers: HashMap<String, (String, DecodingKey)>,
     validation: Validation,
+    /// Tokens whose signature was checked: token → (signer's service, claims).
+    verified: std::sync::Mutex<HashMap<String, (String, Claims)>>,
 }
+
+/// At most this many verified tokens are remembered (a few MiB).
+const VERIFIED_CACHE_ENTRIES: usize = 8192;
 
 struct Signer {
     kid: String,
@@ -123,7 +128,7 @@ pub enum KeyError {
     #[error("{path} is not a base64 Ed25519 key (32 bytes)")]
     Malformed { path: std::path::PathBuf },
     #[error(
-        "the {service} service's signing key {path} is missing (PUPERO_KEYS_DIR; `pupero keys generate` makes one)"
+        "the {service} service's signing key {path} is missing (PUPERO_KEYS_DIR; `pupero admin generate-keys` makes them)"
     )]
     MissingSigningKey {
         service: String,
@@ -173,6 +178,12 @@ fn decode_key(path: &Path, text: &str) -> Result<[u8; 32], KeyError> {
         .ok_or_else(|| KeyError::Malformed {
             path: path.to_owned(),
         })
+}
+
+/// A key file (either kind): base64 of 32 bytes.
+pub fn read_key(path: &Path) -> Result<[u8; 32], KeyError> {
+    let text = std::fs::read_to_string(path).map_err(io(path))?;
+    decode_key(path, &text)
 }
 
 fn encode_key(key: &[u8; 32]) -> String {
@@ -260,6 +271,7 @@ impl JwtKeys {
             signers,
             verifiers,
             validation,
+            verified: std::sync::Mutex::default(),
         }))
     }
 
@@ -324,6 +336,7 @@ impl JwtKeys {
             signers,
             verifiers: self.0.verifiers.clone(),
             validation: self.0.validation.clone(),
+            verified: std::sync::Mutex::default(),
         }))
     }
 
@@ -377,31 +390,64 @@ impl JwtKeys {
     /// are refused), expiry and kind. User tokens must be signed by a login key; a service
     /// token by a key of the service its `sub` names.
     pub fn verify(&self, token: &str, expected: TokenKind) -> Result<Claims, TokenError> {
+        let (owner, claims) = self.signed(token)?;
+        if claims.typ != expected {
+            return Err(TokenError::WrongKind { expected });
+        }
+        let signed_by_right_key = match expected {
+            TokenKind::Service => owner == claims.sub,
+            _ => owner == USER_TOKEN_ISSUER && claims.user_id().is_some(),
+        };
+        if !signed_by_right_key {
+            return Err(TokenError::Invalid);
+        }
+        Ok(claims)
+    }
+
+    /// The claims of a token whose signature checks out, with whose key signed it.
+    ///
+    /// An Ed25519 check costs tens of microseconds, several times a whole cached read, and
+    /// a client sends the same access token for minutes. So a verified token (the exact
+    /// string) is remembered until it expires: the same bytes under the same keys always
+    /// verify the same way, and expiry is checked again on every use.
+    fn signed(&self, token: &str) -> Result<(String, Claims), TokenError> {
         use jsonwebtoken::errors::ErrorKind;
+        let now = pupero_db::now_ms() / 1000;
+        let leeway = i64::try_from(self.0.validation.leeway).unwrap_or(0);
+        let remembered = self
+            .0
+            .verified
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(token).cloned());
+        if let Some((owner, claims)) = remembered {
+            if claims.exp < now - leeway {
+                return Err(TokenError::Expired);
+            }
+            return Ok((owner, claims));
+        }
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
         let (owner, key) = header
             .kid
             .as_deref()
             .and_then(|kid| self.0.verifiers.get(kid))
             .ok_or(TokenError::Invalid)?;
-        let data =
-            jsonwebtoken::decode::<Claims>(token, key, &self.0.validation).map_err(|e| match e
-                .kind()
-            {
+        let claims = jsonwebtoken::decode::<Claims>(token, key, &self.0.validation)
+            .map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
                 _ => TokenError::Invalid,
-            })?;
-        if data.claims.typ != expected {
-            return Err(TokenError::WrongKind { expected });
+            })?
+            .claims;
+        if let Ok(mut cache) = self.0.verified.lock() {
+            if cache.len() >= VERIFIED_CACHE_ENTRIES {
+                cache.retain(|_, (_, c)| c.exp >= now - leeway);
+                if cache.len() >= VERIFIED_CACHE_ENTRIES {
+                    cache.clear();
+                }
+            }
+            cache.insert(token.to_owned(), (owner.clone(), claims.clone()));
         }
-        let signed_by_right_key = match expected {
-            TokenKind::Service => *owner == data.claims.sub,
-            _ => owner == USER_TOKEN_ISSUER && data.claims.user_id().is_some(),
-        };
-        if !signed_by_right_key {
-            return Err(TokenError::Invalid);
-        }
-        Ok(data.claims)
+        Ok((owner.clone(), claims))
     }
 
     /// A short-lived token for calling another service's `/internal/` routes, signed with

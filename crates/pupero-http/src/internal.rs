@@ -18,14 +18,7 @@ pub struct InternalClient {
     caller: &'static str,
     callee: &'static str,
     base: String,
-    /// The current service token, reused while it has well over its margin left: signing
-    /// one per call would cost the caller a signature and the callee a fresh verification.
-    token: std::sync::Arc<std::sync::Mutex<Option<crate::IssuedToken>>>,
 }
-
-/// A service token is replaced once less than this is left of its 60 seconds, so one in
-/// flight never expires on the way.
-const TOKEN_REUSE_MARGIN_MS: i64 = 30_000;
 
 #[derive(serde::Deserialize)]
 struct ErrorBody {
@@ -52,7 +45,6 @@ impl InternalClient {
             caller,
             callee,
             base: base.trim_end_matches('/').to_owned(),
-            token: std::sync::Arc::default(),
         }
     }
 
@@ -70,31 +62,14 @@ impl InternalClient {
             .await
     }
 
-    fn service_token(&self) -> Result<String, ApiError> {
-        let now = pupero_db::now_ms();
-        let mut current = self
-            .token
-            .lock()
-            .map_err(|_| ApiError::internal("service token lock poisoned"))?;
-        match current.as_ref() {
-            Some(t) if t.expires_at_ms - now > TOKEN_REUSE_MARGIN_MS => Ok(t.token.clone()),
-            _ => {
-                let fresh = self
-                    .keys
-                    .issue_service(self.caller)
-                    .map_err(ApiError::internal)?;
-                let token = fresh.token.clone();
-                *current = Some(fresh);
-                Ok(token)
-            }
-        }
-    }
-
     async fn send<T: DeserializeOwned>(
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<T, ApiError> {
-        let token = self.service_token()?;
+        let token = self
+            .keys
+            .service_credential(self.caller)
+            .map_err(ApiError::internal)?;
         let unavailable = || {
             ApiError::unavailable(format!(
                 "the {} service is unavailable; try again shortly",

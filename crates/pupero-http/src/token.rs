@@ -98,7 +98,13 @@ struct Keys {
     validation: Validation,
     /// Tokens whose signature was checked: token → (signer's service, claims).
     verified: std::sync::Mutex<HashMap<String, (String, Claims)>>,
+    /// The service token last issued, per service, for [`JwtKeys::service_credential`].
+    credentials: std::sync::Mutex<HashMap<String, IssuedToken>>,
 }
+
+/// A service token is reused until less than this is left of its 60 seconds, so one in
+/// flight never expires on the way.
+const CREDENTIAL_REUSE_MARGIN_MS: i64 = 30_000;
 
 /// At most this many verified tokens are remembered (a few MiB).
 const VERIFIED_CACHE_ENTRIES: usize = 8192;
@@ -272,6 +278,7 @@ impl JwtKeys {
             verifiers,
             validation,
             verified: std::sync::Mutex::default(),
+            credentials: std::sync::Mutex::default(),
         }))
     }
 
@@ -337,6 +344,7 @@ impl JwtKeys {
             verifiers: self.0.verifiers.clone(),
             validation: self.0.validation.clone(),
             verified: std::sync::Mutex::default(),
+            credentials: std::sync::Mutex::default(),
         }))
     }
 
@@ -450,6 +458,27 @@ impl JwtKeys {
         Ok((owner.clone(), claims))
     }
 
+    /// A service token for `service`, reused while it has more than half its life left:
+    /// a fresh one per call would cost the caller a signature and the callee a fresh
+    /// verification (which it would otherwise remember).
+    pub fn service_credential(&self, service: &str) -> Result<String, TokenError> {
+        let now = pupero_db::now_ms();
+        let mut issued = self
+            .0
+            .credentials
+            .lock()
+            .map_err(|_| TokenError::Signing("credential cache poisoned".into()))?;
+        if let Some(t) = issued.get(service)
+            && t.expires_at_ms - now > CREDENTIAL_REUSE_MARGIN_MS
+        {
+            return Ok(t.token.clone());
+        }
+        let fresh = self.issue_service(service)?;
+        let token = fresh.token.clone();
+        issued.insert(service.to_owned(), fresh);
+        Ok(token)
+    }
+
     /// A short-lived token for calling another service's `/internal/` routes, signed with
     /// `service`'s own key (so it can name no other caller).
     pub fn issue_service(&self, service: &str) -> Result<IssuedToken, TokenError> {
@@ -532,5 +561,39 @@ mod tests {
         assert!(keys.verify(&admin.token, TokenKind::Access).is_err());
         let wallet = forged.issue_service("wallet").unwrap();
         assert!(keys.verify(&wallet.token, TokenKind::Service).is_err());
+    }
+
+    #[test]
+    fn a_remembered_token_is_only_ever_the_exact_string_verified() {
+        let (keys, _, _) = ring();
+        let t = keys
+            .issue(7, Role::User, TokenKind::Access, Duration::from_secs(60))
+            .unwrap();
+        assert!(keys.verify(&t.token, TokenKind::Access).is_ok());
+        // Same signature, another payload: not the remembered string, so checked and refused.
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let parts: Vec<&str> = t.token.split('.').collect();
+        let mut claims: serde_json::Value =
+            serde_json::from_slice(&b64.decode(parts[1]).unwrap()).unwrap();
+        claims["role"] = "admin".into();
+        let admin = format!(
+            "{}.{}.{}",
+            parts[0],
+            b64.encode(claims.to_string()),
+            parts[2]
+        );
+        assert!(keys.verify(&admin, TokenKind::Access).is_err());
+        // The remembered token still has to be the right kind.
+        assert!(keys.verify(&t.token, TokenKind::Service).is_err());
+    }
+
+    #[test]
+    fn a_service_credential_is_reused_while_fresh() {
+        let (keys, _, _) = ring();
+        let frontend = keys.only("frontend");
+        let first = frontend.service_credential("frontend").unwrap();
+        assert_eq!(frontend.service_credential("frontend").unwrap(), first);
+        assert!(frontend.service_credential("login").is_err());
     }
 }

@@ -11,7 +11,7 @@ use pupero_http::{ActiveUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, A
 
 use crate::TransactionsState;
 use crate::entity::trade_message;
-use crate::trades::{self, Access, access};
+use crate::trades::{self, Access};
 
 const MAX_BODY: usize = 2000;
 
@@ -38,7 +38,7 @@ pub struct After {
 
 async fn chat_access(state: &TransactionsState, trade_id: i64, caller: AuthUser) -> ApiResult<()> {
     let t = trades::load(&state.db, trade_id).await?;
-    match access(&t, caller) {
+    match trades::current_access(state, &t, caller).await? {
         Some(Access::Party(_) | Access::Moderator) => Ok(()),
         // Admins may read any trade, but join its chat only through a dispute.
         Some(Access::Observer) => Err(ApiError::forbidden(

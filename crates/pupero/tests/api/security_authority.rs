@@ -55,6 +55,17 @@ async fn staff_actions_refused(
         ("GET", "/auth/admin/users".into(), None),
         ("GET", "/auth/admin/audit".into(), None),
         ("GET", "/monero/balance".into(), None),
+        // Staff reads of a dispute (a party's view is not staff and stays as it was).
+        (
+            "GET",
+            format!("/transactions/trades/{disputed_trade}"),
+            None,
+        ),
+        (
+            "GET",
+            format!("/transactions/trades/{disputed_trade}/messages"),
+            None,
+        ),
     ];
     for (method, path, body) in attempts {
         let (status, answer) = app.call(method, &path, stale.t(), body).await;

@@ -226,7 +226,7 @@ db_test! {
                            "min_amount": "0.1", "max_amount": "1", "payment_window_minutes": 30, "terms": "x"});
         let attempts: Vec<(&str, String, Option<Value>)> = vec![
             ("POST", "/offers".into(), Some(offer)),
-            ("POST", "/transactions/trades".into(), Some(json!({"offer_id": m.offer, "amount": "1"}))),
+            ("POST", "/transactions/trades".into(), Some(json!({"offer_id": m.offer, "amount": "1", "price": "150.00"}))),
             ("GET", "/transactions/deposit-address".into(), None),
         ];
         for (method, path, body) in attempts {

@@ -78,6 +78,10 @@ pub enum ConfigError {
     MissingProductionDataKey,
     #[error("DATA_ENCRYPTION_KEY must be 64 hexadecimal characters (32 random bytes)")]
     BadDataKey,
+    #[error(
+        "FRONTEND_SECRET_KEY must be set to a random value of at least {MIN_SECRET_LEN} characters when PUPERO_ENV=production"
+    )]
+    WeakFrontendSecret,
     #[error("cannot read or create the data directory {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -147,8 +151,8 @@ pub struct Settings {
     #[arg(long, env = "MODERATION_SERVICE_URL")]
     pub moderation_service_url: Option<String>,
 
-    /// HS256 signing key shared by all services. Required (32+ characters) in production;
-    /// otherwise generated once and kept in the data directory.
+    /// Retired: tokens are signed with each service's own Ed25519 key (PUPERO_KEYS_DIR).
+    /// Still read, so existing environment files parse; it signs nothing.
     #[arg(long, env = "JWT_SECRET_KEY", hide_env_values = true)]
     pub jwt_secret_key: Option<Secret>,
     /// Key (64 hex characters, 32 random bytes) that seals secrets at rest: TOTP secrets
@@ -156,6 +160,16 @@ pub struct Settings {
     /// production; otherwise generated once and kept in the data directory.
     #[arg(long, env = "DATA_ENCRYPTION_KEY", hide_env_values = true)]
     pub data_encryption_key: Option<Secret>,
+    /// Directory of the services' token keys: `<service>.key` (the service's own Ed25519
+    /// private key, base64) and `<service>.pub` / `<service>.<id>.pub` (public keys, all
+    /// trusted). Each process needs the private keys of the services it runs and login's
+    /// public key. Default: `keys` in the data directory, generated there outside production.
+    #[arg(long, env = "PUPERO_KEYS_DIR")]
+    pub keys_dir: Option<PathBuf>,
+    /// The web frontend's own secret (CSRF tokens, signed cookies). Required (32+
+    /// characters) in production; otherwise generated once and kept in the data directory.
+    #[arg(long, env = "FRONTEND_SECRET_KEY", hide_env_values = true)]
+    pub frontend_secret_key: Option<Secret>,
     /// Lifetime of access tokens, in minutes.
     #[arg(long, env = "ACCESS_TOKEN_MINUTES", default_value_t = 15)]
     pub access_token_minutes: u32,
@@ -572,7 +586,7 @@ fn generate_token(path: &Path) -> std::io::Result<String> {
 
 impl Settings {
     /// The key that seals secrets at rest (64 hex characters), checked for production and
-    /// generated for development like the JWT secret. Losing it makes every sealed TOTP
+    /// generated for development like the token keys. Losing it makes every sealed TOTP
     /// secret unreadable, so `pupero up` keeps it beside the JWT secret in the data directory.
     pub fn resolve_data_key(&self) -> Result<Secret, ConfigError> {
         let configured = self
@@ -600,6 +614,35 @@ fn is_data_key(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+impl Settings {
+    /// Where the services' token keys live (see `PUPERO_KEYS_DIR`).
+    pub fn keys_dir(&self) -> PathBuf {
+        self.keys_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("keys"))
+    }
+
+    /// The frontend's own secret, checked for production and generated for development,
+    /// like the keys: no other service holds it, so none can forge the frontend's cookies.
+    pub fn resolve_frontend_secret(&self) -> Result<Secret, ConfigError> {
+        let configured = self
+            .frontend_secret_key
+            .as_ref()
+            .filter(|s| !s.expose().trim().is_empty());
+        if self.is_production() {
+            return match configured {
+                Some(s) if is_strong_secret(s.expose()) => Ok(s.clone()),
+                _ => Err(ConfigError::WeakFrontendSecret),
+            };
+        }
+        if let Some(s) = configured {
+            return Ok(s.clone());
+        }
+        self.ensure_data_dir()?;
+        load_or_create_secret(&self.data_dir.join("frontend-secret"))
+    }
+}
+
 fn is_strong_secret(s: &str) -> bool {
     s.len() >= MIN_SECRET_LEN && !KNOWN_DEFAULT_SECRETS.contains(&s.to_ascii_lowercase().as_str())
 }
@@ -620,7 +663,7 @@ fn load_or_create_secret(path: &Path) -> Result<Secret, ConfigError> {
     let bytes: [u8; 32] = rand::random();
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     write_private_file(path, &hex).map_err(io_err)?;
-    tracing::info!(path = %path.display(), "generated a JWT signing secret");
+    tracing::info!(path = %path.display(), "generated a secret");
     Ok(Secret::new(hex))
 }
 

@@ -143,9 +143,9 @@ impl Api {
             req = req.bearer_auth(token);
         }
         // The gateway believes the browser's address only with our service credential.
-        if let Ok(credential) = self.keys.issue_service(crate::SERVICE) {
+        if let Ok(credential) = self.keys.service_credential(crate::SERVICE) {
             req = req
-                .header(FRONTEND_CREDENTIAL, credential.token)
+                .header(FRONTEND_CREDENTIAL, credential)
                 .header(FRONTEND_CLIENT_IP, caller.ip.to_string());
         }
         if let Some(key) = idempotency_key {

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header}
 use axum::response::{IntoResponse, Response};
 
 use pupero_http::client_ip::{FRONTEND_CLIENT_IP, FRONTEND_CREDENTIAL};
-use pupero_http::{AdminUser, ApiError, ClientIp};
+use pupero_http::{ApiError, AuthUser, ClientIp};
 
 use crate::GatewayState;
 use crate::routes::route_for;
@@ -63,7 +63,10 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
         return Ok(response);
     }
     if route.admin_only {
-        AdminUser::from_request_parts(&mut parts, &state).await?;
+        // A token-time filter only: the wallet checks the caller's current role again.
+        AuthUser::from_request_parts(&mut parts, &state)
+            .await?
+            .require(pupero_core::Role::Admin)?;
     }
     let Ok(ClientIp(peer_ip)) = ClientIp::from_request_parts(&mut parts, &state).await;
     let client_ip = vouched_client_ip(&state, &parts.headers).unwrap_or(peer_ip);

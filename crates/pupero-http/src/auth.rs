@@ -1,14 +1,16 @@
 //! Who is calling: bearer access tokens verified locally (no call to the login service per
-//! request), with role checks as separate extractors so a handler's signature says who
-//! may call it.
+//! read), with the account's current standing checked for writes and staff actions, as
+//! separate extractors so a handler's signature says who may call it.
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use axum::routing::MethodRouter;
 
 use pupero_core::Role;
 
 use crate::ApiError;
+use crate::authority::AccountAuthority;
 use crate::token::{JwtKeys, TokenError, TokenKind};
 
 /// A caller holding a valid access token.
@@ -81,7 +83,32 @@ where
     }
 }
 
-/// Declares an extractor for callers holding at least `$role`.
+/// A caller whose account may still act: the token is valid *and* the account is neither
+/// disabled nor deleted now (asked at the moment of use, see [`AccountAuthority`]). Every
+/// write takes this instead of [`AuthUser`], so a leftover token of a disabled account
+/// cannot act. `role` is the account's current role.
+#[derive(Debug, Clone, Copy)]
+pub struct ActiveUser(pub AuthUser);
+
+impl<S> FromRequestParts<S> for ActiveUser
+where
+    JwtKeys: FromRef<S>,
+    AccountAuthority: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let caller = AuthUser::from_request_parts(parts, state).await?;
+        AccountAuthority::from_ref(state)
+            .active(caller)
+            .await
+            .map(ActiveUser)
+    }
+}
+
+/// Declares an extractor for callers holding at least `$role` now: the token's role is
+/// checked first (no call for a plain user), then the account's current role and state.
 macro_rules! role_extractor {
     ($(#[$doc:meta])* $name:ident, $role:expr) => {
         $(#[$doc])*
@@ -91,32 +118,54 @@ macro_rules! role_extractor {
         impl<S> FromRequestParts<S> for $name
         where
             JwtKeys: FromRef<S>,
+            AccountAuthority: FromRef<S>,
             S: Send + Sync,
         {
             type Rejection = ApiError;
 
             async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-                AuthUser::from_request_parts(parts, state).await?.require($role).map($name)
+                let caller = AuthUser::from_request_parts(parts, state).await?;
+                AccountAuthority::from_ref(state).staff(caller, $role).await.map($name)
             }
         }
     };
 }
 
 role_extractor!(
-    /// A caller with the admin role.
+    /// A caller whose account has the admin role now.
     AdminUser,
     Role::Admin
 );
 role_extractor!(
-    /// A caller with the moderator or admin role.
+    /// A caller whose account has the moderator or admin role now.
     ModeratorUser,
     Role::Moderator
 );
 
-/// Another Pupero service, calling an `/internal/` route with a service token. The gateway
-/// never forwards `/internal/`, and a user's access token is refused here.
+/// Another Pupero service, calling an `/internal/` route with a service token signed by
+/// its own key (`.0` is its name). The gateway never forwards `/internal/`, and a user's
+/// access token is refused here. Routes say which services may call them with
+/// [`internal_route`].
 #[derive(Debug, Clone)]
 pub struct ServiceCaller(pub String);
+
+impl ServiceCaller {
+    fn from_headers(headers: &axum::http::HeaderMap, keys: &JwtKeys) -> Result<Self, ApiError> {
+        let refused = || ApiError::forbidden("internal routes are for Pupero services only");
+        let value = headers.get(AUTHORIZATION).ok_or_else(refused)?;
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
+            .ok_or_else(refused)?;
+        let claims = keys
+            .verify(token, TokenKind::Service)
+            .map_err(|_| refused())?;
+        Ok(ServiceCaller(claims.sub))
+    }
+}
 
 impl<S> FromRequestParts<S> for ServiceCaller
 where
@@ -126,10 +175,41 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let token = bearer(parts)?;
-        let claims = JwtKeys::from_ref(state)
-            .verify(token, TokenKind::Service)
-            .map_err(|_| ApiError::forbidden("internal routes are for Pupero services only"))?;
-        Ok(ServiceCaller(claims.sub))
+        // Already checked against the route's callers by `internal_route`.
+        if let Some(caller) = parts.extensions.get::<ServiceCaller>() {
+            return Ok(caller.clone());
+        }
+        Self::from_headers(&parts.headers, &JwtKeys::from_ref(state))
     }
+}
+
+/// An `/internal/` route that only `callers` may call: the service token must be signed by
+/// the key of one of these services, checked before the handler runs. Any other service
+/// (the frontend, say) gets 403, so a compromised service reaches only the internal
+/// routes it needs.
+pub fn internal_route<S>(
+    keys: &JwtKeys,
+    callers: &'static [&'static str],
+    route: MethodRouter<S>,
+) -> MethodRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    let keys = keys.clone();
+    route.route_layer(axum::middleware::from_fn(
+        move |mut request: axum::extract::Request, next: axum::middleware::Next| {
+            let keys = keys.clone();
+            async move {
+                let caller = ServiceCaller::from_headers(request.headers(), &keys)?;
+                if !callers.contains(&caller.0.as_str()) {
+                    return Err(ApiError::forbidden(format!(
+                        "the {} service may not call this route",
+                        caller.0
+                    )));
+                }
+                request.extensions_mut().insert(caller);
+                Ok::<_, ApiError>(next.run(request).await)
+            }
+        },
+    ))
 }

@@ -68,7 +68,7 @@ impl InternalClient {
     ) -> Result<T, ApiError> {
         let token = self
             .keys
-            .issue_service(self.caller)
+            .service_credential(self.caller)
             .map_err(ApiError::internal)?;
         let unavailable = || {
             ApiError::unavailable(format!(
@@ -76,7 +76,7 @@ impl InternalClient {
                 self.callee
             ))
         };
-        let response = request.bearer_auth(token.token).send().await.map_err(|e| {
+        let response = request.bearer_auth(token).send().await.map_err(|e| {
             tracing::warn!(callee = self.callee, error = %e, "internal call failed");
             unavailable()
         })?;

@@ -3,6 +3,7 @@
 //! gateway, request ids, metrics, health and OpenAPI.
 
 pub mod auth;
+pub mod authority;
 pub mod client_ip;
 pub mod error;
 pub mod extract;
@@ -12,14 +13,15 @@ pub mod observe;
 pub mod service;
 pub mod token;
 
-pub use auth::{AdminUser, AuthUser, ModeratorUser, ServiceCaller};
+pub use auth::{ActiveUser, AdminUser, AuthUser, ModeratorUser, ServiceCaller, internal_route};
+pub use authority::{AccountAuthority, Standing, StandingSource};
 pub use client_ip::{ClientIp, TrustedProxies};
 pub use error::{ApiError, ApiResult};
 pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use internal::InternalClient;
 pub use observe::MetricsAuth;
 pub use service::{ServiceRouter, serve, with_common_layers};
-pub use token::{Claims, IssuedToken, JwtKeys, TokenKind};
+pub use token::{Claims, IssuedToken, JwtKeys, KeyError, TokenKind};
 
 /// An epoch-milliseconds timestamp as RFC 3339 UTC, the format every API answers with.
 pub fn rfc3339(ms: i64) -> String {

@@ -7,7 +7,7 @@ use sea_orm::DatabaseConnection;
 use pupero_config::Service;
 use pupero_config::Settings;
 use pupero_db::seal::{DataKey, Sealer};
-use pupero_http::{InternalClient, JwtKeys, TrustedProxies};
+use pupero_http::{AccountAuthority, InternalClient, JwtKeys, TrustedProxies};
 
 use crate::limits::Limits;
 use crate::passwords::Passwords;
@@ -35,6 +35,8 @@ pub struct LoginState {
     pub transactions: InternalClient,
     /// Told when an account is disabled, enabled or deleted, so its offers hide or show.
     pub offers: InternalClient,
+    /// Staff routes read the caller's current role and state from this database.
+    pub authority: AccountAuthority,
 }
 
 impl LoginState {
@@ -74,7 +76,12 @@ impl LoginState {
             "offers",
             settings.service_url(Service::Offers),
         );
+        let authority = AccountAuthority::new(
+            crate::routes::internal::Accounts(db.clone()),
+            settings.is_production(),
+        );
         Self {
+            authority,
             transactions,
             offers,
             db,
@@ -108,6 +115,12 @@ fn millis(secs: u64) -> i64 {
 impl FromRef<LoginState> for JwtKeys {
     fn from_ref(state: &LoginState) -> Self {
         state.keys.clone()
+    }
+}
+
+impl FromRef<LoginState> for AccountAuthority {
+    fn from_ref(state: &LoginState) -> Self {
+        state.authority.clone()
     }
 }
 

@@ -13,7 +13,7 @@ use axum::extract::FromRef;
 use sea_orm::DatabaseConnection;
 
 use pupero_config::{Service, Settings};
-use pupero_http::{InternalClient, JwtKeys, TrustedProxies};
+use pupero_http::{AccountAuthority, InternalClient, JwtKeys, TrustedProxies};
 
 pub use migration::Migrator;
 pub use routes::{OfferView, router};
@@ -30,6 +30,8 @@ pub struct OffersState {
     pub transactions: InternalClient,
     /// MAX_AMOUNT_XMR: the largest min/max an offer may name.
     pub max_amount: pupero_core::Piconero,
+    /// Whether a caller's account may still write (login owns accounts).
+    pub authority: AccountAuthority,
 }
 
 impl OffersState {
@@ -40,7 +42,17 @@ impl OffersState {
             "transactions",
             settings.service_url(Service::Transactions),
         );
+        let authority = AccountAuthority::from_login(
+            InternalClient::new(
+                keys.clone(),
+                SERVICE,
+                "login",
+                settings.service_url(Service::Login),
+            ),
+            settings.is_production(),
+        );
         Self {
+            authority,
             db,
             keys,
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
@@ -62,6 +74,12 @@ impl OffersState {
 impl FromRef<OffersState> for JwtKeys {
     fn from_ref(state: &OffersState) -> Self {
         state.keys.clone()
+    }
+}
+
+impl FromRef<OffersState> for AccountAuthority {
+    fn from_ref(state: &OffersState) -> Self {
+        state.authority.clone()
     }
 }
 

@@ -12,8 +12,8 @@ use utoipa_axum::routes;
 
 use pupero_core::{Cents, Currency, Piconero};
 use pupero_http::{
-    ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ServiceCaller, ServiceRouter,
-    rfc3339,
+    ActiveUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ServiceCaller,
+    ServiceRouter, internal_route, rfc3339,
 };
 
 use crate::entity::offer;
@@ -34,6 +34,7 @@ struct ApiDoc;
 pub fn router(state: OffersState) -> ServiceRouter {
     let health_db = state.db.clone();
     let internal_state = state.clone();
+    let keys = state.keys.clone();
     let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(payment_methods))
         .routes(routes!(list_offers, create_offer))
@@ -42,8 +43,14 @@ pub fn router(state: OffersState) -> ServiceRouter {
         .with_state(state)
         .split_for_parts();
     let routes = routes
-        .route("/internal/offers/{id}", axum::routing::get(internal_offer))
-        .route("/internal/owners/{id}", axum::routing::post(internal_owner))
+        .route(
+            "/internal/offers/{id}",
+            internal_route(&keys, &["transactions"], axum::routing::get(internal_offer)),
+        )
+        .route(
+            "/internal/owners/{id}",
+            internal_route(&keys, &["login"], axum::routing::post(internal_owner)),
+        )
         .with_state(internal_state);
     ServiceRouter::with_database(SERVICE, routes, openapi, health_db)
 }
@@ -271,7 +278,7 @@ fn validate(state: &OffersState, input: &OfferInput) -> ApiResult<Terms> {
     responses((status = 201, body = OfferView), (status = 422, description = "invalid field")))]
 async fn create_offer(
     State(state): State<OffersState>,
-    caller: AuthUser,
+    ActiveUser(caller): ActiveUser,
     ApiJson(input): ApiJson<OfferInput>,
 ) -> ApiResult<(StatusCode, Json<OfferView>)> {
     let terms = validate(&state, &input)?;
@@ -442,7 +449,7 @@ async fn save(
     responses((status = 200, body = OfferView), (status = 403, description = "not the owner"), (status = 404, description = "no such offer")))]
 async fn replace_offer(
     State(state): State<OffersState>,
-    caller: AuthUser,
+    ActiveUser(caller): ActiveUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<OfferInput>,
 ) -> ApiResult<Json<OfferView>> {
@@ -470,7 +477,7 @@ pub struct OfferPatch {
     responses((status = 200, body = OfferView), (status = 403, description = "not the owner"), (status = 404, description = "no such offer")))]
 async fn patch_offer(
     State(state): State<OffersState>,
-    caller: AuthUser,
+    ActiveUser(caller): ActiveUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(patch): ApiJson<OfferPatch>,
 ) -> ApiResult<Json<OfferView>> {
@@ -502,7 +509,7 @@ struct OpenTrades {
               (status = 409, description = "open trades reference it")))]
 async fn delete_offer(
     State(state): State<OffersState>,
-    caller: AuthUser,
+    ActiveUser(caller): ActiveUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
     own_offer(&state, id, caller).await?;

@@ -1,50 +1,20 @@
 //! Facts about accounts, asked from the login service (which owns them).
 
-use axum::http::StatusCode;
-use serde::Deserialize;
-
-use pupero_http::{ApiError, ApiResult};
+use pupero_http::{ApiResult, Standing};
 
 use crate::TransactionsState;
 
-#[derive(Debug, Deserialize)]
-pub struct AccountFacts {
-    pub disabled: bool,
-    pub deleted: bool,
-}
-
-pub async fn facts(state: &TransactionsState, user_id: i64) -> ApiResult<Option<AccountFacts>> {
-    match state
-        .login
-        .get::<AccountFacts>(&format!("/internal/users/{user_id}"))
-        .await
-    {
-        Ok(f) => Ok(Some(f)),
-        Err(e) if e.status == StatusCode::NOT_FOUND => Ok(None),
-        Err(e) => Err(e),
-    }
+/// The account as it is now (`None`: no such account), without judging it.
+pub async fn facts(state: &TransactionsState, user_id: i64) -> ApiResult<Option<Standing>> {
+    state.authority.lookup(user_id).await
 }
 
 /// Money moves on a user's word only while the account is active: an access token
 /// outlives a disable or a delete by up to ACCESS_TOKEN_MINUTES, so the routes that move
-/// money ask the login service instead of trusting the token alone.
+/// money ask the login service (through the same [`pupero_http::AccountAuthority`] the
+/// staff extractors use) instead of trusting the token alone.
 pub async fn ensure_active(state: &TransactionsState, user_id: i64) -> ApiResult<()> {
-    match facts(state, user_id).await? {
-        Some(f) if f.deleted => Err(ApiError::unauthorized(
-            "invalid_token",
-            "the account no longer exists",
-        )),
-        Some(f) if f.disabled => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "account_disabled",
-            "this account is disabled",
-        )),
-        Some(_) => Ok(()),
-        None => Err(ApiError::unauthorized(
-            "invalid_token",
-            "the account no longer exists",
-        )),
-    }
+    state.authority.current(user_id).await.map(|_| ())
 }
 
 /// Asks login for a fresh second factor of `user_id` (a TOTP code, or a recovery code

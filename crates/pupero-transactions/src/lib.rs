@@ -20,7 +20,7 @@ use axum::extract::FromRef;
 use sea_orm::DatabaseConnection;
 
 use pupero_config::{Service, Settings};
-use pupero_http::{InternalClient, JwtKeys, TrustedProxies};
+use pupero_http::{AccountAuthority, InternalClient, JwtKeys, TrustedProxies};
 
 pub use expiry::spawn_expiry_worker;
 pub use migration::Migrator;
@@ -37,6 +37,8 @@ pub struct TransactionsState {
     pub offers: InternalClient,
     /// Where account facts and two-factor checks come from.
     pub login: InternalClient,
+    /// Whether a caller's account may still act, and with which role (asks login).
+    pub authority: AccountAuthority,
     /// The hot wallet: deposit addresses and deposits.
     pub wallet: InternalClient,
     pub fee_bps: u32,
@@ -71,12 +73,14 @@ impl TransactionsState {
                 queue: settings.rabbitmq_queue.clone(),
             }))
         });
+        let login = client("login", Service::Login);
         Ok(Self {
+            authority: AccountAuthority::from_login(login.clone(), settings.is_production()),
+            login,
             publisher,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
             network,
             offers: client("offers", Service::Offers),
-            login: client("login", Service::Login),
             wallet: client("wallet", Service::Wallet),
             db,
             keys: keys.clone(),
@@ -99,6 +103,12 @@ impl TransactionsState {
 impl FromRef<TransactionsState> for JwtKeys {
     fn from_ref(state: &TransactionsState) -> Self {
         state.keys.clone()
+    }
+}
+
+impl FromRef<TransactionsState> for AccountAuthority {
+    fn from_ref(state: &TransactionsState) -> Self {
+        state.authority.clone()
     }
 }
 

@@ -85,6 +85,23 @@ pub fn access(t: &trade_row::Model, caller: AuthUser) -> Option<Access> {
     }
 }
 
+/// Like [`access`], but a caller who sees the trade only as staff (not a party) must hold
+/// that role now: a demoted or disabled moderator's old token reads no dispute.
+pub async fn current_access(
+    state: &TransactionsState,
+    t: &trade_row::Model,
+    caller: AuthUser,
+) -> ApiResult<Option<Access>> {
+    match access(t, caller) {
+        Some(Access::Party(a)) => Ok(Some(Access::Party(a))),
+        Some(_) => {
+            let now = state.authority.staff(caller, Role::Moderator).await?;
+            Ok(access(t, now))
+        }
+        None => Ok(None),
+    }
+}
+
 fn actor_for(access: Access) -> Option<Actor> {
     match access {
         Access::Party(a) => Some(a),

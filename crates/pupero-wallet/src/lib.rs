@@ -18,7 +18,7 @@ use sea_orm::DatabaseConnection;
 
 use pupero_config::{Service, Settings};
 use pupero_core::{Network, Piconero};
-use pupero_http::{ApiError, InternalClient, JwtKeys, TrustedProxies};
+use pupero_http::{AccountAuthority, ApiError, InternalClient, JwtKeys, TrustedProxies};
 
 pub use deposits::spawn_sweeper;
 pub use migration::Migrator;
@@ -38,6 +38,8 @@ pub struct WalletState {
     pub wallet_rpc: Option<WalletRpc>,
     pub daemon: DaemonRpc,
     pub transactions: InternalClient,
+    /// Whether an admin is still an admin (login owns accounts).
+    pub authority: AccountAuthority,
     pub network: Network,
     pub confirmations: u64,
     pub min_sweep: Piconero,
@@ -69,6 +71,15 @@ impl WalletState {
     ) -> Result<Self, WalletConfigError> {
         let credentials = settings.monero_rpc_credentials();
         Ok(Self {
+            authority: AccountAuthority::from_login(
+                InternalClient::new(
+                    keys.clone(),
+                    SERVICE,
+                    "login",
+                    settings.service_url(Service::Login),
+                ),
+                settings.is_production(),
+            ),
             wallet_rpc: settings
                 .monero_rpc_url
                 .as_deref()
@@ -153,6 +164,12 @@ pub async fn open_or_create(
 impl FromRef<WalletState> for JwtKeys {
     fn from_ref(state: &WalletState) -> Self {
         state.keys.clone()
+    }
+}
+
+impl FromRef<WalletState> for AccountAuthority {
+    fn from_ref(state: &WalletState) -> Self {
+        state.authority.clone()
     }
 }
 

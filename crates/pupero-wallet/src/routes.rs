@@ -11,7 +11,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use pupero_core::Piconero;
-use pupero_http::{AdminUser, ApiError, ApiPath, ApiResult, ServiceCaller, ServiceRouter};
+use pupero_http::{
+    AdminUser, ApiError, ApiPath, ApiResult, ServiceCaller, ServiceRouter, internal_route,
+};
 
 use crate::deposits::{self, DepositAddress, DepositView};
 use crate::{SERVICE, WalletState};
@@ -25,6 +27,7 @@ struct ApiDoc;
 
 pub fn router(state: WalletState) -> ServiceRouter {
     let internal = state.clone();
+    let keys = state.keys.clone();
     let (routes, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(balance))
         .routes(routes!(execute_withdrawal))
@@ -34,13 +37,20 @@ pub fn router(state: WalletState) -> ServiceRouter {
     let routes = routes
         .route(
             "/internal/users/{id}/deposit-address",
-            axum::routing::post(deposit_address),
+            internal_route(
+                &keys,
+                &["transactions"],
+                axum::routing::post(deposit_address),
+            ),
         )
         .route(
             "/internal/users/{id}/deposits",
-            axum::routing::get(user_deposits),
+            internal_route(&keys, &["transactions"], axum::routing::get(user_deposits)),
         )
-        .route("/internal/withdrawals/wake", axum::routing::post(wake))
+        .route(
+            "/internal/withdrawals/wake",
+            internal_route(&keys, &["transactions"], axum::routing::post(wake)),
+        )
         .route("/healthz", axum::routing::get(health))
         .with_state(internal);
     ServiceRouter {

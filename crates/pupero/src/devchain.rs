@@ -109,10 +109,12 @@ pub async fn faucet(
     let user = pupero_login::store::find_by_login(&db, username)
         .await?
         .with_context(|| format!("no user named {username}"))?;
-    let keys = pupero_http::JwtKeys::new(settings.resolve_jwt_secret()?.expose().as_bytes());
+    // The faucet asks for a deposit address as the ledger would (a development tool,
+    // run beside `pupero up` with its keys).
+    let keys = crate::platform::load_keys(settings, &[pupero_config::Service::Transactions])?;
     let wallet_service = pupero_http::InternalClient::new(
         keys,
-        "faucet",
+        "transactions",
         "wallet",
         settings.service_url(pupero_config::Service::Wallet),
     );

@@ -107,6 +107,13 @@ enum AdminTask {
         #[command(flatten)]
         settings: Settings,
     },
+    /// Make an Ed25519 token key pair (`<service>.key`, `<service>.pub`) for every service
+    /// that has none in the directory, and print each public key's id. For a production
+    /// deployment or a key rotation (docs/OPERATIONS.md).
+    GenerateKeys {
+        #[arg(long, env = "PUPERO_KEYS_DIR")]
+        keys_dir: std::path::PathBuf,
+    },
     /// Create an account with a role (how the first admin is made). The password is read
     /// from the first line of standard input unless --password-env names a variable.
     CreateUser {
@@ -260,6 +267,21 @@ async fn main() -> anyhow::Result<()> {
             } else {
                 bail!("INSOLVENT: the hot wallet holds less than the platform owes")
             }
+        }
+        Command::Admin {
+            task: AdminTask::GenerateKeys { keys_dir },
+        } => {
+            pupero_http::token::generate_missing(&keys_dir)?;
+            for service in pupero_http::token::SERVICES {
+                let path = keys_dir.join(format!("{service}.pub"));
+                let public = pupero_http::token::read_key(&path)?;
+                println!(
+                    "{service}: key id {} ({})",
+                    pupero_http::token::key_id(&public),
+                    path.display()
+                );
+            }
+            Ok(())
         }
         Command::Admin {
             task: AdminTask::LedgerVerify { settings },

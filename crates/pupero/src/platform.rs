@@ -44,9 +44,14 @@ impl Platform {
                 anyhow::bail!("the {} service is not part of this build yet", s.name());
             }
         }
-        let secret = settings.resolve_jwt_secret()?;
         let data_key = pupero_db::seal::DataKey::from_hex(settings.resolve_data_key()?.expose())?;
-        let keys = JwtKeys::new(secret.expose().as_bytes());
+        let keys = load_keys(&settings, services)?;
+        // Checked before anything listens, so a refused secret is the error one sees.
+        let frontend_secret = if services.contains(&Service::Frontend) {
+            Some(settings.resolve_frontend_secret()?)
+        } else {
+            None
+        };
         let metrics_token = settings.resolve_metrics_token()?;
         let metrics_auth =
             pupero_http::MetricsAuth::new(metrics_token.as_ref().map(|t| t.expose()));
@@ -85,7 +90,7 @@ impl Platform {
                 Service::Login => {
                     let db = db.clone().context("login needs a database")?;
                     let state =
-                        pupero_login::LoginState::new(db, keys.clone(), &data_key, &settings);
+                        pupero_login::LoginState::new(db, keys.only("login"), &data_key, &settings);
                     let sealed = pupero_login::store::seal_plaintext_totp_secrets(
                         &state.db,
                         &state.totp_key,
@@ -98,9 +103,12 @@ impl Platform {
                 }
                 Service::Frontend => {
                     let db = db.clone().context("the frontend needs a database")?;
+                    let secret = frontend_secret
+                        .as_ref()
+                        .context("the frontend needs its secret")?;
                     let state = pupero_frontend::FrontendState::new(
                         db,
-                        keys.clone(),
+                        keys.only("frontend"),
                         secret.expose(),
                         &data_key,
                         &settings,
@@ -108,17 +116,18 @@ impl Platform {
                     pupero_frontend::app(state)
                 }
                 Service::Gateway => {
-                    let state = pupero_gateway::GatewayState::new(&settings, keys.clone());
+                    let state = pupero_gateway::GatewayState::new(&settings, keys.only("gateway"));
                     pupero_gateway::router(state).into_app()
                 }
                 Service::Offers => {
                     let db = db.clone().context("offers needs a database")?;
-                    let state = pupero_offers::OffersState::new(db, keys.clone(), &settings);
+                    let state = pupero_offers::OffersState::new(db, keys.only("offers"), &settings);
                     pupero_offers::router(state).into_app()
                 }
                 Service::Wallet => {
                     let db = db.clone().context("wallet needs a database")?;
-                    let state = pupero_wallet::WalletState::new(db, keys.clone(), &settings)?;
+                    let state =
+                        pupero_wallet::WalletState::new(db, keys.only("wallet"), &settings)?;
                     if let Some(file) = settings.monero_wallet_file.clone() {
                         let password = settings
                             .monero_wallet_password
@@ -142,8 +151,11 @@ impl Platform {
                 }
                 Service::Transactions => {
                     let db = db.clone().context("transactions needs a database")?;
-                    let state =
-                        pupero_transactions::TransactionsState::new(db, keys.clone(), &settings)?;
+                    let state = pupero_transactions::TransactionsState::new(
+                        db,
+                        keys.only("transactions"),
+                        &settings,
+                    )?;
                     workers.push(pupero_transactions::spawn_expiry_worker(state.clone()));
                     if let Some(publisher) = state.publisher.clone() {
                         workers.push(pupero_transactions::outbox::spawn_relay(
@@ -286,4 +298,22 @@ pub fn redact(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// The token keys of `services` (their private keys) and every trusted public key.
+/// Outside production, missing keys are generated into the keys directory, so `pupero up`
+/// needs no configuration; production never generates one and refuses to start without.
+pub fn load_keys(settings: &Settings, services: &[Service]) -> anyhow::Result<JwtKeys> {
+    let dir = settings.keys_dir();
+    if !settings.is_production() {
+        pupero_http::token::generate_missing(&dir)
+            .with_context(|| format!("cannot create the token keys in {}", dir.display()))?;
+    }
+    let names: Vec<&str> = services.iter().map(|s| s.name()).collect();
+    JwtKeys::load(&dir, &names).with_context(|| {
+        format!(
+            "cannot load the token keys (PUPERO_KEYS_DIR={})",
+            dir.display()
+        )
+    })
 }

@@ -6,7 +6,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use pupero_http::{ApiError, ApiJson, ApiPath, ApiResult, ServiceCaller};
+use pupero_core::Role;
+use pupero_http::{ApiError, ApiJson, ApiPath, ApiResult, ServiceCaller, Standing, StandingSource};
+use sea_orm::DatabaseConnection;
 
 use super::verify_totp;
 use crate::state::LoginState;
@@ -38,6 +40,26 @@ pub async fn account(
         deleted: user.deleted_at_ms.is_some(),
         totp_enabled: user.totp_secret.is_some(),
     }))
+}
+
+/// Login's own answer to "may this account act now?": straight from its database.
+pub struct Accounts(pub DatabaseConnection);
+
+impl StandingSource for Accounts {
+    fn standing(&self, user_id: i64) -> pupero_http::authority::StandingFuture<'_> {
+        Box::pin(async move {
+            let Some(user) = store::find_user(&self.0, user_id).await? else {
+                return Ok(None);
+            };
+            Ok(Some(Standing {
+                // An unreadable role grants nothing beyond a plain user's.
+                role: user.role.parse().unwrap_or(Role::User),
+                disabled: user.disabled,
+                deleted: user.deleted_at_ms.is_some(),
+                totp_enabled: user.totp_secret.is_some(),
+            }))
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]

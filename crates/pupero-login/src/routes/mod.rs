@@ -13,7 +13,7 @@ use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use pupero_http::{ApiError, ApiResult, ServiceRouter};
+use pupero_http::{ApiError, ApiResult, ServiceRouter, internal_route};
 
 use crate::entity::user;
 use crate::state::LoginState;
@@ -29,6 +29,7 @@ struct ApiDoc;
 pub fn router(state: LoginState) -> ServiceRouter {
     let health_db = state.db.clone();
     let state_for_internal = state.clone();
+    let keys = state.keys.clone();
     let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
@@ -52,11 +53,20 @@ pub fn router(state: LoginState) -> ServiceRouter {
     let routes = routes
         .route(
             "/internal/users/{id}",
-            axum::routing::get(internal::account).with_state(state_for_internal.clone()),
+            internal_route(
+                &keys,
+                // Every service that checks an account's current standing.
+                &["transactions", "offers", "wallet"],
+                axum::routing::get(internal::account).with_state(state_for_internal.clone()),
+            ),
         )
         .route(
             "/internal/totp/verify",
-            axum::routing::post(internal::verify_code).with_state(state_for_internal),
+            internal_route(
+                &keys,
+                &["transactions"],
+                axum::routing::post(internal::verify_code).with_state(state_for_internal),
+            ),
         );
     ServiceRouter::with_database(crate::SERVICE, routes, openapi, health_db)
 }

@@ -7,11 +7,11 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use pupero_http::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, rfc3339};
+use pupero_http::{ActiveUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, rfc3339};
 
 use crate::TransactionsState;
 use crate::entity::trade_message;
-use crate::trades::{self, Access, access};
+use crate::trades::{self, Access};
 
 const MAX_BODY: usize = 2000;
 
@@ -38,7 +38,7 @@ pub struct After {
 
 async fn chat_access(state: &TransactionsState, trade_id: i64, caller: AuthUser) -> ApiResult<()> {
     let t = trades::load(&state.db, trade_id).await?;
-    match access(&t, caller) {
+    match trades::current_access(state, &t, caller).await? {
         Some(Access::Party(_) | Access::Moderator) => Ok(()),
         // Admins may read any trade, but join its chat only through a dispute.
         Some(Access::Observer) => Err(ApiError::forbidden(
@@ -92,7 +92,7 @@ pub struct NewMessage {
     responses((status = 201, body = Message), (status = 404, description = "no such trade"), (status = 422, description = "empty or too long")))]
 pub async fn post_message(
     State(state): State<TransactionsState>,
-    caller: AuthUser,
+    ActiveUser(caller): ActiveUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<NewMessage>,
 ) -> ApiResult<(StatusCode, Json<Message>)> {

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use pupero_core::Piconero;
 use pupero_db::{is_unique_violation, now_ms, write_tx};
-use pupero_http::{ApiError, ApiJson, ApiResult, AuthUser, ServiceCaller, rfc3339};
+use pupero_http::{ActiveUser, ApiError, ApiJson, ApiResult, AuthUser, ServiceCaller, rfc3339};
 
 use crate::TransactionsState;
 use crate::entity::deposit_credit;
@@ -35,7 +35,7 @@ pub struct DepositAddressView {
     responses((status = 200, body = DepositAddressView), (status = 503, description = "wallet unavailable")))]
 pub async fn deposit_address(
     State(state): State<TransactionsState>,
-    caller: AuthUser,
+    ActiveUser(caller): ActiveUser,
 ) -> ApiResult<Json<DepositAddressView>> {
     let wallet: WalletAddress = state
         .wallet

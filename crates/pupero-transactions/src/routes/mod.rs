@@ -13,7 +13,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use pupero_http::{ApiError, ServiceRouter};
+use pupero_http::{ApiError, ServiceRouter, internal_route};
 
 use crate::{SERVICE, TransactionsState};
 
@@ -28,6 +28,7 @@ struct ApiDoc;
 pub fn router(state: TransactionsState) -> ServiceRouter {
     let health_db = state.db.clone();
     let internal = state.clone();
+    let keys = state.keys.clone();
     let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(money::balances))
         .routes(routes!(money::statement))
@@ -53,35 +54,63 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
     let routes = routes
         .route(
             "/internal/balances",
-            axum::routing::post(money::internal_balances),
+            internal_route(
+                &keys,
+                &["offers"],
+                axum::routing::post(money::internal_balances),
+            ),
         )
         .route(
             "/internal/users/{id}/holdings",
-            axum::routing::get(money::internal_holdings),
+            internal_route(
+                &keys,
+                &["login"],
+                axum::routing::get(money::internal_holdings),
+            ),
         )
         .route(
             "/internal/users/{id}/close",
-            axum::routing::post(trading::internal_close_account),
+            internal_route(
+                &keys,
+                &["login"],
+                axum::routing::post(trading::internal_close_account),
+            ),
         )
         .route(
             "/internal/users/{id}/reopen",
-            axum::routing::post(trading::internal_reopen_account),
+            internal_route(
+                &keys,
+                &["login"],
+                axum::routing::post(trading::internal_reopen_account),
+            ),
         )
         .route(
             "/internal/offers/{id}/open-trades",
-            axum::routing::get(trading::internal_open_trades),
+            internal_route(
+                &keys,
+                &["offers"],
+                axum::routing::get(trading::internal_open_trades),
+            ),
         )
         .route(
             "/internal/deposits/credit",
-            axum::routing::post(deposits::credit),
+            internal_route(&keys, &["wallet"], axum::routing::post(deposits::credit)),
         )
         .route(
             "/internal/withdrawals/claim",
-            axum::routing::post(withdrawals::internal_claim),
+            internal_route(
+                &keys,
+                &["wallet"],
+                axum::routing::post(withdrawals::internal_claim),
+            ),
         )
         .route(
             "/internal/withdrawals/{id}/{step}",
-            axum::routing::post(withdrawals::internal_progress),
+            internal_route(
+                &keys,
+                &["wallet"],
+                axum::routing::post(withdrawals::internal_progress),
+            ),
         )
         .with_state(internal);
     ServiceRouter::with_database(SERVICE, routes, openapi, health_db)

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use pupero_core::trade::{Actor, TradeState};
 use pupero_db::is_unique_violation;
-use pupero_http::{ApiError, ApiJson, ApiPath, ApiResult, AuthUser, rfc3339};
+use pupero_http::{ActiveUser, ApiError, ApiJson, ApiPath, ApiResult, AuthUser, rfc3339};
 
 use crate::TransactionsState;
 use crate::entity::{review as review_row, trade};
@@ -75,7 +75,7 @@ pub async fn my_review(
               (status = 422, description = "rating outside 1–5 or comment too long")))]
 pub async fn review(
     State(state): State<TransactionsState>,
-    caller: AuthUser,
+    ActiveUser(caller): ActiveUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ReviewRequest>,
 ) -> ApiResult<(StatusCode, Json<ReviewView>)> {

@@ -138,7 +138,9 @@ pub async fn get_trade(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<TradeView>> {
     let t = trades::load(&state.db, id).await?;
-    let a = access(&t, caller).ok_or_else(|| ApiError::not_found("no such trade"))?;
+    let a = trades::current_access(&state, &t, caller)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such trade"))?;
     Ok(Json(view(&t, a)))
 }
 

@@ -184,6 +184,8 @@ pub struct TestApp {
     pub db_url: String,
     pub db: DatabaseConnection,
     pub http: reqwest::Client,
+    /// The platform's token keys (generated at start, as `pupero up` does).
+    pub keys_dir: PathBuf,
 }
 
 pub fn settings_for(db_url: &str, data_dir: &std::path::Path, extra: &[String]) -> Settings {
@@ -192,6 +194,7 @@ pub fn settings_for(db_url: &str, data_dir: &std::path::Path, extra: &[String]) 
         ("--data-dir", data_dir.as_str()),
         ("--database-url", db_url),
         ("--jwt-secret-key", SECRET),
+        ("--frontend-secret-key", SECRET),
         ("--frontend-port", "0"),
         ("--gateway-port", "0"),
         ("--login-port", "0"),
@@ -225,6 +228,9 @@ impl TestApp {
     /// Like [`TestApp::spawn`], reaching the database at `url` (e.g. through a relay).
     pub async fn spawn_with_url(db: &TestDb, url: &str, options: &Options) -> (Self, Platform) {
         let settings = settings_for(url, &db.dir, &options.args);
+        let keys_dir = settings.keys_dir();
+        // As an operator would before a production start (which never generates keys).
+        pupero_http::token::generate_missing(&keys_dir).unwrap();
         let platform = Platform::start(settings, &AVAILABLE)
             .await
             .expect("platform starts");
@@ -241,6 +247,7 @@ impl TestApp {
             db_url: db.url.clone(),
             db: db_conn,
             http: reqwest::Client::new(),
+            keys_dir,
         };
         (app, platform)
     }
@@ -329,6 +336,33 @@ impl TestApp {
         .await
         .unwrap();
         (id, self.login(username).await)
+    }
+
+    /// Every service's keys, as a test that plays any service (or login) needs them.
+    pub fn keys(&self) -> pupero_http::JwtKeys {
+        pupero_http::JwtKeys::load(&self.keys_dir, &pupero_http::token::SERVICES).unwrap()
+    }
+
+    /// `claims` signed by `service`'s key (EdDSA, with its key id), whatever they say.
+    pub fn sign_as(&self, service: &str, claims: &Value) -> String {
+        use base64::Engine;
+        let text = std::fs::read_to_string(self.keys_dir.join(format!("{service}.key"))).unwrap();
+        let seed: [u8; 32] = base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .unwrap()
+            .try_into()
+            .unwrap();
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA);
+        header.kid = Some(pupero_http::token::key_id(&pupero_http::token::public_key(
+            &seed,
+        )));
+        let der = pupero_http::token::pkcs8_der(&seed);
+        jsonwebtoken::encode(
+            &header,
+            claims,
+            &jsonwebtoken::EncodingKey::from_ed_der(&der),
+        )
+        .unwrap()
     }
 
     pub async fn count_users(&self) -> i64 {

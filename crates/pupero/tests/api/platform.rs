@@ -61,6 +61,7 @@ async fn a_generated_secret_is_kept_so_tokens_survive_a_restart() {
     let data = std::env::temp_dir().join(format!("pupero-secret-{}", rand::random::<u32>()));
     let mut settings = settings_for(&db.url, &data, &[]);
     settings.jwt_secret_key = None;
+    settings.frontend_secret_key = None;
     let http = reqwest::Client::new();
 
     let first = Platform::start(settings.clone(), &AVAILABLE).await.unwrap();
@@ -85,7 +86,8 @@ async fn a_generated_secret_is_kept_so_tokens_survive_a_restart() {
         .await
         .unwrap();
     first.stop().await;
-    assert!(data.join("jwt-secret").exists());
+    assert!(data.join("keys").join("login.key").exists());
+    assert!(data.join("frontend-secret").exists());
 
     let second = Platform::start(settings, &AVAILABLE).await.unwrap();
     let gw = second.url(Service::Gateway).unwrap();
@@ -122,17 +124,39 @@ fn pupero(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
 }
 
 #[test]
-fn production_refuses_a_missing_short_or_default_secret() {
+fn production_refuses_missing_keys_and_a_missing_short_or_default_secret() {
+    // No keys: production never generates them.
+    let data_key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    let out = pupero(
+        &["up"],
+        &[
+            ("PUPERO_ENV", "production"),
+            ("DATA_ENCRYPTION_KEY", data_key),
+            ("FRONTEND_SECRET_KEY", &"x".repeat(40)),
+        ],
+    );
+    assert!(!out.status.success(), "started without keys");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("PUPERO_KEYS_DIR"), "{stderr}");
+
+    let keys = std::env::temp_dir().join(format!("pupero-keys-{}", rand::random::<u32>()));
+    pupero_http::token::generate_missing(&keys).unwrap();
+    let keys_dir = keys.display().to_string();
     for secret in [None, Some(""), Some("short-secret"), Some("changeme")] {
-        let mut env = vec![("PUPERO_ENV", "production")];
+        let mut env = vec![
+            ("PUPERO_ENV", "production"),
+            ("DATA_ENCRYPTION_KEY", data_key),
+            ("PUPERO_KEYS_DIR", keys_dir.as_str()),
+        ];
         if let Some(s) = secret {
-            env.push(("JWT_SECRET_KEY", s));
+            env.push(("FRONTEND_SECRET_KEY", s));
         }
         let out = pupero(&["up"], &env);
         assert!(!out.status.success(), "started with secret {secret:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains("JWT_SECRET_KEY"), "{stderr}");
+        assert!(stderr.contains("FRONTEND_SECRET_KEY"), "{stderr}");
     }
+    let _ = std::fs::remove_dir_all(keys);
 }
 
 #[test]
@@ -153,7 +177,8 @@ fn up_help_documents_every_variable() {
         "MONERO_WALLET_MANAGER_PORT",
         "MODERATION_PORT",
         "LOGIN_SERVICE_URL",
-        "JWT_SECRET_KEY",
+        "PUPERO_KEYS_DIR",
+        "FRONTEND_SECRET_KEY",
         "ACCESS_TOKEN_MINUTES",
         "REMEMBER_ME_DAYS",
         "LOGIN_RATE_PER_MINUTE",

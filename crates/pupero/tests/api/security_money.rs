@@ -68,6 +68,7 @@ where
         db_url: db.url.clone(),
         db: platform.db.clone().unwrap(),
         http: reqwest::Client::new(),
+        keys_dir: dir.join("keys"),
     };
     let outcome = tokio::spawn(test(app)).await;
     platform.stop().await;

@@ -3,7 +3,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{SECRET, db_test, error_code};
+use crate::helpers::{db_test, error_code};
 
 fn now() -> i64 {
     std::time::SystemTime::now()
@@ -83,11 +83,11 @@ db_test! {
         let claims = |exp: i64, typ: &str, role: &str| {
             json!({"sub": id.to_string(), "role": role, "typ": typ, "jti": "x", "iat": now() - 10, "exp": exp})
         };
-        // The real secret signs a valid token: the harness is right.
-        let good = sign(SECRET, claims(now() + 600, "access", "user"));
+        // Login's key signs a valid token: the harness is right.
+        let good = app.sign_as("login", &claims(now() + 600, "access", "user"));
         assert_eq!(app.get("/auth/me", Some(&good)).await.0, StatusCode::OK);
 
-        let expired = sign(SECRET, claims(now() - 120, "access", "user"));
+        let expired = app.sign_as("login", &claims(now() - 120, "access", "user"));
         let (status, body) = app.get("/auth/me", Some(&expired)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(error_code(&body), "token_expired");
@@ -105,7 +105,7 @@ db_test! {
         let tampered = format!("{}.{}.{}", parts[0], b64(&claims(now() + 600, "access", "admin")), parts[2]);
         assert_eq!(app.get("/auth/admin/users", Some(&tampered)).await.0, StatusCode::UNAUTHORIZED);
 
-        let unknown_role = sign(SECRET, claims(now() + 600, "access", "root"));
+        let unknown_role = app.sign_as("login", &claims(now() + 600, "access", "root"));
         assert_eq!(app.get("/auth/me", Some(&unknown_role)).await.0, StatusCode::UNAUTHORIZED);
         for header in ["", "Bearer", "Basic abc", "Bearer not.a.jwt"] {
             let resp = app.http.get(format!("{}/auth/me", app.gateway)).header("authorization", header).send().await.unwrap();

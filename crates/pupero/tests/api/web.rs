@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::json;
 
-use crate::helpers::{Options, PASSWORD, SECRET, TestApp, align_to_fresh_step, db_test, totp_code};
+use crate::helpers::{Options, PASSWORD, TestApp, align_to_fresh_step, db_test, totp_code};
 
 /// A browser without a browser: keeps cookies, never follows redirects.
 pub struct Web {
@@ -568,8 +568,8 @@ db_test! {
     /// browsers, and nobody else can pick their address.
     async fn the_gateway_believes_a_client_address_only_from_the_frontend(app, Options::with(&["--login-rate-per-minute", "2", "--login-max-failures", "100"])) {
         app.register("lee").await;
-        let keys = pupero_http::JwtKeys::new(SECRET.as_bytes());
-        let frontend = keys.issue_service("frontend").unwrap().token;
+        let keys = app.keys();
+        let frontend = keys.only("frontend").issue_service("frontend").unwrap().token;
         let impostor = keys.issue_service("offers").unwrap().token;
         let attempt = |credential: Option<String>, ip: &'static str| {
             let mut req = app

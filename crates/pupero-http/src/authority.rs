@@ -1,0 +1,149 @@
+//! Authority checked at the moment of use (DESIGN §2).
+//!
+//! A token says who the caller is; whether the account may still act (not disabled, not
+//! deleted) and with which role is decided from the account's current standing when the
+//! action happens. The login service owns accounts: it reads its own database, every other
+//! service asks login's `/internal/users/{id}`. That is one loopback call per staff action
+//! or write, never per plain read, and a login outage makes those actions answer 503: the
+//! check fails closed.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use pupero_core::Role;
+
+use crate::auth::AuthUser;
+use crate::{ApiError, ApiResult, InternalClient};
+
+/// An account as it is now, whatever its tokens say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct Standing {
+    pub role: Role,
+    pub disabled: bool,
+    pub deleted: bool,
+    pub totp_enabled: bool,
+}
+
+pub type StandingFuture<'a> =
+    Pin<Box<dyn Future<Output = ApiResult<Option<Standing>>> + Send + 'a>>;
+
+/// Where the current standing of an account comes from (`None`: no such account).
+pub trait StandingSource: Send + Sync + 'static {
+    fn standing(&self, user_id: i64) -> StandingFuture<'_>;
+}
+
+/// Asks the login service, which owns accounts.
+struct LoginDirectory(InternalClient);
+
+impl StandingSource for LoginDirectory {
+    fn standing(&self, user_id: i64) -> StandingFuture<'_> {
+        Box::pin(async move {
+            match self
+                .0
+                .get::<Standing>(&format!("/internal/users/{user_id}"))
+                .await
+            {
+                Ok(s) => Ok(Some(s)),
+                Err(e) if e.status == StatusCode::NOT_FOUND => Ok(None),
+                Err(e) => Err(e),
+            }
+        })
+    }
+}
+
+/// Decides, from an account's current standing, whether a token's holder may act.
+#[derive(Clone)]
+pub struct AccountAuthority {
+    source: Arc<dyn StandingSource>,
+    /// Production: a staff account without 2FA may not act as staff, since a stolen
+    /// password alone would then be a stolen admin.
+    staff_need_2fa: bool,
+}
+
+impl std::fmt::Debug for AccountAuthority {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountAuthority")
+            .field("staff_need_2fa", &self.staff_need_2fa)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AccountAuthority {
+    pub fn new(source: impl StandingSource, staff_need_2fa: bool) -> Self {
+        Self {
+            source: Arc::new(source),
+            staff_need_2fa,
+        }
+    }
+
+    /// For every service but login: ask login (with `client`, a client for its internal
+    /// routes).
+    pub fn from_login(client: InternalClient, staff_need_2fa: bool) -> Self {
+        Self::new(LoginDirectory(client), staff_need_2fa)
+    }
+
+    /// The account's standing as it is (`None`: no such account), without judging it.
+    pub async fn lookup(&self, user_id: i64) -> ApiResult<Option<Standing>> {
+        self.source.standing(user_id).await
+    }
+
+    /// The account's standing, refusing a deleted (401) or disabled (403) one.
+    pub async fn current(&self, user_id: i64) -> ApiResult<Standing> {
+        match self.source.standing(user_id).await? {
+            Some(s) if s.deleted => Err(account_gone()),
+            Some(s) if s.disabled => Err(account_disabled()),
+            Some(s) => Ok(s),
+            None => Err(account_gone()),
+        }
+    }
+
+    /// The caller, if their account may still act, with its current role.
+    pub async fn active(&self, caller: AuthUser) -> ApiResult<AuthUser> {
+        let standing = self.current(caller.id).await?;
+        Ok(AuthUser {
+            id: caller.id,
+            role: standing.role,
+        })
+    }
+
+    /// The caller, if their account holds at least `role` now (and, in production, has
+    /// 2FA). The token's role must say so too, so a plain user's token costs no call and
+    /// a promotion takes effect at the next refresh, as a demotion takes effect at once.
+    pub async fn staff(&self, caller: AuthUser, role: Role) -> ApiResult<AuthUser> {
+        caller.require(role)?;
+        let standing = self.current(caller.id).await?;
+        let current = AuthUser {
+            id: caller.id,
+            role: standing.role,
+        }
+        .require(role)?;
+        if self.staff_need_2fa && !standing.totp_enabled {
+            return Err(staff_2fa_required());
+        }
+        Ok(current)
+    }
+}
+
+fn account_gone() -> ApiError {
+    ApiError::unauthorized("invalid_token", "the account no longer exists")
+}
+
+fn account_disabled() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "account_disabled",
+        "this account is disabled",
+    )
+}
+
+fn staff_2fa_required() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "staff_2fa_required",
+        "staff accounts must turn on two-factor authentication before acting as staff",
+    )
+}

@@ -81,8 +81,14 @@ mod tests {
     #[tokio::test]
     async fn hashes_are_salted_argon2id_at_owasp_parameters() {
         let passwords = Passwords::new(1);
-        let a = passwords.hash("correct horse battery".into()).await.unwrap();
-        let b = passwords.hash("correct horse battery".into()).await.unwrap();
+        let a = passwords
+            .hash("correct horse battery".into())
+            .await
+            .unwrap();
+        let b = passwords
+            .hash("correct horse battery".into())
+            .await
+            .unwrap();
         assert!(a.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{a}");
         assert_ne!(a, b, "each hash has its own salt");
         let long = "x".repeat(128);
@@ -90,6 +96,9 @@ mod tests {
         assert!(passwords.verify(long.clone(), h.clone()).await.unwrap());
         let mut shorter = long;
         shorter.pop();
-        assert!(!passwords.verify(shorter, h).await.unwrap(), "no truncation");
+        assert!(
+            !passwords.verify(shorter, h).await.unwrap(),
+            "no truncation"
+        );
     }
 }

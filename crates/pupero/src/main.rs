@@ -482,7 +482,7 @@ async fn run_bench(
     for w in 0..workers {
         let (seller_id, seller) = sign_in(format!("seller{run_id}x{w}")).await?;
         let (_, buyer) = sign_in(format!("buyer{run_id}x{w}")).await?;
-        credit(&http, &gateway, &admin, seller_id, "100000").await?;
+        credit(&http, &gateway, &admin, seller_id, "1000").await?;
         let body = serde_json::json!({"side": "sell", "currency": "EUR", "price": "150", "payment_method": "sepa",
             "min_amount": "0.001", "max_amount": "1", "payment_window_minutes": 60});
         let offer: serde_json::Value = http

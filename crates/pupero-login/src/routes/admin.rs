@@ -173,7 +173,7 @@ pub async fn set_disabled(
         return Err(no_such_user());
     }
     if req.disabled {
-        store::revoke_all_refresh_tokens(&tx, id).await?;
+        store::end_all_sessions(&tx, id).await?;
     }
     store::record_audit(
         &tx,
@@ -212,7 +212,7 @@ pub async fn logout_everywhere(
         return Err(no_such_user());
     }
     let tx = write_tx(&state.db).await?;
-    let revoked = store::revoke_all_refresh_tokens(&tx, id).await?;
+    let revoked = store::end_all_sessions(&tx, id).await?;
     store::record_audit(
         &tx,
         admin.id,

@@ -460,3 +460,42 @@ db_test! {
         old_token_cut_new_one_works(&app, m.offer, &m.moderator, &new).await;
     }
 }
+
+db_test! {
+    // An admin with 2FA needs a fresh code to disable, enable or sign out a user, as to
+    // change a role: a stolen admin session alone cannot lock users out.
+    async fn an_admin_with_two_factor_needs_a_code_to_disable_or_sign_out(app) {
+        let admin = app.staff("root", Role::Admin).await;
+        let victim = app.party("victim").await;
+        let step = align_to_fresh_step(20).await;
+        let (status, enrol) = app.post("/auth/2fa/enable", admin.t(), json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{enrol}");
+        let secret = enrol["secret"].as_str().unwrap().to_owned();
+        let recovery = enrol["recovery_codes"][0].as_str().unwrap().to_owned();
+        let (status, body) = app.post("/auth/2fa/confirm", admin.t(), json!({"code": totp_code(&secret, step - 1)})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        let disable = format!("/auth/admin/users/{}/disable", victim.id);
+        let logout = format!("/auth/admin/users/{}/logout", victim.id);
+        for (path, body, code) in [
+            (&disable, json!({"disabled": true}), "totp_required"),
+            (&disable, json!({"disabled": true, "totp": "000000"}), "invalid_totp"),
+            (&logout, json!({}), "totp_required"),
+        ] {
+            let (status, answer) = app.post(path, admin.t(), body).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {answer}");
+            assert_eq!(error_code(&answer), code, "{path}: {answer}");
+        }
+        let (_, users) = app.get("/auth/admin/users?q=victim", admin.t()).await;
+        assert_eq!(users["users"][0]["disabled"], false, "{users}");
+
+        let (status, body) = app.post(&disable, admin.t(), json!({"disabled": true, "totp": totp_code(&secret, step)})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["disabled"], true);
+        let (status, body) = app.post(&disable, admin.t(), json!({"disabled": false, "totp": recovery})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["disabled"], false);
+        let (status, body) = app.post(&logout, admin.t(), json!({"totp": totp_code(&secret, step + 1)})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+}

@@ -186,7 +186,7 @@ pub async fn set_role(
     }
     let path = format!("/auth/admin/users/{id}/role");
     let done = format!(
-        "User #{id} is now {}. It takes effect at their next token refresh.",
+        "User #{id} is now {}. A promotion takes effect at their next token refresh.",
         form.role
     );
     act(

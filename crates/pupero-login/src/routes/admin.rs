@@ -124,7 +124,9 @@ async fn verify_admin_code(
     .await
 }
 
-/// Give a user a role. Takes effect at their next token refresh.
+/// Give a user a role. A demotion takes effect at once (staff routes check the current
+/// role at use); a promotion at the user's next token refresh, since their token's role
+/// must say so too.
 #[utoipa::path(post, path = "/admin/users/{id}/role", tag = "admin", security(("bearer" = [])), request_body = RoleRequest,
     params(("id" = i64, Path)),
     responses((status = 200, body = AdminUserView), (status = 403, description = "not an admin, own account, or the admin's code missing or wrong"),

@@ -60,7 +60,6 @@ async fn a_generated_secret_is_kept_so_tokens_survive_a_restart() {
     let db = TestDb::create(Backend::Sqlite).await;
     let data = std::env::temp_dir().join(format!("pupero-secret-{}", rand::random::<u32>()));
     let mut settings = settings_for(&db.url, &data, &[]);
-    settings.jwt_secret_key = None;
     settings.frontend_secret_key = None;
     let http = reqwest::Client::new();
 

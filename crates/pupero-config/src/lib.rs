@@ -26,7 +26,8 @@ const KNOWN_DEFAULT_SECRETS: &[&str] = &[
     "pupero",
 ];
 
-/// Minimum length of a JWT signing secret in production (bytes of the configured string).
+/// Minimum length of a configured secret (frontend secret, metrics token) in production
+/// (bytes of the configured string).
 pub const MIN_SECRET_LEN: usize = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -64,10 +65,6 @@ pub enum ConfigError {
         "SESSION_COOKIE_SAMESITE=none needs SECURE_COOKIES=true (browsers drop such cookies otherwise)"
     )]
     SameSiteNoneWithoutSecure,
-    #[error(
-        "JWT_SECRET_KEY must be set to a random value of at least {MIN_SECRET_LEN} characters when PUPERO_ENV=production"
-    )]
-    WeakProductionSecret,
     #[error(
         "METRICS_TOKEN must be a random value of at least {MIN_SECRET_LEN} characters when PUPERO_ENV=production"
     )]
@@ -151,10 +148,6 @@ pub struct Settings {
     #[arg(long, env = "MODERATION_SERVICE_URL")]
     pub moderation_service_url: Option<String>,
 
-    /// Retired: tokens are signed with each service's own Ed25519 key (PUPERO_KEYS_DIR).
-    /// Still read, so existing environment files parse; it signs nothing.
-    #[arg(long, env = "JWT_SECRET_KEY", hide_env_values = true)]
-    pub jwt_secret_key: Option<Secret>,
     /// Key (64 hex characters, 32 random bytes) that seals secrets at rest: TOTP secrets
     /// and the tokens web sessions keep. Kept outside the database. Required in
     /// production; otherwise generated once and kept in the data directory.
@@ -503,33 +496,6 @@ impl Settings {
             source,
         })
     }
-
-    /// The JWT signing secret, checked for production and generated for development.
-    ///
-    /// Outside production an unset secret is generated once and kept in the data
-    /// directory, so tokens survive restarts without anyone choosing a weak one.
-    pub fn resolve_jwt_secret(&self) -> Result<Secret, ConfigError> {
-        let configured = self
-            .jwt_secret_key
-            .as_ref()
-            .filter(|s| !s.expose().trim().is_empty());
-        if self.is_production() {
-            return match configured {
-                Some(s) if is_strong_secret(s.expose()) => Ok(s.clone()),
-                _ => Err(ConfigError::WeakProductionSecret),
-            };
-        }
-        if let Some(s) = configured {
-            if !is_strong_secret(s.expose()) {
-                tracing::warn!(
-                    "JWT_SECRET_KEY is short or a known default; production would refuse it"
-                );
-            }
-            return Ok(s.clone());
-        }
-        self.ensure_data_dir()?;
-        load_or_create_secret(&self.data_dir.join("jwt-secret"))
-    }
 }
 
 impl Settings {
@@ -723,42 +689,6 @@ mod tests {
         let first = dev.resolve_data_key().unwrap();
         assert!(is_data_key(first.expose()));
         assert_eq!(first.expose(), dev.resolve_data_key().unwrap().expose());
-    }
-
-    #[test]
-    fn production_refuses_missing_short_and_default_secrets() {
-        let dir = temp_dir("prod");
-        let d = dir.to_str().unwrap();
-        for secret in [None, Some(""), Some("short"), Some("changeme")] {
-            let mut args = vec!["--pupero-env", "production", "--data-dir", d];
-            if let Some(s) = secret {
-                args.extend(["--jwt-secret-key", s]);
-            }
-            assert!(matches!(
-                settings(&args).resolve_jwt_secret(),
-                Err(ConfigError::WeakProductionSecret)
-            ));
-        }
-        let strong = "q".repeat(8) + &"x7Y".repeat(10);
-        let s = settings(&[
-            "--pupero-env",
-            "production",
-            "--data-dir",
-            d,
-            "--jwt-secret-key",
-            &strong,
-        ]);
-        assert_eq!(s.resolve_jwt_secret().unwrap().expose(), strong);
-    }
-
-    #[test]
-    fn development_generates_one_secret_and_keeps_it() {
-        let dir = temp_dir("dev");
-        let s = settings(&["--data-dir", dir.to_str().unwrap()]);
-        let first = s.resolve_jwt_secret().unwrap();
-        let second = s.resolve_jwt_secret().unwrap();
-        assert_eq!(first.expose(), second.expose());
-        assert!(first.expose().len() >= MIN_SECRET_LEN);
     }
 
     #[test]

@@ -18,6 +18,9 @@ use crate::token::{JwtKeys, TokenError, TokenKind};
 pub struct AuthUser {
     pub id: i64,
     pub role: Role,
+    /// The token's `iat` (epoch seconds): whether its session has since been ended is
+    /// decided against the account's standing at use.
+    pub issued_at: i64,
 }
 
 impl AuthUser {
@@ -79,14 +82,15 @@ where
         Ok(AuthUser {
             id,
             role: claims.role,
+            issued_at: claims.iat,
         })
     }
 }
 
 /// A caller whose account may still act: the token is valid *and* the account is neither
-/// disabled nor deleted now (asked at the moment of use, see [`AccountAuthority`]). Every
-/// write takes this instead of [`AuthUser`], so a leftover token of a disabled account
-/// cannot act. `role` is the account's current role.
+/// disabled nor deleted now, and the token's session was not ended since (asked at the
+/// moment of use, see [`AccountAuthority`]). Every write takes this instead of
+/// [`AuthUser`], so a leftover token of a disabled account or an ended session cannot act. `role` is the account's current role.
 #[derive(Debug, Clone, Copy)]
 pub struct ActiveUser(pub AuthUser);
 

@@ -6,6 +6,11 @@
 //! service asks login's `/internal/users/{id}`. That is one loopback call per staff action
 //! or write, never per plain read, and a login outage makes those actions answer 503: the
 //! check fails closed.
+//!
+//! Ending every session of an account (password change, sign-out everywhere, an admin's
+//! force-logout or disable) stamps its standing with `tokens_valid_after_ms`; the checks
+//! here then refuse an access token issued before it. Plain reads stay stateless (no call
+//! per read), so such a token can still read until it expires.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -26,6 +31,10 @@ pub struct Standing {
     pub disabled: bool,
     pub deleted: bool,
     pub totp_enabled: bool,
+    /// Access tokens issued (`iat`, whole seconds) before this instant (epoch ms, stored
+    /// at a whole second) belong to ended sessions. `None`: never ended.
+    #[serde(default)]
+    pub tokens_valid_after_ms: Option<i64>,
 }
 
 pub type StandingFuture<'a> =
@@ -101,12 +110,25 @@ impl AccountAuthority {
         }
     }
 
-    /// The caller, if their account may still act, with its current role.
-    pub async fn active(&self, caller: AuthUser) -> ApiResult<AuthUser> {
+    /// The caller's standing, refusing a deleted (401) or disabled (403) account and a
+    /// token of a session that has since been ended (401).
+    pub async fn current_session(&self, caller: AuthUser) -> ApiResult<Standing> {
         let standing = self.current(caller.id).await?;
+        if let Some(after_ms) = standing.tokens_valid_after_ms
+            && caller.issued_at.saturating_mul(1000) < after_ms
+        {
+            return Err(session_ended());
+        }
+        Ok(standing)
+    }
+
+    /// The caller, if their account may still act and their session was not ended, with
+    /// its current role.
+    pub async fn active(&self, caller: AuthUser) -> ApiResult<AuthUser> {
+        let standing = self.current_session(caller).await?;
         Ok(AuthUser {
-            id: caller.id,
             role: standing.role,
+            ..caller
         })
     }
 
@@ -115,10 +137,10 @@ impl AccountAuthority {
     /// a promotion takes effect at the next refresh, as a demotion takes effect at once.
     pub async fn staff(&self, caller: AuthUser, role: Role) -> ApiResult<AuthUser> {
         caller.require(role)?;
-        let standing = self.current(caller.id).await?;
+        let standing = self.current_session(caller).await?;
         let current = AuthUser {
-            id: caller.id,
             role: standing.role,
+            ..caller
         }
         .require(role)?;
         if self.staff_need_2fa && !standing.totp_enabled {
@@ -130,6 +152,10 @@ impl AccountAuthority {
 
 fn account_gone() -> ApiError {
     ApiError::unauthorized("invalid_token", "the account no longer exists")
+}
+
+fn session_ended() -> ApiError {
+    ApiError::unauthorized("invalid_token", "this session was ended")
 }
 
 fn account_disabled() -> ApiError {

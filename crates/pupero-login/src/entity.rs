@@ -23,6 +23,9 @@ pub mod user {
         pub created_at_ms: i64,
         pub updated_at_ms: i64,
         pub deleted_at_ms: Option<i64>,
+        /// Access tokens issued (`iat`) before this instant (epoch ms) may no longer write
+        /// or act as staff: set when every session of the account is ended.
+        pub tokens_valid_after_ms: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

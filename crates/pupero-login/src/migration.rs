@@ -13,6 +13,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateUsersAndRefreshTokens),
             Box::new(CreateAudit),
             Box::new(SecondFactorHardening),
+            Box::new(SessionCutoff),
         ]
     }
 
@@ -40,6 +41,7 @@ enum Users {
     CreatedAtMs,
     UpdatedAtMs,
     DeletedAtMs,
+    TokensValidAfterMs,
 }
 
 #[derive(DeriveIden)]
@@ -317,5 +319,41 @@ impl MigrationTrait for SecondFactorHardening {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// When an account's sessions were last all ended (password change, sign-out everywhere,
+/// an admin's force-logout or disable): access tokens issued before it may not write.
+/// Nullable, so existing rows need no value.
+struct SessionCutoff;
+
+impl MigrationName for SessionCutoff {
+    fn name(&self) -> &str {
+        "m20261202_000004_session_cutoff"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for SessionCutoff {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .add_column(big_integer_null(Users::TokensValidAfterMs))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .drop_column(Users::TokensValidAfterMs)
+                    .to_owned(),
+            )
+            .await
     }
 }

@@ -36,6 +36,7 @@ pub async fn insert_user(db: &impl ConnectionTrait, new: NewUser<'_>) -> Result<
         created_at_ms: Set(now),
         updated_at_ms: Set(now),
         deleted_at_ms: Set(None),
+        tokens_valid_after_ms: Set(None),
         ..Default::default()
     };
     Ok(user::Entity::insert(row).exec(db).await?.last_insert_id)
@@ -479,10 +480,25 @@ pub async fn revoke_refresh_token(db: &impl ConnectionTrait, jti: &str) -> Resul
 }
 
 /// Ends every session of a user (logout everywhere, password change, disable, delete).
-pub async fn revoke_all_refresh_tokens(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-) -> Result<u64, DbErr> {
+/// Ends every session of an account: its refresh tokens are revoked, and its access tokens
+/// issued before now stop working for writes and staff actions (checked at use through
+/// the account's standing; reads stay stateless until the tokens expire). Returns the
+/// refresh tokens revoked.
+pub async fn end_all_sessions(db: &impl ConnectionTrait, user_id: i64) -> Result<u64, DbErr> {
+    // Tokens carry `iat` in whole seconds, and the tokens a client gets right after this
+    // (a new login after a password change) may carry this same second: the cut is the
+    // start of the current second so they pass. A token issued earlier in this very second
+    // passes too; that one-second window is the price of second-granular `iat`.
+    let cutoff_ms = now_ms() / 1000 * 1000;
+    user::Entity::update_many()
+        .col_expr(user::Column::TokensValidAfterMs, Expr::value(cutoff_ms))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    revoke_all_refresh_tokens(db, user_id).await
+}
+
+async fn revoke_all_refresh_tokens(db: &impl ConnectionTrait, user_id: i64) -> Result<u64, DbErr> {
     let result = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAtMs, Expr::value(now_ms()))
         .filter(refresh_token::Column::UserId.eq(user_id))
@@ -587,7 +603,7 @@ pub async fn tombstone_user(db: &impl ConnectionTrait, user_id: i64) -> Result<(
         .filter(user::Column::Id.eq(user_id))
         .exec(db)
         .await?;
-    revoke_all_refresh_tokens(db, user_id).await?;
+    end_all_sessions(db, user_id).await?;
     delete_recovery_codes(db, user_id).await?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Facts about accounts, asked from the login service (which owns them).
 
-use pupero_http::{ApiResult, Standing};
+use pupero_http::{ApiResult, AuthUser, Standing};
 
 use crate::TransactionsState;
 
@@ -9,12 +9,13 @@ pub async fn facts(state: &TransactionsState, user_id: i64) -> ApiResult<Option<
     state.authority.lookup(user_id).await
 }
 
-/// Money moves on a user's word only while the account is active: an access token
-/// outlives a disable or a delete by up to ACCESS_TOKEN_MINUTES, so the routes that move
-/// money ask the login service (through the same [`pupero_http::AccountAuthority`] the
-/// staff extractors use) instead of trusting the token alone.
-pub async fn ensure_active(state: &TransactionsState, user_id: i64) -> ApiResult<()> {
-    state.authority.current(user_id).await.map(|_| ())
+/// Money moves on a user's word only while the account is active and the token's session
+/// was not ended: an access token outlives a disable, a delete, a password change or a
+/// sign-out everywhere by up to ACCESS_TOKEN_MINUTES, so the routes that move money ask
+/// the login service (through the same [`pupero_http::AccountAuthority`] the staff
+/// extractors use) instead of trusting the token alone.
+pub async fn ensure_active(state: &TransactionsState, caller: AuthUser) -> ApiResult<()> {
+    state.authority.current_session(caller).await.map(|_| ())
 }
 
 /// Asks login for a fresh second factor of `user_id` (a TOTP code, or a recovery code

@@ -340,7 +340,7 @@ pub async fn open(
     if let Some(existing) = find_by_open_key(&state.db, caller.id, open_key.as_deref()).await? {
         return replay(&existing, caller.id, offer_id, amount, seen_price);
     }
-    crate::accounts::ensure_active(state, caller.id).await?;
+    crate::accounts::ensure_active(state, caller).await?;
     let offer: OfferTerms = state
         .offers
         .get(&format!("/internal/offers/{offer_id}"))
@@ -577,7 +577,7 @@ pub async fn act(
             let actor = actor_for(access).ok_or_else(|| {
                 ApiError::forbidden("you may look at this trade but not act on it")
             })?;
-            crate::accounts::ensure_active(state, user.id).await?;
+            crate::accounts::ensure_active(state, user).await?;
             (Some(access), actor)
         }
     };

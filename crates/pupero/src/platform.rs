@@ -44,7 +44,16 @@ impl Platform {
                 anyhow::bail!("the {} service is not part of this build yet", s.name());
             }
         }
-        let data_key = pupero_db::seal::DataKey::from_hex(settings.resolve_data_key()?.expose())?;
+        // Only login (TOTP secrets) and the frontend (its sessions' tokens) seal data at
+        // rest; the other services never see the key, and need none to start.
+        let data_key =
+            if services.contains(&Service::Login) || services.contains(&Service::Frontend) {
+                Some(pupero_db::seal::DataKey::from_hex(
+                    settings.resolve_data_key()?.expose(),
+                )?)
+            } else {
+                None
+            };
         let keys = load_keys(&settings, services)?;
         // Checked before anything listens, so a refused secret is the error one sees.
         let frontend_secret = if services.contains(&Service::Frontend) {
@@ -89,8 +98,9 @@ impl Platform {
             let app = match service {
                 Service::Login => {
                     let db = db.clone().context("login needs a database")?;
+                    let data_key = data_key.as_ref().context("login needs the data key")?;
                     let state =
-                        pupero_login::LoginState::new(db, keys.only("login"), &data_key, &settings);
+                        pupero_login::LoginState::new(db, keys.only("login"), data_key, &settings);
                     let sealed = pupero_login::store::seal_plaintext_totp_secrets(
                         &state.db,
                         &state.totp_key,
@@ -106,11 +116,14 @@ impl Platform {
                     let secret = frontend_secret
                         .as_ref()
                         .context("the frontend needs its secret")?;
+                    let data_key = data_key
+                        .as_ref()
+                        .context("the frontend needs the data key")?;
                     let state = pupero_frontend::FrontendState::new(
                         db,
                         keys.only("frontend"),
                         secret.expose(),
-                        &data_key,
+                        data_key,
                         &settings,
                     )?;
                     pupero_frontend::app(state)

@@ -186,7 +186,7 @@ pub async fn set_role(
     }
     let path = format!("/auth/admin/users/{id}/role");
     let done = format!(
-        "User #{id} is now {}. It takes effect at their next token refresh.",
+        "User #{id} is now {}. A promotion takes effect at their next token refresh.",
         form.role
     );
     act(
@@ -205,6 +205,8 @@ pub async fn set_role(
 pub struct DisableForm {
     #[serde(default)]
     disabled: String,
+    #[serde(default)]
+    totp: String,
 }
 
 pub async fn set_disabled(
@@ -214,7 +216,10 @@ pub async fn set_disabled(
     Form(form): Form<DisableForm>,
 ) -> Response {
     let disabled = form.disabled == "true";
-    let body = json!({"disabled": disabled});
+    let mut body = json!({"disabled": disabled});
+    if !form.totp.trim().is_empty() {
+        body["totp"] = form.totp.trim().into();
+    }
     let path = format!("/auth/admin/users/{id}/disable");
     let done = if disabled {
         format!("User #{id} is disabled and signed out everywhere.")
@@ -238,19 +243,25 @@ struct Revoked {
     revoked: u64,
 }
 
+#[derive(Deserialize)]
+pub struct ForceLogoutForm {
+    #[serde(default)]
+    totp: String,
+}
+
 pub async fn force_logout(
     State(state): State<FrontendState>,
     me: Me,
     Path(id): Path<i64>,
-    Form(_): Form<super::auth::Empty>,
+    Form(form): Form<ForceLogoutForm>,
 ) -> Response {
+    let mut body = json!({});
+    if !form.totp.trim().is_empty() {
+        body["totp"] = form.totp.trim().into();
+    }
     match state
         .api
-        .post::<_, Revoked>(
-            &me.caller,
-            &format!("/auth/admin/users/{id}/logout"),
-            &json!({}),
-        )
+        .post::<_, Revoked>(&me.caller, &format!("/auth/admin/users/{id}/logout"), &body)
         .await
     {
         Ok(r) => redirect_with(

@@ -12,7 +12,9 @@ use pupero_core::{Email, Password, Username};
 use pupero_db::{is_unique_violation, write_tx};
 use pupero_http::{ApiError, ApiJson, ApiResult, AuthUser, ClientIp};
 
-use super::{MeView, active_user, client_key, required, verify_password, verify_totp};
+use super::{
+    MeView, active_session, active_user, client_key, required, verify_password, verify_totp,
+};
 use crate::state::LoginState;
 use crate::store;
 
@@ -52,7 +54,7 @@ pub async fn update_me(
     caller: AuthUser,
     ApiJson(req): ApiJson<UpdateMe>,
 ) -> ApiResult<Json<MeView>> {
-    let user = active_user(&state, caller.id).await?;
+    let user = active_session(&state, caller).await?;
     if req.username.is_none() && req.email.is_none() && req.password.is_none() {
         return Err(ApiError::invalid(
             "username",
@@ -123,7 +125,7 @@ pub async fn update_me(
         Err(e) => return Err(e.into()),
     };
     if password_changed {
-        store::revoke_all_refresh_tokens(&tx, user_id).await?;
+        store::end_all_sessions(&tx, user_id).await?;
     }
     tx.commit().await?;
     Ok(Json(MeView::load(&state, &saved).await?))
@@ -146,7 +148,7 @@ pub async fn delete_me(
     caller: AuthUser,
     ApiJson(req): ApiJson<DeleteMe>,
 ) -> ApiResult<StatusCode> {
-    let user = active_user(&state, caller.id).await?;
+    let user = active_session(&state, caller).await?;
     let client = client_key(ip);
     verify_password(
         &state,

@@ -104,7 +104,29 @@ fn no_such_user() -> ApiError {
     ApiError::not_found("no such user")
 }
 
-/// Give a user a role. Takes effect at their next token refresh.
+/// When the acting admin has two-factor authentication, a fresh code (or recovery code)
+/// of theirs: a stolen admin session alone can then neither hand out roles nor lock users
+/// out or sign them out.
+async fn verify_admin_code(
+    state: &LoginState,
+    ip: std::net::IpAddr,
+    admin_id: i64,
+    code: Option<&str>,
+) -> ApiResult<()> {
+    let acting = super::active_user(state, admin_id).await?;
+    super::verify_totp(
+        state,
+        &acting,
+        &super::client_key(ip),
+        code,
+        StatusCode::FORBIDDEN,
+    )
+    .await
+}
+
+/// Give a user a role. A demotion takes effect at once (staff routes check the current
+/// role at use); a promotion at the user's next token refresh, since their token's role
+/// must say so too.
 #[utoipa::path(post, path = "/admin/users/{id}/role", tag = "admin", security(("bearer" = [])), request_body = RoleRequest,
     params(("id" = i64, Path)),
     responses((status = 200, body = AdminUserView), (status = 403, description = "not an admin, own account, or the admin's code missing or wrong"),
@@ -120,15 +142,7 @@ pub async fn set_role(
     if id == admin.id {
         return Err(ApiError::forbidden("nobody may change their own role"));
     }
-    let acting = super::active_user(&state, admin.id).await?;
-    super::verify_totp(
-        &state,
-        &acting,
-        &super::client_key(ip),
-        req.totp.as_deref(),
-        StatusCode::FORBIDDEN,
-    )
-    .await?;
+    verify_admin_code(&state, ip, admin.id, req.totp.as_deref()).await?;
     let tx = write_tx(&state.db).await?;
     if !store::set_role(&tx, id, role).await? {
         return Err(no_such_user());
@@ -142,15 +156,19 @@ pub async fn set_role(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct DisableRequest {
     pub disabled: bool,
+    /// A fresh code (or recovery code) of the admin, required when the admin has
+    /// two-factor authentication.
+    pub totp: Option<String>,
 }
 
 /// Disable (or enable) an account. Disabling ends its sessions.
 #[utoipa::path(post, path = "/admin/users/{id}/disable", tag = "admin", security(("bearer" = [])), request_body = DisableRequest,
     params(("id" = i64, Path)),
-    responses((status = 200, body = AdminUserView), (status = 403, description = "not an admin, or own account"),
+    responses((status = 200, body = AdminUserView), (status = 403, description = "not an admin, own account, or the admin's code missing or wrong"),
               (status = 404, description = "no such user")))]
 pub async fn set_disabled(
     State(state): State<LoginState>,
+    ClientIp(ip): ClientIp,
     AdminUser(admin): AdminUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<DisableRequest>,
@@ -158,6 +176,7 @@ pub async fn set_disabled(
     if id == admin.id {
         return Err(ApiError::forbidden("you cannot disable your own account"));
     }
+    verify_admin_code(&state, ip, admin.id, req.totp.as_deref()).await?;
     // The account's offers hide (or show again) with it. The offers service is told first,
     // outside this service's write transaction (on SQLite both share one database, and a
     // held write lock would stall the offers service's write): if it cannot be told,
@@ -173,7 +192,7 @@ pub async fn set_disabled(
         return Err(no_such_user());
     }
     if req.disabled {
-        store::revoke_all_refresh_tokens(&tx, id).await?;
+        store::end_all_sessions(&tx, id).await?;
     }
     store::record_audit(
         &tx,
@@ -199,20 +218,31 @@ pub struct Revoked {
     pub revoked: u64,
 }
 
-/// End every session of a user.
-#[utoipa::path(post, path = "/admin/users/{id}/logout", tag = "admin", security(("bearer" = [])),
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ForceLogoutRequest {
+    /// A fresh code (or recovery code) of the admin, required when the admin has
+    /// two-factor authentication.
+    pub totp: Option<String>,
+}
+
+/// End every session of a user (refresh tokens revoked, access tokens cut for writes).
+#[utoipa::path(post, path = "/admin/users/{id}/logout", tag = "admin", security(("bearer" = [])), request_body = ForceLogoutRequest,
     params(("id" = i64, Path)),
-    responses((status = 200, body = Revoked), (status = 403, description = "not an admin"), (status = 404, description = "no such user")))]
+    responses((status = 200, body = Revoked), (status = 403, description = "not an admin, or the admin's code missing or wrong"),
+              (status = 404, description = "no such user")))]
 pub async fn logout_everywhere(
     State(state): State<LoginState>,
+    ClientIp(ip): ClientIp,
     AdminUser(admin): AdminUser,
     ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<ForceLogoutRequest>,
 ) -> ApiResult<Json<Revoked>> {
     if store::find_user(&state.db, id).await?.is_none() {
         return Err(no_such_user());
     }
+    verify_admin_code(&state, ip, admin.id, req.totp.as_deref()).await?;
     let tx = write_tx(&state.db).await?;
-    let revoked = store::revoke_all_refresh_tokens(&tx, id).await?;
+    let revoked = store::end_all_sessions(&tx, id).await?;
     store::record_audit(
         &tx,
         admin.id,

@@ -270,7 +270,7 @@ pub async fn refresh(
             }
         }
         RefreshUse::Reused { user_id } => {
-            let ended = store::revoke_all_refresh_tokens(&tx, user_id).await?;
+            let ended = store::end_all_sessions(&tx, user_id).await?;
             tx.commit().await?;
             tracing::warn!(user_id, ended, "refresh token reused; all sessions ended");
             Err(ApiError::unauthorized(
@@ -298,16 +298,17 @@ pub async fn logout(
 }
 
 /// End every session of the caller's account, this one included (a lost phone, a shared
-/// computer). Access tokens already issued expire on their own within minutes.
+/// computer). Access tokens already issued can no longer write or act as staff; they can
+/// still read until they expire, within minutes (reads stay stateless).
 #[utoipa::path(post, path = "/logout-all", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = super::admin::Revoked), (status = 401, description = "not signed in")))]
 pub async fn logout_all(
     State(state): State<LoginState>,
     caller: pupero_http::AuthUser,
 ) -> ApiResult<Json<super::admin::Revoked>> {
-    let user = super::active_user(&state, caller.id).await?;
+    let user = super::active_session(&state, caller).await?;
     let tx = write_tx(&state.db).await?;
-    let revoked = store::revoke_all_refresh_tokens(&tx, user.id).await?;
+    let revoked = store::end_all_sessions(&tx, user.id).await?;
     tx.commit().await?;
     tracing::info!(user_id = user.id, revoked, "signed out everywhere");
     Ok(Json(super::admin::Revoked { revoked }))

@@ -22,6 +22,9 @@ pub struct AccountFacts {
     pub disabled: bool,
     pub deleted: bool,
     pub totp_enabled: bool,
+    /// Access tokens issued before this (epoch ms) may no longer write (see
+    /// [`Standing::tokens_valid_after_ms`]).
+    pub tokens_valid_after_ms: Option<i64>,
 }
 
 pub async fn account(
@@ -39,6 +42,7 @@ pub async fn account(
         disabled: user.disabled,
         deleted: user.deleted_at_ms.is_some(),
         totp_enabled: user.totp_secret.is_some(),
+        tokens_valid_after_ms: user.tokens_valid_after_ms,
     }))
 }
 
@@ -57,6 +61,7 @@ impl StandingSource for Accounts {
                 disabled: user.disabled,
                 deleted: user.deleted_at_ms.is_some(),
                 totp_enabled: user.totp_secret.is_some(),
+                tokens_valid_after_ms: user.tokens_valid_after_ms,
             }))
         })
     }

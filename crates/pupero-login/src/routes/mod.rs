@@ -127,6 +127,25 @@ pub(crate) async fn active_user(state: &LoginState, id: i64) -> ApiResult<user::
     }
 }
 
+/// Like [`active_user`], for a change the caller makes with their token: a token of a
+/// session since ended (password change, sign-out everywhere, force-logout) is refused
+/// too, as the other services refuse it for writes.
+pub(crate) async fn active_session(
+    state: &LoginState,
+    caller: pupero_http::AuthUser,
+) -> ApiResult<user::Model> {
+    let user = active_user(state, caller.id).await?;
+    if let Some(after_ms) = user.tokens_valid_after_ms
+        && caller.issued_at.saturating_mul(1000) < after_ms
+    {
+        return Err(ApiError::unauthorized(
+            "invalid_token",
+            "this session was ended",
+        ));
+    }
+    Ok(user)
+}
+
 pub(crate) fn account_disabled() -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,

@@ -14,7 +14,7 @@ use pupero_http::{ApiError, ApiJson, ApiResult, AuthUser, ClientIp};
 
 use super::account::wrong_current_password;
 use super::{
-    active_user, client_key, fail_attempt, open_totp_secret, required, seal_totp_secret,
+    active_session, client_key, fail_attempt, open_totp_secret, required, seal_totp_secret,
     verify_password, verify_totp,
 };
 use crate::state::LoginState;
@@ -62,7 +62,7 @@ pub async fn enable(
     State(state): State<LoginState>,
     caller: AuthUser,
 ) -> ApiResult<Json<Enrolment>> {
-    let user = active_user(&state, caller.id).await?;
+    let user = active_session(&state, caller).await?;
     if user.totp_secret.is_some() {
         return Err(ApiError::conflict(
             "totp_already_enabled",
@@ -100,7 +100,7 @@ pub async fn confirm(
     caller: AuthUser,
     ApiJson(req): ApiJson<CodeRequest>,
 ) -> ApiResult<Json<TwoFactorStatus>> {
-    let user = active_user(&state, caller.id).await?;
+    let user = active_session(&state, caller).await?;
     let Some(pending) = user.totp_pending_secret.clone() else {
         return Err(ApiError::conflict(
             "totp_not_pending",
@@ -131,7 +131,7 @@ pub async fn disable(
     caller: AuthUser,
     ApiJson(req): ApiJson<PasswordAndCode>,
 ) -> ApiResult<Json<TwoFactorStatus>> {
-    let user = active_user(&state, caller.id).await?;
+    let user = active_session(&state, caller).await?;
     if user.totp_secret.is_none() {
         return Err(ApiError::conflict(
             "totp_not_enabled",
@@ -163,7 +163,7 @@ pub async fn regenerate_recovery_codes(
     caller: AuthUser,
     ApiJson(req): ApiJson<PasswordAndCode>,
 ) -> ApiResult<Json<RecoveryCodes>> {
-    let user = active_user(&state, caller.id).await?;
+    let user = active_session(&state, caller).await?;
     if user.totp_secret.is_none() {
         return Err(ApiError::conflict(
             "totp_not_enabled",

@@ -61,14 +61,6 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
             ),
         )
         .route(
-            "/internal/users/{id}/holdings",
-            internal_route(
-                &keys,
-                &["login"],
-                axum::routing::get(money::internal_holdings),
-            ),
-        )
-        .route(
             "/internal/users/{id}/close",
             internal_route(
                 &keys,

@@ -10,12 +10,12 @@ use pupero_db::write_tx;
 use pupero_http::{
     AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ServiceCaller, rfc3339,
 };
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder, QuerySelect};
 
 use super::{bounded_amount, page};
 use crate::TransactionsState;
 use crate::audit;
-use crate::entity::{audit as audit_row, trade};
+use crate::entity::audit as audit_row;
 use crate::ledger::{self, Account, Entry, Move, PlatformAccount, UserAccount};
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -359,34 +359,4 @@ pub async fn internal_balances(
             .map(|(user_id, available)| OwnerAvailable { user_id, available })
             .collect(),
     }))
-}
-
-#[derive(Debug, Serialize)]
-pub struct Holdings {
-    pub total: Piconero,
-    pub open_trades: u64,
-}
-
-/// For the login service: may this account be deleted (nothing held, nothing running)?
-pub async fn internal_holdings(
-    State(state): State<TransactionsState>,
-    _caller: ServiceCaller,
-    ApiPath(user_id): ApiPath<i64>,
-) -> ApiResult<Json<Holdings>> {
-    let b = ledger::balances(&state.db, user_id).await?;
-    let total = b
-        .available
-        .checked_add(b.escrow)
-        .and_then(|t| t.checked_add(b.withdrawing))
-        .unwrap_or(Piconero::MAX);
-    let open_trades = trade::Entity::find()
-        .filter(
-            sea_orm::Condition::any()
-                .add(trade::Column::SellerId.eq(user_id))
-                .add(trade::Column::BuyerId.eq(user_id)),
-        )
-        .filter(trade::Column::State.is_in(["awaiting_payment", "paid", "disputed"]))
-        .count(&state.db)
-        .await?;
-    Ok(Json(Holdings { total, open_trades }))
 }

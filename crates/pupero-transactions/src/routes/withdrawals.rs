@@ -72,7 +72,7 @@ pub async fn withdraw(
     let address = MoneroAddress::parse(&req.address, state.network)
         .map_err(|e| ApiError::invalid("address", format!("address: {e}")))?;
     let amount = bounded_amount(&req.amount, state.max_amount, "amount")?;
-    crate::accounts::ensure_active(&state, caller.id).await?;
+    crate::accounts::ensure_active(&state, caller).await?;
     // A retry of a request already accepted moves nothing, so it needs no second code
     // (the first one is spent by now).
     if let Some(existing) = find_by_key(&state, caller.id, &key).await? {
@@ -271,7 +271,7 @@ pub async fn cancel(
     if w.user_id != caller.id {
         return Err(ApiError::not_found("no such withdrawal"));
     }
-    crate::accounts::ensure_active(&state, caller.id).await?;
+    crate::accounts::ensure_active(&state, caller).await?;
     Ok(Json(view(
         &withdrawals::cancel(&state.db, id, caller.id).await?,
     )))

@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::chain;
-use crate::helpers::{PASSWORD, SECRET};
+use crate::helpers::PASSWORD;
 
 struct Node {
     data: PathBuf,
@@ -65,7 +65,6 @@ impl Node {
         cmd.arg("up")
             .env("PUPERO_DATA_DIR", &self.data)
             .env("DATABASE_URL", &self.db_url)
-            .env("JWT_SECRET_KEY", SECRET)
             .env("API_MANAGER_PORT", self.ports[0].to_string())
             .env("LOGIN_PORT", self.ports[1].to_string())
             .env("OFFERS_PORT", self.ports[2].to_string())

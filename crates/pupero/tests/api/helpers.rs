@@ -193,7 +193,6 @@ pub fn settings_for(db_url: &str, data_dir: &std::path::Path, extra: &[String]) 
     let defaults = [
         ("--data-dir", data_dir.as_str()),
         ("--database-url", db_url),
-        ("--jwt-secret-key", SECRET),
         ("--frontend-secret-key", SECRET),
         ("--frontend-port", "0"),
         ("--gateway-port", "0"),

@@ -60,7 +60,6 @@ async fn a_generated_secret_is_kept_so_tokens_survive_a_restart() {
     let db = TestDb::create(Backend::Sqlite).await;
     let data = std::env::temp_dir().join(format!("pupero-secret-{}", rand::random::<u32>()));
     let mut settings = settings_for(&db.url, &data, &[]);
-    settings.jwt_secret_key = None;
     settings.frontend_secret_key = None;
     let http = reqwest::Client::new();
 
@@ -109,6 +108,7 @@ fn pupero(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let mut cmd = Command::new(BIN);
     cmd.args(args)
         .env_remove("JWT_SECRET_KEY")
+        .env_remove("DATA_ENCRYPTION_KEY")
         .env_remove("DATABASE_URL")
         .env("PUPERO_DATA_DIR", &data)
         .env("API_MANAGER_PORT", "0")
@@ -365,4 +365,47 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
         .status();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(data);
+}
+
+#[test]
+fn only_login_and_the_frontend_need_the_data_key_in_production() {
+    let keys = std::env::temp_dir().join(format!("pupero-keys-{}", rand::random::<u32>()));
+    pupero_http::token::generate_missing(&keys).unwrap();
+    let keys_dir = keys.display().to_string();
+    let env = [
+        ("PUPERO_ENV", "production"),
+        ("PUPERO_KEYS_DIR", keys_dir.as_str()),
+    ];
+
+    let out = pupero(&["serve", "login"], &env);
+    assert!(!out.status.success(), "login started without the data key");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("DATA_ENCRYPTION_KEY"), "{stderr}");
+
+    // The gateway (no database either) starts without it, and runs until stopped.
+    let data = std::env::temp_dir().join(format!("pupero-cli-{}", rand::random::<u32>()));
+    let mut child = Command::new(BIN)
+        .args(["serve", "gateway"])
+        .env_remove("DATA_ENCRYPTION_KEY")
+        .env_remove("DATABASE_URL")
+        .env("PUPERO_DATA_DIR", &data)
+        .env("API_MANAGER_PORT", "0")
+        .env("PORT", "0")
+        .envs(env)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let exited = child.try_wait().unwrap();
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        exited.is_none(),
+        "the gateway refused to start: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(data);
+    let _ = std::fs::remove_dir_all(keys);
 }

@@ -372,3 +372,130 @@ db_test! {
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     }
 }
+
+/// Ending every session of an account cuts at whole seconds (tokens carry `iat` in
+/// seconds, and a fresh sign-in right after must pass): an old token made in an earlier
+/// second is certainly cut.
+async fn next_second() {
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+}
+
+/// After the account's sessions were ended, `old` (issued before) cannot write: neither
+/// post an offer nor open a trade. It can still read (reads stay stateless). `new`
+/// (signed in afterwards) can do both.
+async fn old_token_cut_new_one_works(app: &TestApp, offer: i64, old: &Party, new: &Party) {
+    let posted = json!({"side": "buy", "currency": "EUR", "price": "150.00", "payment_method": "sepa",
+                        "min_amount": "0.1", "max_amount": "1", "payment_window_minutes": 30, "terms": "x"});
+    let trade = json!({"offer_id": offer, "amount": "1", "price": "150.00"});
+    for (path, body) in [("/offers", &posted), ("/transactions/trades", &trade)] {
+        let (status, answer) = app.post(path, old.t(), body.clone()).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "old token, {path}: {answer}"
+        );
+        assert_eq!(error_code(&answer), "invalid_token", "{path}: {answer}");
+        assert_eq!(
+            answer["error"]["message"], "this session was ended",
+            "{path}: {answer}"
+        );
+    }
+    let (status, _) = app.get("/me/offers", old.t()).await;
+    assert_eq!(status, StatusCode::OK, "reads stay stateless");
+    let (status, answer) = app.post("/offers", new.t(), posted).await;
+    assert_eq!(status, StatusCode::CREATED, "new token: {answer}");
+    let (status, answer) = app.post("/transactions/trades", new.t(), trade).await;
+    assert_eq!(status, StatusCode::CREATED, "new token: {answer}");
+    app.assert_ledger_consistent().await;
+}
+
+db_test! {
+    // A password change ends every session: the old access token can no longer write,
+    // and the session signed in with the new password can.
+    async fn a_password_change_cuts_old_access_tokens(app) {
+        let m = market(&app).await;
+        next_second().await;
+        let new_password = "a fresh passphrase, 2026";
+        let (status, body) = app
+            .call("PUT", "/auth/me", m.buyer.t(), Some(json!({"password": new_password, "current_password": crate::helpers::PASSWORD})))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = app
+            .post("/auth/login", None, json!({"username": "buyer", "password": new_password}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let new = Party { id: m.buyer.id, token: body["access_token"].as_str().unwrap().to_owned() };
+        old_token_cut_new_one_works(&app, m.offer, &m.buyer, &new).await;
+    }
+}
+
+db_test! {
+    // Signing out everywhere ends the access tokens too, for writes.
+    async fn signing_out_everywhere_cuts_old_access_tokens(app) {
+        let m = market(&app).await;
+        next_second().await;
+        let (status, body) = app.post("/auth/logout-all", m.buyer.t(), json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let new = Party { id: m.buyer.id, token: app.login("buyer").await.access };
+        old_token_cut_new_one_works(&app, m.offer, &m.buyer, &new).await;
+    }
+}
+
+db_test! {
+    // An admin's force-logout ends the access tokens too: a moderator's old token can no
+    // longer write nor act as staff; signed in again, it can.
+    async fn an_admins_force_logout_cuts_old_access_tokens(app) {
+        let m = market(&app).await;
+        next_second().await;
+        let (status, body) = app
+            .post(&format!("/auth/admin/users/{}/logout", m.moderator.id), m.admin.t(), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, answer) = app.get("/transactions/disputes", m.moderator.t()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{answer}");
+        assert_eq!(error_code(&answer), "invalid_token", "{answer}");
+        let new = Party { id: m.moderator.id, token: app.login("moderator").await.access };
+        let (status, answer) = app.get("/transactions/disputes", new.t()).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        old_token_cut_new_one_works(&app, m.offer, &m.moderator, &new).await;
+    }
+}
+
+db_test! {
+    // An admin with 2FA needs a fresh code to disable, enable or sign out a user, as to
+    // change a role: a stolen admin session alone cannot lock users out.
+    async fn an_admin_with_two_factor_needs_a_code_to_disable_or_sign_out(app) {
+        let admin = app.staff("root", Role::Admin).await;
+        let victim = app.party("victim").await;
+        let step = align_to_fresh_step(20).await;
+        let (status, enrol) = app.post("/auth/2fa/enable", admin.t(), json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{enrol}");
+        let secret = enrol["secret"].as_str().unwrap().to_owned();
+        let recovery = enrol["recovery_codes"][0].as_str().unwrap().to_owned();
+        let (status, body) = app.post("/auth/2fa/confirm", admin.t(), json!({"code": totp_code(&secret, step - 1)})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        let disable = format!("/auth/admin/users/{}/disable", victim.id);
+        let logout = format!("/auth/admin/users/{}/logout", victim.id);
+        for (path, body, code) in [
+            (&disable, json!({"disabled": true}), "totp_required"),
+            (&disable, json!({"disabled": true, "totp": "000000"}), "invalid_totp"),
+            (&logout, json!({}), "totp_required"),
+        ] {
+            let (status, answer) = app.post(path, admin.t(), body).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {answer}");
+            assert_eq!(error_code(&answer), code, "{path}: {answer}");
+        }
+        let (_, users) = app.get("/auth/admin/users?q=victim", admin.t()).await;
+        assert_eq!(users["users"][0]["disabled"], false, "{users}");
+
+        let (status, body) = app.post(&disable, admin.t(), json!({"disabled": true, "totp": totp_code(&secret, step)})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["disabled"], true);
+        let (status, body) = app.post(&disable, admin.t(), json!({"disabled": false, "totp": recovery})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["disabled"], false);
+        let (status, body) = app.post(&logout, admin.t(), json!({"totp": totp_code(&secret, step + 1)})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+}

@@ -441,10 +441,6 @@ fn production_refuses_to_start_without_a_data_encryption_key() {
                 .env_remove("DATA_ENCRYPTION_KEY")
                 .env_remove("DATABASE_URL")
                 .env("PUPERO_ENV", "production")
-                .env(
-                    "JWT_SECRET_KEY",
-                    "a-long-random-production-secret-0123456789",
-                )
                 .env("PUPERO_DATA_DIR", &data)
                 .env("LOGIN_PORT", "0")
                 .env("PORT", "0")

@@ -330,7 +330,9 @@ db_test! {
         assert_eq!(listed(leaver.id).await, 0);
         let (status, _) = app.get(&format!("/offers/{buy_offer}"), None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
-        let (status, body) = app.open_trade(&m.seller, buy_offer, "0.5").await;
+        // Disabling ended the seller's sessions: they sign in again to try.
+        let seller = Party { id: m.seller.id, token: app.login("seller").await.access };
+        let (status, body) = app.open_trade(&seller, buy_offer, "0.5").await;
         assert!(status == StatusCode::NOT_FOUND || status == StatusCode::CONFLICT, "{status} {body}");
         assert_eq!(escrow_of(&app.balances(&m.seller).await), "1.000000000000", "only the trade opened above");
         app.assert_ledger_consistent().await;

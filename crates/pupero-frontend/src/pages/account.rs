@@ -190,14 +190,24 @@ struct EnrolPage {
 }
 
 /// The secret is shown on this page only; the login service never returns it again.
+#[derive(Deserialize)]
+pub struct EnableForm {
+    #[serde(default)]
+    password: String,
+}
+
 pub async fn enable_2fa(
     State(state): State<FrontendState>,
     me: Me,
-    Form(_): Form<super::auth::Empty>,
+    Form(form): Form<EnableForm>,
 ) -> Response {
     match state
         .api
-        .post::<_, Enrolment>(&me.caller, "/auth/2fa/enable", &json!({}))
+        .post::<_, Enrolment>(
+            &me.caller,
+            "/auth/2fa/enable",
+            &json!({"password": form.password}),
+        )
         .await
     {
         Ok(e) => render(&EnrolPage {

@@ -54,13 +54,23 @@ pub struct RecoveryCodes {
     pub recovery_codes: Vec<String>,
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasswordRequest {
+    pub password: Option<String>,
+}
+
 /// Start enrolment: a new secret that becomes active once confirmed with a code, and the
-/// recovery codes that will work once it is.
-#[utoipa::path(post, path = "/2fa/enable", tag = "two-factor", security(("bearer" = [])),
-    responses((status = 200, body = Enrolment), (status = 409, description = "already enabled")))]
+/// recovery codes that will work once it is. Asks for the password: otherwise a stolen
+/// access token could put the thief's authenticator on an account without 2FA and lock
+/// the owner out of signing in.
+#[utoipa::path(post, path = "/2fa/enable", tag = "two-factor", security(("bearer" = [])), request_body = PasswordRequest,
+    responses((status = 200, body = Enrolment), (status = 403, description = "wrong password"),
+              (status = 409, description = "already enabled"), (status = 422, description = "password missing")))]
 pub async fn enable(
     State(state): State<LoginState>,
+    ClientIp(ip): ClientIp,
     caller: AuthUser,
+    ApiJson(req): ApiJson<PasswordRequest>,
 ) -> ApiResult<Json<Enrolment>> {
     let user = active_session(&state, caller).await?;
     if user.totp_secret.is_some() {
@@ -69,6 +79,15 @@ pub async fn enable(
             "two-factor authentication is already on",
         ));
     }
+    let password = required("password", &req.password)?;
+    verify_password(
+        &state,
+        &user,
+        &client_key(ip),
+        password,
+        wrong_current_password().with_field("password"),
+    )
+    .await?;
     let secret = totp::new_secret();
     let otpauth_url = totp::otpauth_url(&secret, &user.username)
         .ok_or_else(|| ApiError::internal("could not build otpauth url"))?;

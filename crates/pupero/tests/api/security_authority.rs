@@ -260,7 +260,7 @@ db_test! {
         assert_eq!(balance_of(&app, &user).await, "0.000000000000");
 
         let step = align_to_fresh_step(10).await;
-        let (_, enrol) = app.post("/auth/2fa/enable", admin.t(), json!({})).await;
+        let (_, enrol) = app.post("/auth/2fa/enable", admin.t(), json!({"password": crate::helpers::PASSWORD})).await;
         let secret = enrol["secret"].as_str().unwrap().to_owned();
         let (status, body) = app.post("/auth/2fa/confirm", admin.t(), json!({"code": totp_code(&secret, step)})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -468,7 +468,7 @@ db_test! {
         let admin = app.staff("root", Role::Admin).await;
         let victim = app.party("victim").await;
         let step = align_to_fresh_step(20).await;
-        let (status, enrol) = app.post("/auth/2fa/enable", admin.t(), json!({})).await;
+        let (status, enrol) = app.post("/auth/2fa/enable", admin.t(), json!({"password": crate::helpers::PASSWORD})).await;
         assert_eq!(status, StatusCode::OK, "{enrol}");
         let secret = enrol["secret"].as_str().unwrap().to_owned();
         let recovery = enrol["recovery_codes"][0].as_str().unwrap().to_owned();

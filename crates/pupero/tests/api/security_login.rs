@@ -18,7 +18,13 @@ use crate::helpers::{
 /// step now (so the caller can use steps now and now+1 without meeting a spent one).
 async fn enrol(app: &TestApp, token: &str) -> (String, Vec<String>, u64) {
     let step = align_to_fresh_step(20).await;
-    let (status, enrol) = app.post("/auth/2fa/enable", Some(token), json!({})).await;
+    let (status, enrol) = app
+        .post(
+            "/auth/2fa/enable",
+            Some(token),
+            json!({"password": crate::helpers::PASSWORD}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{enrol}");
     let secret = enrol["secret"].as_str().unwrap().to_owned();
     let codes: Vec<String> = enrol["recovery_codes"]
@@ -89,6 +95,27 @@ db_test! {
         let (status, body) = app.post("/auth/2fa/disable", t, json!({"password": PASSWORD, "code": code})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert!(!totp_enabled(&app, &tokens.access).await);
+    }
+}
+
+db_test! {
+    /// Turning 2FA on needs the password: a stolen access token alone must not put the
+    /// thief's authenticator on an account and lock its owner out of signing in.
+    async fn turning_two_factor_on_needs_the_password(app) {
+        let (_, tokens) = app.user("olga").await;
+        let t = Some(tokens.access.as_str());
+        let (status, body) = app.post("/auth/2fa/enable", t, json!({})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["field"], "password");
+        let (status, body) = app.post("/auth/2fa/enable", t, json!({"password": "not my password"})).await;
+        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "wrong_password"), "{body}");
+        assert!(body.get("secret").is_none(), "no secret shown: {body}");
+        // Nothing is pending: confirming any code finds no enrolment.
+        let (status, body) = app.post("/auth/2fa/confirm", t, json!({"code": "123456"})).await;
+        assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "totp_not_pending"), "{body}");
+        let (status, body) = app.post("/auth/2fa/enable", t, json!({"password": PASSWORD})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body["secret"].is_string());
     }
 }
 
@@ -402,7 +429,7 @@ db_test! {
         let web = crate::web::Web::new(&app);
         web.sign_in("wendy").await;
         let step = align_to_fresh_step(20).await;
-        let enrol = web.submit("/settings", "/settings/2fa/enable", &[]).await;
+        let enrol = web.submit("/settings", "/settings/2fa/enable", &[("password", crate::helpers::PASSWORD)]).await;
         assert_eq!(enrol.status, StatusCode::OK, "{}", enrol.body);
         assert!(enrol.body.contains("id=\"recovery-codes\""), "{}", enrol.body);
         let shown = enrol.body.matches("<li><code>").count();

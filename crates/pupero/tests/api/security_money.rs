@@ -138,7 +138,13 @@ async fn open_with_key(app: &TestApp, who: &Party, key: &str, body: Value) -> (S
 /// is spent by the confirmation, so `step` and `step + 1` are the fresh codes left.
 async fn enrol_2fa(app: &TestApp, who: &Party) -> (String, u64) {
     let step = align_to_fresh_step(20).await;
-    let (status, enrol) = app.post("/auth/2fa/enable", who.t(), json!({})).await;
+    let (status, enrol) = app
+        .post(
+            "/auth/2fa/enable",
+            who.t(),
+            json!({"password": crate::helpers::PASSWORD}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{enrol}");
     let secret = enrol["secret"].as_str().unwrap().to_owned();
     let (status, body) = app

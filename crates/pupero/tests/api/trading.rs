@@ -326,7 +326,7 @@ db_test! {
     async fn release_needs_a_fresh_code_when_the_seller_has_2fa(app) {
         let m = market(&app).await;
         let step = align_to_fresh_step(15).await;
-        let (_, enrol) = app.post("/auth/2fa/enable", m.seller.t(), json!({})).await;
+        let (_, enrol) = app.post("/auth/2fa/enable", m.seller.t(), json!({"password": crate::helpers::PASSWORD})).await;
         let secret = enrol["secret"].as_str().unwrap().to_owned();
         let (status, _) = app.post("/auth/2fa/confirm", m.seller.t(), json!({"code": totp_code(&secret, step - 1)})).await;
         assert_eq!(status, StatusCode::OK);

@@ -22,7 +22,7 @@ db_test! {
         let t = Some(session.access.as_str());
 
         let step = align_to_fresh_step(20).await;
-        let (status, enrol) = app.post("/auth/2fa/enable", t, json!({})).await;
+        let (status, enrol) = app.post("/auth/2fa/enable", t, json!({"password": crate::helpers::PASSWORD})).await;
         assert_eq!(status, StatusCode::OK, "{enrol}");
         let secret = enrol["secret"].as_str().unwrap().to_owned();
         assert!(enrol["otpauth_url"].as_str().unwrap().starts_with("otpauth://totp/"));
@@ -33,7 +33,7 @@ db_test! {
         let (_, me) = app.get("/auth/me", t).await;
         assert_eq!(me["totp_enabled"], true);
         assert!(me.get("secret").is_none());
-        let (status, _) = app.post("/auth/2fa/enable", t, json!({})).await;
+        let (status, _) = app.post("/auth/2fa/enable", t, json!({"password": crate::helpers::PASSWORD})).await;
         assert_eq!(status, StatusCode::CONFLICT, "the secret is never handed out again");
 
         let login = |totp: Option<String>| {
@@ -74,7 +74,7 @@ db_test! {
         let (_, tokens) = app.user("yara").await;
         let t = Some(tokens.access.as_str());
         let step = align_to_fresh_step(10).await;
-        let (_, enrol) = app.post("/auth/2fa/enable", t, json!({})).await;
+        let (_, enrol) = app.post("/auth/2fa/enable", t, json!({"password": crate::helpers::PASSWORD})).await;
         let secret = enrol["secret"].as_str().unwrap().to_owned();
         let (status, _) = app.post("/auth/2fa/confirm", t, json!({"code": totp_code(&secret, step - 1)})).await;
         assert_eq!(status, StatusCode::OK);
@@ -94,7 +94,7 @@ db_test! {
     async fn a_password_step_challenge_trades_with_a_code_for_a_session(app) {
         let (_, tokens) = app.user("uma").await;
         let step = align_to_fresh_step(20).await;
-        let (_, enrol) = app.post("/auth/2fa/enable", Some(&tokens.access), json!({})).await;
+        let (_, enrol) = app.post("/auth/2fa/enable", Some(&tokens.access), json!({"password": crate::helpers::PASSWORD})).await;
         let secret = enrol["secret"].as_str().unwrap().to_owned();
         let (status, _) = app.post("/auth/2fa/confirm", Some(&tokens.access), json!({"code": totp_code(&secret, step - 1)})).await;
         assert_eq!(status, StatusCode::OK);

@@ -428,7 +428,7 @@ db_test! {
     async fn two_factor_sign_in_asks_for_the_code_without_keeping_the_password(app) {
         let (_, tokens) = app.user("hana").await;
         let step = align_to_fresh_step(25).await;
-        let (_, enrol) = app.post("/auth/2fa/enable", Some(&tokens.access), json!({})).await;
+        let (_, enrol) = app.post("/auth/2fa/enable", Some(&tokens.access), json!({"password": crate::helpers::PASSWORD})).await;
         let secret = enrol["secret"].as_str().unwrap().to_owned();
         let (status, _) = app.post("/auth/2fa/confirm", Some(&tokens.access), json!({"code": totp_code(&secret, step)})).await;
         assert_eq!(status, StatusCode::OK);

@@ -73,6 +73,7 @@ async fn agree_to_confirmations(browser: &Browser) {
 
 async fn enable_two_factor(browser: &Browser, app: &TestApp) -> Authenticator {
     browser.goto(&format!("{}/settings", app.frontend)).await;
+    browser.fill("#enable-2fa-password", PASSWORD).await;
     browser.submit_form("#enable-2fa").await;
     let secret = browser.text("#totp-secret").await;
     assert!(browser.exists("#totp-qr").await, "a QR code to scan");

@@ -18,7 +18,7 @@ db_test! {
         // Room for three codes in a row (enrolment, sign-in, withdrawal) without the clock
         // moving past any of them.
         let step = align_to_fresh_step(25).await;
-        let (_, enrol) = app.post("/auth/2fa/enable", wendy.t(), json!({})).await;
+        let (_, enrol) = app.post("/auth/2fa/enable", wendy.t(), json!({"password": crate::helpers::PASSWORD})).await;
         let secret = enrol["secret"].as_str().unwrap().to_owned();
         let (status, body) = app.post("/auth/2fa/confirm", wendy.t(), json!({"code": totp_code(&secret, step - 1)})).await;
         assert_eq!(status, reqwest::StatusCode::OK, "{body}");

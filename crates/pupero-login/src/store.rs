@@ -490,12 +490,16 @@ pub async fn end_all_sessions(db: &impl ConnectionTrait, user_id: i64) -> Result
     // start of the current second so they pass. A token issued earlier in this very second
     // passes too; that one-second window is the price of second-granular `iat`.
     let cutoff_ms = now_ms() / 1000 * 1000;
+    // Refresh tokens first, then the user row: the order a refresh takes its locks in
+    // (spend the token, then touch the account). The other order deadlocked on
+    // PostgreSQL when a reused token's session end met the winning refresh.
+    let revoked = revoke_all_refresh_tokens(db, user_id).await?;
     user::Entity::update_many()
         .col_expr(user::Column::TokensValidAfterMs, Expr::value(cutoff_ms))
         .filter(user::Column::Id.eq(user_id))
         .exec(db)
         .await?;
-    revoke_all_refresh_tokens(db, user_id).await
+    Ok(revoked)
 }
 
 async fn revoke_all_refresh_tokens(db: &impl ConnectionTrait, user_id: i64) -> Result<u64, DbErr> {

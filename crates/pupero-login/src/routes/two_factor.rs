@@ -150,14 +150,7 @@ pub async fn disable(
     caller: AuthUser,
     ApiJson(req): ApiJson<PasswordAndCode>,
 ) -> ApiResult<Json<TwoFactorStatus>> {
-    let user = active_session(&state, caller).await?;
-    if user.totp_secret.is_none() {
-        return Err(ApiError::conflict(
-            "totp_not_enabled",
-            "two-factor authentication is off",
-        ));
-    }
-    check_password_and_code(&state, &user, &client_key(ip), &req).await?;
+    let user = owner_with_second_factor(&state, caller, &client_key(ip), &req).await?;
     let user_id = user.id;
     let mut row = user.into_active_model();
     row.totp_secret = Set(None);
@@ -182,14 +175,7 @@ pub async fn regenerate_recovery_codes(
     caller: AuthUser,
     ApiJson(req): ApiJson<PasswordAndCode>,
 ) -> ApiResult<Json<RecoveryCodes>> {
-    let user = active_session(&state, caller).await?;
-    if user.totp_secret.is_none() {
-        return Err(ApiError::conflict(
-            "totp_not_enabled",
-            "two-factor authentication is off",
-        ));
-    }
-    check_password_and_code(&state, &user, &client_key(ip), &req).await?;
+    let user = owner_with_second_factor(&state, caller, &client_key(ip), &req).await?;
     let (recovery_codes, hashes) = totp::new_recovery_codes();
     let tx = write_tx(&state.db).await?;
     store::replace_recovery_codes(&tx, user.id, &hashes).await?;
@@ -199,21 +185,31 @@ pub async fn regenerate_recovery_codes(
 }
 
 /// The password first: a wrong password must not spend the code.
-async fn check_password_and_code(
+/// The caller's account, with 2FA on, once the password and a code (or recovery code)
+/// prove it is the owner: what changing the second factor itself asks for.
+async fn owner_with_second_factor(
     state: &LoginState,
-    user: &crate::entity::user::Model,
+    caller: AuthUser,
     client: &str,
     req: &PasswordAndCode,
-) -> ApiResult<()> {
+) -> ApiResult<crate::entity::user::Model> {
+    let user = active_session(state, caller).await?;
+    if user.totp_secret.is_none() {
+        return Err(ApiError::conflict(
+            "totp_not_enabled",
+            "two-factor authentication is off",
+        ));
+    }
     let password = required("password", &req.password)?;
     let code = required("code", &req.code)?;
     verify_password(
         state,
-        user,
+        &user,
         client,
         password,
         wrong_current_password().with_field("password"),
     )
     .await?;
-    verify_totp(state, user, client, Some(code), StatusCode::FORBIDDEN).await
+    verify_totp(state, &user, client, Some(code), StatusCode::FORBIDDEN).await?;
+    Ok(user)
 }

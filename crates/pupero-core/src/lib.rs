@@ -3,13 +3,25 @@
 //! Everything here is parsed once at the edge ("parse, don't validate"), so a value of
 //! one of these types is already known to be well formed wherever it travels.
 
+pub mod vocabulary;
+
 pub mod address;
+pub mod deposit;
 pub mod fiat;
 pub mod identity;
+pub mod ledger;
 pub mod money;
+pub mod offer;
 pub mod trade;
+pub mod withdrawal;
 
 pub use address::{AddressError, AddressKind, MoneroAddress, Network};
+pub use deposit::DepositStatus;
 pub use fiat::{Cents, Currency, FiatError};
 pub use identity::{Email, IdentityError, Password, Role, Username};
-pub use money::{AmountError, PICONERO_PER_XMR, Piconero};
+pub use ledger::EntryKind;
+pub use money::{AmountError, PICONERO_PER_XMR, Piconero, format_signed_xmr};
+pub use offer::{OfferSide, OfferStatus};
+pub use trade::{Action, TradeState};
+pub use vocabulary::UnknownWord;
+pub use withdrawal::{WithdrawalEvent, WithdrawalStatus, WithdrawalStep};

@@ -150,6 +150,15 @@ impl fmt::Display for Piconero {
     }
 }
 
+/// A signed amount of piconero (a ledger line, a solvency margin) as XMR with exactly 12
+/// decimals: `-1.500000000000`. Takes `i128` so sums of `i64` balances fit.
+pub fn format_signed_xmr(piconero: i128) -> String {
+    let sign = if piconero < 0 { "-" } else { "" };
+    let magnitude = piconero.unsigned_abs();
+    let per = PICONERO_PER_XMR.unsigned_abs() as u128;
+    format!("{sign}{}.{:012}", magnitude / per, magnitude % per)
+}
+
 impl FromStr for Piconero {
     type Err = AmountError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -174,6 +183,17 @@ impl<'de> Deserialize<'de> for Piconero {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signed_amounts_keep_twelve_decimals() {
+        assert_eq!(format_signed_xmr(0), "0.000000000000");
+        assert_eq!(format_signed_xmr(-1_500_000_000_000), "-1.500000000000");
+        assert_eq!(format_signed_xmr(1), "0.000000000001");
+        assert_eq!(
+            format_signed_xmr(i128::from(i64::MIN)),
+            "-9223372.036854775808"
+        );
+    }
     use proptest::prelude::*;
 
     #[test]

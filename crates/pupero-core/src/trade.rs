@@ -12,40 +12,25 @@
 //! DISPUTED ─ moderator: resolve for seller ────────────────────────────────> CANCELLED   escrow → seller
 //! ```
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TradeState {
-    AwaitingPayment,
-    Paid,
-    Completed,
-    Cancelled,
-    Disputed,
+crate::string_enum! {
+    /// Where a trade is (`trades.state`).
+    #[cfg_attr(feature = "sea-orm", derive(sea_orm::DeriveValueType), sea_orm(value_type = "String"))]
+    pub enum TradeState ("trade state") {
+        AwaitingPayment = "awaiting_payment",
+        Paid = "paid",
+        Completed = "completed",
+        Cancelled = "cancelled",
+        Disputed = "disputed",
+    }
 }
 
 impl TradeState {
-    pub const ALL: [TradeState; 5] = [
+    /// The states in which a trade holds escrow and may still move.
+    pub const OPEN: [TradeState; 3] = [
         TradeState::AwaitingPayment,
         TradeState::Paid,
-        TradeState::Completed,
-        TradeState::Cancelled,
         TradeState::Disputed,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TradeState::AwaitingPayment => "awaiting_payment",
-            TradeState::Paid => "paid",
-            TradeState::Completed => "completed",
-            TradeState::Cancelled => "cancelled",
-            TradeState::Disputed => "disputed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
-    }
 
     /// Completed and cancelled trades never change again.
     pub fn is_final(self) -> bool {
@@ -58,46 +43,18 @@ impl TradeState {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    MarkPaid,
-    Release,
-    Cancel,
-    Dispute,
-    MutualCancel,
-    Expire,
-    ResolveForBuyer,
-    ResolveForSeller,
-}
-
-impl Action {
-    pub const ALL: [Action; 8] = [
-        Action::MarkPaid,
-        Action::Release,
-        Action::Cancel,
-        Action::Dispute,
-        Action::MutualCancel,
-        Action::Expire,
-        Action::ResolveForBuyer,
-        Action::ResolveForSeller,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::MarkPaid => "paid",
-            Action::Release => "release",
-            Action::Cancel => "cancel",
-            Action::Dispute => "dispute",
-            Action::MutualCancel => "mutual-cancel",
-            Action::Expire => "expire",
-            Action::ResolveForBuyer => "resolve-buyer",
-            Action::ResolveForSeller => "resolve-seller",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == s)
+crate::string_enum! {
+    /// A step someone asks for. The spelling is the last segment of its route
+    /// (`POST /trades/{id}/paid`) and what `allowed_actions` lists.
+    pub enum Action ("trade action") {
+        MarkPaid = "paid",
+        Release = "release",
+        Cancel = "cancel",
+        Dispute = "dispute",
+        MutualCancel = "mutual-cancel",
+        Expire = "expire",
+        ResolveForBuyer = "resolve-buyer",
+        ResolveForSeller = "resolve-seller",
     }
 }
 
@@ -262,7 +219,8 @@ pub fn step(facts: TradeFacts, action: Action, actor: Actor) -> Result<Step, Ref
 /// The actions that would change something for `actor` now, for `allowed_actions`.
 pub fn allowed_actions(facts: TradeFacts, actor: Actor) -> Vec<Action> {
     Action::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|a| *a != Action::Expire)
         .filter(|a| {
             matches!(

@@ -107,6 +107,41 @@ pub fn is_retryable(err: &DbErr) -> bool {
         || is_sqlite_busy(sqlx_err)
 }
 
+/// How many times a transaction the database refused to serialize is run in all.
+pub const RETRY_ATTEMPTS: u32 = 5;
+
+/// An error that may say "run the whole transaction again".
+pub trait Retryable {
+    fn is_retryable(&self) -> bool;
+}
+
+impl Retryable for DbErr {
+    fn is_retryable(&self) -> bool {
+        is_retryable(self)
+    }
+}
+
+/// Runs `transaction` (a closure that opens, does and commits one transaction) again
+/// while it fails with a deadlock or serialization failure, up to [`RETRY_ATTEMPTS`] runs,
+/// with a short growing pause between them. Any other result is returned as it is.
+pub async fn with_retry<T, E, F, Fut>(mut transaction: F) -> Result<T, E>
+where
+    E: Retryable,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, E>>,
+{
+    let mut attempt = 1;
+    loop {
+        match transaction().await {
+            Err(e) if e.is_retryable() && attempt < RETRY_ATTEMPTS => {
+                tokio::time::sleep(std::time::Duration::from_millis(u64::from(attempt) * 2)).await;
+                attempt += 1;
+            }
+            done => return done,
+        }
+    }
+}
+
 fn is_sqlite_busy(e: &sea_orm::sqlx::Error) -> bool {
     // SQLITE_BUSY (5) and SQLITE_LOCKED (6) after busy_timeout: the writer queue is full.
     e.as_database_error()

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use utoipa_swagger_ui::{Config, SwaggerUi, Url};
 
 use pupero_config::Service;
-use pupero_http::{ApiError, ApiPath};
+use pupero_http::{ApiError, ApiPath, ErrorCode};
 
 use crate::GatewayState;
 
@@ -51,7 +51,7 @@ pub async fn service_spec(
     let unavailable = || {
         ApiError::new(
             axum::http::StatusCode::BAD_GATEWAY,
-            "bad_gateway",
+            ErrorCode::BadGateway,
             format!("the {name} service is unavailable"),
         )
         .into_response()

@@ -4,6 +4,7 @@ use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use pupero_http::ErrorCode;
 
 use pupero_http::client_ip::{FRONTEND_CLIENT_IP, FRONTEND_CREDENTIAL};
 use pupero_http::{ApiError, AuthUser, ClientIp};
@@ -49,7 +50,7 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
     if declared.is_some_and(|len| len > pupero_http::service::BODY_LIMIT_BYTES) {
         let mut response = ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            ErrorCode::PayloadTooLarge,
             format!(
                 "request bodies are limited to {} bytes",
                 pupero_http::service::BODY_LIMIT_BYTES
@@ -108,7 +109,7 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
             Err(_) => {
                 return Err(ApiError::new(
                     StatusCode::GATEWAY_TIMEOUT,
-                    "gateway_timeout",
+                    ErrorCode::GatewayTimeout,
                     format!("the {service} service did not answer in time"),
                 ));
             }
@@ -153,7 +154,7 @@ fn vouched_client_ip(state: &GatewayState, headers: &HeaderMap) -> Option<std::n
 fn unavailable(service: &str) -> ApiError {
     ApiError::new(
         StatusCode::BAD_GATEWAY,
-        "bad_gateway",
+        ErrorCode::BadGateway,
         format!("the {service} service is unavailable; try again shortly"),
     )
 }

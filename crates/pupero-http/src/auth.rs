@@ -2,6 +2,7 @@
 //! read), with the account's current standing checked for writes and staff actions, as
 //! separate extractors so a handler's signature says who may call it.
 
+use crate::ErrorCode;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -36,13 +37,12 @@ impl AuthUser {
 }
 
 fn bearer(parts: &Parts) -> Result<&str, ApiError> {
-    let value = parts
-        .headers
-        .get(AUTHORIZATION)
-        .ok_or_else(|| ApiError::unauthorized("missing_token", "an access token is required"))?;
-    let value = value
-        .to_str()
-        .map_err(|_| ApiError::unauthorized("invalid_token", "malformed Authorization header"))?;
+    let value = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
+        ApiError::unauthorized(ErrorCode::MissingToken, "an access token is required")
+    })?;
+    let value = value.to_str().map_err(|_| {
+        ApiError::unauthorized(ErrorCode::InvalidToken, "malformed Authorization header")
+    })?;
     match value.split_once(' ') {
         Some((scheme, token))
             if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
@@ -50,7 +50,7 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
             Ok(token.trim())
         }
         _ => Err(ApiError::unauthorized(
-            "invalid_token",
+            ErrorCode::InvalidToken,
             "expected Authorization: Bearer <access token>",
         )),
     }
@@ -68,16 +68,16 @@ where
         let keys = JwtKeys::from_ref(state);
         let claims = keys.verify(token, TokenKind::Access).map_err(|e| match e {
             TokenError::Expired => {
-                ApiError::unauthorized("token_expired", "the access token has expired")
+                ApiError::unauthorized(ErrorCode::TokenExpired, "the access token has expired")
             }
             TokenError::WrongKind { .. } => ApiError::unauthorized(
-                "invalid_token",
+                ErrorCode::InvalidToken,
                 "a refresh token cannot be used as an access token",
             ),
-            _ => ApiError::unauthorized("invalid_token", "the access token is invalid"),
+            _ => ApiError::unauthorized(ErrorCode::InvalidToken, "the access token is invalid"),
         })?;
         let id = claims.user_id().ok_or_else(|| {
-            ApiError::unauthorized("invalid_token", "the access token is invalid")
+            ApiError::unauthorized(ErrorCode::InvalidToken, "the access token is invalid")
         })?;
         Ok(AuthUser {
             id,

@@ -12,6 +12,7 @@
 //! here then refuse an access token issued before it. Plain reads stay stateless (no call
 //! per read), so such a token can still read until it expires.
 
+use crate::ErrorCode;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -151,17 +152,17 @@ impl AccountAuthority {
 }
 
 fn account_gone() -> ApiError {
-    ApiError::unauthorized("invalid_token", "the account no longer exists")
+    ApiError::unauthorized(ErrorCode::InvalidToken, "the account no longer exists")
 }
 
 fn session_ended() -> ApiError {
-    ApiError::unauthorized("invalid_token", "this session was ended")
+    ApiError::unauthorized(ErrorCode::InvalidToken, "this session was ended")
 }
 
 fn account_disabled() -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,
-        "account_disabled",
+        ErrorCode::AccountDisabled,
         "this account is disabled",
     )
 }
@@ -169,7 +170,7 @@ fn account_disabled() -> ApiError {
 fn staff_2fa_required() -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,
-        "staff_2fa_required",
+        ErrorCode::Staff2faRequired,
         "staff accounts must turn on two-factor authentication before acting as staff",
     )
 }

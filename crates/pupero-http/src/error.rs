@@ -1,7 +1,12 @@
 //! One error shape for every service: `{"error": {"code", "message", "field"?}}`.
 //!
-//! Codes are stable and machine-readable (a UI may translate them); messages are for
-//! people and never carry internal details such as SQL, URLs or stack traces.
+//! Codes are stable and machine-readable (a UI may translate them): [`ErrorCode`] is the
+//! whole list, and docs/ARCHITECTURE.md lists the same words (a test compares them).
+//! Messages are for people and never carry internal details such as SQL, URLs or stack
+//! traces; the cause of a 500 travels with the error and is logged once, when the
+//! response is built.
+
+use std::sync::Arc;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -11,15 +16,81 @@ use pupero_core::IdentityError;
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// The cause of an internal error, kept for the log.
+pub type Cause = Arc<dyn std::error::Error + Send + Sync>;
+
+pupero_core::string_enum! {
+    /// Every error code any service answers with.
+    pub enum ErrorCode ("error code") {
+        // The request itself.
+        BadRequest = "bad_request",
+        InvalidField = "invalid_field",
+        InvalidBody = "invalid_body",
+        MalformedJson = "malformed_json",
+        UnsupportedMediaType = "unsupported_media_type",
+        PayloadTooLarge = "payload_too_large",
+        UnreadableBody = "unreadable_body",
+        InvalidQuery = "invalid_query",
+        InvalidPath = "invalid_path",
+        MethodNotAllowed = "method_not_allowed",
+        NotFound = "not_found",
+        Forbidden = "forbidden",
+        Conflict = "conflict",
+        RateLimited = "rate_limited",
+        // Our side or a dependency.
+        Internal = "internal",
+        ServiceUnavailable = "service_unavailable",
+        BadGateway = "bad_gateway",
+        GatewayTimeout = "gateway_timeout",
+        /// Another service answered with a code this one does not know.
+        UpstreamError = "upstream_error",
+        // Accounts and sessions.
+        MissingToken = "missing_token",
+        InvalidToken = "invalid_token",
+        TokenExpired = "token_expired",
+        TokenReused = "token_reused",
+        InvalidCredentials = "invalid_credentials",
+        WrongPassword = "wrong_password",
+        TotpRequired = "totp_required",
+        InvalidTotp = "invalid_totp",
+        TotpReplayed = "totp_replayed",
+        TotpNotPending = "totp_not_pending",
+        TotpNotEnabled = "totp_not_enabled",
+        TotpAlreadyEnabled = "totp_already_enabled",
+        Staff2faRequired = "staff_2fa_required",
+        AccountDisabled = "account_disabled",
+        AccountInUse = "account_in_use",
+        AlreadyRegistered = "already_registered",
+        EmailTaken = "email_taken",
+        UsernameTaken = "username_taken",
+        // Offers and trades.
+        OfferNotOpen = "offer_not_open",
+        OfferChanged = "offer_changed",
+        OfferHasOpenTrades = "offer_has_open_trades",
+        OfferTradeLimit = "offer_trade_limit",
+        OpenTradeLimit = "open_trade_limit",
+        SelfTrade = "self_trade",
+        InvalidTransition = "invalid_transition",
+        TradeNotCompleted = "trade_not_completed",
+        AlreadyReviewed = "already_reviewed",
+        // Money.
+        InsufficientFunds = "insufficient_funds",
+        AmountTooLarge = "amount_too_large",
+        IdempotencyKeyReused = "idempotency_key_reused",
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub field: Option<String>,
     pub retry_after_secs: Option<u64>,
     /// Further named facts in the error object (e.g. a login's `mfa_token`).
     pub extra: Vec<(&'static str, String)>,
+    /// What went wrong inside, for a 500: logged with its chain, never sent.
+    pub cause: Option<Cause>,
 }
 
 #[derive(Serialize)]
@@ -29,7 +100,7 @@ struct Body<'a> {
 
 #[derive(Serialize)]
 struct Detail<'a> {
-    code: &'a str,
+    code: ErrorCode,
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'a str>,
@@ -38,7 +109,7 @@ struct Detail<'a> {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -46,6 +117,7 @@ impl ApiError {
             field: None,
             retry_after_secs: None,
             extra: Vec::new(),
+            cause: None,
         }
     }
 
@@ -60,27 +132,32 @@ impl ApiError {
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+        Self::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
     }
 
     /// A field that parsed but breaks a rule: 422 naming the field.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", message).with_field(field)
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidField,
+            message,
+        )
+        .with_field(field)
     }
 
-    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn unauthorized(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, code, message)
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+        Self::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message)
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
     }
 
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, code, message)
     }
 
@@ -89,7 +166,7 @@ impl ApiError {
             retry_after_secs: Some(retry_after_secs.max(1)),
             ..Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
+                ErrorCode::RateLimited,
                 "too many attempts; wait before trying again",
             )
         }
@@ -98,19 +175,35 @@ impl ApiError {
     pub fn unavailable(message: impl Into<String>) -> Self {
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "service_unavailable",
+            ErrorCode::ServiceUnavailable,
             message,
         )
     }
 
-    /// Something went wrong on our side; the detail goes to the log, not to the client.
-    pub fn internal(detail: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %detail, "internal error");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "an internal error occurred",
-        )
+    /// Something went wrong on our side. The cause goes to the log when (and only if) the
+    /// error becomes a response; the client sees a bare 500.
+    pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self {
+            cause: Some(Arc::from(cause.into())),
+            ..Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::Internal,
+                "an internal error occurred",
+            )
+        }
+    }
+
+    /// The cause and its sources, `outer: inner: innermost`.
+    pub fn cause_chain(&self) -> Option<String> {
+        let cause = self.cause.as_deref()?;
+        let mut text = cause.to_string();
+        let mut next = cause.source();
+        while let Some(inner) = next {
+            text.push_str(": ");
+            text.push_str(&inner.to_string());
+            next = inner.source();
+        }
+        Some(text)
     }
 }
 
@@ -130,6 +223,9 @@ impl std::error::Error for ApiError {}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let Some(cause) = self.cause_chain() {
+            tracing::error!(code = %self.code, error = %cause, "internal error");
+        }
         let body = Body {
             error: Detail {
                 code: self.code,

@@ -1,5 +1,6 @@
 //! axum's extractors, with their rejections turned into our error shape.
 
+use crate::ErrorCode;
 use axum::extract::FromRequest;
 use axum::extract::FromRequestParts;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -29,7 +30,11 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::JsonDataError(e) => {
                 let detail = serde_detail(&e.body_text());
                 let field = field_of(&detail);
-                let err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", detail);
+                let err = ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorCode::InvalidBody,
+                    detail,
+                );
                 match field {
                     Some(f) => err.with_field(f),
                     None => err,
@@ -37,17 +42,17 @@ impl From<JsonRejection> for ApiError {
             }
             JsonRejection::JsonSyntaxError(e) => ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "malformed_json",
+                ErrorCode::MalformedJson,
                 serde_detail(&e.body_text()),
             ),
             JsonRejection::MissingJsonContentType(_) => ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "expected a JSON body with Content-Type: application/json",
             ),
             JsonRejection::BytesRejection(e) => ApiError::new(
                 e.status(),
-                "unreadable_body",
+                ErrorCode::UnreadableBody,
                 "the request body could not be read (too large?)",
             ),
             other => ApiError::bad_request(other.body_text()),
@@ -59,7 +64,7 @@ impl From<PathRejection> for ApiError {
     fn from(rejection: PathRejection) -> Self {
         ApiError::new(
             StatusCode::BAD_REQUEST,
-            "invalid_path",
+            ErrorCode::InvalidPath,
             rejection.body_text(),
         )
     }
@@ -69,7 +74,7 @@ impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             serde_detail(&rejection.body_text()),
         )
     }

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::{ApiError, JwtKeys};
+use crate::{ApiError, ErrorCode, JwtKeys};
 
 #[derive(Clone)]
 pub struct InternalClient {
@@ -94,8 +94,11 @@ impl InternalClient {
             Ok(body) => {
                 let status =
                     StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::BAD_REQUEST);
-                let mut err =
-                    ApiError::new(status, leak_code(&body.error.code), body.error.message);
+                let mut err = ApiError::new(
+                    status,
+                    body.error.code.parse().unwrap_or(ErrorCode::UpstreamError),
+                    body.error.message,
+                );
                 err.field = body.error.field;
                 Err(err)
             }
@@ -105,26 +108,4 @@ impl InternalClient {
             ))),
         }
     }
-}
-
-/// Error codes are a small fixed vocabulary; map the known ones back to static strings.
-fn leak_code(code: &str) -> &'static str {
-    const KNOWN: &[&str] = &[
-        "not_found",
-        "forbidden",
-        "invalid_field",
-        "conflict",
-        "totp_required",
-        "invalid_totp",
-        "totp_replayed",
-        "rate_limited",
-        "account_disabled",
-        "offer_not_open",
-        "account_in_use",
-    ];
-    KNOWN
-        .iter()
-        .find(|k| **k == code)
-        .copied()
-        .unwrap_or("upstream_error")
 }

@@ -8,18 +8,22 @@ pub mod client_ip;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod idempotency;
 pub mod internal;
 pub mod observe;
+pub mod paging;
 pub mod service;
 pub mod token;
 
 pub use auth::{ActiveUser, AdminUser, AuthUser, ModeratorUser, ServiceCaller, internal_route};
 pub use authority::{AccountAuthority, Standing, StandingSource};
 pub use client_ip::{ClientIp, TrustedProxies};
-pub use error::{ApiError, ApiResult};
+pub use error::{ApiError, ApiResult, ErrorCode};
 pub use extract::{ApiJson, ApiPath, ApiQuery};
+pub use idempotency::IdempotencyKey;
 pub use internal::InternalClient;
 pub use observe::MetricsAuth;
+pub use paging::{Page, PageQuery, Paged};
 pub use service::{ServiceRouter, serve, with_common_layers};
 pub use token::{Claims, IssuedToken, JwtKeys, KeyError, TokenKind};
 

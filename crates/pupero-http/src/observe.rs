@@ -2,6 +2,7 @@
 //! are told apart by the `service` label), fed by a middleware keyed on the matched route
 //! so ids in paths do not explode the label space.
 
+use crate::ErrorCode;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
@@ -76,7 +77,7 @@ pub async fn metrics_handler(auth: Option<Extension<MetricsAuth>>, headers: Head
     }
     if !auth.admits(&headers) {
         let mut response = crate::ApiError::unauthorized(
-            "invalid_token",
+            ErrorCode::InvalidToken,
             "metrics need the scraper's bearer token (METRICS_TOKEN)",
         )
         .into_response();

@@ -1,5 +1,6 @@
 //! Turning a service's routes into a served application with the common layers.
 
+use crate::ErrorCode;
 use std::future::Future;
 use std::net::SocketAddr;
 
@@ -115,7 +116,7 @@ async fn not_found() -> Response {
 async fn method_not_allowed() -> Response {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ErrorCode::MethodNotAllowed,
         "this route does not accept that method",
     )
     .into_response()

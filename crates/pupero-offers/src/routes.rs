@@ -1,5 +1,6 @@
 //! HTTP routes of the offers service.
 
+use pupero_http::ErrorCode;
 use std::collections::HashMap;
 
 use axum::Json;
@@ -519,7 +520,7 @@ async fn delete_offer(
         .await?;
     if open.open > 0 {
         return Err(ApiError::conflict(
-            "offer_has_open_trades",
+            ErrorCode::OfferHasOpenTrades,
             format!(
                 "{} open trade(s) use this offer; pause it instead",
                 open.open

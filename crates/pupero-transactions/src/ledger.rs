@@ -11,6 +11,7 @@
 //! and PostgreSQL fail the statement, so a would-overflow movement is refused before it is
 //! written, on all three alike. [`verify`] recomputes everything from the journal.
 
+use pupero_http::ErrorCode;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -155,13 +156,14 @@ impl LedgerError {
     /// (nothing was written); a database failure keeps its own 503/500.
     pub fn into_api(self, insufficient: &str) -> pupero_http::ApiError {
         match self {
-            LedgerError::InsufficientFunds(_) => {
-                pupero_http::ApiError::conflict("insufficient_funds", insufficient.to_owned())
-                    .with_field("amount")
-            }
+            LedgerError::InsufficientFunds(_) => pupero_http::ApiError::conflict(
+                ErrorCode::InsufficientFunds,
+                insufficient.to_owned(),
+            )
+            .with_field("amount"),
             LedgerError::Overflow(account) => pupero_http::ApiError::new(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "amount_too_large",
+                ErrorCode::AmountTooLarge,
                 format!(
                     "amount: the balance of {account} would leave the range the ledger can hold"
                 ),

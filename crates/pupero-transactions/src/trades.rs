@@ -3,6 +3,7 @@
 //! exactly once.
 
 use axum::http::StatusCode;
+use pupero_http::ErrorCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
@@ -112,7 +113,7 @@ fn actor_for(access: Access) -> Option<Actor> {
 
 pub fn facts(t: &trade_row::Model) -> TradeFacts {
     TradeFacts {
-        state: TradeState::parse(&t.state).unwrap_or(TradeState::Cancelled),
+        state: t.state.parse().unwrap_or(TradeState::Cancelled),
         buyer_wants_cancel: t.buyer_wants_cancel,
         seller_wants_cancel: t.seller_wants_cancel,
     }
@@ -233,14 +234,14 @@ fn insufficient(caller_is_seller: bool) -> ApiError {
     } else {
         "the seller's available balance does not cover this amount right now"
     };
-    ApiError::conflict("insufficient_funds", message).with_field("amount")
+    ApiError::conflict(ErrorCode::InsufficientFunds, message).with_field("amount")
 }
 
 /// The answer when the offer's price is no longer the one the taker saw: nothing opens,
 /// and the current terms come back so a client can show what changed.
 fn offer_changed(offer: &OfferTerms, seen: Cents) -> ApiError {
     ApiError::conflict(
-        "offer_changed",
+        ErrorCode::OfferChanged,
         format!(
             "the price of this offer changed from {seen} to {} {} per XMR since you saw it; nothing was opened. Check the current terms and try again",
             offer.price, offer.currency
@@ -275,7 +276,7 @@ async fn check_caps(
         .await?;
     if open_on_offer >= caps.per_offer {
         return Ok(Err(ApiError::conflict(
-            "offer_trade_limit",
+            ErrorCode::OfferTradeLimit,
             format!(
                 "this offer already has {open_on_offer} open trades, its limit (MAX_OPEN_TRADES_PER_OFFER = {}); try again when one finishes",
                 caps.per_offer
@@ -319,7 +320,7 @@ async fn check_caps(
     };
     Ok(Err(ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
-        "open_trade_limit",
+        ErrorCode::OpenTradeLimit,
         message,
     )
     .with_extra("limit", limit.to_string())))
@@ -347,13 +348,13 @@ pub async fn open(
         .await?;
     if offer.status != "open" {
         return Err(ApiError::conflict(
-            "offer_not_open",
+            ErrorCode::OfferNotOpen,
             format!("this offer is {}", offer.status),
         ));
     }
     if offer.owner_id == caller.id {
         return Err(ApiError::conflict(
-            "self_trade",
+            ErrorCode::SelfTrade,
             "you cannot trade with your own offer",
         ));
     }
@@ -367,7 +368,7 @@ pub async fn open(
         Some(f) if !f.disabled && !f.deleted => {}
         _ => {
             return Err(ApiError::conflict(
-                "offer_not_open",
+                ErrorCode::OfferNotOpen,
                 "this offer is no longer available",
             ));
         }
@@ -496,7 +497,7 @@ fn replay(
     {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "idempotency_key_reused",
+            ErrorCode::IdempotencyKeyReused,
             "this Idempotency-Key was already used to open a different trade; use a new key for a new request",
         )
         .with_field("Idempotency-Key"));
@@ -546,7 +547,7 @@ pub struct ActionInput {
 fn refusal(r: Refusal) -> ApiError {
     match r {
         Refusal::NotYourStep { .. } => ApiError::forbidden(r.to_string()),
-        Refusal::WrongState(_) => ApiError::conflict("invalid_transition", r.to_string()),
+        Refusal::WrongState(_) => ApiError::conflict(ErrorCode::InvalidTransition, r.to_string()),
     }
 }
 

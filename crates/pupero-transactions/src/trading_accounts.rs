@@ -12,6 +12,7 @@
 //! the lock was granted.
 
 use axum::http::StatusCode;
+use pupero_http::ErrorCode;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
@@ -30,11 +31,7 @@ const ATTEMPTS: usize = 5;
 
 /// The states in which a trade still holds escrow.
 pub fn open_states() -> Vec<&'static str> {
-    TradeState::ALL
-        .into_iter()
-        .filter(|s| s.holds_escrow())
-        .map(TradeState::as_str)
-        .collect()
+    TradeState::OPEN.iter().map(|s| s.as_str()).collect()
 }
 
 /// Creates the rows of these users if they do not exist yet (outside any transaction, so
@@ -140,7 +137,7 @@ async fn try_close(db: &DatabaseConnection, user_id: i64) -> Result<ApiResult<()
     if total != Piconero::ZERO || open_trades > 0 {
         // Dropping the transaction rolls the closing back.
         return Ok(Err(ApiError::conflict(
-            "account_in_use",
+            ErrorCode::AccountInUse,
             format!(
                 "withdraw your balance ({total} XMR) and finish your {open_trades} open trade(s) before deleting the account"
             ),
@@ -167,11 +164,11 @@ pub async fn reopen(db: &DatabaseConnection, user_id: i64) -> ApiResult<()> {
 /// The error for a trade refused because a party's account is closed.
 pub fn closed_party(closed: i64, caller: i64) -> ApiError {
     if closed == caller {
-        ApiError::unauthorized("invalid_token", "the account no longer exists")
+        ApiError::unauthorized(ErrorCode::InvalidToken, "the account no longer exists")
     } else {
         ApiError::new(
             StatusCode::CONFLICT,
-            "offer_not_open",
+            ErrorCode::OfferNotOpen,
             "this offer is no longer available",
         )
     }

@@ -15,6 +15,7 @@
 //! exactly what was asked for). Once signed, a withdrawal is never refunded by this code:
 //! the wallet must first prove the transaction can never be mined.
 
+use pupero_http::ErrorCode;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
@@ -173,7 +174,7 @@ pub async fn signed(
         || matches!(w.status.as_str(), "relayed" | "confirmed");
     if !changed && !already {
         return Err(ApiError::conflict(
-            "invalid_transition",
+            ErrorCode::InvalidTransition,
             format!("withdrawal is {}", w.status),
         ));
     }
@@ -227,7 +228,7 @@ pub async fn relayed(
             Ok(w)
         } else {
             Err(ApiError::conflict(
-                "invalid_transition",
+                ErrorCode::InvalidTransition,
                 format!("withdrawal is {}", w.status),
             ))
         };
@@ -284,7 +285,7 @@ pub async fn failed(
             Ok(w)
         } else {
             Err(ApiError::conflict(
-                "invalid_transition",
+                ErrorCode::InvalidTransition,
                 format!("withdrawal is {}; it cannot be refunded", w.status),
             ))
         };
@@ -340,7 +341,7 @@ pub async fn cancel(
             Ok(w)
         } else {
             Err(ApiError::conflict(
-                "invalid_transition",
+                ErrorCode::InvalidTransition,
                 format!(
                     "withdrawal is {}; only a queued withdrawal can be cancelled",
                     w.status

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use pupero_http::ErrorCode;
 use sea_orm::ActiveValue::Set;
 use sea_orm::IntoActiveModel;
 use serde::Deserialize;
@@ -38,7 +39,7 @@ pub struct UpdateMe {
 pub(crate) fn wrong_current_password() -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,
-        "wrong_password",
+        ErrorCode::WrongPassword,
         "the current password is wrong",
     )
     .with_field("current_password")
@@ -89,12 +90,13 @@ pub async fn update_me(
     let username_changes = Some(username.normalized()) != user.username_normalized;
     if username_changes && store::username_taken(&state.db, &username).await? {
         return Err(
-            ApiError::conflict("username_taken", "this username is taken").with_field("username"),
+            ApiError::conflict(ErrorCode::UsernameTaken, "this username is taken")
+                .with_field("username"),
         );
     }
     if email_changes && store::email_taken(&state.db, &email).await? {
         return Err(
-            ApiError::conflict("email_taken", "this email is already registered")
+            ApiError::conflict(ErrorCode::EmailTaken, "this email is already registered")
                 .with_field("email"),
         );
     }
@@ -118,7 +120,7 @@ pub async fn update_me(
         Ok(saved) => saved,
         Err(e) if is_unique_violation(&e) => {
             return Err(ApiError::conflict(
-                "already_registered",
+                ErrorCode::AlreadyRegistered,
                 "email or username is already registered",
             ));
         }

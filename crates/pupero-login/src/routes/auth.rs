@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use pupero_http::ErrorCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -54,7 +55,7 @@ pub async fn register(
         Err(e) if is_unique_violation(&e) => {
             ensure_identity_free(&state, &email, &username).await?;
             Err(ApiError::conflict(
-                "already_registered",
+                ErrorCode::AlreadyRegistered,
                 "email or username is already registered",
             ))
         }
@@ -69,13 +70,14 @@ pub(crate) async fn ensure_identity_free(
 ) -> ApiResult<()> {
     if store::email_taken(&state.db, email).await? {
         return Err(
-            ApiError::conflict("email_taken", "this email is already registered")
+            ApiError::conflict(ErrorCode::EmailTaken, "this email is already registered")
                 .with_field("email"),
         );
     }
     if store::username_taken(&state.db, username).await? {
         return Err(
-            ApiError::conflict("username_taken", "this username is taken").with_field("username"),
+            ApiError::conflict(ErrorCode::UsernameTaken, "this username is taken")
+                .with_field("username"),
         );
     }
     Ok(())
@@ -99,7 +101,10 @@ pub struct LoginRequest {
 }
 
 fn invalid_credentials() -> ApiError {
-    ApiError::unauthorized("invalid_credentials", "wrong username/email or password")
+    ApiError::unauthorized(
+        ErrorCode::InvalidCredentials,
+        "wrong username/email or password",
+    )
 }
 
 /// Log in and receive an access token and a refresh token.
@@ -139,11 +144,12 @@ pub async fn login(
             .keys
             .issue(user.id, user.role(), TokenKind::Mfa, MFA_CHALLENGE_TTL)
             .map_err(ApiError::internal)?;
-        return Err(
-            ApiError::unauthorized("totp_required", "a two-factor code is required")
-                .with_field("totp")
-                .with_extra("mfa_token", challenge.token),
-        );
+        return Err(ApiError::unauthorized(
+            ErrorCode::TotpRequired,
+            "a two-factor code is required",
+        )
+        .with_field("totp")
+        .with_extra("mfa_token", challenge.token));
     }
     verify_totp(
         &state,
@@ -169,7 +175,7 @@ async fn second_factor(
     state.limits.check_login(ip)?;
     let expired = || {
         ApiError::unauthorized(
-            "invalid_token",
+            ErrorCode::InvalidToken,
             "the sign-in step has expired; enter your password again",
         )
     };
@@ -189,7 +195,7 @@ async fn second_factor(
     // concurrent uses. A wrong code leaves the challenge for the corrected one.
     let spent = || {
         ApiError::unauthorized(
-            "invalid_token",
+            ErrorCode::InvalidToken,
             "this sign-in step was already used; enter your password again",
         )
     };
@@ -231,7 +237,7 @@ pub struct RefreshRequest {
 
 fn invalid_refresh() -> ApiError {
     ApiError::unauthorized(
-        "invalid_token",
+        ErrorCode::InvalidToken,
         "the refresh token is invalid, expired or revoked",
     )
 }
@@ -274,7 +280,7 @@ pub async fn refresh(
             tx.commit().await?;
             tracing::warn!(user_id, ended, "refresh token reused; all sessions ended");
             Err(ApiError::unauthorized(
-                "token_reused",
+                ErrorCode::TokenReused,
                 "this refresh token was already used; every session of the account has been ended",
             ))
         }

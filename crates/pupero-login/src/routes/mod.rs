@@ -8,6 +8,7 @@ mod public;
 mod two_factor;
 
 use axum::http::StatusCode;
+use pupero_http::ErrorCode;
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -121,7 +122,7 @@ pub(crate) async fn active_user(state: &LoginState, id: i64) -> ApiResult<user::
         Some(u) if u.is_active() => Ok(u),
         Some(u) if u.deleted_at_ms.is_none() => Err(account_disabled()),
         _ => Err(ApiError::unauthorized(
-            "invalid_token",
+            ErrorCode::InvalidToken,
             "the account no longer exists",
         )),
     }
@@ -139,7 +140,7 @@ pub(crate) async fn active_session(
         && caller.issued_at.saturating_mul(1000) < after_ms
     {
         return Err(ApiError::unauthorized(
-            "invalid_token",
+            ErrorCode::InvalidToken,
             "this session was ended",
         ));
     }
@@ -149,7 +150,7 @@ pub(crate) async fn active_session(
 pub(crate) fn account_disabled() -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,
-        "account_disabled",
+        ErrorCode::AccountDisabled,
         "this account is disabled",
     )
 }
@@ -269,16 +270,18 @@ pub(crate) async fn verify_totp(
         return Ok(());
     };
     let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
-        return Err(
-            ApiError::new(status, "totp_required", "a two-factor code is required")
-                .with_field("totp"),
-        );
+        return Err(ApiError::new(
+            status,
+            ErrorCode::TotpRequired,
+            "a two-factor code is required",
+        )
+        .with_field("totp"));
     };
     ensure_not_locked(state, user, client).await?;
     let wrong = || {
         ApiError::new(
             status,
-            "invalid_totp",
+            ErrorCode::InvalidTotp,
             "the two-factor code is wrong (or the recovery code was already used)",
         )
         .with_field("totp")
@@ -290,7 +293,7 @@ pub(crate) async fn verify_totp(
         } else {
             Err(ApiError::new(
                 status,
-                "totp_replayed",
+                ErrorCode::TotpReplayed,
                 "this two-factor code has already been used; wait for the next one",
             )
             .with_field("totp"))

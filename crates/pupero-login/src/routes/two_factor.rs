@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use pupero_http::ErrorCode;
 use sea_orm::ActiveValue::Set;
 use sea_orm::IntoActiveModel;
 use serde::{Deserialize, Serialize};
@@ -75,7 +76,7 @@ pub async fn enable(
     let user = active_session(&state, caller).await?;
     if user.totp_secret.is_some() {
         return Err(ApiError::conflict(
-            "totp_already_enabled",
+            ErrorCode::TotpAlreadyEnabled,
             "two-factor authentication is already on",
         ));
     }
@@ -122,7 +123,7 @@ pub async fn confirm(
     let user = active_session(&state, caller).await?;
     let Some(pending) = user.totp_pending_secret.clone() else {
         return Err(ApiError::conflict(
-            "totp_not_pending",
+            ErrorCode::TotpNotPending,
             "start with POST /2fa/enable",
         ));
     };
@@ -196,7 +197,7 @@ async fn owner_with_second_factor(
     let user = active_session(state, caller).await?;
     if user.totp_secret.is_none() {
         return Err(ApiError::conflict(
-            "totp_not_enabled",
+            ErrorCode::TotpNotEnabled,
             "two-factor authentication is off",
         ));
     }

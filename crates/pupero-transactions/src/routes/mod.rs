@@ -13,7 +13,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use pupero_http::{ApiError, ServiceRouter, internal_route};
+use pupero_http::{ApiError, ErrorCode, ServiceRouter, internal_route};
 
 use crate::{SERVICE, TransactionsState};
 
@@ -119,7 +119,7 @@ pub(crate) fn optional_json<T: DeserializeOwned + Default>(body: &Bytes) -> Resu
         } else {
             axum::http::StatusCode::UNPROCESSABLE_ENTITY
         };
-        ApiError::new(status, "invalid_body", e.to_string())
+        ApiError::new(status, ErrorCode::InvalidBody, e.to_string())
     })
 }
 
@@ -136,7 +136,7 @@ pub(crate) fn bounded_amount(
         match e {
             AmountError::AboveLimit(_) | AmountError::TooLarge => ApiError::new(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "amount_too_large",
+                ErrorCode::AmountTooLarge,
                 message,
             )
             .with_field(field),

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use pupero_http::ErrorCode;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
@@ -98,7 +99,7 @@ pub async fn review(
     };
     if t.state != TradeState::Completed.as_str() {
         return Err(ApiError::conflict(
-            "trade_not_completed",
+            ErrorCode::TradeNotCompleted,
             "reviews open when the trade is completed",
         ));
     }
@@ -120,7 +121,7 @@ pub async fn review(
             Ok((StatusCode::CREATED, Json(review_view(saved))))
         }
         Err(e) if is_unique_violation(&e) => Err(ApiError::conflict(
-            "already_reviewed",
+            ErrorCode::AlreadyReviewed,
             "you have already reviewed this trade",
         )),
         Err(e) => Err(e.into()),

@@ -90,7 +90,7 @@ pub struct TradePage {
 }
 
 fn parse_state(s: &str) -> ApiResult<TradeState> {
-    TradeState::parse(s).ok_or_else(|| {
+    s.parse::<TradeState>().ok().ok_or_else(|| {
         ApiError::invalid(
             "state",
             "state must be awaiting_payment, paid, completed, cancelled or disputed",
@@ -166,7 +166,7 @@ pub async fn trade_action(
     ApiPath((id, action)): ApiPath<(i64, String)>,
     body: Bytes,
 ) -> ApiResult<Json<TradeView>> {
-    let action = match Action::parse(&action) {
+    let action = match action.parse::<Action>().ok() {
         Some(
             a @ (Action::MarkPaid
             | Action::Release

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use pupero_http::ErrorCode;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -180,7 +181,7 @@ fn replay(
     if existing.address != address.as_str() || existing.amount != amount.as_i64() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "idempotency_key_reused",
+            ErrorCode::IdempotencyKeyReused,
             "this Idempotency-Key was already used for a different withdrawal; use a new key for a new request",
         )
         .with_field("Idempotency-Key"));

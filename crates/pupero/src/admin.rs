@@ -1,12 +1,138 @@
-//! Operator commands.
+//! Operator commands (`pupero migrate`, `pupero admin …`): each takes the settings, opens
+//! what it needs, prints its report and fails with a message when the check fails.
+
+use std::io::BufRead;
+use std::path::Path;
 
 use anyhow::{Context, bail};
 use sea_orm::DatabaseConnection;
 
-use pupero_core::{Email, Password, Role, Username};
+use pupero_config::Settings;
+use pupero_core::{Email, Password, Role, Username, format_signed_xmr};
 
-/// Creates an account with any role: how the first admin comes to exist.
-pub async fn create_user(
+use crate::migrations::{migrate_all, require_current};
+use crate::platform::{connect, redact};
+
+/// Applies every pending migration.
+pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    settings.ensure_data_dir()?;
+    let db = connect(settings).await?;
+    migrate_all(&db).await?;
+    println!("migrations applied to {}", redact(&settings.database_url()));
+    Ok(())
+}
+
+/// Compares the hot wallet's balance with what the platform owes its users; fails when the
+/// wallet holds less, or when its balance cannot be brought up to date.
+pub async fn solvency(settings: &Settings) -> anyhow::Result<()> {
+    let db = connect(settings).await?;
+    require_current(&db).await?;
+    let owed = pupero_transactions::ledger::liabilities(&db).await?;
+    let url = settings
+        .monero_rpc_url
+        .clone()
+        .context("MONERO_RPC_URL is not set")?;
+    let wallet = pupero_wallet::rpc::WalletRpc::new(&url, settings.monero_rpc_credentials());
+    // A stale balance could call an insolvent platform solvent (or the reverse).
+    wallet
+        .refresh()
+        .await
+        .context("cannot refresh the hot wallet, so its balance may be stale")?;
+    let held = i128::from(
+        wallet
+            .balance()
+            .await
+            .context("cannot read the hot wallet's balance")?
+            .balance,
+    );
+    println!(
+        "hot wallet holds {} XMR; users are owed {} XMR; margin {} XMR",
+        format_signed_xmr(held),
+        format_signed_xmr(owed),
+        format_signed_xmr(held - owed)
+    );
+    if held >= owed {
+        println!("solvent");
+        Ok(())
+    } else {
+        bail!("INSOLVENT: the hot wallet holds less than the platform owes")
+    }
+}
+
+/// Recomputes every balance from the journal; fails on any mismatch, unbalanced entry or
+/// negative user balance.
+pub async fn ledger_verify(settings: &Settings) -> anyhow::Result<()> {
+    let db = connect(settings).await?;
+    require_current(&db).await?;
+    let report = pupero_transactions::ledger::verify(&db).await?;
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    if report.is_consistent() {
+        println!(
+            "ledger consistent: {} accounts, {} entries, {} postings",
+            report.accounts, report.entries, report.postings
+        );
+        Ok(())
+    } else {
+        bail!("the ledger is NOT consistent (see above)")
+    }
+}
+
+/// Makes the token key pairs missing from `keys_dir` and prints every public key's id.
+pub fn generate_keys(keys_dir: &Path) -> anyhow::Result<()> {
+    pupero_http::token::generate_missing(keys_dir)?;
+    for service in pupero_http::token::SERVICES {
+        let path = keys_dir.join(format!("{service}.pub"));
+        let public = pupero_http::token::read_key(&path)?;
+        println!(
+            "{service}: key id {} ({})",
+            pupero_http::token::key_id(&public),
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// The account `pupero admin create-user` makes.
+pub struct NewAccount {
+    pub email: String,
+    pub username: String,
+    pub role: Role,
+    /// The environment variable holding the password; `None` reads standard input's first line.
+    pub password_env: Option<String>,
+}
+
+/// Creates an account with a role, migrating a fresh database first: how the first admin
+/// comes to exist.
+pub async fn create_user(settings: &Settings, account: NewAccount) -> anyhow::Result<()> {
+    let password = match &account.password_env {
+        Some(var) => std::env::var(var).with_context(|| format!("{var} is not set"))?,
+        None => {
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    if password.is_empty() {
+        bail!("no password given (stdin or --password-env)");
+    }
+    settings.ensure_data_dir()?;
+    let db = connect(settings).await?;
+    migrate_all(&db).await?;
+    let id = insert_account(
+        &db,
+        &account.email,
+        &account.username,
+        account.role,
+        &password,
+    )
+    .await?;
+    println!("created user {id} ({}, {})", account.username, account.role);
+    Ok(())
+}
+
+/// Inserts an account with any role, with the rules registration applies to its email,
+/// username and password.
+pub async fn insert_account(
     db: &DatabaseConnection,
     email: &str,
     username: &str,

@@ -4,6 +4,8 @@
 pub mod admin;
 pub mod bench;
 pub mod devchain;
+pub mod migrations;
 pub mod platform;
 
-pub use platform::{Platform, migrate_all};
+pub use migrations::{MIGRATORS, migrate_all};
+pub use platform::Platform;

@@ -6,13 +6,14 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
-use sea_orm_migration::MigratorTrait;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use pupero_config::{Service, Settings};
 use pupero_http::JwtKeys;
+
+use crate::migrations::migrate_all;
 
 /// The services this build can run. The others answer as down in the gateway's health
 /// until their issues land.
@@ -81,10 +82,7 @@ impl Platform {
         let needs_db = services.iter().any(|s| *s != Service::Gateway);
         let db = if needs_db {
             settings.ensure_data_dir()?;
-            let url = settings.database_url();
-            let db = pupero_db::connect(&url)
-                .await
-                .with_context(|| format!("cannot open the database ({})", redact(&url)))?;
+            let db = connect(&settings).await?;
             migrate_all(&db).await?;
             Some(db)
         } else {
@@ -279,24 +277,12 @@ fn spawn_wallet_opener(
     })
 }
 
-/// Every service's migrations, each with its own migration table.
-pub async fn migrate_all(db: &DatabaseConnection) -> anyhow::Result<()> {
-    pupero_login::Migrator::up(db, None)
+/// Opens the configured database; a failure names it without its password.
+pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let url = settings.database_url();
+    pupero_db::connect(&url)
         .await
-        .context("login migrations failed")?;
-    pupero_offers::Migrator::up(db, None)
-        .await
-        .context("offers migrations failed")?;
-    pupero_transactions::Migrator::up(db, None)
-        .await
-        .context("transactions migrations failed")?;
-    pupero_wallet::Migrator::up(db, None)
-        .await
-        .context("wallet migrations failed")?;
-    pupero_frontend::Migrator::up(db, None)
-        .await
-        .context("frontend migrations failed")?;
-    Ok(())
+        .with_context(|| format!("cannot open the database ({})", redact(&url)))
 }
 
 /// The URL without its password, for error messages.

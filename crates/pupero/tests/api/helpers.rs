@@ -325,7 +325,7 @@ impl TestApp {
 
     /// Creates an account with a role straight in the database, as `pupero admin create-user` does.
     pub async fn privileged(&self, username: &str, role: pupero_core::Role) -> (i64, Tokens) {
-        let id = pupero::admin::create_user(
+        let id = pupero::admin::insert_account(
             &self.db,
             &format!("{username}@example.com"),
             username,

@@ -3,7 +3,6 @@
 use std::process::{Command, Stdio};
 
 use reqwest::StatusCode;
-use sea_orm_migration::MigratorTrait;
 
 use pupero::Platform;
 use pupero::platform::AVAILABLE;
@@ -17,17 +16,13 @@ async fn migrations_round_trip(backend: Backend) {
     let db = TestDb::create(backend).await;
     let conn = pupero_db::connect(&db.url).await.unwrap();
     pupero::migrate_all(&conn).await.unwrap();
-    pupero_frontend::Migrator::down(&conn, None).await.unwrap();
-    pupero_wallet::Migrator::down(&conn, None).await.unwrap();
-    pupero_transactions::Migrator::down(&conn, None)
-        .await
-        .unwrap();
-    pupero_offers::Migrator::down(&conn, None).await.unwrap();
-    pupero_login::Migrator::down(&conn, None).await.unwrap();
+    pupero::migrations::require_current(&conn).await.unwrap();
+    pupero::migrations::rollback_all(&conn).await.unwrap();
+    assert!(pupero::migrations::require_current(&conn).await.is_err());
     pupero::migrate_all(&conn).await.unwrap();
     // Twice is a no-op.
     pupero::migrate_all(&conn).await.unwrap();
-    pupero::admin::create_user(
+    pupero::admin::insert_account(
         &conn,
         "m@example.com",
         "migrated",
@@ -408,4 +403,62 @@ fn only_login_and_the_frontend_need_the_data_key_in_production() {
     );
     let _ = std::fs::remove_dir_all(data);
     let _ = std::fs::remove_dir_all(keys);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_checks_refuse_a_database_without_the_schema_and_leave_it_alone() {
+    let db = TestDb::create(Backend::Sqlite).await;
+    for check in [
+        &["admin", "ledger-verify"][..],
+        &[
+            "admin",
+            "solvency",
+            "--monero-rpc-url",
+            "http://127.0.0.1:9",
+        ][..],
+    ] {
+        let out = Command::new(BIN)
+            .args(check)
+            .args(["--database-url", &db.url])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{check:?} ran on an empty database");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("pupero migrate"), "{check:?}: {stderr}");
+    }
+    let conn = pupero_db::connect(&db.url).await.unwrap();
+    let schema = sea_orm_migration::SchemaManager::new(&conn);
+    for table in ["login_migrations", "transactions_migrations", "users"] {
+        assert!(
+            !schema.has_table(table).await.unwrap(),
+            "a read-only check created {table}"
+        );
+    }
+    conn.close().await.ok();
+    db.drop_db().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn solvency_fails_when_the_hot_wallet_cannot_be_refreshed() {
+    let db = TestDb::create(Backend::Sqlite).await;
+    let conn = pupero_db::connect(&db.url).await.unwrap();
+    pupero::migrate_all(&conn).await.unwrap();
+    conn.close().await.ok();
+    // Nothing listens on the discard port: the refresh fails, and so must the check.
+    let out = Command::new(BIN)
+        .args(["admin", "solvency", "--database-url", &db.url])
+        .args([
+            "--monero-rpc-url",
+            "http://127.0.0.1:9",
+            "--monero-rpc-auth-scheme",
+            "none",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "solvency passed without a wallet");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot refresh the hot wallet"), "{stderr}");
+    db.drop_db().await;
 }

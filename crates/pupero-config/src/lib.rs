@@ -325,6 +325,11 @@ pub struct Settings {
     #[arg(long, env = "GATEWAY_TIMEOUT_SECONDS", default_value_t = 30)]
     pub gateway_timeout_seconds: u64,
 
+    /// On SIGTERM/SIGINT: how long requests in flight and background steps under way may
+    /// take to finish before their connections are cut, in seconds.
+    #[arg(long, env = "SHUTDOWN_GRACE_SECONDS", default_value_t = 20)]
+    pub shutdown_grace_seconds: u64,
+
     /// Log output: text for people, json for log collectors.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,

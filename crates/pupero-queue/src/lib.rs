@@ -170,8 +170,13 @@ pub enum Outcome {
     Reject,
 }
 
-/// Consumes the queue one message at a time, forever, reconnecting with backoff.
-pub fn spawn_consumer<F, Fut>(broker: Broker, handler: F) -> tokio::task::JoinHandle<()>
+/// Consumes the queue one message at a time, reconnecting with backoff, until `shutdown`
+/// turns true.
+pub fn spawn_consumer<F, Fut>(
+    broker: Broker,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+    handler: F,
+) -> tokio::task::JoinHandle<()>
 where
     F: Fn(Vec<u8>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Outcome> + Send,
@@ -179,19 +184,31 @@ where
     tokio::spawn(async move {
         let mut backoff = Duration::from_millis(500);
         loop {
-            match consume(&broker, &handler).await {
+            match consume(&broker, &handler, &mut shutdown).await {
                 Ok(()) => backoff = Duration::from_millis(500),
                 Err(e) => {
                     tracing::warn!(error = %e, queue = %broker.queue, "queue consumer disconnected; reconnecting")
                 }
             }
-            tokio::time::sleep(backoff).await;
+            if *shutdown.borrow() {
+                return;
+            }
+            tokio::select! {
+                () = tokio::time::sleep(backoff) => {}
+                _ = shutdown.wait_for(|stop| *stop) => return,
+            }
             backoff = (backoff * 2).min(Duration::from_secs(10));
         }
     })
 }
 
-async fn consume<F, Fut>(broker: &Broker, handler: &F) -> Result<(), QueueError>
+/// Handles deliveries until the connection drops or `shutdown` turns true; a message being
+/// handled is finished and answered first.
+async fn consume<F, Fut>(
+    broker: &Broker,
+    handler: &F,
+    shutdown: &mut tokio::sync::watch::Receiver<bool>,
+) -> Result<(), QueueError>
 where
     F: Fn(Vec<u8>) -> Fut,
     Fut: Future<Output = Outcome>,
@@ -207,7 +224,12 @@ where
         )
         .await?;
     tracing::info!(queue = %broker.queue, "consuming");
-    while let Some(delivery) = deliveries.next().await {
+    loop {
+        let next = tokio::select! {
+            next = deliveries.next() => next,
+            _ = shutdown.wait_for(|stop| *stop) => None,
+        };
+        let Some(delivery) = next else { break };
         let delivery = delivery?;
         match handler(delivery.data.clone()).await {
             Outcome::Ack => {

@@ -10,12 +10,18 @@ use crate::TransactionsState;
 use crate::entity::trade;
 use crate::trades::{Caller, act};
 
-pub fn spawn_expiry_worker(state: TransactionsState) -> tokio::task::JoinHandle<()> {
+pub fn spawn_expiry_worker(
+    state: TransactionsState,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(state.expiry_interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = shutdown.wait_for(|stop| *stop) => return,
+            }
             if let Err(e) = expire_due(&state).await {
                 tracing::warn!(error = %e, "trade expiry pass failed; will retry");
             }

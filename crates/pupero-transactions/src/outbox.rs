@@ -50,11 +50,13 @@ pub async fn relay(db: &DatabaseConnection, publisher: &Publisher) -> Result<usi
     Ok(sent)
 }
 
-/// Relays when woken (a new withdrawal) and every second, backing off while the broker is down.
+/// Relays when woken (a new withdrawal) and every second, backing off while the broker is
+/// down, until `shutdown` turns true; a relay pass under way finishes.
 pub fn spawn_relay(
     db: DatabaseConnection,
     publisher: Arc<Publisher>,
     wake: Arc<Notify>,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut pause = Duration::from_secs(1);
@@ -69,6 +71,7 @@ pub fn spawn_relay(
             tokio::select! {
                 () = wake.notified() => {}
                 () = tokio::time::sleep(pause) => {}
+                _ = shutdown.wait_for(|stop| *stop) => return,
             }
         }
     })

@@ -260,13 +260,19 @@ async fn record(
         .ok_or_else(|| ApiError::internal("deposit row vanished"))
 }
 
-/// Sweeps every `sweep_interval` until the process stops.
-pub fn spawn_sweeper(state: WalletState) -> tokio::task::JoinHandle<()> {
+/// Sweeps every `sweep_interval` until `shutdown` turns true; a sweep under way finishes.
+pub fn spawn_sweeper(
+    state: WalletState,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(state.sweep_interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = shutdown.wait_for(|stop| *stop) => return,
+            }
             match sweep(&state).await {
                 Ok(r) if r.credited > 0 => tracing::info!(credited = r.credited, "deposit sweep"),
                 Ok(_) => {}

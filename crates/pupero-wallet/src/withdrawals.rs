@@ -308,11 +308,13 @@ async fn watch_confirmations(state: &WalletState) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Runs the worker: at once when woken (a new withdrawal), and every `poll` as a safety net.
+/// Runs the worker: at once when woken (a new withdrawal), and every `poll` as a safety net,
+/// until `shutdown` turns true; a pass under way finishes.
 pub fn spawn_worker(
     state: WalletState,
     wake: Arc<Notify>,
     poll: Duration,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
@@ -322,6 +324,7 @@ pub fn spawn_worker(
             tokio::select! {
                 () = wake.notified() => {}
                 () = tokio::time::sleep(poll) => {}
+                _ = shutdown.wait_for(|stop| *stop) => return,
             }
         }
     })
@@ -338,8 +341,9 @@ struct QueueMessage {
 pub fn spawn_consumer(
     state: WalletState,
     broker: pupero_queue::Broker,
+    shutdown: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
-    pupero_queue::spawn_consumer(broker, move |payload| {
+    pupero_queue::spawn_consumer(broker, shutdown, move |payload| {
         let state = state.clone();
         async move {
             let Ok(message) = serde_json::from_slice::<QueueMessage>(&payload) else {

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod devchain;
 pub mod migrations;
 pub mod platform;
+mod shutdown;
 
 pub use migrations::{MIGRATORS, migrate_all};
 pub use platform::Platform;

@@ -6,14 +6,18 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
+use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
+use tokio::time::Instant;
 
 use pupero_config::{Service, Settings};
 use pupero_http::JwtKeys;
 
 use crate::migrations::migrate_all;
+use crate::shutdown::Stage;
 
 /// The services this build can run. The others answer as down in the gateway's health
 /// until their issues land.
@@ -30,10 +34,17 @@ pub const AVAILABLE: [Service; 6] = [
 pub struct Platform {
     pub addrs: BTreeMap<&'static str, SocketAddr>,
     pub db: Option<DatabaseConnection>,
-    shutdown: watch::Sender<bool>,
-    tasks: Vec<JoinHandle<std::io::Result<()>>>,
-    /// Background loops (trade expiry); aborted at shutdown.
-    workers: AbortOnDrop,
+    grace: Duration,
+    /// The gateway and the frontend, stopped first: what they have in flight may still
+    /// need the services behind them.
+    edge: Stage,
+    /// Background loops (sweeps, withdrawals, expiry, relay), stopped next, between two
+    /// steps, while the services their steps call still answer.
+    workers: Stage,
+    /// The services behind the edge, stopped last.
+    inner: Stage,
+    /// A server that stops by itself (its listener failed) says so here.
+    exits: mpsc::UnboundedReceiver<(&'static str, std::io::Result<()>)>,
 }
 
 impl Platform {
@@ -89,9 +100,10 @@ impl Platform {
             None
         };
 
-        let (shutdown, signal) = watch::channel(false);
-        let mut tasks = Vec::new();
-        let mut workers = Vec::new();
+        let mut edge = Stage::new("edge");
+        let mut workers = Stage::new("workers");
+        let mut inner = Stage::new("services");
+        let (exited, exits) = mpsc::unbounded_channel();
         for (service, listener) in listeners {
             let app = match service {
                 Service::Login => {
@@ -145,17 +157,30 @@ impl Platform {
                             .as_ref()
                             .map(|p| p.expose().to_owned())
                             .unwrap_or_default();
-                        workers.push(spawn_wallet_opener(state.clone(), file, password));
+                        workers.push(spawn_wallet_opener(
+                            state.clone(),
+                            file,
+                            password,
+                            workers.signal(),
+                        ));
                     }
                     if state.is_configured() {
-                        workers.push(pupero_wallet::spawn_sweeper(state.clone()));
+                        workers.push(pupero_wallet::spawn_sweeper(
+                            state.clone(),
+                            workers.signal(),
+                        ));
                         workers.push(pupero_wallet::spawn_worker(
                             state.clone(),
                             state.wake.clone(),
                             state.poll_interval,
+                            workers.signal(),
                         ));
                         if let Some(broker) = state.broker.clone() {
-                            workers.push(pupero_wallet::spawn_consumer(state.clone(), broker));
+                            workers.push(pupero_wallet::spawn_consumer(
+                                state.clone(),
+                                broker,
+                                workers.signal(),
+                            ));
                         }
                     }
                     pupero_wallet::router(state).into_app()
@@ -167,12 +192,16 @@ impl Platform {
                         keys.only("transactions"),
                         &settings,
                     )?;
-                    workers.push(pupero_transactions::spawn_expiry_worker(state.clone()));
+                    workers.push(pupero_transactions::spawn_expiry_worker(
+                        state.clone(),
+                        workers.signal(),
+                    ));
                     if let Some(publisher) = state.publisher.clone() {
                         workers.push(pupero_transactions::outbox::spawn_relay(
                             state.db.clone(),
                             publisher,
                             state.outbox_wake.clone(),
+                            workers.signal(),
                         ));
                     }
                     pupero_transactions::router(state).into_app()
@@ -182,19 +211,30 @@ impl Platform {
                 }
             };
             let app = app.layer(axum::Extension(metrics_auth.clone()));
-            let mut signal = signal.clone();
+            let stage = match service {
+                Service::Gateway | Service::Frontend => &mut edge,
+                _ => &mut inner,
+            };
+            let mut signal = stage.signal();
             let stop = async move {
                 let _ = signal.wait_for(|stop| *stop).await;
             };
-            tracing::info!(service = service.name(), addr = %addrs[service.name()], "listening");
-            tasks.push(tokio::spawn(pupero_http::serve(listener, app, stop)));
+            let exited = exited.clone();
+            let name = service.name();
+            tracing::info!(service = name, addr = %addrs[name], "listening");
+            stage.push(tokio::spawn(async move {
+                let outcome = pupero_http::serve(listener, app, stop).await;
+                let _ = exited.send((name, outcome));
+            }));
         }
         Ok(Self {
             addrs,
             db,
-            shutdown,
-            tasks,
-            workers: AbortOnDrop(workers),
+            grace: Duration::from_secs(settings.shutdown_grace_seconds),
+            edge,
+            workers,
+            inner,
+            exits,
         })
     }
 
@@ -204,54 +244,35 @@ impl Platform {
             .map(|a| format!("http://{a}"))
     }
 
-    /// Runs until one service stops (an error) or `until` resolves, then stops them all.
+    /// Runs until `until` resolves (a signal) or a service stops by itself, then stops
+    /// everything as [`Platform::stop`] does; a service's failure is the error.
     pub async fn run_until(
-        self,
+        mut self,
         until: impl std::future::Future<Output = ()>,
     ) -> anyhow::Result<()> {
-        let Self {
-            shutdown, tasks, ..
-        } = self;
-        let first_exit = futures::future::select_all(tasks);
-        tokio::select! {
+        let exited = tokio::select! {
             () = until => {
-                tracing::info!("shutting down");
-                let _ = shutdown.send(true);
-                Ok(())
+                tracing::info!(grace_seconds = self.grace.as_secs(), "shutting down");
+                None
             }
-            (result, _, rest) = first_exit => {
-                let _ = shutdown.send(true);
-                futures::future::join_all(rest).await;
-                match result {
-                    Ok(Ok(())) => Ok(()),
-                    Ok(Err(e)) => Err(e.into()),
-                    Err(e) => Err(e.into()),
-                }
+            exit = self.exits.recv() => exit,
+        };
+        self.stop().await;
+        match exited {
+            Some((service, Err(e))) => {
+                Err(anyhow::Error::new(e).context(format!("the {service} service failed")))
             }
+            _ => Ok(()),
         }
     }
 
-    /// Stops every service and waits for in-flight requests to finish.
+    /// Stops accepting, lets requests in flight and background steps under way finish, and
+    /// returns when all is done or the grace period (`SHUTDOWN_GRACE_SECONDS`) is over.
     pub async fn stop(self) {
-        let Self {
-            shutdown,
-            tasks,
-            workers,
-            ..
-        } = self;
-        drop(workers);
-        let _ = shutdown.send(true);
-        futures::future::join_all(tasks).await;
-    }
-}
-
-struct AbortOnDrop(Vec<JoinHandle<()>>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        for w in &self.0 {
-            w.abort();
-        }
+        let deadline = Instant::now() + self.grace;
+        self.edge.stop(deadline).await;
+        self.workers.stop(deadline).await;
+        self.inner.stop(deadline).await;
     }
 }
 
@@ -260,6 +281,7 @@ fn spawn_wallet_opener(
     state: pupero_wallet::WalletState,
     file: String,
     password: String,
+    mut shutdown: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
@@ -270,7 +292,10 @@ fn spawn_wallet_opener(
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot open the hot wallet yet; retrying");
-                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                    tokio::select! {
+                        () = tokio::time::sleep(Duration::from_secs(5)) => {}
+                        _ = shutdown.wait_for(|stop| *stop) => return,
+                    }
                 }
             }
         }

@@ -181,6 +181,7 @@ fn up_help_documents_every_variable() {
         "API_MANAGER_URL",
         "SECURE_COOKIES",
         "SESSION_COOKIE_SAMESITE",
+        "SHUTDOWN_GRACE_SECONDS",
     ] {
         assert!(
             help.contains(&format!("env: {var}")),
@@ -461,4 +462,107 @@ async fn solvency_fails_when_the_hot_wallet_cannot_be_refreshed() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot refresh the hot wallet"), "{stderr}");
     db.drop_db().await;
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn refused(port: u16) -> bool {
+    std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+}
+
+/// SIGTERM while a request's body is still arriving: the request completes with its normal
+/// answer, nothing new is accepted, and the process exits 0.
+#[test]
+fn sigterm_lets_a_request_in_flight_finish_then_exits_cleanly() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+
+    let data = std::env::temp_dir().join(format!("pupero-sigterm-{}", rand::random::<u32>()));
+    let (gateway, login) = (free_port(), free_port());
+    let mut child = Command::new(BIN)
+        .arg("up")
+        .env("PUPERO_DATA_DIR", &data)
+        .env_remove("DATABASE_URL")
+        .env("API_MANAGER_PORT", gateway.to_string())
+        .env("LOGIN_PORT", login.to_string())
+        .env("OFFERS_PORT", free_port().to_string())
+        .env("TRANSACTIONS_PORT", free_port().to_string())
+        .env("MONERO_WALLET_MANAGER_PORT", free_port().to_string())
+        .env("PORT", free_port().to_string())
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while refused(gateway) || refused(login) {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "pupero up did not come up"
+        );
+        assert!(child.try_wait().unwrap().is_none(), "pupero up exited");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let body = serde_json::json!({"email": "late@example.com", "username": "latecomer", "password": PASSWORD})
+        .to_string();
+    let (first, rest) = body.split_at(body.len() / 2);
+    let mut slow = std::net::TcpStream::connect(("127.0.0.1", gateway)).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    write!(
+        slow,
+        "POST /auth/register HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n{first}",
+        body.len()
+    )
+    .unwrap();
+    slow.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    // The edge stops accepting at once, although a request is still in flight.
+    let signalled = Instant::now();
+    while !refused(gateway) {
+        assert!(
+            signalled.elapsed() < Duration::from_secs(10),
+            "the gateway still accepts connections after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "exited with a request in flight"
+    );
+
+    slow.write_all(rest.as_bytes()).unwrap();
+    let mut answer = String::new();
+    slow.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    assert!(answer.contains("user_id"), "{answer}");
+
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            signalled.elapsed() < Duration::from_secs(30),
+            "pupero up did not exit after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "exit status {status}");
+    assert!(refused(gateway) && refused(login));
+    let _ = std::fs::remove_dir_all(data);
 }

@@ -18,9 +18,6 @@
 //! file for chromedriver's verbose log), `PUPERO_SCREENSHOTS_DIR` (default
 //! `<workspace>/artifacts/screenshots`).
 
-// The harness serves tests yet to be written: not every helper has a caller yet.
-#![allow(dead_code)]
-
 use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
@@ -283,11 +280,6 @@ impl Browser {
         }
     }
 
-    /// The underlying fantoccini client, for what the helpers do not cover.
-    pub fn client(&self) -> &Client {
-        &self.client
-    }
-
     /// Navigates to `url` and waits for the page to load.
     pub async fn goto(&self, url: &str) {
         if let Err(e) = self.client.goto(url).await {
@@ -439,14 +431,6 @@ impl Browser {
                 self.fail(format!("attribute {name:?} of {css:?}: {e}"))
                     .await
             }
-        }
-    }
-
-    /// The visible text of the whole page (`document.body.innerText`).
-    pub async fn page_text(&self) -> String {
-        match self.try_page_text().await {
-            Ok(t) => t,
-            Err(e) => panic!("page text: {e} (url: {})", self.url_or_unknown().await),
         }
     }
 

@@ -5,9 +5,8 @@
 //! screenshots land in `artifacts/screenshots` (or `PUPERO_SCREENSHOTS_DIR`).
 
 mod driver;
-#[path = "../api/helpers.rs"]
-#[allow(dead_code)]
-mod helpers;
+// The test modules import the shared harness as `crate::helpers`, as the api tests do.
+use pupero_testkit as helpers;
 
 mod flows;
 mod security_gateway;

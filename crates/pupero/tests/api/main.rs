@@ -20,6 +20,7 @@ mod offers;
 mod platform;
 mod rabbitmq;
 mod rate_limits;
+mod route_guards;
 mod security_authority;
 mod security_gateway;
 mod security_login;

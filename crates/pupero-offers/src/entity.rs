@@ -1,4 +1,5 @@
 pub mod offer {
+    use pupero_core::{OfferSide, OfferStatus};
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ pub mod offer {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub owner_id: i64,
-        pub side: String,
+        pub side: OfferSide,
         pub currency: String,
         pub price_cents: i64,
         pub payment_method: String,
@@ -15,7 +16,7 @@ pub mod offer {
         pub max_amount: i64,
         pub payment_window_minutes: i32,
         pub terms: String,
-        pub status: String,
+        pub status: OfferStatus,
         pub created_at_ms: i64,
         pub updated_at_ms: i64,
         pub deleted_at_ms: Option<i64>,

@@ -11,10 +11,10 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use pupero_core::{Cents, Currency, Piconero};
+use pupero_core::{Cents, Currency, OfferSide, OfferStatus, Piconero};
 use pupero_http::{
-    ActiveUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ServiceCaller,
-    ServiceRouter, internal_route, rfc3339,
+    ActiveUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, PageQuery,
+    ServiceCaller, ServiceRouter, internal_route, rfc3339,
 };
 
 use crate::entity::offer;
@@ -81,23 +81,33 @@ pub struct OfferView {
     pub updated_at: String,
 }
 
-fn view(o: &offer::Model, available: Option<bool>) -> OfferView {
-    OfferView {
+/// Offers' paging: 20 rows unless asked, at most 100.
+const PAGE_DEFAULT: u64 = 20;
+const PAGE_MAX: u64 = 100;
+
+/// A stored amount that is not a valid one is a broken row, never shown as 0.
+fn stored_amount(o: &offer::Model, field: &str, piconero: i64) -> ApiResult<Piconero> {
+    Piconero::new(piconero)
+        .map_err(|e| ApiError::internal(format!("offer {} has an invalid {field}: {e}", o.id)))
+}
+
+fn view(o: &offer::Model, available: Option<bool>) -> ApiResult<OfferView> {
+    Ok(OfferView {
         id: o.id,
         owner_id: o.owner_id,
-        side: o.side.clone(),
+        side: o.side.to_string(),
         currency: o.currency.clone(),
         price: Cents(o.price_cents).to_string(),
         payment_method: o.payment_method.clone(),
-        min_amount: Piconero::new(o.min_amount).unwrap_or_default().to_string(),
-        max_amount: Piconero::new(o.max_amount).unwrap_or_default().to_string(),
+        min_amount: stored_amount(o, "min_amount", o.min_amount)?.to_string(),
+        max_amount: stored_amount(o, "max_amount", o.max_amount)?.to_string(),
         payment_window_minutes: o.payment_window_minutes,
         terms: o.terms.clone(),
-        status: o.status.clone(),
+        status: o.status.to_string(),
         available,
         created_at: rfc3339(o.created_at_ms),
         updated_at: rfc3339(o.updated_at_ms),
-    }
+    })
 }
 
 #[derive(Serialize)]
@@ -118,10 +128,10 @@ struct OwnerBalance {
 
 /// Views with availability: a sell offer is available when its owner can fund the minimum.
 /// If the ledger cannot be asked, availability is unknown (null) and the list still answers.
-async fn views(state: &OffersState, rows: &[offer::Model]) -> Vec<OfferView> {
+async fn views(state: &OffersState, rows: &[offer::Model]) -> ApiResult<Vec<OfferView>> {
     let mut sellers: Vec<i64> = rows
         .iter()
-        .filter(|o| o.side == "sell")
+        .filter(|o| o.side == OfferSide::Sell)
         .map(|o| o.owner_id)
         .collect();
     sellers.sort_unstable();
@@ -148,7 +158,7 @@ async fn views(state: &OffersState, rows: &[offer::Model]) -> Vec<OfferView> {
     };
     rows.iter()
         .map(|o| {
-            let available = if o.side == "buy" {
+            let available = if o.side == OfferSide::Buy {
                 Some(true)
             } else {
                 balances
@@ -158,6 +168,14 @@ async fn views(state: &OffersState, rows: &[offer::Model]) -> Vec<OfferView> {
             view(o, available)
         })
         .collect()
+}
+
+/// One row's view, with availability.
+async fn view_one(state: &OffersState, row: &offer::Model) -> ApiResult<OfferView> {
+    views(state, std::slice::from_ref(row))
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::internal("no view for one offer"))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -194,24 +212,18 @@ pub struct OfferInput {
     pub status: Option<String>,
 }
 
-fn parse_side(s: &str) -> ApiResult<&'static str> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "buy" => Ok("buy"),
-        "sell" => Ok("sell"),
-        _ => Err(ApiError::invalid("side", "side must be buy or sell")),
-    }
+fn parse_side(s: &str) -> ApiResult<OfferSide> {
+    s.trim()
+        .to_ascii_lowercase()
+        .parse()
+        .map_err(|_| ApiError::invalid("side", "side must be buy or sell"))
 }
 
-fn parse_status(s: &str) -> ApiResult<&'static str> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "open" => Ok("open"),
-        "paused" => Ok("paused"),
-        "closed" => Ok("closed"),
-        _ => Err(ApiError::invalid(
-            "status",
-            "status must be open, paused or closed",
-        )),
-    }
+fn parse_status(s: &str) -> ApiResult<OfferStatus> {
+    s.trim()
+        .to_ascii_lowercase()
+        .parse()
+        .map_err(|_| ApiError::invalid("status", "status must be open, paused or closed"))
 }
 
 /// A positive amount within MAX_AMOUNT_XMR, so no trade on the offer can exceed it.
@@ -259,7 +271,7 @@ fn validate(state: &OffersState, input: &OfferInput) -> ApiResult<Terms> {
     }
     let status = match &input.status {
         Some(s) => parse_status(s)?,
-        None => "open",
+        None => OfferStatus::Open,
     };
     Ok(Terms {
         side,
@@ -284,8 +296,7 @@ async fn create_offer(
 ) -> ApiResult<(StatusCode, Json<OfferView>)> {
     let terms = validate(&state, &input)?;
     let row = store::insert(&state.db, caller.id, terms).await?;
-    let mut v = views(&state, std::slice::from_ref(&row)).await;
-    Ok((StatusCode::CREATED, Json(v.remove(0))))
+    Ok((StatusCode::CREATED, Json(view_one(&state, &row).await?)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -311,17 +322,6 @@ pub struct OfferPage {
     pub total: u64,
     pub limit: u64,
     pub offset: u64,
-}
-
-fn page_bounds(limit: Option<u64>, offset: Option<u64>) -> ApiResult<(u64, u64)> {
-    let limit = limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::invalid(
-            "limit",
-            "limit must be between 1 and 100",
-        ));
-    }
-    Ok((limit, offset.unwrap_or(0)))
 }
 
 /// Open offers, filtered, sorted and paginated.
@@ -352,34 +352,33 @@ async fn list_offers(
             ));
         }
         None => match side {
-            Some("sell") => Sort::PriceAsc,
+            Some(OfferSide::Sell) => Sort::PriceAsc,
             Some(_) => Sort::PriceDesc,
             None => Sort::Newest,
         },
     };
-    let (limit, offset) = page_bounds(q.limit, q.offset)?;
+    // The query's own limit/offset: serde cannot flatten numbers out of a query string.
+    let page = PageQuery {
+        limit: q.limit,
+        offset: q.offset,
+    }
+    .page(PAGE_DEFAULT, PAGE_MAX)?;
     let filter = Filter {
         side,
         currency: currency.map(|c| c.as_str().to_owned()),
         payment_method: q.payment_method.map(|m| m.trim().to_ascii_lowercase()),
         amount: amount.map(Piconero::as_i64),
         owner_id: q.owner_id,
-        status: Some("open"),
+        status: Some(OfferStatus::Open),
         visible_owners_only: true,
     };
-    let (rows, total) = store::list(&state.db, &filter, sort, limit, offset).await?;
+    let (rows, total) = store::list(&state.db, &filter, sort, page.limit, page.offset).await?;
     Ok(Json(OfferPage {
-        offers: views(&state, &rows).await,
+        offers: views(&state, &rows).await?,
         total,
-        limit,
-        offset,
+        limit: page.limit,
+        offset: page.offset,
     }))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct PageQuery {
-    pub limit: Option<u64>,
-    pub offset: Option<u64>,
 }
 
 /// The caller's offers in every status.
@@ -390,17 +389,18 @@ async fn my_offers(
     caller: AuthUser,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<OfferPage>> {
-    let (limit, offset) = page_bounds(q.limit, q.offset)?;
+    let page = q.page(PAGE_DEFAULT, PAGE_MAX)?;
     let filter = Filter {
         owner_id: Some(caller.id),
         ..Filter::default()
     };
-    let (rows, total) = store::list(&state.db, &filter, Sort::Newest, limit, offset).await?;
+    let (rows, total) =
+        store::list(&state.db, &filter, Sort::Newest, page.limit, page.offset).await?;
     Ok(Json(OfferPage {
-        offers: views(&state, &rows).await,
+        offers: views(&state, &rows).await?,
         total,
-        limit,
-        offset,
+        limit: page.limit,
+        offset: page.offset,
     }))
 }
 
@@ -418,9 +418,7 @@ async fn get_offer(
     let row = store::find_visible(&state.db, id)
         .await?
         .ok_or_else(not_found)?;
-    Ok(Json(
-        views(&state, std::slice::from_ref(&row)).await.remove(0),
-    ))
+    Ok(Json(view_one(&state, &row).await?))
 }
 
 async fn own_offer(state: &OffersState, id: i64, caller: AuthUser) -> ApiResult<offer::Model> {
@@ -482,7 +480,7 @@ async fn patch_offer(
     ApiPath(id): ApiPath<i64>,
     ApiJson(patch): ApiJson<OfferPatch>,
 ) -> ApiResult<Json<OfferView>> {
-    let current = view(&own_offer(&state, id, caller).await?, None);
+    let current = view(&own_offer(&state, id, caller).await?, None)?;
     let input = OfferInput {
         side: patch.side.unwrap_or(current.side),
         currency: patch.currency.unwrap_or(current.currency),
@@ -543,7 +541,7 @@ async fn internal_offer(
     let row = store::find_visible(&state.db, id)
         .await?
         .ok_or_else(not_found)?;
-    Ok(Json(view(&row, None)))
+    Ok(Json(view(&row, None)?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -574,4 +572,46 @@ async fn internal_owner(
         owner_id,
         hidden: req.hidden,
     }))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+mod tests {
+    use super::*;
+
+    fn row(min_amount: i64) -> offer::Model {
+        offer::Model {
+            id: 1,
+            owner_id: 2,
+            side: OfferSide::Buy,
+            currency: "EUR".into(),
+            price_cents: 15_000,
+            payment_method: "sepa".into(),
+            min_amount,
+            max_amount: 5,
+            payment_window_minutes: 30,
+            terms: String::new(),
+            status: OfferStatus::Open,
+            created_at_ms: 0,
+            updated_at_ms: 0,
+            deleted_at_ms: None,
+        }
+    }
+
+    #[test]
+    fn a_stored_negative_amount_is_an_error_not_zero() {
+        assert!(view(&row(1), None).is_ok());
+        let refused = view(&row(-1), None).map(|v| v.min_amount);
+        assert!(refused.is_err(), "{refused:?}");
+    }
+
+    #[test]
+    fn query_words_are_parsed_at_the_edge_with_the_old_messages() {
+        assert_eq!(parse_side(" SELL ").ok(), Some(OfferSide::Sell));
+        assert_eq!(parse_status("Paused").ok(), Some(OfferStatus::Paused));
+        let side = parse_side("sideways").map(|_| ()).unwrap_err();
+        assert_eq!(side.message, "side must be buy or sell");
+        let status = parse_status("gone").map(|_| ()).unwrap_err();
+        assert_eq!(status.message, "status must be open, paused or closed");
+    }
 }

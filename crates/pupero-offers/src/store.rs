@@ -6,6 +6,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 
+use pupero_core::{OfferSide, OfferStatus};
 use pupero_db::now_ms;
 
 use crate::entity::{hidden_owner, offer};
@@ -13,7 +14,7 @@ use crate::entity::{hidden_owner, offer};
 /// The terms of an offer, already validated.
 #[derive(Debug, Clone)]
 pub struct Terms {
-    pub side: &'static str,
+    pub side: OfferSide,
     pub currency: String,
     pub price_cents: i64,
     pub payment_method: String,
@@ -21,7 +22,7 @@ pub struct Terms {
     pub max_amount: i64,
     pub payment_window_minutes: i32,
     pub terms: String,
-    pub status: &'static str,
+    pub status: OfferStatus,
 }
 
 pub async fn insert(
@@ -32,7 +33,7 @@ pub async fn insert(
     let now = now_ms();
     let row = offer::ActiveModel {
         owner_id: Set(owner_id),
-        side: Set(t.side.to_owned()),
+        side: Set(t.side),
         currency: Set(t.currency),
         price_cents: Set(t.price_cents),
         payment_method: Set(t.payment_method),
@@ -40,7 +41,7 @@ pub async fn insert(
         max_amount: Set(t.max_amount),
         payment_window_minutes: Set(t.payment_window_minutes),
         terms: Set(t.terms),
-        status: Set(t.status.to_owned()),
+        status: Set(t.status),
         created_at_ms: Set(now),
         updated_at_ms: Set(now),
         deleted_at_ms: Set(None),
@@ -146,7 +147,7 @@ pub async fn soft_delete(db: &impl ConnectionTrait, id: i64, owner_id: i64) -> R
     let now = now_ms();
     let result = offer::Entity::update_many()
         .col_expr(offer::Column::DeletedAtMs, Expr::value(now))
-        .col_expr(offer::Column::Status, Expr::value("closed"))
+        .col_expr(offer::Column::Status, Expr::value(OfferStatus::Closed))
         .col_expr(offer::Column::UpdatedAtMs, Expr::value(now))
         .filter(offer::Column::Id.eq(id))
         .filter(offer::Column::OwnerId.eq(owner_id))
@@ -158,13 +159,13 @@ pub async fn soft_delete(db: &impl ConnectionTrait, id: i64, owner_id: i64) -> R
 
 #[derive(Debug, Default)]
 pub struct Filter {
-    pub side: Option<&'static str>,
+    pub side: Option<OfferSide>,
     pub currency: Option<String>,
     pub payment_method: Option<String>,
     pub amount: Option<i64>,
     pub owner_id: Option<i64>,
     /// None: every status (the owner's own list).
-    pub status: Option<&'static str>,
+    pub status: Option<OfferStatus>,
     /// Only offers of owners whose account is active (every list but the owner's own).
     pub visible_owners_only: bool,
 }
@@ -220,4 +221,79 @@ pub async fn list(
         .all(db)
         .await?;
     Ok((rows, total))
+}
+
+/// A row is read into the offer vocabulary or not at all: a side or status this build does
+/// not know is an error, never a default.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+mod tests {
+    use sea_orm::{ConnectionTrait, DatabaseConnection};
+    use sea_orm_migration::MigratorTrait;
+
+    use super::*;
+
+    async fn database() -> (DatabaseConnection, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("pupero-offers-{}", rand::random::<u32>()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = pupero_db::connect(&format!("sqlite://{}/offers.db?mode=rwc", dir.display()))
+            .await
+            .unwrap();
+        crate::Migrator::up(&db, None).await.unwrap();
+        (db, dir)
+    }
+
+    fn terms() -> Terms {
+        Terms {
+            side: OfferSide::Sell,
+            currency: "EUR".into(),
+            price_cents: 15_000,
+            payment_method: "sepa".into(),
+            min_amount: 1,
+            max_amount: 2,
+            payment_window_minutes: 30,
+            terms: String::new(),
+            status: OfferStatus::Paused,
+        }
+    }
+
+    #[tokio::test]
+    async fn stored_words_read_back_as_written() {
+        let (db, dir) = database().await;
+        let row = insert(&db, 7, terms()).await.unwrap();
+        let read = find(&db, row.id).await.unwrap().unwrap();
+        assert_eq!(
+            (read.side, read.status),
+            (OfferSide::Sell, OfferStatus::Paused)
+        );
+        db.close().await.ok();
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn an_unknown_stored_side_or_status_is_an_error() {
+        let (db, dir) = database().await;
+        let row = insert(&db, 7, terms()).await.unwrap();
+        for column in ["side", "status"] {
+            db.execute_unprepared(&format!(
+                "UPDATE offers SET {column} = 'sideways' WHERE id = {}",
+                row.id
+            ))
+            .await
+            .unwrap();
+            assert!(
+                find(&db, row.id).await.is_err(),
+                "an unknown {column} was read"
+            );
+            let (side, status) = (OfferSide::Sell.as_str(), OfferStatus::Paused.as_str());
+            db.execute_unprepared(&format!(
+                "UPDATE offers SET side = '{side}', status = '{status}' WHERE id = {}",
+                row.id
+            ))
+            .await
+            .unwrap();
+        }
+        db.close().await.ok();
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -9,7 +9,9 @@ use utoipa::{IntoParams, ToSchema};
 use axum::http::StatusCode;
 use pupero_core::Role;
 use pupero_db::write_tx;
-use pupero_http::{AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, ClientIp};
+use pupero_http::{
+    AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, ClientIp, PageQuery,
+};
 
 use super::rfc3339;
 use crate::entity::user;
@@ -47,6 +49,10 @@ pub struct UserPage {
     pub total: u64,
 }
 
+/// Admin lists' paging: 50 rows unless asked, at most 200.
+const PAGE_DEFAULT: u64 = 50;
+const PAGE_MAX: u64 = 200;
+
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct UserQuery {
     /// Part of a username or email.
@@ -64,20 +70,14 @@ pub async fn list_users(
     _admin: AdminUser,
     ApiQuery(query): ApiQuery<UserQuery>,
 ) -> ApiResult<Json<UserPage>> {
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::invalid(
-            "limit",
-            "limit must be between 1 and 200",
-        ));
+    // The query's own limit/offset: serde cannot flatten numbers out of a query string.
+    let page = PageQuery {
+        limit: query.limit,
+        offset: query.offset,
     }
-    let (rows, total) = store::list_users(
-        &state.db,
-        query.q.as_deref(),
-        limit,
-        query.offset.unwrap_or(0),
-    )
-    .await?;
+    .page(PAGE_DEFAULT, PAGE_MAX)?;
+    let (rows, total) =
+        store::list_users(&state.db, query.q.as_deref(), page.limit, page.offset).await?;
     Ok(Json(UserPage {
         users: rows.iter().map(AdminUserView::from).collect(),
         total,
@@ -273,29 +273,16 @@ pub struct AuditPage {
     pub total: u64,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct AuditQuery {
-    /// 1–200, default 50.
-    pub limit: Option<u64>,
-    pub offset: Option<u64>,
-}
-
 /// Every admin action on accounts, newest first.
-#[utoipa::path(get, path = "/admin/audit", tag = "admin", security(("bearer" = [])), params(AuditQuery),
+#[utoipa::path(get, path = "/admin/audit", tag = "admin", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, body = AuditPage), (status = 403, description = "not an admin")))]
 pub async fn audit_log(
     State(state): State<LoginState>,
     _admin: AdminUser,
-    ApiQuery(q): ApiQuery<AuditQuery>,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<AuditPage>> {
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(ApiError::invalid(
-            "limit",
-            "limit must be between 1 and 200",
-        ));
-    }
-    let (rows, total) = store::audit_page(&state.db, limit, q.offset.unwrap_or(0)).await?;
+    let page = q.page(PAGE_DEFAULT, PAGE_MAX)?;
+    let (rows, total) = store::audit_page(&state.db, page.limit, page.offset).await?;
     Ok(Json(AuditPage {
         entries: rows
             .into_iter()

@@ -14,6 +14,7 @@ use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub(crate) use pupero_http::rfc3339;
 use pupero_http::{ApiError, ApiResult, ServiceRouter, internal_route};
 
 use crate::entity::user;
@@ -103,16 +104,6 @@ impl MeView {
             created_at: rfc3339(u.created_at_ms),
         })
     }
-}
-
-pub(crate) fn rfc3339(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
 }
 
 /// The caller's own account, which must still exist and be enabled: access tokens

@@ -289,6 +289,7 @@ fn validate(state: &OffersState, input: &OfferInput) -> ApiResult<Terms> {
 /// Post an offer.
 #[utoipa::path(post, path = "/offers", tag = "offers", security(("bearer" = [])), request_body = OfferInput,
     responses((status = 201, body = OfferView), (status = 422, description = "invalid field")))]
+#[tracing::instrument(skip_all, fields(user_id = caller.id))]
 async fn create_offer(
     State(state): State<OffersState>,
     ActiveUser(caller): ActiveUser,
@@ -384,6 +385,7 @@ async fn list_offers(
 /// The caller's offers in every status.
 #[utoipa::path(get, path = "/me/offers", tag = "offers", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, body = OfferPage)))]
+#[tracing::instrument(skip_all, fields(user_id = caller.id))]
 async fn my_offers(
     State(state): State<OffersState>,
     caller: AuthUser,
@@ -411,6 +413,7 @@ fn not_found() -> ApiError {
 /// One offer.
 #[utoipa::path(get, path = "/offers/{id}", tag = "offers", params(("id" = i64, Path)),
     responses((status = 200, body = OfferView), (status = 404, description = "no such offer")))]
+#[tracing::instrument(skip_all, fields(offer_id = id))]
 async fn get_offer(
     State(state): State<OffersState>,
     ApiPath(id): ApiPath<i64>,
@@ -446,6 +449,7 @@ async fn save(
 #[utoipa::path(put, path = "/offers/{id}", tag = "offers", security(("bearer" = [])), request_body = OfferInput,
     params(("id" = i64, Path)),
     responses((status = 200, body = OfferView), (status = 403, description = "not the owner"), (status = 404, description = "no such offer")))]
+#[tracing::instrument(skip_all, fields(user_id = caller.id, offer_id = id))]
 async fn replace_offer(
     State(state): State<OffersState>,
     ActiveUser(caller): ActiveUser,
@@ -474,6 +478,7 @@ pub struct OfferPatch {
 #[utoipa::path(patch, path = "/offers/{id}", tag = "offers", security(("bearer" = [])), request_body = OfferPatch,
     params(("id" = i64, Path)),
     responses((status = 200, body = OfferView), (status = 403, description = "not the owner"), (status = 404, description = "no such offer")))]
+#[tracing::instrument(skip_all, fields(user_id = caller.id, offer_id = id))]
 async fn patch_offer(
     State(state): State<OffersState>,
     ActiveUser(caller): ActiveUser,
@@ -506,6 +511,7 @@ struct OpenTrades {
 #[utoipa::path(delete, path = "/offers/{id}", tag = "offers", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 204, description = "deleted"), (status = 403, description = "not the owner"),
               (status = 409, description = "open trades reference it")))]
+#[tracing::instrument(skip_all, fields(user_id = caller.id, offer_id = id))]
 async fn delete_offer(
     State(state): State<OffersState>,
     ActiveUser(caller): ActiveUser,
@@ -533,6 +539,7 @@ async fn delete_offer(
 
 /// For the transactions service opening a trade: the offer of a disabled or deleted
 /// owner is not found, so it cannot be taken.
+#[tracing::instrument(skip_all, fields(offer_id = id))]
 async fn internal_offer(
     State(state): State<OffersState>,
     _caller: ServiceCaller,
@@ -556,6 +563,7 @@ struct OwnerStatusSet {
 }
 
 /// For the login service: an account was disabled or deleted (hidden) or enabled again.
+#[tracing::instrument(skip_all, fields(owner_id = owner_id))]
 async fn internal_owner(
     State(state): State<OffersState>,
     _caller: ServiceCaller,

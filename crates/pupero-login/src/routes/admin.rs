@@ -131,6 +131,7 @@ async fn verify_admin_code(
     params(("id" = i64, Path)),
     responses((status = 200, body = AdminUserView), (status = 403, description = "not an admin, own account, or the admin's code missing or wrong"),
               (status = 404, description = "no such user"), (status = 422, description = "unknown role")))]
+#[tracing::instrument(skip_all, fields(admin_id = admin.id, user_id = id))]
 pub async fn set_role(
     State(state): State<LoginState>,
     ClientIp(ip): ClientIp,
@@ -166,6 +167,7 @@ pub struct DisableRequest {
     params(("id" = i64, Path)),
     responses((status = 200, body = AdminUserView), (status = 403, description = "not an admin, own account, or the admin's code missing or wrong"),
               (status = 404, description = "no such user")))]
+#[tracing::instrument(skip_all, fields(admin_id = admin.id, user_id = id))]
 pub async fn set_disabled(
     State(state): State<LoginState>,
     ClientIp(ip): ClientIp,
@@ -230,6 +232,7 @@ pub struct ForceLogoutRequest {
     params(("id" = i64, Path)),
     responses((status = 200, body = Revoked), (status = 403, description = "not an admin, or the admin's code missing or wrong"),
               (status = 404, description = "no such user")))]
+#[tracing::instrument(skip_all, fields(admin_id = admin.id, user_id = id))]
 pub async fn logout_everywhere(
     State(state): State<LoginState>,
     ClientIp(ip): ClientIp,

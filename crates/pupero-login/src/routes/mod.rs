@@ -108,6 +108,7 @@ impl MeView {
 
 /// The caller's own account, which must still exist and be enabled: access tokens
 /// outlive a disable or delete by at most their short lifetime, and not here.
+#[tracing::instrument(skip_all, fields(user_id = id))]
 pub(crate) async fn active_user(state: &LoginState, id: i64) -> ApiResult<user::Model> {
     match store::find_user(&state.db, id).await? {
         Some(u) if u.is_active() => Ok(u),
@@ -202,6 +203,7 @@ pub(crate) async fn fail_attempt(
 }
 
 /// Checks the account password, counting a wrong one as a failed attempt.
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub(crate) async fn verify_password(
     state: &LoginState,
     user: &user::Model,
@@ -250,6 +252,7 @@ pub(crate) fn seal_totp_secret(
 /// Checks a second factor of an enrolled user: a TOTP code (its time step is then spent)
 /// or an unused recovery code (then spent). `status` is 401 on login (no session yet)
 /// and 403 on account actions.
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub(crate) async fn verify_totp(
     state: &LoginState,
     user: &user::Model,

@@ -1,14 +1,14 @@
 //! Starting services: bind every listener first (so port 0 works and the gateway learns
-//! the real addresses), then migrate, then serve until shutdown.
+//! the real addresses), then migrate, then serve until shutdown, which drains in stages
+//! (see `shutdown`).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
-use std::time::Duration;
 use tokio::net::TcpListener;
-
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;

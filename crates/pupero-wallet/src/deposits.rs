@@ -13,7 +13,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
-use pupero_core::Piconero;
+use pupero_core::{DepositStatus, Piconero};
 use pupero_db::{is_unique_violation, now_ms};
 use pupero_http::ApiError;
 
@@ -113,7 +113,7 @@ pub async fn deposits_of(state: &WalletState, user_id: i64) -> Result<Vec<Deposi
             amount: Piconero::new(d.amount).unwrap_or_default(),
             confirmations: d.confirmations,
             required_confirmations: state.confirmations,
-            status: d.status,
+            status: d.status.as_str().to_owned(),
             first_seen_ms: d.first_seen_ms,
             credited_at_ms: d.credited_at_ms,
         })
@@ -170,7 +170,7 @@ pub async fn sweep(state: &WalletState) -> Result<SweepReport, ApiError> {
         report.seen += 1;
         let row = record(state, transfer, index, user_id).await?;
         let creditable = in_block
-            && row.status == "pending"
+            && row.status == DepositStatus::Pending
             && !transfer.locked
             && !transfer.double_spend_seen
             && transfer.confirmations >= state.confirmations;
@@ -186,7 +186,10 @@ pub async fn sweep(state: &WalletState) -> Result<SweepReport, ApiError> {
                 .post("/internal/deposits/credit", &request)
                 .await?;
             deposit::Entity::update_many()
-                .col_expr(deposit::Column::Status, Expr::value("credited"))
+                .col_expr(
+                    deposit::Column::Status,
+                    Expr::value(DepositStatus::Credited),
+                )
                 .col_expr(deposit::Column::CreditedAtMs, Expr::value(now_ms()))
                 .filter(deposit::Column::Id.eq(row.id))
                 .exec(&state.db)
@@ -216,9 +219,9 @@ async fn record(
     };
     if find().await?.is_none() {
         let status = if amount < state.min_sweep.as_i64() {
-            "below_minimum"
+            DepositStatus::BelowMinimum
         } else {
-            "pending"
+            DepositStatus::Pending
         };
         let row = deposit::ActiveModel {
             txid: Set(t.txid.clone()),
@@ -227,7 +230,7 @@ async fn record(
             amount: Set(amount),
             height: Set(i64::try_from(t.height).unwrap_or(0)),
             confirmations: Set(i64::try_from(t.confirmations).unwrap_or(0)),
-            status: Set(status.to_owned()),
+            status: Set(status),
             first_seen_ms: Set(now),
             updated_at_ms: Set(now),
             credited_at_ms: Set(None),

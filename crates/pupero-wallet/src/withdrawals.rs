@@ -21,11 +21,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::Notify;
 
+use pupero_core::WithdrawalEvent;
 use pupero_db::{is_unique_violation, now_ms};
 use pupero_http::ApiError;
 
 use crate::WalletState;
-use crate::entity::withdrawal_send;
+use crate::entity::withdrawal_send::{self, SendStatus};
 use crate::rpc::RpcError;
 
 /// Confirmations after which a withdrawal is reported confirmed.
@@ -84,7 +85,7 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
     if let Ok(wallet) = state.wallet() {
         let _ = wallet.refresh().await;
     }
-    for send in sends_with_status(state, "built").await? {
+    for send in sends_with_status(state, SendStatus::Built).await? {
         finish(state, &send).await?;
     }
     loop {
@@ -108,7 +109,7 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
 
 async fn sends_with_status(
     state: &WalletState,
-    status: &str,
+    status: SendStatus,
 ) -> Result<Vec<withdrawal_send::Model>, ApiError> {
     Ok(withdrawal_send::Entity::find()
         .filter(withdrawal_send::Column::Status.eq(status))
@@ -135,7 +136,7 @@ async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
             return report(
                 state,
                 w.id,
-                "release",
+                WithdrawalEvent::Release.as_str(),
                 Progress {
                     reason: "the wallet built no transaction",
                     ..Default::default()
@@ -147,7 +148,7 @@ async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
             return report(
                 state,
                 w.id,
-                "failed",
+                WithdrawalEvent::Failed.as_str(),
                 Progress {
                     reason: "the wallet refused the address",
                     ..Default::default()
@@ -161,7 +162,7 @@ async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
             return report(
                 state,
                 w.id,
-                "release",
+                WithdrawalEvent::Release.as_str(),
                 Progress {
                     reason,
                     ..Default::default()
@@ -175,7 +176,7 @@ async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
             return report(
                 state,
                 w.id,
-                "release",
+                WithdrawalEvent::Release.as_str(),
                 Progress {
                     reason: &reason,
                     ..Default::default()
@@ -191,7 +192,7 @@ async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
         tx_hashes: Set(built.tx_hash_list.join(",")),
         metadata: Set(built.tx_metadata_list.join("\n")),
         fee: Set(fee),
-        status: Set("built".into()),
+        status: Set(SendStatus::Built),
         created_at_ms: Set(now),
         updated_at_ms: Set(now),
         ..Default::default()
@@ -205,7 +206,7 @@ async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
     report(
         state,
         w.id,
-        "signed",
+        WithdrawalEvent::Signed.as_str(),
         Progress {
             tx_hashes: &built.tx_hash_list,
             fee,
@@ -267,7 +268,7 @@ async fn finish(state: &WalletState, send: &withdrawal_send::Model) -> Result<()
     report(
         state,
         send.withdrawal_id,
-        "relayed",
+        WithdrawalEvent::Relayed.as_str(),
         Progress {
             tx_hashes: &hashes,
             fee: send.fee,
@@ -275,12 +276,12 @@ async fn finish(state: &WalletState, send: &withdrawal_send::Model) -> Result<()
         },
     )
     .await?;
-    mark(state, send.id, "relayed").await?;
+    mark(state, send.id, SendStatus::Relayed).await?;
     tracing::info!(withdrawal_id = send.withdrawal_id, tx = %send.tx_hashes, "withdrawal relayed");
     Ok(())
 }
 
-async fn mark(state: &WalletState, send_id: i64, status: &str) -> Result<(), ApiError> {
+async fn mark(state: &WalletState, send_id: i64, status: SendStatus) -> Result<(), ApiError> {
     withdrawal_send::Entity::update_many()
         .col_expr(withdrawal_send::Column::Status, Expr::value(status))
         .col_expr(withdrawal_send::Column::UpdatedAtMs, Expr::value(now_ms()))
@@ -292,14 +293,20 @@ async fn mark(state: &WalletState, send_id: i64, status: &str) -> Result<(), Api
 
 async fn watch_confirmations(state: &WalletState) -> Result<(), ApiError> {
     let wallet = state.wallet()?;
-    for send in sends_with_status(state, "relayed").await? {
+    for send in sends_with_status(state, SendStatus::Relayed).await? {
         let Some(hash) = send.tx_hashes.split(',').next() else {
             continue;
         };
         match wallet.transfer_by_txid(hash).await {
             Ok(t) if t.confirmations >= CONFIRMED_AT => {
-                report(state, send.withdrawal_id, "confirmed", Progress::default()).await?;
-                mark(state, send.id, "confirmed").await?;
+                report(
+                    state,
+                    send.withdrawal_id,
+                    WithdrawalEvent::Confirmed.as_str(),
+                    Progress::default(),
+                )
+                .await?;
+                mark(state, send.id, SendStatus::Confirmed).await?;
             }
             Ok(_) => {}
             Err(e) => tracing::debug!(error = %e, "confirmation check"),

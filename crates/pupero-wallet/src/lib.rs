@@ -8,6 +8,7 @@ mod migration;
 pub mod regtest;
 mod routes;
 pub mod rpc;
+mod store;
 pub mod withdrawals;
 
 use std::sync::Arc;

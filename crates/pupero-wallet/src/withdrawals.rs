@@ -15,19 +15,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::Notify;
 
 use pupero_core::WithdrawalEvent;
-use pupero_db::{is_unique_violation, now_ms};
 use pupero_http::ApiError;
 
-use crate::WalletState;
 use crate::entity::withdrawal_send::{self, SendStatus};
 use crate::rpc::RpcError;
+use crate::{WalletState, store};
 
 /// Confirmations after which a withdrawal is reported confirmed.
 const CONFIRMED_AT: u64 = 10;
@@ -85,7 +82,7 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
     if let Ok(wallet) = state.wallet() {
         let _ = wallet.refresh().await;
     }
-    for send in sends_with_status(state, SendStatus::Built).await? {
+    for send in store::sends::with_status(&state.db, SendStatus::Built).await? {
         finish(state, &send).await?;
     }
     loop {
@@ -107,23 +104,9 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
     watch_confirmations(state).await
 }
 
-async fn sends_with_status(
-    state: &WalletState,
-    status: SendStatus,
-) -> Result<Vec<withdrawal_send::Model>, ApiError> {
-    Ok(withdrawal_send::Entity::find()
-        .filter(withdrawal_send::Column::Status.eq(status))
-        .all(&state.db)
-        .await?)
-}
-
 async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
     // Built before a crash? Then finish that one; never build a second.
-    if let Some(existing) = withdrawal_send::Entity::find()
-        .filter(withdrawal_send::Column::WithdrawalId.eq(w.id))
-        .one(&state.db)
-        .await?
-    {
+    if let Some(existing) = store::sends::of_withdrawal(&state.db, w.id).await? {
         return finish(state, &existing).await;
     }
     let wallet = state.wallet()?;
@@ -186,22 +169,13 @@ async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
         }
     };
     let fee = i64::try_from(built.fee_list.iter().sum::<u64>()).map_err(ApiError::internal)?;
-    let now = now_ms();
-    let row = withdrawal_send::ActiveModel {
-        withdrawal_id: Set(w.id),
-        tx_hashes: Set(built.tx_hash_list.join(",")),
-        metadata: Set(built.tx_metadata_list.join("\n")),
-        fee: Set(fee),
-        status: Set(SendStatus::Built),
-        created_at_ms: Set(now),
-        updated_at_ms: Set(now),
-        ..Default::default()
+    let new = store::sends::NewSend {
+        withdrawal_id: w.id,
+        tx_hashes: &built.tx_hash_list,
+        tx_metadata: &built.tx_metadata_list,
+        fee,
     };
-    match withdrawal_send::Entity::insert(row).exec(&state.db).await {
-        Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => {}
-        Err(e) => return Err(e.into()),
-    }
+    store::sends::insert_built(&state.db, new).await?;
     crash_point("after_sign");
     report(
         state,
@@ -214,9 +188,7 @@ async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
         },
     )
     .await?;
-    let stored = withdrawal_send::Entity::find()
-        .filter(withdrawal_send::Column::WithdrawalId.eq(w.id))
-        .one(&state.db)
+    let stored = store::sends::of_withdrawal(&state.db, w.id)
         .await?
         .ok_or_else(|| ApiError::internal("send row vanished"))?;
     finish(state, &stored).await
@@ -276,24 +248,14 @@ async fn finish(state: &WalletState, send: &withdrawal_send::Model) -> Result<()
         },
     )
     .await?;
-    mark(state, send.id, SendStatus::Relayed).await?;
+    store::sends::mark(&state.db, send.id, SendStatus::Relayed).await?;
     tracing::info!(withdrawal_id = send.withdrawal_id, tx = %send.tx_hashes, "withdrawal relayed");
-    Ok(())
-}
-
-async fn mark(state: &WalletState, send_id: i64, status: SendStatus) -> Result<(), ApiError> {
-    withdrawal_send::Entity::update_many()
-        .col_expr(withdrawal_send::Column::Status, Expr::value(status))
-        .col_expr(withdrawal_send::Column::UpdatedAtMs, Expr::value(now_ms()))
-        .filter(withdrawal_send::Column::Id.eq(send_id))
-        .exec(&state.db)
-        .await?;
     Ok(())
 }
 
 async fn watch_confirmations(state: &WalletState) -> Result<(), ApiError> {
     let wallet = state.wallet()?;
-    for send in sends_with_status(state, SendStatus::Relayed).await? {
+    for send in store::sends::with_status(&state.db, SendStatus::Relayed).await? {
         let Some(hash) = send.tx_hashes.split(',').next() else {
             continue;
         };
@@ -306,7 +268,7 @@ async fn watch_confirmations(state: &WalletState) -> Result<(), ApiError> {
                     Progress::default(),
                 )
                 .await?;
-                mark(state, send.id, SendStatus::Confirmed).await?;
+                store::sends::mark(&state.db, send.id, SendStatus::Confirmed).await?;
             }
             Ok(_) => {}
             Err(e) => tracing::debug!(error = %e, "confirmation check"),

@@ -7,6 +7,8 @@
 //! and "marked credited here" only makes the next pass ask again and hear "already".
 //! Nothing is ever credited from `balance`, which counts unconfirmed pool transactions.
 
+mod creditable;
+
 use serde::{Deserialize, Serialize};
 
 use pupero_core::{DepositStatus, Piconero};
@@ -15,6 +17,8 @@ use pupero_http::ApiError;
 use crate::entity::{deposit, deposit_address};
 use crate::rpc::{RpcError, Transfer};
 use crate::{WalletState, store};
+
+use creditable::{Sighting, is_creditable};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DepositAddress {
@@ -136,12 +140,8 @@ pub async fn sweep(state: &WalletState) -> Result<SweepReport, ApiError> {
         };
         report.seen += 1;
         let row = record(state, transfer, index, user_id).await?;
-        let creditable = in_block
-            && row.status == DepositStatus::Pending
-            && !transfer.locked
-            && !transfer.double_spend_seen
-            && transfer.confirmations >= state.confirmations;
-        if creditable {
+        let seen = Sighting::of(transfer, in_block);
+        if is_creditable(seen, row.status, state.confirmations) {
             let request = CreditRequest {
                 deposit_key: format!("{}:{}", transfer.txid, index),
                 user_id,

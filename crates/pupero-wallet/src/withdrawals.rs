@@ -12,6 +12,8 @@
 //! One send is built at a time per worker: wallet-rpc does not reserve inputs between
 //! build and relay, so two concurrent builds could pick the same outputs.
 
+mod setback;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,8 +25,9 @@ use pupero_core::WithdrawalEvent;
 use pupero_http::ApiError;
 
 use crate::entity::withdrawal_send::{self, SendStatus};
-use crate::rpc::RpcError;
 use crate::{WalletState, store};
+
+use setback::{BeforeRelay, Setback};
 
 /// Confirmations after which a withdrawal is reported confirmed.
 const CONFIRMED_AT: u64 = 10;
@@ -55,6 +58,26 @@ fn crash_point(point: &str) {
         tracing::error!(point, "PUPERO_CRASH_AT: crashing on purpose");
         std::process::abort();
     }
+}
+
+/// Tells the ledger why a withdrawal does not move forward now.
+async fn set_back(state: &WalletState, id: i64, setback: &Setback) -> Result<(), ApiError> {
+    tracing::warn!(
+        withdrawal_id = id,
+        step = setback.step(),
+        reason = setback.reason(),
+        "withdrawal set back"
+    );
+    report(
+        state,
+        id,
+        setback.step(),
+        Progress {
+            reason: setback.reason(),
+            ..Default::default()
+        },
+    )
+    .await
 }
 
 async fn report(
@@ -111,62 +134,9 @@ async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
     }
     let wallet = state.wallet()?;
     let amount = u64::try_from(w.amount).map_err(ApiError::internal)?;
-    let built = match wallet.build_transfer(&w.address, amount).await {
-        Ok(b) if !b.tx_hash_list.is_empty() && b.tx_hash_list.len() == b.tx_metadata_list.len() => {
-            b
-        }
-        Ok(_) => {
-            return report(
-                state,
-                w.id,
-                WithdrawalEvent::Release.as_str(),
-                Progress {
-                    reason: "the wallet built no transaction",
-                    ..Default::default()
-                },
-            )
-            .await;
-        }
-        Err(RpcError::InvalidAddress) => {
-            return report(
-                state,
-                w.id,
-                WithdrawalEvent::Failed.as_str(),
-                Progress {
-                    reason: "the wallet refused the address",
-                    ..Default::default()
-                },
-            )
-            .await;
-        }
-        Err(e @ (RpcError::NotEnoughUnlockedMoney | RpcError::NotEnoughMoney)) => {
-            tracing::warn!(withdrawal_id = w.id, error = %e, "hot wallet cannot pay yet");
-            let reason = "waiting for the hot wallet to have enough unlocked funds";
-            return report(
-                state,
-                w.id,
-                WithdrawalEvent::Release.as_str(),
-                Progress {
-                    reason,
-                    ..Default::default()
-                },
-            )
-            .await;
-        }
-        Err(e) => {
-            tracing::warn!(withdrawal_id = w.id, error = %e, "could not build the withdrawal; will retry");
-            let reason = format!("waiting for the wallet: {e}");
-            return report(
-                state,
-                w.id,
-                WithdrawalEvent::Release.as_str(),
-                Progress {
-                    reason: &reason,
-                    ..Default::default()
-                },
-            )
-            .await;
-        }
+    let built = match setback::judge_build(wallet.build_transfer(&w.address, amount).await) {
+        Ok(built) => built,
+        Err(setback) => return set_back(state, w.id, &setback).await,
     };
     let fee = i64::try_from(built.fee_list.iter().sum::<u64>()).map_err(ApiError::internal)?;
     let new = store::sends::NewSend {
@@ -199,41 +169,18 @@ async fn finish(state: &WalletState, send: &withdrawal_send::Model) -> Result<()
     let wallet = state.wallet()?;
     let hashes: Vec<String> = send.tx_hashes.split(',').map(str::to_owned).collect();
     for (hash, metadata) in hashes.iter().zip(send.metadata.split('\n')) {
-        match state.daemon.knows_transaction(hash).await {
-            Ok(true) => continue,
-            Ok(false) => {}
-            Err(e) => {
-                tracing::warn!(withdrawal_id = send.withdrawal_id, error = %e, "daemon unreachable; relay later");
-                let reason = "waiting for the Monero daemon";
-                return report(
-                    state,
-                    send.withdrawal_id,
-                    "note",
-                    Progress {
-                        reason,
-                        ..Default::default()
-                    },
-                )
-                .await;
+        match setback::before_relay(state.daemon.knows_transaction(hash).await) {
+            BeforeRelay::AlreadyOut => continue,
+            BeforeRelay::Relay => {}
+            BeforeRelay::Wait(setback) => {
+                return set_back(state, send.withdrawal_id, &setback).await;
             }
         }
         if let Err(e) = wallet.relay(metadata).await {
-            // -4 means "rejected" and "daemon down" alike: only the daemon can tell.
-            if state.daemon.knows_transaction(hash).await.unwrap_or(false) {
-                continue;
+            let daemon_knows = state.daemon.knows_transaction(hash).await.unwrap_or(false);
+            if let Some(setback) = setback::after_relay_error(&e, daemon_knows) {
+                return set_back(state, send.withdrawal_id, &setback).await;
             }
-            tracing::warn!(withdrawal_id = send.withdrawal_id, error = %e, "relay failed; will retry");
-            let reason = format!("relay failed, will retry: {e}");
-            return report(
-                state,
-                send.withdrawal_id,
-                "note",
-                Progress {
-                    reason: &reason,
-                    ..Default::default()
-                },
-            )
-            .await;
         }
     }
     crash_point("after_relay");

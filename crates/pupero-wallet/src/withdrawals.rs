@@ -52,13 +52,19 @@ struct Progress<'a> {
 }
 
 /// Test hook: with `PUPERO_CRASH_AT=<point>`, the process dies right there, as a
-/// SIGKILL would leave it. The fault tests use it to stop the worker between steps.
+/// SIGKILL would leave it. The fault tests use it to stop the worker between steps. Only
+/// builds with the `fault-injection` feature (the tests') have it: a release binary
+/// cannot be made to abort mid-withdrawal by its environment.
+#[cfg(feature = "fault-injection")]
 fn crash_point(point: &str) {
     if std::env::var("PUPERO_CRASH_AT").is_ok_and(|p| p == point) {
         tracing::error!(point, "PUPERO_CRASH_AT: crashing on purpose");
         std::process::abort();
     }
 }
+
+#[cfg(not(feature = "fault-injection"))]
+fn crash_point(_point: &str) {}
 
 /// Tells the ledger why a withdrawal does not move forward now.
 async fn set_back(state: &WalletState, id: i64, setback: &Setback) -> Result<(), ApiError> {

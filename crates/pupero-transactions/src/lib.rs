@@ -58,12 +58,7 @@ pub struct TransactionsState {
 }
 
 impl TransactionsState {
-    pub fn new(
-        db: DatabaseConnection,
-        keys: JwtKeys,
-        settings: &Settings,
-    ) -> Result<Self, pupero_core::AddressError> {
-        let network = settings.monero_network.parse()?;
+    pub fn new(db: DatabaseConnection, keys: JwtKeys, settings: &Settings) -> Self {
         let client = |callee, service| {
             InternalClient::new(keys.clone(), SERVICE, callee, settings.service_url(service))
         };
@@ -74,12 +69,12 @@ impl TransactionsState {
             }))
         });
         let login = client("login", Service::Login);
-        Ok(Self {
+        Self {
             authority: AccountAuthority::from_login(login.clone(), settings.is_production()),
             login,
             publisher,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
-            network,
+            network: settings.monero_network,
             offers: client("offers", Service::Offers),
             wallet: client("wallet", Service::Wallet),
             db,
@@ -96,7 +91,7 @@ impl TransactionsState {
                 per_offer: settings.max_open_trades_per_offer,
             },
             expiry_interval: Duration::from_secs(settings.trade_expiry_interval_seconds.max(1)),
-        })
+        }
     }
 }
 

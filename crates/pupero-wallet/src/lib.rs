@@ -56,22 +56,10 @@ pub struct WalletState {
     pub broker: Option<pupero_queue::Broker>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum WalletConfigError {
-    #[error("MONERO_NETWORK must be mainnet, testnet, stagenet or regtest")]
-    Network,
-    #[error("MIN_SWEEP_XMR: {0}")]
-    MinSweep(pupero_core::AmountError),
-}
-
 impl WalletState {
-    pub fn new(
-        db: DatabaseConnection,
-        keys: JwtKeys,
-        settings: &Settings,
-    ) -> Result<Self, WalletConfigError> {
+    pub fn new(db: DatabaseConnection, keys: JwtKeys, settings: &Settings) -> Self {
         let credentials = settings.monero_rpc_credentials();
-        Ok(Self {
+        Self {
             authority: AccountAuthority::from_login(
                 InternalClient::new(
                     keys.clone(),
@@ -92,13 +80,9 @@ impl WalletState {
                 "transactions",
                 settings.service_url(Service::Transactions),
             ),
-            network: settings
-                .monero_network
-                .parse()
-                .map_err(|_| WalletConfigError::Network)?,
+            network: settings.monero_network,
             confirmations: settings.deposit_confirmations,
-            min_sweep: Piconero::parse_xmr(&settings.min_sweep_xmr)
-                .map_err(WalletConfigError::MinSweep)?,
+            min_sweep: settings.min_sweep_xmr,
             sweep_interval: Duration::from_secs(settings.sweep_interval_seconds.max(1)),
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
             address_lock: Arc::new(tokio::sync::Mutex::new(())),
@@ -113,7 +97,7 @@ impl WalletState {
                 }),
             db,
             keys,
-        })
+        }
     }
 
     pub fn wallet(&self) -> Result<&WalletRpc, ApiError> {

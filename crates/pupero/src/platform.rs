@@ -139,8 +139,7 @@ impl Platform {
                 }
                 Service::Wallet => {
                     let db = db.clone().context("wallet needs a database")?;
-                    let state =
-                        pupero_wallet::WalletState::new(db, keys.only("wallet"), &settings)?;
+                    let state = pupero_wallet::WalletState::new(db, keys.only("wallet"), &settings);
                     if let Some(file) = settings.monero_wallet_file.clone() {
                         let password = settings
                             .monero_wallet_password
@@ -168,7 +167,7 @@ impl Platform {
                         db,
                         keys.only("transactions"),
                         &settings,
-                    )?;
+                    );
                     workers.push(pupero_transactions::spawn_expiry_worker(state.clone()));
                     if let Some(publisher) = state.publisher.clone() {
                         workers.push(pupero_transactions::outbox::spawn_relay(
@@ -300,18 +299,7 @@ pub async fn migrate_all(db: &DatabaseConnection) -> anyhow::Result<()> {
 }
 
 /// The URL without its password, for error messages.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let creds = &url[scheme + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
-}
+pub use pupero_config::redact_url as redact;
 
 /// The token keys of `services` (their private keys) and every trusted public key.
 /// Outside production, missing keys are generated into the keys directory, so `pupero up`

@@ -84,6 +84,9 @@ pub enum ConfigError {
         "FRONTEND_SECRET_KEY must be set to a random value of at least {MIN_SECRET_LEN} characters when PUPERO_ENV=production"
     )]
     WeakFrontendSecret,
+    /// An HTTP client could not be built (pupero-http says which and why).
+    #[error("{0}")]
+    HttpClient(String),
     #[error("cannot read or create the data directory {path}: {source}")]
     DataDir {
         path: PathBuf,

@@ -58,7 +58,11 @@ pub struct TransactionsState {
 }
 
 impl TransactionsState {
-    pub fn new(db: DatabaseConnection, keys: JwtKeys, settings: &Settings) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        keys: JwtKeys,
+        settings: &Settings,
+    ) -> Result<Self, pupero_http::HttpClientError> {
         let client = |callee, service| {
             InternalClient::new(keys.clone(), SERVICE, callee, settings.service_url(service))
         };
@@ -68,15 +72,15 @@ impl TransactionsState {
                 queue: settings.rabbitmq_queue.clone(),
             }))
         });
-        let login = client("login", Service::Login);
-        Self {
+        let login = client("login", Service::Login)?;
+        Ok(Self {
             authority: AccountAuthority::from_login(login.clone(), settings.is_production()),
             login,
             publisher,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
             network: settings.monero_network,
-            offers: client("offers", Service::Offers),
-            wallet: client("wallet", Service::Wallet),
+            offers: client("offers", Service::Offers)?,
+            wallet: client("wallet", Service::Wallet)?,
             db,
             keys: keys.clone(),
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
@@ -91,7 +95,7 @@ impl TransactionsState {
                 per_offer: settings.max_open_trades_per_offer,
             },
             expiry_interval: Duration::from_secs(settings.trade_expiry_interval_seconds.max(1)),
-        }
+        })
     }
 }
 

@@ -19,7 +19,9 @@ use sea_orm::DatabaseConnection;
 
 use pupero_config::{Service, Settings};
 use pupero_core::{Network, Piconero};
-use pupero_http::{AccountAuthority, ApiError, InternalClient, JwtKeys, TrustedProxies};
+use pupero_http::{
+    AccountAuthority, ApiError, HttpClientError, InternalClient, JwtKeys, TrustedProxies,
+};
 
 pub use deposits::spawn_sweeper;
 pub use migration::Migrator;
@@ -57,29 +59,35 @@ pub struct WalletState {
 }
 
 impl WalletState {
-    pub fn new(db: DatabaseConnection, keys: JwtKeys, settings: &Settings) -> Self {
+    /// Fails only when an HTTP client cannot be built (see `HttpClientError`).
+    pub fn new(
+        db: DatabaseConnection,
+        keys: JwtKeys,
+        settings: &Settings,
+    ) -> Result<Self, HttpClientError> {
         let credentials = settings.monero_rpc_credentials();
-        Self {
+        Ok(Self {
             authority: AccountAuthority::from_login(
                 InternalClient::new(
                     keys.clone(),
                     SERVICE,
                     "login",
                     settings.service_url(Service::Login),
-                ),
+                )?,
                 settings.is_production(),
             ),
             wallet_rpc: settings
                 .monero_rpc_url
                 .as_deref()
-                .map(|url| WalletRpc::new(url, credentials.clone())),
-            daemon: DaemonRpc::new(&settings.monerod_url(), credentials),
+                .map(|url| WalletRpc::new(url, credentials.clone()))
+                .transpose()?,
+            daemon: DaemonRpc::new(&settings.monerod_url(), credentials)?,
             transactions: InternalClient::new(
                 keys.clone(),
                 SERVICE,
                 "transactions",
                 settings.service_url(Service::Transactions),
-            ),
+            )?,
             network: settings.monero_network,
             confirmations: settings.deposit_confirmations,
             min_sweep: settings.min_sweep_xmr,
@@ -97,7 +105,7 @@ impl WalletState {
                 }),
             db,
             keys,
-        }
+        })
     }
 
     pub fn wallet(&self) -> Result<&WalletRpc, ApiError> {

@@ -13,6 +13,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use pupero_http::{HttpClientError, build_client};
+
 #[derive(Debug, thiserror::Error)]
 pub enum RpcError {
     #[error("the wallet RPC is unreachable: {0}")]
@@ -65,17 +67,22 @@ struct Endpoint {
 }
 
 impl Endpoint {
-    fn new(url: &str, credentials: Option<(String, String)>, timeout: Duration) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(Duration::from_secs(3))
-            .build()
-            .unwrap_or_default();
-        Self {
+    fn new(
+        url: &str,
+        credentials: Option<(String, String)>,
+        timeout: Duration,
+    ) -> Result<Self, HttpClientError> {
+        let http = build_client(
+            &pupero_config::redact_url(url),
+            reqwest::Client::builder()
+                .timeout(timeout)
+                .connect_timeout(Duration::from_secs(3)),
+        )?;
+        Ok(Self {
             http,
             url: url.trim_end_matches('/').to_owned(),
             credentials,
-        }
+        })
     }
 
     async fn post(&self, path: &str, body: &Value) -> Result<Value, RpcError> {
@@ -274,9 +281,9 @@ pub struct BuiltTransfer {
 }
 
 impl WalletRpc {
-    pub fn new(url: &str, credentials: Option<(String, String)>) -> Self {
+    pub fn new(url: &str, credentials: Option<(String, String)>) -> Result<Self, HttpClientError> {
         // Building a transaction can take seconds on a busy wallet.
-        Self(Endpoint::new(url, credentials, Duration::from_secs(60)))
+        Endpoint::new(url, credentials, Duration::from_secs(60)).map(Self)
     }
 
     pub async fn version(&self) -> Result<u64, RpcError> {
@@ -425,8 +432,8 @@ impl WalletRpc {
 }
 
 impl DaemonRpc {
-    pub fn new(url: &str, credentials: Option<(String, String)>) -> Self {
-        Self(Endpoint::new(url, credentials, Duration::from_secs(30)))
+    pub fn new(url: &str, credentials: Option<(String, String)>) -> Result<Self, HttpClientError> {
+        Endpoint::new(url, credentials, Duration::from_secs(30)).map(Self)
     }
 
     /// Block count (the same number wallet-rpc's `get_height` gives).

@@ -237,7 +237,7 @@ async fn main() -> anyhow::Result<()> {
                 .clone()
                 .context("MONERO_RPC_URL is not set")?;
             let wallet =
-                pupero_wallet::rpc::WalletRpc::new(&url, settings.monero_rpc_credentials());
+                pupero_wallet::rpc::WalletRpc::new(&url, settings.monero_rpc_credentials())?;
             wallet.refresh().await.ok();
             let held = i128::from(
                 wallet

@@ -100,7 +100,7 @@ impl Platform {
                     let db = db.clone().context("login needs a database")?;
                     let data_key = data_key.as_ref().context("login needs the data key")?;
                     let state =
-                        pupero_login::LoginState::new(db, keys.only("login"), data_key, &settings);
+                        pupero_login::LoginState::new(db, keys.only("login"), data_key, &settings)?;
                     let sealed = pupero_login::store::seal_plaintext_totp_secrets(
                         &state.db,
                         &state.totp_key,
@@ -134,12 +134,14 @@ impl Platform {
                 }
                 Service::Offers => {
                     let db = db.clone().context("offers needs a database")?;
-                    let state = pupero_offers::OffersState::new(db, keys.only("offers"), &settings);
+                    let state =
+                        pupero_offers::OffersState::new(db, keys.only("offers"), &settings)?;
                     pupero_offers::router(state).into_app()
                 }
                 Service::Wallet => {
                     let db = db.clone().context("wallet needs a database")?;
-                    let state = pupero_wallet::WalletState::new(db, keys.only("wallet"), &settings);
+                    let state =
+                        pupero_wallet::WalletState::new(db, keys.only("wallet"), &settings)?;
                     if let Some(file) = settings.monero_wallet_file.clone() {
                         let password = settings
                             .monero_wallet_password
@@ -167,7 +169,7 @@ impl Platform {
                         db,
                         keys.only("transactions"),
                         &settings,
-                    );
+                    )?;
                     workers.push(pupero_transactions::spawn_expiry_worker(state.clone()));
                     if let Some(publisher) = state.publisher.clone() {
                         workers.push(pupero_transactions::outbox::spawn_relay(

@@ -119,6 +119,7 @@ pub struct SweepReport {
 
 /// One pass: refresh the wallet, record what arrived on users' subaddresses, and credit
 /// what is confirmed and unlocked.
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn sweep(state: &WalletState) -> Result<SweepReport, ApiError> {
     let wallet = state.wallet()?;
     wallet.refresh().await.map_err(|e| wallet_unavailable(&e))?;
@@ -161,6 +162,7 @@ pub async fn sweep(state: &WalletState) -> Result<SweepReport, ApiError> {
 }
 
 /// Inserts or refreshes the deposit row of (txid, subaddress).
+#[tracing::instrument(skip_all, fields(user_id = user_id, txid = %t.txid, address_index = index))]
 async fn record(
     state: &WalletState,
     t: &Transfer,

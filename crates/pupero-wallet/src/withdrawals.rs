@@ -86,6 +86,7 @@ async fn set_back(state: &WalletState, id: i64, setback: &Setback) -> Result<(),
     .await
 }
 
+#[tracing::instrument(skip_all, fields(withdrawal_id = id, step = step))]
 async fn report(
     state: &WalletState,
     id: i64,
@@ -101,6 +102,7 @@ async fn report(
 
 /// Everything the worker has to do now: finish interrupted sends, then send what is
 /// queued, then watch confirmations. Serialized by the send lock.
+#[tracing::instrument(skip_all, fields(only = ?only))]
 pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError> {
     if !state.is_configured() {
         return Ok(());
@@ -133,6 +135,7 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
     watch_confirmations(state).await
 }
 
+#[tracing::instrument(skip_all, fields(withdrawal_id = w.id), err(level = "warn"))]
 async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
     // Built before a crash? Then finish that one; never build a second.
     if let Some(existing) = store::sends::of_withdrawal(&state.db, w.id).await? {
@@ -171,6 +174,11 @@ async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
 }
 
 /// Relays a built send unless the daemon already has it, then records it as relayed.
+#[tracing::instrument(
+    skip_all,
+    fields(withdrawal_id = send.withdrawal_id, send_id = send.id),
+    err(level = "warn")
+)]
 async fn finish(state: &WalletState, send: &withdrawal_send::Model) -> Result<(), ApiError> {
     let wallet = state.wallet()?;
     let hashes: Vec<String> = send.tx_hashes.split(',').map(str::to_owned).collect();
@@ -206,6 +214,7 @@ async fn finish(state: &WalletState, send: &withdrawal_send::Model) -> Result<()
     Ok(())
 }
 
+#[tracing::instrument(skip_all, err(level = "warn"))]
 async fn watch_confirmations(state: &WalletState) -> Result<(), ApiError> {
     let wallet = state.wallet()?;
     for send in store::sends::with_status(&state.db, SendStatus::Relayed).await? {

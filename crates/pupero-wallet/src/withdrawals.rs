@@ -127,7 +127,9 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
         let Some(claimed) = answer.withdrawal else {
             break;
         };
-        send(state, &claimed).await?;
+        if let Some(built) = build(state, &claimed).await? {
+            finish(state, &built).await?;
+        }
         if only.is_some() {
             break;
         }
@@ -135,17 +137,22 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
     watch_confirmations(state).await
 }
 
+/// Builds and stores the transaction of a claimed withdrawal, and tells the ledger it is
+/// signed; `None` when the withdrawal was set back instead.
 #[tracing::instrument(skip_all, fields(withdrawal_id = w.id), err(level = "warn"))]
-async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
-    // Built before a crash? Then finish that one; never build a second.
+async fn build(
+    state: &WalletState,
+    w: &Claimed,
+) -> Result<Option<withdrawal_send::Model>, ApiError> {
+    // Built before a crash? Then that one is the one to relay; never build a second.
     if let Some(existing) = store::sends::of_withdrawal(&state.db, w.id).await? {
-        return finish(state, &existing).await;
+        return Ok(Some(existing));
     }
     let wallet = state.wallet()?;
     let amount = u64::try_from(w.amount).map_err(ApiError::internal)?;
     let built = match setback::judge_build(wallet.build_transfer(&w.address, amount).await) {
         Ok(built) => built,
-        Err(setback) => return set_back(state, w.id, &setback).await,
+        Err(setback) => return set_back(state, w.id, &setback).await.map(|()| None),
     };
     let fee = i64::try_from(built.fee_list.iter().sum::<u64>()).map_err(ApiError::internal)?;
     let new = store::sends::NewSend {
@@ -170,7 +177,7 @@ async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
     let stored = store::sends::of_withdrawal(&state.db, w.id)
         .await?
         .ok_or_else(|| ApiError::internal("send row vanished"))?;
-    finish(state, &stored).await
+    Ok(Some(stored))
 }
 
 /// Relays a built send unless the daemon already has it, then records it as relayed.

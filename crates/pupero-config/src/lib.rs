@@ -6,13 +6,18 @@
 //! variable whose name is fixed by the seed deployment, and clap's `env` gives us parsing,
 //! defaults and the documentation in one place.
 
+mod monero;
 mod secret;
+mod url;
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use monero::AuthScheme;
+use pupero_core::{Network, Piconero};
 pub use secret::Secret;
+pub use url::{CredentialUrl, redact_url};
 
 /// Secrets that ship in examples and tutorials; production refuses them outright.
 const KNOWN_DEFAULT_SECRETS: &[&str] = &[
@@ -79,6 +84,9 @@ pub enum ConfigError {
         "FRONTEND_SECRET_KEY must be set to a random value of at least {MIN_SECRET_LEN} characters when PUPERO_ENV=production"
     )]
     WeakFrontendSecret,
+    /// An HTTP client could not be built (pupero-http says which and why).
+    #[error("{0}")]
+    HttpClient(String),
     #[error("cannot read or create the data directory {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -100,7 +108,7 @@ pub struct Settings {
     /// sqlite://FILE, mysql://USER:PASS@HOST/DB (MariaDB) or postgres://USER:PASS@HOST/DB.
     /// Default: a SQLite file in the data directory.
     #[arg(long, env = "DATABASE_URL")]
-    pub database_url: Option<String>,
+    pub database_url: Option<CredentialUrl>,
 
     /// Address every service listens on. Keep 127.0.0.1 unless a network policy
     /// protects the internal services.
@@ -262,9 +270,16 @@ pub struct Settings {
     /// Digest-auth password of the wallet RPC.
     #[arg(long, env = "MONERO_RPC_PASSWORD", hide_env_values = true)]
     pub monero_rpc_password: Option<Secret>,
-    /// `digest` (what monero-wallet-rpc speaks) or `none`.
-    #[arg(long, env = "MONERO_RPC_AUTH_SCHEME", default_value = "digest")]
-    pub monero_rpc_auth_scheme: String,
+    /// `digest` (what monero-wallet-rpc speaks; used when MONERO_RPC_USER is set) or
+    /// `none`. Anything else stops the process at start.
+    #[arg(
+        long,
+        env = "MONERO_RPC_AUTH_SCHEME",
+        value_enum,
+        ignore_case = true,
+        default_value = "digest"
+    )]
+    pub monero_rpc_auth_scheme: AuthScheme,
     /// monerod's RPC, for heights and transaction lookups. Default: http://127.0.0.1:MONEROD_RPC_PORT.
     #[arg(long, env = "MONEROD_URL")]
     pub monerod_url: Option<String>,
@@ -277,15 +292,16 @@ pub struct Settings {
     /// Password of MONERO_WALLET_FILE.
     #[arg(long, env = "MONERO_WALLET_PASSWORD", hide_env_values = true)]
     pub monero_wallet_password: Option<Secret>,
-    /// Which addresses are accepted: mainnet (also regtest), testnet or stagenet.
-    #[arg(long, env = "MONERO_NETWORK", default_value = "mainnet")]
-    pub monero_network: String,
+    /// Which addresses are accepted: mainnet, testnet, stagenet or regtest (mainnet
+    /// addresses).
+    #[arg(long, env = "MONERO_NETWORK", default_value = "mainnet", value_parser = monero::parse_network)]
+    pub monero_network: Network,
     /// Confirmations before a deposit is credited (it must also be unlocked).
     #[arg(long, env = "DEPOSIT_CONFIRMATIONS", default_value_t = 10)]
     pub deposit_confirmations: u64,
     /// Deposits below this many XMR are recorded but not credited.
-    #[arg(long, env = "MIN_SWEEP_XMR", default_value = "0")]
-    pub min_sweep_xmr: String,
+    #[arg(long, env = "MIN_SWEEP_XMR", default_value = "0", value_parser = monero::parse_xmr)]
+    pub min_sweep_xmr: Piconero,
     /// How often the wallet is scanned for deposits, in seconds.
     #[arg(long, env = "SWEEP_INTERVAL_SECONDS", default_value_t = 5)]
     pub sweep_interval_seconds: u64,
@@ -426,7 +442,7 @@ impl Settings {
 
     /// Credentials for the wallet and daemon RPCs, when Digest auth is configured.
     pub fn monero_rpc_credentials(&self) -> Option<(String, String)> {
-        if self.monero_rpc_auth_scheme.eq_ignore_ascii_case("none") {
+        if self.monero_rpc_auth_scheme == AuthScheme::None {
             return None;
         }
         let user = self.monero_rpc_user.clone()?;
@@ -475,7 +491,7 @@ impl Settings {
 
     pub fn database_url(&self) -> String {
         match &self.database_url {
-            Some(url) => url.clone(),
+            Some(url) => url.expose().to_owned(),
             None => format!(
                 "sqlite://{}?mode=rwc",
                 self.data_dir.join("pupero.db").display()
@@ -748,6 +764,98 @@ mod tests {
             chosen.resolve_metrics_token().unwrap().unwrap().expose(),
             strong
         );
+    }
+
+    fn refused(args: &[&str]) -> String {
+        let mut argv = vec!["pupero"];
+        argv.extend_from_slice(args);
+        match Cli::try_parse_from(argv) {
+            Ok(_) => panic!("{args:?} should be refused"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_typo_in_a_monero_setting_stops_the_start_naming_the_variable() {
+        let table: [(&[&str], &str); 6] = [
+            (
+                &["--monero-rpc-auth-scheme", "digets"],
+                "MONERO_RPC_AUTH_SCHEME",
+            ),
+            (
+                &["--monero-rpc-auth-scheme", "basic"],
+                "MONERO_RPC_AUTH_SCHEME",
+            ),
+            (&["--monero-network", "mainet"], "MONERO_NETWORK"),
+            (&["--min-sweep-xmr", "0,01"], "MIN_SWEEP_XMR"),
+            (&["--min-sweep-xmr=-1"], "MIN_SWEEP_XMR"),
+            (&["--min-sweep-xmr", "0.0000000000001"], "MIN_SWEEP_XMR"),
+        ];
+        for (args, variable) in table {
+            let message = refused(args);
+            assert!(message.contains(variable), "{args:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn monero_settings_are_typed_when_read() {
+        let defaults = settings(&[]);
+        assert_eq!(defaults.monero_network, Network::Mainnet);
+        assert_eq!(defaults.monero_rpc_auth_scheme, AuthScheme::Digest);
+        assert!(defaults.min_sweep_xmr.is_zero());
+        let s = settings(&[
+            "--monero-network",
+            "stagenet",
+            "--min-sweep-xmr",
+            "0.01",
+            "--monero-rpc-auth-scheme",
+            "NONE",
+        ]);
+        assert_eq!(s.monero_network, Network::Stagenet);
+        assert_eq!(s.min_sweep_xmr, Piconero::parse_xmr("0.01").unwrap());
+        assert_eq!(s.monero_rpc_auth_scheme, AuthScheme::None);
+        // Regtest chains use mainnet addresses.
+        let regtest = settings(&["--monero-network", "regtest"]);
+        assert_eq!(regtest.monero_network, Network::Mainnet);
+    }
+
+    #[test]
+    fn rpc_credentials_go_out_only_with_digest_and_a_user() {
+        let user = [
+            "--monero-rpc-user",
+            "alice",
+            "--monero-rpc-password",
+            "s3cret",
+        ];
+        let digest = settings(&user);
+        assert_eq!(
+            digest.monero_rpc_credentials(),
+            Some(("alice".to_owned(), "s3cret".to_owned()))
+        );
+        let mut none = user.to_vec();
+        none.extend(["--monero-rpc-auth-scheme", "none"]);
+        assert_eq!(settings(&none).monero_rpc_credentials(), None);
+        assert_eq!(settings(&[]).monero_rpc_credentials(), None);
+    }
+
+    #[test]
+    fn settings_in_a_log_line_show_no_password() {
+        let s = settings(&[
+            "--database-url",
+            "mysql://pupero:db-hunter2@db:3306/pupero",
+            "--rabbitmq-url",
+            "amqp://pupero:mq-hunter2@rabbit:5672/%2f",
+            "--rabbitmq-password",
+            "mq-hunter3",
+            "--monero-rpc-password",
+            "rpc-hunter2",
+        ]);
+        let shown = format!("{s:?}");
+        for password in ["db-hunter2", "mq-hunter2", "mq-hunter3", "rpc-hunter2"] {
+            assert!(!shown.contains(password), "{password} in {shown}");
+        }
+        assert!(shown.contains("mysql://pupero:***@db:3306/pupero"));
+        assert_eq!(s.database_url(), "mysql://pupero:db-hunter2@db:3306/pupero");
     }
 
     #[test]

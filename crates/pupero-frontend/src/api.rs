@@ -96,18 +96,19 @@ pub fn sentence(message: &str) -> String {
 }
 
 impl Api {
-    pub fn new(base: String, keys: JwtKeys) -> Self {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(2))
-            .timeout(Duration::from_secs(30))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_default();
-        Self {
+    pub fn new(base: String, keys: JwtKeys) -> Result<Self, pupero_http::HttpClientError> {
+        let http = pupero_http::build_client(
+            "frontend → gateway",
+            reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(2))
+                .timeout(Duration::from_secs(30))
+                .redirect(reqwest::redirect::Policy::none()),
+        )?;
+        Ok(Self {
             http,
             base: base.trim_end_matches('/').into(),
             keys,
-        }
+        })
     }
 
     pub async fn get<T: DeserializeOwned>(

@@ -68,7 +68,7 @@ impl FrontendState {
         let (secure, same_site) = settings.session_cookie_policy()?;
         Ok(Self {
             db,
-            api: api::Api::new(settings.service_url(Service::Gateway), keys.clone()),
+            api: api::Api::new(settings.service_url(Service::Gateway), keys.clone())?,
             keys,
             cookies: CookiePolicy {
                 secure,

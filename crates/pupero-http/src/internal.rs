@@ -32,20 +32,54 @@ struct ErrorDetail {
     field: Option<String>,
 }
 
+/// An HTTP client could not be built (its TLS backend, or the system's proxy settings).
+/// Construction fails, and with it the start: a fallback client would run without the
+/// configured timeouts, and a call to a hung service would then hang with it.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot build the HTTP client for {client}: {source}")]
+pub struct HttpClientError {
+    client: String,
+    #[source]
+    source: reqwest::Error,
+}
+
+/// Builds a configured client, or says which one could not be built.
+pub fn build_client(
+    client: &str,
+    builder: reqwest::ClientBuilder,
+) -> Result<reqwest::Client, HttpClientError> {
+    builder.build().map_err(|source| HttpClientError {
+        client: client.to_owned(),
+        source,
+    })
+}
+
+impl From<HttpClientError> for pupero_config::ConfigError {
+    fn from(e: HttpClientError) -> Self {
+        pupero_config::ConfigError::HttpClient(e.to_string())
+    }
+}
+
 impl InternalClient {
-    pub fn new(keys: JwtKeys, caller: &'static str, callee: &'static str, base: String) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .connect_timeout(Duration::from_secs(2))
-            .build()
-            .unwrap_or_default();
-        Self {
+    pub fn new(
+        keys: JwtKeys,
+        caller: &'static str,
+        callee: &'static str,
+        base: String,
+    ) -> Result<Self, HttpClientError> {
+        let http = build_client(
+            &format!("{caller} → {callee}"),
+            reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .connect_timeout(Duration::from_secs(2)),
+        )?;
+        Ok(Self {
             http,
             keys,
             caller,
             callee,
             base: base.trim_end_matches('/').to_owned(),
-        }
+        })
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
@@ -107,5 +141,31 @@ impl InternalClient {
                 self.callee
             ))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_that_cannot_be_built_is_an_error_naming_it() {
+        // An invalid header value is only reported by `build()`.
+        let builder = reqwest::Client::builder().user_agent("bad\nagent");
+        let error = build_client("wallet → transactions", builder).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("cannot build the HTTP client for wallet → transactions"),
+            "{error}"
+        );
+        let config: pupero_config::ConfigError = error.into();
+        assert!(config.to_string().contains("wallet → transactions"));
+    }
+
+    #[test]
+    fn a_well_formed_client_is_built() {
+        let keys = JwtKeys::from_keys([], []);
+        assert!(InternalClient::new(keys, "wallet", "transactions", "http://x/".into()).is_ok());
     }
 }

@@ -21,7 +21,7 @@ pub use client_ip::{ClientIp, TrustedProxies};
 pub use error::{ApiError, ApiResult, ErrorCode};
 pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use idempotency::IdempotencyKey;
-pub use internal::InternalClient;
+pub use internal::{HttpClientError, InternalClient, build_client};
 pub use observe::MetricsAuth;
 pub use paging::{Page, PageQuery, Paged};
 pub use service::{ServiceRouter, serve, with_common_layers};

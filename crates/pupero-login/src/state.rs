@@ -45,7 +45,7 @@ impl LoginState {
         keys: JwtKeys,
         data_key: &DataKey,
         settings: &Settings,
-    ) -> Self {
+    ) -> Result<Self, pupero_http::HttpClientError> {
         let hashing_threads = std::thread::available_parallelism().map_or(2, |n| n.get());
         let limits = Arc::new(Limits::new(
             settings.login_rate_per_minute,
@@ -69,18 +69,18 @@ impl LoginState {
             crate::SERVICE,
             "transactions",
             settings.service_url(Service::Transactions),
-        );
+        )?;
         let offers = InternalClient::new(
             keys.clone(),
             crate::SERVICE,
             "offers",
             settings.service_url(Service::Offers),
-        );
+        )?;
         let authority = AccountAuthority::new(
             crate::routes::internal::Accounts(db.clone()),
             settings.is_production(),
         );
-        Self {
+        Ok(Self {
             authority,
             transactions,
             offers,
@@ -101,7 +101,7 @@ impl LoginState {
             },
             totp_key: data_key.subkey(TOTP_KEY_PURPOSE),
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
-        }
+        })
     }
 }
 

@@ -35,23 +35,27 @@ pub struct OffersState {
 }
 
 impl OffersState {
-    pub fn new(db: DatabaseConnection, keys: JwtKeys, settings: &Settings) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        keys: JwtKeys,
+        settings: &Settings,
+    ) -> Result<Self, pupero_http::HttpClientError> {
         let transactions = InternalClient::new(
             keys.clone(),
             SERVICE,
             "transactions",
             settings.service_url(Service::Transactions),
-        );
+        )?;
         let authority = AccountAuthority::from_login(
             InternalClient::new(
                 keys.clone(),
                 SERVICE,
                 "login",
                 settings.service_url(Service::Login),
-            ),
+            )?,
             settings.is_production(),
         );
-        Self {
+        Ok(Self {
             authority,
             db,
             keys,
@@ -67,7 +71,7 @@ impl OffersState {
                     .collect(),
             ),
             transactions,
-        }
+        })
     }
 }
 

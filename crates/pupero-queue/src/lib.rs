@@ -29,10 +29,20 @@ pub enum QueueError {
 }
 
 /// Where the queue lives.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Broker {
+    /// `amqp://user:password@host:port/vhost`: shown with the password masked.
     pub url: String,
     pub queue: String,
+}
+
+impl std::fmt::Debug for Broker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Broker")
+            .field("url", &pupero_config::redact_url(&self.url))
+            .field("queue", &self.queue)
+            .finish()
+    }
 }
 
 impl Broker {
@@ -255,4 +265,24 @@ where
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_broker_in_a_log_line_shows_no_password() {
+        let broker = Broker {
+            url: "amqp://pupero:hunter2@rabbit:5672/%2f".into(),
+            queue: "pupero.withdrawals".into(),
+        };
+        let shown = format!("{broker:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(
+            shown.contains("amqp://pupero:***@rabbit:5672/%2f"),
+            "{shown}"
+        );
+        assert!(shown.contains("pupero.withdrawals"), "{shown}");
+    }
 }

@@ -62,8 +62,7 @@ impl TransactionsState {
         db: DatabaseConnection,
         keys: JwtKeys,
         settings: &Settings,
-    ) -> Result<Self, pupero_core::AddressError> {
-        let network = settings.monero_network.parse()?;
+    ) -> Result<Self, pupero_http::HttpClientError> {
         let client = |callee, service| {
             InternalClient::new(keys.clone(), SERVICE, callee, settings.service_url(service))
         };
@@ -73,15 +72,15 @@ impl TransactionsState {
                 queue: settings.rabbitmq_queue.clone(),
             }))
         });
-        let login = client("login", Service::Login);
+        let login = client("login", Service::Login)?;
         Ok(Self {
             authority: AccountAuthority::from_login(login.clone(), settings.is_production()),
             login,
             publisher,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
-            network,
-            offers: client("offers", Service::Offers),
-            wallet: client("wallet", Service::Wallet),
+            network: settings.monero_network,
+            offers: client("offers", Service::Offers)?,
+            wallet: client("wallet", Service::Wallet)?,
             db,
             keys: keys.clone(),
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),

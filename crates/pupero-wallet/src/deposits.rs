@@ -7,19 +7,18 @@
 //! and "marked credited here" only makes the next pass ask again and hear "already".
 //! Nothing is ever credited from `balance`, which counts unconfirmed pool transactions.
 
-use std::collections::HashMap;
+mod creditable;
 
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
-use pupero_core::Piconero;
-use pupero_db::{is_unique_violation, now_ms};
+use pupero_core::{DepositStatus, Piconero};
 use pupero_http::ApiError;
 
-use crate::WalletState;
 use crate::entity::{deposit, deposit_address};
 use crate::rpc::{RpcError, Transfer};
+use crate::{WalletState, store};
+
+use creditable::{Sighting, is_creditable};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DepositAddress {
@@ -34,58 +33,39 @@ fn wallet_unavailable(e: &RpcError) -> ApiError {
 
 /// The user's deposit subaddress, created (and saved in the wallet) on first use.
 pub async fn address_for(state: &WalletState, user_id: i64) -> Result<DepositAddress, ApiError> {
-    if let Some(row) = find_address(state, user_id).await? {
-        return Ok(DepositAddress {
-            address: row.address,
-            address_index: row.address_index,
-        });
+    if let Some(row) = store::addresses::of_user(&state.db, user_id).await? {
+        return Ok(row.into());
     }
     let wallet = state.wallet()?;
     // One creation at a time per process; across replicas the unique user_id decides.
     let _guard = state.address_lock.lock().await;
-    if let Some(row) = find_address(state, user_id).await? {
-        return Ok(DepositAddress {
-            address: row.address,
-            address_index: row.address_index,
-        });
+    if let Some(row) = store::addresses::of_user(&state.db, user_id).await? {
+        return Ok(row.into());
     }
     let created = wallet
         .create_address(&format!("user-{user_id}"))
         .await
         .map_err(|e| wallet_unavailable(&e))?;
-    let row = deposit_address::ActiveModel {
-        user_id: Set(user_id),
-        address_index: Set(i64::from(created.address_index)),
-        address: Set(created.address.clone()),
-        created_at_ms: Set(now_ms()),
-        ..Default::default()
-    };
-    match deposit_address::Entity::insert(row).exec(&state.db).await {
-        Ok(_) => Ok(DepositAddress {
+    let index = i64::from(created.address_index);
+    if store::addresses::insert(&state.db, user_id, index, &created.address).await? {
+        return Ok(DepositAddress {
             address: created.address,
-            address_index: i64::from(created.address_index),
-        }),
-        Err(e) if is_unique_violation(&e) => {
-            let row = find_address(state, user_id)
-                .await?
-                .ok_or_else(|| ApiError::internal("address vanished"))?;
-            Ok(DepositAddress {
-                address: row.address,
-                address_index: row.address_index,
-            })
-        }
-        Err(e) => Err(e.into()),
+            address_index: index,
+        });
     }
+    store::addresses::of_user(&state.db, user_id)
+        .await?
+        .map(DepositAddress::from)
+        .ok_or_else(|| ApiError::internal("address vanished"))
 }
 
-async fn find_address(
-    state: &WalletState,
-    user_id: i64,
-) -> Result<Option<deposit_address::Model>, ApiError> {
-    Ok(deposit_address::Entity::find()
-        .filter(deposit_address::Column::UserId.eq(user_id))
-        .one(&state.db)
-        .await?)
+impl From<deposit_address::Model> for DepositAddress {
+    fn from(row: deposit_address::Model) -> Self {
+        Self {
+            address: row.address,
+            address_index: row.address_index,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -101,11 +81,7 @@ pub struct DepositView {
 }
 
 pub async fn deposits_of(state: &WalletState, user_id: i64) -> Result<Vec<DepositView>, ApiError> {
-    let rows = deposit::Entity::find()
-        .filter(deposit::Column::UserId.eq(user_id))
-        .order_by_desc(deposit::Column::Id)
-        .all(&state.db)
-        .await?;
+    let rows = store::deposits::of_user(&state.db, user_id).await?;
     Ok(rows
         .into_iter()
         .map(|d| DepositView {
@@ -113,7 +89,7 @@ pub async fn deposits_of(state: &WalletState, user_id: i64) -> Result<Vec<Deposi
             amount: Piconero::new(d.amount).unwrap_or_default(),
             confirmations: d.confirmations,
             required_confirmations: state.confirmations,
-            status: d.status,
+            status: d.status.as_str().to_owned(),
             first_seen_ms: d.first_seen_ms,
             credited_at_ms: d.credited_at_ms,
         })
@@ -143,6 +119,7 @@ pub struct SweepReport {
 
 /// One pass: refresh the wallet, record what arrived on users' subaddresses, and credit
 /// what is confirmed and unlocked.
+#[tracing::instrument(skip_all, err(level = "warn"))]
 pub async fn sweep(state: &WalletState) -> Result<SweepReport, ApiError> {
     let wallet = state.wallet()?;
     wallet.refresh().await.map_err(|e| wallet_unavailable(&e))?;
@@ -150,12 +127,7 @@ pub async fn sweep(state: &WalletState) -> Result<SweepReport, ApiError> {
         .incoming(None)
         .await
         .map_err(|e| wallet_unavailable(&e))?;
-    let owners: HashMap<i64, i64> = deposit_address::Entity::find()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|a| (a.address_index, a.user_id))
-        .collect();
+    let owners = store::addresses::owners(&state.db).await?;
     let mut report = SweepReport::default();
     let confirmed = transfers.incoming.iter().map(|t| (t, true));
     let pooled = transfers.pool.iter().map(|t| (t, false));
@@ -169,12 +141,8 @@ pub async fn sweep(state: &WalletState) -> Result<SweepReport, ApiError> {
         };
         report.seen += 1;
         let row = record(state, transfer, index, user_id).await?;
-        let creditable = in_block
-            && row.status == "pending"
-            && !transfer.locked
-            && !transfer.double_spend_seen
-            && transfer.confirmations >= state.confirmations;
-        if creditable {
+        let seen = Sighting::of(transfer, in_block);
+        if is_creditable(seen, row.status, state.confirmations) {
             let request = CreditRequest {
                 deposit_key: format!("{}:{}", transfer.txid, index),
                 user_id,
@@ -185,12 +153,7 @@ pub async fn sweep(state: &WalletState) -> Result<SweepReport, ApiError> {
                 .transactions
                 .post("/internal/deposits/credit", &request)
                 .await?;
-            deposit::Entity::update_many()
-                .col_expr(deposit::Column::Status, Expr::value("credited"))
-                .col_expr(deposit::Column::CreditedAtMs, Expr::value(now_ms()))
-                .filter(deposit::Column::Id.eq(row.id))
-                .exec(&state.db)
-                .await?;
+            store::deposits::mark_credited(&state.db, row.id).await?;
             tracing::info!(user_id, txid = %transfer.txid, amount = %request.amount, "deposit credited");
             report.credited += 1;
         }
@@ -199,6 +162,7 @@ pub async fn sweep(state: &WalletState) -> Result<SweepReport, ApiError> {
 }
 
 /// Inserts or refreshes the deposit row of (txid, subaddress).
+#[tracing::instrument(skip_all, fields(user_id = user_id, txid = %t.txid, address_index = index))]
 async fn record(
     state: &WalletState,
     t: &Transfer,
@@ -207,55 +171,31 @@ async fn record(
 ) -> Result<deposit::Model, ApiError> {
     let amount =
         i64::try_from(t.amount).map_err(|_| ApiError::internal("deposit amount overflows"))?;
-    let now = now_ms();
-    let find = || {
-        deposit::Entity::find()
-            .filter(deposit::Column::Txid.eq(t.txid.as_str()))
-            .filter(deposit::Column::AddressIndex.eq(index))
-            .one(&state.db)
-    };
-    if find().await?.is_none() {
+    let height = i64::try_from(t.height).unwrap_or(0);
+    let confirmations = i64::try_from(t.confirmations).unwrap_or(0);
+    if store::deposits::find(&state.db, &t.txid, index)
+        .await?
+        .is_none()
+    {
         let status = if amount < state.min_sweep.as_i64() {
-            "below_minimum"
+            DepositStatus::BelowMinimum
         } else {
-            "pending"
+            DepositStatus::Pending
         };
-        let row = deposit::ActiveModel {
-            txid: Set(t.txid.clone()),
-            address_index: Set(index),
-            user_id: Set(user_id),
-            amount: Set(amount),
-            height: Set(i64::try_from(t.height).unwrap_or(0)),
-            confirmations: Set(i64::try_from(t.confirmations).unwrap_or(0)),
-            status: Set(status.to_owned()),
-            first_seen_ms: Set(now),
-            updated_at_ms: Set(now),
-            credited_at_ms: Set(None),
-            ..Default::default()
+        let new = store::deposits::NewDeposit {
+            txid: &t.txid,
+            address_index: index,
+            user_id,
+            amount,
+            height,
+            confirmations,
+            status,
         };
-        match deposit::Entity::insert(row).exec(&state.db).await {
-            Ok(_) => {}
-            // Another replica recorded it a moment ago.
-            Err(e) if is_unique_violation(&e) => {}
-            Err(e) => return Err(e.into()),
-        }
+        store::deposits::insert(&state.db, new).await?;
     } else {
-        deposit::Entity::update_many()
-            .col_expr(
-                deposit::Column::Height,
-                Expr::value(i64::try_from(t.height).unwrap_or(0)),
-            )
-            .col_expr(
-                deposit::Column::Confirmations,
-                Expr::value(i64::try_from(t.confirmations).unwrap_or(0)),
-            )
-            .col_expr(deposit::Column::UpdatedAtMs, Expr::value(now))
-            .filter(deposit::Column::Txid.eq(t.txid.as_str()))
-            .filter(deposit::Column::AddressIndex.eq(index))
-            .exec(&state.db)
-            .await?;
+        store::deposits::update_seen(&state.db, &t.txid, index, height, confirmations).await?;
     }
-    find()
+    store::deposits::find(&state.db, &t.txid, index)
         .await?
         .ok_or_else(|| ApiError::internal("deposit row vanished"))
 }
@@ -276,7 +216,8 @@ pub fn spawn_sweeper(
             match sweep(&state).await {
                 Ok(r) if r.credited > 0 => tracing::info!(credited = r.credited, "deposit sweep"),
                 Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "deposit sweep failed; will retry"),
+                // Already logged by sweep's span (warn); the next tick tries again.
+                Err(_) => {}
             }
         }
     })

@@ -35,8 +35,7 @@ pub mod deposit {
         /// 0 while in the pool.
         pub height: i64,
         pub confirmations: i64,
-        /// `pending`, `credited` or `below_minimum`.
-        pub status: String,
+        pub status: pupero_core::DepositStatus,
         pub first_seen_ms: i64,
         pub updated_at_ms: i64,
         pub credited_at_ms: Option<i64>,
@@ -51,6 +50,28 @@ pub mod deposit {
 pub mod withdrawal_send {
     use sea_orm::entity::prelude::*;
 
+    pupero_core::string_enum! {
+        /// Where the wallet's own record of a send is (`withdrawal_sends.status`). This is
+        /// the wallet's half of the two-phase send, not the ledger's `WithdrawalStatus`: a
+        /// row exists only once a transaction was built, and it lives on after the ledger
+        /// has moved the money, until the chain confirms it.
+        ///
+        /// ```text
+        /// built ─relayed (or found on chain)→ relayed ─10 confirmations→ confirmed
+        /// ```
+        #[derive(sea_orm::DeriveValueType)]
+        #[sea_orm(value_type = "String")]
+        pub enum SendStatus ("send status") {
+            /// Built and stored with its metadata, not yet known to be relayed: after a
+            /// crash it is relayed from this row (or found on chain), never built again.
+            Built = "built",
+            /// Relayed and reported to the ledger; watched for confirmations.
+            Relayed = "relayed",
+            /// Deep enough; reported confirmed, nothing left to do.
+            Confirmed = "confirmed",
+        }
+    }
+
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "withdrawal_sends")]
     pub struct Model {
@@ -62,8 +83,7 @@ pub mod withdrawal_send {
         /// Newline-separated `tx_metadata` hex, one per transaction. Sensitive (tx keys).
         pub metadata: String,
         pub fee: i64,
-        /// `built`, `relayed` or `confirmed`.
-        pub status: String,
+        pub status: SendStatus,
         pub created_at_ms: i64,
         pub updated_at_ms: i64,
     }

@@ -8,6 +8,7 @@ mod migration;
 pub mod regtest;
 mod routes;
 pub mod rpc;
+mod store;
 pub mod withdrawals;
 
 use std::sync::Arc;
@@ -18,7 +19,9 @@ use sea_orm::DatabaseConnection;
 
 use pupero_config::{Service, Settings};
 use pupero_core::{Network, Piconero};
-use pupero_http::{AccountAuthority, ApiError, InternalClient, JwtKeys, TrustedProxies};
+use pupero_http::{
+    AccountAuthority, ApiError, HttpClientError, InternalClient, JwtKeys, TrustedProxies,
+};
 
 pub use deposits::spawn_sweeper;
 pub use migration::Migrator;
@@ -55,20 +58,13 @@ pub struct WalletState {
     pub broker: Option<pupero_queue::Broker>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum WalletConfigError {
-    #[error("MONERO_NETWORK must be mainnet, testnet, stagenet or regtest")]
-    Network,
-    #[error("MIN_SWEEP_XMR: {0}")]
-    MinSweep(pupero_core::AmountError),
-}
-
 impl WalletState {
+    /// Fails only when an HTTP client cannot be built (see `HttpClientError`).
     pub fn new(
         db: DatabaseConnection,
         keys: JwtKeys,
         settings: &Settings,
-    ) -> Result<Self, WalletConfigError> {
+    ) -> Result<Self, HttpClientError> {
         let credentials = settings.monero_rpc_credentials();
         Ok(Self {
             authority: AccountAuthority::from_login(
@@ -77,27 +73,24 @@ impl WalletState {
                     SERVICE,
                     "login",
                     settings.service_url(Service::Login),
-                ),
+                )?,
                 settings.is_production(),
             ),
             wallet_rpc: settings
                 .monero_rpc_url
                 .as_deref()
-                .map(|url| WalletRpc::new(url, credentials.clone())),
-            daemon: DaemonRpc::new(&settings.monerod_url(), credentials),
+                .map(|url| WalletRpc::new(url, credentials.clone()))
+                .transpose()?,
+            daemon: DaemonRpc::new(&settings.monerod_url(), credentials)?,
             transactions: InternalClient::new(
                 keys.clone(),
                 SERVICE,
                 "transactions",
                 settings.service_url(Service::Transactions),
-            ),
-            network: settings
-                .monero_network
-                .parse()
-                .map_err(|_| WalletConfigError::Network)?,
+            )?,
+            network: settings.monero_network,
             confirmations: settings.deposit_confirmations,
-            min_sweep: Piconero::parse_xmr(&settings.min_sweep_xmr)
-                .map_err(WalletConfigError::MinSweep)?,
+            min_sweep: settings.min_sweep_xmr,
             sweep_interval: Duration::from_secs(settings.sweep_interval_seconds.max(1)),
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
             address_lock: Arc::new(tokio::sync::Mutex::new(())),

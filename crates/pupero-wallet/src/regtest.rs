@@ -30,6 +30,8 @@ pub enum RegtestError {
     #[error(transparent)]
     Rpc(#[from] RpcError),
     #[error(transparent)]
+    Client(#[from] pupero_http::HttpClientError),
+    #[error(transparent)]
     Io(#[from] std::io::Error),
 }
 
@@ -190,7 +192,7 @@ impl Chain {
         .collect();
         let process = spawn_watched("monerod", "monerod", &args)?;
         let daemon_url = format!("http://127.0.0.1:{rpc_port}");
-        let daemon = DaemonRpc::new(&daemon_url, None);
+        let daemon = DaemonRpc::new(&daemon_url, None)?;
         wait_until("monerod", &log, Duration::from_secs(60), || daemon.height()).await?;
         Ok(Self {
             dir: dir.to_owned(),
@@ -229,7 +231,7 @@ impl Chain {
         ];
         let process = spawn_watched("monero-wallet-rpc", "monero-wallet-rpc", &args)?;
         let url = format!("http://127.0.0.1:{port}");
-        let rpc = WalletRpc::new(&url, None);
+        let rpc = WalletRpc::new(&url, None)?;
         wait_until("monero-wallet-rpc", &log, Duration::from_secs(60), || {
             rpc.version()
         })

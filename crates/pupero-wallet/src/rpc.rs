@@ -13,6 +13,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use pupero_http::{HttpClientError, build_client};
+
 #[derive(Debug, thiserror::Error)]
 pub enum RpcError {
     #[error("the wallet RPC is unreachable: {0}")]
@@ -65,17 +67,22 @@ struct Endpoint {
 }
 
 impl Endpoint {
-    fn new(url: &str, credentials: Option<(String, String)>, timeout: Duration) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(Duration::from_secs(3))
-            .build()
-            .unwrap_or_default();
-        Self {
+    fn new(
+        url: &str,
+        credentials: Option<(String, String)>,
+        timeout: Duration,
+    ) -> Result<Self, HttpClientError> {
+        let http = build_client(
+            &pupero_config::redact_url(url),
+            reqwest::Client::builder()
+                .timeout(timeout)
+                .connect_timeout(Duration::from_secs(3)),
+        )?;
+        Ok(Self {
             http,
             url: url.trim_end_matches('/').to_owned(),
             credentials,
-        }
+        })
     }
 
     async fn post(&self, path: &str, body: &Value) -> Result<Value, RpcError> {
@@ -156,22 +163,27 @@ impl Endpoint {
         params: Value,
     ) -> Result<R, RpcError> {
         let body = json!({"jsonrpc": "2.0", "id": "0", "method": method, "params": params});
-        let mut answer = self.post("/json_rpc", &body).await?;
-        if let Some(error) = answer.get("error") {
-            let code = error.get("code").and_then(Value::as_i64).unwrap_or(0);
-            let message = error
-                .get("message")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            return Err(RpcError::from_code(code, message));
-        }
-        let result = answer
-            .get_mut("result")
-            .map(Value::take)
-            .unwrap_or(Value::Null);
-        serde_json::from_value(result).map_err(|e| RpcError::Protocol(format!("{method}: {e}")))
+        read_answer(method, self.post("/json_rpc", &body).await?)
     }
+}
+
+/// A JSON-RPC answer body as the result it carries or the typed error it names. 0.18 sends
+/// errors with HTTP 200, so the body alone decides.
+fn read_answer<R: DeserializeOwned>(method: &str, mut answer: Value) -> Result<R, RpcError> {
+    if let Some(error) = answer.get("error") {
+        let code = error.get("code").and_then(Value::as_i64).unwrap_or(0);
+        let message = error
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        return Err(RpcError::from_code(code, message));
+    }
+    let result = answer
+        .get_mut("result")
+        .map(Value::take)
+        .unwrap_or(Value::Null);
+    serde_json::from_value(result).map_err(|e| RpcError::Protocol(format!("{method}: {e}")))
 }
 
 /// `monero-wallet-rpc`, with the hot wallet open.
@@ -243,6 +255,18 @@ pub struct Transfers {
     pub failed: Vec<Transfer>,
 }
 
+/// The answer of `relay_tx` and `transfer`.
+#[derive(Debug, Clone, Deserialize)]
+struct TxHash {
+    tx_hash: String,
+}
+
+/// The answer of `get_transfer_by_txid` (its `transfers` list repeats the entry).
+#[derive(Debug, Clone, Deserialize)]
+struct TransferByTxid {
+    transfer: Transfer,
+}
+
 /// A transaction set built but not relayed (two-phase send).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct BuiltTransfer {
@@ -257,9 +281,9 @@ pub struct BuiltTransfer {
 }
 
 impl WalletRpc {
-    pub fn new(url: &str, credentials: Option<(String, String)>) -> Self {
+    pub fn new(url: &str, credentials: Option<(String, String)>) -> Result<Self, HttpClientError> {
         // Building a transaction can take seconds on a busy wallet.
-        Self(Endpoint::new(url, credentials, Duration::from_secs(60)))
+        Endpoint::new(url, credentials, Duration::from_secs(60)).map(Self)
     }
 
     pub async fn version(&self) -> Result<u64, RpcError> {
@@ -374,38 +398,26 @@ impl WalletRpc {
     }
 
     pub async fn relay(&self, metadata: &str) -> Result<String, RpcError> {
-        #[derive(Deserialize)]
-        struct R {
-            tx_hash: String,
-        }
         Ok(self
             .0
-            .json_rpc::<R>("relay_tx", json!({"hex": metadata}))
+            .json_rpc::<TxHash>("relay_tx", json!({"hex": metadata}))
             .await?
             .tx_hash)
     }
 
     pub async fn transfer_by_txid(&self, txid: &str) -> Result<Transfer, RpcError> {
-        #[derive(Deserialize)]
-        struct T {
-            transfer: Transfer,
-        }
         Ok(self
             .0
-            .json_rpc::<T>("get_transfer_by_txid", json!({"txid": txid}))
+            .json_rpc::<TransferByTxid>("get_transfer_by_txid", json!({"txid": txid}))
             .await?
             .transfer)
     }
 
     /// Sends at once (used by tests and the dev faucet, never for user withdrawals).
     pub async fn transfer_now(&self, address: &str, amount: u64) -> Result<String, RpcError> {
-        #[derive(Deserialize)]
-        struct T {
-            tx_hash: String,
-        }
         Ok(self
             .0
-            .json_rpc::<T>("transfer", json!({"destinations": [{"amount": amount, "address": address}], "account_index": 0, "priority": 0}))
+            .json_rpc::<TxHash>("transfer", json!({"destinations": [{"amount": amount, "address": address}], "account_index": 0, "priority": 0}))
             .await?
             .tx_hash)
     }
@@ -420,8 +432,8 @@ impl WalletRpc {
 }
 
 impl DaemonRpc {
-    pub fn new(url: &str, credentials: Option<(String, String)>) -> Self {
-        Self(Endpoint::new(url, credentials, Duration::from_secs(30)))
+    pub fn new(url: &str, credentials: Option<(String, String)>) -> Result<Self, HttpClientError> {
+        Endpoint::new(url, credentials, Duration::from_secs(30)).map(Self)
     }
 
     /// Block count (the same number wallet-rpc's `get_height` gives).
@@ -473,5 +485,147 @@ impl DaemonRpc {
             .and_then(Value::as_str)
             .map(str::to_owned)
             .ok_or_else(|| RpcError::Protocol("get_info without nettype".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Real answer bodies (tests/fixtures, shaped after shared/monero-regtest.md) read into
+    //! the types the platform acts on.
+
+    use super::*;
+
+    fn read<R: DeserializeOwned>(fixture: &str) -> Result<R, RpcError> {
+        read_answer("fixture", serde_json::from_str(fixture).unwrap())
+    }
+
+    macro_rules! fixture {
+        ($name:literal) => {
+            include_str!(concat!("../tests/fixtures/", $name, ".json"))
+        };
+    }
+
+    #[test]
+    fn incoming_transfers_read_confirmed_locked_coinbase_and_pool_entries() {
+        let t: Transfers = read(fixture!("get_transfers_in_pool")).unwrap();
+        assert_eq!(t.incoming.len(), 3);
+        assert!(t.out.is_empty() && t.pending.is_empty() && t.failed.is_empty());
+
+        let confirmed = &t.incoming[0];
+        assert_eq!(confirmed.kind, "in");
+        assert_eq!(confirmed.amount, 10_000_000_000_000);
+        assert_eq!((confirmed.height, confirmed.confirmations), (81, 10));
+        assert!(!confirmed.locked && !confirmed.double_spend_seen);
+        assert_eq!(
+            confirmed.subaddr_index,
+            SubaddressIndex { major: 0, minor: 1 }
+        );
+
+        // Two outputs to one subaddress in one transaction: one entry, the sum.
+        let locked = &t.incoming[1];
+        assert_eq!(locked.amount, 3_250_000_000_000);
+        assert!(locked.locked);
+        assert_eq!(locked.subaddr_index.minor, 2);
+
+        let coinbase = &t.incoming[2];
+        assert_eq!(coinbase.kind, "block");
+        assert_eq!(coinbase.unlock_time, 61);
+
+        // In the pool 0.18 leaves `confirmations` out: it reads as 0.
+        let pool = &t.pool[0];
+        assert_eq!(pool.kind, "pool");
+        assert_eq!((pool.height, pool.confirmations), (0, 0));
+        assert!(pool.locked);
+    }
+
+    #[test]
+    fn no_transfers_is_an_empty_result_not_an_error() {
+        let t: Transfers = read(fixture!("get_transfers_empty")).unwrap();
+        assert!(t.incoming.is_empty() && t.pool.is_empty());
+    }
+
+    #[test]
+    fn a_build_without_relay_carries_hashes_metadata_and_fees() {
+        let b: BuiltTransfer = read(fixture!("transfer_split_do_not_relay")).unwrap();
+        assert_eq!(
+            b.tx_hash_list,
+            ["f7006f76d1e2c3b4a5968778695a4b3c2d1e0f1a2b3c4d5e6f708192a3b4c5d6"]
+        );
+        assert_eq!(b.tx_metadata_list.len(), 1);
+        assert!(!b.tx_metadata_list[0].is_empty());
+        assert_eq!(b.fee_list, [30_620_000]);
+        assert_eq!(b.amount_list, [7_000_000_000_000]);
+    }
+
+    #[test]
+    fn a_plain_transfer_answers_its_hash() {
+        let sent: TxHash = read(fixture!("transfer")).unwrap();
+        assert_eq!(
+            sent.tx_hash,
+            "7d6c5b4a3928170f6e5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a2918f0e"
+        );
+    }
+
+    #[test]
+    fn balances_read_with_and_without_per_subaddress_detail() {
+        let b: Balance = read(fixture!("get_balance")).unwrap();
+        assert_eq!(b.balance, 2_814_535_000_000_000);
+        assert_eq!(b.unlocked_balance, 738_857_000_000_000);
+        let empty: Balance = read(fixture!("get_balance_empty_wallet")).unwrap();
+        assert_eq!((empty.balance, empty.unlocked_balance), (0, 0));
+    }
+
+    #[test]
+    fn a_new_subaddress_reads_its_index_and_address() {
+        let a: NewAddress = read(fixture!("create_address")).unwrap();
+        assert_eq!(a.address_index, 1);
+        assert!(a.address.starts_with('8'));
+    }
+
+    #[test]
+    fn error_codes_become_the_errors_the_platform_acts_on() {
+        let cases = [
+            (
+                fixture!("error_not_enough_unlocked_money"),
+                "NotEnoughUnlockedMoney",
+            ),
+            (fixture!("error_not_enough_money"), "NotEnoughMoney"),
+            (fixture!("error_wrong_address"), "InvalidAddress"),
+            (fixture!("error_no_daemon"), "NoDaemon"),
+            (fixture!("error_no_wallet_file"), "NoWalletOpen"),
+            // A dead daemon behind a pool query: code 0, empty message.
+            (
+                fixture!("error_daemon_down_pool"),
+                r#"Other { code: 0, message: "" }"#,
+            ),
+            (
+                fixture!("error_commit_failed"),
+                r#"Other { code: -4, message: "Failed to commit tx." }"#,
+            ),
+        ];
+        for (body, expected) in cases {
+            let error = read::<Value>(body).unwrap_err();
+            assert_eq!(format!("{error:?}"), expected, "{body}");
+        }
+    }
+
+    #[test]
+    fn only_a_missing_daemon_or_wallet_process_is_transient() {
+        let transient = |body: &str| read::<Value>(body).unwrap_err().is_transient();
+        assert!(transient(fixture!("error_no_daemon")));
+        assert!(transient(fixture!("error_daemon_down_pool")));
+        assert!(!transient(fixture!("error_not_enough_unlocked_money")));
+        assert!(!transient(fixture!("error_wrong_address")));
+        assert!(!transient(fixture!("error_commit_failed")));
+    }
+
+    #[test]
+    fn an_answer_of_the_wrong_shape_is_a_protocol_error_naming_the_method() {
+        let body = json!({"id": "0", "jsonrpc": "2.0", "result": {"balance": "lots"}});
+        let error = read_answer::<Balance>("get_balance", body).unwrap_err();
+        assert!(
+            matches!(&error, RpcError::Protocol(m) if m.starts_with("get_balance: ")),
+            "{error:?}"
+        );
     }
 }

@@ -12,21 +12,22 @@
 //! One send is built at a time per worker: wallet-rpc does not reserve inputs between
 //! build and relay, so two concurrent builds could pick the same outputs.
 
+mod setback;
+
 use std::sync::Arc;
 use std::time::Duration;
 
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::Notify;
 
-use pupero_db::{is_unique_violation, now_ms};
+use pupero_core::WithdrawalEvent;
 use pupero_http::ApiError;
 
-use crate::WalletState;
-use crate::entity::withdrawal_send;
-use crate::rpc::RpcError;
+use crate::entity::withdrawal_send::{self, SendStatus};
+use crate::{WalletState, store};
+
+use setback::{BeforeRelay, Setback};
 
 /// Confirmations after which a withdrawal is reported confirmed.
 const CONFIRMED_AT: u64 = 10;
@@ -51,7 +52,10 @@ struct Progress<'a> {
 }
 
 /// Test hook: with `PUPERO_CRASH_AT=<point>`, the process dies right there, as a
-/// SIGKILL would leave it. The fault tests use it to stop the worker between steps.
+/// SIGKILL would leave it. The fault tests use it to stop the worker between steps. Only
+/// builds with the `fault-injection` feature (the tests') have it: a release binary
+/// cannot be made to abort mid-withdrawal by its environment.
+#[cfg(feature = "fault-injection")]
 fn crash_point(point: &str) {
     if std::env::var("PUPERO_CRASH_AT").is_ok_and(|p| p == point) {
         tracing::error!(point, "PUPERO_CRASH_AT: crashing on purpose");
@@ -59,6 +63,30 @@ fn crash_point(point: &str) {
     }
 }
 
+#[cfg(not(feature = "fault-injection"))]
+fn crash_point(_point: &str) {}
+
+/// Tells the ledger why a withdrawal does not move forward now.
+async fn set_back(state: &WalletState, id: i64, setback: &Setback) -> Result<(), ApiError> {
+    tracing::warn!(
+        withdrawal_id = id,
+        step = setback.step(),
+        reason = setback.reason(),
+        "withdrawal set back"
+    );
+    report(
+        state,
+        id,
+        setback.step(),
+        Progress {
+            reason: setback.reason(),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+#[tracing::instrument(skip_all, fields(withdrawal_id = id, step = step))]
 async fn report(
     state: &WalletState,
     id: i64,
@@ -74,6 +102,7 @@ async fn report(
 
 /// Everything the worker has to do now: finish interrupted sends, then send what is
 /// queued, then watch confirmations. Serialized by the send lock.
+#[tracing::instrument(skip_all, fields(only = ?only))]
 pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError> {
     if !state.is_configured() {
         return Ok(());
@@ -84,7 +113,7 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
     if let Ok(wallet) = state.wallet() {
         let _ = wallet.refresh().await;
     }
-    for send in sends_with_status(state, "built").await? {
+    for send in store::sends::with_status(&state.db, SendStatus::Built).await? {
         finish(state, &send).await?;
     }
     loop {
@@ -98,7 +127,9 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
         let Some(claimed) = answer.withdrawal else {
             break;
         };
-        send(state, &claimed).await?;
+        if let Some(built) = build(state, &claimed).await? {
+            finish(state, &built).await?;
+        }
         if only.is_some() {
             break;
         }
@@ -106,106 +137,36 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
     watch_confirmations(state).await
 }
 
-async fn sends_with_status(
+/// Builds and stores the transaction of a claimed withdrawal, and tells the ledger it is
+/// signed; `None` when the withdrawal was set back instead.
+#[tracing::instrument(skip_all, fields(withdrawal_id = w.id), err(level = "warn"))]
+async fn build(
     state: &WalletState,
-    status: &str,
-) -> Result<Vec<withdrawal_send::Model>, ApiError> {
-    Ok(withdrawal_send::Entity::find()
-        .filter(withdrawal_send::Column::Status.eq(status))
-        .all(&state.db)
-        .await?)
-}
-
-async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
-    // Built before a crash? Then finish that one; never build a second.
-    if let Some(existing) = withdrawal_send::Entity::find()
-        .filter(withdrawal_send::Column::WithdrawalId.eq(w.id))
-        .one(&state.db)
-        .await?
-    {
-        return finish(state, &existing).await;
+    w: &Claimed,
+) -> Result<Option<withdrawal_send::Model>, ApiError> {
+    // Built before a crash? Then that one is the one to relay; never build a second.
+    if let Some(existing) = store::sends::of_withdrawal(&state.db, w.id).await? {
+        return Ok(Some(existing));
     }
     let wallet = state.wallet()?;
     let amount = u64::try_from(w.amount).map_err(ApiError::internal)?;
-    let built = match wallet.build_transfer(&w.address, amount).await {
-        Ok(b) if !b.tx_hash_list.is_empty() && b.tx_hash_list.len() == b.tx_metadata_list.len() => {
-            b
-        }
-        Ok(_) => {
-            return report(
-                state,
-                w.id,
-                "release",
-                Progress {
-                    reason: "the wallet built no transaction",
-                    ..Default::default()
-                },
-            )
-            .await;
-        }
-        Err(RpcError::InvalidAddress) => {
-            return report(
-                state,
-                w.id,
-                "failed",
-                Progress {
-                    reason: "the wallet refused the address",
-                    ..Default::default()
-                },
-            )
-            .await;
-        }
-        Err(e @ (RpcError::NotEnoughUnlockedMoney | RpcError::NotEnoughMoney)) => {
-            tracing::warn!(withdrawal_id = w.id, error = %e, "hot wallet cannot pay yet");
-            let reason = "waiting for the hot wallet to have enough unlocked funds";
-            return report(
-                state,
-                w.id,
-                "release",
-                Progress {
-                    reason,
-                    ..Default::default()
-                },
-            )
-            .await;
-        }
-        Err(e) => {
-            tracing::warn!(withdrawal_id = w.id, error = %e, "could not build the withdrawal; will retry");
-            let reason = format!("waiting for the wallet: {e}");
-            return report(
-                state,
-                w.id,
-                "release",
-                Progress {
-                    reason: &reason,
-                    ..Default::default()
-                },
-            )
-            .await;
-        }
+    let built = match setback::judge_build(wallet.build_transfer(&w.address, amount).await) {
+        Ok(built) => built,
+        Err(setback) => return set_back(state, w.id, &setback).await.map(|()| None),
     };
     let fee = i64::try_from(built.fee_list.iter().sum::<u64>()).map_err(ApiError::internal)?;
-    let now = now_ms();
-    let row = withdrawal_send::ActiveModel {
-        withdrawal_id: Set(w.id),
-        tx_hashes: Set(built.tx_hash_list.join(",")),
-        metadata: Set(built.tx_metadata_list.join("\n")),
-        fee: Set(fee),
-        status: Set("built".into()),
-        created_at_ms: Set(now),
-        updated_at_ms: Set(now),
-        ..Default::default()
+    let new = store::sends::NewSend {
+        withdrawal_id: w.id,
+        tx_hashes: &built.tx_hash_list,
+        tx_metadata: &built.tx_metadata_list,
+        fee,
     };
-    match withdrawal_send::Entity::insert(row).exec(&state.db).await {
-        Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => {}
-        Err(e) => return Err(e.into()),
-    }
+    store::sends::insert_built(&state.db, new).await?;
     crash_point("after_sign");
     report(
         state,
         w.id,
-        "signed",
+        WithdrawalEvent::Signed.as_str(),
         Progress {
             tx_hashes: &built.tx_hash_list,
             fee,
@@ -213,61 +174,41 @@ async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
         },
     )
     .await?;
-    let stored = withdrawal_send::Entity::find()
-        .filter(withdrawal_send::Column::WithdrawalId.eq(w.id))
-        .one(&state.db)
+    let stored = store::sends::of_withdrawal(&state.db, w.id)
         .await?
         .ok_or_else(|| ApiError::internal("send row vanished"))?;
-    finish(state, &stored).await
+    Ok(Some(stored))
 }
 
 /// Relays a built send unless the daemon already has it, then records it as relayed.
+#[tracing::instrument(
+    skip_all,
+    fields(withdrawal_id = send.withdrawal_id, send_id = send.id),
+    err(level = "warn")
+)]
 async fn finish(state: &WalletState, send: &withdrawal_send::Model) -> Result<(), ApiError> {
     let wallet = state.wallet()?;
     let hashes: Vec<String> = send.tx_hashes.split(',').map(str::to_owned).collect();
     for (hash, metadata) in hashes.iter().zip(send.metadata.split('\n')) {
-        match state.daemon.knows_transaction(hash).await {
-            Ok(true) => continue,
-            Ok(false) => {}
-            Err(e) => {
-                tracing::warn!(withdrawal_id = send.withdrawal_id, error = %e, "daemon unreachable; relay later");
-                let reason = "waiting for the Monero daemon";
-                return report(
-                    state,
-                    send.withdrawal_id,
-                    "note",
-                    Progress {
-                        reason,
-                        ..Default::default()
-                    },
-                )
-                .await;
+        match setback::before_relay(state.daemon.knows_transaction(hash).await) {
+            BeforeRelay::AlreadyOut => continue,
+            BeforeRelay::Relay => {}
+            BeforeRelay::Wait(setback) => {
+                return set_back(state, send.withdrawal_id, &setback).await;
             }
         }
         if let Err(e) = wallet.relay(metadata).await {
-            // -4 means "rejected" and "daemon down" alike: only the daemon can tell.
-            if state.daemon.knows_transaction(hash).await.unwrap_or(false) {
-                continue;
+            let daemon_knows = state.daemon.knows_transaction(hash).await.unwrap_or(false);
+            if let Some(setback) = setback::after_relay_error(&e, daemon_knows) {
+                return set_back(state, send.withdrawal_id, &setback).await;
             }
-            tracing::warn!(withdrawal_id = send.withdrawal_id, error = %e, "relay failed; will retry");
-            let reason = format!("relay failed, will retry: {e}");
-            return report(
-                state,
-                send.withdrawal_id,
-                "note",
-                Progress {
-                    reason: &reason,
-                    ..Default::default()
-                },
-            )
-            .await;
         }
     }
     crash_point("after_relay");
     report(
         state,
         send.withdrawal_id,
-        "relayed",
+        WithdrawalEvent::Relayed.as_str(),
         Progress {
             tx_hashes: &hashes,
             fee: send.fee,
@@ -275,31 +216,28 @@ async fn finish(state: &WalletState, send: &withdrawal_send::Model) -> Result<()
         },
     )
     .await?;
-    mark(state, send.id, "relayed").await?;
+    store::sends::mark(&state.db, send.id, SendStatus::Relayed).await?;
     tracing::info!(withdrawal_id = send.withdrawal_id, tx = %send.tx_hashes, "withdrawal relayed");
     Ok(())
 }
 
-async fn mark(state: &WalletState, send_id: i64, status: &str) -> Result<(), ApiError> {
-    withdrawal_send::Entity::update_many()
-        .col_expr(withdrawal_send::Column::Status, Expr::value(status))
-        .col_expr(withdrawal_send::Column::UpdatedAtMs, Expr::value(now_ms()))
-        .filter(withdrawal_send::Column::Id.eq(send_id))
-        .exec(&state.db)
-        .await?;
-    Ok(())
-}
-
+#[tracing::instrument(skip_all, err(level = "warn"))]
 async fn watch_confirmations(state: &WalletState) -> Result<(), ApiError> {
     let wallet = state.wallet()?;
-    for send in sends_with_status(state, "relayed").await? {
+    for send in store::sends::with_status(&state.db, SendStatus::Relayed).await? {
         let Some(hash) = send.tx_hashes.split(',').next() else {
             continue;
         };
         match wallet.transfer_by_txid(hash).await {
             Ok(t) if t.confirmations >= CONFIRMED_AT => {
-                report(state, send.withdrawal_id, "confirmed", Progress::default()).await?;
-                mark(state, send.id, "confirmed").await?;
+                report(
+                    state,
+                    send.withdrawal_id,
+                    WithdrawalEvent::Confirmed.as_str(),
+                    Progress::default(),
+                )
+                .await?;
+                store::sends::mark(&state.db, send.id, SendStatus::Confirmed).await?;
             }
             Ok(_) => {}
             Err(e) => tracing::debug!(error = %e, "confirmation check"),

@@ -169,7 +169,7 @@ async fn digest_auth_and_opening_or_creating_the_hot_wallet() {
     }
     let _wallet_rpc = KillOnDrop(child);
     let url = format!("http://127.0.0.1:{port}");
-    let authed = WalletRpc::new(&url, Some(("alice".into(), "s3cret".into())));
+    let authed = WalletRpc::new(&url, Some(("alice".into(), "s3cret".into()))).unwrap();
     let mut version = None;
     for _ in 0..100 {
         if let Ok(v) = authed.version().await {
@@ -179,12 +179,12 @@ async fn digest_auth_and_opening_or_creating_the_hot_wallet() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(version.is_some(), "Digest auth works");
-    let anonymous = WalletRpc::new(&url, None);
+    let anonymous = WalletRpc::new(&url, None).unwrap();
     assert!(
         matches!(anonymous.version().await, Err(RpcError::Protocol(_))),
         "no credentials, no answer"
     );
-    let wrong = WalletRpc::new(&url, Some(("alice".into(), "wrong".into())));
+    let wrong = WalletRpc::new(&url, Some(("alice".into(), "wrong".into()))).unwrap();
     assert!(wrong.version().await.is_err());
 
     // First start: the wallet does not exist and is created; then it is opened.

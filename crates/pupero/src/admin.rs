@@ -32,7 +32,7 @@ pub async fn solvency(settings: &Settings) -> anyhow::Result<()> {
         .monero_rpc_url
         .clone()
         .context("MONERO_RPC_URL is not set")?;
-    let wallet = pupero_wallet::rpc::WalletRpc::new(&url, settings.monero_rpc_credentials());
+    let wallet = pupero_wallet::rpc::WalletRpc::new(&url, settings.monero_rpc_credentials())?;
     // A stale balance could call an insolvent platform solvent (or the reverse).
     wallet
         .refresh()

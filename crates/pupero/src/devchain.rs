@@ -60,9 +60,10 @@ pub async fn start(settings: &mut Settings, block_seconds: u64) -> anyhow::Resul
     )?;
     settings.monero_rpc_url = Some(hot.url.clone());
     settings.monerod_url = Some(chain.daemon_url.clone());
-    settings.monero_rpc_auth_scheme = "none".into();
-    settings.monero_network = "regtest".into();
-    let daemon = DaemonRpc::new(&chain.daemon_url, None);
+    settings.monero_rpc_auth_scheme = pupero_config::AuthScheme::None;
+    // Regtest chains use mainnet addresses.
+    settings.monero_network = pupero_core::Network::Mainnet;
+    let daemon = DaemonRpc::new(&chain.daemon_url, None)?;
     let address = faucet.address.clone();
     let miner = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(block_seconds.max(1)));
@@ -96,7 +97,7 @@ pub async fn faucet(
                 file.display()
             )
         })?)?;
-    let daemon = DaemonRpc::new(info["daemon_url"].as_str().context("daemon_url")?, None);
+    let daemon = DaemonRpc::new(info["daemon_url"].as_str().context("daemon_url")?, None)?;
     // Refuse anything but a private chain, whatever the files say.
     let nettype = daemon
         .nettype()
@@ -117,7 +118,7 @@ pub async fn faucet(
         "transactions",
         "wallet",
         settings.service_url(pupero_config::Service::Wallet),
-    );
+    )?;
     let address: serde_json::Value = wallet_service
         .post(&format!("/internal/users/{}/deposit-address", user.id), &())
         .await
@@ -126,7 +127,7 @@ pub async fn faucet(
         .as_str()
         .context("no address")?
         .to_owned();
-    let faucet = WalletRpc::new(info["faucet_url"].as_str().context("faucet_url")?, None);
+    let faucet = WalletRpc::new(info["faucet_url"].as_str().context("faucet_url")?, None)?;
     faucet.refresh().await?;
     let amount = u64::try_from(amount.as_i64())?;
     Ok(faucet.transfer_now(&address, amount).await?)

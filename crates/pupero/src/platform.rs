@@ -110,7 +110,7 @@ impl Platform {
                     let db = db.clone().context("login needs a database")?;
                     let data_key = data_key.as_ref().context("login needs the data key")?;
                     let state =
-                        pupero_login::LoginState::new(db, keys.only("login"), data_key, &settings);
+                        pupero_login::LoginState::new(db, keys.only("login"), data_key, &settings)?;
                     let sealed = pupero_login::store::seal_plaintext_totp_secrets(
                         &state.db,
                         &state.totp_key,
@@ -144,7 +144,8 @@ impl Platform {
                 }
                 Service::Offers => {
                     let db = db.clone().context("offers needs a database")?;
-                    let state = pupero_offers::OffersState::new(db, keys.only("offers"), &settings);
+                    let state =
+                        pupero_offers::OffersState::new(db, keys.only("offers"), &settings)?;
                     pupero_offers::router(state).into_app()
                 }
                 Service::Wallet => {
@@ -311,18 +312,7 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
 }
 
 /// The URL without its password, for error messages.
-pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let creds = &url[scheme + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
-}
+pub use pupero_config::redact_url as redact;
 
 /// The token keys of `services` (their private keys) and every trusted public key.
 /// Outside production, missing keys are generated into the keys directory, so `pupero up`

@@ -23,9 +23,9 @@ pub async fn monero(settings: &mut pupero_config::Settings, samples: usize) -> a
     let info: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("regtest/faucet.json"))?)?;
     let daemon =
-        pupero_wallet::rpc::DaemonRpc::new(info["daemon_url"].as_str().context("daemon")?, None);
+        pupero_wallet::rpc::DaemonRpc::new(info["daemon_url"].as_str().context("daemon")?, None)?;
     let faucet =
-        pupero_wallet::rpc::WalletRpc::new(info["faucet_url"].as_str().context("faucet")?, None);
+        pupero_wallet::rpc::WalletRpc::new(info["faucet_url"].as_str().context("faucet")?, None)?;
     let faucet_address = faucet.primary_address().await?;
     // Enough mature coinbase outputs for every deposit below.
     daemon

@@ -87,11 +87,11 @@ pub async fn fixture() -> &'static Fixture {
 impl Fixture {
     /// Fresh clients per test: an HTTP client belongs to the runtime that made it.
     pub fn user(&self) -> WalletRpc {
-        WalletRpc::new(&self.user_url, None)
+        WalletRpc::new(&self.user_url, None).unwrap()
     }
 
     pub fn daemon(&self) -> DaemonRpc {
-        DaemonRpc::new(&self.daemon_url, None)
+        DaemonRpc::new(&self.daemon_url, None).unwrap()
     }
 
     /// Mines `blocks` to the user wallet (every block also matures an older coinbase for it).

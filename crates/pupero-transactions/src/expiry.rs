@@ -25,7 +25,7 @@ pub fn spawn_expiry_worker(state: TransactionsState) -> tokio::task::JoinHandle<
 
 pub async fn expire_due(state: &TransactionsState) -> Result<usize, pupero_http::ApiError> {
     let due = trade::Entity::find()
-        .filter(trade::Column::State.eq(TradeState::AwaitingPayment.as_str()))
+        .filter(trade::Column::State.eq(TradeState::AwaitingPayment))
         .filter(trade::Column::PaymentDeadlineMs.lt(pupero_db::now_ms()))
         .order_by_asc(trade::Column::PaymentDeadlineMs)
         .limit(100)

@@ -22,10 +22,11 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use pupero_core::Piconero;
+use pupero_core::{EntryKind, Piconero};
 use pupero_db::now_ms;
 
 use crate::entity::{journal_entry, ledger_account, posting};
+use crate::vocabulary::AccountKind;
 
 /// A user's three balances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -60,24 +61,32 @@ pub enum Account {
 }
 
 impl UserAccount {
-    pub fn as_str(self) -> &'static str {
+    pub fn kind(self) -> AccountKind {
         match self {
-            UserAccount::Available => "available",
-            UserAccount::Escrow => "escrow",
-            UserAccount::Withdrawing => "withdrawing",
+            UserAccount::Available => AccountKind::Available,
+            UserAccount::Escrow => AccountKind::Escrow,
+            UserAccount::Withdrawing => AccountKind::Withdrawing,
         }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.kind().as_str()
     }
 }
 
 impl PlatformAccount {
-    pub fn as_str(self) -> &'static str {
+    pub fn kind(self) -> AccountKind {
         match self {
-            PlatformAccount::Deposits => "deposits",
-            PlatformAccount::Withdrawals => "withdrawals",
-            PlatformAccount::Fees => "fees",
-            PlatformAccount::NetworkFees => "network_fees",
-            PlatformAccount::Adjustments => "adjustments",
+            PlatformAccount::Deposits => AccountKind::Deposits,
+            PlatformAccount::Withdrawals => AccountKind::Withdrawals,
+            PlatformAccount::Fees => AccountKind::Fees,
+            PlatformAccount::NetworkFees => AccountKind::NetworkFees,
+            PlatformAccount::Adjustments => AccountKind::Adjustments,
         }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.kind().as_str()
     }
 }
 
@@ -89,10 +98,10 @@ impl Account {
         }
     }
 
-    fn kind(self) -> &'static str {
+    fn kind(self) -> AccountKind {
         match self {
-            Account::User(_, a) => a.as_str(),
-            Account::Platform(p) => p.as_str(),
+            Account::User(_, a) => a.kind(),
+            Account::Platform(p) => p.kind(),
         }
     }
 
@@ -131,9 +140,8 @@ impl Move {
 
 /// What a journal entry is about.
 #[derive(Debug, Clone)]
-pub struct Entry<'a> {
-    /// e.g. `trade_open`, `trade_release`, `adjustment`.
-    pub kind: &'a str,
+pub struct Entry {
+    pub kind: EntryKind,
     /// What caused it, e.g. `trade:12`.
     pub reference: String,
     pub memo: String,
@@ -181,7 +189,7 @@ impl LedgerError {
 /// All or nothing: the entry runs in a savepoint, so a refused debit leaves no half-applied
 /// credit behind even if the caller goes on to commit its transaction (found by the
 /// property test in tests/ledger_properties.rs).
-pub async fn post<C>(db: &C, entry: Entry<'_>, moves: &[Move]) -> Result<i64, LedgerError>
+pub async fn post<C>(db: &C, entry: Entry, moves: &[Move]) -> Result<i64, LedgerError>
 where
     C: ConnectionTrait + TransactionTrait,
 {
@@ -201,7 +209,7 @@ where
 
 async fn post_in(
     db: &impl ConnectionTrait,
-    entry: Entry<'_>,
+    entry: Entry,
     moves: &[Move],
 ) -> Result<i64, LedgerError> {
     let mut net: BTreeMap<Account, i128> = BTreeMap::new();
@@ -222,7 +230,7 @@ async fn post_in(
     by_id.sort_by_key(|(id, _, _)| *id);
 
     let entry_id = journal_entry::Entity::insert(journal_entry::ActiveModel {
-        kind: Set(entry.kind.to_owned()),
+        kind: Set(entry.kind),
         reference: Set(entry.reference),
         memo: Set(entry.memo.chars().take(500).collect()),
         actor_id: Set(entry.actor_id),
@@ -306,7 +314,7 @@ async fn insert_account(db: &impl ConnectionTrait, account: Account) -> Result<(
     ledger_account::Entity::insert(ledger_account::ActiveModel {
         account_key: Set(account.key()),
         owner_id: Set(account.owner()),
-        kind: Set(account.kind().to_owned()),
+        kind: Set(account.kind()),
         balance: Set(0),
         allow_negative: Set(account.may_go_negative()),
         created_at_ms: Set(now_ms()),
@@ -368,10 +376,10 @@ pub async fn balances(db: &impl ConnectionTrait, user_id: i64) -> Result<Balance
         .await?;
     for row in rows {
         let v = Piconero::new(row.balance).unwrap_or_default();
-        match row.kind.as_str() {
-            "available" => b.available = v,
-            "escrow" => b.escrow = v,
-            "withdrawing" => b.withdrawing = v,
+        match row.kind {
+            AccountKind::Available => b.available = v,
+            AccountKind::Escrow => b.escrow = v,
+            AccountKind::Withdrawing => b.withdrawing = v,
             _ => {}
         }
     }
@@ -387,7 +395,7 @@ pub async fn available_of(
         user_ids.iter().map(|id| (*id, Piconero::ZERO)).collect();
     let rows = ledger_account::Entity::find()
         .filter(ledger_account::Column::OwnerId.is_in(user_ids.to_vec()))
-        .filter(ledger_account::Column::Kind.eq("available"))
+        .filter(ledger_account::Column::Kind.eq(AccountKind::Available))
         .all(db)
         .await?;
     for row in rows {
@@ -402,10 +410,10 @@ pub async fn available_of(
 #[derive(Debug, Clone)]
 pub struct StatementLine {
     pub entry_id: i64,
-    pub kind: String,
+    pub kind: EntryKind,
     pub reference: String,
     pub memo: String,
-    pub account: String,
+    pub account: AccountKind,
     /// Signed piconero: negative leaves the account.
     pub amount: i64,
     pub created_at_ms: i64,
@@ -423,7 +431,7 @@ pub async fn statement(
         .filter(ledger_account::Column::OwnerId.eq(user_id))
         .all(db)
         .await?;
-    let kinds: BTreeMap<i64, String> = accounts.iter().map(|a| (a.id, a.kind.clone())).collect();
+    let kinds: BTreeMap<i64, AccountKind> = accounts.iter().map(|a| (a.id, a.kind)).collect();
     if kinds.is_empty() {
         return Ok((Vec::new(), 0));
     }
@@ -450,10 +458,10 @@ pub async fn statement(
             let e = entries.get(&p.entry_id)?;
             Some(StatementLine {
                 entry_id: e.id,
-                kind: e.kind.clone(),
+                kind: e.kind,
                 reference: e.reference.clone(),
                 memo: e.memo.clone(),
-                account: kinds.get(&p.account_id).cloned().unwrap_or_default(),
+                account: *kinds.get(&p.account_id)?,
                 amount: p.amount,
                 created_at_ms: e.created_at_ms,
             })

@@ -11,6 +11,7 @@ pub mod outbox;
 mod routes;
 pub mod trades;
 pub mod trading_accounts;
+pub mod vocabulary;
 pub mod withdrawals;
 
 use std::sync::Arc;

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use pupero_core::trade::{self, Action, Actor, Refusal, Settlement, Step, TradeFacts, TradeState};
-use pupero_core::{Cents, Piconero, Role};
+use pupero_core::{Cents, EntryKind, OfferSide, OfferStatus, Piconero, Role};
 use pupero_db::{is_retryable, is_unique_violation, now_ms, write_tx};
 use pupero_http::{ApiError, ApiResult, AuthUser, rfc3339};
 
@@ -21,6 +21,7 @@ use crate::TransactionsState;
 use crate::audit;
 use crate::entity::trade as trade_row;
 use crate::ledger::{self, Account, Entry, LedgerError, Move, PlatformAccount, UserAccount};
+use crate::vocabulary::{CancelReason, Resolution, TradeRole};
 
 const ATTEMPTS: usize = 5;
 
@@ -113,7 +114,7 @@ fn actor_for(access: Access) -> Option<Actor> {
 
 pub fn facts(t: &trade_row::Model) -> TradeFacts {
     TradeFacts {
-        state: t.state.parse().unwrap_or(TradeState::Cancelled),
+        state: t.state,
         buyer_wants_cancel: t.buyer_wants_cancel,
         seller_wants_cancel: t.seller_wants_cancel,
     }
@@ -187,12 +188,12 @@ pub fn view(t: &trade_row::Model, access: Access) -> TradeView {
     TradeView {
         id: t.id,
         offer_id: t.offer_id,
-        state: t.state.clone(),
+        state: t.state.to_string(),
         seller_id: t.seller_id,
         buyer_id: t.buyer_id,
         maker_id: t.maker_id,
         taker_id: t.taker_id,
-        offer_side: t.side.clone(),
+        offer_side: t.side.to_string(),
         amount: pico(t.amount),
         fee: pico(t.fee),
         currency: t.currency.clone(),
@@ -206,24 +207,24 @@ pub fn view(t: &trade_row::Model, access: Access) -> TradeView {
         paid_at: ts(t.paid_at_ms),
         completed_at: ts(t.completed_at_ms),
         cancelled_at: ts(t.cancelled_at_ms),
-        cancel_reason: t.cancel_reason.clone(),
+        cancel_reason: t.cancel_reason.map(|r| r.to_string()),
         buyer_wants_cancel: t.buyer_wants_cancel,
         seller_wants_cancel: t.seller_wants_cancel,
         dispute: t.disputed_at_ms.map(|at| DisputeView {
             opened_by: t.dispute_opened_by,
             opened_at: Some(rfc3339(at)),
             statement: t.dispute_statement.clone(),
-            resolution: t.resolution.clone(),
+            resolution: t.resolution.map(|r| r.to_string()),
             resolved_by: t.resolved_by,
             reason: t.resolution_reason.clone(),
         }),
         your_role: match access {
-            Access::Party(Actor::Buyer) => "buyer",
-            Access::Party(_) => "seller",
-            Access::Moderator => "moderator",
-            Access::Observer => "observer",
+            Access::Party(Actor::Buyer) => TradeRole::Buyer,
+            Access::Party(_) => TradeRole::Seller,
+            Access::Moderator => TradeRole::Moderator,
+            Access::Observer => TradeRole::Observer,
         }
-        .to_owned(),
+        .to_string(),
         allowed_actions: allowed,
     }
 }
@@ -300,7 +301,7 @@ async fn check_caps(
                     .add(trade_row::Column::SellerId.eq(taker_id))
                     .add(trade_row::Column::BuyerId.eq(taker_id)),
             )
-            .filter(trade_row::Column::State.eq(TradeState::Completed.as_str()))
+            .filter(trade_row::Column::State.eq(TradeState::Completed))
             .count(tx)
             .await?;
         if completed >= caps.new_taker_completed_trades {
@@ -346,10 +347,12 @@ pub async fn open(
         .offers
         .get(&format!("/internal/offers/{offer_id}"))
         .await?;
-    if offer.status != "open" {
+    let side: OfferSide = offer.side.parse().map_err(ApiError::internal)?;
+    let status: OfferStatus = offer.status.parse().map_err(ApiError::internal)?;
+    if status != OfferStatus::Open {
         return Err(ApiError::conflict(
             ErrorCode::OfferNotOpen,
-            format!("this offer is {}", offer.status),
+            format!("this offer is {status}"),
         ));
     }
     if offer.owner_id == caller.id {
@@ -382,9 +385,9 @@ pub async fn open(
             ),
         ));
     }
-    let (seller_id, buyer_id) = match offer.side.as_str() {
-        "sell" => (offer.owner_id, caller.id),
-        _ => (caller.id, offer.owner_id),
+    let (seller_id, buyer_id) = match side {
+        OfferSide::Sell => (offer.owner_id, caller.id),
+        OfferSide::Buy => (caller.id, offer.owner_id),
     };
     ledger::ensure_accounts(
         &state.db,
@@ -401,7 +404,7 @@ pub async fn open(
         taker_id: Set(caller.id),
         seller_id: Set(seller_id),
         buyer_id: Set(buyer_id),
-        side: Set(offer.side.clone()),
+        side: Set(side),
         currency: Set(offer.currency.clone()),
         price_cents: Set(price.0),
         amount: Set(amount.as_i64()),
@@ -410,7 +413,7 @@ pub async fn open(
         payment_method: Set(offer.payment_method.clone()),
         payment_window_minutes: Set(offer.payment_window_minutes),
         terms: Set(offer.terms.clone()),
-        state: Set(TradeState::AwaitingPayment.as_str().to_owned()),
+        state: Set(TradeState::AwaitingPayment),
         buyer_wants_cancel: Set(false),
         seller_wants_cancel: Set(false),
         payment_deadline_ms: Set(now + i64::from(offer.payment_window_minutes) * 60_000),
@@ -453,7 +456,7 @@ pub async fn open(
             Err(e) => return Err(e.into()),
         };
         let entry = Entry {
-            kind: "trade_open",
+            kind: EntryKind::TradeOpen,
             reference: format!("trade:{id}"),
             memo: format!("escrow for trade {id}"),
             actor_id: Some(caller.id),
@@ -701,7 +704,7 @@ async fn apply(
                 .col_expr(column, Expr::value(true))
                 .col_expr(trade_row::Column::UpdatedAtMs, Expr::value(now))
                 .filter(trade_row::Column::Id.eq(trade_id))
-                .filter(trade_row::Column::State.eq(from.as_str()))
+                .filter(trade_row::Column::State.eq(from))
                 .exec(&tx)
                 .await?;
             if changed.rows_affected != 1 {
@@ -710,7 +713,7 @@ async fn apply(
         }
         Step::Move { next, settlement } => {
             let mut update = trade_row::Entity::update_many()
-                .col_expr(trade_row::Column::State, Expr::value(next.as_str()))
+                .col_expr(trade_row::Column::State, Expr::value(next))
                 .col_expr(
                     trade_row::Column::BuyerWantsCancel,
                     Expr::value(after.buyer_wants_cancel),
@@ -721,7 +724,7 @@ async fn apply(
                 )
                 .col_expr(trade_row::Column::UpdatedAtMs, Expr::value(now))
                 .filter(trade_row::Column::Id.eq(trade_id))
-                .filter(trade_row::Column::State.eq(from.as_str()));
+                .filter(trade_row::Column::State.eq(from));
             match (action, next) {
                 (Action::MarkPaid, _) => {
                     update = update.col_expr(trade_row::Column::PaidAtMs, Expr::value(now))
@@ -731,10 +734,10 @@ async fn apply(
                 }
                 (_, TradeState::Cancelled) => {
                     let reason = match action {
-                        Action::Cancel => "buyer_cancelled",
-                        Action::Expire => "expired",
-                        Action::MutualCancel => "mutual",
-                        _ => "dispute",
+                        Action::Cancel => CancelReason::BuyerCancelled,
+                        Action::Expire => CancelReason::Expired,
+                        Action::MutualCancel => CancelReason::Mutual,
+                        _ => CancelReason::Dispute,
                     };
                     update = update
                         .col_expr(trade_row::Column::CancelledAtMs, Expr::value(now))
@@ -759,9 +762,9 @@ async fn apply(
             }
             if matches!(action, Action::ResolveForBuyer | Action::ResolveForSeller) {
                 let outcome = if action == Action::ResolveForBuyer {
-                    "buyer"
+                    Resolution::Buyer
                 } else {
-                    "seller"
+                    Resolution::Seller
                 };
                 update = update
                     .col_expr(trade_row::Column::Resolution, Expr::value(outcome))
@@ -803,14 +806,14 @@ async fn apply(
 pub fn settlement_moves(
     t: &trade_row::Model,
     settlement: Settlement,
-) -> Result<Option<(&'static str, Vec<Move>)>, ApiError> {
+) -> Result<Option<(EntryKind, Vec<Move>)>, ApiError> {
     let amount = Piconero::new(t.amount).map_err(ApiError::internal)?;
     let fee = Piconero::new(t.fee).map_err(ApiError::internal)?;
     let escrow = Account::User(t.seller_id, UserAccount::Escrow);
     Ok(match settlement {
         Settlement::Hold => None,
         Settlement::ReturnToSeller => Some((
-            "trade_refund",
+            EntryKind::TradeRefund,
             vec![Move::new(
                 escrow,
                 Account::User(t.seller_id, UserAccount::Available),
@@ -822,7 +825,7 @@ pub fn settlement_moves(
                 .checked_sub(fee)
                 .ok_or_else(|| ApiError::internal("fee above amount"))?;
             Some((
-                "trade_release",
+                EntryKind::TradeRelease,
                 vec![
                     Move::new(
                         escrow,

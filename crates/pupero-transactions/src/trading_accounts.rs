@@ -30,8 +30,8 @@ use crate::ledger;
 const ATTEMPTS: usize = 5;
 
 /// The states in which a trade still holds escrow.
-pub fn open_states() -> Vec<&'static str> {
-    TradeState::OPEN.iter().map(|s| s.as_str()).collect()
+pub fn open_states() -> Vec<TradeState> {
+    TradeState::OPEN.to_vec()
 }
 
 /// Creates the rows of these users if they do not exist yet (outside any transaction, so

@@ -20,7 +20,7 @@ use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
-use pupero_core::Piconero;
+use pupero_core::{EntryKind, Piconero, WithdrawalStatus, WithdrawalStatus as S};
 use pupero_db::{now_ms, write_tx};
 use pupero_http::{ApiError, rfc3339};
 
@@ -54,7 +54,7 @@ pub fn view(w: &withdrawal::Model) -> WithdrawalView {
         id: w.id,
         address: w.address.clone(),
         amount: Piconero::new(w.amount).unwrap_or_default().to_string(),
-        status: w.status.clone(),
+        status: w.status.to_string(),
         tx_hashes: w
             .tx_hashes
             .split(',')
@@ -94,14 +94,14 @@ pub async fn claim(db: &DatabaseConnection, id: Option<i64>) -> Result<Option<Cl
     // A queued withdrawal's lease is its "not before" time after a release; asking for one
     // by id (an operator's "execute now", a queue message) does not wait for it.
     let queued = match id {
-        Some(_) => Condition::all().add(withdrawal::Column::Status.eq("queued")),
+        Some(_) => Condition::all().add(withdrawal::Column::Status.eq(S::Queued)),
         None => Condition::all()
-            .add(withdrawal::Column::Status.eq("queued"))
+            .add(withdrawal::Column::Status.eq(S::Queued))
             .add(withdrawal::Column::LeaseUntilMs.lt(now)),
     };
     let claimable = Condition::any().add(queued).add(
         Condition::all()
-            .add(withdrawal::Column::Status.eq("signing"))
+            .add(withdrawal::Column::Status.eq(S::Signing))
             .add(withdrawal::Column::LeaseUntilMs.lt(now)),
     );
     let mut candidates = withdrawal::Entity::find()
@@ -112,7 +112,7 @@ pub async fn claim(db: &DatabaseConnection, id: Option<i64>) -> Result<Option<Cl
     }
     for w in candidates.all(db).await?.into_iter().take(5) {
         let taken = withdrawal::Entity::update_many()
-            .col_expr(withdrawal::Column::Status, Expr::value("signing"))
+            .col_expr(withdrawal::Column::Status, Expr::value(S::Signing))
             .col_expr(
                 withdrawal::Column::LeaseUntilMs,
                 Expr::value(now + LEASE_MS),
@@ -131,7 +131,7 @@ pub async fn claim(db: &DatabaseConnection, id: Option<i64>) -> Result<Option<Cl
                 id: w.id,
                 address: w.address,
                 amount: w.amount,
-                status: "signing".into(),
+                status: S::Signing.to_string(),
             }));
         }
     }
@@ -141,8 +141,8 @@ pub async fn claim(db: &DatabaseConnection, id: Option<i64>) -> Result<Option<Cl
 async fn set_status(
     db: &DatabaseConnection,
     id: i64,
-    from: &[&str],
-    to: &str,
+    from: &[WithdrawalStatus],
+    to: WithdrawalStatus,
     extra: impl FnOnce(
         sea_orm::UpdateMany<withdrawal::Entity>,
     ) -> sea_orm::UpdateMany<withdrawal::Entity>,
@@ -163,15 +163,15 @@ pub async fn signed(
     fee: i64,
 ) -> Result<withdrawal::Model, ApiError> {
     let joined = hashes.join(",");
-    let changed = set_status(db, id, &["signing"], "signed", |u| {
+    let changed = set_status(db, id, &[S::Signing], S::Signed, |u| {
         u.col_expr(withdrawal::Column::TxHashes, Expr::value(joined.clone()))
             .col_expr(withdrawal::Column::Fee, Expr::value(fee))
             .col_expr(withdrawal::Column::LastError, Expr::value(""))
     })
     .await?;
     let w = load(db, id).await?;
-    let already = (w.status == "signed" && w.tx_hashes == joined)
-        || matches!(w.status.as_str(), "relayed" | "confirmed");
+    let already = (w.status == S::Signed && w.tx_hashes == joined)
+        || matches!(w.status, S::Relayed | S::Confirmed);
     if !changed && !already {
         return Err(ApiError::conflict(
             ErrorCode::InvalidTransition,
@@ -189,7 +189,7 @@ pub async fn relayed(
     fee: i64,
 ) -> Result<withdrawal::Model, ApiError> {
     let w = load(db, id).await?;
-    if matches!(w.status.as_str(), "relayed" | "confirmed") {
+    if matches!(w.status, S::Relayed | S::Confirmed) {
         return Ok(w);
     }
     let amount = Piconero::new(w.amount).map_err(ApiError::internal)?;
@@ -211,20 +211,20 @@ pub async fn relayed(
     let tx = write_tx(db).await?;
     let now = now_ms();
     let changed = withdrawal::Entity::update_many()
-        .col_expr(withdrawal::Column::Status, Expr::value("relayed"))
+        .col_expr(withdrawal::Column::Status, Expr::value(S::Relayed))
         .col_expr(withdrawal::Column::TxHashes, Expr::value(hashes.join(",")))
         .col_expr(withdrawal::Column::Fee, Expr::value(fee))
         .col_expr(withdrawal::Column::RelayedAtMs, Expr::value(now))
         .col_expr(withdrawal::Column::UpdatedAtMs, Expr::value(now))
         .col_expr(withdrawal::Column::LastError, Expr::value(""))
         .filter(withdrawal::Column::Id.eq(id))
-        .filter(withdrawal::Column::Status.is_in(["signing", "signed"]))
+        .filter(withdrawal::Column::Status.is_in([S::Signing, S::Signed]))
         .exec(&tx)
         .await?;
     if changed.rows_affected != 1 {
         drop(tx);
         let w = load(db, id).await?;
-        return if matches!(w.status.as_str(), "relayed" | "confirmed") {
+        return if matches!(w.status, S::Relayed | S::Confirmed) {
             Ok(w)
         } else {
             Err(ApiError::conflict(
@@ -234,7 +234,7 @@ pub async fn relayed(
         };
     }
     let entry = Entry {
-        kind: "withdrawal",
+        kind: EntryKind::Withdrawal,
         reference: format!("withdrawal:{id}"),
         memo: format!(
             "sent in {}",
@@ -256,7 +256,7 @@ pub async fn failed(
     reason: &str,
 ) -> Result<withdrawal::Model, ApiError> {
     let w = load(db, id).await?;
-    if w.status == "failed" {
+    if w.status == S::Failed {
         return Ok(w);
     }
     let amount = Piconero::new(w.amount).map_err(ApiError::internal)?;
@@ -268,20 +268,20 @@ pub async fn failed(
     ledger::ensure_accounts(db, &ledger::accounts_of(&[refund])).await?;
     let tx = write_tx(db).await?;
     let changed = withdrawal::Entity::update_many()
-        .col_expr(withdrawal::Column::Status, Expr::value("failed"))
+        .col_expr(withdrawal::Column::Status, Expr::value(S::Failed))
         .col_expr(
             withdrawal::Column::LastError,
             Expr::value(reason.chars().take(500).collect::<String>()),
         )
         .col_expr(withdrawal::Column::UpdatedAtMs, Expr::value(now_ms()))
         .filter(withdrawal::Column::Id.eq(id))
-        .filter(withdrawal::Column::Status.is_in(["queued", "signing"]))
+        .filter(withdrawal::Column::Status.is_in([S::Queued, S::Signing]))
         .exec(&tx)
         .await?;
     if changed.rows_affected != 1 {
         drop(tx);
         let w = load(db, id).await?;
-        return if w.status == "failed" {
+        return if w.status == S::Failed {
             Ok(w)
         } else {
             Err(ApiError::conflict(
@@ -291,7 +291,7 @@ pub async fn failed(
         };
     }
     let entry = Entry {
-        kind: "withdrawal_refund",
+        kind: EntryKind::WithdrawalRefund,
         reference: format!("withdrawal:{id}"),
         memo: reason.chars().take(200).collect(),
         actor_id: None,
@@ -311,7 +311,7 @@ pub async fn cancel(
     user_id: i64,
 ) -> Result<withdrawal::Model, ApiError> {
     let w = load(db, id).await?;
-    if w.status == "cancelled" {
+    if w.status == S::Cancelled {
         return Ok(w);
     }
     let amount = Piconero::new(w.amount).map_err(ApiError::internal)?;
@@ -323,7 +323,7 @@ pub async fn cancel(
     ledger::ensure_accounts(db, &ledger::accounts_of(&[refund])).await?;
     let tx = write_tx(db).await?;
     let changed = withdrawal::Entity::update_many()
-        .col_expr(withdrawal::Column::Status, Expr::value("cancelled"))
+        .col_expr(withdrawal::Column::Status, Expr::value(S::Cancelled))
         .col_expr(
             withdrawal::Column::LastError,
             Expr::value("cancelled by its owner"),
@@ -331,13 +331,13 @@ pub async fn cancel(
         .col_expr(withdrawal::Column::UpdatedAtMs, Expr::value(now_ms()))
         .filter(withdrawal::Column::Id.eq(id))
         .filter(withdrawal::Column::UserId.eq(user_id))
-        .filter(withdrawal::Column::Status.eq("queued"))
+        .filter(withdrawal::Column::Status.eq(S::Queued))
         .exec(&tx)
         .await?;
     if changed.rows_affected != 1 {
         drop(tx);
         let w = load(db, id).await?;
-        return if w.status == "cancelled" {
+        return if w.status == S::Cancelled {
             Ok(w)
         } else {
             Err(ApiError::conflict(
@@ -350,7 +350,7 @@ pub async fn cancel(
         };
     }
     let entry = Entry {
-        kind: "withdrawal_cancel",
+        kind: EntryKind::WithdrawalCancel,
         reference: format!("withdrawal:{id}"),
         memo: "cancelled by its owner".into(),
         actor_id: Some(user_id),
@@ -368,7 +368,7 @@ pub async fn release(
     id: i64,
     reason: &str,
 ) -> Result<withdrawal::Model, ApiError> {
-    set_status(db, id, &["signing"], "queued", |u| {
+    set_status(db, id, &[S::Signing], S::Queued, |u| {
         u.col_expr(
             withdrawal::Column::LastError,
             Expr::value(reason.chars().take(500).collect::<String>()),
@@ -401,7 +401,7 @@ pub async fn note(
 }
 
 pub async fn confirmed(db: &DatabaseConnection, id: i64) -> Result<withdrawal::Model, ApiError> {
-    set_status(db, id, &["relayed"], "confirmed", |u| {
+    set_status(db, id, &[S::Relayed], S::Confirmed, |u| {
         u.col_expr(withdrawal::Column::ConfirmedAtMs, Expr::value(now_ms()))
     })
     .await?;

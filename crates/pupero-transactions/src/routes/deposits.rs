@@ -9,7 +9,7 @@ use sea_orm::{ActiveValue::Set, EntityTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use pupero_core::Piconero;
+use pupero_core::{EntryKind, Piconero};
 use pupero_db::{is_unique_violation, now_ms, write_tx};
 use pupero_http::{ActiveUser, ApiError, ApiJson, ApiResult, AuthUser, ServiceCaller, rfc3339};
 
@@ -154,7 +154,7 @@ pub async fn credit(
     ledger::ensure_accounts(&state.db, &ledger::accounts_of(&[moved])).await?;
     let tx = write_tx(&state.db).await?;
     let entry = Entry {
-        kind: "deposit",
+        kind: EntryKind::Deposit,
         // The full deposit key is on the deposit_credits row that points at this entry.
         reference: format!("user:{}", req.user_id),
         memo: format!("deposit {}", req.deposit_key),

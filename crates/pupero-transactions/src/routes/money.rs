@@ -5,7 +5,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use pupero_core::{Piconero, Role};
+use pupero_core::{EntryKind, Piconero, Role};
 use pupero_db::write_tx;
 use pupero_http::{
     AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ServiceCaller, rfc3339,
@@ -111,10 +111,10 @@ pub async fn statement(
             .into_iter()
             .map(|l| StatementLineView {
                 entry_id: l.entry_id,
-                kind: l.kind,
+                kind: l.kind.to_string(),
                 reference: l.reference,
                 memo: l.memo,
-                account: l.account,
+                account: l.account.to_string(),
                 amount: signed_xmr(l.amount),
                 created_at: rfc3339(l.created_at_ms),
             })
@@ -194,7 +194,7 @@ pub async fn adjust(
     ledger::ensure_accounts(&state.db, &[from, to]).await?;
     let tx = write_tx(&state.db).await?;
     let entry = Entry {
-        kind: "adjustment",
+        kind: EntryKind::Adjustment,
         reference: format!("user:{}", req.user_id),
         memo: reason.clone(),
         actor_id: Some(admin.id),
@@ -256,7 +256,7 @@ pub async fn transfer(
     ledger::ensure_accounts(&state.db, &ledger::accounts_of(&[moved])).await?;
     let tx = write_tx(&state.db).await?;
     let entry = Entry {
-        kind: "transfer",
+        kind: EntryKind::Transfer,
         reference: format!("user:{}", req.from_user_id),
         memo: reason.clone(),
         actor_id: Some(admin.id),

@@ -97,7 +97,7 @@ pub async fn review(
         Some(_) => return Err(ApiError::forbidden("only the parties review a trade")),
         None => return Err(ApiError::not_found("no such trade")),
     };
-    if t.state != TradeState::Completed.as_str() {
+    if t.state != TradeState::Completed {
         return Err(ApiError::conflict(
             ErrorCode::TradeNotCompleted,
             "reviews open when the trade is completed",
@@ -152,7 +152,7 @@ pub async fn reputation(
                 .add(trade::Column::SellerId.eq(user_id))
                 .add(trade::Column::BuyerId.eq(user_id)),
         )
-        .filter(trade::Column::State.eq(TradeState::Completed.as_str()))
+        .filter(trade::Column::State.eq(TradeState::Completed))
         .count(&state.db)
         .await?;
     let all: Vec<review_row::Model> = review_row::Entity::find()

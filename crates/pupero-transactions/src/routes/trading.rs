@@ -20,6 +20,7 @@ use super::{optional_json, page};
 use crate::TransactionsState;
 use crate::entity::trade;
 use crate::trades::{self, ActionInput, Caller, TradeView, access, view};
+use crate::vocabulary::Resolution;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct OpenRequest {
@@ -113,7 +114,7 @@ pub async fn list_trades(
             .add(trade::Column::SellerId.eq(caller.id)),
     );
     if let Some(s) = &q.state {
-        query = query.filter(trade::Column::State.eq(parse_state(s)?.as_str()));
+        query = query.filter(trade::Column::State.eq(parse_state(s)?));
     }
     let total = query.clone().count(&state.db).await?;
     let rows = query
@@ -209,10 +210,10 @@ pub async fn resolve(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ResolveRequest>,
 ) -> ApiResult<Json<TradeView>> {
-    let action = match req.outcome.as_str() {
-        "buyer" => Action::ResolveForBuyer,
-        "seller" => Action::ResolveForSeller,
-        _ => {
+    let action = match req.outcome.parse::<Resolution>() {
+        Ok(Resolution::Buyer) => Action::ResolveForBuyer,
+        Ok(Resolution::Seller) => Action::ResolveForSeller,
+        Err(_) => {
             return Err(ApiError::invalid(
                 "outcome",
                 "outcome must be buyer or seller",
@@ -239,8 +240,7 @@ pub async fn disputes(
     ApiQuery(q): ApiQuery<TradeQuery>,
 ) -> ApiResult<Json<TradePage>> {
     let (limit, offset) = page(q.limit, q.offset, 200)?;
-    let query =
-        trade::Entity::find().filter(trade::Column::State.eq(TradeState::Disputed.as_str()));
+    let query = trade::Entity::find().filter(trade::Column::State.eq(TradeState::Disputed));
     let total = query.clone().count(&state.db).await?;
     let rows = query
         .order_by_asc(trade::Column::DisputedAtMs)
@@ -268,7 +268,7 @@ pub async fn internal_open_trades(
 ) -> ApiResult<Json<OpenTrades>> {
     let open = trade::Entity::find()
         .filter(trade::Column::OfferId.eq(offer_id))
-        .filter(trade::Column::State.is_in(["awaiting_payment", "paid", "disputed"]))
+        .filter(trade::Column::State.is_in(TradeState::OPEN))
         .count(&state.db)
         .await?;
     Ok(Json(OpenTrades { open }))

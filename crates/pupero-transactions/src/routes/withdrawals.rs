@@ -11,7 +11,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use pupero_core::{MoneroAddress, Piconero, Role};
+use pupero_core::{EntryKind, MoneroAddress, Piconero, Role, WithdrawalStatus};
 use pupero_db::{is_unique_violation, now_ms, write_tx};
 use pupero_http::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ServiceCaller};
 
@@ -99,7 +99,7 @@ pub async fn withdraw(
         idempotency_key: Set(key.clone()),
         address: Set(address.as_str().to_owned()),
         amount: Set(amount.as_i64()),
-        status: Set("queued".into()),
+        status: Set(WithdrawalStatus::Queued),
         tx_hashes: Set(String::new()),
         fee: Set(None),
         last_error: Set(String::new()),
@@ -123,7 +123,7 @@ pub async fn withdraw(
         Err(e) => return Err(e.into()),
     };
     let entry = Entry {
-        kind: "withdrawal_request",
+        kind: EntryKind::WithdrawalRequest,
         reference: format!("withdrawal:{id}"),
         memo: format!("to {}", &address.as_str()[..12]),
         actor_id: Some(caller.id),
@@ -149,7 +149,7 @@ pub async fn withdraw(
             StatusCode::ACCEPTED,
             Json(Accepted {
                 withdrawal_id: id,
-                status: "queued".into(),
+                status: WithdrawalStatus::Queued.to_string(),
             }),
         ));
     }
@@ -165,7 +165,7 @@ pub async fn withdraw(
         StatusCode::ACCEPTED,
         Json(Accepted {
             withdrawal_id: id,
-            status: "queued".into(),
+            status: WithdrawalStatus::Queued.to_string(),
         }),
     ))
 }
@@ -190,7 +190,7 @@ fn replay(
         StatusCode::ACCEPTED,
         Json(Accepted {
             withdrawal_id: existing.id,
-            status: existing.status,
+            status: existing.status.to_string(),
         }),
     ))
 }

@@ -25,6 +25,7 @@ mod security_gateway;
 mod security_login;
 mod security_money;
 mod security_trades;
+mod stored_words;
 mod tokens;
 mod trading;
 mod two_factor;

@@ -11,7 +11,6 @@
 //! and PostgreSQL fail the statement, so a would-overflow movement is refused before it is
 //! written, on all three alike. [`verify`] recomputes everything from the journal.
 
-use pupero_http::ErrorCode;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -156,30 +155,6 @@ pub enum LedgerError {
     Overflow(Account),
     #[error(transparent)]
     Db(#[from] DbErr),
-}
-
-impl LedgerError {
-    /// As an API answer: a refused debit is the caller's 409 (with `insufficient` as the
-    /// message); a movement that would overflow a balance is the caller's 422 on `amount`
-    /// (nothing was written); a database failure keeps its own 503/500.
-    pub fn into_api(self, insufficient: &str) -> pupero_http::ApiError {
-        match self {
-            LedgerError::InsufficientFunds(_) => pupero_http::ApiError::conflict(
-                ErrorCode::InsufficientFunds,
-                insufficient.to_owned(),
-            )
-            .with_field("amount"),
-            LedgerError::Overflow(account) => pupero_http::ApiError::new(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::AmountTooLarge,
-                format!(
-                    "amount: the balance of {account} would leave the range the ledger can hold"
-                ),
-            )
-            .with_field("amount"),
-            LedgerError::Db(e) => e.into(),
-        }
-    }
 }
 
 /// Writes one journal entry for `moves` and applies it to the cached balances, inside the

@@ -9,6 +9,7 @@ pub mod ledger;
 mod migration;
 pub mod outbox;
 mod routes;
+mod store;
 pub mod trades;
 pub mod trading_accounts;
 pub mod vocabulary;

@@ -162,7 +162,7 @@ pub async fn credit(
     };
     let entry_id = ledger::post(&tx, entry, &[moved])
         .await
-        .map_err(|e| e.into_api("a deposit credit cannot be refused"))?;
+        .map_err(|e| super::errors::ledger_refusal(e, "a deposit credit cannot be refused"))?;
     let row = deposit_credit::ActiveModel {
         deposit_key: Set(req.deposit_key.clone()),
         user_id: Set(req.user_id),

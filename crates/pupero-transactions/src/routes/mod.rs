@@ -2,6 +2,7 @@
 
 mod chat;
 mod deposits;
+mod errors;
 mod money;
 mod reviews;
 mod trading;

@@ -201,7 +201,9 @@ pub async fn adjust(
     };
     let entry_id = ledger::post(&tx, entry, &[Move::new(from, to, amount)])
         .await
-        .map_err(|e| e.into_api("the debit is above the user's available balance"))?;
+        .map_err(|e| {
+            super::errors::ledger_refusal(e, "the debit is above the user's available balance")
+        })?;
     audit::record(
         &tx,
         admin.id,
@@ -261,9 +263,9 @@ pub async fn transfer(
         memo: reason.clone(),
         actor_id: Some(admin.id),
     };
-    let entry_id = ledger::post(&tx, entry, &[moved])
-        .await
-        .map_err(|e| e.into_api("the sender's available balance is too low"))?;
+    let entry_id = ledger::post(&tx, entry, &[moved]).await.map_err(|e| {
+        super::errors::ledger_refusal(e, "the sender's available balance is too low")
+    })?;
     audit::record(
         &tx,
         admin.id,

@@ -31,4 +31,5 @@ mod trading;
 mod two_factor;
 mod validation;
 mod web;
+mod withdrawal_steps;
 mod withdrawals;

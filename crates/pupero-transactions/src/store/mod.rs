@@ -1,0 +1,6 @@
+//! All SQL of the transactions service, through SeaORM so one text serves the three
+//! backends: `&impl ConnectionTrait` in (a connection or the caller's transaction),
+//! `DbErr` out. The domain modules decide; these only read and write rows.
+
+pub mod outbox;
+pub mod withdrawals;

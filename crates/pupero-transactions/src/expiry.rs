@@ -2,13 +2,9 @@
 //! Several replicas may run it: each expiry is the same guarded transition, so a trade
 //! expires once whoever gets there first.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-
-use pupero_core::trade::{Action, TradeState};
-
 use crate::TransactionsState;
-use crate::entity::trade;
-use crate::trades::{Caller, act};
+use crate::store::trades as store;
+use crate::trades::{self, TradeError};
 
 pub fn spawn_expiry_worker(state: TransactionsState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -23,24 +19,11 @@ pub fn spawn_expiry_worker(state: TransactionsState) -> tokio::task::JoinHandle<
     })
 }
 
-pub async fn expire_due(state: &TransactionsState) -> Result<usize, pupero_http::ApiError> {
-    let due = trade::Entity::find()
-        .filter(trade::Column::State.eq(TradeState::AwaitingPayment))
-        .filter(trade::Column::PaymentDeadlineMs.lt(pupero_db::now_ms()))
-        .order_by_asc(trade::Column::PaymentDeadlineMs)
-        .limit(100)
-        .all(&state.db)
-        .await?;
+pub async fn expire_due(state: &TransactionsState) -> Result<usize, TradeError> {
+    let due = store::due_for_expiry(&state.db, pupero_db::now_ms(), 100).await?;
     let mut expired = 0;
     for t in due {
-        act(
-            state,
-            t.id,
-            Caller::System,
-            Action::Expire,
-            Default::default(),
-        )
-        .await?;
+        trades::expire(state, t.id).await?;
         tracing::info!(
             trade_id = t.id,
             "unpaid trade expired; escrow returned to the seller"

@@ -14,17 +14,13 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionSession, TransactionTrait};
 use serde::Serialize;
 
 use pupero_core::{EntryKind, Piconero};
-use pupero_db::now_ms;
 
-use crate::entity::{journal_entry, ledger_account, posting};
+use crate::entity::{journal_entry, ledger_account};
+use crate::store::ledger::{self as store, Guard, NewAccount};
 use crate::vocabulary::AccountKind;
 
 /// A user's three balances.
@@ -153,6 +149,9 @@ pub enum LedgerError {
     InsufficientFunds(Account),
     #[error("the balance of {0} would leave the range the ledger can hold")]
     Overflow(Account),
+    /// A stored balance no user account can hold (below zero).
+    #[error("the stored balance of {0} is out of range")]
+    Unreadable(String),
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -204,41 +203,28 @@ async fn post_in(
     }
     by_id.sort_by_key(|(id, _, _)| *id);
 
-    let entry_id = journal_entry::Entity::insert(journal_entry::ActiveModel {
-        kind: Set(entry.kind),
-        reference: Set(entry.reference),
-        memo: Set(entry.memo.chars().take(500).collect()),
-        actor_id: Set(entry.actor_id),
-        created_at_ms: Set(now_ms()),
-        ..Default::default()
-    })
-    .exec(db)
-    .await?
-    .last_insert_id;
+    let memo = entry.memo.chars().take(500).collect();
+    let entry_id =
+        store::insert_entry(db, entry.kind, entry.reference, memo, entry.actor_id).await?;
 
     for (id, account, delta) in &by_id {
-        let mut update = ledger_account::Entity::update_many()
-            .col_expr(
-                ledger_account::Column::Balance,
-                Expr::col(ledger_account::Column::Balance).add(*delta),
-            )
-            .filter(ledger_account::Column::Id.eq(*id));
         // The guard is on the old balance, so the new one is checked before it exists:
         // users stay within 0..=i64::MAX, platform counterparts within ±i64::MAX.
-        if *delta < 0 {
+        let guard = if *delta < 0 {
             let floor = if account.may_go_negative() {
                 -i64::MAX
             } else {
                 0
             };
-            let least = floor
-                .checked_sub(*delta)
-                .ok_or(LedgerError::Overflow(*account))?;
-            update = update.filter(ledger_account::Column::Balance.gte(least));
+            Guard::AtLeast(
+                floor
+                    .checked_sub(*delta)
+                    .ok_or(LedgerError::Overflow(*account))?,
+            )
         } else {
-            update = update.filter(ledger_account::Column::Balance.lte(i64::MAX - *delta));
-        }
-        if update.exec(db).await?.rows_affected != 1 {
+            Guard::AtMost(i64::MAX - *delta)
+        };
+        if !store::add_to_balance(db, *id, *delta, guard).await? {
             return Err(if *delta < 0 && !account.may_go_negative() {
                 LedgerError::InsufficientFunds(*account)
             } else {
@@ -246,20 +232,8 @@ async fn post_in(
             });
         }
     }
-    let rows: Vec<posting::ActiveModel> = by_id
-        .iter()
-        .map(|(id, _, delta)| posting::ActiveModel {
-            entry_id: Set(entry_id),
-            account_id: Set(*id),
-            amount: Set(*delta),
-            ..Default::default()
-        })
-        .collect();
-    if !rows.is_empty() {
-        posting::Entity::insert_many(rows)
-            .exec_without_returning(db)
-            .await?;
-    }
+    let amounts: Vec<(i64, i64)> = by_id.iter().map(|(id, _, delta)| (*id, *delta)).collect();
+    store::insert_postings(db, entry_id, &amounts).await?;
     Ok(entry_id)
 }
 
@@ -270,7 +244,7 @@ async fn post_in(
 /// trade openings).
 pub async fn ensure_accounts(db: &DatabaseConnection, accounts: &[Account]) -> Result<(), DbErr> {
     for account in accounts {
-        if find_account(db, &account.key()).await?.is_none() {
+        if store::find_account(db, &account.key()).await?.is_none() {
             insert_account(db, *account).await?;
         }
     }
@@ -286,25 +260,13 @@ pub fn accounts_of(moves: &[Move]) -> Vec<Account> {
 }
 
 async fn insert_account(db: &impl ConnectionTrait, account: Account) -> Result<(), DbErr> {
-    ledger_account::Entity::insert(ledger_account::ActiveModel {
-        account_key: Set(account.key()),
-        owner_id: Set(account.owner()),
-        kind: Set(account.kind()),
-        balance: Set(0),
-        allow_negative: Set(account.may_go_negative()),
-        created_at_ms: Set(now_ms()),
-        ..Default::default()
-    })
-    // A no-op update rather than DO NOTHING: sea-query renders the latter as invalid SQL on
-    // MariaDB, while `SET account_key = excluded` means the same on all three backends.
-    .on_conflict(
-        OnConflict::column(ledger_account::Column::AccountKey)
-            .update_column(ledger_account::Column::AccountKey)
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
+    let new = NewAccount {
+        key: account.key(),
+        owner_id: account.owner(),
+        kind: account.kind(),
+        allow_negative: account.may_go_negative(),
+    };
+    store::insert_account(db, new).await
 }
 
 /// The account's row id. Callers normally create accounts first with [`ensure_accounts`];
@@ -312,27 +274,17 @@ async fn insert_account(db: &impl ConnectionTrait, account: Account) -> Result<(
 /// concurrent creator has not committed yet.
 async fn account_id(db: &impl ConnectionTrait, account: Account) -> Result<i64, DbErr> {
     let key = account.key();
-    if let Some(row) = find_account(db, &key).await? {
+    if let Some(row) = store::find_account(db, &key).await? {
         return Ok(row.id);
     }
     insert_account(db, account).await?;
     for _ in 0..20 {
-        if let Some(row) = find_account(db, &key).await? {
+        if let Some(row) = store::find_account(db, &key).await? {
             return Ok(row.id);
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     Err(DbErr::RecordNotFound(key))
-}
-
-async fn find_account(
-    db: &impl ConnectionTrait,
-    key: &str,
-) -> Result<Option<ledger_account::Model>, DbErr> {
-    ledger_account::Entity::find()
-        .filter(ledger_account::Column::AccountKey.eq(key))
-        .one(db)
-        .await
 }
 
 /// A user's balances. Reading never creates accounts (a balance no one has used is zero).
@@ -343,14 +295,10 @@ pub struct Balances {
     pub withdrawing: Piconero,
 }
 
-pub async fn balances(db: &impl ConnectionTrait, user_id: i64) -> Result<Balances, DbErr> {
+pub async fn balances(db: &impl ConnectionTrait, user_id: i64) -> Result<Balances, LedgerError> {
     let mut b = Balances::default();
-    let rows = ledger_account::Entity::find()
-        .filter(ledger_account::Column::OwnerId.eq(user_id))
-        .all(db)
-        .await?;
-    for row in rows {
-        let v = Piconero::new(row.balance).unwrap_or_default();
+    for row in store::accounts_of_owner(db, user_id).await? {
+        let v = stored_balance(&row)?;
         match row.kind {
             AccountKind::Available => b.available = v,
             AccountKind::Escrow => b.escrow = v,
@@ -361,21 +309,22 @@ pub async fn balances(db: &impl ConnectionTrait, user_id: i64) -> Result<Balance
     Ok(b)
 }
 
+/// A user account's balance, which the ledger keeps at zero or above: a negative one is a
+/// broken row, reported rather than shown as zero.
+fn stored_balance(row: &ledger_account::Model) -> Result<Piconero, LedgerError> {
+    Piconero::new(row.balance).map_err(|_| LedgerError::Unreadable(row.account_key.clone()))
+}
+
 /// Available balances of several users at once (zero for users without an account).
 pub async fn available_of(
     db: &impl ConnectionTrait,
     user_ids: &[i64],
-) -> Result<BTreeMap<i64, Piconero>, DbErr> {
+) -> Result<BTreeMap<i64, Piconero>, LedgerError> {
     let mut out: BTreeMap<i64, Piconero> =
         user_ids.iter().map(|id| (*id, Piconero::ZERO)).collect();
-    let rows = ledger_account::Entity::find()
-        .filter(ledger_account::Column::OwnerId.is_in(user_ids.to_vec()))
-        .filter(ledger_account::Column::Kind.eq(AccountKind::Available))
-        .all(db)
-        .await?;
-    for row in rows {
+    for row in store::available_accounts(db, user_ids).await? {
         if let Some(owner) = row.owner_id {
-            out.insert(owner, Piconero::new(row.balance).unwrap_or_default());
+            out.insert(owner, stored_balance(&row)?);
         }
     }
     Ok(out)
@@ -398,31 +347,16 @@ pub struct StatementLine {
 pub async fn statement(
     db: &impl ConnectionTrait,
     user_id: i64,
-    limit: u64,
-    offset: u64,
+    page: pupero_http::Page,
 ) -> Result<(Vec<StatementLine>, u64), DbErr> {
-    use sea_orm::PaginatorTrait;
-    let accounts = ledger_account::Entity::find()
-        .filter(ledger_account::Column::OwnerId.eq(user_id))
-        .all(db)
-        .await?;
+    let accounts = store::accounts_of_owner(db, user_id).await?;
     let kinds: BTreeMap<i64, AccountKind> = accounts.iter().map(|a| (a.id, a.kind)).collect();
     if kinds.is_empty() {
         return Ok((Vec::new(), 0));
     }
-    let query = posting::Entity::find()
-        .filter(posting::Column::AccountId.is_in(kinds.keys().copied().collect::<Vec<_>>()));
-    let total = query.clone().count(db).await?;
-    let postings = query
-        .order_by_desc(posting::Column::Id)
-        .limit(limit)
-        .offset(offset)
-        .all(db)
-        .await?;
+    let (postings, total) = store::postings_page(db, kinds.keys().copied().collect(), page).await?;
     let entry_ids: Vec<i64> = postings.iter().map(|p| p.entry_id).collect();
-    let entries: BTreeMap<i64, journal_entry::Model> = journal_entry::Entity::find()
-        .filter(journal_entry::Column::Id.is_in(entry_ids))
-        .all(db)
+    let entries: BTreeMap<i64, journal_entry::Model> = store::entries(db, entry_ids)
         .await?
         .into_iter()
         .map(|e| (e.id, e))
@@ -484,22 +418,7 @@ pub async fn verify(db: &DatabaseConnection) -> Result<VerifyReport, DbErr> {
     let mut per_entry: BTreeMap<i64, i128> = BTreeMap::new();
     let mut after = 0i64;
     loop {
-        let page = db
-            .query_all(
-                &Query::select()
-                    .columns([
-                        posting::Column::Id,
-                        posting::Column::EntryId,
-                        posting::Column::AccountId,
-                        posting::Column::Amount,
-                    ])
-                    .from(posting::Entity)
-                    .and_where(Expr::col(posting::Column::Id).gt(after))
-                    .order_by(posting::Column::Id, Order::Asc)
-                    .limit(PAGE)
-                    .to_owned(),
-            )
-            .await?;
+        let page = store::raw_postings_after(db, after, PAGE).await?;
         if page.is_empty() {
             break;
         }
@@ -526,20 +445,7 @@ pub async fn verify(db: &DatabaseConnection) -> Result<VerifyReport, DbErr> {
         .filter(|(_, s)| *s != 0)
         .map(|(id, _)| id)
         .collect();
-    let accounts = db
-        .query_all(
-            &Query::select()
-                .columns([
-                    ledger_account::Column::Id,
-                    ledger_account::Column::AccountKey,
-                    ledger_account::Column::Balance,
-                    ledger_account::Column::AllowNegative,
-                ])
-                .from(ledger_account::Entity)
-                .order_by(ledger_account::Column::Id, Order::Asc)
-                .to_owned(),
-        )
-        .await?;
+    let accounts = store::raw_accounts(db).await?;
     for row in accounts {
         report.accounts += 1;
         let id: i64 = row.try_get("", "id")?;
@@ -569,13 +475,7 @@ pub async fn liabilities(db: &DatabaseConnection) -> Result<i128, DbErr> {
     let mut total: i128 = 0;
     let mut after = 0i64;
     loop {
-        let page = ledger_account::Entity::find()
-            .filter(ledger_account::Column::Id.gt(after))
-            .filter(ledger_account::Column::OwnerId.is_not_null())
-            .order_by_asc(ledger_account::Column::Id)
-            .limit(PAGE)
-            .all(db)
-            .await?;
+        let page = store::user_accounts_after(db, after, PAGE).await?;
         let Some(last) = page.last() else { break };
         after = last.id;
         total += page.iter().map(|a| i128::from(a.balance)).sum::<i128>();

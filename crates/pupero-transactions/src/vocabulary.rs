@@ -57,3 +57,13 @@ pupero_core::string_enum! {
         Observer = "observer",
     }
 }
+
+pupero_core::string_enum! {
+    /// Which way an admin's adjustment moves money.
+    pub enum Direction ("adjustment direction") {
+        /// Into the user's available balance.
+        Credit = "credit",
+        /// Out of it.
+        Debit = "debit",
+    }
+}

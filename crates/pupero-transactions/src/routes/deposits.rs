@@ -5,17 +5,15 @@ use axum::Json;
 use axum::extract::State;
 use qrcode::QrCode;
 use qrcode::render::svg;
-use sea_orm::{ActiveValue::Set, EntityTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use pupero_core::{EntryKind, Piconero};
-use pupero_db::{is_unique_violation, now_ms, write_tx};
+use pupero_core::Piconero;
 use pupero_http::{ActiveUser, ApiError, ApiJson, ApiResult, AuthUser, ServiceCaller, rfc3339};
 
+use super::errors::ledger_refusal;
 use crate::TransactionsState;
-use crate::entity::deposit_credit;
-use crate::ledger::{self, Account, Entry, Move, PlatformAccount, UserAccount};
+use crate::deposits::{self, Deposit};
 
 #[derive(Debug, Deserialize)]
 struct WalletAddress {
@@ -146,39 +144,14 @@ pub async fn credit(
             "a deposit needs a key and a positive amount",
         ));
     }
-    let moved = Move::new(
-        Account::Platform(PlatformAccount::Deposits),
-        Account::User(req.user_id, UserAccount::Available),
-        req.amount,
-    );
-    ledger::ensure_accounts(&state.db, &ledger::accounts_of(&[moved])).await?;
-    let tx = write_tx(&state.db).await?;
-    let entry = Entry {
-        kind: EntryKind::Deposit,
-        // The full deposit key is on the deposit_credits row that points at this entry.
-        reference: format!("user:{}", req.user_id),
-        memo: format!("deposit {}", req.deposit_key),
-        actor_id: None,
+    let deposit = Deposit {
+        key: &req.deposit_key,
+        user_id: req.user_id,
+        amount: req.amount,
+        txid: &req.txid,
     };
-    let entry_id = ledger::post(&tx, entry, &[moved])
+    let credited = deposits::credit(&state.db, deposit)
         .await
-        .map_err(|e| super::errors::ledger_refusal(e, "a deposit credit cannot be refused"))?;
-    let row = deposit_credit::ActiveModel {
-        deposit_key: Set(req.deposit_key.clone()),
-        user_id: Set(req.user_id),
-        amount: Set(req.amount.as_i64()),
-        txid: Set(req.txid.clone()),
-        entry_id: Set(entry_id),
-        created_at_ms: Set(now_ms()),
-        ..Default::default()
-    };
-    match deposit_credit::Entity::insert(row).exec(&tx).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(Json(Credited { credited: true }))
-        }
-        // Credited before: dropping the transaction also drops this entry.
-        Err(e) if is_unique_violation(&e) => Ok(Json(Credited { credited: false })),
-        Err(e) => Err(e.into()),
-    }
+        .map_err(|e| ledger_refusal(e, "a deposit credit cannot be refused"))?;
+    Ok(Json(Credited { credited }))
 }

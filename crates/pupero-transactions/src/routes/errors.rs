@@ -6,8 +6,12 @@ use pupero_db::Retryable;
 use pupero_http::{ApiError, ErrorCode};
 use sea_orm::DbErr;
 
+use pupero_core::trade::Refusal;
+
 use crate::accounts::Upstream;
 use crate::ledger::LedgerError;
+use crate::trades::TradeError;
+use crate::trading_accounts::CloseError;
 use crate::withdrawals::WithdrawalError;
 
 impl From<Upstream> for ApiError {
@@ -42,6 +46,18 @@ pub(crate) fn ledger_refusal(e: LedgerError, insufficient: &str) -> ApiError {
         )
         .with_field("amount"),
         LedgerError::Db(e) => db_error(e),
+        LedgerError::Unreadable(_) => ApiError::internal(e),
+    }
+}
+
+/// A ledger error where nothing is refused to the caller (reads): a database failure
+/// keeps its answer, anything else is a 500.
+impl From<LedgerError> for ApiError {
+    fn from(e: LedgerError) -> Self {
+        match e {
+            LedgerError::Db(e) => db_error(e),
+            other => ApiError::internal(other),
+        }
     }
 }
 
@@ -65,6 +81,73 @@ impl From<WithdrawalError> for ApiError {
             WithdrawalError::Upstream(e) => e.into(),
             WithdrawalError::Db(e) => db_error(e),
             WithdrawalError::CorruptAmount { .. } => ApiError::internal(e),
+        }
+    }
+}
+
+impl From<TradeError> for ApiError {
+    fn from(e: TradeError) -> Self {
+        let message = e.to_string();
+        let limit = e.limit();
+        match e {
+            TradeError::NotFound => ApiError::not_found(message),
+            TradeError::ObserverOnly => ApiError::forbidden(message),
+            TradeError::Refused(Refusal::NotYourStep { .. }) => ApiError::forbidden(message),
+            TradeError::Refused(Refusal::WrongState(_)) => {
+                ApiError::conflict(ErrorCode::InvalidTransition, message)
+            }
+            TradeError::Invalid { field, .. } => ApiError::invalid(field, message),
+            TradeError::OfferNotOpen(_) => ApiError::conflict(ErrorCode::OfferNotOpen, message),
+            TradeError::SelfTrade => ApiError::conflict(ErrorCode::SelfTrade, message),
+            TradeError::OfferChanged { offer, .. } => {
+                ApiError::conflict(ErrorCode::OfferChanged, message)
+                    .with_field("price")
+                    .with_extra("price", offer.price.clone())
+                    .with_extra("currency", offer.currency.clone())
+                    .with_extra("min_amount", offer.min_amount.to_string())
+                    .with_extra("max_amount", offer.max_amount.to_string())
+                    .with_extra("payment_method", offer.payment_method.clone())
+                    .with_extra(
+                        "payment_window_minutes",
+                        offer.payment_window_minutes.to_string(),
+                    )
+                    .with_extra("status", offer.status.clone())
+            }
+            TradeError::InsufficientFunds { .. } => {
+                ApiError::conflict(ErrorCode::InsufficientFunds, message).with_field("amount")
+            }
+            TradeError::OfferTradeLimit { .. } => {
+                ApiError::conflict(ErrorCode::OfferTradeLimit, message)
+                    .with_extra("limit", limit.unwrap_or_default().to_string())
+            }
+            TradeError::OpenTradeLimit { .. } => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::OpenTradeLimit,
+                message,
+            )
+            .with_extra("limit", limit.unwrap_or_default().to_string()),
+            TradeError::KeyReused => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::IdempotencyKeyReused,
+                message,
+            )
+            .with_field("Idempotency-Key"),
+            TradeError::AccountGone => ApiError::unauthorized(ErrorCode::InvalidToken, message),
+            TradeError::Raced => ApiError::unavailable("the database is busy; try again"),
+            TradeError::Ledger(LedgerError::Db(e)) | TradeError::Db(e) => db_error(e),
+            // Escrow always covers its own settlement; reaching this is a bug worth a 500.
+            TradeError::Ledger(_) | TradeError::Corrupt(_) => ApiError::internal(e),
+            TradeError::Upstream(e) => e.into(),
+        }
+    }
+}
+
+impl From<CloseError> for ApiError {
+    fn from(e: CloseError) -> Self {
+        match e {
+            CloseError::InUse { .. } => ApiError::conflict(ErrorCode::AccountInUse, e.to_string()),
+            CloseError::Db(e) | CloseError::Ledger(LedgerError::Db(e)) => db_error(e),
+            CloseError::Ledger(_) => ApiError::internal(e),
         }
     }
 }

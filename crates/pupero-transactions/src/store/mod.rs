@@ -2,5 +2,12 @@
 //! backends: `&impl ConnectionTrait` in (a connection or the caller's transaction),
 //! `DbErr` out. The domain modules decide; these only read and write rows.
 
+pub mod audit;
+pub mod chat;
+pub mod deposits;
+pub mod ledger;
 pub mod outbox;
+pub mod reviews;
+pub mod trades;
+pub mod trading_accounts;
 pub mod withdrawals;

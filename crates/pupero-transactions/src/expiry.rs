@@ -19,16 +19,28 @@ pub fn spawn_expiry_worker(state: TransactionsState) -> tokio::task::JoinHandle<
     })
 }
 
+/// One pass: expires every due trade it can. A trade that fails is logged and skipped, so
+/// one that keeps failing (it is due first in every pass) cannot hold back the trades
+/// behind it; it is tried again next pass. Returns how many expired.
+#[tracing::instrument(skip_all, err)]
 pub async fn expire_due(state: &TransactionsState) -> Result<usize, TradeError> {
     let due = store::due_for_expiry(&state.db, pupero_db::now_ms(), 100).await?;
     let mut expired = 0;
     for t in due {
-        trades::expire(state, t.id).await?;
-        tracing::info!(
-            trade_id = t.id,
-            "unpaid trade expired; escrow returned to the seller"
-        );
-        expired += 1;
+        match trades::expire(state, t.id).await {
+            Ok(_) => {
+                tracing::info!(
+                    trade_id = t.id,
+                    "unpaid trade expired; escrow returned to the seller"
+                );
+                expired += 1;
+            }
+            // Paid (or otherwise moved) between the query and the step: nothing to do.
+            Err(TradeError::Refused(_)) => {}
+            Err(e) => {
+                tracing::error!(trade_id = t.id, error = %e, "could not expire an unpaid trade; will retry next pass");
+            }
+        }
     }
     Ok(expired)
 }

@@ -12,6 +12,7 @@ mod chat_reviews;
 mod concurrency;
 mod deposits;
 mod disputes;
+mod expiry;
 mod faults;
 mod gateway;
 mod hashing;

@@ -1,10 +1,8 @@
-//! Deposits: the caller's subaddress (with a QR code), what has arrived on it, and the
+//! Deposits: the caller's subaddress, what has arrived on it, and the
 //! wallet's idempotent credit of a confirmed deposit.
 
 use axum::Json;
 use axum::extract::State;
-use qrcode::QrCode;
-use qrcode::render::svg;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -24,8 +22,6 @@ struct WalletAddress {
 pub struct DepositAddressView {
     /// A subaddress of the platform's hot wallet that belongs to the caller alone.
     pub address: String,
-    /// The `monero:` URI as an SVG QR code.
-    pub qr_svg: String,
 }
 
 /// The caller's deposit address, created on first use.
@@ -42,16 +38,8 @@ pub async fn deposit_address(
             &(),
         )
         .await?;
-    let code =
-        QrCode::new(format!("monero:{}", wallet.address).as_bytes()).map_err(ApiError::internal)?;
-    let qr_svg = code
-        .render::<svg::Color>()
-        .min_dimensions(220, 220)
-        .quiet_zone(true)
-        .build();
     Ok(Json(DepositAddressView {
         address: wallet.address,
-        qr_svg,
     }))
 }
 

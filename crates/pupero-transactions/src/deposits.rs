@@ -20,7 +20,7 @@ pub struct Deposit<'a> {
 }
 
 /// Credits the deposit unless its key was credited before. True when this call credited.
-#[tracing::instrument(skip_all, fields(user_id = d.user_id), err)]
+#[tracing::instrument(skip_all, fields(user_id = d.user_id), err(level = "debug"))]
 pub async fn credit(db: &DatabaseConnection, d: Deposit<'_>) -> Result<bool, LedgerError> {
     let moved = Move::new(
         Account::Platform(PlatformAccount::Deposits),

@@ -22,7 +22,7 @@ pub fn spawn_expiry_worker(state: TransactionsState) -> tokio::task::JoinHandle<
 /// One pass: expires every due trade it can. A trade that fails is logged and skipped, so
 /// one that keeps failing (it is due first in every pass) cannot hold back the trades
 /// behind it; it is tried again next pass. Returns how many expired.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn expire_due(state: &TransactionsState) -> Result<usize, TradeError> {
     let due = store::due_for_expiry(&state.db, pupero_db::now_ms(), 100).await?;
     let mut expired = 0;

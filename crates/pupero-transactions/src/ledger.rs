@@ -163,6 +163,7 @@ pub enum LedgerError {
 /// All or nothing: the entry runs in a savepoint, so a refused debit leaves no half-applied
 /// credit behind even if the caller goes on to commit its transaction (found by the
 /// property test in tests/ledger_properties.rs).
+#[tracing::instrument(skip_all, fields(kind = %entry.kind, reference = %entry.reference), err(level = "debug"))]
 pub async fn post<C>(db: &C, entry: Entry, moves: &[Move]) -> Result<i64, LedgerError>
 where
     C: ConnectionTrait + TransactionTrait,

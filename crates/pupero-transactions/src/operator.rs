@@ -18,7 +18,7 @@ pub struct AuditLine {
 }
 
 /// Posts `moved` with `entry` and records `line`; returns the journal entry's id.
-#[tracing::instrument(skip_all, fields(user_id = line.actor_id, action = line.action), err)]
+#[tracing::instrument(skip_all, fields(user_id = line.actor_id, action = line.action), err(level = "debug"))]
 pub async fn post_audited(
     db: &DatabaseConnection,
     entry: Entry,

@@ -19,7 +19,7 @@ struct WithdrawalMessage {
 }
 
 /// Publishes what is waiting; returns how many went out.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn relay(db: &DatabaseConnection, publisher: &Publisher) -> Result<usize, String> {
     let waiting = store::waiting(db, 100).await.map_err(|e| e.to_string())?;
     let mut sent = 0;

@@ -391,7 +391,7 @@ pub struct OpenRequest {
 /// `seen_price` is the price the taker was shown: if the offer's price differs now, nothing
 /// opens (`OfferChanged`). With an idempotency key, repeating the request returns the
 /// trade it opened.
-#[tracing::instrument(skip_all, fields(user_id = caller.id, offer_id = req.offer_id, trade_id), err)]
+#[tracing::instrument(skip_all, fields(user_id = caller.id, offer_id = req.offer_id, trade_id), err(level = "debug"))]
 pub async fn open(
     state: &TransactionsState,
     caller: AuthUser,
@@ -586,7 +586,7 @@ fn required_text(text: Option<&str>, field: &'static str, what: &str) -> Result<
 /// step already taken answers with the trade as it is. The state guard in the UPDATE
 /// makes one of several concurrent steps win; the others see the new state and answer
 /// accordingly.
-#[tracing::instrument(skip_all, fields(trade_id = trade_id, user_id = user.id, action = %action), err)]
+#[tracing::instrument(skip_all, fields(trade_id = trade_id, user_id = user.id, action = %action), err(level = "debug"))]
 pub async fn act(
     state: &TransactionsState,
     trade_id: i64,
@@ -620,7 +620,7 @@ pub async fn act(
 
 /// Cancels an unpaid trade whose payment window has passed (the expiry worker, acting as
 /// the platform), returning the escrow to the seller.
-#[tracing::instrument(skip_all, fields(trade_id = trade_id), err)]
+#[tracing::instrument(skip_all, fields(trade_id = trade_id), err(level = "debug"))]
 pub async fn expire(
     state: &TransactionsState,
     trade_id: i64,

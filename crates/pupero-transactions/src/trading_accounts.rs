@@ -73,7 +73,7 @@ pub async fn lock_for_trade(
 /// of its accounts (available, escrow, withdrawing) and no open trade. Once this commits,
 /// no trade can open with the user; the login service deletes the account after it.
 /// Closing an account already closed checks again and succeeds.
-#[tracing::instrument(skip_all, fields(user_id = user_id), err)]
+#[tracing::instrument(skip_all, fields(user_id = user_id), err(level = "debug"))]
 pub async fn close(db: &DatabaseConnection, user_id: i64) -> Result<(), CloseError> {
     ensure(db, &[user_id]).await?;
     with_retry(|| try_close(db, user_id)).await

@@ -186,7 +186,7 @@ pub struct Request<'a> {
 /// that records it, so it is either reserved and queued or nothing happened. A repeat
 /// with the same key answers with the first withdrawal (or `KeyReused` if the request
 /// differs). Returns the withdrawal's id and status.
-#[tracing::instrument(skip_all, fields(user_id = caller.id, withdrawal_id), err)]
+#[tracing::instrument(skip_all, fields(user_id = caller.id, withdrawal_id), err(level = "debug"))]
 pub async fn request(
     state: &TransactionsState,
     caller: AuthUser,
@@ -282,7 +282,7 @@ fn replay(
 
 /// Claims a withdrawal for a worker: `id` if given (a queue message), else the oldest one
 /// waiting. A claim whose lease ran out (a worker died) can be taken over.
-#[tracing::instrument(skip_all, fields(withdrawal_id = id), err)]
+#[tracing::instrument(skip_all, fields(withdrawal_id = id), err(level = "debug"))]
 pub async fn claim(
     db: &DatabaseConnection,
     id: Option<i64>,
@@ -302,7 +302,7 @@ pub async fn claim(
 }
 
 /// Records the built transaction(s) before anything is relayed.
-#[tracing::instrument(skip_all, fields(withdrawal_id = id), err)]
+#[tracing::instrument(skip_all, fields(withdrawal_id = id), err(level = "debug"))]
 pub async fn signed(
     db: &DatabaseConnection,
     id: i64,
@@ -333,7 +333,7 @@ pub async fn signed(
 }
 
 /// The transaction is in the daemon: the money has left. Moves the ledger exactly once.
-#[tracing::instrument(skip_all, fields(withdrawal_id = id), err)]
+#[tracing::instrument(skip_all, fields(withdrawal_id = id), err(level = "debug"))]
 pub async fn relayed(
     db: &DatabaseConnection,
     id: i64,
@@ -461,7 +461,7 @@ async fn refund(
 }
 
 /// A permanent failure before anything was signed: the amount goes back to the user.
-#[tracing::instrument(skip_all, fields(withdrawal_id = id), err)]
+#[tracing::instrument(skip_all, fields(withdrawal_id = id), err(level = "debug"))]
 pub async fn failed(
     db: &DatabaseConnection,
     id: i64,
@@ -472,7 +472,7 @@ pub async fn failed(
 
 /// The owner takes back a withdrawal that no worker has claimed: `queued → cancelled` and
 /// `withdrawing → available`, in one transaction. Someone else's withdrawal is not found.
-#[tracing::instrument(skip_all, fields(withdrawal_id = id, user_id), err)]
+#[tracing::instrument(skip_all, fields(withdrawal_id = id, user_id = caller.id), err(level = "debug"))]
 pub async fn cancel(
     state: &TransactionsState,
     id: i64,
@@ -494,7 +494,7 @@ pub async fn cancel(
 }
 
 /// Gives a claim back with the reason it has to wait (nothing was signed).
-#[tracing::instrument(skip_all, fields(withdrawal_id = id), err)]
+#[tracing::instrument(skip_all, fields(withdrawal_id = id), err(level = "debug"))]
 pub async fn release(
     db: &DatabaseConnection,
     id: i64,
@@ -518,7 +518,7 @@ pub async fn release(
 }
 
 /// Notes a transient problem without changing the status (e.g. relay to retry).
-#[tracing::instrument(skip_all, fields(withdrawal_id = id), err)]
+#[tracing::instrument(skip_all, fields(withdrawal_id = id), err(level = "debug"))]
 pub async fn note(
     db: &DatabaseConnection,
     id: i64,
@@ -529,7 +529,7 @@ pub async fn note(
 }
 
 /// The wallet saw enough confirmations.
-#[tracing::instrument(skip_all, fields(withdrawal_id = id), err)]
+#[tracing::instrument(skip_all, fields(withdrawal_id = id), err(level = "debug"))]
 pub async fn confirmed(
     db: &DatabaseConnection,
     id: i64,

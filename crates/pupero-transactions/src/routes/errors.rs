@@ -151,3 +151,148 @@ impl From<CloseError> for ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use pupero_core::trade::TradeState;
+    use pupero_core::{WithdrawalEvent, WithdrawalStatus};
+
+    use super::*;
+    use crate::ledger::{Account, UserAccount};
+
+    fn answer(e: impl Into<ApiError>) -> (u16, ErrorCode, Option<String>) {
+        let e = e.into();
+        (e.status.as_u16(), e.code, e.field)
+    }
+
+    #[test]
+    fn trade_refusals_keep_their_answers() {
+        let table: Vec<(TradeError, u16, ErrorCode)> = vec![
+            (TradeError::NotFound, 404, ErrorCode::NotFound),
+            (TradeError::ObserverOnly, 403, ErrorCode::Forbidden),
+            (
+                TradeError::Refused(Refusal::NotYourStep {
+                    allowed: "the buyer",
+                }),
+                403,
+                ErrorCode::Forbidden,
+            ),
+            (
+                TradeError::Refused(Refusal::WrongState(TradeState::Completed)),
+                409,
+                ErrorCode::InvalidTransition,
+            ),
+            (TradeError::SelfTrade, 409, ErrorCode::SelfTrade),
+            (
+                TradeError::InsufficientFunds {
+                    caller_is_seller: true,
+                },
+                409,
+                ErrorCode::InsufficientFunds,
+            ),
+            (
+                TradeError::OfferTradeLimit { open: 3, limit: 3 },
+                409,
+                ErrorCode::OfferTradeLimit,
+            ),
+            (
+                TradeError::OpenTradeLimit {
+                    open: 2,
+                    limit: 2,
+                    until_completed: Some(3),
+                },
+                429,
+                ErrorCode::OpenTradeLimit,
+            ),
+            (TradeError::KeyReused, 422, ErrorCode::IdempotencyKeyReused),
+            (TradeError::AccountGone, 401, ErrorCode::InvalidToken),
+            (TradeError::Raced, 503, ErrorCode::ServiceUnavailable),
+            (
+                TradeError::Corrupt("fee above amount".into()),
+                500,
+                ErrorCode::Internal,
+            ),
+            (
+                TradeError::Ledger(LedgerError::InsufficientFunds(Account::User(
+                    1,
+                    UserAccount::Escrow,
+                ))),
+                500,
+                ErrorCode::Internal,
+            ),
+        ];
+        for (error, status, code) in table {
+            let shown = error.to_string();
+            let (s, c, _) = answer(error);
+            assert_eq!((s, c), (status, code), "{shown}");
+        }
+    }
+
+    #[test]
+    fn withdrawal_refusals_keep_their_answers() {
+        let wrong = |event, status| WithdrawalError::WrongState { event, status };
+        let table: Vec<(WithdrawalError, u16, ErrorCode, Option<&str>)> = vec![
+            (WithdrawalError::NotFound, 404, ErrorCode::NotFound, None),
+            (
+                wrong(WithdrawalEvent::Release, WithdrawalStatus::Relayed),
+                409,
+                ErrorCode::InvalidTransition,
+                None,
+            ),
+            (
+                WithdrawalError::KeyReused,
+                422,
+                ErrorCode::IdempotencyKeyReused,
+                Some("Idempotency-Key"),
+            ),
+            (
+                WithdrawalError::NoHotWallet,
+                503,
+                ErrorCode::ServiceUnavailable,
+                None,
+            ),
+            (
+                WithdrawalError::NegativeFee,
+                422,
+                ErrorCode::InvalidField,
+                Some("fee"),
+            ),
+            (
+                WithdrawalError::Ledger {
+                    refused: "your available balance does not cover this amount",
+                    source: LedgerError::InsufficientFunds(Account::User(
+                        1,
+                        UserAccount::Available,
+                    )),
+                },
+                409,
+                ErrorCode::InsufficientFunds,
+                Some("amount"),
+            ),
+        ];
+        for (error, status, code, field) in table {
+            let shown = error.to_string();
+            assert_eq!(
+                answer(error),
+                (status, code, field.map(str::to_owned)),
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_wrong_state_names_what_can_be_done() {
+        let message = |event| {
+            WithdrawalError::WrongState {
+                event,
+                status: WithdrawalStatus::Signing,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            message(WithdrawalEvent::Cancel),
+            "withdrawal is signing; only a queued withdrawal can be cancelled"
+        );
+        assert_eq!(message(WithdrawalEvent::Confirmed), "withdrawal is signing");
+    }
+}

@@ -1,12 +1,27 @@
 //! Facts about accounts, asked from the login service (which owns them).
 
-use pupero_http::{ApiResult, AuthUser, Standing};
+use pupero_http::{ApiError, AuthUser, Standing};
 
 use crate::TransactionsState;
 
+/// Another service's answer (login's `totp_required`, offers' 404, a dependency down),
+/// carried through the domain and given to the caller unchanged: this service neither
+/// builds nor reinterprets it.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct Upstream(pub ApiError);
+
+impl From<ApiError> for Upstream {
+    fn from(e: ApiError) -> Self {
+        Upstream(e)
+    }
+}
+
+pub type UpstreamResult<T> = Result<T, Upstream>;
+
 /// The account as it is now (`None`: no such account), without judging it.
-pub async fn facts(state: &TransactionsState, user_id: i64) -> ApiResult<Option<Standing>> {
-    state.authority.lookup(user_id).await
+pub async fn facts(state: &TransactionsState, user_id: i64) -> UpstreamResult<Option<Standing>> {
+    Ok(state.authority.lookup(user_id).await?)
 }
 
 /// Money moves on a user's word only while the account is active and the token's session
@@ -14,8 +29,9 @@ pub async fn facts(state: &TransactionsState, user_id: i64) -> ApiResult<Option<
 /// sign-out everywhere by up to ACCESS_TOKEN_MINUTES, so the routes that move money ask
 /// the login service (through the same [`pupero_http::AccountAuthority`] the staff
 /// extractors use) instead of trusting the token alone.
-pub async fn ensure_active(state: &TransactionsState, caller: AuthUser) -> ApiResult<()> {
-    state.authority.current_session(caller).await.map(|_| ())
+pub async fn ensure_active(state: &TransactionsState, caller: AuthUser) -> UpstreamResult<()> {
+    state.authority.current_session(caller).await?;
+    Ok(())
 }
 
 /// Asks login for a fresh second factor of `user_id` (a TOTP code, or a recovery code
@@ -28,7 +44,7 @@ pub async fn second_factor(
     state: &TransactionsState,
     user_id: i64,
     code: Option<&str>,
-) -> ApiResult<()> {
+) -> UpstreamResult<()> {
     #[derive(serde::Serialize)]
     struct Check<'a> {
         user_id: i64,

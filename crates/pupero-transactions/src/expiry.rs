@@ -2,13 +2,9 @@
 //! Several replicas may run it: each expiry is the same guarded transition, so a trade
 //! expires once whoever gets there first.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-
-use pupero_core::trade::{Action, TradeState};
-
 use crate::TransactionsState;
-use crate::entity::trade;
-use crate::trades::{Caller, act};
+use crate::store::trades as store;
+use crate::trades::{self, TradeError};
 
 pub fn spawn_expiry_worker(
     state: TransactionsState,
@@ -29,29 +25,28 @@ pub fn spawn_expiry_worker(
     })
 }
 
-pub async fn expire_due(state: &TransactionsState) -> Result<usize, pupero_http::ApiError> {
-    let due = trade::Entity::find()
-        .filter(trade::Column::State.eq(TradeState::AwaitingPayment.as_str()))
-        .filter(trade::Column::PaymentDeadlineMs.lt(pupero_db::now_ms()))
-        .order_by_asc(trade::Column::PaymentDeadlineMs)
-        .limit(100)
-        .all(&state.db)
-        .await?;
+/// One pass: expires every due trade it can. A trade that fails is logged and skipped, so
+/// one that keeps failing (it is due first in every pass) cannot hold back the trades
+/// behind it; it is tried again next pass. Returns how many expired.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn expire_due(state: &TransactionsState) -> Result<usize, TradeError> {
+    let due = store::due_for_expiry(&state.db, pupero_db::now_ms(), 100).await?;
     let mut expired = 0;
     for t in due {
-        act(
-            state,
-            t.id,
-            Caller::System,
-            Action::Expire,
-            Default::default(),
-        )
-        .await?;
-        tracing::info!(
-            trade_id = t.id,
-            "unpaid trade expired; escrow returned to the seller"
-        );
-        expired += 1;
+        match trades::expire(state, t.id).await {
+            Ok(_) => {
+                tracing::info!(
+                    trade_id = t.id,
+                    "unpaid trade expired; escrow returned to the seller"
+                );
+                expired += 1;
+            }
+            // Paid (or otherwise moved) between the query and the step: nothing to do.
+            Err(TradeError::Refused(_)) => {}
+            Err(e) => {
+                tracing::error!(trade_id = t.id, error = %e, "could not expire an unpaid trade; will retry next pass");
+            }
+        }
     }
     Ok(expired)
 }

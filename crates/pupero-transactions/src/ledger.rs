@@ -11,21 +11,17 @@
 //! and PostgreSQL fail the statement, so a would-overflow movement is refused before it is
 //! written, on all three alike. [`verify`] recomputes everything from the journal.
 
-use pupero_http::ErrorCode;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionSession, TransactionTrait};
 use serde::Serialize;
 
-use pupero_core::Piconero;
-use pupero_db::now_ms;
+use pupero_core::{EntryKind, Piconero};
 
-use crate::entity::{journal_entry, ledger_account, posting};
+use crate::entity::{journal_entry, ledger_account};
+use crate::store::ledger::{self as store, Guard, NewAccount};
+use crate::vocabulary::AccountKind;
 
 /// A user's three balances.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -60,24 +56,32 @@ pub enum Account {
 }
 
 impl UserAccount {
-    pub fn as_str(self) -> &'static str {
+    pub fn kind(self) -> AccountKind {
         match self {
-            UserAccount::Available => "available",
-            UserAccount::Escrow => "escrow",
-            UserAccount::Withdrawing => "withdrawing",
+            UserAccount::Available => AccountKind::Available,
+            UserAccount::Escrow => AccountKind::Escrow,
+            UserAccount::Withdrawing => AccountKind::Withdrawing,
         }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.kind().as_str()
     }
 }
 
 impl PlatformAccount {
-    pub fn as_str(self) -> &'static str {
+    pub fn kind(self) -> AccountKind {
         match self {
-            PlatformAccount::Deposits => "deposits",
-            PlatformAccount::Withdrawals => "withdrawals",
-            PlatformAccount::Fees => "fees",
-            PlatformAccount::NetworkFees => "network_fees",
-            PlatformAccount::Adjustments => "adjustments",
+            PlatformAccount::Deposits => AccountKind::Deposits,
+            PlatformAccount::Withdrawals => AccountKind::Withdrawals,
+            PlatformAccount::Fees => AccountKind::Fees,
+            PlatformAccount::NetworkFees => AccountKind::NetworkFees,
+            PlatformAccount::Adjustments => AccountKind::Adjustments,
         }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.kind().as_str()
     }
 }
 
@@ -89,10 +93,10 @@ impl Account {
         }
     }
 
-    fn kind(self) -> &'static str {
+    fn kind(self) -> AccountKind {
         match self {
-            Account::User(_, a) => a.as_str(),
-            Account::Platform(p) => p.as_str(),
+            Account::User(_, a) => a.kind(),
+            Account::Platform(p) => p.kind(),
         }
     }
 
@@ -131,9 +135,8 @@ impl Move {
 
 /// What a journal entry is about.
 #[derive(Debug, Clone)]
-pub struct Entry<'a> {
-    /// e.g. `trade_open`, `trade_release`, `adjustment`.
-    pub kind: &'a str,
+pub struct Entry {
+    pub kind: EntryKind,
     /// What caused it, e.g. `trade:12`.
     pub reference: String,
     pub memo: String,
@@ -146,32 +149,11 @@ pub enum LedgerError {
     InsufficientFunds(Account),
     #[error("the balance of {0} would leave the range the ledger can hold")]
     Overflow(Account),
+    /// A stored balance no user account can hold (below zero).
+    #[error("the stored balance of {0} is out of range")]
+    Unreadable(String),
     #[error(transparent)]
     Db(#[from] DbErr),
-}
-
-impl LedgerError {
-    /// As an API answer: a refused debit is the caller's 409 (with `insufficient` as the
-    /// message); a movement that would overflow a balance is the caller's 422 on `amount`
-    /// (nothing was written); a database failure keeps its own 503/500.
-    pub fn into_api(self, insufficient: &str) -> pupero_http::ApiError {
-        match self {
-            LedgerError::InsufficientFunds(_) => pupero_http::ApiError::conflict(
-                ErrorCode::InsufficientFunds,
-                insufficient.to_owned(),
-            )
-            .with_field("amount"),
-            LedgerError::Overflow(account) => pupero_http::ApiError::new(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::AmountTooLarge,
-                format!(
-                    "amount: the balance of {account} would leave the range the ledger can hold"
-                ),
-            )
-            .with_field("amount"),
-            LedgerError::Db(e) => e.into(),
-        }
-    }
 }
 
 /// Writes one journal entry for `moves` and applies it to the cached balances, inside the
@@ -181,7 +163,8 @@ impl LedgerError {
 /// All or nothing: the entry runs in a savepoint, so a refused debit leaves no half-applied
 /// credit behind even if the caller goes on to commit its transaction (found by the
 /// property test in tests/ledger_properties.rs).
-pub async fn post<C>(db: &C, entry: Entry<'_>, moves: &[Move]) -> Result<i64, LedgerError>
+#[tracing::instrument(skip_all, fields(kind = %entry.kind, reference = %entry.reference), err(level = "debug"))]
+pub async fn post<C>(db: &C, entry: Entry, moves: &[Move]) -> Result<i64, LedgerError>
 where
     C: ConnectionTrait + TransactionTrait,
 {
@@ -201,7 +184,7 @@ where
 
 async fn post_in(
     db: &impl ConnectionTrait,
-    entry: Entry<'_>,
+    entry: Entry,
     moves: &[Move],
 ) -> Result<i64, LedgerError> {
     let mut net: BTreeMap<Account, i128> = BTreeMap::new();
@@ -221,41 +204,28 @@ async fn post_in(
     }
     by_id.sort_by_key(|(id, _, _)| *id);
 
-    let entry_id = journal_entry::Entity::insert(journal_entry::ActiveModel {
-        kind: Set(entry.kind.to_owned()),
-        reference: Set(entry.reference),
-        memo: Set(entry.memo.chars().take(500).collect()),
-        actor_id: Set(entry.actor_id),
-        created_at_ms: Set(now_ms()),
-        ..Default::default()
-    })
-    .exec(db)
-    .await?
-    .last_insert_id;
+    let memo = entry.memo.chars().take(500).collect();
+    let entry_id =
+        store::insert_entry(db, entry.kind, entry.reference, memo, entry.actor_id).await?;
 
     for (id, account, delta) in &by_id {
-        let mut update = ledger_account::Entity::update_many()
-            .col_expr(
-                ledger_account::Column::Balance,
-                Expr::col(ledger_account::Column::Balance).add(*delta),
-            )
-            .filter(ledger_account::Column::Id.eq(*id));
         // The guard is on the old balance, so the new one is checked before it exists:
         // users stay within 0..=i64::MAX, platform counterparts within ±i64::MAX.
-        if *delta < 0 {
+        let guard = if *delta < 0 {
             let floor = if account.may_go_negative() {
                 -i64::MAX
             } else {
                 0
             };
-            let least = floor
-                .checked_sub(*delta)
-                .ok_or(LedgerError::Overflow(*account))?;
-            update = update.filter(ledger_account::Column::Balance.gte(least));
+            Guard::AtLeast(
+                floor
+                    .checked_sub(*delta)
+                    .ok_or(LedgerError::Overflow(*account))?,
+            )
         } else {
-            update = update.filter(ledger_account::Column::Balance.lte(i64::MAX - *delta));
-        }
-        if update.exec(db).await?.rows_affected != 1 {
+            Guard::AtMost(i64::MAX - *delta)
+        };
+        if !store::add_to_balance(db, *id, *delta, guard).await? {
             return Err(if *delta < 0 && !account.may_go_negative() {
                 LedgerError::InsufficientFunds(*account)
             } else {
@@ -263,20 +233,8 @@ async fn post_in(
             });
         }
     }
-    let rows: Vec<posting::ActiveModel> = by_id
-        .iter()
-        .map(|(id, _, delta)| posting::ActiveModel {
-            entry_id: Set(entry_id),
-            account_id: Set(*id),
-            amount: Set(*delta),
-            ..Default::default()
-        })
-        .collect();
-    if !rows.is_empty() {
-        posting::Entity::insert_many(rows)
-            .exec_without_returning(db)
-            .await?;
-    }
+    let amounts: Vec<(i64, i64)> = by_id.iter().map(|(id, _, delta)| (*id, *delta)).collect();
+    store::insert_postings(db, entry_id, &amounts).await?;
     Ok(entry_id)
 }
 
@@ -287,7 +245,7 @@ async fn post_in(
 /// trade openings).
 pub async fn ensure_accounts(db: &DatabaseConnection, accounts: &[Account]) -> Result<(), DbErr> {
     for account in accounts {
-        if find_account(db, &account.key()).await?.is_none() {
+        if store::find_account(db, &account.key()).await?.is_none() {
             insert_account(db, *account).await?;
         }
     }
@@ -303,25 +261,13 @@ pub fn accounts_of(moves: &[Move]) -> Vec<Account> {
 }
 
 async fn insert_account(db: &impl ConnectionTrait, account: Account) -> Result<(), DbErr> {
-    ledger_account::Entity::insert(ledger_account::ActiveModel {
-        account_key: Set(account.key()),
-        owner_id: Set(account.owner()),
-        kind: Set(account.kind().to_owned()),
-        balance: Set(0),
-        allow_negative: Set(account.may_go_negative()),
-        created_at_ms: Set(now_ms()),
-        ..Default::default()
-    })
-    // A no-op update rather than DO NOTHING: sea-query renders the latter as invalid SQL on
-    // MariaDB, while `SET account_key = excluded` means the same on all three backends.
-    .on_conflict(
-        OnConflict::column(ledger_account::Column::AccountKey)
-            .update_column(ledger_account::Column::AccountKey)
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
+    let new = NewAccount {
+        key: account.key(),
+        owner_id: account.owner(),
+        kind: account.kind(),
+        allow_negative: account.may_go_negative(),
+    };
+    store::insert_account(db, new).await
 }
 
 /// The account's row id. Callers normally create accounts first with [`ensure_accounts`];
@@ -329,27 +275,17 @@ async fn insert_account(db: &impl ConnectionTrait, account: Account) -> Result<(
 /// concurrent creator has not committed yet.
 async fn account_id(db: &impl ConnectionTrait, account: Account) -> Result<i64, DbErr> {
     let key = account.key();
-    if let Some(row) = find_account(db, &key).await? {
+    if let Some(row) = store::find_account(db, &key).await? {
         return Ok(row.id);
     }
     insert_account(db, account).await?;
     for _ in 0..20 {
-        if let Some(row) = find_account(db, &key).await? {
+        if let Some(row) = store::find_account(db, &key).await? {
             return Ok(row.id);
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     Err(DbErr::RecordNotFound(key))
-}
-
-async fn find_account(
-    db: &impl ConnectionTrait,
-    key: &str,
-) -> Result<Option<ledger_account::Model>, DbErr> {
-    ledger_account::Entity::find()
-        .filter(ledger_account::Column::AccountKey.eq(key))
-        .one(db)
-        .await
 }
 
 /// A user's balances. Reading never creates accounts (a balance no one has used is zero).
@@ -360,39 +296,36 @@ pub struct Balances {
     pub withdrawing: Piconero,
 }
 
-pub async fn balances(db: &impl ConnectionTrait, user_id: i64) -> Result<Balances, DbErr> {
+pub async fn balances(db: &impl ConnectionTrait, user_id: i64) -> Result<Balances, LedgerError> {
     let mut b = Balances::default();
-    let rows = ledger_account::Entity::find()
-        .filter(ledger_account::Column::OwnerId.eq(user_id))
-        .all(db)
-        .await?;
-    for row in rows {
-        let v = Piconero::new(row.balance).unwrap_or_default();
-        match row.kind.as_str() {
-            "available" => b.available = v,
-            "escrow" => b.escrow = v,
-            "withdrawing" => b.withdrawing = v,
+    for row in store::accounts_of_owner(db, user_id).await? {
+        let v = stored_balance(&row)?;
+        match row.kind {
+            AccountKind::Available => b.available = v,
+            AccountKind::Escrow => b.escrow = v,
+            AccountKind::Withdrawing => b.withdrawing = v,
             _ => {}
         }
     }
     Ok(b)
 }
 
+/// A user account's balance, which the ledger keeps at zero or above: a negative one is a
+/// broken row, reported rather than shown as zero.
+fn stored_balance(row: &ledger_account::Model) -> Result<Piconero, LedgerError> {
+    Piconero::new(row.balance).map_err(|_| LedgerError::Unreadable(row.account_key.clone()))
+}
+
 /// Available balances of several users at once (zero for users without an account).
 pub async fn available_of(
     db: &impl ConnectionTrait,
     user_ids: &[i64],
-) -> Result<BTreeMap<i64, Piconero>, DbErr> {
+) -> Result<BTreeMap<i64, Piconero>, LedgerError> {
     let mut out: BTreeMap<i64, Piconero> =
         user_ids.iter().map(|id| (*id, Piconero::ZERO)).collect();
-    let rows = ledger_account::Entity::find()
-        .filter(ledger_account::Column::OwnerId.is_in(user_ids.to_vec()))
-        .filter(ledger_account::Column::Kind.eq("available"))
-        .all(db)
-        .await?;
-    for row in rows {
+    for row in store::available_accounts(db, user_ids).await? {
         if let Some(owner) = row.owner_id {
-            out.insert(owner, Piconero::new(row.balance).unwrap_or_default());
+            out.insert(owner, stored_balance(&row)?);
         }
     }
     Ok(out)
@@ -402,10 +335,10 @@ pub async fn available_of(
 #[derive(Debug, Clone)]
 pub struct StatementLine {
     pub entry_id: i64,
-    pub kind: String,
+    pub kind: EntryKind,
     pub reference: String,
     pub memo: String,
-    pub account: String,
+    pub account: AccountKind,
     /// Signed piconero: negative leaves the account.
     pub amount: i64,
     pub created_at_ms: i64,
@@ -415,31 +348,16 @@ pub struct StatementLine {
 pub async fn statement(
     db: &impl ConnectionTrait,
     user_id: i64,
-    limit: u64,
-    offset: u64,
+    page: pupero_http::Page,
 ) -> Result<(Vec<StatementLine>, u64), DbErr> {
-    use sea_orm::PaginatorTrait;
-    let accounts = ledger_account::Entity::find()
-        .filter(ledger_account::Column::OwnerId.eq(user_id))
-        .all(db)
-        .await?;
-    let kinds: BTreeMap<i64, String> = accounts.iter().map(|a| (a.id, a.kind.clone())).collect();
+    let accounts = store::accounts_of_owner(db, user_id).await?;
+    let kinds: BTreeMap<i64, AccountKind> = accounts.iter().map(|a| (a.id, a.kind)).collect();
     if kinds.is_empty() {
         return Ok((Vec::new(), 0));
     }
-    let query = posting::Entity::find()
-        .filter(posting::Column::AccountId.is_in(kinds.keys().copied().collect::<Vec<_>>()));
-    let total = query.clone().count(db).await?;
-    let postings = query
-        .order_by_desc(posting::Column::Id)
-        .limit(limit)
-        .offset(offset)
-        .all(db)
-        .await?;
+    let (postings, total) = store::postings_page(db, kinds.keys().copied().collect(), page).await?;
     let entry_ids: Vec<i64> = postings.iter().map(|p| p.entry_id).collect();
-    let entries: BTreeMap<i64, journal_entry::Model> = journal_entry::Entity::find()
-        .filter(journal_entry::Column::Id.is_in(entry_ids))
-        .all(db)
+    let entries: BTreeMap<i64, journal_entry::Model> = store::entries(db, entry_ids)
         .await?
         .into_iter()
         .map(|e| (e.id, e))
@@ -450,10 +368,10 @@ pub async fn statement(
             let e = entries.get(&p.entry_id)?;
             Some(StatementLine {
                 entry_id: e.id,
-                kind: e.kind.clone(),
+                kind: e.kind,
                 reference: e.reference.clone(),
                 memo: e.memo.clone(),
-                account: kinds.get(&p.account_id).cloned().unwrap_or_default(),
+                account: *kinds.get(&p.account_id)?,
                 amount: p.amount,
                 created_at_ms: e.created_at_ms,
             })
@@ -501,22 +419,7 @@ pub async fn verify(db: &DatabaseConnection) -> Result<VerifyReport, DbErr> {
     let mut per_entry: BTreeMap<i64, i128> = BTreeMap::new();
     let mut after = 0i64;
     loop {
-        let page = db
-            .query_all(
-                &Query::select()
-                    .columns([
-                        posting::Column::Id,
-                        posting::Column::EntryId,
-                        posting::Column::AccountId,
-                        posting::Column::Amount,
-                    ])
-                    .from(posting::Entity)
-                    .and_where(Expr::col(posting::Column::Id).gt(after))
-                    .order_by(posting::Column::Id, Order::Asc)
-                    .limit(PAGE)
-                    .to_owned(),
-            )
-            .await?;
+        let page = store::raw_postings_after(db, after, PAGE).await?;
         if page.is_empty() {
             break;
         }
@@ -543,20 +446,7 @@ pub async fn verify(db: &DatabaseConnection) -> Result<VerifyReport, DbErr> {
         .filter(|(_, s)| *s != 0)
         .map(|(id, _)| id)
         .collect();
-    let accounts = db
-        .query_all(
-            &Query::select()
-                .columns([
-                    ledger_account::Column::Id,
-                    ledger_account::Column::AccountKey,
-                    ledger_account::Column::Balance,
-                    ledger_account::Column::AllowNegative,
-                ])
-                .from(ledger_account::Entity)
-                .order_by(ledger_account::Column::Id, Order::Asc)
-                .to_owned(),
-        )
-        .await?;
+    let accounts = store::raw_accounts(db).await?;
     for row in accounts {
         report.accounts += 1;
         let id: i64 = row.try_get("", "id")?;
@@ -586,13 +476,7 @@ pub async fn liabilities(db: &DatabaseConnection) -> Result<i128, DbErr> {
     let mut total: i128 = 0;
     let mut after = 0i64;
     loop {
-        let page = ledger_account::Entity::find()
-            .filter(ledger_account::Column::Id.gt(after))
-            .filter(ledger_account::Column::OwnerId.is_not_null())
-            .order_by_asc(ledger_account::Column::Id)
-            .limit(PAGE)
-            .all(db)
-            .await?;
+        let page = store::user_accounts_after(db, after, PAGE).await?;
         let Some(last) = page.last() else { break };
         after = last.id;
         total += page.iter().map(|a| i128::from(a.balance)).sum::<i128>();

@@ -2,15 +2,19 @@
 //! balances, trades with escrow, disputes, trade chat and reviews.
 
 pub mod accounts;
-mod audit;
+pub mod deposits;
 pub mod entity;
 mod expiry;
 pub mod ledger;
 mod migration;
+mod operator;
 pub mod outbox;
 mod routes;
+mod store;
+pub mod trade_rules;
 pub mod trades;
 pub mod trading_accounts;
+pub mod vocabulary;
 pub mod withdrawals;
 
 use std::sync::Arc;

@@ -6,13 +6,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
 use pupero_queue::Publisher;
 
-use crate::entity::outbox;
+use crate::store::outbox as store;
 
 #[derive(serde::Serialize)]
 struct WithdrawalMessage {
@@ -20,14 +19,9 @@ struct WithdrawalMessage {
 }
 
 /// Publishes what is waiting; returns how many went out.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn relay(db: &DatabaseConnection, publisher: &Publisher) -> Result<usize, String> {
-    let waiting = outbox::Entity::find()
-        .filter(outbox::Column::PublishedAtMs.is_null())
-        .order_by_asc(outbox::Column::Id)
-        .limit(100)
-        .all(db)
-        .await
-        .map_err(|e| e.to_string())?;
+    let waiting = store::waiting(db, 100).await.map_err(|e| e.to_string())?;
     let mut sent = 0;
     for row in waiting {
         publisher
@@ -36,13 +30,7 @@ pub async fn relay(db: &DatabaseConnection, publisher: &Publisher) -> Result<usi
             })
             .await
             .map_err(|e| e.to_string())?;
-        outbox::Entity::update_many()
-            .col_expr(
-                outbox::Column::PublishedAtMs,
-                Expr::value(pupero_db::now_ms()),
-            )
-            .filter(outbox::Column::Id.eq(row.id))
-            .exec(db)
+        store::mark_published(db, row.id, pupero_db::now_ms())
             .await
             .map_err(|e| e.to_string())?;
         sent += 1;

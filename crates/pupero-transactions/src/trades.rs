@@ -1,28 +1,27 @@
 //! Trades: opening one (escrow in the same transaction), and applying the state machine
 //! of `pupero_core::trade` to it with guarded updates, so concurrent clicks move money
-//! exactly once.
+//! exactly once. The SQL is in `store::trades`; the caps and who sells in `trade_rules`.
 
-use axum::http::StatusCode;
-use pupero_http::ErrorCode;
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter,
-};
+use sea_orm::{DbErr, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use pupero_core::trade::{self, Action, Actor, Refusal, Settlement, Step, TradeFacts, TradeState};
-use pupero_core::{Cents, Piconero, Role};
-use pupero_db::{is_retryable, is_unique_violation, now_ms, write_tx};
-use pupero_http::{ApiError, ApiResult, AuthUser, rfc3339};
+use pupero_core::trade::{self, Action, Actor, Refusal, Settlement, Step, TradeFacts};
+use pupero_core::{AmountError, Cents, EntryKind, FiatError, OfferStatus, Piconero, Role};
+use pupero_db::{Retryable, is_unique_violation, now_ms, with_retry, write_tx};
+use pupero_http::{AuthUser, IdempotencyKey, rfc3339};
 
 use crate::TransactionsState;
-use crate::audit;
+use crate::accounts::{self, Upstream};
 use crate::entity::trade as trade_row;
 use crate::ledger::{self, Account, Entry, LedgerError, Move, PlatformAccount, UserAccount};
+use crate::store::audit;
+use crate::store::trades::{self as store, Advance, NewTrade};
+use crate::trade_rules::{self, TakerCap};
+use crate::trading_accounts;
+use crate::vocabulary::{CancelReason, Resolution, TradeRole};
 
-const ATTEMPTS: usize = 5;
+pub use crate::trade_rules::OpenTradeCaps;
 
 /// The offer as the offers service describes it.
 #[derive(Debug, Clone, Deserialize)]
@@ -40,26 +39,114 @@ pub struct OfferTerms {
     pub status: String,
 }
 
-/// How many trades may be open at once, against escrow griefing: a taker needs no funds to
-/// take a sell offer, yet each trade locks the seller's XMR for the payment window.
-#[derive(Debug, Clone, Copy)]
-pub struct OpenTradeCaps {
-    /// Per taker (`MAX_OPEN_TRADES_PER_TAKER`).
-    pub per_taker: u64,
-    /// Per taker with fewer than `new_taker_completed_trades` completed trades
-    /// (`MAX_OPEN_TRADES_NEW_TAKER`).
-    pub new_taker: u64,
-    pub new_taker_completed_trades: u64,
-    /// Per offer (`MAX_OPEN_TRADES_PER_OFFER`).
-    pub per_offer: u64,
+/// Why a trade did not open or a step was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum TradeError {
+    #[error("no such trade")]
+    NotFound,
+    #[error("you may look at this trade but not act on it")]
+    ObserverOnly,
+    /// The state machine's refusal: not the caller's step, or not in this state.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// A field of the request breaks a rule.
+    #[error("{message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{0}")]
+    OfferNotOpen(String),
+    #[error("you cannot trade with your own offer")]
+    SelfTrade,
+    /// The offer's price is not the one the taker saw: nothing opened.
+    #[error(
+        "the price of this offer changed from {seen} to {} {} per XMR since you saw it; nothing was opened. Check the current terms and try again",
+        offer.price,
+        offer.currency
+    )]
+    OfferChanged { offer: Box<OfferTerms>, seen: Cents },
+    #[error("{}", if *caller_is_seller {
+        "your available balance does not cover this amount"
+    } else {
+        "the seller's available balance does not cover this amount right now"
+    })]
+    InsufficientFunds { caller_is_seller: bool },
+    #[error(
+        "this offer already has {open} open trades, its limit (MAX_OPEN_TRADES_PER_OFFER = {limit}); try again when one finishes"
+    )]
+    OfferTradeLimit { open: u64, limit: u64 },
+    /// The taker's cap is reached; `until_completed` names the completed trades that
+    /// lift the new-taker cap, when that is the one reached.
+    #[error("{}", taker_limit_message(*open, *limit, *until_completed))]
+    OpenTradeLimit {
+        open: u64,
+        limit: u64,
+        until_completed: Option<u64>,
+    },
+    #[error(
+        "this Idempotency-Key was already used to open a different trade; use a new key for a new request"
+    )]
+    KeyReused,
+    /// The caller's own account was closed (deleted) meanwhile.
+    #[error("the account no longer exists")]
+    AccountGone,
+    /// A stored or received value no trade can have: a bug or a broken row, not a refusal.
+    #[error("trade data out of range: {0}")]
+    Corrupt(String),
+    /// Someone else moved the trade between reading and writing: look again.
+    #[error("the trade changed while this step was taken")]
+    Raced,
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Upstream(#[from] Upstream),
+    #[error(transparent)]
+    Db(#[from] DbErr),
 }
 
-/// Who is acting on a trade.
-#[derive(Debug, Clone, Copy)]
-pub enum Caller {
-    User(AuthUser),
-    /// The platform (the expiry worker).
-    System,
+fn taker_limit_message(open: u64, limit: u64, until_completed: Option<u64>) -> String {
+    match until_completed {
+        Some(n) => format!(
+            "you already have {open} open trades you started; until you have completed {n} trades the limit is {limit} (MAX_OPEN_TRADES_NEW_TAKER). Finish one first"
+        ),
+        None => format!(
+            "you already have {open} open trades you started; the limit is {limit} (MAX_OPEN_TRADES_PER_TAKER). Finish one first"
+        ),
+    }
+}
+
+impl TradeError {
+    /// The limit a cap refusal names.
+    pub fn limit(&self) -> Option<u64> {
+        match self {
+            TradeError::OfferTradeLimit { limit, .. }
+            | TradeError::OpenTradeLimit { limit, .. } => Some(*limit),
+            _ => None,
+        }
+    }
+}
+
+impl Retryable for TradeError {
+    fn is_retryable(&self) -> bool {
+        match self {
+            TradeError::Raced => true,
+            TradeError::Db(e) | TradeError::Ledger(LedgerError::Db(e)) => e.is_retryable(),
+            _ => false,
+        }
+    }
+}
+
+impl From<AmountError> for TradeError {
+    fn from(e: AmountError) -> Self {
+        TradeError::Corrupt(e.to_string())
+    }
+}
+
+impl From<FiatError> for TradeError {
+    fn from(e: FiatError) -> Self {
+        TradeError::Corrupt(e.to_string())
+    }
 }
 
 /// How a caller stands to a trade.
@@ -92,7 +179,7 @@ pub async fn current_access(
     state: &TransactionsState,
     t: &trade_row::Model,
     caller: AuthUser,
-) -> ApiResult<Option<Access>> {
+) -> Result<Option<Access>, Upstream> {
     match access(t, caller) {
         Some(Access::Party(a)) => Ok(Some(Access::Party(a))),
         Some(_) => {
@@ -113,7 +200,7 @@ fn actor_for(access: Access) -> Option<Actor> {
 
 pub fn facts(t: &trade_row::Model) -> TradeFacts {
     TradeFacts {
-        state: t.state.parse().unwrap_or(TradeState::Cancelled),
+        state: t.state,
         buyer_wants_cancel: t.buyer_wants_cancel,
         seller_wants_cancel: t.seller_wants_cancel,
     }
@@ -172,7 +259,7 @@ pub struct TradeView {
     pub allowed_actions: Vec<String>,
 }
 
-pub fn view(t: &trade_row::Model, access: Access) -> TradeView {
+pub fn view(t: &trade_row::Model, access: Access) -> Result<TradeView, TradeError> {
     let f = facts(t);
     let allowed = actor_for(access)
         .map(|a| {
@@ -182,19 +269,18 @@ pub fn view(t: &trade_row::Model, access: Access) -> TradeView {
                 .collect()
         })
         .unwrap_or_default();
-    let pico = |v: i64| Piconero::new(v).unwrap_or_default().to_string();
     let ts = |v: Option<i64>| v.map(rfc3339);
-    TradeView {
+    Ok(TradeView {
         id: t.id,
         offer_id: t.offer_id,
-        state: t.state.clone(),
+        state: t.state.to_string(),
         seller_id: t.seller_id,
         buyer_id: t.buyer_id,
         maker_id: t.maker_id,
         taker_id: t.taker_id,
-        offer_side: t.side.clone(),
-        amount: pico(t.amount),
-        fee: pico(t.fee),
+        offer_side: t.side.to_string(),
+        amount: Piconero::new(t.amount)?.to_string(),
+        fee: Piconero::new(t.fee)?.to_string(),
         currency: t.currency.clone(),
         price: Cents(t.price_cents).to_string(),
         fiat_total: Cents(t.fiat_total_cents).to_string(),
@@ -206,306 +292,267 @@ pub fn view(t: &trade_row::Model, access: Access) -> TradeView {
         paid_at: ts(t.paid_at_ms),
         completed_at: ts(t.completed_at_ms),
         cancelled_at: ts(t.cancelled_at_ms),
-        cancel_reason: t.cancel_reason.clone(),
+        cancel_reason: t.cancel_reason.map(|r| r.to_string()),
         buyer_wants_cancel: t.buyer_wants_cancel,
         seller_wants_cancel: t.seller_wants_cancel,
         dispute: t.disputed_at_ms.map(|at| DisputeView {
             opened_by: t.dispute_opened_by,
             opened_at: Some(rfc3339(at)),
             statement: t.dispute_statement.clone(),
-            resolution: t.resolution.clone(),
+            resolution: t.resolution.map(|r| r.to_string()),
             resolved_by: t.resolved_by,
             reason: t.resolution_reason.clone(),
         }),
         your_role: match access {
-            Access::Party(Actor::Buyer) => "buyer",
-            Access::Party(_) => "seller",
-            Access::Moderator => "moderator",
-            Access::Observer => "observer",
+            Access::Party(Actor::Buyer) => TradeRole::Buyer,
+            Access::Party(_) => TradeRole::Seller,
+            Access::Moderator => TradeRole::Moderator,
+            Access::Observer => TradeRole::Observer,
         }
-        .to_owned(),
+        .to_string(),
         allowed_actions: allowed,
-    }
+    })
 }
 
-fn insufficient(caller_is_seller: bool) -> ApiError {
-    let message = if caller_is_seller {
-        "your available balance does not cover this amount"
-    } else {
-        "the seller's available balance does not cover this amount right now"
-    };
-    ApiError::conflict(ErrorCode::InsufficientFunds, message).with_field("amount")
+/// The trades a caller may see among `rows`, as they see them.
+pub fn views_for(
+    rows: &[trade_row::Model],
+    caller: AuthUser,
+) -> Result<Vec<TradeView>, TradeError> {
+    rows.iter()
+        .filter_map(|t| access(t, caller).map(|a| view(t, a)))
+        .collect()
 }
 
-/// The answer when the offer's price is no longer the one the taker saw: nothing opens,
-/// and the current terms come back so a client can show what changed.
-fn offer_changed(offer: &OfferTerms, seen: Cents) -> ApiError {
-    ApiError::conflict(
-        ErrorCode::OfferChanged,
-        format!(
-            "the price of this offer changed from {seen} to {} {} per XMR since you saw it; nothing was opened. Check the current terms and try again",
-            offer.price, offer.currency
-        ),
-    )
-    .with_field("price")
-    .with_extra("price", offer.price.clone())
-    .with_extra("currency", offer.currency.clone())
-    .with_extra("min_amount", offer.min_amount.to_string())
-    .with_extra("max_amount", offer.max_amount.to_string())
-    .with_extra("payment_method", offer.payment_method.clone())
-    .with_extra(
-        "payment_window_minutes",
-        offer.payment_window_minutes.to_string(),
-    )
-    .with_extra("status", offer.status.clone())
+pub async fn load(
+    db: &impl sea_orm::ConnectionTrait,
+    id: i64,
+) -> Result<trade_row::Model, TradeError> {
+    store::find(db, id).await?.ok_or(TradeError::NotFound)
 }
 
 /// Checks the open-trade caps. Runs inside the opening transaction, after both parties'
 /// rows are locked: every open by this taker, and every open on this offer (they all lock
 /// its maker), waits for the one before it, so concurrent opens cannot pass the caps together.
 async fn check_caps(
-    tx: &impl ConnectionTrait,
+    tx: &impl sea_orm::ConnectionTrait,
     caps: OpenTradeCaps,
     taker_id: i64,
     offer_id: i64,
-) -> Result<Result<(), ApiError>, DbErr> {
-    let open_on_offer = trade_row::Entity::find()
-        .filter(trade_row::Column::OfferId.eq(offer_id))
-        .filter(trade_row::Column::State.is_in(crate::trading_accounts::open_states()))
-        .count(tx)
-        .await?;
-    if open_on_offer >= caps.per_offer {
-        return Ok(Err(ApiError::conflict(
-            ErrorCode::OfferTradeLimit,
-            format!(
-                "this offer already has {open_on_offer} open trades, its limit (MAX_OPEN_TRADES_PER_OFFER = {}); try again when one finishes",
-                caps.per_offer
-            ),
-        )
-        .with_extra("limit", caps.per_offer.to_string())));
+) -> Result<(), TradeError> {
+    let open_on_offer = store::count_open_on_offer(tx, offer_id).await?;
+    if !trade_rules::offer_has_room(caps, open_on_offer) {
+        return Err(TradeError::OfferTradeLimit {
+            open: open_on_offer,
+            limit: caps.per_offer,
+        });
     }
-    let open_as_taker = trade_row::Entity::find()
-        .filter(trade_row::Column::TakerId.eq(taker_id))
-        .filter(trade_row::Column::State.is_in(crate::trading_accounts::open_states()))
-        .count(tx)
-        .await?;
-    let limit = if open_as_taker < caps.new_taker.min(caps.per_taker) {
-        return Ok(Ok(()));
-    } else if open_as_taker >= caps.per_taker {
-        caps.per_taker
-    } else {
-        let completed = trade_row::Entity::find()
-            .filter(
-                Condition::any()
-                    .add(trade_row::Column::SellerId.eq(taker_id))
-                    .add(trade_row::Column::BuyerId.eq(taker_id)),
-            )
-            .filter(trade_row::Column::State.eq(TradeState::Completed.as_str()))
-            .count(tx)
-            .await?;
-        if completed >= caps.new_taker_completed_trades {
-            return Ok(Ok(()));
-        }
-        caps.new_taker
-    };
-    let message = if limit == caps.per_taker {
-        format!(
-            "you already have {open_as_taker} open trades you started; the limit is {limit} (MAX_OPEN_TRADES_PER_TAKER). Finish one first"
-        )
-    } else {
-        format!(
-            "you already have {open_as_taker} open trades you started; until you have completed {} trades the limit is {limit} (MAX_OPEN_TRADES_NEW_TAKER). Finish one first",
-            caps.new_taker_completed_trades
-        )
-    };
-    Ok(Err(ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        ErrorCode::OpenTradeLimit,
-        message,
-    )
-    .with_extra("limit", limit.to_string())))
+    let open = store::count_open_as_taker(tx, taker_id).await?;
+    let mut cap = trade_rules::taker_cap(caps, open, None);
+    if cap == TakerCap::NeedsHistory {
+        let completed = store::count_completed_of(tx, taker_id).await?;
+        cap = trade_rules::taker_cap(caps, open, Some(completed));
+    }
+    match cap {
+        TakerCap::Within | TakerCap::NeedsHistory => Ok(()),
+        TakerCap::PerTaker(limit) => Err(TradeError::OpenTradeLimit {
+            open,
+            limit,
+            until_completed: None,
+        }),
+        TakerCap::NewTaker(limit) => Err(TradeError::OpenTradeLimit {
+            open,
+            limit,
+            until_completed: Some(caps.new_taker_completed_trades),
+        }),
+    }
+}
+
+/// A trade that [`open`] answers with.
+#[derive(Debug)]
+pub enum Opened {
+    /// Opened by this request.
+    New(TradeView),
+    /// Opened before with the same idempotency key.
+    Existing(TradeView),
+}
+
+/// What a taker asks to open.
+#[derive(Debug, Clone)]
+pub struct OpenRequest {
+    pub offer_id: i64,
+    pub amount: Piconero,
+    /// The price the taker was shown.
+    pub seen_price: Cents,
+    pub key: Option<IdempotencyKey>,
 }
 
 /// Opens a trade on an offer and moves the seller's XMR into escrow, atomically.
 /// `seen_price` is the price the taker was shown: if the offer's price differs now, nothing
-/// opens (409 `offer_changed`). With an idempotency key, repeating the request returns the
+/// opens (`OfferChanged`). With an idempotency key, repeating the request returns the
 /// trade it opened.
+#[tracing::instrument(skip_all, fields(user_id = caller.id, offer_id = req.offer_id, trade_id), err(level = "debug"))]
 pub async fn open(
     state: &TransactionsState,
     caller: AuthUser,
-    offer_id: i64,
-    amount: Piconero,
-    seen_price: Cents,
-    open_key: Option<String>,
-) -> ApiResult<(StatusCode, TradeView)> {
-    if let Some(existing) = find_by_open_key(&state.db, caller.id, open_key.as_deref()).await? {
-        return replay(&existing, caller.id, offer_id, amount, seen_price);
+    req: OpenRequest,
+) -> Result<Opened, TradeError> {
+    let key = req.key.as_ref().map(IdempotencyKey::as_str);
+    if let Some(key) = key
+        && let Some(existing) = store::find_by_open_key(&state.db, caller.id, key).await?
+    {
+        return replay(&existing, caller.id, &req);
     }
-    crate::accounts::ensure_active(state, caller).await?;
+    accounts::ensure_active(state, caller).await?;
     let offer: OfferTerms = state
         .offers
-        .get(&format!("/internal/offers/{offer_id}"))
-        .await?;
-    if offer.status != "open" {
-        return Err(ApiError::conflict(
-            ErrorCode::OfferNotOpen,
-            format!("this offer is {}", offer.status),
-        ));
+        .get(&format!("/internal/offers/{}", req.offer_id))
+        .await
+        .map_err(Upstream)?;
+    let side = offer
+        .side
+        .parse()
+        .map_err(|e: pupero_core::UnknownWord| TradeError::Corrupt(e.to_string()))?;
+    let status: OfferStatus = offer
+        .status
+        .parse()
+        .map_err(|e: pupero_core::UnknownWord| TradeError::Corrupt(e.to_string()))?;
+    if status != OfferStatus::Open {
+        return Err(TradeError::OfferNotOpen(format!("this offer is {status}")));
     }
     if offer.owner_id == caller.id {
-        return Err(ApiError::conflict(
-            ErrorCode::SelfTrade,
-            "you cannot trade with your own offer",
-        ));
+        return Err(TradeError::SelfTrade);
     }
-    let price = Cents::parse_positive(&offer.price).map_err(ApiError::internal)?;
-    if price != seen_price {
-        return Err(offer_changed(&offer, seen_price));
+    let price = Cents::parse_positive(&offer.price)?;
+    if price != req.seen_price {
+        return Err(TradeError::OfferChanged {
+            offer: Box::new(offer),
+            seen: req.seen_price,
+        });
     }
     // A disabled or deleted maker's offer is not takeable, even if the offers service has
     // not heard of it yet (issue 9 item 10).
-    match crate::accounts::facts(state, offer.owner_id).await? {
+    match accounts::facts(state, offer.owner_id).await? {
         Some(f) if !f.disabled && !f.deleted => {}
         _ => {
-            return Err(ApiError::conflict(
-                ErrorCode::OfferNotOpen,
-                "this offer is no longer available",
+            return Err(TradeError::OfferNotOpen(
+                "this offer is no longer available".into(),
             ));
         }
     }
+    let amount = req.amount;
     if amount < offer.min_amount || amount > offer.max_amount {
-        return Err(ApiError::invalid(
-            "amount",
-            format!(
+        return Err(TradeError::Invalid {
+            field: "amount",
+            message: format!(
                 "amount must be between {} and {} XMR for this offer",
                 offer.min_amount, offer.max_amount
             ),
-        ));
+        });
     }
-    let (seller_id, buyer_id) = match offer.side.as_str() {
-        "sell" => (offer.owner_id, caller.id),
-        _ => (caller.id, offer.owner_id),
-    };
+    let (seller_id, buyer_id) = trade_rules::seller_and_buyer(side, offer.owner_id, caller.id);
     ledger::ensure_accounts(
         &state.db,
         &ledger::accounts_of(&[escrow_move(seller_id, amount)]),
     )
     .await?;
     let parties = [offer.owner_id, caller.id];
-    crate::trading_accounts::ensure(&state.db, &parties).await?;
-    let now = now_ms();
-    let row = trade_row::ActiveModel {
-        offer_id: Set(offer.id),
-        open_key: Set(open_key.clone()),
-        maker_id: Set(offer.owner_id),
-        taker_id: Set(caller.id),
-        seller_id: Set(seller_id),
-        buyer_id: Set(buyer_id),
-        side: Set(offer.side.clone()),
-        currency: Set(offer.currency.clone()),
-        price_cents: Set(price.0),
-        amount: Set(amount.as_i64()),
-        fee: Set(amount.basis_points(state.fee_bps).as_i64()),
-        fiat_total_cents: Set(Cents::total(amount, price).0),
-        payment_method: Set(offer.payment_method.clone()),
-        payment_window_minutes: Set(offer.payment_window_minutes),
-        terms: Set(offer.terms.clone()),
-        state: Set(TradeState::AwaitingPayment.as_str().to_owned()),
-        buyer_wants_cancel: Set(false),
-        seller_wants_cancel: Set(false),
-        payment_deadline_ms: Set(now + i64::from(offer.payment_window_minutes) * 60_000),
-        created_at_ms: Set(now),
-        updated_at_ms: Set(now),
-        ..Default::default()
+    trading_accounts::ensure(&state.db, &parties).await?;
+    let new = NewTrade {
+        offer_id: offer.id,
+        open_key: key.map(str::to_owned),
+        maker_id: offer.owner_id,
+        taker_id: caller.id,
+        seller_id,
+        buyer_id,
+        side,
+        currency: offer.currency.clone(),
+        price_cents: price.0,
+        amount: amount.as_i64(),
+        fee: amount.basis_points(state.fee_bps).as_i64(),
+        fiat_total_cents: Cents::total(amount, price).0,
+        payment_method: offer.payment_method.clone(),
+        payment_window_minutes: offer.payment_window_minutes,
+        terms: offer.terms.clone(),
+        now_ms: now_ms(),
     };
-    for attempt in 1..=ATTEMPTS {
-        let tx = write_tx(&state.db).await?;
+    let (db, new, parties, caps) = (&state.db, &new, &parties, state.caps);
+    let inserted = with_retry(|| async move {
+        let tx = write_tx(db).await?;
         // First statement: both parties' rows, so a concurrent account closing or open
         // waits for this one (or this one for it), and the counts below are current.
-        match crate::trading_accounts::lock_for_trade(&tx, &parties).await {
-            Ok(None) => {}
-            Ok(Some(closed)) => {
-                return Err(crate::trading_accounts::closed_party(closed, caller.id));
-            }
-            Err(e) if is_retryable(&e) && attempt < ATTEMPTS => continue,
-            Err(e) => return Err(e.into()),
+        if let Some(closed) = trading_accounts::lock_for_trade(&tx, parties).await? {
+            return Err(if closed == new.taker_id {
+                TradeError::AccountGone
+            } else {
+                TradeError::OfferNotOpen("this offer is no longer available".into())
+            });
         }
-        match check_caps(&tx, state.caps, caller.id, offer.id).await {
-            Ok(Ok(())) => {}
-            Ok(Err(refused)) => return Err(refused),
-            Err(e) if is_retryable(&e) && attempt < ATTEMPTS => continue,
-            Err(e) => return Err(e.into()),
-        }
-        let inserted = trade_row::Entity::insert(row.clone()).exec(&tx).await;
-        let id = match inserted {
-            Ok(r) => r.last_insert_id,
-            Err(e) if is_unique_violation(&e) => {
-                drop(tx);
-                // The same idempotency key won a race a moment ago.
-                if let Some(existing) =
-                    find_by_open_key(&state.db, caller.id, open_key.as_deref()).await?
-                {
-                    return replay(&existing, caller.id, offer_id, amount, seen_price);
-                }
-                return Err(e.into());
-            }
-            Err(e) if is_retryable(&e) && attempt < ATTEMPTS => continue,
+        check_caps(&tx, caps, new.taker_id, new.offer_id).await?;
+        let id = match store::insert(&tx, new).await {
+            Ok(id) => id,
+            // The same idempotency key won a race a moment ago.
+            Err(e) if is_unique_violation(&e) => return Ok(Err(e)),
             Err(e) => return Err(e.into()),
         };
         let entry = Entry {
-            kind: "trade_open",
+            kind: EntryKind::TradeOpen,
             reference: format!("trade:{id}"),
             memo: format!("escrow for trade {id}"),
-            actor_id: Some(caller.id),
+            actor_id: Some(new.taker_id),
         };
-        match ledger::post(&tx, entry, &[escrow_move(seller_id, amount)]).await {
-            Ok(_) => {}
+        match ledger::post(&tx, entry, &[escrow_move(new.seller_id, amount)]).await {
             Err(LedgerError::InsufficientFunds(_)) => {
-                return Err(insufficient(seller_id == caller.id));
+                return Err(TradeError::InsufficientFunds {
+                    caller_is_seller: new.seller_id == new.taker_id,
+                });
             }
-            Err(LedgerError::Db(e)) if is_retryable(&e) && attempt < ATTEMPTS => continue,
-            Err(e) => return Err(ledger_error(e)),
+            other => other?,
+        };
+        tx.commit().await?;
+        Ok(Ok(id))
+    })
+    .await?;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(unique) => {
+            let existing = match key {
+                Some(key) => store::find_by_open_key(&state.db, caller.id, key).await?,
+                None => None,
+            };
+            return match existing {
+                Some(existing) => replay(&existing, caller.id, &req),
+                None => Err(unique.into()),
+            };
         }
-        match tx.commit().await {
-            Ok(()) => {}
-            Err(e) if is_retryable(&e) && attempt < ATTEMPTS => continue,
-            Err(e) => return Err(e.into()),
-        }
-        let t = load(&state.db, id).await?;
-        tracing::info!(trade_id = id, seller_id, buyer_id, amount = %amount, "trade opened");
-        return Ok((
-            StatusCode::CREATED,
-            view(&t, Access::Party(party_of(&t, caller.id))),
-        ));
-    }
-    Err(ApiError::unavailable("the database is busy; try again"))
+    };
+    tracing::Span::current().record("trade_id", id);
+    let t = load(&state.db, id).await?;
+    tracing::info!(trade_id = id, seller_id, buyer_id, amount = %amount, "trade opened");
+    Ok(Opened::New(view(
+        &t,
+        Access::Party(party_of(&t, caller.id)),
+    )?))
 }
 
 /// The answer to a repeated idempotency key: the trade it opened, if this is the same
-/// request (offer, amount and the price seen, which the trade keeps); else 422, because
-/// answering with a trade the caller did not ask for would hide their mistake.
+/// request (offer, amount and the price seen, which the trade keeps); else `KeyReused`,
+/// because answering with a trade the caller did not ask for would hide their mistake.
 fn replay(
     existing: &trade_row::Model,
     taker_id: i64,
-    offer_id: i64,
-    amount: Piconero,
-    seen_price: Cents,
-) -> ApiResult<(StatusCode, TradeView)> {
-    if existing.offer_id != offer_id
-        || existing.amount != amount.as_i64()
-        || existing.price_cents != seen_price.0
+    req: &OpenRequest,
+) -> Result<Opened, TradeError> {
+    if existing.offer_id != req.offer_id
+        || existing.amount != req.amount.as_i64()
+        || existing.price_cents != req.seen_price.0
     {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorCode::IdempotencyKeyReused,
-            "this Idempotency-Key was already used to open a different trade; use a new key for a new request",
-        )
-        .with_field("Idempotency-Key"));
+        return Err(TradeError::KeyReused);
     }
-    Ok((
-        StatusCode::OK,
-        view(existing, Access::Party(party_of(existing, taker_id))),
-    ))
+    Ok(Opened::Existing(view(
+        existing,
+        Access::Party(party_of(existing, taker_id)),
+    )?))
 }
 
 fn party_of(t: &trade_row::Model, user_id: i64) -> Actor {
@@ -516,26 +563,6 @@ fn party_of(t: &trade_row::Model, user_id: i64) -> Actor {
     }
 }
 
-async fn find_by_open_key(
-    db: &impl ConnectionTrait,
-    taker_id: i64,
-    key: Option<&str>,
-) -> Result<Option<trade_row::Model>, DbErr> {
-    let Some(key) = key else { return Ok(None) };
-    trade_row::Entity::find()
-        .filter(trade_row::Column::TakerId.eq(taker_id))
-        .filter(trade_row::Column::OpenKey.eq(key))
-        .one(db)
-        .await
-}
-
-pub async fn load(db: &impl ConnectionTrait, id: i64) -> ApiResult<trade_row::Model> {
-    trade_row::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("no such trade"))
-}
-
 /// What a step needs besides the action.
 #[derive(Debug, Clone, Default)]
 pub struct ActionInput {
@@ -544,256 +571,180 @@ pub struct ActionInput {
     pub reason: Option<String>,
 }
 
-fn refusal(r: Refusal) -> ApiError {
-    match r {
-        Refusal::NotYourStep { .. } => ApiError::forbidden(r.to_string()),
-        Refusal::WrongState(_) => ApiError::conflict(ErrorCode::InvalidTransition, r.to_string()),
+fn required_text(text: Option<&str>, field: &'static str, what: &str) -> Result<(), TradeError> {
+    let text = text.map(str::trim).unwrap_or_default();
+    if text.is_empty() || text.chars().count() > 2000 {
+        return Err(TradeError::Invalid {
+            field,
+            message: format!("a {what} of 1 to 2000 characters is required"),
+        });
     }
+    Ok(())
 }
 
-fn ledger_error(e: LedgerError) -> ApiError {
-    match e {
-        LedgerError::Db(db) => db.into(),
-        // Escrow always covers its own settlement; reaching this is a bug worth a 500.
-        other => ApiError::internal(other),
-    }
-}
-
-/// Applies `action` to a trade for `caller`, idempotently: a repeat of a step already
-/// taken answers with the trade as it is. The state guard in the UPDATE makes one of
-/// several concurrent steps win; the others see the new state and answer accordingly.
+/// Applies `action` to a trade for a party or a moderator, idempotently: a repeat of a
+/// step already taken answers with the trade as it is. The state guard in the UPDATE
+/// makes one of several concurrent steps win; the others see the new state and answer
+/// accordingly.
+#[tracing::instrument(skip_all, fields(trade_id = trade_id, user_id = user.id, action = %action), err(level = "debug"))]
 pub async fn act(
     state: &TransactionsState,
     trade_id: i64,
-    caller: Caller,
+    user: AuthUser,
     action: Action,
     input: ActionInput,
-) -> ApiResult<Option<TradeView>> {
+) -> Result<TradeView, TradeError> {
     let current = load(&state.db, trade_id).await?;
-    let (access, actor) = match caller {
-        Caller::System => (None, Actor::System),
-        Caller::User(user) => {
-            let access =
-                access(&current, user).ok_or_else(|| ApiError::not_found("no such trade"))?;
-            let actor = actor_for(access).ok_or_else(|| {
-                ApiError::forbidden("you may look at this trade but not act on it")
-            })?;
-            crate::accounts::ensure_active(state, user).await?;
-            (Some(access), actor)
-        }
-    };
-    let first = trade::step(facts(&current), action, actor).map_err(refusal)?;
+    let access = access(&current, user).ok_or(TradeError::NotFound)?;
+    let actor = actor_for(access).ok_or(TradeError::ObserverOnly)?;
+    accounts::ensure_active(state, user).await?;
+    let first = trade::step(facts(&current), action, actor)?;
     if let (Step::Move { .. }, Action::Release) = (first, action) {
         // Releasing money needs a fresh code from a seller who has 2FA (checked by login,
         // which also spends the code's time step).
-        #[derive(Serialize)]
-        struct Check<'a> {
-            user_id: i64,
-            code: Option<&'a str>,
-        }
-        let _: serde_json::Value = state
-            .login
-            .post(
-                "/internal/totp/verify",
-                &Check {
-                    user_id: current.seller_id,
-                    code: input.totp.as_deref(),
-                },
-            )
-            .await?;
+        accounts::second_factor(state, current.seller_id, input.totp.as_deref()).await?;
     }
     if action == Action::Dispute {
-        let statement = input
-            .statement
-            .as_deref()
-            .map(str::trim)
-            .unwrap_or_default();
-        if statement.is_empty() || statement.chars().count() > 2000 {
-            return Err(ApiError::invalid(
-                "statement",
-                "a statement of 1 to 2000 characters is required",
-            ));
-        }
+        required_text(input.statement.as_deref(), "statement", "statement")?;
     }
     if matches!(action, Action::ResolveForBuyer | Action::ResolveForSeller) {
-        let reason = input.reason.as_deref().map(str::trim).unwrap_or_default();
-        if reason.is_empty() || reason.chars().count() > 2000 {
-            return Err(ApiError::invalid(
-                "reason",
-                "a reason of 1 to 2000 characters is required",
-            ));
-        }
+        required_text(input.reason.as_deref(), "reason", "reason")?;
         // Deciding a dispute moves the escrow: a moderator with 2FA gives a fresh code.
-        if let (Step::Move { .. }, Caller::User(moderator)) = (first, caller) {
-            crate::accounts::second_factor(state, moderator.id, input.totp.as_deref()).await?;
+        if let Step::Move { .. } = first {
+            accounts::second_factor(state, user.id, input.totp.as_deref()).await?;
         }
     }
-
-    let actor_id = match caller {
-        Caller::User(u) => Some(u.id),
-        Caller::System => None,
-    };
-    if let Step::Move { settlement, .. } = first
-        && let Some((_, moves)) = settlement_moves(&current, settlement)?
-    {
-        ledger::ensure_accounts(&state.db, &ledger::accounts_of(&moves)).await?;
-    }
-    for attempt in 1..=ATTEMPTS {
-        match apply(state, trade_id, actor, actor_id, action, &input).await {
-            Err(Failure::Retry) if attempt < ATTEMPTS => continue,
-            Err(Failure::Retry) => {
-                return Err(ApiError::unavailable("the database is busy; try again"));
-            }
-            Err(Failure::Api(e)) => return Err(e),
-            Ok(t) => return Ok(access.map(|a| view(&t, a))),
-        }
-    }
-    Err(ApiError::unavailable("the database is busy; try again"))
+    let t = step_with_retries(state, &current, first, actor, Some(user.id), action, &input).await?;
+    view(&t, access)
 }
 
-enum Failure {
-    Retry,
-    Api(ApiError),
-}
-
-impl From<DbErr> for Failure {
-    fn from(e: DbErr) -> Self {
-        if is_retryable(&e) {
-            Failure::Retry
-        } else {
-            Failure::Api(e.into())
-        }
-    }
-}
-
-impl From<ApiError> for Failure {
-    fn from(e: ApiError) -> Self {
-        Failure::Api(e)
-    }
-}
-
-async fn apply(
+/// Cancels an unpaid trade whose payment window has passed (the expiry worker, acting as
+/// the platform), returning the escrow to the seller.
+#[tracing::instrument(skip_all, fields(trade_id = trade_id), err(level = "debug"))]
+pub async fn expire(
     state: &TransactionsState,
     trade_id: i64,
+) -> Result<trade_row::Model, TradeError> {
+    let current = load(&state.db, trade_id).await?;
+    let first = trade::step(facts(&current), Action::Expire, Actor::System)?;
+    step_with_retries(
+        state,
+        &current,
+        first,
+        Actor::System,
+        None,
+        Action::Expire,
+        &ActionInput::default(),
+    )
+    .await
+}
+
+async fn step_with_retries(
+    state: &TransactionsState,
+    current: &trade_row::Model,
+    first: Step,
     actor: Actor,
     actor_id: Option<i64>,
     action: Action,
     input: &ActionInput,
-) -> Result<trade_row::Model, Failure> {
-    let tx = write_tx(&state.db).await?;
-    let t = trade_row::Entity::find_by_id(trade_id)
-        .one(&tx)
-        .await?
-        .ok_or_else(|| ApiError::not_found("no such trade"))?;
-    let from = facts(&t).state;
+) -> Result<trade_row::Model, TradeError> {
+    if let Step::Move { settlement, .. } = first
+        && let Some((_, moves)) = settlement_moves(current, settlement)?
+    {
+        ledger::ensure_accounts(&state.db, &ledger::accounts_of(&moves)).await?;
+    }
+    let step = Stepping {
+        trade_id: current.id,
+        actor,
+        actor_id,
+        action,
+        input,
+    };
+    let step = &step;
+    with_retry(|| async move { apply(&state.db, step).await }).await
+}
+
+/// One step as [`apply`] takes it.
+struct Stepping<'a> {
+    trade_id: i64,
+    actor: Actor,
+    actor_id: Option<i64>,
+    action: Action,
+    input: &'a ActionInput,
+}
+
+async fn apply(
+    db: &sea_orm::DatabaseConnection,
+    s: &Stepping<'_>,
+) -> Result<trade_row::Model, TradeError> {
+    let tx = write_tx(db).await?;
+    let t = load(&tx, s.trade_id).await?;
+    let from = t.state;
     let now = now_ms();
-    let taken = trade::step(facts(&t), action, actor).map_err(refusal)?;
-    let after = facts(&t).after(taken, actor);
+    let taken = trade::step(facts(&t), s.action, s.actor)?;
+    let after = facts(&t).after(taken, s.actor);
     match taken {
         Step::AlreadyDone => return Ok(t),
         Step::VoteCancel => {
-            let column = if actor == Actor::Buyer {
-                trade_row::Column::BuyerWantsCancel
-            } else {
-                trade_row::Column::SellerWantsCancel
-            };
-            let changed = trade_row::Entity::update_many()
-                .col_expr(column, Expr::value(true))
-                .col_expr(trade_row::Column::UpdatedAtMs, Expr::value(now))
-                .filter(trade_row::Column::Id.eq(trade_id))
-                .filter(trade_row::Column::State.eq(from.as_str()))
-                .exec(&tx)
-                .await?;
-            if changed.rows_affected != 1 {
-                return Err(Failure::Retry);
+            let by_buyer = s.actor == Actor::Buyer;
+            if !store::vote_cancel(&tx, s.trade_id, from, by_buyer, now).await? {
+                return Err(TradeError::Raced);
             }
         }
         Step::Move { next, settlement } => {
-            let mut update = trade_row::Entity::update_many()
-                .col_expr(trade_row::Column::State, Expr::value(next.as_str()))
-                .col_expr(
-                    trade_row::Column::BuyerWantsCancel,
-                    Expr::value(after.buyer_wants_cancel),
-                )
-                .col_expr(
-                    trade_row::Column::SellerWantsCancel,
-                    Expr::value(after.seller_wants_cancel),
-                )
-                .col_expr(trade_row::Column::UpdatedAtMs, Expr::value(now))
-                .filter(trade_row::Column::Id.eq(trade_id))
-                .filter(trade_row::Column::State.eq(from.as_str()));
-            match (action, next) {
-                (Action::MarkPaid, _) => {
-                    update = update.col_expr(trade_row::Column::PaidAtMs, Expr::value(now))
+            let statement = s
+                .input
+                .statement
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or_default();
+            let reason = s.input.reason.as_deref().map(str::trim).unwrap_or_default();
+            let mut change = Advance {
+                buyer_wants_cancel: after.buyer_wants_cancel,
+                seller_wants_cancel: after.seller_wants_cancel,
+                ..Advance::default()
+            };
+            match (s.action, next) {
+                (Action::MarkPaid, _) => change.paid_at_ms = Some(now),
+                (_, pupero_core::TradeState::Completed) => change.completed_at_ms = Some(now),
+                (_, pupero_core::TradeState::Cancelled) => {
+                    change.cancelled = Some(match s.action {
+                        Action::Cancel => CancelReason::BuyerCancelled,
+                        Action::Expire => CancelReason::Expired,
+                        Action::MutualCancel => CancelReason::Mutual,
+                        _ => CancelReason::Dispute,
+                    });
                 }
-                (_, TradeState::Completed) => {
-                    update = update.col_expr(trade_row::Column::CompletedAtMs, Expr::value(now));
-                }
-                (_, TradeState::Cancelled) => {
-                    let reason = match action {
-                        Action::Cancel => "buyer_cancelled",
-                        Action::Expire => "expired",
-                        Action::MutualCancel => "mutual",
-                        _ => "dispute",
-                    };
-                    update = update
-                        .col_expr(trade_row::Column::CancelledAtMs, Expr::value(now))
-                        .col_expr(trade_row::Column::CancelReason, Expr::value(reason));
-                }
-                (_, TradeState::Disputed) => {
-                    update = update
-                        .col_expr(trade_row::Column::DisputedAtMs, Expr::value(now))
-                        .col_expr(trade_row::Column::DisputeOpenedBy, Expr::value(actor_id))
-                        .col_expr(
-                            trade_row::Column::DisputeStatement,
-                            Expr::value(
-                                input
-                                    .statement
-                                    .as_deref()
-                                    .map(str::trim)
-                                    .unwrap_or_default(),
-                            ),
-                        );
+                (_, pupero_core::TradeState::Disputed) => {
+                    change.disputed = Some((s.actor_id, statement));
                 }
                 _ => {}
             }
-            if matches!(action, Action::ResolveForBuyer | Action::ResolveForSeller) {
-                let outcome = if action == Action::ResolveForBuyer {
-                    "buyer"
-                } else {
-                    "seller"
-                };
-                update = update
-                    .col_expr(trade_row::Column::Resolution, Expr::value(outcome))
-                    .col_expr(trade_row::Column::ResolvedBy, Expr::value(actor_id))
-                    .col_expr(
-                        trade_row::Column::ResolutionReason,
-                        Expr::value(input.reason.as_deref().map(str::trim).unwrap_or_default()),
-                    );
-            }
-            if update.exec(&tx).await?.rows_affected != 1 {
+            change.resolved = match s.action {
+                Action::ResolveForBuyer => Some((Resolution::Buyer, s.actor_id, reason)),
+                Action::ResolveForSeller => Some((Resolution::Seller, s.actor_id, reason)),
+                _ => None,
+            };
+            if !store::advance(&tx, s.trade_id, from, next, change, now).await? {
                 // Someone else moved it first; look again with the new state.
-                return Err(Failure::Retry);
+                return Err(TradeError::Raced);
             }
-            settle(&tx, &t, settlement, action, actor_id).await?;
+            settle(&tx, &t, settlement, s.action, s.actor_id).await?;
             if let (Some(moderator), Action::ResolveForBuyer | Action::ResolveForSeller) =
-                (actor_id, action)
+                (s.actor_id, s.action)
             {
                 audit::record(
                     &tx,
                     moderator,
-                    action.as_str(),
-                    format!("trade:{trade_id}"),
-                    input.reason.clone().unwrap_or_default(),
+                    s.action.as_str(),
+                    format!("trade:{}", s.trade_id),
+                    s.input.reason.clone().unwrap_or_default(),
                 )
                 .await?;
             }
         }
     }
-    let updated = trade_row::Entity::find_by_id(trade_id)
-        .one(&tx)
-        .await?
-        .ok_or_else(|| ApiError::not_found("no such trade"))?;
+    let updated = load(&tx, s.trade_id).await?;
     tx.commit().await?;
     Ok(updated)
 }
@@ -803,14 +754,14 @@ async fn apply(
 pub fn settlement_moves(
     t: &trade_row::Model,
     settlement: Settlement,
-) -> Result<Option<(&'static str, Vec<Move>)>, ApiError> {
-    let amount = Piconero::new(t.amount).map_err(ApiError::internal)?;
-    let fee = Piconero::new(t.fee).map_err(ApiError::internal)?;
+) -> Result<Option<(EntryKind, Vec<Move>)>, TradeError> {
+    let amount = Piconero::new(t.amount)?;
+    let fee = Piconero::new(t.fee)?;
     let escrow = Account::User(t.seller_id, UserAccount::Escrow);
     Ok(match settlement {
         Settlement::Hold => None,
         Settlement::ReturnToSeller => Some((
-            "trade_refund",
+            EntryKind::TradeRefund,
             vec![Move::new(
                 escrow,
                 Account::User(t.seller_id, UserAccount::Available),
@@ -820,9 +771,9 @@ pub fn settlement_moves(
         Settlement::PayBuyer => {
             let to_buyer = amount
                 .checked_sub(fee)
-                .ok_or_else(|| ApiError::internal("fee above amount"))?;
+                .ok_or_else(|| TradeError::Corrupt("fee above amount".into()))?;
             Some((
-                "trade_release",
+                EntryKind::TradeRelease,
                 vec![
                     Move::new(
                         escrow,
@@ -847,12 +798,12 @@ pub fn escrow_move(seller_id: i64, amount: Piconero) -> Move {
 
 /// The ledger side of a step.
 async fn settle(
-    tx: &(impl ConnectionTrait + sea_orm::TransactionTrait),
+    tx: &(impl sea_orm::ConnectionTrait + TransactionTrait),
     t: &trade_row::Model,
     settlement: Settlement,
     action: Action,
     actor_id: Option<i64>,
-) -> Result<(), Failure> {
+) -> Result<(), TradeError> {
     let Some((kind, moves)) = settlement_moves(t, settlement)? else {
         return Ok(());
     };
@@ -862,9 +813,6 @@ async fn settle(
         memo: format!("{} of trade {}", action.as_str(), t.id),
         actor_id,
     };
-    match ledger::post(tx, entry, &moves).await {
-        Ok(_) => Ok(()),
-        Err(LedgerError::Db(e)) => Err(e.into()),
-        Err(e) => Err(Failure::Api(ledger_error(e))),
-    }
+    ledger::post(tx, entry, &moves).await?;
+    Ok(())
 }

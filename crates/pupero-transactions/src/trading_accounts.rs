@@ -11,48 +11,42 @@
 //! per statement, and MariaDB takes its snapshot at the first plain read, which comes after
 //! the lock was granted.
 
-use axum::http::StatusCode;
-use pupero_http::ErrorCode;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 use pupero_core::Piconero;
-use pupero_core::trade::TradeState;
-use pupero_db::{is_retryable, now_ms, write_tx};
-use pupero_http::{ApiError, ApiResult};
+use pupero_db::{Retryable, now_ms, with_retry, write_tx};
 
-use crate::entity::{trade, trading_account};
 use crate::ledger;
+use crate::store::trades as trade_store;
+use crate::store::trading_accounts as store;
 
-const ATTEMPTS: usize = 5;
+/// Why an account could not be closed for trading.
+#[derive(Debug, thiserror::Error)]
+pub enum CloseError {
+    #[error(
+        "withdraw your balance ({total} XMR) and finish your {open_trades} open trade(s) before deleting the account"
+    )]
+    InUse { total: Piconero, open_trades: u64 },
+    #[error(transparent)]
+    Ledger(#[from] ledger::LedgerError),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
 
-/// The states in which a trade still holds escrow.
-pub fn open_states() -> Vec<&'static str> {
-    TradeState::OPEN.iter().map(|s| s.as_str()).collect()
+impl Retryable for CloseError {
+    fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            CloseError::Db(e) | CloseError::Ledger(ledger::LedgerError::Db(e)) if e.is_retryable()
+        )
+    }
 }
 
 /// Creates the rows of these users if they do not exist yet (outside any transaction, so
 /// the transaction that follows only ever updates).
 pub async fn ensure(db: &DatabaseConnection, user_ids: &[i64]) -> Result<(), DbErr> {
     for id in user_ids {
-        trading_account::Entity::insert(trading_account::ActiveModel {
-            id: Set(*id),
-            version: Set(0),
-            closed_at_ms: Set(None),
-            updated_at_ms: Set(now_ms()),
-        })
-        // A no-op update rather than DO NOTHING, which sea-query renders as invalid SQL on
-        // MariaDB (as in the ledger's accounts).
-        .on_conflict(
-            OnConflict::column(trading_account::Column::Id)
-                .update_column(trading_account::Column::Id)
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
+        store::ensure(db, *id, now_ms()).await?;
     }
     Ok(())
 }
@@ -68,66 +62,27 @@ pub async fn lock_for_trade(
     ids.dedup();
     let now = now_ms();
     for id in ids {
-        let changed = trading_account::Entity::update_many()
-            .col_expr(
-                trading_account::Column::Version,
-                Expr::col(trading_account::Column::Version).add(1),
-            )
-            .col_expr(trading_account::Column::UpdatedAtMs, Expr::value(now))
-            .filter(trading_account::Column::Id.eq(id))
-            .filter(trading_account::Column::ClosedAtMs.is_null())
-            .exec(tx)
-            .await?;
-        if changed.rows_affected != 1 {
+        if !store::lock_open(tx, id, now).await? {
             return Ok(Some(id));
         }
     }
     Ok(None)
 }
 
-/// Open trades in which the user is buyer or seller.
-pub async fn open_trades_of(tx: &impl ConnectionTrait, user_id: i64) -> Result<u64, DbErr> {
-    trade::Entity::find()
-        .filter(
-            Condition::any()
-                .add(trade::Column::SellerId.eq(user_id))
-                .add(trade::Column::BuyerId.eq(user_id)),
-        )
-        .filter(trade::Column::State.is_in(open_states()))
-        .count(tx)
-        .await
-}
-
 /// Closes the account for trading if, at this moment, it holds nothing: no balance in any
 /// of its accounts (available, escrow, withdrawing) and no open trade. Once this commits,
 /// no trade can open with the user; the login service deletes the account after it.
 /// Closing an account already closed checks again and succeeds.
-pub async fn close(db: &DatabaseConnection, user_id: i64) -> ApiResult<()> {
+#[tracing::instrument(skip_all, fields(user_id = user_id), err(level = "debug"))]
+pub async fn close(db: &DatabaseConnection, user_id: i64) -> Result<(), CloseError> {
     ensure(db, &[user_id]).await?;
-    for attempt in 1..=ATTEMPTS {
-        match try_close(db, user_id).await {
-            Err(e) if is_retryable(&e) && attempt < ATTEMPTS => continue,
-            Err(e) => return Err(e.into()),
-            Ok(outcome) => return outcome,
-        }
-    }
-    Err(ApiError::unavailable("the database is busy; try again"))
+    with_retry(|| try_close(db, user_id)).await
 }
 
-async fn try_close(db: &DatabaseConnection, user_id: i64) -> Result<ApiResult<()>, DbErr> {
+async fn try_close(db: &DatabaseConnection, user_id: i64) -> Result<(), CloseError> {
     let tx = write_tx(db).await?;
-    let now = now_ms();
-    trading_account::Entity::update_many()
-        .col_expr(
-            trading_account::Column::Version,
-            Expr::col(trading_account::Column::Version).add(1),
-        )
-        .col_expr(trading_account::Column::ClosedAtMs, Expr::value(now))
-        .col_expr(trading_account::Column::UpdatedAtMs, Expr::value(now))
-        .filter(trading_account::Column::Id.eq(user_id))
-        .exec(&tx)
-        .await?;
-    let open_trades = open_trades_of(&tx, user_id).await?;
+    store::close(&tx, user_id, now_ms()).await?;
+    let open_trades = trade_store::count_open_of(&tx, user_id).await?;
     let b = ledger::balances(&tx, user_id).await?;
     let total = b
         .available
@@ -136,40 +91,13 @@ async fn try_close(db: &DatabaseConnection, user_id: i64) -> Result<ApiResult<()
         .unwrap_or(Piconero::MAX);
     if total != Piconero::ZERO || open_trades > 0 {
         // Dropping the transaction rolls the closing back.
-        return Ok(Err(ApiError::conflict(
-            ErrorCode::AccountInUse,
-            format!(
-                "withdraw your balance ({total} XMR) and finish your {open_trades} open trade(s) before deleting the account"
-            ),
-        )));
+        return Err(CloseError::InUse { total, open_trades });
     }
     tx.commit().await?;
-    Ok(Ok(()))
-}
-
-/// Undoes a closing whose deletion did not happen (the login service could not finish).
-pub async fn reopen(db: &DatabaseConnection, user_id: i64) -> ApiResult<()> {
-    trading_account::Entity::update_many()
-        .col_expr(
-            trading_account::Column::ClosedAtMs,
-            Expr::value(None::<i64>),
-        )
-        .col_expr(trading_account::Column::UpdatedAtMs, Expr::value(now_ms()))
-        .filter(trading_account::Column::Id.eq(user_id))
-        .exec(db)
-        .await?;
     Ok(())
 }
 
-/// The error for a trade refused because a party's account is closed.
-pub fn closed_party(closed: i64, caller: i64) -> ApiError {
-    if closed == caller {
-        ApiError::unauthorized(ErrorCode::InvalidToken, "the account no longer exists")
-    } else {
-        ApiError::new(
-            StatusCode::CONFLICT,
-            ErrorCode::OfferNotOpen,
-            "this offer is no longer available",
-        )
-    }
+/// Undoes a closing whose deletion did not happen (the login service could not finish).
+pub async fn reopen(db: &DatabaseConnection, user_id: i64) -> Result<(), DbErr> {
+    store::reopen(db, user_id, now_ms()).await
 }

@@ -15,22 +15,93 @@
 //! exactly what was asked for). Once signed, a withdrawal is never refunded by this code:
 //! the wallet must first prove the transaction can never be mined.
 
-use pupero_http::ErrorCode;
-use sea_orm::sea_query::{Condition, Expr, ExprTrait};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{DatabaseConnection, DbErr};
 use serde::{Deserialize, Serialize};
 
-use pupero_core::Piconero;
-use pupero_db::{now_ms, write_tx};
-use pupero_http::{ApiError, rfc3339};
+use pupero_core::{
+    AmountError, EntryKind, MoneroAddress, Piconero, WithdrawalEvent, WithdrawalEvent as E,
+    WithdrawalStatus, WithdrawalStatus as S, WithdrawalStep,
+};
+use pupero_db::{Retryable, is_unique_violation, now_ms, with_retry, write_tx};
+use pupero_http::{AuthUser, rfc3339};
 
+use crate::TransactionsState;
+use crate::accounts::{self, Upstream};
 use crate::entity::withdrawal;
-use crate::ledger::{self, Account, Entry, Move, PlatformAccount, UserAccount};
+use crate::ledger::{self, Account, Entry, LedgerError, Move, PlatformAccount, UserAccount};
+use crate::store::outbox as outbox_store;
+use crate::store::withdrawals::{self as store, Changes, NewWithdrawal};
 
 /// How long a worker may hold a claim before another may take the withdrawal over.
 pub const LEASE_MS: i64 = 120_000;
 /// How long a withdrawal given back (e.g. funds still locked) waits before the next try.
 pub const RETRY_AFTER_MS: i64 = 5_000;
+
+/// Why a withdrawal request or step was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum WithdrawalError {
+    #[error("no such withdrawal")]
+    NotFound,
+    /// The lifecycle table refuses `event` in `status` (and it did not already happen).
+    #[error("{}", wrong_state(*event, *status))]
+    WrongState {
+        event: WithdrawalEvent,
+        status: WithdrawalStatus,
+    },
+    #[error(
+        "this Idempotency-Key was already used for a different withdrawal; use a new key for a new request"
+    )]
+    KeyReused,
+    #[error("withdrawals are unavailable: this platform has no hot wallet configured")]
+    NoHotWallet,
+    #[error("fee must not be negative")]
+    NegativeFee,
+    /// A stored amount that no `Piconero` can be: a broken row, not a zero.
+    #[error("withdrawal {id} holds an amount out of range")]
+    CorruptAmount {
+        id: i64,
+        #[source]
+        source: AmountError,
+    },
+    /// The ledger refused the movement; `refused` says it in the caller's words.
+    #[error("{refused}")]
+    Ledger {
+        refused: &'static str,
+        #[source]
+        source: LedgerError,
+    },
+    #[error(transparent)]
+    Upstream(#[from] Upstream),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+fn wrong_state(event: WithdrawalEvent, status: WithdrawalStatus) -> String {
+    match event {
+        E::Cancel => {
+            format!("withdrawal is {status}; only a queued withdrawal can be cancelled")
+        }
+        E::Failed => format!("withdrawal is {status}; it cannot be refunded"),
+        _ => format!("withdrawal is {status}"),
+    }
+}
+
+impl Retryable for WithdrawalError {
+    fn is_retryable(&self) -> bool {
+        match self {
+            WithdrawalError::Db(e)
+            | WithdrawalError::Ledger {
+                source: LedgerError::Db(e),
+                ..
+            } => e.is_retryable(),
+            _ => false,
+        }
+    }
+}
+
+fn stored(id: i64, piconero: i64) -> Result<Piconero, WithdrawalError> {
+    Piconero::new(piconero).map_err(|source| WithdrawalError::CorruptAmount { id, source })
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WithdrawalView {
@@ -49,33 +120,25 @@ pub struct WithdrawalView {
     pub confirmed_at: Option<String>,
 }
 
-pub fn view(w: &withdrawal::Model) -> WithdrawalView {
-    WithdrawalView {
+pub fn view(w: &withdrawal::Model) -> Result<WithdrawalView, WithdrawalError> {
+    let fee = w.fee.map(|f| stored(w.id, f)).transpose()?;
+    Ok(WithdrawalView {
         id: w.id,
         address: w.address.clone(),
-        amount: Piconero::new(w.amount).unwrap_or_default().to_string(),
-        status: w.status.clone(),
+        amount: stored(w.id, w.amount)?.to_string(),
+        status: w.status.to_string(),
         tx_hashes: w
             .tx_hashes
             .split(',')
             .filter(|h| !h.is_empty())
             .map(str::to_owned)
             .collect(),
-        fee: w
-            .fee
-            .map(|f| Piconero::new(f).unwrap_or_default().to_string()),
+        fee: fee.map(|f| f.to_string()),
         error: (!w.last_error.is_empty()).then(|| w.last_error.clone()),
         created_at: rfc3339(w.created_at_ms),
         relayed_at: w.relayed_at_ms.map(rfc3339),
         confirmed_at: w.confirmed_at_ms.map(rfc3339),
-    }
-}
-
-pub async fn load(db: &DatabaseConnection, id: i64) -> Result<withdrawal::Model, ApiError> {
-    withdrawal::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("no such withdrawal"))
+    })
 }
 
 /// What the worker needs to send.
@@ -87,114 +150,202 @@ pub struct Claimed {
     pub status: String,
 }
 
+pub async fn load(db: &DatabaseConnection, id: i64) -> Result<withdrawal::Model, WithdrawalError> {
+    store::find(db, id).await?.ok_or(WithdrawalError::NotFound)
+}
+
+/// After a guarded change that changed nothing: the withdrawal as it is if `event` already
+/// happened to it (a repeat), else the refusal.
+fn settled(
+    w: withdrawal::Model,
+    event: WithdrawalEvent,
+) -> Result<withdrawal::Model, WithdrawalError> {
+    match w.status.step(event) {
+        WithdrawalStep::AlreadyDone => Ok(w),
+        _ => Err(WithdrawalError::WrongState {
+            event,
+            status: w.status,
+        }),
+    }
+}
+
+fn clipped(text: &str, chars: usize) -> String {
+    text.chars().take(chars).collect()
+}
+
+/// What a request for a withdrawal comes with, already parsed.
+#[derive(Debug)]
+pub struct Request<'a> {
+    pub key: &'a str,
+    pub address: &'a MoneroAddress,
+    pub amount: Piconero,
+    pub totp: Option<&'a str>,
+}
+
+/// Asks for a withdrawal: the amount moves `available → withdrawing` in the transaction
+/// that records it, so it is either reserved and queued or nothing happened. A repeat
+/// with the same key answers with the first withdrawal (or `KeyReused` if the request
+/// differs). Returns the withdrawal's id and status.
+#[tracing::instrument(skip_all, fields(user_id = caller.id, withdrawal_id), err(level = "debug"))]
+pub async fn request(
+    state: &TransactionsState,
+    caller: AuthUser,
+    req: Request<'_>,
+) -> Result<(i64, WithdrawalStatus), WithdrawalError> {
+    accounts::ensure_active(state, caller).await?;
+    // A retry of a request already accepted moves nothing, so it needs no second code
+    // (the first one is spent by now).
+    if let Some(existing) = store::find_by_key(&state.db, caller.id, req.key).await? {
+        return replay(existing, &req);
+    }
+    accounts::second_factor(state, caller.id, req.totp).await?;
+    // After the code check, so the web's code step can be exercised without a wallet.
+    if !state.wallet_configured {
+        return Err(WithdrawalError::NoHotWallet);
+    }
+    let reserve = Move::new(
+        Account::User(caller.id, UserAccount::Available),
+        Account::User(caller.id, UserAccount::Withdrawing),
+        req.amount,
+    );
+    ledger::ensure_accounts(&state.db, &ledger::accounts_of(&[reserve])).await?;
+    let tx = write_tx(&state.db).await?;
+    let now = now_ms();
+    let inserted = store::insert(
+        &tx,
+        NewWithdrawal {
+            user_id: caller.id,
+            idempotency_key: req.key,
+            address: req.address.as_str(),
+            amount: req.amount.as_i64(),
+            now_ms: now,
+        },
+    )
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => {
+            drop(tx);
+            // The same key won a race a moment ago.
+            let existing = store::find_by_key(&state.db, caller.id, req.key)
+                .await?
+                .ok_or(WithdrawalError::Db(e))?;
+            return replay(existing, &req);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tracing::Span::current().record("withdrawal_id", id);
+    let entry = Entry {
+        kind: EntryKind::WithdrawalRequest,
+        reference: format!("withdrawal:{id}"),
+        memo: format!("to {}", clipped(req.address.as_str(), 12)),
+        actor_id: Some(caller.id),
+    };
+    ledger::post(&tx, entry, &[reserve])
+        .await
+        .map_err(|source| WithdrawalError::Ledger {
+            refused: "your available balance does not cover this amount",
+            source,
+        })?;
+    if state.publisher.is_some() {
+        outbox_store::insert(&tx, id, now).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(withdrawal_id = id, user_id = caller.id, amount = %req.amount, "withdrawal queued");
+    if state.publisher.is_some() {
+        state.outbox_wake.notify_one();
+    } else {
+        // Push, not poll: wake the wallet worker now. If it is down, its periodic sweep
+        // (and restart) finds the withdrawal in the database anyway.
+        let wallet = state.wallet.clone();
+        tokio::spawn(async move {
+            let _: Result<serde_json::Value, _> = wallet
+                .post("/internal/withdrawals/wake", &serde_json::json!({"id": id}))
+                .await;
+        });
+    }
+    Ok((id, S::Queued))
+}
+
+/// The answer to a repeated key: the first withdrawal if the request is the same one
+/// (address and amount, which the row keeps), else `KeyReused`, so a client that reuses
+/// keys by mistake learns it instead of being told a different withdrawal was accepted.
+fn replay(
+    existing: withdrawal::Model,
+    req: &Request<'_>,
+) -> Result<(i64, WithdrawalStatus), WithdrawalError> {
+    if existing.address != req.address.as_str() || existing.amount != req.amount.as_i64() {
+        return Err(WithdrawalError::KeyReused);
+    }
+    Ok((existing.id, existing.status))
+}
+
 /// Claims a withdrawal for a worker: `id` if given (a queue message), else the oldest one
 /// waiting. A claim whose lease ran out (a worker died) can be taken over.
-pub async fn claim(db: &DatabaseConnection, id: Option<i64>) -> Result<Option<Claimed>, ApiError> {
+#[tracing::instrument(skip_all, fields(withdrawal_id = id), err(level = "debug"))]
+pub async fn claim(
+    db: &DatabaseConnection,
+    id: Option<i64>,
+) -> Result<Option<Claimed>, WithdrawalError> {
     let now = now_ms();
-    // A queued withdrawal's lease is its "not before" time after a release; asking for one
-    // by id (an operator's "execute now", a queue message) does not wait for it.
-    let queued = match id {
-        Some(_) => Condition::all().add(withdrawal::Column::Status.eq("queued")),
-        None => Condition::all()
-            .add(withdrawal::Column::Status.eq("queued"))
-            .add(withdrawal::Column::LeaseUntilMs.lt(now)),
-    };
-    let claimable = Condition::any().add(queued).add(
-        Condition::all()
-            .add(withdrawal::Column::Status.eq("signing"))
-            .add(withdrawal::Column::LeaseUntilMs.lt(now)),
-    );
-    let mut candidates = withdrawal::Entity::find()
-        .filter(claimable.clone())
-        .order_by_asc(withdrawal::Column::Id);
-    if let Some(id) = id {
-        candidates = candidates.filter(withdrawal::Column::Id.eq(id));
-    }
-    for w in candidates.all(db).await?.into_iter().take(5) {
-        let taken = withdrawal::Entity::update_many()
-            .col_expr(withdrawal::Column::Status, Expr::value("signing"))
-            .col_expr(
-                withdrawal::Column::LeaseUntilMs,
-                Expr::value(now + LEASE_MS),
-            )
-            .col_expr(
-                withdrawal::Column::Attempts,
-                Expr::col(withdrawal::Column::Attempts).add(1),
-            )
-            .col_expr(withdrawal::Column::UpdatedAtMs, Expr::value(now))
-            .filter(withdrawal::Column::Id.eq(w.id))
-            .filter(claimable.clone())
-            .exec(db)
-            .await?;
-        if taken.rows_affected == 1 {
+    for w in store::claimable_now(db, id, now, 5).await? {
+        if store::take_claim(db, w.id, id.is_some(), now, now + LEASE_MS).await? {
             return Ok(Some(Claimed {
                 id: w.id,
                 address: w.address,
                 amount: w.amount,
-                status: "signing".into(),
+                status: S::Signing.to_string(),
             }));
         }
     }
     Ok(None)
 }
 
-async fn set_status(
-    db: &DatabaseConnection,
-    id: i64,
-    from: &[&str],
-    to: &str,
-    extra: impl FnOnce(
-        sea_orm::UpdateMany<withdrawal::Entity>,
-    ) -> sea_orm::UpdateMany<withdrawal::Entity>,
-) -> Result<bool, ApiError> {
-    let update = withdrawal::Entity::update_many()
-        .col_expr(withdrawal::Column::Status, Expr::value(to))
-        .col_expr(withdrawal::Column::UpdatedAtMs, Expr::value(now_ms()))
-        .filter(withdrawal::Column::Id.eq(id))
-        .filter(withdrawal::Column::Status.is_in(from.to_vec()));
-    Ok(extra(update).exec(db).await?.rows_affected == 1)
-}
-
 /// Records the built transaction(s) before anything is relayed.
+#[tracing::instrument(skip_all, fields(withdrawal_id = id), err(level = "debug"))]
 pub async fn signed(
     db: &DatabaseConnection,
     id: i64,
     hashes: &[String],
     fee: i64,
-) -> Result<withdrawal::Model, ApiError> {
+) -> Result<withdrawal::Model, WithdrawalError> {
     let joined = hashes.join(",");
-    let changed = set_status(db, id, &["signing"], "signed", |u| {
-        u.col_expr(withdrawal::Column::TxHashes, Expr::value(joined.clone()))
-            .col_expr(withdrawal::Column::Fee, Expr::value(fee))
-            .col_expr(withdrawal::Column::LastError, Expr::value(""))
-    })
-    .await?;
+    let changes = Changes {
+        tx_hashes: Some(&joined),
+        fee: Some(fee),
+        last_error: Some(""),
+        ..Changes::default()
+    };
+    let from = S::sources(E::Signed);
+    let changed = store::transition(db, id, None, &from, S::Signed, changes, now_ms()).await?;
     let w = load(db, id).await?;
-    let already = (w.status == "signed" && w.tx_hashes == joined)
-        || matches!(w.status.as_str(), "relayed" | "confirmed");
-    if !changed && !already {
-        return Err(ApiError::conflict(
-            ErrorCode::InvalidTransition,
-            format!("withdrawal is {}", w.status),
-        ));
+    if changed {
+        return Ok(w);
     }
-    Ok(w)
+    // Signed with other hashes is not a repeat of this report.
+    if w.status == S::Signed && w.tx_hashes != joined {
+        return Err(WithdrawalError::WrongState {
+            event: E::Signed,
+            status: w.status,
+        });
+    }
+    settled(w, E::Signed)
 }
 
 /// The transaction is in the daemon: the money has left. Moves the ledger exactly once.
+#[tracing::instrument(skip_all, fields(withdrawal_id = id), err(level = "debug"))]
 pub async fn relayed(
     db: &DatabaseConnection,
     id: i64,
     hashes: &[String],
     fee: i64,
-) -> Result<withdrawal::Model, ApiError> {
+) -> Result<withdrawal::Model, WithdrawalError> {
     let w = load(db, id).await?;
-    if matches!(w.status.as_str(), "relayed" | "confirmed") {
+    if w.status.step(E::Relayed) == WithdrawalStep::AlreadyDone {
         return Ok(w);
     }
-    let amount = Piconero::new(w.amount).map_err(ApiError::internal)?;
-    let fee_amount =
-        Piconero::new(fee).map_err(|_| ApiError::invalid("fee", "fee must not be negative"))?;
+    let amount = stored(id, w.amount)?;
+    let fee_amount = Piconero::new(fee).map_err(|_| WithdrawalError::NegativeFee)?;
     let moves = [
         Move::new(
             Account::User(w.user_id, UserAccount::Withdrawing),
@@ -208,202 +359,192 @@ pub async fn relayed(
         ),
     ];
     ledger::ensure_accounts(db, &ledger::accounts_of(&moves)).await?;
-    let tx = write_tx(db).await?;
-    let now = now_ms();
-    let changed = withdrawal::Entity::update_many()
-        .col_expr(withdrawal::Column::Status, Expr::value("relayed"))
-        .col_expr(withdrawal::Column::TxHashes, Expr::value(hashes.join(",")))
-        .col_expr(withdrawal::Column::Fee, Expr::value(fee))
-        .col_expr(withdrawal::Column::RelayedAtMs, Expr::value(now))
-        .col_expr(withdrawal::Column::UpdatedAtMs, Expr::value(now))
-        .col_expr(withdrawal::Column::LastError, Expr::value(""))
-        .filter(withdrawal::Column::Id.eq(id))
-        .filter(withdrawal::Column::Status.is_in(["signing", "signed"]))
-        .exec(&tx)
-        .await?;
-    if changed.rows_affected != 1 {
-        drop(tx);
-        let w = load(db, id).await?;
-        return if matches!(w.status.as_str(), "relayed" | "confirmed") {
-            Ok(w)
-        } else {
-            Err(ApiError::conflict(
-                ErrorCode::InvalidTransition,
-                format!("withdrawal is {}", w.status),
-            ))
+    let joined = hashes.join(",");
+    let memo = format!(
+        "sent in {}",
+        hashes.first().map(String::as_str).unwrap_or("?")
+    );
+    let (joined, memo, moves) = (&joined, &memo, &moves);
+    let changed = with_retry(|| async move {
+        let tx = write_tx(db).await?;
+        let now = now_ms();
+        let changes = Changes {
+            tx_hashes: Some(joined),
+            fee: Some(fee),
+            last_error: Some(""),
+            relayed_at_ms: Some(now),
+            ..Changes::default()
         };
+        let from = S::sources(E::Relayed);
+        if !store::transition(&tx, id, None, &from, S::Relayed, changes, now).await? {
+            return Ok(false);
+        }
+        let entry = Entry {
+            kind: EntryKind::Withdrawal,
+            reference: format!("withdrawal:{id}"),
+            memo: memo.clone(),
+            actor_id: None,
+        };
+        ledger::post(&tx, entry, moves)
+            .await
+            .map_err(|source| WithdrawalError::Ledger {
+                refused: "the withdrawal's reserve does not cover it",
+                source,
+            })?;
+        tx.commit().await?;
+        Ok::<_, WithdrawalError>(true)
+    })
+    .await?;
+    let w = load(db, id).await?;
+    if changed {
+        Ok(w)
+    } else {
+        settled(w, E::Relayed)
     }
-    let entry = Entry {
-        kind: "withdrawal",
-        reference: format!("withdrawal:{id}"),
-        memo: format!(
-            "sent in {}",
-            hashes.first().map(String::as_str).unwrap_or("?")
-        ),
-        actor_id: None,
+}
+
+/// Moves a withdrawal to a refunding status (`failed` by the worker, `cancelled` by its
+/// owner) and its amount back to `available`, in one transaction.
+async fn refund(
+    db: &DatabaseConnection,
+    id: i64,
+    owner: Option<i64>,
+    event: WithdrawalEvent,
+    reason: &str,
+) -> Result<withdrawal::Model, WithdrawalError> {
+    let w = load(db, id).await?;
+    if w.status.step(event) == WithdrawalStep::AlreadyDone {
+        return Ok(w);
+    }
+    let (to, kind, actor_id) = match event {
+        E::Cancel => (S::Cancelled, EntryKind::WithdrawalCancel, owner),
+        _ => (S::Failed, EntryKind::WithdrawalRefund, None),
     };
-    ledger::post(&tx, entry, &moves)
-        .await
-        .map_err(|e| e.into_api("the withdrawal's reserve does not cover it"))?;
-    tx.commit().await?;
-    load(db, id).await
+    let user_id = owner.unwrap_or(w.user_id);
+    let refund = Move::new(
+        Account::User(user_id, UserAccount::Withdrawing),
+        Account::User(user_id, UserAccount::Available),
+        stored(id, w.amount)?,
+    );
+    ledger::ensure_accounts(db, &ledger::accounts_of(&[refund])).await?;
+    let last_error = clipped(reason, 500);
+    let memo = clipped(reason, 200);
+    let (last_error, memo, refund) = (&last_error, &memo, &refund);
+    let changed = with_retry(|| async move {
+        let tx = write_tx(db).await?;
+        let changes = Changes {
+            last_error: Some(last_error),
+            ..Changes::default()
+        };
+        let from = S::sources(event);
+        if !store::transition(&tx, id, owner, &from, to, changes, now_ms()).await? {
+            return Ok(false);
+        }
+        let entry = Entry {
+            kind,
+            reference: format!("withdrawal:{id}"),
+            memo: memo.clone(),
+            actor_id,
+        };
+        ledger::post(&tx, entry, std::slice::from_ref(refund))
+            .await
+            .map_err(|source| WithdrawalError::Ledger {
+                refused: "the withdrawal's reserve does not cover the refund",
+                source,
+            })?;
+        tx.commit().await?;
+        Ok::<_, WithdrawalError>(true)
+    })
+    .await?;
+    let w = load(db, id).await?;
+    if changed { Ok(w) } else { settled(w, event) }
 }
 
 /// A permanent failure before anything was signed: the amount goes back to the user.
+#[tracing::instrument(skip_all, fields(withdrawal_id = id), err(level = "debug"))]
 pub async fn failed(
     db: &DatabaseConnection,
     id: i64,
     reason: &str,
-) -> Result<withdrawal::Model, ApiError> {
-    let w = load(db, id).await?;
-    if w.status == "failed" {
-        return Ok(w);
-    }
-    let amount = Piconero::new(w.amount).map_err(ApiError::internal)?;
-    let refund = Move::new(
-        Account::User(w.user_id, UserAccount::Withdrawing),
-        Account::User(w.user_id, UserAccount::Available),
-        amount,
-    );
-    ledger::ensure_accounts(db, &ledger::accounts_of(&[refund])).await?;
-    let tx = write_tx(db).await?;
-    let changed = withdrawal::Entity::update_many()
-        .col_expr(withdrawal::Column::Status, Expr::value("failed"))
-        .col_expr(
-            withdrawal::Column::LastError,
-            Expr::value(reason.chars().take(500).collect::<String>()),
-        )
-        .col_expr(withdrawal::Column::UpdatedAtMs, Expr::value(now_ms()))
-        .filter(withdrawal::Column::Id.eq(id))
-        .filter(withdrawal::Column::Status.is_in(["queued", "signing"]))
-        .exec(&tx)
-        .await?;
-    if changed.rows_affected != 1 {
-        drop(tx);
-        let w = load(db, id).await?;
-        return if w.status == "failed" {
-            Ok(w)
-        } else {
-            Err(ApiError::conflict(
-                ErrorCode::InvalidTransition,
-                format!("withdrawal is {}; it cannot be refunded", w.status),
-            ))
-        };
-    }
-    let entry = Entry {
-        kind: "withdrawal_refund",
-        reference: format!("withdrawal:{id}"),
-        memo: reason.chars().take(200).collect(),
-        actor_id: None,
-    };
-    ledger::post(&tx, entry, &[refund])
-        .await
-        .map_err(|e| e.into_api("the withdrawal's reserve does not cover the refund"))?;
-    tx.commit().await?;
-    load(db, id).await
+) -> Result<withdrawal::Model, WithdrawalError> {
+    refund(db, id, None, E::Failed, reason).await
 }
 
 /// The owner takes back a withdrawal that no worker has claimed: `queued → cancelled` and
-/// `withdrawing → available`, in one transaction.
+/// `withdrawing → available`, in one transaction. Someone else's withdrawal is not found.
+#[tracing::instrument(skip_all, fields(withdrawal_id = id, user_id = caller.id), err(level = "debug"))]
 pub async fn cancel(
-    db: &DatabaseConnection,
+    state: &TransactionsState,
     id: i64,
-    user_id: i64,
-) -> Result<withdrawal::Model, ApiError> {
-    let w = load(db, id).await?;
-    if w.status == "cancelled" {
-        return Ok(w);
+    caller: AuthUser,
+) -> Result<withdrawal::Model, WithdrawalError> {
+    let w = load(&state.db, id).await?;
+    if w.user_id != caller.id {
+        return Err(WithdrawalError::NotFound);
     }
-    let amount = Piconero::new(w.amount).map_err(ApiError::internal)?;
-    let refund = Move::new(
-        Account::User(user_id, UserAccount::Withdrawing),
-        Account::User(user_id, UserAccount::Available),
-        amount,
-    );
-    ledger::ensure_accounts(db, &ledger::accounts_of(&[refund])).await?;
-    let tx = write_tx(db).await?;
-    let changed = withdrawal::Entity::update_many()
-        .col_expr(withdrawal::Column::Status, Expr::value("cancelled"))
-        .col_expr(
-            withdrawal::Column::LastError,
-            Expr::value("cancelled by its owner"),
-        )
-        .col_expr(withdrawal::Column::UpdatedAtMs, Expr::value(now_ms()))
-        .filter(withdrawal::Column::Id.eq(id))
-        .filter(withdrawal::Column::UserId.eq(user_id))
-        .filter(withdrawal::Column::Status.eq("queued"))
-        .exec(&tx)
-        .await?;
-    if changed.rows_affected != 1 {
-        drop(tx);
-        let w = load(db, id).await?;
-        return if w.status == "cancelled" {
-            Ok(w)
-        } else {
-            Err(ApiError::conflict(
-                ErrorCode::InvalidTransition,
-                format!(
-                    "withdrawal is {}; only a queued withdrawal can be cancelled",
-                    w.status
-                ),
-            ))
-        };
-    }
-    let entry = Entry {
-        kind: "withdrawal_cancel",
-        reference: format!("withdrawal:{id}"),
-        memo: "cancelled by its owner".into(),
-        actor_id: Some(user_id),
-    };
-    ledger::post(&tx, entry, &[refund])
-        .await
-        .map_err(|e| e.into_api("the withdrawal's reserve does not cover the refund"))?;
-    tx.commit().await?;
-    load(db, id).await
+    accounts::ensure_active(state, caller).await?;
+    refund(
+        &state.db,
+        id,
+        Some(caller.id),
+        E::Cancel,
+        "cancelled by its owner",
+    )
+    .await
 }
 
 /// Gives a claim back with the reason it has to wait (nothing was signed).
+#[tracing::instrument(skip_all, fields(withdrawal_id = id), err(level = "debug"))]
 pub async fn release(
     db: &DatabaseConnection,
     id: i64,
     reason: &str,
-) -> Result<withdrawal::Model, ApiError> {
-    set_status(db, id, &["signing"], "queued", |u| {
-        u.col_expr(
-            withdrawal::Column::LastError,
-            Expr::value(reason.chars().take(500).collect::<String>()),
-        )
-        .col_expr(
-            withdrawal::Column::LeaseUntilMs,
-            Expr::value(now_ms() + RETRY_AFTER_MS),
-        )
-    })
-    .await?;
-    load(db, id).await
+) -> Result<withdrawal::Model, WithdrawalError> {
+    let now = now_ms();
+    let reason = clipped(reason, 500);
+    let changes = Changes {
+        last_error: Some(&reason),
+        lease_until_ms: Some(now + RETRY_AFTER_MS),
+        ..Changes::default()
+    };
+    let from = S::sources(E::Release);
+    let changed = store::transition(db, id, None, &from, S::Queued, changes, now).await?;
+    let w = load(db, id).await?;
+    if changed {
+        Ok(w)
+    } else {
+        settled(w, E::Release)
+    }
 }
 
 /// Notes a transient problem without changing the status (e.g. relay to retry).
+#[tracing::instrument(skip_all, fields(withdrawal_id = id), err(level = "debug"))]
 pub async fn note(
     db: &DatabaseConnection,
     id: i64,
     reason: &str,
-) -> Result<withdrawal::Model, ApiError> {
-    withdrawal::Entity::update_many()
-        .col_expr(
-            withdrawal::Column::LastError,
-            Expr::value(reason.chars().take(500).collect::<String>()),
-        )
-        .col_expr(withdrawal::Column::UpdatedAtMs, Expr::value(now_ms()))
-        .filter(withdrawal::Column::Id.eq(id))
-        .exec(db)
-        .await?;
+) -> Result<withdrawal::Model, WithdrawalError> {
+    store::note(db, id, &clipped(reason, 500), now_ms()).await?;
     load(db, id).await
 }
 
-pub async fn confirmed(db: &DatabaseConnection, id: i64) -> Result<withdrawal::Model, ApiError> {
-    set_status(db, id, &["relayed"], "confirmed", |u| {
-        u.col_expr(withdrawal::Column::ConfirmedAtMs, Expr::value(now_ms()))
-    })
-    .await?;
-    load(db, id).await
+/// The wallet saw enough confirmations.
+#[tracing::instrument(skip_all, fields(withdrawal_id = id), err(level = "debug"))]
+pub async fn confirmed(
+    db: &DatabaseConnection,
+    id: i64,
+) -> Result<withdrawal::Model, WithdrawalError> {
+    let now = now_ms();
+    let changes = Changes {
+        confirmed_at_ms: Some(now),
+        ..Changes::default()
+    };
+    let from = S::sources(E::Confirmed);
+    let changed = store::transition(db, id, None, &from, S::Confirmed, changes, now).await?;
+    let w = load(db, id).await?;
+    if changed {
+        Ok(w)
+    } else {
+        settled(w, E::Confirmed)
+    }
 }

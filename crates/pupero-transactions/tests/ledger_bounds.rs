@@ -76,7 +76,7 @@ async fn run(ops: Vec<Op>) {
         let new_counterpart = counterpart - signed;
         let tx = pupero_db::write_tx(&db).await.unwrap();
         let entry = Entry {
-            kind: "test",
+            kind: pupero_core::EntryKind::Adjustment,
             reference: "bounds".into(),
             memo: String::new(),
             actor_id: None,

@@ -89,7 +89,7 @@ fn row(id: i64, seller: i64, buyer: i64, amount: i64) -> trade::Model {
         taker_id: buyer,
         seller_id: seller,
         buyer_id: buyer,
-        side: "sell".into(),
+        side: pupero_core::OfferSide::Sell,
         currency: "EUR".into(),
         price_cents: 15000,
         amount,
@@ -101,7 +101,7 @@ fn row(id: i64, seller: i64, buyer: i64, amount: i64) -> trade::Model {
         payment_method: "sepa".into(),
         payment_window_minutes: 30,
         terms: String::new(),
-        state: "awaiting_payment".into(),
+        state: TradeState::AwaitingPayment,
         buyer_wants_cancel: false,
         seller_wants_cancel: false,
         payment_deadline_ms: 0,
@@ -120,9 +120,9 @@ fn row(id: i64, seller: i64, buyer: i64, amount: i64) -> trade::Model {
     }
 }
 
-fn entry() -> Entry<'static> {
+fn entry() -> Entry {
     Entry {
-        kind: "test",
+        kind: pupero_core::EntryKind::Adjustment,
         reference: "prop".into(),
         memo: String::new(),
         actor_id: None,

@@ -220,7 +220,7 @@ pub async fn enable_2fa(
     }
 }
 
-fn qr_data_uri(text: &str) -> String {
+pub(super) fn qr_data_uri(text: &str) -> String {
     match qrcode::QrCode::new(text.as_bytes()) {
         Ok(code) => {
             let svg = code

@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use base64::Engine;
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
@@ -28,7 +27,6 @@ struct Balances {
 #[derive(Debug, Deserialize)]
 struct DepositAddress {
     address: String,
-    qr_svg: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,10 +131,7 @@ async fn balances_page(
         .await
     {
         Ok(a) => {
-            let qr = format!(
-                "data:image/svg+xml;base64,{}",
-                base64::engine::general_purpose::STANDARD.encode(a.qr_svg.as_bytes())
-            );
+            let qr = super::account::qr_data_uri(&format!("monero:{}", a.address));
             (Some(a.address), Some(qr), None)
         }
         Err(f) => (None, None, Some(f.message)),

@@ -3,14 +3,16 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use pupero_http::{ActiveUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, rfc3339};
+use pupero_http::{
+    ActiveUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, PageQuery, rfc3339,
+};
 
 use crate::TransactionsState;
 use crate::entity::trade_message;
+use crate::store::chat as store;
 use crate::trades::{self, Access};
 
 const MAX_BODY: usize = 2000;
@@ -67,14 +69,12 @@ pub async fn list_messages(
     ApiQuery(q): ApiQuery<After>,
 ) -> ApiResult<Json<Messages>> {
     chat_access(&state, id, caller).await?;
-    let (limit, _) = super::page(Some(q.limit.unwrap_or(100)), None, 200)?;
-    let rows = trade_message::Entity::find()
-        .filter(trade_message::Column::TradeId.eq(id))
-        .filter(trade_message::Column::Id.gt(q.after.unwrap_or(0)))
-        .order_by_asc(trade_message::Column::Id)
-        .limit(limit)
-        .all(&state.db)
-        .await?;
+    let page = PageQuery {
+        limit: q.limit,
+        offset: None,
+    }
+    .page(100, 200)?;
+    let rows = store::messages_after(&state.db, id, q.after.unwrap_or(0), page.limit).await?;
     Ok(Json(Messages {
         messages: rows.into_iter().map(message).collect(),
     }))
@@ -104,20 +104,6 @@ pub async fn post_message(
             format!("a message is 1 to {MAX_BODY} characters"),
         ));
     }
-    let row = trade_message::ActiveModel {
-        trade_id: Set(id),
-        sender_id: Set(caller.id),
-        body: Set(body.to_owned()),
-        created_at_ms: Set(pupero_db::now_ms()),
-        ..Default::default()
-    };
-    let id = trade_message::Entity::insert(row)
-        .exec(&state.db)
-        .await?
-        .last_insert_id;
-    let saved = trade_message::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::internal("message vanished"))?;
+    let saved = store::insert_message(&state.db, id, caller.id, body).await?;
     Ok((StatusCode::CREATED, Json(message(saved))))
 }

@@ -1,21 +1,17 @@
-//! Deposits: the caller's subaddress (with a QR code), what has arrived on it, and the
+//! Deposits: the caller's subaddress, what has arrived on it, and the
 //! wallet's idempotent credit of a confirmed deposit.
 
 use axum::Json;
 use axum::extract::State;
-use qrcode::QrCode;
-use qrcode::render::svg;
-use sea_orm::{ActiveValue::Set, EntityTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use pupero_core::Piconero;
-use pupero_db::{is_unique_violation, now_ms, write_tx};
 use pupero_http::{ActiveUser, ApiError, ApiJson, ApiResult, AuthUser, ServiceCaller, rfc3339};
 
+use super::errors::ledger_refusal;
 use crate::TransactionsState;
-use crate::entity::deposit_credit;
-use crate::ledger::{self, Account, Entry, Move, PlatformAccount, UserAccount};
+use crate::deposits::{self, Deposit};
 
 #[derive(Debug, Deserialize)]
 struct WalletAddress {
@@ -26,8 +22,6 @@ struct WalletAddress {
 pub struct DepositAddressView {
     /// A subaddress of the platform's hot wallet that belongs to the caller alone.
     pub address: String,
-    /// The `monero:` URI as an SVG QR code.
-    pub qr_svg: String,
 }
 
 /// The caller's deposit address, created on first use.
@@ -44,16 +38,8 @@ pub async fn deposit_address(
             &(),
         )
         .await?;
-    let code =
-        QrCode::new(format!("monero:{}", wallet.address).as_bytes()).map_err(ApiError::internal)?;
-    let qr_svg = code
-        .render::<svg::Color>()
-        .min_dimensions(220, 220)
-        .quiet_zone(true)
-        .build();
     Ok(Json(DepositAddressView {
         address: wallet.address,
-        qr_svg,
     }))
 }
 
@@ -146,39 +132,14 @@ pub async fn credit(
             "a deposit needs a key and a positive amount",
         ));
     }
-    let moved = Move::new(
-        Account::Platform(PlatformAccount::Deposits),
-        Account::User(req.user_id, UserAccount::Available),
-        req.amount,
-    );
-    ledger::ensure_accounts(&state.db, &ledger::accounts_of(&[moved])).await?;
-    let tx = write_tx(&state.db).await?;
-    let entry = Entry {
-        kind: "deposit",
-        // The full deposit key is on the deposit_credits row that points at this entry.
-        reference: format!("user:{}", req.user_id),
-        memo: format!("deposit {}", req.deposit_key),
-        actor_id: None,
+    let deposit = Deposit {
+        key: &req.deposit_key,
+        user_id: req.user_id,
+        amount: req.amount,
+        txid: &req.txid,
     };
-    let entry_id = ledger::post(&tx, entry, &[moved])
+    let credited = deposits::credit(&state.db, deposit)
         .await
-        .map_err(|e| e.into_api("a deposit credit cannot be refused"))?;
-    let row = deposit_credit::ActiveModel {
-        deposit_key: Set(req.deposit_key.clone()),
-        user_id: Set(req.user_id),
-        amount: Set(req.amount.as_i64()),
-        txid: Set(req.txid.clone()),
-        entry_id: Set(entry_id),
-        created_at_ms: Set(now_ms()),
-        ..Default::default()
-    };
-    match deposit_credit::Entity::insert(row).exec(&tx).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(Json(Credited { credited: true }))
-        }
-        // Credited before: dropping the transaction also drops this entry.
-        Err(e) if is_unique_violation(&e) => Ok(Json(Credited { credited: false })),
-        Err(e) => Err(e.into()),
-    }
+        .map_err(|e| ledger_refusal(e, "a deposit credit cannot be refused"))?;
+    Ok(Json(Credited { credited }))
 }

@@ -2,6 +2,7 @@
 
 mod chat;
 mod deposits;
+mod errors;
 mod money;
 mod reviews;
 mod trading;
@@ -143,19 +144,4 @@ pub(crate) fn bounded_amount(
             _ => ApiError::invalid(field, message),
         }
     })
-}
-
-pub(crate) fn page(
-    limit: Option<u64>,
-    offset: Option<u64>,
-    max: u64,
-) -> Result<(u64, u64), ApiError> {
-    let limit = limit.unwrap_or(50);
-    if !(1..=max).contains(&limit) {
-        return Err(ApiError::invalid(
-            "limit",
-            format!("limit must be between 1 and {max}"),
-        ));
-    }
-    Ok((limit, offset.unwrap_or(0)))
 }

@@ -3,20 +3,21 @@
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
-use pupero_core::{Piconero, Role};
-use pupero_db::write_tx;
+use pupero_core::{EntryKind, Piconero, Role, format_signed_xmr};
 use pupero_http::{
-    AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ServiceCaller, rfc3339,
+    AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, PageQuery, ServiceCaller,
+    rfc3339,
 };
-use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder, QuerySelect};
 
-use super::{bounded_amount, page};
+use super::bounded_amount;
+use super::errors::ledger_refusal;
 use crate::TransactionsState;
-use crate::audit;
-use crate::entity::audit as audit_row;
 use crate::ledger::{self, Account, Entry, Move, PlatformAccount, UserAccount};
+use crate::operator::{self, AuditLine};
+use crate::store::audit as audit_store;
+use crate::vocabulary::Direction;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct BalancesView {
@@ -60,13 +61,6 @@ pub async fn balances(
     Ok(Json(balances_view(&state, user_id).await?))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct PageQuery {
-    /// 1–200, default 50.
-    pub limit: Option<u64>,
-    pub offset: Option<u64>,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatementLineView {
     pub entry_id: i64,
@@ -87,15 +81,6 @@ pub struct Statement {
     pub total: u64,
 }
 
-fn signed_xmr(v: i64) -> String {
-    let magnitude = Piconero::new(v.unsigned_abs().min(i64::MAX as u64) as i64).unwrap_or_default();
-    if v < 0 {
-        format!("-{magnitude}")
-    } else {
-        magnitude.to_string()
-    }
-}
-
 /// The caller's own ledger lines, newest first.
 #[utoipa::path(get, path = "/ledger", tag = "ledger", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, body = Statement)))]
@@ -104,18 +89,17 @@ pub async fn statement(
     caller: AuthUser,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Statement>> {
-    let (limit, offset) = page(q.limit, q.offset, 200)?;
-    let (lines, total) = ledger::statement(&state.db, caller.id, limit, offset).await?;
+    let (lines, total) = ledger::statement(&state.db, caller.id, q.page(50, 200)?).await?;
     Ok(Json(Statement {
         entries: lines
             .into_iter()
             .map(|l| StatementLineView {
                 entry_id: l.entry_id,
-                kind: l.kind,
+                kind: l.kind.to_string(),
                 reference: l.reference,
                 memo: l.memo,
-                account: l.account,
-                amount: signed_xmr(l.amount),
+                account: l.account.to_string(),
+                amount: format_signed_xmr(i128::from(l.amount)),
                 created_at: rfc3339(l.created_at_ms),
             })
             .collect(),
@@ -179,38 +163,31 @@ pub async fn adjust(
     let reason = reason(&req.reason)?;
     let user = Account::User(req.user_id, UserAccount::Available);
     let platform = Account::Platform(PlatformAccount::Adjustments);
-    let (from, to) = match req.direction.as_str() {
-        "credit" => (platform, user),
-        "debit" => (user, platform),
-        _ => {
-            return Err(ApiError::invalid(
-                "direction",
-                "direction must be credit or debit",
-            ));
-        }
+    let direction: Direction = req
+        .direction
+        .parse()
+        .map_err(|_| ApiError::invalid("direction", "direction must be credit or debit"))?;
+    let (from, to) = match direction {
+        Direction::Credit => (platform, user),
+        Direction::Debit => (user, platform),
     };
     ensure_user(&state, req.user_id, "user_id").await?;
     crate::accounts::second_factor(&state, admin.id, req.totp.as_deref()).await?;
-    ledger::ensure_accounts(&state.db, &[from, to]).await?;
-    let tx = write_tx(&state.db).await?;
     let entry = Entry {
-        kind: "adjustment",
+        kind: EntryKind::Adjustment,
         reference: format!("user:{}", req.user_id),
         memo: reason.clone(),
         actor_id: Some(admin.id),
     };
-    let entry_id = ledger::post(&tx, entry, &[Move::new(from, to, amount)])
+    let line = AuditLine {
+        actor_id: admin.id,
+        action: "adjust",
+        target: format!("user:{}", req.user_id),
+        details: format!("{direction} {amount} XMR: {reason}"),
+    };
+    let entry_id = operator::post_audited(&state.db, entry, Move::new(from, to, amount), line)
         .await
-        .map_err(|e| e.into_api("the debit is above the user's available balance"))?;
-    audit::record(
-        &tx,
-        admin.id,
-        "adjust",
-        format!("user:{}", req.user_id),
-        format!("{} {} XMR: {reason}", req.direction, amount),
-    )
-    .await?;
-    tx.commit().await?;
+        .map_err(|e| ledger_refusal(e, "the debit is above the user's available balance"))?;
     Ok(Json(Adjusted {
         entry_id,
         balances: balances_view(&state, req.user_id).await?,
@@ -253,26 +230,21 @@ pub async fn transfer(
         Account::User(req.to_user_id, UserAccount::Available),
         amount,
     );
-    ledger::ensure_accounts(&state.db, &ledger::accounts_of(&[moved])).await?;
-    let tx = write_tx(&state.db).await?;
     let entry = Entry {
-        kind: "transfer",
+        kind: EntryKind::Transfer,
         reference: format!("user:{}", req.from_user_id),
         memo: reason.clone(),
         actor_id: Some(admin.id),
     };
-    let entry_id = ledger::post(&tx, entry, &[moved])
+    let line = AuditLine {
+        actor_id: admin.id,
+        action: "transfer",
+        target: format!("user:{}", req.from_user_id),
+        details: format!("{amount} XMR to user {}: {reason}", req.to_user_id),
+    };
+    let entry_id = operator::post_audited(&state.db, entry, moved, line)
         .await
-        .map_err(|e| e.into_api("the sender's available balance is too low"))?;
-    audit::record(
-        &tx,
-        admin.id,
-        "transfer",
-        format!("user:{}", req.from_user_id),
-        format!("{amount} XMR to user {}: {reason}", req.to_user_id),
-    )
-    .await?;
-    tx.commit().await?;
+        .map_err(|e| ledger_refusal(e, "the sender's available balance is too low"))?;
     Ok(Json(Adjusted {
         entry_id,
         balances: balances_view(&state, req.from_user_id).await?,
@@ -303,14 +275,7 @@ pub async fn audit_log(
     _admin: AdminUser,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<AuditPage>> {
-    let (limit, offset) = page(q.limit, q.offset, 200)?;
-    let total = audit_row::Entity::find().count(&state.db).await?;
-    let rows = audit_row::Entity::find()
-        .order_by_desc(audit_row::Column::Id)
-        .limit(limit)
-        .offset(offset)
-        .all(&state.db)
-        .await?;
+    let (rows, total) = audit_store::page(&state.db, q.page(50, 200)?).await?;
     Ok(Json(AuditPage {
         entries: rows
             .into_iter()

@@ -4,9 +4,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use pupero_http::ErrorCode;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -15,7 +12,9 @@ use pupero_db::is_unique_violation;
 use pupero_http::{ActiveUser, ApiError, ApiJson, ApiPath, ApiResult, AuthUser, rfc3339};
 
 use crate::TransactionsState;
-use crate::entity::{review as review_row, trade};
+use crate::entity::review as review_row;
+use crate::store::reviews::{self as store, NewReview};
+use crate::store::trades as trade_store;
 use crate::trades::{self, Access, access};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -60,10 +59,7 @@ pub async fn my_review(
     if access(&t, caller).is_none() {
         return Err(ApiError::not_found("no such trade"));
     }
-    review_row::Entity::find()
-        .filter(review_row::Column::TradeId.eq(id))
-        .filter(review_row::Column::ReviewerId.eq(caller.id))
-        .one(&state.db)
+    store::find_by_reviewer(&state.db, id, caller.id)
         .await?
         .map(|r| Json(review_view(r)))
         .ok_or_else(|| ApiError::not_found("you have not reviewed this trade"))
@@ -97,29 +93,21 @@ pub async fn review(
         Some(_) => return Err(ApiError::forbidden("only the parties review a trade")),
         None => return Err(ApiError::not_found("no such trade")),
     };
-    if t.state != TradeState::Completed.as_str() {
+    if t.state != TradeState::Completed {
         return Err(ApiError::conflict(
             ErrorCode::TradeNotCompleted,
             "reviews open when the trade is completed",
         ));
     }
-    let row = review_row::ActiveModel {
-        trade_id: Set(id),
-        reviewer_id: Set(caller.id),
-        reviewee_id: Set(reviewee),
-        rating: Set(i32::try_from(req.rating).unwrap_or(1)),
-        comment: Set(comment.to_owned()),
-        created_at_ms: Set(pupero_db::now_ms()),
-        ..Default::default()
+    let new = NewReview {
+        trade_id: id,
+        reviewer_id: caller.id,
+        reviewee_id: reviewee,
+        rating: i32::try_from(req.rating).unwrap_or(1),
+        comment,
     };
-    match review_row::Entity::insert(row).exec(&state.db).await {
-        Ok(r) => {
-            let saved = review_row::Entity::find_by_id(r.last_insert_id)
-                .one(&state.db)
-                .await?
-                .ok_or_else(|| ApiError::internal("review vanished"))?;
-            Ok((StatusCode::CREATED, Json(review_view(saved))))
-        }
+    match store::insert(&state.db, new).await {
+        Ok(saved) => Ok((StatusCode::CREATED, Json(review_view(saved)))),
         Err(e) if is_unique_violation(&e) => Err(ApiError::conflict(
             ErrorCode::AlreadyReviewed,
             "you have already reviewed this trade",
@@ -146,20 +134,8 @@ pub async fn reputation(
     State(state): State<TransactionsState>,
     ApiPath(user_id): ApiPath<i64>,
 ) -> ApiResult<Json<Reputation>> {
-    let completed_trades = trade::Entity::find()
-        .filter(
-            Condition::any()
-                .add(trade::Column::SellerId.eq(user_id))
-                .add(trade::Column::BuyerId.eq(user_id)),
-        )
-        .filter(trade::Column::State.eq(TradeState::Completed.as_str()))
-        .count(&state.db)
-        .await?;
-    let all: Vec<review_row::Model> = review_row::Entity::find()
-        .filter(review_row::Column::RevieweeId.eq(user_id))
-        .order_by_desc(review_row::Column::Id)
-        .all(&state.db)
-        .await?;
+    let completed_trades = trade_store::count_completed_of(&state.db, user_id).await?;
+    let all = store::of_reviewee(&state.db, user_id).await?;
     let reviews_count = all.len() as u64;
     let sum: i64 = all.iter().map(|r| i64::from(r.rating)).sum();
     // Exact two-decimal average, rounded half up, without floats.

@@ -3,23 +3,22 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use pupero_core::Cents;
 use pupero_core::trade::{Action, TradeState};
 use pupero_http::{
-    ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ModeratorUser, ServiceCaller,
+    ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, IdempotencyKey, ModeratorUser, Page,
+    PageQuery, ServiceCaller,
 };
 
-use super::{optional_json, page};
+use super::optional_json;
 use crate::TransactionsState;
-use crate::entity::trade;
-use crate::trades::{self, ActionInput, Caller, TradeView, access, view};
+use crate::store::trades as store;
+use crate::trades::{self, ActionInput, Opened, TradeView, view};
+use crate::vocabulary::Resolution;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct OpenRequest {
@@ -43,7 +42,7 @@ pub struct OpenRequest {
 pub async fn open_trade(
     State(state): State<TransactionsState>,
     caller: AuthUser,
-    headers: HeaderMap,
+    key: Option<IdempotencyKey>,
     ApiJson(req): ApiJson<OpenRequest>,
 ) -> ApiResult<(StatusCode, Json<TradeView>)> {
     let amount = super::bounded_amount(&req.amount, state.max_amount, "amount")?;
@@ -57,21 +56,16 @@ pub async fn open_trade(
         Some(p) => Cents::parse_positive(p)
             .map_err(|e| ApiError::invalid("price", format!("price: {e}")))?,
     };
-    let key = match headers.get("idempotency-key") {
-        None => None,
-        Some(v) => {
-            let k = v.to_str().unwrap_or_default().trim();
-            if k.is_empty() || k.len() > 64 {
-                return Err(ApiError::invalid(
-                    "Idempotency-Key",
-                    "Idempotency-Key must be 1 to 64 visible characters",
-                ));
-            }
-            Some(k.to_owned())
-        }
+    let request = trades::OpenRequest {
+        offer_id: req.offer_id,
+        amount,
+        seen_price: price,
+        key,
     };
-    let (status, trade) = trades::open(&state, caller, req.offer_id, amount, price, key).await?;
-    Ok((status, Json(trade)))
+    Ok(match trades::open(&state, caller, request).await? {
+        Opened::New(trade) => (StatusCode::CREATED, Json(trade)),
+        Opened::Existing(trade) => (StatusCode::OK, Json(trade)),
+    })
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -81,6 +75,16 @@ pub struct TradeQuery {
     /// 1–200, default 50.
     pub limit: Option<u64>,
     pub offset: Option<u64>,
+}
+
+impl TradeQuery {
+    fn page(&self) -> ApiResult<Page> {
+        PageQuery {
+            limit: self.limit,
+            offset: self.offset,
+        }
+        .page(50, 200)
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -106,27 +110,13 @@ pub async fn list_trades(
     caller: AuthUser,
     ApiQuery(q): ApiQuery<TradeQuery>,
 ) -> ApiResult<Json<TradePage>> {
-    let (limit, offset) = page(q.limit, q.offset, 200)?;
-    let mut query = trade::Entity::find().filter(
-        Condition::any()
-            .add(trade::Column::BuyerId.eq(caller.id))
-            .add(trade::Column::SellerId.eq(caller.id)),
-    );
-    if let Some(s) = &q.state {
-        query = query.filter(trade::Column::State.eq(parse_state(s)?.as_str()));
-    }
-    let total = query.clone().count(&state.db).await?;
-    let rows = query
-        .order_by_desc(trade::Column::Id)
-        .limit(limit)
-        .offset(offset)
-        .all(&state.db)
-        .await?;
-    let trades = rows
-        .iter()
-        .filter_map(|t| access(t, caller).map(|a| view(t, a)))
-        .collect();
-    Ok(Json(TradePage { trades, total }))
+    let page = q.page()?;
+    let only = q.state.as_deref().map(parse_state).transpose()?;
+    let (rows, total) = store::page_of(&state.db, caller.id, only, page).await?;
+    Ok(Json(TradePage {
+        trades: trades::views_for(&rows, caller)?,
+        total,
+    }))
 }
 
 /// One trade, for its parties, moderators once it is disputed, and admins.
@@ -141,7 +131,7 @@ pub async fn get_trade(
     let a = trades::current_access(&state, &t, caller)
         .await?
         .ok_or_else(|| ApiError::not_found("no such trade"))?;
-    Ok(Json(view(&t, a)))
+    Ok(Json(view(&t, a)?))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -182,10 +172,7 @@ pub async fn trade_action(
         statement: body.statement,
         reason: None,
     };
-    let trade = trades::act(&state, id, Caller::User(caller), action, input).await?;
-    trade
-        .map(Json)
-        .ok_or_else(|| ApiError::internal("no view for a user action"))
+    Ok(Json(trades::act(&state, id, caller, action, input).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -209,10 +196,10 @@ pub async fn resolve(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ResolveRequest>,
 ) -> ApiResult<Json<TradeView>> {
-    let action = match req.outcome.as_str() {
-        "buyer" => Action::ResolveForBuyer,
-        "seller" => Action::ResolveForSeller,
-        _ => {
+    let action = match req.outcome.parse::<Resolution>() {
+        Ok(Resolution::Buyer) => Action::ResolveForBuyer,
+        Ok(Resolution::Seller) => Action::ResolveForSeller,
+        Err(_) => {
             return Err(ApiError::invalid(
                 "outcome",
                 "outcome must be buyer or seller",
@@ -224,10 +211,9 @@ pub async fn resolve(
         totp: req.totp,
         ..ActionInput::default()
     };
-    let trade = trades::act(&state, id, Caller::User(moderator), action, input).await?;
-    trade
-        .map(Json)
-        .ok_or_else(|| ApiError::internal("no view for a moderator action"))
+    Ok(Json(
+        trades::act(&state, id, moderator, action, input).await?,
+    ))
 }
 
 /// Open disputes, oldest first (moderators and admins).
@@ -238,21 +224,11 @@ pub async fn disputes(
     ModeratorUser(moderator): ModeratorUser,
     ApiQuery(q): ApiQuery<TradeQuery>,
 ) -> ApiResult<Json<TradePage>> {
-    let (limit, offset) = page(q.limit, q.offset, 200)?;
-    let query =
-        trade::Entity::find().filter(trade::Column::State.eq(TradeState::Disputed.as_str()));
-    let total = query.clone().count(&state.db).await?;
-    let rows = query
-        .order_by_asc(trade::Column::DisputedAtMs)
-        .limit(limit)
-        .offset(offset)
-        .all(&state.db)
-        .await?;
-    let trades = rows
-        .iter()
-        .filter_map(|t| access(t, moderator).map(|a| view(t, a)))
-        .collect();
-    Ok(Json(TradePage { trades, total }))
+    let (rows, total) = store::disputed_page(&state.db, q.page()?).await?;
+    Ok(Json(TradePage {
+        trades: trades::views_for(&rows, moderator)?,
+        total,
+    }))
 }
 
 #[derive(Debug, Serialize)]
@@ -266,11 +242,7 @@ pub async fn internal_open_trades(
     _caller: ServiceCaller,
     ApiPath(offer_id): ApiPath<i64>,
 ) -> ApiResult<Json<OpenTrades>> {
-    let open = trade::Entity::find()
-        .filter(trade::Column::OfferId.eq(offer_id))
-        .filter(trade::Column::State.is_in(["awaiting_payment", "paid", "disputed"]))
-        .count(&state.db)
-        .await?;
+    let open = store::count_open_on_offer(&state.db, offer_id).await?;
     Ok(Json(OpenTrades { open }))
 }
 

@@ -2,23 +2,19 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use pupero_http::ErrorCode;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
-use pupero_core::{MoneroAddress, Piconero, Role};
-use pupero_db::{is_unique_violation, now_ms, write_tx};
-use pupero_http::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ServiceCaller};
+use pupero_core::{MoneroAddress, Role};
+use pupero_http::{
+    ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, IdempotencyKey, PageQuery,
+    ServiceCaller,
+};
 
-use super::{bounded_amount, page};
+use super::bounded_amount;
 use crate::TransactionsState;
-use crate::entity::{outbox, withdrawal};
-use crate::ledger::{self, Account, Entry, Move, UserAccount};
+use crate::store::withdrawals as store;
 use crate::withdrawals::{self, Claimed, WithdrawalView, view};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -38,21 +34,6 @@ pub struct Accepted {
     pub status: String,
 }
 
-fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .unwrap_or_default();
-    if key.is_empty() || key.len() > 64 {
-        return Err(ApiError::invalid(
-            "Idempotency-Key",
-            "an Idempotency-Key header of 1 to 64 characters is required, so a retried request cannot send twice",
-        ));
-    }
-    Ok(key.to_owned())
-}
-
 /// Ask for a withdrawal. The amount leaves `available` at once (into `withdrawing`); the
 /// wallet sends it within moments. Repeating the request with the same `Idempotency-Key`
 /// returns the same withdrawal; the same key with another address or amount is refused
@@ -66,151 +47,26 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
 pub async fn withdraw(
     State(state): State<TransactionsState>,
     caller: AuthUser,
-    headers: HeaderMap,
+    key: IdempotencyKey,
     ApiJson(req): ApiJson<WithdrawRequest>,
 ) -> ApiResult<(StatusCode, Json<Accepted>)> {
-    let key = idempotency_key(&headers)?;
     let address = MoneroAddress::parse(&req.address, state.network)
         .map_err(|e| ApiError::invalid("address", format!("address: {e}")))?;
     let amount = bounded_amount(&req.amount, state.max_amount, "amount")?;
-    crate::accounts::ensure_active(&state, caller).await?;
-    // A retry of a request already accepted moves nothing, so it needs no second code
-    // (the first one is spent by now).
-    if let Some(existing) = find_by_key(&state, caller.id, &key).await? {
-        return replay(existing, &address, amount);
-    }
-    crate::accounts::second_factor(&state, caller.id, req.totp.as_deref()).await?;
-    // After the code check, so the web's code step can be exercised without a wallet.
-    if !state.wallet_configured {
-        return Err(ApiError::unavailable(
-            "withdrawals are unavailable: this platform has no hot wallet configured",
-        ));
-    }
-    let reserve = Move::new(
-        Account::User(caller.id, UserAccount::Available),
-        Account::User(caller.id, UserAccount::Withdrawing),
+    let request = withdrawals::Request {
+        key: key.as_str(),
+        address: &address,
         amount,
-    );
-    ledger::ensure_accounts(&state.db, &ledger::accounts_of(&[reserve])).await?;
-    let tx = write_tx(&state.db).await?;
-    let now = now_ms();
-    let row = withdrawal::ActiveModel {
-        user_id: Set(caller.id),
-        idempotency_key: Set(key.clone()),
-        address: Set(address.as_str().to_owned()),
-        amount: Set(amount.as_i64()),
-        status: Set("queued".into()),
-        tx_hashes: Set(String::new()),
-        fee: Set(None),
-        last_error: Set(String::new()),
-        attempts: Set(0),
-        lease_until_ms: Set(0),
-        created_at_ms: Set(now),
-        updated_at_ms: Set(now),
-        relayed_at_ms: Set(None),
-        confirmed_at_ms: Set(None),
-        ..Default::default()
+        totp: req.totp.as_deref(),
     };
-    let id = match withdrawal::Entity::insert(row).exec(&tx).await {
-        Ok(r) => r.last_insert_id,
-        Err(e) if is_unique_violation(&e) => {
-            drop(tx);
-            let existing = find_by_key(&state, caller.id, &key)
-                .await?
-                .ok_or_else(|| ApiError::internal("withdrawal vanished"))?;
-            return replay(existing, &address, amount);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let entry = Entry {
-        kind: "withdrawal_request",
-        reference: format!("withdrawal:{id}"),
-        memo: format!("to {}", &address.as_str()[..12]),
-        actor_id: Some(caller.id),
-    };
-    ledger::post(&tx, entry, &[reserve])
-        .await
-        .map_err(|e| e.into_api("your available balance does not cover this amount"))?;
-    if state.publisher.is_some() {
-        outbox::Entity::insert(outbox::ActiveModel {
-            withdrawal_id: Set(id),
-            created_at_ms: Set(now),
-            published_at_ms: Set(None),
-            ..Default::default()
-        })
-        .exec_without_returning(&tx)
-        .await?;
-    }
-    tx.commit().await?;
-    tracing::info!(withdrawal_id = id, user_id = caller.id, amount = %amount, "withdrawal queued");
-    if state.publisher.is_some() {
-        state.outbox_wake.notify_one();
-        return Ok((
-            StatusCode::ACCEPTED,
-            Json(Accepted {
-                withdrawal_id: id,
-                status: "queued".into(),
-            }),
-        ));
-    }
-    // Push, not poll: wake the wallet worker now. If it is down, its periodic sweep (and
-    // restart) finds the withdrawal in the database anyway.
-    let wallet = state.wallet.clone();
-    tokio::spawn(async move {
-        let _: Result<serde_json::Value, _> = wallet
-            .post("/internal/withdrawals/wake", &serde_json::json!({"id": id}))
-            .await;
-    });
+    let (withdrawal_id, status) = withdrawals::request(&state, caller, request).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(Accepted {
-            withdrawal_id: id,
-            status: "queued".into(),
+            withdrawal_id,
+            status: status.to_string(),
         }),
     ))
-}
-
-/// The answer to a repeated `Idempotency-Key`: the first withdrawal if the request is the
-/// same one (address and amount, which the row keeps), else 422, so a client that reuses
-/// keys by mistake learns it instead of being told a different withdrawal was accepted.
-fn replay(
-    existing: withdrawal::Model,
-    address: &MoneroAddress,
-    amount: Piconero,
-) -> ApiResult<(StatusCode, Json<Accepted>)> {
-    if existing.address != address.as_str() || existing.amount != amount.as_i64() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorCode::IdempotencyKeyReused,
-            "this Idempotency-Key was already used for a different withdrawal; use a new key for a new request",
-        )
-        .with_field("Idempotency-Key"));
-    }
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(Accepted {
-            withdrawal_id: existing.id,
-            status: existing.status,
-        }),
-    ))
-}
-
-async fn find_by_key(
-    state: &TransactionsState,
-    user_id: i64,
-    key: &str,
-) -> ApiResult<Option<withdrawal::Model>> {
-    Ok(withdrawal::Entity::find()
-        .filter(withdrawal::Column::UserId.eq(user_id))
-        .filter(withdrawal::Column::IdempotencyKey.eq(key))
-        .one(&state.db)
-        .await?)
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct PageQuery {
-    pub limit: Option<u64>,
-    pub offset: Option<u64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -227,17 +83,9 @@ pub async fn list(
     caller: AuthUser,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<WithdrawalPage>> {
-    let (limit, offset) = page(q.limit, q.offset, 200)?;
-    let query = withdrawal::Entity::find().filter(withdrawal::Column::UserId.eq(caller.id));
-    let total = query.clone().count(&state.db).await?;
-    let rows = query
-        .order_by_desc(withdrawal::Column::Id)
-        .limit(limit)
-        .offset(offset)
-        .all(&state.db)
-        .await?;
+    let (rows, total) = store::page_of(&state.db, caller.id, q.page(50, 200)?).await?;
     Ok(Json(WithdrawalPage {
-        withdrawals: rows.iter().map(view).collect(),
+        withdrawals: rows.iter().map(view).collect::<Result<_, _>>()?,
         total,
     }))
 }
@@ -254,7 +102,7 @@ pub async fn get(
     if w.user_id != caller.id && caller.role != Role::Admin {
         return Err(ApiError::not_found("no such withdrawal"));
     }
-    Ok(Json(view(&w)))
+    Ok(Json(view(&w)?))
 }
 
 /// Cancel one of your own withdrawals while it is still `queued` (nothing signed yet): the
@@ -268,14 +116,8 @@ pub async fn cancel(
     caller: AuthUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<WithdrawalView>> {
-    let w = withdrawals::load(&state.db, id).await?;
-    if w.user_id != caller.id {
-        return Err(ApiError::not_found("no such withdrawal"));
-    }
-    crate::accounts::ensure_active(&state, caller).await?;
-    Ok(Json(view(
-        &withdrawals::cancel(&state.db, id, caller.id).await?,
-    )))
+    let w = withdrawals::cancel(&state, id, caller).await?;
+    Ok(Json(view(&w)?))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -324,5 +166,5 @@ pub async fn internal_progress(
         "confirmed" => withdrawals::confirmed(db, id).await?,
         _ => return Err(ApiError::not_found("no such step")),
     };
-    Ok(Json(view(&w)))
+    Ok(Json(view(&w)?))
 }

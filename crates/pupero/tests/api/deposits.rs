@@ -43,7 +43,7 @@ db_test! {
         let address = body["address"].as_str().unwrap().to_owned();
         let parsed = MoneroAddress::parse(&address, Network::Mainnet).unwrap();
         assert_eq!(parsed.kind(), pupero_core::AddressKind::Subaddress);
-        assert!(body["qr_svg"].as_str().unwrap().contains("<svg"));
+        assert!(body.get("qr_svg").is_none(), "rendering is the frontend's: {body}");
         let (_, again) = app.get("/transactions/deposit-address", alice.t()).await;
         assert_eq!(again["address"], address.as_str(), "one address per user");
         let bob = app.party("bob").await;

@@ -410,7 +410,7 @@ queued_test! {
             let db = app.db.clone();
             let claim = tokio::spawn(async move { pupero_transactions::withdrawals::claim(&db, Some(id)).await });
             let (status, body) = app.post(&format!("/transactions/withdrawals/{id}/cancel"), alice.t(), json!({})).await;
-            let claimed = claim.await.unwrap().map_err(|e| e.message).unwrap();
+            let claimed = claim.await.unwrap().map_err(|e| e.to_string()).unwrap();
             match (status, claimed) {
                 (StatusCode::OK, None) => assert_eq!(body["status"], "cancelled"),
                 (StatusCode::CONFLICT, Some(c)) => {

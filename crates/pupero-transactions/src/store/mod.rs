@@ -1,0 +1,13 @@
+//! All SQL of the transactions service, through SeaORM so one text serves the three
+//! backends: `&impl ConnectionTrait` in (a connection or the caller's transaction),
+//! `DbErr` out. The domain modules decide; these only read and write rows.
+
+pub mod audit;
+pub mod chat;
+pub mod deposits;
+pub mod ledger;
+pub mod outbox;
+pub mod reviews;
+pub mod trades;
+pub mod trading_accounts;
+pub mod withdrawals;

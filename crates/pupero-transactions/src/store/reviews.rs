@@ -1,0 +1,58 @@
+//! The `reviews` table.
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use crate::entity::review;
+
+pub async fn find_by_reviewer(
+    db: &impl ConnectionTrait,
+    trade_id: i64,
+    reviewer_id: i64,
+) -> Result<Option<review::Model>, DbErr> {
+    review::Entity::find()
+        .filter(review::Column::TradeId.eq(trade_id))
+        .filter(review::Column::ReviewerId.eq(reviewer_id))
+        .one(db)
+        .await
+}
+
+pub struct NewReview<'a> {
+    pub trade_id: i64,
+    pub reviewer_id: i64,
+    pub reviewee_id: i64,
+    pub rating: i32,
+    pub comment: &'a str,
+}
+
+/// Stores a review and reads it back; a unique violation means the reviewer wrote one
+/// for this trade already.
+pub async fn insert(db: &impl ConnectionTrait, new: NewReview<'_>) -> Result<review::Model, DbErr> {
+    let row = review::ActiveModel {
+        trade_id: Set(new.trade_id),
+        reviewer_id: Set(new.reviewer_id),
+        reviewee_id: Set(new.reviewee_id),
+        rating: Set(new.rating),
+        comment: Set(new.comment.to_owned()),
+        created_at_ms: Set(pupero_db::now_ms()),
+        ..Default::default()
+    };
+    let id = review::Entity::insert(row).exec(db).await?.last_insert_id;
+    review::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("review {id}")))
+}
+
+/// Every review of a user, newest first.
+pub async fn of_reviewee(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<review::Model>, DbErr> {
+    review::Entity::find()
+        .filter(review::Column::RevieweeId.eq(user_id))
+        .order_by_desc(review::Column::Id)
+        .all(db)
+        .await
+}

@@ -1,0 +1,70 @@
+//! The `trading_accounts` table: one row per user that trade opening and account closing
+//! both update first (see `trading_accounts` for why).
+
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+
+use crate::entity::trading_account;
+
+/// Creates the user's row if it does not exist yet.
+pub async fn ensure(db: &impl ConnectionTrait, user_id: i64, now: i64) -> Result<(), DbErr> {
+    trading_account::Entity::insert(trading_account::ActiveModel {
+        id: Set(user_id),
+        version: Set(0),
+        closed_at_ms: Set(None),
+        updated_at_ms: Set(now),
+    })
+    // A no-op update rather than DO NOTHING, which sea-query renders as invalid SQL on
+    // MariaDB (as in the ledger's accounts).
+    .on_conflict(
+        OnConflict::column(trading_account::Column::Id)
+            .update_column(trading_account::Column::Id)
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Takes the row's write lock if the account is open; false when it is closed.
+pub async fn lock_open(db: &impl ConnectionTrait, user_id: i64, now: i64) -> Result<bool, DbErr> {
+    let changed = trading_account::Entity::update_many()
+        .col_expr(
+            trading_account::Column::Version,
+            Expr::col(trading_account::Column::Version).add(1),
+        )
+        .col_expr(trading_account::Column::UpdatedAtMs, Expr::value(now))
+        .filter(trading_account::Column::Id.eq(user_id))
+        .filter(trading_account::Column::ClosedAtMs.is_null())
+        .exec(db)
+        .await?;
+    Ok(changed.rows_affected == 1)
+}
+
+/// Takes the row's write lock and marks the account closed.
+pub async fn close(db: &impl ConnectionTrait, user_id: i64, now: i64) -> Result<(), DbErr> {
+    trading_account::Entity::update_many()
+        .col_expr(
+            trading_account::Column::Version,
+            Expr::col(trading_account::Column::Version).add(1),
+        )
+        .col_expr(trading_account::Column::ClosedAtMs, Expr::value(now))
+        .col_expr(trading_account::Column::UpdatedAtMs, Expr::value(now))
+        .filter(trading_account::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn reopen(db: &impl ConnectionTrait, user_id: i64, now: i64) -> Result<(), DbErr> {
+    trading_account::Entity::update_many()
+        .col_expr(
+            trading_account::Column::ClosedAtMs,
+            Expr::value(None::<i64>),
+        )
+        .col_expr(trading_account::Column::UpdatedAtMs, Expr::value(now))
+        .filter(trading_account::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! This service's own closed sets of stored words (the shared ones live in `pupero-core`).
+//! Each is a column type stored as its spelling: an unknown spelling read from the
+//! database fails the read instead of becoming a default.
+
+pupero_core::string_enum! {
+    /// What a ledger account holds (`ledger_accounts.kind`): a user's three balances, or
+    /// one of the platform's counterparts.
+    #[derive(sea_orm::DeriveValueType)]
+    #[sea_orm(value_type = "String")]
+    pub enum AccountKind ("ledger account kind") {
+        Available = "available",
+        Escrow = "escrow",
+        Withdrawing = "withdrawing",
+        Deposits = "deposits",
+        Withdrawals = "withdrawals",
+        Fees = "fees",
+        NetworkFees = "network_fees",
+        Adjustments = "adjustments",
+    }
+}
+
+pupero_core::string_enum! {
+    /// Why a trade ended cancelled (`trades.cancel_reason`).
+    #[derive(sea_orm::DeriveValueType)]
+    #[sea_orm(value_type = "String")]
+    pub enum CancelReason ("cancel reason") {
+        /// The buyer withdrew before paying.
+        BuyerCancelled = "buyer_cancelled",
+        /// The payment window passed.
+        Expired = "expired",
+        /// Both parties agreed.
+        Mutual = "mutual",
+        /// A moderator decided the dispute for the seller.
+        Dispute = "dispute",
+    }
+}
+
+pupero_core::string_enum! {
+    /// Whom a moderator decided a dispute for (`trades.resolution`, and the `outcome` a
+    /// moderator sends).
+    #[derive(sea_orm::DeriveValueType)]
+    #[sea_orm(value_type = "String")]
+    pub enum Resolution ("dispute outcome") {
+        /// The escrow goes to the buyer.
+        Buyer = "buyer",
+        /// The escrow goes back to the seller.
+        Seller = "seller",
+    }
+}
+
+pupero_core::string_enum! {
+    /// How the caller stands to a trade, as a trade view names it (`your_role`).
+    pub enum TradeRole ("trade role") {
+        Buyer = "buyer",
+        Seller = "seller",
+        Moderator = "moderator",
+        Observer = "observer",
+    }
+}
+
+pupero_core::string_enum! {
+    /// Which way an admin's adjustment moves money.
+    pub enum Direction ("adjustment direction") {
+        /// Into the user's available balance.
+        Credit = "credit",
+        /// Out of it.
+        Debit = "debit",
+    }
+}

@@ -12,8 +12,10 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use pupero_api::internal::login::{TotpCheck, TotpChecked};
+use pupero_api::offers::OfferView;
 use pupero_core::trade::{self, Action, Actor, Refusal, Settlement, Step, TradeFacts, TradeState};
-use pupero_core::{Cents, Piconero, Role};
+use pupero_core::{Cents, OfferSide, OfferStatus, Piconero, Role};
 use pupero_db::{is_retryable, is_unique_violation, now_ms, write_tx};
 use pupero_http::{ApiError, ApiResult, AuthUser, rfc3339};
 
@@ -23,22 +25,6 @@ use crate::entity::trade as trade_row;
 use crate::ledger::{self, Account, Entry, LedgerError, Move, PlatformAccount, UserAccount};
 
 const ATTEMPTS: usize = 5;
-
-/// The offer as the offers service describes it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct OfferTerms {
-    pub id: i64,
-    pub owner_id: i64,
-    pub side: String,
-    pub currency: String,
-    pub price: String,
-    pub payment_method: String,
-    pub min_amount: Piconero,
-    pub max_amount: Piconero,
-    pub payment_window_minutes: i32,
-    pub terms: String,
-    pub status: String,
-}
 
 /// How many trades may be open at once, against escrow griefing: a taker needs no funds to
 /// take a sell offer, yet each trade locks the seller's XMR for the payment window.
@@ -239,7 +225,7 @@ fn insufficient(caller_is_seller: bool) -> ApiError {
 
 /// The answer when the offer's price is no longer the one the taker saw: nothing opens,
 /// and the current terms come back so a client can show what changed.
-fn offer_changed(offer: &OfferTerms, seen: Cents) -> ApiError {
+fn offer_changed(offer: &OfferView, seen: Cents) -> ApiError {
     ApiError::conflict(
         ErrorCode::OfferChanged,
         format!(
@@ -257,7 +243,7 @@ fn offer_changed(offer: &OfferTerms, seen: Cents) -> ApiError {
         "payment_window_minutes",
         offer.payment_window_minutes.to_string(),
     )
-    .with_extra("status", offer.status.clone())
+    .with_extra("status", offer.status.to_string())
 }
 
 /// Checks the open-trade caps. Runs inside the opening transaction, after both parties'
@@ -342,11 +328,11 @@ pub async fn open(
         return replay(&existing, caller.id, offer_id, amount, seen_price);
     }
     crate::accounts::ensure_active(state, caller).await?;
-    let offer: OfferTerms = state
+    let offer: OfferView = state
         .offers
         .get(&format!("/internal/offers/{offer_id}"))
         .await?;
-    if offer.status != "open" {
+    if offer.status != OfferStatus::Open {
         return Err(ApiError::conflict(
             ErrorCode::OfferNotOpen,
             format!("this offer is {}", offer.status),
@@ -382,9 +368,9 @@ pub async fn open(
             ),
         ));
     }
-    let (seller_id, buyer_id) = match offer.side.as_str() {
-        "sell" => (offer.owner_id, caller.id),
-        _ => (caller.id, offer.owner_id),
+    let (seller_id, buyer_id) = match offer.side {
+        OfferSide::Sell => (offer.owner_id, caller.id),
+        OfferSide::Buy => (caller.id, offer.owner_id),
     };
     ledger::ensure_accounts(
         &state.db,
@@ -401,7 +387,7 @@ pub async fn open(
         taker_id: Set(caller.id),
         seller_id: Set(seller_id),
         buyer_id: Set(buyer_id),
-        side: Set(offer.side.clone()),
+        side: Set(offer.side.as_str().to_owned()),
         currency: Set(offer.currency.clone()),
         price_cents: Set(price.0),
         amount: Set(amount.as_i64()),
@@ -586,18 +572,13 @@ pub async fn act(
     if let (Step::Move { .. }, Action::Release) = (first, action) {
         // Releasing money needs a fresh code from a seller who has 2FA (checked by login,
         // which also spends the code's time step).
-        #[derive(Serialize)]
-        struct Check<'a> {
-            user_id: i64,
-            code: Option<&'a str>,
-        }
-        let _: serde_json::Value = state
+        let _: TotpChecked = state
             .login
             .post(
                 "/internal/totp/verify",
-                &Check {
+                &TotpCheck {
                     user_id: current.seller_id,
-                    code: input.totp.as_deref(),
+                    code: input.totp.clone(),
                 },
             )
             .await?;

@@ -15,14 +15,14 @@
 //! exactly what was asked for). Once signed, a withdrawal is never refunded by this code:
 //! the wallet must first prove the transaction can never be mined.
 
+use pupero_api::internal::transactions::ClaimedWithdrawal;
+use pupero_api::money::WithdrawalView;
+use pupero_core::{Piconero, WithdrawalStatus};
+use pupero_db::{now_ms, write_tx};
 use pupero_http::ErrorCode;
+use pupero_http::{ApiError, rfc3339};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-use serde::{Deserialize, Serialize};
-
-use pupero_core::Piconero;
-use pupero_db::{now_ms, write_tx};
-use pupero_http::{ApiError, rfc3339};
 
 use crate::entity::withdrawal;
 use crate::ledger::{self, Account, Entry, Move, PlatformAccount, UserAccount};
@@ -32,43 +32,25 @@ pub const LEASE_MS: i64 = 120_000;
 /// How long a withdrawal given back (e.g. funds still locked) waits before the next try.
 pub const RETRY_AFTER_MS: i64 = 5_000;
 
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct WithdrawalView {
-    pub id: i64,
-    pub address: String,
-    pub amount: String,
-    /// `queued`, `signing`, `signed`, `relayed`, `confirmed`, `failed` or `cancelled`.
-    pub status: String,
-    pub tx_hashes: Vec<String>,
-    /// Network fee paid by the platform, once relayed.
-    pub fee: Option<String>,
-    /// Why it is waiting or why it failed.
-    pub error: Option<String>,
-    pub created_at: String,
-    pub relayed_at: Option<String>,
-    pub confirmed_at: Option<String>,
-}
-
-pub fn view(w: &withdrawal::Model) -> WithdrawalView {
-    WithdrawalView {
+/// The withdrawal as its owner sees it; a status this version does not know is an error.
+pub fn view(w: &withdrawal::Model) -> Result<WithdrawalView, ApiError> {
+    Ok(WithdrawalView {
         id: w.id,
         address: w.address.clone(),
-        amount: Piconero::new(w.amount).unwrap_or_default().to_string(),
-        status: w.status.clone(),
+        amount: Piconero::new(w.amount).unwrap_or_default(),
+        status: w.status.parse().map_err(ApiError::internal)?,
         tx_hashes: w
             .tx_hashes
             .split(',')
             .filter(|h| !h.is_empty())
             .map(str::to_owned)
             .collect(),
-        fee: w
-            .fee
-            .map(|f| Piconero::new(f).unwrap_or_default().to_string()),
+        fee: w.fee.map(|f| Piconero::new(f).unwrap_or_default()),
         error: (!w.last_error.is_empty()).then(|| w.last_error.clone()),
         created_at: rfc3339(w.created_at_ms),
         relayed_at: w.relayed_at_ms.map(rfc3339),
         confirmed_at: w.confirmed_at_ms.map(rfc3339),
-    }
+    })
 }
 
 pub async fn load(db: &DatabaseConnection, id: i64) -> Result<withdrawal::Model, ApiError> {
@@ -78,18 +60,12 @@ pub async fn load(db: &DatabaseConnection, id: i64) -> Result<withdrawal::Model,
         .ok_or_else(|| ApiError::not_found("no such withdrawal"))
 }
 
-/// What the worker needs to send.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Claimed {
-    pub id: i64,
-    pub address: String,
-    pub amount: i64,
-    pub status: String,
-}
-
 /// Claims a withdrawal for a worker: `id` if given (a queue message), else the oldest one
 /// waiting. A claim whose lease ran out (a worker died) can be taken over.
-pub async fn claim(db: &DatabaseConnection, id: Option<i64>) -> Result<Option<Claimed>, ApiError> {
+pub async fn claim(
+    db: &DatabaseConnection,
+    id: Option<i64>,
+) -> Result<Option<ClaimedWithdrawal>, ApiError> {
     let now = now_ms();
     // A queued withdrawal's lease is its "not before" time after a release; asking for one
     // by id (an operator's "execute now", a queue message) does not wait for it.
@@ -127,11 +103,11 @@ pub async fn claim(db: &DatabaseConnection, id: Option<i64>) -> Result<Option<Cl
             .exec(db)
             .await?;
         if taken.rows_affected == 1 {
-            return Ok(Some(Claimed {
+            return Ok(Some(ClaimedWithdrawal {
                 id: w.id,
                 address: w.address,
-                amount: w.amount,
-                status: "signing".into(),
+                amount: Piconero::new(w.amount).map_err(ApiError::internal)?,
+                status: WithdrawalStatus::Signing,
             }));
         }
     }

@@ -9,23 +9,17 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::{Deserialize, Serialize};
-
+use pupero_api::internal::transactions::{CreditRequest, Credited};
+use pupero_api::internal::wallet::{WalletAddress, WalletDeposit};
 use pupero_core::Piconero;
 use pupero_db::{is_unique_violation, now_ms};
 use pupero_http::ApiError;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::WalletState;
 use crate::entity::{deposit, deposit_address};
 use crate::rpc::{RpcError, Transfer};
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DepositAddress {
-    pub address: String,
-    pub address_index: i64,
-}
 
 fn wallet_unavailable(e: &RpcError) -> ApiError {
     tracing::warn!(error = %e, "wallet RPC call failed");
@@ -33,9 +27,9 @@ fn wallet_unavailable(e: &RpcError) -> ApiError {
 }
 
 /// The user's deposit subaddress, created (and saved in the wallet) on first use.
-pub async fn address_for(state: &WalletState, user_id: i64) -> Result<DepositAddress, ApiError> {
+pub async fn address_for(state: &WalletState, user_id: i64) -> Result<WalletAddress, ApiError> {
     if let Some(row) = find_address(state, user_id).await? {
-        return Ok(DepositAddress {
+        return Ok(WalletAddress {
             address: row.address,
             address_index: row.address_index,
         });
@@ -44,7 +38,7 @@ pub async fn address_for(state: &WalletState, user_id: i64) -> Result<DepositAdd
     // One creation at a time per process; across replicas the unique user_id decides.
     let _guard = state.address_lock.lock().await;
     if let Some(row) = find_address(state, user_id).await? {
-        return Ok(DepositAddress {
+        return Ok(WalletAddress {
             address: row.address,
             address_index: row.address_index,
         });
@@ -61,7 +55,7 @@ pub async fn address_for(state: &WalletState, user_id: i64) -> Result<DepositAdd
         ..Default::default()
     };
     match deposit_address::Entity::insert(row).exec(&state.db).await {
-        Ok(_) => Ok(DepositAddress {
+        Ok(_) => Ok(WalletAddress {
             address: created.address,
             address_index: i64::from(created.address_index),
         }),
@@ -69,7 +63,7 @@ pub async fn address_for(state: &WalletState, user_id: i64) -> Result<DepositAdd
             let row = find_address(state, user_id)
                 .await?
                 .ok_or_else(|| ApiError::internal("address vanished"))?;
-            Ok(DepositAddress {
+            Ok(WalletAddress {
                 address: row.address,
                 address_index: row.address_index,
             })
@@ -88,50 +82,28 @@ async fn find_address(
         .await?)
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DepositView {
-    pub txid: String,
-    pub amount: Piconero,
-    pub confirmations: i64,
-    pub required_confirmations: u64,
-    /// `pending`, `credited` or `below_minimum`.
-    pub status: String,
-    pub first_seen_ms: i64,
-    pub credited_at_ms: Option<i64>,
-}
-
-pub async fn deposits_of(state: &WalletState, user_id: i64) -> Result<Vec<DepositView>, ApiError> {
+pub async fn deposits_of(
+    state: &WalletState,
+    user_id: i64,
+) -> Result<Vec<WalletDeposit>, ApiError> {
     let rows = deposit::Entity::find()
         .filter(deposit::Column::UserId.eq(user_id))
         .order_by_desc(deposit::Column::Id)
         .all(&state.db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|d| DepositView {
-            txid: d.txid,
-            amount: Piconero::new(d.amount).unwrap_or_default(),
-            confirmations: d.confirmations,
-            required_confirmations: state.confirmations,
-            status: d.status,
-            first_seen_ms: d.first_seen_ms,
-            credited_at_ms: d.credited_at_ms,
+    rows.into_iter()
+        .map(|d| {
+            Ok(WalletDeposit {
+                txid: d.txid,
+                amount: Piconero::new(d.amount).unwrap_or_default(),
+                confirmations: d.confirmations,
+                required_confirmations: state.confirmations,
+                status: d.status.parse().map_err(ApiError::internal)?,
+                first_seen_ms: d.first_seen_ms,
+                credited_at_ms: d.credited_at_ms,
+            })
         })
-        .collect())
-}
-
-#[derive(Serialize)]
-struct CreditRequest<'a> {
-    deposit_key: String,
-    user_id: i64,
-    amount: Piconero,
-    txid: &'a str,
-}
-
-#[derive(Deserialize)]
-struct CreditAnswer {
-    #[allow(dead_code)]
-    credited: bool,
+        .collect()
 }
 
 /// What one sweep did.
@@ -179,12 +151,16 @@ pub async fn sweep(state: &WalletState) -> Result<SweepReport, ApiError> {
                 deposit_key: format!("{}:{}", transfer.txid, index),
                 user_id,
                 amount: Piconero::new(row.amount).map_err(ApiError::internal)?,
-                txid: &transfer.txid,
+                txid: transfer.txid.clone(),
             };
-            let _: CreditAnswer = state
+            let answer: Credited = state
                 .transactions
                 .post("/internal/deposits/credit", &request)
                 .await?;
+            if !answer.credited {
+                // A crash after the ledger's credit and before the row below was marked.
+                tracing::info!(user_id, txid = %transfer.txid, "deposit was already credited");
+            }
             deposit::Entity::update_many()
                 .col_expr(deposit::Column::Status, Expr::value("credited"))
                 .col_expr(deposit::Column::CreditedAtMs, Expr::value(now_ms()))

@@ -17,10 +17,14 @@ use std::time::Duration;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::Notify;
 
+use pupero_api::internal::transactions::{
+    ClaimAnswer, ClaimRequest, ClaimedWithdrawal, Confirmed, Progress, Reason, Sent,
+};
+use pupero_core::Piconero;
 use pupero_db::{is_unique_violation, now_ms};
 use pupero_http::ApiError;
 
@@ -31,25 +35,6 @@ use crate::rpc::RpcError;
 /// Confirmations after which a withdrawal is reported confirmed.
 const CONFIRMED_AT: u64 = 10;
 
-#[derive(Debug, Clone, Deserialize)]
-struct Claimed {
-    id: i64,
-    address: String,
-    amount: i64,
-}
-
-#[derive(Debug, Deserialize)]
-struct ClaimAnswer {
-    withdrawal: Option<Claimed>,
-}
-
-#[derive(Debug, Default, Serialize)]
-struct Progress<'a> {
-    tx_hashes: &'a [String],
-    fee: i64,
-    reason: &'a str,
-}
-
 /// Test hook: with `PUPERO_CRASH_AT=<point>`, the process dies right there, as a
 /// SIGKILL would leave it. The fault tests use it to stop the worker between steps.
 fn crash_point(point: &str) {
@@ -59,15 +44,23 @@ fn crash_point(point: &str) {
     }
 }
 
-async fn report(
-    state: &WalletState,
-    id: i64,
-    step: &str,
-    progress: Progress<'_>,
-) -> Result<(), ApiError> {
+async fn report(state: &WalletState, id: i64, progress: Progress) -> Result<(), ApiError> {
+    let step = progress.step();
     let _: Value = state
         .transactions
         .post(&format!("/internal/withdrawals/{id}/{step}"), &progress)
+        .await?;
+    Ok(())
+}
+
+/// Why a withdrawal is waiting, for its owner to read; its status does not change.
+async fn note(state: &WalletState, id: i64, reason: impl Into<String>) -> Result<(), ApiError> {
+    let _: Value = state
+        .transactions
+        .post(
+            &format!("/internal/withdrawals/{id}/note"),
+            &Reason::new(reason),
+        )
         .await?;
     Ok(())
 }
@@ -90,10 +83,7 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
     loop {
         let answer: ClaimAnswer = state
             .transactions
-            .post(
-                "/internal/withdrawals/claim",
-                &serde_json::json!({"id": only}),
-            )
+            .post("/internal/withdrawals/claim", &ClaimRequest { id: only })
             .await?;
         let Some(claimed) = answer.withdrawal else {
             break;
@@ -116,7 +106,7 @@ async fn sends_with_status(
         .await?)
 }
 
-async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
+async fn send(state: &WalletState, w: &ClaimedWithdrawal) -> Result<(), ApiError> {
     // Built before a crash? Then finish that one; never build a second.
     if let Some(existing) = withdrawal_send::Entity::find()
         .filter(withdrawal_send::Column::WithdrawalId.eq(w.id))
@@ -126,7 +116,7 @@ async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
         return finish(state, &existing).await;
     }
     let wallet = state.wallet()?;
-    let amount = u64::try_from(w.amount).map_err(ApiError::internal)?;
+    let amount = u64::try_from(w.amount.as_i64()).map_err(ApiError::internal)?;
     let built = match wallet.build_transfer(&w.address, amount).await {
         Ok(b) if !b.tx_hash_list.is_empty() && b.tx_hash_list.len() == b.tx_metadata_list.len() => {
             b
@@ -135,11 +125,7 @@ async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
             return report(
                 state,
                 w.id,
-                "release",
-                Progress {
-                    reason: "the wallet built no transaction",
-                    ..Default::default()
-                },
+                Progress::Release(Reason::new("the wallet built no transaction")),
             )
             .await;
         }
@@ -147,41 +133,19 @@ async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
             return report(
                 state,
                 w.id,
-                "failed",
-                Progress {
-                    reason: "the wallet refused the address",
-                    ..Default::default()
-                },
+                Progress::Failed(Reason::new("the wallet refused the address")),
             )
             .await;
         }
         Err(e @ (RpcError::NotEnoughUnlockedMoney | RpcError::NotEnoughMoney)) => {
             tracing::warn!(withdrawal_id = w.id, error = %e, "hot wallet cannot pay yet");
             let reason = "waiting for the hot wallet to have enough unlocked funds";
-            return report(
-                state,
-                w.id,
-                "release",
-                Progress {
-                    reason,
-                    ..Default::default()
-                },
-            )
-            .await;
+            return report(state, w.id, Progress::Release(Reason::new(reason))).await;
         }
         Err(e) => {
             tracing::warn!(withdrawal_id = w.id, error = %e, "could not build the withdrawal; will retry");
             let reason = format!("waiting for the wallet: {e}");
-            return report(
-                state,
-                w.id,
-                "release",
-                Progress {
-                    reason: &reason,
-                    ..Default::default()
-                },
-            )
-            .await;
+            return report(state, w.id, Progress::Release(Reason::new(reason))).await;
         }
     };
     let fee = i64::try_from(built.fee_list.iter().sum::<u64>()).map_err(ApiError::internal)?;
@@ -202,17 +166,11 @@ async fn send(state: &WalletState, w: &Claimed) -> Result<(), ApiError> {
         Err(e) => return Err(e.into()),
     }
     crash_point("after_sign");
-    report(
-        state,
-        w.id,
-        "signed",
-        Progress {
-            tx_hashes: &built.tx_hash_list,
-            fee,
-            reason: "",
-        },
-    )
-    .await?;
+    let sent = Sent {
+        tx_hashes: built.tx_hash_list,
+        fee: Piconero::new(fee).map_err(ApiError::internal)?,
+    };
+    report(state, w.id, Progress::Signed(sent)).await?;
     let stored = withdrawal_send::Entity::find()
         .filter(withdrawal_send::Column::WithdrawalId.eq(w.id))
         .one(&state.db)
@@ -232,16 +190,7 @@ async fn finish(state: &WalletState, send: &withdrawal_send::Model) -> Result<()
             Err(e) => {
                 tracing::warn!(withdrawal_id = send.withdrawal_id, error = %e, "daemon unreachable; relay later");
                 let reason = "waiting for the Monero daemon";
-                return report(
-                    state,
-                    send.withdrawal_id,
-                    "note",
-                    Progress {
-                        reason,
-                        ..Default::default()
-                    },
-                )
-                .await;
+                return note(state, send.withdrawal_id, reason).await;
             }
         }
         if let Err(e) = wallet.relay(metadata).await {
@@ -251,30 +200,15 @@ async fn finish(state: &WalletState, send: &withdrawal_send::Model) -> Result<()
             }
             tracing::warn!(withdrawal_id = send.withdrawal_id, error = %e, "relay failed; will retry");
             let reason = format!("relay failed, will retry: {e}");
-            return report(
-                state,
-                send.withdrawal_id,
-                "note",
-                Progress {
-                    reason: &reason,
-                    ..Default::default()
-                },
-            )
-            .await;
+            return note(state, send.withdrawal_id, reason).await;
         }
     }
     crash_point("after_relay");
-    report(
-        state,
-        send.withdrawal_id,
-        "relayed",
-        Progress {
-            tx_hashes: &hashes,
-            fee: send.fee,
-            reason: "",
-        },
-    )
-    .await?;
+    let sent = Sent {
+        tx_hashes: hashes,
+        fee: Piconero::new(send.fee).map_err(ApiError::internal)?,
+    };
+    report(state, send.withdrawal_id, Progress::Relayed(sent)).await?;
     mark(state, send.id, "relayed").await?;
     tracing::info!(withdrawal_id = send.withdrawal_id, tx = %send.tx_hashes, "withdrawal relayed");
     Ok(())
@@ -298,7 +232,7 @@ async fn watch_confirmations(state: &WalletState) -> Result<(), ApiError> {
         };
         match wallet.transfer_by_txid(hash).await {
             Ok(t) if t.confirmations >= CONFIRMED_AT => {
-                report(state, send.withdrawal_id, "confirmed", Progress::default()).await?;
+                report(state, send.withdrawal_id, Progress::Confirmed(Confirmed {})).await?;
                 mark(state, send.id, "confirmed").await?;
             }
             Ok(_) => {}

@@ -3,6 +3,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use pupero_api::internal::offers::{OwnerVisibility, OwnerVisibilitySet};
+use pupero_api::internal::transactions::TradingClosed;
 use pupero_http::ErrorCode;
 use sea_orm::ActiveValue::Set;
 use sea_orm::IntoActiveModel;
@@ -172,7 +174,7 @@ pub async fn delete_me(
     // counterparties would be stranded. The ledger decides that and closes the account for
     // trading in one step, atomic with any trade opening at the same moment (issue 9 item
     // 9); only then is it deleted here. (If the ledger cannot be asked, nothing is deleted.)
-    let _: serde_json::Value = state
+    let _: TradingClosed = state
         .transactions
         .post(
             &format!("/internal/users/{}/close", user.id),
@@ -189,7 +191,7 @@ pub async fn delete_me(
     .await;
     if let Err(e) = deleted {
         // Undo what was prepared, so the account keeps trading as before.
-        let reopened: Result<serde_json::Value, ApiError> = state
+        let reopened: Result<TradingClosed, ApiError> = state
             .transactions
             .post(
                 &format!("/internal/users/{}/reopen", user.id),
@@ -217,11 +219,11 @@ pub(crate) async fn set_offers_hidden(
     user_id: i64,
     hidden: bool,
 ) -> ApiResult<()> {
-    let _: serde_json::Value = state
+    let _: OwnerVisibilitySet = state
         .offers
         .post(
             &format!("/internal/owners/{user_id}"),
-            &serde_json::json!({ "hidden": hidden }),
+            &OwnerVisibility { hidden },
         )
         .await?;
     Ok(())

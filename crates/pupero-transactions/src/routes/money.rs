@@ -5,6 +5,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use pupero_api::internal::transactions::{AvailableBalances, BalancesRequest, OwnerAvailable};
 use pupero_core::{Piconero, Role};
 use pupero_db::write_tx;
 use pupero_http::{
@@ -325,22 +326,6 @@ pub async fn audit_log(
             .collect(),
         total,
     }))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct BalancesRequest {
-    pub user_ids: Vec<i64>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct OwnerAvailable {
-    pub user_id: i64,
-    pub available: Piconero,
-}
-
-#[derive(Debug, Serialize)]
-pub struct AvailableBalances {
-    pub balances: Vec<OwnerAvailable>,
 }
 
 /// For the offers service: can these sellers fund their offers?

@@ -10,6 +10,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use pupero_api::internal::transactions::{OpenTrades, TradingClosed};
 use pupero_core::Cents;
 use pupero_core::trade::{Action, TradeState};
 use pupero_http::{
@@ -255,11 +256,6 @@ pub async fn disputes(
     Ok(Json(TradePage { trades, total }))
 }
 
-#[derive(Debug, Serialize)]
-pub struct OpenTrades {
-    pub open: u64,
-}
-
 /// For the offers service: may this offer be deleted?
 pub async fn internal_open_trades(
     State(state): State<TransactionsState>,
@@ -274,11 +270,6 @@ pub async fn internal_open_trades(
     Ok(Json(OpenTrades { open }))
 }
 
-#[derive(Debug, Serialize)]
-pub struct Closed {
-    pub closed: bool,
-}
-
 /// For the login service, before it deletes an account: closes it for trading if it holds
 /// nothing (no balance, no open trade), in one decision with any trade opening at the same
 /// moment. 409 `account_in_use` otherwise.
@@ -286,9 +277,9 @@ pub async fn internal_close_account(
     State(state): State<TransactionsState>,
     _caller: ServiceCaller,
     ApiPath(user_id): ApiPath<i64>,
-) -> ApiResult<Json<Closed>> {
+) -> ApiResult<Json<TradingClosed>> {
     crate::trading_accounts::close(&state.db, user_id).await?;
-    Ok(Json(Closed { closed: true }))
+    Ok(Json(TradingClosed { closed: true }))
 }
 
 /// For the login service, when a deletion it prepared with a closing did not happen.
@@ -296,7 +287,7 @@ pub async fn internal_reopen_account(
     State(state): State<TransactionsState>,
     _caller: ServiceCaller,
     ApiPath(user_id): ApiPath<i64>,
-) -> ApiResult<Json<Closed>> {
+) -> ApiResult<Json<TradingClosed>> {
     crate::trading_accounts::reopen(&state.db, user_id).await?;
-    Ok(Json(Closed { closed: false }))
+    Ok(Json(TradingClosed { closed: false }))
 }

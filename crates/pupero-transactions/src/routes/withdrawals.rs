@@ -8,10 +8,13 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
-use pupero_core::{MoneroAddress, Piconero, Role};
+use pupero_api::internal::transactions::{ClaimAnswer, ClaimRequest, Confirmed, Reason, Sent};
+use pupero_api::internal::wallet::{WakeWorker, WorkerWoken};
+use pupero_api::money::{WithdrawRequest, WithdrawalAccepted, WithdrawalPage, WithdrawalView};
+use pupero_core::{MoneroAddress, Piconero, Role, WithdrawalEvent, WithdrawalStatus};
 use pupero_db::{is_unique_violation, now_ms, write_tx};
 use pupero_http::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, ServiceCaller};
 
@@ -19,24 +22,7 @@ use super::{bounded_amount, page};
 use crate::TransactionsState;
 use crate::entity::{outbox, withdrawal};
 use crate::ledger::{self, Account, Entry, Move, UserAccount};
-use crate::withdrawals::{self, Claimed, WithdrawalView, view};
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct WithdrawRequest {
-    /// A Monero address of the platform's network.
-    pub address: String,
-    /// XMR, e.g. `"1.25"`. The platform pays the network fee.
-    pub amount: String,
-    /// A current two-factor code (or a recovery code), required when 2FA is on. It is not
-    /// part of the request's identity: a retry with the same key may carry a new code.
-    pub totp: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Accepted {
-    pub withdrawal_id: i64,
-    pub status: String,
-}
+use crate::withdrawals::{self, view};
 
 fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
     let key = headers
@@ -59,7 +45,7 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
 /// with 422 `idempotency_key_reused`. With 2FA on, `totp` must be a fresh code.
 #[utoipa::path(post, path = "/withdraw", tag = "withdrawals", security(("bearer" = [])), request_body = WithdrawRequest,
     params(("Idempotency-Key" = String, Header, description = "required; 1–64 characters")),
-    responses((status = 202, body = Accepted), (status = 403, description = "two-factor code missing, wrong or used"),
+    responses((status = 202, body = WithdrawalAccepted), (status = 403, description = "two-factor code missing, wrong or used"),
               (status = 409, description = "insufficient funds"),
               (status = 422, description = "invalid address, amount or key, or a key reused for another request"),
               (status = 503, description = "no hot wallet configured, or a dependency down")))]
@@ -68,7 +54,7 @@ pub async fn withdraw(
     caller: AuthUser,
     headers: HeaderMap,
     ApiJson(req): ApiJson<WithdrawRequest>,
-) -> ApiResult<(StatusCode, Json<Accepted>)> {
+) -> ApiResult<(StatusCode, Json<WithdrawalAccepted>)> {
     let key = idempotency_key(&headers)?;
     let address = MoneroAddress::parse(&req.address, state.network)
         .map_err(|e| ApiError::invalid("address", format!("address: {e}")))?;
@@ -147,9 +133,9 @@ pub async fn withdraw(
         state.outbox_wake.notify_one();
         return Ok((
             StatusCode::ACCEPTED,
-            Json(Accepted {
+            Json(WithdrawalAccepted {
                 withdrawal_id: id,
-                status: "queued".into(),
+                status: WithdrawalStatus::Queued,
             }),
         ));
     }
@@ -157,15 +143,15 @@ pub async fn withdraw(
     // restart) finds the withdrawal in the database anyway.
     let wallet = state.wallet.clone();
     tokio::spawn(async move {
-        let _: Result<serde_json::Value, _> = wallet
-            .post("/internal/withdrawals/wake", &serde_json::json!({"id": id}))
+        let _: Result<WorkerWoken, _> = wallet
+            .post("/internal/withdrawals/wake", &WakeWorker { id })
             .await;
     });
     Ok((
         StatusCode::ACCEPTED,
-        Json(Accepted {
+        Json(WithdrawalAccepted {
             withdrawal_id: id,
-            status: "queued".into(),
+            status: WithdrawalStatus::Queued,
         }),
     ))
 }
@@ -177,7 +163,7 @@ fn replay(
     existing: withdrawal::Model,
     address: &MoneroAddress,
     amount: Piconero,
-) -> ApiResult<(StatusCode, Json<Accepted>)> {
+) -> ApiResult<(StatusCode, Json<WithdrawalAccepted>)> {
     if existing.address != address.as_str() || existing.amount != amount.as_i64() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -188,9 +174,9 @@ fn replay(
     }
     Ok((
         StatusCode::ACCEPTED,
-        Json(Accepted {
+        Json(WithdrawalAccepted {
             withdrawal_id: existing.id,
-            status: existing.status,
+            status: existing.status.parse().map_err(ApiError::internal)?,
         }),
     ))
 }
@@ -213,12 +199,6 @@ pub struct PageQuery {
     pub offset: Option<u64>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WithdrawalPage {
-    pub withdrawals: Vec<WithdrawalView>,
-    pub total: u64,
-}
-
 /// The caller's withdrawals, newest first.
 #[utoipa::path(get, path = "/withdrawals", tag = "withdrawals", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, body = WithdrawalPage)))]
@@ -237,7 +217,7 @@ pub async fn list(
         .all(&state.db)
         .await?;
     Ok(Json(WithdrawalPage {
-        withdrawals: rows.iter().map(view).collect(),
+        withdrawals: rows.iter().map(view).collect::<ApiResult<_>>()?,
         total,
     }))
 }
@@ -254,7 +234,7 @@ pub async fn get(
     if w.user_id != caller.id && caller.role != Role::Admin {
         return Err(ApiError::not_found("no such withdrawal"));
     }
-    Ok(Json(view(&w)))
+    Ok(Json(view(&w)?))
 }
 
 /// Cancel one of your own withdrawals while it is still `queued` (nothing signed yet): the
@@ -275,17 +255,7 @@ pub async fn cancel(
     crate::accounts::ensure_active(&state, caller).await?;
     Ok(Json(view(
         &withdrawals::cancel(&state.db, id, caller.id).await?,
-    )))
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct ClaimRequest {
-    pub id: Option<i64>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ClaimAnswer {
-    pub withdrawal: Option<Claimed>,
+    )?))
 }
 
 pub async fn internal_claim(
@@ -298,31 +268,64 @@ pub async fn internal_claim(
     }))
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct Progress {
-    #[serde(default)]
-    pub tx_hashes: Vec<String>,
-    #[serde(default)]
-    pub fee: i64,
-    #[serde(default)]
-    pub reason: String,
-}
-
+/// A worker's report: the step is parsed from the path (an unknown one is 404), and the
+/// body must be exactly what that step carries (else 422, never a default).
 pub async fn internal_progress(
     State(state): State<TransactionsState>,
     _caller: ServiceCaller,
     ApiPath((id, step)): ApiPath<(i64, String)>,
-    ApiJson(p): ApiJson<Progress>,
+    ApiJson(body): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<WithdrawalView>> {
+    let step: WithdrawalEvent = step
+        .parse()
+        .map_err(|_| ApiError::not_found("no such step"))?;
     let db = &state.db;
-    let w = match step.as_str() {
-        "signed" => withdrawals::signed(db, id, &p.tx_hashes, p.fee).await?,
-        "relayed" => withdrawals::relayed(db, id, &p.tx_hashes, p.fee).await?,
-        "failed" => withdrawals::failed(db, id, &p.reason).await?,
-        "release" => withdrawals::release(db, id, &p.reason).await?,
-        "note" => withdrawals::note(db, id, &p.reason).await?,
-        "confirmed" => withdrawals::confirmed(db, id).await?,
-        _ => return Err(ApiError::not_found("no such step")),
+    let w = match step {
+        WithdrawalEvent::Signed => {
+            let sent: Sent = report(body)?;
+            withdrawals::signed(db, id, &sent.tx_hashes, sent.fee.as_i64()).await?
+        }
+        WithdrawalEvent::Relayed => {
+            let sent: Sent = report(body)?;
+            withdrawals::relayed(db, id, &sent.tx_hashes, sent.fee.as_i64()).await?
+        }
+        WithdrawalEvent::Failed => {
+            let why: Reason = report(body)?;
+            withdrawals::failed(db, id, &why.reason).await?
+        }
+        WithdrawalEvent::Release => {
+            let why: Reason = report(body)?;
+            withdrawals::release(db, id, &why.reason).await?
+        }
+        WithdrawalEvent::Confirmed => {
+            let Confirmed {} = report(body)?;
+            withdrawals::confirmed(db, id).await?
+        }
+        // Not a worker's to report: claims have their own route, cancelling is the owner's.
+        WithdrawalEvent::Claim | WithdrawalEvent::Cancel => {
+            return Err(ApiError::not_found("no such step"));
+        }
     };
-    Ok(Json(view(&w)))
+    Ok(Json(view(&w)?))
+}
+
+/// Why a withdrawal is waiting (e.g. the daemon is unreachable), shown to its owner.
+pub async fn internal_note(
+    State(state): State<TransactionsState>,
+    _caller: ServiceCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(why): ApiJson<Reason>,
+) -> ApiResult<Json<WithdrawalView>> {
+    let w = withdrawals::note(&state.db, id, &why.reason).await?;
+    Ok(Json(view(&w)?))
+}
+
+fn report<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> ApiResult<T> {
+    serde_json::from_value(body).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidBody,
+            format!("this step's report: {e}"),
+        )
+    })
 }

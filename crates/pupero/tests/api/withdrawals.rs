@@ -144,3 +144,28 @@ db_test! {
         app.assert_ledger_consistent().await;
     }
 }
+
+db_test! {
+    // The wallet's reports are typed by their step: an unknown step is 404, and a report
+    // without what its step carries (a `signed` without its fee) is 422, never a fee of 0.
+    async fn a_progress_report_carries_exactly_what_its_step_needs(app) {
+        let wallet = app.keys().only("wallet").issue_service("wallet").unwrap().token;
+        let report = |step: &str, body: Value| {
+            let path = format!("/internal/withdrawals/1/{step}");
+            let (app, wallet) = (&app, wallet.clone());
+            async move { app.call_at(&app.transactions, "POST", &path, Some(&wallet), Some(body)).await }
+        };
+        for step in ["sent", "claim", "cancel", "Signed"] {
+            let (status, body) = report(step, json!({})).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{step}: {body}");
+            assert_eq!(error_code(&body), "not_found");
+        }
+        let (status, body) = report("signed", json!({"tx_hashes": ["ab"]})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"]["message"].as_str().unwrap().contains("fee"), "{body}");
+        let (status, body) = report("relayed", json!({"tx_hashes": ["ab"], "fee": 30})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a fee is a string of XMR: {body}");
+        let (status, body) = report("confirmed", json!({"reason": "a body of another step"})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    }
+}

@@ -9,11 +9,10 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use pupero_api::internal::login::{TotpCheck, TotpChecked};
 use pupero_api::offers::OfferView;
+pub use pupero_api::trades::{DisputeView, TradeRole, TradeView};
 use pupero_core::trade::{self, Action, Actor, Refusal, Settlement, Step, TradeFacts, TradeState};
 use pupero_core::{Cents, OfferSide, OfferStatus, Piconero, Role};
 use pupero_db::{is_retryable, is_unique_violation, now_ms, write_tx};
@@ -105,80 +104,23 @@ pub fn facts(t: &trade_row::Model) -> TradeFacts {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct DisputeView {
-    pub opened_by: Option<i64>,
-    pub opened_at: Option<String>,
-    pub statement: Option<String>,
-    /// `buyer` or `seller` once resolved.
-    pub resolution: Option<String>,
-    pub resolved_by: Option<i64>,
-    pub reason: Option<String>,
-}
-
-/// A trade as one caller sees it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct TradeView {
-    pub id: i64,
-    pub offer_id: i64,
-    /// `awaiting_payment`, `paid`, `completed`, `cancelled` or `disputed`.
-    pub state: String,
-    pub seller_id: i64,
-    pub buyer_id: i64,
-    pub maker_id: i64,
-    pub taker_id: i64,
-    /// The offer's side (from the maker's point of view).
-    pub offer_side: String,
-    /// XMR in escrow, twelve decimals.
-    pub amount: String,
-    /// Platform fee taken from the amount on completion.
-    pub fee: String,
-    pub currency: String,
-    /// Fiat per XMR.
-    pub price: String,
-    /// What the buyer pays the seller, in fiat.
-    pub fiat_total: String,
-    pub payment_method: String,
-    pub payment_window_minutes: i32,
-    pub terms: String,
-    pub payment_deadline: String,
-    pub created_at: String,
-    pub paid_at: Option<String>,
-    pub completed_at: Option<String>,
-    pub cancelled_at: Option<String>,
-    /// `buyer_cancelled`, `expired`, `mutual` or `dispute`.
-    pub cancel_reason: Option<String>,
-    pub buyer_wants_cancel: bool,
-    pub seller_wants_cancel: bool,
-    pub dispute: Option<DisputeView>,
-    /// `buyer`, `seller`, `moderator` or `observer`.
-    pub your_role: String,
-    /// What the caller can do now: `paid`, `release`, `cancel`, `dispute`, `mutual-cancel`,
-    /// `resolve-buyer`, `resolve-seller`.
-    pub allowed_actions: Vec<String>,
-}
-
-pub fn view(t: &trade_row::Model, access: Access) -> TradeView {
+/// The trade as `access` sees it; an offer side this version does not know is an error.
+pub fn view(t: &trade_row::Model, access: Access) -> ApiResult<TradeView> {
     let f = facts(t);
     let allowed = actor_for(access)
-        .map(|a| {
-            trade::allowed_actions(f, a)
-                .into_iter()
-                .map(|a| a.as_str().to_owned())
-                .collect()
-        })
+        .map(|a| trade::allowed_actions(f, a).into_iter().collect())
         .unwrap_or_default();
-    let pico = |v: i64| Piconero::new(v).unwrap_or_default().to_string();
+    let pico = |v: i64| Piconero::new(v).unwrap_or_default();
     let ts = |v: Option<i64>| v.map(rfc3339);
-    TradeView {
+    Ok(TradeView {
         id: t.id,
         offer_id: t.offer_id,
-        state: t.state.clone(),
+        state: f.state,
         seller_id: t.seller_id,
         buyer_id: t.buyer_id,
         maker_id: t.maker_id,
         taker_id: t.taker_id,
-        offer_side: t.side.clone(),
+        offer_side: t.side.parse().map_err(ApiError::internal)?,
         amount: pico(t.amount),
         fee: pico(t.fee),
         currency: t.currency.clone(),
@@ -204,14 +146,13 @@ pub fn view(t: &trade_row::Model, access: Access) -> TradeView {
             reason: t.resolution_reason.clone(),
         }),
         your_role: match access {
-            Access::Party(Actor::Buyer) => "buyer",
-            Access::Party(_) => "seller",
-            Access::Moderator => "moderator",
-            Access::Observer => "observer",
-        }
-        .to_owned(),
+            Access::Party(Actor::Buyer) => TradeRole::Buyer,
+            Access::Party(_) => TradeRole::Seller,
+            Access::Moderator => TradeRole::Moderator,
+            Access::Observer => TradeRole::Observer,
+        },
         allowed_actions: allowed,
-    }
+    })
 }
 
 fn insufficient(caller_is_seller: bool) -> ApiError {
@@ -461,7 +402,7 @@ pub async fn open(
         tracing::info!(trade_id = id, seller_id, buyer_id, amount = %amount, "trade opened");
         return Ok((
             StatusCode::CREATED,
-            view(&t, Access::Party(party_of(&t, caller.id))),
+            view(&t, Access::Party(party_of(&t, caller.id)))?,
         ));
     }
     Err(ApiError::unavailable("the database is busy; try again"))
@@ -490,7 +431,7 @@ fn replay(
     }
     Ok((
         StatusCode::OK,
-        view(existing, Access::Party(party_of(existing, taker_id))),
+        view(existing, Access::Party(party_of(existing, taker_id)))?,
     ))
 }
 
@@ -626,7 +567,7 @@ pub async fn act(
                 return Err(ApiError::unavailable("the database is busy; try again"));
             }
             Err(Failure::Api(e)) => return Err(e),
-            Ok(t) => return Ok(access.map(|a| view(&t, a))),
+            Ok(t) => return access.map(|a| view(&t, a)).transpose(),
         }
     }
     Err(ApiError::unavailable("the database is busy; try again"))

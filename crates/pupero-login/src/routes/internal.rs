@@ -25,7 +25,7 @@ pub async fn account(
     Ok(Json(AccountFacts {
         id: user.id,
         username: user.username.clone(),
-        role: user.role.parse().map_err(ApiError::internal)?,
+        role: user.role(),
         disabled: user.disabled,
         deleted: user.deleted_at_ms.is_some(),
         totp_enabled: user.totp_secret.is_some(),

@@ -4,9 +4,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
+use pupero_api::trades::{ChatMessage, ChatMessages, NewMessage};
 use pupero_http::{ActiveUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, rfc3339};
 
 use crate::TransactionsState;
@@ -14,19 +15,6 @@ use crate::entity::trade_message;
 use crate::trades::{self, Access};
 
 const MAX_BODY: usize = 2000;
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Message {
-    pub id: i64,
-    pub sender_id: i64,
-    pub body: String,
-    pub created_at: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Messages {
-    pub messages: Vec<Message>,
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct After {
@@ -48,8 +36,8 @@ async fn chat_access(state: &TransactionsState, trade_id: i64, caller: AuthUser)
     }
 }
 
-fn message(m: trade_message::Model) -> Message {
-    Message {
+fn message(m: trade_message::Model) -> ChatMessage {
+    ChatMessage {
         id: m.id,
         sender_id: m.sender_id,
         body: m.body,
@@ -59,13 +47,13 @@ fn message(m: trade_message::Model) -> Message {
 
 /// Messages of a trade, oldest first.
 #[utoipa::path(get, path = "/trades/{id}/messages", tag = "chat", security(("bearer" = [])), params(("id" = i64, Path), After),
-    responses((status = 200, body = Messages), (status = 404, description = "no such trade")))]
+    responses((status = 200, body = ChatMessages), (status = 404, description = "no such trade")))]
 pub async fn list_messages(
     State(state): State<TransactionsState>,
     caller: AuthUser,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<After>,
-) -> ApiResult<Json<Messages>> {
+) -> ApiResult<Json<ChatMessages>> {
     chat_access(&state, id, caller).await?;
     let (limit, _) = super::page(Some(q.limit.unwrap_or(100)), None, 200)?;
     let rows = trade_message::Entity::find()
@@ -75,27 +63,21 @@ pub async fn list_messages(
         .limit(limit)
         .all(&state.db)
         .await?;
-    Ok(Json(Messages {
+    Ok(Json(ChatMessages {
         messages: rows.into_iter().map(message).collect(),
     }))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct NewMessage {
-    /// 1–2000 characters of text.
-    pub body: String,
 }
 
 /// Post a message to a trade's chat.
 #[utoipa::path(post, path = "/trades/{id}/messages", tag = "chat", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = NewMessage,
-    responses((status = 201, body = Message), (status = 404, description = "no such trade"), (status = 422, description = "empty or too long")))]
+    responses((status = 201, body = ChatMessage), (status = 404, description = "no such trade"), (status = 422, description = "empty or too long")))]
 pub async fn post_message(
     State(state): State<TransactionsState>,
     ActiveUser(caller): ActiveUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<NewMessage>,
-) -> ApiResult<(StatusCode, Json<Message>)> {
+) -> ApiResult<(StatusCode, Json<ChatMessage>)> {
     chat_access(&state, id, caller).await?;
     let body = req.body.trim();
     if body.is_empty() || body.chars().count() > MAX_BODY {

@@ -2,10 +2,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
+use pupero_api::accounts::{AuditEntry, AuditPage};
 use pupero_api::internal::transactions::{AvailableBalances, BalancesRequest, OwnerAvailable};
+use pupero_api::money::{
+    AdjustRequest, Adjusted, BalancesView, Statement, StatementLine, TransferRequest,
+};
 use pupero_core::{Piconero, Role};
 use pupero_db::write_tx;
 use pupero_http::{
@@ -19,18 +23,6 @@ use crate::audit;
 use crate::entity::audit as audit_row;
 use crate::ledger::{self, Account, Entry, Move, PlatformAccount, UserAccount};
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct BalancesView {
-    pub user_id: i64,
-    /// Spendable XMR.
-    pub available: String,
-    /// Held for open trades.
-    pub escrow: String,
-    /// Promised to withdrawals not yet sent.
-    pub withdrawing: String,
-    pub total: String,
-}
-
 async fn balances_view(state: &TransactionsState, user_id: i64) -> ApiResult<BalancesView> {
     let b = ledger::balances(&state.db, user_id).await?;
     let total = b
@@ -40,10 +32,10 @@ async fn balances_view(state: &TransactionsState, user_id: i64) -> ApiResult<Bal
         .ok_or_else(|| ApiError::internal("balance overflow"))?;
     Ok(BalancesView {
         user_id,
-        available: b.available.to_string(),
-        escrow: b.escrow.to_string(),
-        withdrawing: b.withdrawing.to_string(),
-        total: total.to_string(),
+        available: b.available,
+        escrow: b.escrow,
+        withdrawing: b.withdrawing,
+        total,
     })
 }
 
@@ -68,26 +60,6 @@ pub struct PageQuery {
     pub offset: Option<u64>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StatementLineView {
-    pub entry_id: i64,
-    /// e.g. `trade_open`, `trade_release`, `trade_refund`, `adjustment`, `transfer`.
-    pub kind: String,
-    pub reference: String,
-    pub memo: String,
-    /// `available`, `escrow` or `withdrawing`.
-    pub account: String,
-    /// Signed XMR: negative left the account.
-    pub amount: String,
-    pub created_at: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Statement {
-    pub entries: Vec<StatementLineView>,
-    pub total: u64,
-}
-
 fn signed_xmr(v: i64) -> String {
     let magnitude = Piconero::new(v.unsigned_abs().min(i64::MAX as u64) as i64).unwrap_or_default();
     if v < 0 {
@@ -110,16 +82,18 @@ pub async fn statement(
     Ok(Json(Statement {
         entries: lines
             .into_iter()
-            .map(|l| StatementLineView {
-                entry_id: l.entry_id,
-                kind: l.kind,
-                reference: l.reference,
-                memo: l.memo,
-                account: l.account,
-                amount: signed_xmr(l.amount),
-                created_at: rfc3339(l.created_at_ms),
+            .map(|l| {
+                Ok(StatementLine {
+                    entry_id: l.entry_id,
+                    kind: l.kind.parse().map_err(ApiError::internal)?,
+                    reference: l.reference,
+                    memo: l.memo,
+                    account: l.account,
+                    amount: signed_xmr(l.amount),
+                    created_at: rfc3339(l.created_at_ms),
+                })
             })
-            .collect(),
+            .collect::<ApiResult<_>>()?,
         total,
     }))
 }
@@ -145,25 +119,6 @@ fn reason(raw: &str) -> ApiResult<String> {
         ));
     }
     Ok(r.to_owned())
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct AdjustRequest {
-    pub user_id: i64,
-    /// XMR, positive.
-    pub amount: String,
-    /// `credit` adds to the user's available balance, `debit` takes from it.
-    pub direction: String,
-    /// Why; kept in the journal and the audit log.
-    pub reason: String,
-    /// A current two-factor code, required when the admin has 2FA.
-    pub totp: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Adjusted {
-    pub entry_id: i64,
-    pub balances: BalancesView,
 }
 
 /// Credit or debit a user's available balance against the platform's adjustments account.
@@ -218,16 +173,6 @@ pub async fn adjust(
     }))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct TransferRequest {
-    pub from_user_id: i64,
-    pub to_user_id: i64,
-    pub amount: String,
-    pub reason: String,
-    /// A current two-factor code, required when the admin has 2FA.
-    pub totp: Option<String>,
-}
-
 /// The seed's transfer between two users' available balances, kept for operators only:
 /// no user can move anyone's money with it.
 #[utoipa::path(post, path = "/transfer", tag = "admin", security(("bearer" = [])), request_body = TransferRequest,
@@ -278,22 +223,6 @@ pub async fn transfer(
         entry_id,
         balances: balances_view(&state, req.from_user_id).await?,
     }))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub actor_id: i64,
-    pub action: String,
-    pub target: String,
-    pub details: String,
-    pub created_at: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditPage {
-    pub entries: Vec<AuditEntry>,
-    pub total: u64,
 }
 
 /// Every moderator and admin action, newest first.

@@ -3,12 +3,11 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use pupero_api::trades::{Reputation, ReviewRequest, ReviewView};
 use pupero_http::ErrorCode;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use pupero_core::trade::{Actor, TradeState};
 use pupero_db::is_unique_violation;
@@ -17,24 +16,6 @@ use pupero_http::{ActiveUser, ApiError, ApiJson, ApiPath, ApiResult, AuthUser, r
 use crate::TransactionsState;
 use crate::entity::{review as review_row, trade};
 use crate::trades::{self, Access, access};
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ReviewRequest {
-    /// 1 (bad) to 5 (excellent).
-    pub rating: i64,
-    #[serde(default)]
-    pub comment: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReviewView {
-    pub trade_id: i64,
-    pub reviewer_id: i64,
-    pub reviewee_id: i64,
-    pub rating: i32,
-    pub comment: String,
-    pub created_at: String,
-}
 
 fn review_view(r: review_row::Model) -> ReviewView {
     ReviewView {
@@ -126,17 +107,6 @@ pub async fn review(
         )),
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Reputation {
-    pub user_id: i64,
-    pub completed_trades: u64,
-    pub reviews_count: u64,
-    /// Two decimals, or null without reviews.
-    pub average_rating: Option<String>,
-    /// The 20 most recent.
-    pub reviews: Vec<ReviewView>,
 }
 
 /// A user's public reputation.

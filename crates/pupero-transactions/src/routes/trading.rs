@@ -7,10 +7,11 @@ use axum::http::{HeaderMap, StatusCode};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use pupero_api::internal::transactions::{OpenTrades, TradingClosed};
+use pupero_api::trades::{ActionBody, OpenRequest, ResolveRequest, TradePage};
 use pupero_core::Cents;
 use pupero_core::trade::{Action, TradeState};
 use pupero_http::{
@@ -21,16 +22,6 @@ use super::{optional_json, page};
 use crate::TransactionsState;
 use crate::entity::trade;
 use crate::trades::{self, ActionInput, Caller, TradeView, access, view};
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct OpenRequest {
-    pub offer_id: i64,
-    /// XMR within the offer's limits.
-    pub amount: String,
-    /// The price per XMR the taker was shown, e.g. `"150.00"` (required). If the offer's
-    /// price is different now, the answer is 409 `offer_changed` with the current terms.
-    pub price: Option<String>,
-}
 
 /// Open a trade on an offer. The seller's XMR moves to escrow at once; the answer is 409
 /// `insufficient_funds` if it cannot. An `Idempotency-Key` header makes retries safe.
@@ -84,12 +75,6 @@ pub struct TradeQuery {
     pub offset: Option<u64>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TradePage {
-    pub trades: Vec<TradeView>,
-    pub total: u64,
-}
-
 fn parse_state(s: &str) -> ApiResult<TradeState> {
     s.parse::<TradeState>().ok().ok_or_else(|| {
         ApiError::invalid(
@@ -126,7 +111,7 @@ pub async fn list_trades(
     let trades = rows
         .iter()
         .filter_map(|t| access(t, caller).map(|a| view(t, a)))
-        .collect();
+        .collect::<ApiResult<_>>()?;
     Ok(Json(TradePage { trades, total }))
 }
 
@@ -142,15 +127,7 @@ pub async fn get_trade(
     let a = trades::current_access(&state, &t, caller)
         .await?
         .ok_or_else(|| ApiError::not_found("no such trade"))?;
-    Ok(Json(view(&t, a)))
-}
-
-#[derive(Debug, Default, Deserialize, ToSchema)]
-pub struct ActionBody {
-    /// `release`: a current code when the seller has two-factor authentication.
-    pub totp: Option<String>,
-    /// `dispute`: what went wrong (1–2000 characters).
-    pub statement: Option<String>,
+    Ok(Json(view(&t, a)?))
 }
 
 /// Take a step: `paid` (buyer), `release` (seller; TOTP if enabled), `cancel` (buyer,
@@ -187,16 +164,6 @@ pub async fn trade_action(
     trade
         .map(Json)
         .ok_or_else(|| ApiError::internal("no view for a user action"))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ResolveRequest {
-    /// `buyer` (escrow to the buyer) or `seller` (escrow back to the seller).
-    pub outcome: String,
-    /// Why; recorded on the trade and in the audit log.
-    pub reason: String,
-    /// A current two-factor code, required when the moderator has 2FA.
-    pub totp: Option<String>,
 }
 
 /// Decide a dispute (moderators and admins).
@@ -252,7 +219,7 @@ pub async fn disputes(
     let trades = rows
         .iter()
         .filter_map(|t| access(t, moderator).map(|a| view(t, a)))
-        .collect();
+        .collect::<ApiResult<_>>()?;
     Ok(Json(TradePage { trades, total }))
 }
 

@@ -72,6 +72,22 @@ pub struct TradeView {
     pub allowed_actions: Vec<Action>,
 }
 
+impl TradeView {
+    /// Whether the caller may take this step now.
+    pub fn allows(&self, action: Action) -> bool {
+        self.allowed_actions.contains(&action)
+    }
+
+    /// The other party, from a party's point of view (the seller for an onlooker).
+    pub fn counterparty_id(&self) -> i64 {
+        if self.your_role == TradeRole::Buyer {
+            self.seller_id
+        } else {
+            self.buyer_id
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DisputeView {

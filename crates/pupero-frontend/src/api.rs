@@ -10,8 +10,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use pupero_http::JwtKeys;
 use pupero_http::client_ip::{FRONTEND_CLIENT_IP, FRONTEND_CREDENTIAL};
+use pupero_http::{ErrorCode, JwtKeys};
 
 #[derive(Clone)]
 pub struct Api {
@@ -32,7 +32,8 @@ pub struct Caller {
 #[derive(Debug, Clone)]
 pub struct Failure {
     pub status: StatusCode,
-    pub code: String,
+    /// The API's code; one this version does not know reads as `upstream_error`.
+    pub code: ErrorCode,
     pub message: String,
     pub field: Option<String>,
     /// With `totp_required` at login: the challenge for the second step.
@@ -43,7 +44,7 @@ impl Failure {
     pub fn unavailable() -> Self {
         Self {
             status: StatusCode::SERVICE_UNAVAILABLE,
-            code: "service_unavailable".into(),
+            code: ErrorCode::ServiceUnavailable,
             message:
                 "The platform is unavailable right now. Nothing was changed; try again shortly."
                     .into(),
@@ -52,8 +53,12 @@ impl Failure {
         }
     }
 
-    pub fn is(&self, code: &str) -> bool {
-        self.code == code
+    /// A missing, wrong or already used two-factor code: the same step may ask again.
+    pub fn is_second_factor_refusal(&self) -> bool {
+        matches!(
+            self.code,
+            ErrorCode::TotpRequired | ErrorCode::InvalidTotp | ErrorCode::TotpReplayed
+        )
     }
 
     /// The access token was refused: the session is over.
@@ -72,7 +77,9 @@ impl Failure {
         }
         Self {
             status,
-            code: text("code").unwrap_or_else(|| "unexpected".into()),
+            code: text("code")
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(ErrorCode::UpstreamError),
             message: text("message")
                 .map(|m| sentence(&m))
                 .unwrap_or_else(|| format!("The request failed ({status}).")),
@@ -175,7 +182,7 @@ impl Api {
             tracing::error!(error = %e, "unexpected answer from the API");
             Failure {
                 status: StatusCode::BAD_GATEWAY,
-                code: "unexpected".into(),
+                code: ErrorCode::UpstreamError,
                 message: "The platform gave an answer this page does not understand.".into(),
                 field: None,
                 mfa_token: None,

@@ -10,14 +10,10 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::Notify;
 
+use pupero_api::internal::wallet::WithdrawalQueued;
 use pupero_queue::Publisher;
 
 use crate::entity::outbox;
-
-#[derive(serde::Serialize)]
-struct WithdrawalMessage {
-    withdrawal_id: i64,
-}
 
 /// Publishes what is waiting; returns how many went out.
 pub async fn relay(db: &DatabaseConnection, publisher: &Publisher) -> Result<usize, String> {
@@ -31,7 +27,7 @@ pub async fn relay(db: &DatabaseConnection, publisher: &Publisher) -> Result<usi
     let mut sent = 0;
     for row in waiting {
         publisher
-            .publish_json(&WithdrawalMessage {
+            .publish_json(&WithdrawalQueued {
                 withdrawal_id: row.withdrawal_id,
             })
             .await

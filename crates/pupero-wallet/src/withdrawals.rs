@@ -17,13 +17,13 @@ use std::time::Duration;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
-use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::Notify;
 
 use pupero_api::internal::transactions::{
     ClaimAnswer, ClaimRequest, ClaimedWithdrawal, Confirmed, Progress, Reason, Sent,
 };
+use pupero_api::internal::wallet::WithdrawalQueued;
 use pupero_core::Piconero;
 use pupero_db::{is_unique_violation, now_ms};
 use pupero_http::ApiError;
@@ -261,11 +261,6 @@ pub fn spawn_worker(
     })
 }
 
-#[derive(Deserialize)]
-struct QueueMessage {
-    withdrawal_id: i64,
-}
-
 /// Consumes the RabbitMQ withdrawal queue: each message names a withdrawal to send now.
 /// A malformed message goes to the dead-letter queue; one that cannot be handled yet (the
 /// ledger or wallet is down) goes back to the queue.
@@ -276,7 +271,7 @@ pub fn spawn_consumer(
     pupero_queue::spawn_consumer(broker, move |payload| {
         let state = state.clone();
         async move {
-            let Ok(message) = serde_json::from_slice::<QueueMessage>(&payload) else {
+            let Ok(message) = serde_json::from_slice::<WithdrawalQueued>(&payload) else {
                 tracing::warn!("malformed withdrawal message; dead-lettered");
                 return pupero_queue::Outcome::Reject;
             };

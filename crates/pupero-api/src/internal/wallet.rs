@@ -41,3 +41,10 @@ pub struct WakeWorker {
 pub struct WorkerWoken {
     pub woken: bool,
 }
+
+/// On the RabbitMQ withdrawal queue (transactions' outbox → the wallet's consumer): a
+/// withdrawal to send now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithdrawalQueued {
+    pub withdrawal_id: i64,
+}

@@ -195,3 +195,43 @@ impl Api {
 pub fn q(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn failure(code: &str) -> Failure {
+        let body = json!({"error": {"code": code, "message": "nope", "field": "totp"}});
+        Failure::from_body(StatusCode::FORBIDDEN, &body)
+    }
+
+    #[test]
+    fn an_error_code_reads_as_the_enum() {
+        let f = failure("invalid_totp");
+        assert_eq!(f.code, ErrorCode::InvalidTotp);
+        assert!(f.is_second_factor_refusal());
+        assert_eq!(f.field.as_deref(), Some("totp"));
+        assert_eq!(f.message, "Nope.");
+        assert!(!failure("forbidden").is_second_factor_refusal());
+    }
+
+    #[test]
+    fn a_code_this_version_does_not_know_is_an_upstream_error() {
+        assert_eq!(failure("brand_new_code").code, ErrorCode::UpstreamError);
+        let no_body = Failure::from_body(StatusCode::INTERNAL_SERVER_ERROR, &Value::Null);
+        assert_eq!(no_body.code, ErrorCode::UpstreamError);
+    }
+
+    #[test]
+    fn a_gateway_failure_reads_as_unavailable() {
+        let f = Failure::from_body(StatusCode::BAD_GATEWAY, &Value::Null);
+        assert_eq!(
+            (f.status, f.code),
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::ServiceUnavailable
+            )
+        );
+    }
+}

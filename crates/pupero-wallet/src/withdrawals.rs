@@ -17,13 +17,13 @@ use std::time::Duration;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
-use serde_json::Value;
 use tokio::sync::Notify;
 
 use pupero_api::internal::transactions::{
     ClaimAnswer, ClaimRequest, ClaimedWithdrawal, Confirmed, Progress, Reason, Sent,
 };
 use pupero_api::internal::wallet::WithdrawalQueued;
+use pupero_api::money::WithdrawalView;
 use pupero_core::Piconero;
 use pupero_db::{is_unique_violation, now_ms};
 use pupero_http::ApiError;
@@ -46,7 +46,7 @@ fn crash_point(point: &str) {
 
 async fn report(state: &WalletState, id: i64, progress: Progress) -> Result<(), ApiError> {
     let step = progress.step();
-    let _: Value = state
+    let _: WithdrawalView = state
         .transactions
         .post(&format!("/internal/withdrawals/{id}/{step}"), &progress)
         .await?;
@@ -55,7 +55,7 @@ async fn report(state: &WalletState, id: i64, progress: Progress) -> Result<(), 
 
 /// Why a withdrawal is waiting, for its owner to read; its status does not change.
 async fn note(state: &WalletState, id: i64, reason: impl Into<String>) -> Result<(), ApiError> {
-    let _: Value = state
+    let _: WithdrawalView = state
         .transactions
         .post(
             &format!("/internal/withdrawals/{id}/note"),

@@ -10,8 +10,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use pupero_http::JwtKeys;
 use pupero_http::client_ip::{FRONTEND_CLIENT_IP, FRONTEND_CREDENTIAL};
+use pupero_http::{ErrorCode, JwtKeys};
 
 #[derive(Clone)]
 pub struct Api {
@@ -32,7 +32,8 @@ pub struct Caller {
 #[derive(Debug, Clone)]
 pub struct Failure {
     pub status: StatusCode,
-    pub code: String,
+    /// The API's code; one this version does not know reads as `upstream_error`.
+    pub code: ErrorCode,
     pub message: String,
     pub field: Option<String>,
     /// With `totp_required` at login: the challenge for the second step.
@@ -43,7 +44,7 @@ impl Failure {
     pub fn unavailable() -> Self {
         Self {
             status: StatusCode::SERVICE_UNAVAILABLE,
-            code: "service_unavailable".into(),
+            code: ErrorCode::ServiceUnavailable,
             message:
                 "The platform is unavailable right now. Nothing was changed; try again shortly."
                     .into(),
@@ -52,8 +53,12 @@ impl Failure {
         }
     }
 
-    pub fn is(&self, code: &str) -> bool {
-        self.code == code
+    /// A missing, wrong or already used two-factor code: the same step may ask again.
+    pub fn is_second_factor_refusal(&self) -> bool {
+        matches!(
+            self.code,
+            ErrorCode::TotpRequired | ErrorCode::InvalidTotp | ErrorCode::TotpReplayed
+        )
     }
 
     /// The access token was refused: the session is over.
@@ -72,7 +77,9 @@ impl Failure {
         }
         Self {
             status,
-            code: text("code").unwrap_or_else(|| "unexpected".into()),
+            code: text("code")
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(ErrorCode::UpstreamError),
             message: text("message")
                 .map(|m| sentence(&m))
                 .unwrap_or_else(|| format!("The request failed ({status}).")),
@@ -176,7 +183,7 @@ impl Api {
             tracing::error!(error = %e, "unexpected answer from the API");
             Failure {
                 status: StatusCode::BAD_GATEWAY,
-                code: "unexpected".into(),
+                code: ErrorCode::UpstreamError,
                 message: "The platform gave an answer this page does not understand.".into(),
                 field: None,
                 mfa_token: None,
@@ -188,4 +195,44 @@ impl Api {
 /// Percent-encodes a query value.
 pub fn q(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn failure(code: &str) -> Failure {
+        let body = json!({"error": {"code": code, "message": "nope", "field": "totp"}});
+        Failure::from_body(StatusCode::FORBIDDEN, &body)
+    }
+
+    #[test]
+    fn an_error_code_reads_as_the_enum() {
+        let f = failure("invalid_totp");
+        assert_eq!(f.code, ErrorCode::InvalidTotp);
+        assert!(f.is_second_factor_refusal());
+        assert_eq!(f.field.as_deref(), Some("totp"));
+        assert_eq!(f.message, "Nope.");
+        assert!(!failure("forbidden").is_second_factor_refusal());
+    }
+
+    #[test]
+    fn a_code_this_version_does_not_know_is_an_upstream_error() {
+        assert_eq!(failure("brand_new_code").code, ErrorCode::UpstreamError);
+        let no_body = Failure::from_body(StatusCode::INTERNAL_SERVER_ERROR, &Value::Null);
+        assert_eq!(no_body.code, ErrorCode::UpstreamError);
+    }
+
+    #[test]
+    fn a_gateway_failure_reads_as_unavailable() {
+        let f = Failure::from_body(StatusCode::BAD_GATEWAY, &Value::Null);
+        assert_eq!(
+            (f.status, f.code),
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::ServiceUnavailable
+            )
+        );
+    }
 }

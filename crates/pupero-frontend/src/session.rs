@@ -10,13 +10,13 @@
 //! a copy of the table rides no session. Rows hold the sealed text, so the guards below
 //! compare stored values with stored values; tokens are opened only to be used.
 
+use pupero_api::auth::{RefreshRequest, TokenPair};
 use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use pupero_http::TokenKind;
@@ -111,12 +111,10 @@ pub async fn load(db: &DatabaseConnection, sid: &Sid) -> Result<Option<web_sessi
         .filter(|s| s.expires_at_ms > now))
 }
 
-/// What the login service answers with.
-#[derive(Debug, Clone, Deserialize)]
-pub struct TokenPair {
-    pub access_token: String,
-    pub refresh_token: String,
-    pub expires_in: i64,
+/// When the access token of `pair`, received at `now_ms`, expires.
+fn access_expires_at_ms(now_ms: i64, pair: &TokenPair) -> i64 {
+    let ttl_ms = i64::try_from(pair.expires_in.saturating_mul(1000)).unwrap_or(i64::MAX);
+    now_ms.saturating_add(ttl_ms)
 }
 
 /// Starts a signed-in session under a new id (never the anonymous one: a planted id must
@@ -143,7 +141,7 @@ pub async fn start(
         username: Set(username.to_owned()),
         role: Set(claims.role.as_str().to_owned()),
         access_token: Set(seal(state, &pair.access_token, &sid.hash())?),
-        access_expires_at_ms: Set(now + pair.expires_in * 1000),
+        access_expires_at_ms: Set(access_expires_at_ms(now, pair)),
         refresh_token: Set(seal(state, &pair.refresh_token, &sid.hash())?),
         remember_me: Set(remember_me),
         refreshing_until_ms: Set(None),
@@ -260,7 +258,7 @@ pub async fn access_token(
             .await?;
         return Err(Ended::SignedOut);
     };
-    let body = serde_json::json!({ "refresh_token": refresh_token });
+    let body = RefreshRequest { refresh_token };
     match state
         .api
         .post::<_, TokenPair>(&caller, "/auth/token/refresh", &body)
@@ -286,7 +284,7 @@ pub async fn access_token(
                 )
                 .col_expr(
                     web_session::Column::AccessExpiresAtMs,
-                    Expr::value(now + pair.expires_in * 1000),
+                    Expr::value(access_expires_at_ms(now, &pair)),
                 )
                 .col_expr(web_session::Column::Role, Expr::value(claims.role.as_str()))
                 .col_expr(

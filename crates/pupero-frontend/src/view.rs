@@ -1,6 +1,8 @@
 //! How amounts, times and codes read on a page. Amounts stay exact: trimming the
 //! trailing zeros of a twelve-decimal string changes no digit that matters.
 
+use pupero_core::{TradeState, WithdrawalStatus};
+
 /// Where a list is, and the links to its neighbours.
 pub struct Pager {
     pub page: u64,
@@ -27,8 +29,9 @@ impl Pager {
     }
 }
 
-/// "1.500000000000" → "1.5", "2.000000000000" → "2".
-pub fn xmr(amount: &str) -> String {
+/// "1.500000000000" → "1.5", "2.000000000000" → "2" (an amount, or its text).
+pub fn xmr(amount: impl std::fmt::Display) -> String {
+    let amount = amount.to_string();
     match amount.split_once('.') {
         Some((whole, frac)) => {
             let frac = frac.trim_end_matches('0');
@@ -38,7 +41,7 @@ pub fn xmr(amount: &str) -> String {
                 format!("{whole}.{frac}")
             }
         }
-        None => amount.to_owned(),
+        None => amount,
     }
 }
 
@@ -66,14 +69,13 @@ pub fn day(rfc3339: &str) -> String {
     when(rfc3339).chars().take(10).collect()
 }
 
-pub fn trade_state(state: &str) -> &'static str {
+pub fn trade_state(state: TradeState) -> &'static str {
     match state {
-        "awaiting_payment" => "Awaiting payment",
-        "paid" => "Paid — waiting for release",
-        "completed" => "Completed",
-        "cancelled" => "Cancelled",
-        "disputed" => "In dispute",
-        _ => "Unknown",
+        TradeState::AwaitingPayment => "Awaiting payment",
+        TradeState::Paid => "Paid — waiting for release",
+        TradeState::Completed => "Completed",
+        TradeState::Cancelled => "Cancelled",
+        TradeState::Disputed => "In dispute",
     }
 }
 
@@ -93,15 +95,33 @@ pub fn payment_method(code: &str) -> String {
     }
 }
 
-pub fn withdrawal_status(status: &str) -> &'static str {
+pub fn withdrawal_status(status: WithdrawalStatus) -> &'static str {
     match status {
-        "queued" => "Queued",
-        "signing" | "signed" => "Being sent",
-        "relayed" => "Sent, confirming",
-        "confirmed" => "Confirmed",
-        "failed" => "Failed (refunded)",
-        "cancelled" => "Cancelled (refunded)",
-        _ => "Unknown",
+        WithdrawalStatus::Queued => "Queued",
+        WithdrawalStatus::Signing | WithdrawalStatus::Signed => "Being sent",
+        WithdrawalStatus::Relayed => "Sent, confirming",
+        WithdrawalStatus::Confirmed => "Confirmed",
+        WithdrawalStatus::Failed => "Failed (refunded)",
+        WithdrawalStatus::Cancelled => "Cancelled (refunded)",
+    }
+}
+
+/// A QR code of `text` as an `<img>` source (empty if the text does not fit in one).
+pub fn qr_data_uri(text: &str) -> String {
+    use base64::Engine;
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => {
+            let svg = code
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(220, 220)
+                .quiet_zone(true)
+                .build();
+            format!(
+                "data:image/svg+xml;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(svg.as_bytes())
+            )
+        }
+        Err(_) => String::new(),
     }
 }
 
@@ -115,6 +135,19 @@ mod tests {
         assert_eq!(xmr("2.000000000000"), "2");
         assert_eq!(xmr("0.000000000001"), "0.000000000001");
         assert_eq!(xmr("10.100000000000"), "10.1");
+    }
+
+    #[test]
+    fn amounts_trim_the_same_as_their_text() {
+        let amount = pupero_core::Piconero::new(1_500_000_000_000).unwrap();
+        assert_eq!(xmr(amount), "1.5");
+        assert_eq!(xmr(pupero_core::Piconero::default()), "0");
+    }
+
+    #[test]
+    fn a_deposit_address_draws_as_an_svg_qr_code() {
+        let uri = qr_data_uri("monero:4AdUndXHHZ6cfufTMvppY6JwXNouMBzSkbLYfpAV5Usx");
+        assert!(uri.starts_with("data:image/svg+xml;base64,"), "{uri}");
     }
 
     #[test]

@@ -18,15 +18,15 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use serde::Deserialize;
 
+use pupero_api::internal::login::AccountFacts;
 use pupero_core::Role;
 
 use crate::auth::AuthUser;
 use crate::{ApiError, ApiResult, InternalClient};
 
 /// An account as it is now, whatever its tokens say.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Standing {
     pub role: Role,
     pub disabled: bool,
@@ -34,8 +34,19 @@ pub struct Standing {
     pub totp_enabled: bool,
     /// Access tokens issued (`iat`, whole seconds) before this instant (epoch ms, stored
     /// at a whole second) belong to ended sessions. `None`: never ended.
-    #[serde(default)]
     pub tokens_valid_after_ms: Option<i64>,
+}
+
+impl From<AccountFacts> for Standing {
+    fn from(facts: AccountFacts) -> Self {
+        Standing {
+            role: facts.role,
+            disabled: facts.disabled,
+            deleted: facts.deleted,
+            totp_enabled: facts.totp_enabled,
+            tokens_valid_after_ms: facts.tokens_valid_after_ms,
+        }
+    }
 }
 
 pub type StandingFuture<'a> =
@@ -54,10 +65,10 @@ impl StandingSource for LoginDirectory {
         Box::pin(async move {
             match self
                 .0
-                .get::<Standing>(&format!("/internal/users/{user_id}"))
+                .get::<AccountFacts>(&format!("/internal/users/{user_id}"))
                 .await
             {
-                Ok(s) => Ok(Some(s)),
+                Ok(facts) => Ok(Some(Standing::from(facts))),
                 Err(e) if e.status == StatusCode::NOT_FOUND => Ok(None),
                 Err(e) => Err(e),
             }

@@ -1,24 +1,13 @@
 //! Issuing a session: an access token plus a single-use refresh token whose id is stored.
 
 use sea_orm::ConnectionTrait;
-use serde::Serialize;
-use utoipa::ToSchema;
 
+use pupero_api::auth::TokenPair;
 use pupero_http::{ApiError, TokenKind};
 
 use crate::entity::user;
 use crate::state::LoginState;
 use crate::store;
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TokenPair {
-    pub access_token: String,
-    pub refresh_token: String,
-    /// Always `bearer`.
-    pub token_type: &'static str,
-    /// Seconds until the access token expires.
-    pub expires_in: u64,
-}
 
 pub async fn issue_pair(
     state: &LoginState,
@@ -51,7 +40,7 @@ pub async fn issue_pair(
     Ok(TokenPair {
         access_token: access.token,
         refresh_token: refresh.token,
-        token_type: "bearer",
+        token_type: "bearer".to_owned(),
         expires_in: state.policy.access_ttl.as_secs(),
     })
 }

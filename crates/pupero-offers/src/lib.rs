@@ -16,7 +16,7 @@ use pupero_config::{Service, Settings};
 use pupero_http::{AccountAuthority, InternalClient, JwtKeys, TrustedProxies};
 
 pub use migration::Migrator;
-pub use routes::{OfferView, router};
+pub use routes::router;
 
 pub const SERVICE: &str = "offers";
 

@@ -6,11 +6,14 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use serde::Deserialize;
+use utoipa::{IntoParams, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use pupero_api::internal::offers::{OwnerVisibility, OwnerVisibilitySet};
+use pupero_api::internal::transactions::{AvailableBalances, BalancesRequest, OpenTrades};
+use pupero_api::offers::{OfferInput, OfferPage, OfferPatch, OfferView, PaymentMethods};
 use pupero_core::{Cents, Currency, OfferSide, OfferStatus, Piconero};
 use pupero_http::{
     ActiveUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, PageQuery,
@@ -56,31 +59,6 @@ pub fn router(state: OffersState) -> ServiceRouter {
     ServiceRouter::with_database(SERVICE, routes, openapi, health_db)
 }
 
-/// An offer as everyone sees it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct OfferView {
-    pub id: i64,
-    pub owner_id: i64,
-    /// `buy` or `sell`, from the owner's side.
-    pub side: String,
-    pub currency: String,
-    /// Fiat per XMR, two decimals.
-    pub price: String,
-    pub payment_method: String,
-    /// XMR, twelve decimals.
-    pub min_amount: String,
-    pub max_amount: String,
-    pub payment_window_minutes: i32,
-    pub terms: String,
-    /// `open`, `paused` or `closed`.
-    pub status: String,
-    /// For sell offers: whether the owner's balance covers the minimum (null if unknown).
-    /// Buy offers are always available: the taker brings the XMR.
-    pub available: Option<bool>,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
 /// Offers' paging: 20 rows unless asked, at most 100.
 const PAGE_DEFAULT: u64 = 20;
 const PAGE_MAX: u64 = 100;
@@ -91,39 +69,25 @@ fn stored_amount(o: &offer::Model, field: &str, piconero: i64) -> ApiResult<Pico
         .map_err(|e| ApiError::internal(format!("offer {} has an invalid {field}: {e}", o.id)))
 }
 
+/// An offer's row as the API shows it; a stored amount that is not a valid one is an
+/// error.
 fn view(o: &offer::Model, available: Option<bool>) -> ApiResult<OfferView> {
     Ok(OfferView {
         id: o.id,
         owner_id: o.owner_id,
-        side: o.side.to_string(),
+        side: o.side,
         currency: o.currency.clone(),
         price: Cents(o.price_cents).to_string(),
         payment_method: o.payment_method.clone(),
-        min_amount: stored_amount(o, "min_amount", o.min_amount)?.to_string(),
-        max_amount: stored_amount(o, "max_amount", o.max_amount)?.to_string(),
+        min_amount: stored_amount(o, "min_amount", o.min_amount)?,
+        max_amount: stored_amount(o, "max_amount", o.max_amount)?,
         payment_window_minutes: o.payment_window_minutes,
         terms: o.terms.clone(),
-        status: o.status.to_string(),
+        status: o.status,
         available,
         created_at: rfc3339(o.created_at_ms),
         updated_at: rfc3339(o.updated_at_ms),
     })
-}
-
-#[derive(Serialize)]
-struct BalancesQuery<'a> {
-    user_ids: &'a [i64],
-}
-
-#[derive(Deserialize)]
-struct Balances {
-    balances: Vec<OwnerBalance>,
-}
-
-#[derive(Deserialize)]
-struct OwnerBalance {
-    user_id: i64,
-    available: Piconero,
 }
 
 /// Views with availability: a sell offer is available when its owner can fund the minimum.
@@ -141,7 +105,12 @@ async fn views(state: &OffersState, rows: &[offer::Model]) -> ApiResult<Vec<Offe
     } else {
         match state
             .transactions
-            .post::<_, Balances>("/internal/balances", &BalancesQuery { user_ids: &sellers })
+            .post::<_, AvailableBalances>(
+                "/internal/balances",
+                &BalancesRequest {
+                    user_ids: sellers.clone(),
+                },
+            )
             .await
         {
             Ok(b) => Some(
@@ -178,38 +147,12 @@ async fn view_one(state: &OffersState, row: &offer::Model) -> ApiResult<OfferVie
         .ok_or_else(|| ApiError::internal("no view for one offer"))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PaymentMethods {
-    pub payment_methods: Vec<String>,
-}
-
 /// The payment methods offers may name.
 #[utoipa::path(get, path = "/offers/payment-methods", tag = "offers", responses((status = 200, body = PaymentMethods)))]
 async fn payment_methods(State(state): State<OffersState>) -> Json<PaymentMethods> {
     Json(PaymentMethods {
         payment_methods: state.payment_methods.to_vec(),
     })
-}
-
-/// The terms of an offer as sent by its owner.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct OfferInput {
-    /// `buy` or `sell`.
-    pub side: String,
-    /// ISO 4217, e.g. `EUR`.
-    pub currency: String,
-    /// Fiat per XMR, e.g. `"150.25"`.
-    pub price: String,
-    pub payment_method: String,
-    /// XMR decimal string, e.g. `"0.1"`.
-    pub min_amount: String,
-    pub max_amount: String,
-    /// 15 to 1440.
-    pub payment_window_minutes: i64,
-    #[serde(default)]
-    pub terms: String,
-    /// `open` (default), `paused` or `closed`.
-    pub status: Option<String>,
 }
 
 fn parse_side(s: &str) -> ApiResult<OfferSide> {
@@ -315,14 +258,6 @@ pub struct ListQuery {
     /// 1–100, default 20.
     pub limit: Option<u64>,
     pub offset: Option<u64>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OfferPage {
-    pub offers: Vec<OfferView>,
-    pub total: u64,
-    pub limit: u64,
-    pub offset: u64,
 }
 
 /// Open offers, filtered, sorted and paginated.
@@ -460,20 +395,6 @@ async fn replace_offer(
     save(&state, id, caller, &input).await
 }
 
-/// Any subset of an offer's terms.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct OfferPatch {
-    pub side: Option<String>,
-    pub currency: Option<String>,
-    pub price: Option<String>,
-    pub payment_method: Option<String>,
-    pub min_amount: Option<String>,
-    pub max_amount: Option<String>,
-    pub payment_window_minutes: Option<i64>,
-    pub terms: Option<String>,
-    pub status: Option<String>,
-}
-
 /// Change some of an offer's terms, e.g. `{"status": "paused"}` (owner only).
 #[utoipa::path(patch, path = "/offers/{id}", tag = "offers", security(("bearer" = [])), request_body = OfferPatch,
     params(("id" = i64, Path)),
@@ -487,24 +408,23 @@ async fn patch_offer(
 ) -> ApiResult<Json<OfferView>> {
     let current = view(&own_offer(&state, id, caller).await?, None)?;
     let input = OfferInput {
-        side: patch.side.unwrap_or(current.side),
+        side: patch.side.unwrap_or_else(|| current.side.to_string()),
         currency: patch.currency.unwrap_or(current.currency),
         price: patch.price.unwrap_or(current.price),
         payment_method: patch.payment_method.unwrap_or(current.payment_method),
-        min_amount: patch.min_amount.unwrap_or(current.min_amount),
-        max_amount: patch.max_amount.unwrap_or(current.max_amount),
+        min_amount: patch
+            .min_amount
+            .unwrap_or_else(|| current.min_amount.to_string()),
+        max_amount: patch
+            .max_amount
+            .unwrap_or_else(|| current.max_amount.to_string()),
         payment_window_minutes: patch
             .payment_window_minutes
             .unwrap_or(i64::from(current.payment_window_minutes)),
         terms: patch.terms.unwrap_or(current.terms),
-        status: Some(patch.status.unwrap_or(current.status)),
+        status: Some(patch.status.unwrap_or_else(|| current.status.to_string())),
     };
     save(&state, id, caller, &input).await
-}
-
-#[derive(Deserialize)]
-struct OpenTrades {
-    open: u64,
 }
 
 /// Delete an offer (owner only), unless trades opened from it are still running.
@@ -551,32 +471,21 @@ async fn internal_offer(
     Ok(Json(view(&row, None)?))
 }
 
-#[derive(Debug, Deserialize)]
-struct OwnerStatus {
-    hidden: bool,
-}
-
-#[derive(Debug, Serialize)]
-struct OwnerStatusSet {
-    owner_id: i64,
-    hidden: bool,
-}
-
 /// For the login service: an account was disabled or deleted (hidden) or enabled again.
 #[tracing::instrument(skip_all, fields(owner_id = owner_id))]
 async fn internal_owner(
     State(state): State<OffersState>,
     _caller: ServiceCaller,
     ApiPath(owner_id): ApiPath<i64>,
-    ApiJson(req): ApiJson<OwnerStatus>,
-) -> ApiResult<Json<OwnerStatusSet>> {
+    ApiJson(req): ApiJson<OwnerVisibility>,
+) -> ApiResult<Json<OwnerVisibilitySet>> {
     store::set_owner_hidden(&state.db, owner_id, req.hidden).await?;
     tracing::info!(
         owner_id,
         hidden = req.hidden,
         "offers of an owner hidden or shown"
     );
-    Ok(Json(OwnerStatusSet {
+    Ok(Json(OwnerVisibilitySet {
         owner_id,
         hidden: req.hidden,
     }))

@@ -1,5 +1,6 @@
 //! Facts about accounts, asked from the login service (which owns them).
 
+use pupero_api::internal::login::{TotpCheck, TotpChecked};
 use pupero_http::{ApiError, AuthUser, Standing};
 
 use crate::TransactionsState;
@@ -45,14 +46,10 @@ pub async fn second_factor(
     user_id: i64,
     code: Option<&str>,
 ) -> UpstreamResult<()> {
-    #[derive(serde::Serialize)]
-    struct Check<'a> {
-        user_id: i64,
-        code: Option<&'a str>,
-    }
-    let _: serde_json::Value = state
-        .login
-        .post("/internal/totp/verify", &Check { user_id, code })
-        .await?;
+    let check = TotpCheck {
+        user_id,
+        code: code.map(str::to_owned),
+    };
+    let _: TotpChecked = state.login.post("/internal/totp/verify", &check).await?;
     Ok(())
 }

@@ -9,14 +9,10 @@ use std::time::Duration;
 use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
+use pupero_api::internal::wallet::WithdrawalQueued;
 use pupero_queue::Publisher;
 
 use crate::store::outbox as store;
-
-#[derive(serde::Serialize)]
-struct WithdrawalMessage {
-    withdrawal_id: i64,
-}
 
 /// Publishes what is waiting; returns how many went out.
 #[tracing::instrument(skip_all, err(level = "debug"))]
@@ -25,7 +21,7 @@ pub async fn relay(db: &DatabaseConnection, publisher: &Publisher) -> Result<usi
     let mut sent = 0;
     for row in waiting {
         publisher
-            .publish_json(&WithdrawalMessage {
+            .publish_json(&WithdrawalQueued {
                 withdrawal_id: row.withdrawal_id,
             })
             .await

@@ -3,9 +3,9 @@
 //! exactly once. The SQL is in `store::trades`; the caps and who sells in `trade_rules`.
 
 use sea_orm::{DbErr, TransactionTrait};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
+use pupero_api::offers::OfferView;
+pub use pupero_api::trades::{DisputeView, TradeRole, TradeView};
 use pupero_core::trade::{self, Action, Actor, Refusal, Settlement, Step, TradeFacts};
 use pupero_core::{AmountError, Cents, EntryKind, FiatError, OfferStatus, Piconero, Role};
 use pupero_db::{Retryable, is_unique_violation, now_ms, with_retry, write_tx};
@@ -19,25 +19,9 @@ use crate::store::audit;
 use crate::store::trades::{self as store, Advance, NewTrade};
 use crate::trade_rules::{self, TakerCap};
 use crate::trading_accounts;
-use crate::vocabulary::{CancelReason, Resolution, TradeRole};
+use crate::vocabulary::{CancelReason, Resolution};
 
 pub use crate::trade_rules::OpenTradeCaps;
-
-/// The offer as the offers service describes it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct OfferTerms {
-    pub id: i64,
-    pub owner_id: i64,
-    pub side: String,
-    pub currency: String,
-    pub price: String,
-    pub payment_method: String,
-    pub min_amount: Piconero,
-    pub max_amount: Piconero,
-    pub payment_window_minutes: i32,
-    pub terms: String,
-    pub status: String,
-}
 
 /// Why a trade did not open or a step was not taken.
 #[derive(Debug, thiserror::Error)]
@@ -65,7 +49,7 @@ pub enum TradeError {
         offer.price,
         offer.currency
     )]
-    OfferChanged { offer: Box<OfferTerms>, seen: Cents },
+    OfferChanged { offer: Box<OfferView>, seen: Cents },
     #[error("{}", if *caller_is_seller {
         "your available balance does not cover this amount"
     } else {
@@ -206,81 +190,24 @@ pub fn facts(t: &trade_row::Model) -> TradeFacts {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct DisputeView {
-    pub opened_by: Option<i64>,
-    pub opened_at: Option<String>,
-    pub statement: Option<String>,
-    /// `buyer` or `seller` once resolved.
-    pub resolution: Option<String>,
-    pub resolved_by: Option<i64>,
-    pub reason: Option<String>,
-}
-
-/// A trade as one caller sees it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct TradeView {
-    pub id: i64,
-    pub offer_id: i64,
-    /// `awaiting_payment`, `paid`, `completed`, `cancelled` or `disputed`.
-    pub state: String,
-    pub seller_id: i64,
-    pub buyer_id: i64,
-    pub maker_id: i64,
-    pub taker_id: i64,
-    /// The offer's side (from the maker's point of view).
-    pub offer_side: String,
-    /// XMR in escrow, twelve decimals.
-    pub amount: String,
-    /// Platform fee taken from the amount on completion.
-    pub fee: String,
-    pub currency: String,
-    /// Fiat per XMR.
-    pub price: String,
-    /// What the buyer pays the seller, in fiat.
-    pub fiat_total: String,
-    pub payment_method: String,
-    pub payment_window_minutes: i32,
-    pub terms: String,
-    pub payment_deadline: String,
-    pub created_at: String,
-    pub paid_at: Option<String>,
-    pub completed_at: Option<String>,
-    pub cancelled_at: Option<String>,
-    /// `buyer_cancelled`, `expired`, `mutual` or `dispute`.
-    pub cancel_reason: Option<String>,
-    pub buyer_wants_cancel: bool,
-    pub seller_wants_cancel: bool,
-    pub dispute: Option<DisputeView>,
-    /// `buyer`, `seller`, `moderator` or `observer`.
-    pub your_role: String,
-    /// What the caller can do now: `paid`, `release`, `cancel`, `dispute`, `mutual-cancel`,
-    /// `resolve-buyer`, `resolve-seller`.
-    pub allowed_actions: Vec<String>,
-}
-
+/// The trade as `access` sees it; a stored amount out of range is an error.
 pub fn view(t: &trade_row::Model, access: Access) -> Result<TradeView, TradeError> {
     let f = facts(t);
     let allowed = actor_for(access)
-        .map(|a| {
-            trade::allowed_actions(f, a)
-                .into_iter()
-                .map(|a| a.as_str().to_owned())
-                .collect()
-        })
+        .map(|a| trade::allowed_actions(f, a).into_iter().collect())
         .unwrap_or_default();
     let ts = |v: Option<i64>| v.map(rfc3339);
     Ok(TradeView {
         id: t.id,
         offer_id: t.offer_id,
-        state: t.state.to_string(),
+        state: t.state,
         seller_id: t.seller_id,
         buyer_id: t.buyer_id,
         maker_id: t.maker_id,
         taker_id: t.taker_id,
-        offer_side: t.side.to_string(),
-        amount: Piconero::new(t.amount)?.to_string(),
-        fee: Piconero::new(t.fee)?.to_string(),
+        offer_side: t.side,
+        amount: Piconero::new(t.amount)?,
+        fee: Piconero::new(t.fee)?,
         currency: t.currency.clone(),
         price: Cents(t.price_cents).to_string(),
         fiat_total: Cents(t.fiat_total_cents).to_string(),
@@ -308,8 +235,7 @@ pub fn view(t: &trade_row::Model, access: Access) -> Result<TradeView, TradeErro
             Access::Party(_) => TradeRole::Seller,
             Access::Moderator => TradeRole::Moderator,
             Access::Observer => TradeRole::Observer,
-        }
-        .to_string(),
+        },
         allowed_actions: allowed,
     })
 }
@@ -404,21 +330,17 @@ pub async fn open(
         return replay(&existing, caller.id, &req);
     }
     accounts::ensure_active(state, caller).await?;
-    let offer: OfferTerms = state
+    let offer: OfferView = state
         .offers
         .get(&format!("/internal/offers/{}", req.offer_id))
         .await
         .map_err(Upstream)?;
-    let side = offer
-        .side
-        .parse()
-        .map_err(|e: pupero_core::UnknownWord| TradeError::Corrupt(e.to_string()))?;
-    let status: OfferStatus = offer
-        .status
-        .parse()
-        .map_err(|e: pupero_core::UnknownWord| TradeError::Corrupt(e.to_string()))?;
-    if status != OfferStatus::Open {
-        return Err(TradeError::OfferNotOpen(format!("this offer is {status}")));
+    let side = offer.side;
+    if offer.status != OfferStatus::Open {
+        return Err(TradeError::OfferNotOpen(format!(
+            "this offer is {}",
+            offer.status
+        )));
     }
     if offer.owner_id == caller.id {
         return Err(TradeError::SelfTrade);

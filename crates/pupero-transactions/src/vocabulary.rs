@@ -49,16 +49,6 @@ pupero_core::string_enum! {
 }
 
 pupero_core::string_enum! {
-    /// How the caller stands to a trade, as a trade view names it (`your_role`).
-    pub enum TradeRole ("trade role") {
-        Buyer = "buyer",
-        Seller = "seller",
-        Moderator = "moderator",
-        Observer = "observer",
-    }
-}
-
-pupero_core::string_enum! {
     /// Which way an admin's adjustment moves money.
     pub enum Direction ("adjustment direction") {
         /// Into the user's available balance.

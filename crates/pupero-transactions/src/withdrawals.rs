@@ -16,8 +16,10 @@
 //! the wallet must first prove the transaction can never be mined.
 
 use sea_orm::{DatabaseConnection, DbErr};
-use serde::{Deserialize, Serialize};
 
+use pupero_api::internal::transactions::ClaimedWithdrawal;
+use pupero_api::internal::wallet::{WakeWorker, WorkerWoken};
+use pupero_api::money::WithdrawalView;
 use pupero_core::{
     AmountError, EntryKind, MoneroAddress, Piconero, WithdrawalEvent, WithdrawalEvent as E,
     WithdrawalStatus, WithdrawalStatus as S, WithdrawalStep,
@@ -103,51 +105,26 @@ fn stored(id: i64, piconero: i64) -> Result<Piconero, WithdrawalError> {
     Piconero::new(piconero).map_err(|source| WithdrawalError::CorruptAmount { id, source })
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct WithdrawalView {
-    pub id: i64,
-    pub address: String,
-    pub amount: String,
-    /// `queued`, `signing`, `signed`, `relayed`, `confirmed`, `failed` or `cancelled`.
-    pub status: String,
-    pub tx_hashes: Vec<String>,
-    /// Network fee paid by the platform, once relayed.
-    pub fee: Option<String>,
-    /// Why it is waiting or why it failed.
-    pub error: Option<String>,
-    pub created_at: String,
-    pub relayed_at: Option<String>,
-    pub confirmed_at: Option<String>,
-}
-
+/// The withdrawal as its owner sees it; a stored amount out of range is an error.
 pub fn view(w: &withdrawal::Model) -> Result<WithdrawalView, WithdrawalError> {
     let fee = w.fee.map(|f| stored(w.id, f)).transpose()?;
     Ok(WithdrawalView {
         id: w.id,
         address: w.address.clone(),
-        amount: stored(w.id, w.amount)?.to_string(),
-        status: w.status.to_string(),
+        amount: stored(w.id, w.amount)?,
+        status: w.status,
         tx_hashes: w
             .tx_hashes
             .split(',')
             .filter(|h| !h.is_empty())
             .map(str::to_owned)
             .collect(),
-        fee: fee.map(|f| f.to_string()),
+        fee,
         error: (!w.last_error.is_empty()).then(|| w.last_error.clone()),
         created_at: rfc3339(w.created_at_ms),
         relayed_at: w.relayed_at_ms.map(rfc3339),
         confirmed_at: w.confirmed_at_ms.map(rfc3339),
     })
-}
-
-/// What the worker needs to send.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Claimed {
-    pub id: i64,
-    pub address: String,
-    pub amount: i64,
-    pub status: String,
 }
 
 pub async fn load(db: &DatabaseConnection, id: i64) -> Result<withdrawal::Model, WithdrawalError> {
@@ -259,8 +236,8 @@ pub async fn request(
         // (and restart) finds the withdrawal in the database anyway.
         let wallet = state.wallet.clone();
         tokio::spawn(async move {
-            let _: Result<serde_json::Value, _> = wallet
-                .post("/internal/withdrawals/wake", &serde_json::json!({"id": id}))
+            let _: Result<WorkerWoken, _> = wallet
+                .post("/internal/withdrawals/wake", &WakeWorker { id })
                 .await;
         });
     }
@@ -286,15 +263,15 @@ fn replay(
 pub async fn claim(
     db: &DatabaseConnection,
     id: Option<i64>,
-) -> Result<Option<Claimed>, WithdrawalError> {
+) -> Result<Option<ClaimedWithdrawal>, WithdrawalError> {
     let now = now_ms();
     for w in store::claimable_now(db, id, now, 5).await? {
         if store::take_claim(db, w.id, id.is_some(), now, now + LEASE_MS).await? {
-            return Ok(Some(Claimed {
+            return Ok(Some(ClaimedWithdrawal {
                 id: w.id,
                 address: w.address,
-                amount: w.amount,
-                status: S::Signing.to_string(),
+                amount: stored(w.id, w.amount)?,
+                status: S::Signing,
             }));
         }
     }

@@ -9,8 +9,8 @@
 
 mod creditable;
 
-use serde::{Deserialize, Serialize};
-
+use pupero_api::internal::transactions::{CreditRequest, Credited};
+use pupero_api::internal::wallet::{WalletAddress, WalletDeposit};
 use pupero_core::{DepositStatus, Piconero};
 use pupero_http::ApiError;
 
@@ -20,19 +20,13 @@ use crate::{WalletState, store};
 
 use creditable::{Sighting, is_creditable};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DepositAddress {
-    pub address: String,
-    pub address_index: i64,
-}
-
 fn wallet_unavailable(e: &RpcError) -> ApiError {
     tracing::warn!(error = %e, "wallet RPC call failed");
     ApiError::unavailable("the wallet is unavailable; try again shortly")
 }
 
 /// The user's deposit subaddress, created (and saved in the wallet) on first use.
-pub async fn address_for(state: &WalletState, user_id: i64) -> Result<DepositAddress, ApiError> {
+pub async fn address_for(state: &WalletState, user_id: i64) -> Result<WalletAddress, ApiError> {
     if let Some(row) = store::addresses::of_user(&state.db, user_id).await? {
         return Ok(row.into());
     }
@@ -48,18 +42,18 @@ pub async fn address_for(state: &WalletState, user_id: i64) -> Result<DepositAdd
         .map_err(|e| wallet_unavailable(&e))?;
     let index = i64::from(created.address_index);
     if store::addresses::insert(&state.db, user_id, index, &created.address).await? {
-        return Ok(DepositAddress {
+        return Ok(WalletAddress {
             address: created.address,
             address_index: index,
         });
     }
     store::addresses::of_user(&state.db, user_id)
         .await?
-        .map(DepositAddress::from)
+        .map(WalletAddress::from)
         .ok_or_else(|| ApiError::internal("address vanished"))
 }
 
-impl From<deposit_address::Model> for DepositAddress {
+impl From<deposit_address::Model> for WalletAddress {
     fn from(row: deposit_address::Model) -> Self {
         Self {
             address: row.address,
@@ -68,46 +62,24 @@ impl From<deposit_address::Model> for DepositAddress {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DepositView {
-    pub txid: String,
-    pub amount: Piconero,
-    pub confirmations: i64,
-    pub required_confirmations: u64,
-    /// `pending`, `credited` or `below_minimum`.
-    pub status: String,
-    pub first_seen_ms: i64,
-    pub credited_at_ms: Option<i64>,
-}
-
-pub async fn deposits_of(state: &WalletState, user_id: i64) -> Result<Vec<DepositView>, ApiError> {
-    let rows = store::deposits::of_user(&state.db, user_id).await?;
-    Ok(rows
-        .into_iter()
-        .map(|d| DepositView {
-            txid: d.txid,
-            amount: Piconero::new(d.amount).unwrap_or_default(),
-            confirmations: d.confirmations,
-            required_confirmations: state.confirmations,
-            status: d.status.as_str().to_owned(),
-            first_seen_ms: d.first_seen_ms,
-            credited_at_ms: d.credited_at_ms,
-        })
-        .collect())
-}
-
-#[derive(Serialize)]
-struct CreditRequest<'a> {
-    deposit_key: String,
+pub async fn deposits_of(
+    state: &WalletState,
     user_id: i64,
-    amount: Piconero,
-    txid: &'a str,
-}
-
-#[derive(Deserialize)]
-struct CreditAnswer {
-    #[allow(dead_code)]
-    credited: bool,
+) -> Result<Vec<WalletDeposit>, ApiError> {
+    let rows = store::deposits::of_user(&state.db, user_id).await?;
+    rows.into_iter()
+        .map(|d| {
+            Ok(WalletDeposit {
+                amount: Piconero::new(d.amount).map_err(ApiError::internal)?,
+                txid: d.txid,
+                confirmations: d.confirmations,
+                required_confirmations: state.confirmations,
+                status: d.status,
+                first_seen_ms: d.first_seen_ms,
+                credited_at_ms: d.credited_at_ms,
+            })
+        })
+        .collect()
 }
 
 /// What one sweep did.
@@ -147,12 +119,16 @@ pub async fn sweep(state: &WalletState) -> Result<SweepReport, ApiError> {
                 deposit_key: format!("{}:{}", transfer.txid, index),
                 user_id,
                 amount: Piconero::new(row.amount).map_err(ApiError::internal)?,
-                txid: &transfer.txid,
+                txid: transfer.txid.clone(),
             };
-            let _: CreditAnswer = state
+            let answer: Credited = state
                 .transactions
                 .post("/internal/deposits/credit", &request)
                 .await?;
+            if !answer.credited {
+                // A crash after the ledger's credit and before the row below was marked.
+                tracing::info!(user_id, txid = %transfer.txid, "deposit was already credited");
+            }
             store::deposits::mark_credited(&state.db, row.id).await?;
             tracing::info!(user_id, txid = %transfer.txid, amount = %request.amount, "deposit credited");
             report.credited += 1;

@@ -4,9 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use serde_json::json;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -15,7 +14,10 @@ use pupero_http::{
     AdminUser, ApiError, ApiPath, ApiResult, ServiceCaller, ServiceRouter, internal_route,
 };
 
-use crate::deposits::{self, DepositAddress, DepositView};
+use pupero_api::internal::wallet::{WalletAddress, WalletDeposits, WorkerWoken};
+use pupero_api::money::{ExecuteRequest, Executed, WalletBalance};
+
+use crate::deposits;
 use crate::{SERVICE, WalletState};
 
 #[derive(OpenApi)]
@@ -93,15 +95,6 @@ async fn health(State(state): State<WalletState>) -> Response {
         .into_response()
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WalletBalance {
-    /// XMR in the hot wallet, including what is not spendable yet.
-    pub balance: String,
-    /// XMR spendable now.
-    pub unlocked_balance: String,
-    pub wallet_height: u64,
-}
-
 /// The hot wallet's balance (admins).
 #[utoipa::path(get, path = "/balance", tag = "wallet", security(("bearer" = [])),
     responses((status = 200, body = WalletBalance), (status = 403, description = "not an admin"),
@@ -133,41 +126,24 @@ async fn deposit_address(
     State(state): State<WalletState>,
     _caller: ServiceCaller,
     ApiPath(user_id): ApiPath<i64>,
-) -> ApiResult<Json<DepositAddress>> {
+) -> ApiResult<Json<WalletAddress>> {
     Ok(Json(deposits::address_for(&state, user_id).await?))
-}
-
-#[derive(Serialize)]
-struct Deposits {
-    deposits: Vec<DepositView>,
 }
 
 async fn user_deposits(
     State(state): State<WalletState>,
     _caller: ServiceCaller,
     ApiPath(user_id): ApiPath<i64>,
-) -> ApiResult<Json<impl Serialize>> {
-    Ok(Json(Deposits {
+) -> ApiResult<Json<WalletDeposits>> {
+    Ok(Json(WalletDeposits {
         deposits: deposits::deposits_of(&state, user_id).await?,
     }))
 }
 
 /// A withdrawal was queued: run the worker now instead of at its next safety-net pass.
-async fn wake(State(state): State<WalletState>, _caller: ServiceCaller) -> Json<serde_json::Value> {
+async fn wake(State(state): State<WalletState>, _caller: ServiceCaller) -> Json<WorkerWoken> {
     state.wake.notify_one();
-    Json(json!({"woken": true}))
-}
-
-#[derive(Debug, serde::Deserialize, ToSchema)]
-pub struct ExecuteRequest {
-    pub withdrawal_id: i64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Executed {
-    pub withdrawal_id: i64,
-    /// The worker ran for it; see `GET /transactions/withdrawals/{id}` for the outcome.
-    pub processed: bool,
+    Json(WorkerWoken { woken: true })
 }
 
 /// Run one queued withdrawal now (the seed's operator endpoint).

@@ -17,11 +17,14 @@ mod setback;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use tokio::sync::Notify;
 
-use pupero_core::WithdrawalEvent;
+use pupero_api::internal::transactions::{
+    ClaimAnswer, ClaimRequest, ClaimedWithdrawal, Confirmed, Progress, Reason, Sent,
+};
+use pupero_api::internal::wallet::WithdrawalQueued;
+use pupero_api::money::WithdrawalView;
+use pupero_core::Piconero;
 use pupero_http::ApiError;
 
 use crate::entity::withdrawal_send::{self, SendStatus};
@@ -31,25 +34,6 @@ use setback::{BeforeRelay, Setback};
 
 /// Confirmations after which a withdrawal is reported confirmed.
 const CONFIRMED_AT: u64 = 10;
-
-#[derive(Debug, Clone, Deserialize)]
-struct Claimed {
-    id: i64,
-    address: String,
-    amount: i64,
-}
-
-#[derive(Debug, Deserialize)]
-struct ClaimAnswer {
-    withdrawal: Option<Claimed>,
-}
-
-#[derive(Debug, Default, Serialize)]
-struct Progress<'a> {
-    tx_hashes: &'a [String],
-    fee: i64,
-    reason: &'a str,
-}
 
 /// Test hook: with `PUPERO_CRASH_AT=<point>`, the process dies right there, as a
 /// SIGKILL would leave it. The fault tests use it to stop the worker between steps. Only
@@ -74,28 +58,32 @@ async fn set_back(state: &WalletState, id: i64, setback: &Setback) -> Result<(),
         reason = setback.reason(),
         "withdrawal set back"
     );
-    report(
-        state,
-        id,
-        setback.step(),
-        Progress {
-            reason: setback.reason(),
-            ..Default::default()
-        },
-    )
-    .await
+    let reason = Reason::new(setback.reason());
+    match setback {
+        Setback::Release(_) => report(state, id, Progress::Release(reason)).await,
+        Setback::Fail(_) => report(state, id, Progress::Failed(reason)).await,
+        Setback::Retry(_) => note(state, id, reason.reason).await,
+    }
 }
 
-#[tracing::instrument(skip_all, fields(withdrawal_id = id, step = step))]
-async fn report(
-    state: &WalletState,
-    id: i64,
-    step: &str,
-    progress: Progress<'_>,
-) -> Result<(), ApiError> {
-    let _: Value = state
+#[tracing::instrument(skip_all, fields(withdrawal_id = id, step = %progress.step()))]
+async fn report(state: &WalletState, id: i64, progress: Progress) -> Result<(), ApiError> {
+    let step = progress.step();
+    let _: WithdrawalView = state
         .transactions
         .post(&format!("/internal/withdrawals/{id}/{step}"), &progress)
+        .await?;
+    Ok(())
+}
+
+/// Why a withdrawal is waiting, for its owner to read; its status does not change.
+async fn note(state: &WalletState, id: i64, reason: impl Into<String>) -> Result<(), ApiError> {
+    let _: WithdrawalView = state
+        .transactions
+        .post(
+            &format!("/internal/withdrawals/{id}/note"),
+            &Reason::new(reason),
+        )
         .await?;
     Ok(())
 }
@@ -119,10 +107,7 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
     loop {
         let answer: ClaimAnswer = state
             .transactions
-            .post(
-                "/internal/withdrawals/claim",
-                &serde_json::json!({"id": only}),
-            )
+            .post("/internal/withdrawals/claim", &ClaimRequest { id: only })
             .await?;
         let Some(claimed) = answer.withdrawal else {
             break;
@@ -142,14 +127,14 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
 #[tracing::instrument(skip_all, fields(withdrawal_id = w.id), err(level = "warn"))]
 async fn build(
     state: &WalletState,
-    w: &Claimed,
+    w: &ClaimedWithdrawal,
 ) -> Result<Option<withdrawal_send::Model>, ApiError> {
     // Built before a crash? Then that one is the one to relay; never build a second.
     if let Some(existing) = store::sends::of_withdrawal(&state.db, w.id).await? {
         return Ok(Some(existing));
     }
     let wallet = state.wallet()?;
-    let amount = u64::try_from(w.amount).map_err(ApiError::internal)?;
+    let amount = u64::try_from(w.amount.as_i64()).map_err(ApiError::internal)?;
     let built = match setback::judge_build(wallet.build_transfer(&w.address, amount).await) {
         Ok(built) => built,
         Err(setback) => return set_back(state, w.id, &setback).await.map(|()| None),
@@ -163,17 +148,11 @@ async fn build(
     };
     store::sends::insert_built(&state.db, new).await?;
     crash_point("after_sign");
-    report(
-        state,
-        w.id,
-        WithdrawalEvent::Signed.as_str(),
-        Progress {
-            tx_hashes: &built.tx_hash_list,
-            fee,
-            reason: "",
-        },
-    )
-    .await?;
+    let sent = Sent {
+        tx_hashes: built.tx_hash_list,
+        fee: Piconero::new(fee).map_err(ApiError::internal)?,
+    };
+    report(state, w.id, Progress::Signed(sent)).await?;
     let stored = store::sends::of_withdrawal(&state.db, w.id)
         .await?
         .ok_or_else(|| ApiError::internal("send row vanished"))?;
@@ -205,17 +184,11 @@ async fn finish(state: &WalletState, send: &withdrawal_send::Model) -> Result<()
         }
     }
     crash_point("after_relay");
-    report(
-        state,
-        send.withdrawal_id,
-        WithdrawalEvent::Relayed.as_str(),
-        Progress {
-            tx_hashes: &hashes,
-            fee: send.fee,
-            reason: "",
-        },
-    )
-    .await?;
+    let sent = Sent {
+        tx_hashes: hashes,
+        fee: Piconero::new(send.fee).map_err(ApiError::internal)?,
+    };
+    report(state, send.withdrawal_id, Progress::Relayed(sent)).await?;
     store::sends::mark(&state.db, send.id, SendStatus::Relayed).await?;
     tracing::info!(withdrawal_id = send.withdrawal_id, tx = %send.tx_hashes, "withdrawal relayed");
     Ok(())
@@ -230,13 +203,7 @@ async fn watch_confirmations(state: &WalletState) -> Result<(), ApiError> {
         };
         match wallet.transfer_by_txid(hash).await {
             Ok(t) if t.confirmations >= CONFIRMED_AT => {
-                report(
-                    state,
-                    send.withdrawal_id,
-                    WithdrawalEvent::Confirmed.as_str(),
-                    Progress::default(),
-                )
-                .await?;
+                report(state, send.withdrawal_id, Progress::Confirmed(Confirmed {})).await?;
                 store::sends::mark(&state.db, send.id, SendStatus::Confirmed).await?;
             }
             Ok(_) => {}
@@ -268,11 +235,6 @@ pub fn spawn_worker(
     })
 }
 
-#[derive(Deserialize)]
-struct QueueMessage {
-    withdrawal_id: i64,
-}
-
 /// Consumes the RabbitMQ withdrawal queue: each message names a withdrawal to send now.
 /// A malformed message goes to the dead-letter queue; one that cannot be handled yet (the
 /// ledger or wallet is down) goes back to the queue.
@@ -284,7 +246,7 @@ pub fn spawn_consumer(
     pupero_queue::spawn_consumer(broker, shutdown, move |payload| {
         let state = state.clone();
         async move {
-            let Ok(message) = serde_json::from_slice::<QueueMessage>(&payload) else {
+            let Ok(message) = serde_json::from_slice::<WithdrawalQueued>(&payload) else {
                 tracing::warn!("malformed withdrawal message; dead-lettered");
                 return pupero_queue::Outcome::Reject;
             };

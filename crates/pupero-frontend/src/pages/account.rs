@@ -3,11 +3,17 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
+use pupero_api::accounts::{
+    CodeRequest, DeleteMe, Enrolment, MeView, PasswordAndCode, PasswordRequest, RecoveryCodes,
+    Revoked, UpdateMe,
+};
+use pupero_core::Role;
+
+use super::trades::filled;
 use super::{Chrome, Me, PageError, act, redirect_signed_out, redirect_with, refused, render};
 use crate::FrontendState;
 use crate::csrf::Form;
@@ -15,24 +21,13 @@ use crate::flash::Flash;
 use crate::session;
 use crate::view;
 
-#[derive(Debug, Deserialize)]
-struct MeView {
-    username: String,
-    email: Option<String>,
-    role: String,
-    totp_enabled: bool,
-    #[serde(default)]
-    recovery_codes_left: u64,
-    created_at: String,
-}
-
 #[derive(Template)]
 #[template(path = "settings.html")]
 struct SettingsPage {
     chrome: Chrome,
     username: String,
     email: String,
-    role: String,
+    role: Role,
     totp_enabled: bool,
     recovery_codes_left: u64,
     member_since: String,
@@ -54,7 +49,7 @@ pub async fn page(State(state): State<FrontendState>, me: Me) -> Result<Response
 async fn update_me(
     state: &FrontendState,
     me: &Me,
-    body: serde_json::Value,
+    body: UpdateMe,
 ) -> Result<MeView, crate::api::Failure> {
     state
         .api
@@ -73,7 +68,11 @@ pub async fn profile(
     me: Me,
     Form(form): Form<ProfileForm>,
 ) -> Response {
-    match update_me(&state, &me, json!({"username": form.username.trim()})).await {
+    let body = UpdateMe {
+        username: Some(form.username.trim().to_owned()),
+        ..UpdateMe::default()
+    };
+    match update_me(&state, &me, body).await {
         Ok(m) => {
             // The page chrome shows the username from the session.
             let _ = session::rename(&state.db, &me.visit.sid, &m.username).await;
@@ -96,7 +95,11 @@ pub async fn email(
     me: Me,
     Form(form): Form<EmailForm>,
 ) -> Response {
-    let body = json!({"email": form.email.trim(), "current_password": form.current_password});
+    let body = UpdateMe {
+        email: Some(form.email.trim().to_owned()),
+        current_password: Some(form.current_password),
+        ..UpdateMe::default()
+    };
     act(
         &state,
         &me,
@@ -131,7 +134,11 @@ pub async fn password(
             Flash::error("The two new passwords differ."),
         );
     }
-    let body = json!({"password": form.password, "current_password": form.current_password});
+    let body = UpdateMe {
+        password: Some(form.password),
+        current_password: Some(form.current_password),
+        ..UpdateMe::default()
+    };
     match update_me(&state, &me, body).await {
         // A new password ends every session of the account, this one included.
         Ok(_) => {
@@ -160,7 +167,7 @@ pub async fn sign_out_everywhere(
 ) -> Response {
     let ended = state
         .api
-        .post::<_, serde_json::Value>(&me.caller, "/auth/logout-all", &json!({}))
+        .post::<_, Revoked>(&me.caller, "/auth/logout-all", &json!({}))
         .await;
     if let Err(f) = ended {
         return refused(&state, "/settings", f);
@@ -170,14 +177,6 @@ pub async fn sign_out_everywhere(
         return PageError::Unavailable.into_response();
     }
     signed_out(&state, &me, "/login", "You are signed out everywhere.").await
-}
-
-#[derive(Debug, Deserialize)]
-struct Enrolment {
-    secret: String,
-    otpauth_url: String,
-    #[serde(default)]
-    recovery_codes: Vec<String>,
 }
 
 #[derive(Template)]
@@ -206,34 +205,19 @@ pub async fn enable_2fa(
         .post::<_, Enrolment>(
             &me.caller,
             "/auth/2fa/enable",
-            &json!({"password": form.password}),
+            &PasswordRequest {
+                password: Some(form.password),
+            },
         )
         .await
     {
         Ok(e) => render(&EnrolPage {
             chrome: me.chrome("Two-factor authentication"),
-            qr: qr_data_uri(&e.otpauth_url),
+            qr: view::qr_data_uri(&e.otpauth_url),
             secret: e.secret,
             recovery_codes: e.recovery_codes,
         }),
         Err(f) => refused(&state, "/settings", f),
-    }
-}
-
-pub(super) fn qr_data_uri(text: &str) -> String {
-    match qrcode::QrCode::new(text.as_bytes()) {
-        Ok(code) => {
-            let svg = code
-                .render::<qrcode::render::svg::Color>()
-                .min_dimensions(220, 220)
-                .quiet_zone(true)
-                .build();
-            format!(
-                "data:image/svg+xml;base64,{}",
-                base64::engine::general_purpose::STANDARD.encode(svg.as_bytes())
-            )
-        }
-        Err(_) => String::new(),
     }
 }
 
@@ -248,7 +232,9 @@ pub async fn confirm_2fa(
     me: Me,
     Form(form): Form<CodeForm>,
 ) -> Response {
-    let body = json!({"code": form.code.trim()});
+    let body = CodeRequest {
+        code: form.code.trim().to_owned(),
+    };
     let done = "Two-factor authentication is on. Sign-ins and releases now ask for a code.";
     act(
         &state,
@@ -270,15 +256,17 @@ pub struct PasswordCodeForm {
     code: String,
 }
 
+fn password_and_code(form: PasswordCodeForm) -> PasswordAndCode {
+    PasswordAndCode {
+        password: Some(form.password),
+        code: Some(form.code.trim().to_owned()),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "recovery_codes_page.html")]
 struct RecoveryCodesPage {
     chrome: Chrome,
-    recovery_codes: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct NewRecoveryCodes {
     recovery_codes: Vec<String>,
 }
 
@@ -288,10 +276,10 @@ pub async fn regenerate_recovery_codes(
     me: Me,
     Form(form): Form<PasswordCodeForm>,
 ) -> Response {
-    let body = json!({"password": form.password, "code": form.code.trim()});
+    let body = password_and_code(form);
     match state
         .api
-        .post::<_, NewRecoveryCodes>(&me.caller, "/auth/2fa/recovery-codes", &body)
+        .post::<_, RecoveryCodes>(&me.caller, "/auth/2fa/recovery-codes", &body)
         .await
     {
         Ok(r) => render(&RecoveryCodesPage {
@@ -307,7 +295,7 @@ pub async fn disable_2fa(
     me: Me,
     Form(form): Form<PasswordCodeForm>,
 ) -> Response {
-    let body = json!({"password": form.password, "code": form.code.trim()});
+    let body = password_and_code(form);
     let done = "Two-factor authentication is off.";
     act(
         &state,
@@ -334,10 +322,10 @@ pub async fn delete(
     me: Me,
     Form(form): Form<DeleteForm>,
 ) -> Response {
-    let mut body = json!({"current_password": form.current_password});
-    if !form.totp.trim().is_empty() {
-        body["totp"] = form.totp.trim().into();
-    }
+    let body = DeleteMe {
+        current_password: form.current_password,
+        totp: filled(&form.totp),
+    };
     match state
         .api
         .send::<_, serde_json::Value>(&me.caller, Method::DELETE, "/auth/me", Some(&body), None)

@@ -5,7 +5,10 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::json;
+
+use pupero_api::accounts::MeView;
+use pupero_api::auth::{LoginRequest, RefreshRequest, RegisterRequest, Registered, TokenPair};
+use pupero_http::ErrorCode;
 
 use super::{Chrome, PageError, Visit, redirect, redirect_with, render, render_with, safe_next};
 use crate::FrontendState;
@@ -13,7 +16,7 @@ use crate::api::{Caller, Failure};
 use crate::csrf::Form;
 use crate::flash::Flash;
 use crate::layers::push_cookie;
-use crate::session::{self, TokenPair};
+use crate::session;
 
 #[derive(Template)]
 #[template(path = "register.html")]
@@ -52,10 +55,14 @@ pub async fn register(
     Form(form): Form<RegisterForm>,
 ) -> Result<Response, PageError> {
     let caller = visit.anonymous_caller();
-    let body = json!({"username": form.username.trim(), "email": form.email.trim(), "password": form.password});
+    let body = RegisterRequest {
+        username: form.username.trim().to_owned(),
+        email: form.email.trim().to_owned(),
+        password: form.password.clone(),
+    };
     if let Err(f) = state
         .api
-        .post::<_, serde_json::Value>(&caller, "/auth/register", &body)
+        .post::<_, Registered>(&caller, "/auth/register", &body)
         .await
     {
         return Ok(render_with(
@@ -69,7 +76,11 @@ pub async fn register(
         ));
     }
     // Signed in straight away: the person just proved the password.
-    let login = json!({"username": form.username.trim(), "password": form.password});
+    let login = LoginRequest {
+        username: Some(form.username.trim().to_owned()),
+        password: form.password,
+        ..LoginRequest::default()
+    };
     match state
         .api
         .post::<_, TokenPair>(&caller, "/auth/login", &login)
@@ -161,14 +172,19 @@ pub async fn login(
     let caller = visit.anonymous_caller();
     let remember = form.remember_me.is_some();
     let next = safe_next(form.next.as_deref());
-    let body = json!({"username": form.username.trim(), "password": form.password, "remember_me": remember});
+    let body = LoginRequest {
+        username: Some(form.username.trim().to_owned()),
+        password: form.password.clone(),
+        remember_me: remember,
+        ..LoginRequest::default()
+    };
     match state
         .api
         .post::<_, TokenPair>(&caller, "/auth/login", &body)
         .await
     {
         Ok(pair) => begin(&state, &caller, &pair, remember, &next, "Signed in.").await,
-        Err(f) if f.is("totp_required") && f.mfa_token.is_some() => {
+        Err(f) if f.code == ErrorCode::TotpRequired && f.mfa_token.is_some() => {
             let token = f.mfa_token.unwrap_or_default();
             session::save_challenge(&state, &visit.sid, &token, remember, &next)
                 .await
@@ -238,7 +254,12 @@ pub async fn code(
         ));
     };
     let caller = visit.anonymous_caller();
-    let body = json!({"mfa_token": challenge.mfa_token, "totp": form.totp.trim(), "remember_me": challenge.remember_me});
+    let body = LoginRequest {
+        mfa_token: Some(challenge.mfa_token.clone()),
+        totp: Some(form.totp.trim().to_owned()),
+        remember_me: challenge.remember_me,
+        ..LoginRequest::default()
+    };
     match state
         .api
         .post::<_, TokenPair>(&caller, "/auth/login", &body)
@@ -258,7 +279,7 @@ pub async fn code(
             )
             .await
         }
-        Err(f) if f.is("invalid_token") => {
+        Err(f) if f.code == ErrorCode::InvalidToken => {
             Ok(redirect_with(&state, "/login", Flash::error(f.message)))
         }
         Err(f) => Ok(render_with(
@@ -269,11 +290,6 @@ pub async fn code(
             },
         )),
     }
-}
-
-#[derive(Deserialize)]
-struct Me {
-    username: String,
 }
 
 /// Starts the signed-in session under a new cookie and goes to `next`.
@@ -289,7 +305,7 @@ async fn begin(
         token: Some(pair.access_token.clone()),
         ip: caller.ip,
     };
-    let me: Me = state.api.get(&as_user, "/auth/me").await?;
+    let me: MeView = state.api.get(&as_user, "/auth/me").await?;
     let (sid, max_age) = session::start(state, pair, &me.username, remember)
         .await
         .map_err(|e| {
@@ -314,14 +330,15 @@ pub async fn logout(
     Form(_): Form<Empty>,
 ) -> Result<Response, PageError> {
     if let Some(row) = &visit.session {
-        let refresh_token = session::open(&state, &row.refresh_token, &row.id_hash);
-        let body = json!({ "refresh_token": refresh_token });
         // The session ends here even if the login service cannot be told right now; its
         // refresh token then simply expires unused.
-        let _ = state
-            .api
-            .post::<_, serde_json::Value>(&visit.anonymous_caller(), "/auth/logout", &body)
-            .await;
+        if let Some(refresh_token) = session::open(&state, &row.refresh_token, &row.id_hash) {
+            let body = RefreshRequest { refresh_token };
+            let _ = state
+                .api
+                .post::<_, serde_json::Value>(&visit.anonymous_caller(), "/auth/logout", &body)
+                .await;
+        }
         session::end(&state.db, &visit.sid)
             .await
             .map_err(|_| PageError::Unavailable)?;

@@ -19,6 +19,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 
+use pupero_core::Role;
 use pupero_http::ClientIp;
 
 use crate::FrontendState;
@@ -161,10 +162,14 @@ impl Visit {
     pub fn chrome(&self, title: impl Into<String>) -> Chrome {
         Chrome {
             title: title.into(),
-            user: self.session.as_ref().map(|s| ChromeUser {
-                username: s.username.clone(),
-                is_moderator: matches!(s.role.as_str(), "moderator" | "admin"),
-                is_admin: s.role == "admin",
+            user: self.session.as_ref().map(|s| {
+                // An unreadable role shows no staff links (the API decides anyway).
+                let role = s.role.parse::<Role>().unwrap_or(Role::User);
+                ChromeUser {
+                    username: s.username.clone(),
+                    is_moderator: role.is_at_least(Role::Moderator),
+                    is_admin: role == Role::Admin,
+                }
             }),
             csrf: self.csrf.clone(),
             flash: self.flash.clone(),

@@ -10,6 +10,11 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use pupero_api::accounts::UserNames;
+use pupero_api::offers::{OfferPage, OfferPatch, OfferView, PaymentMethods};
+use pupero_api::trades::{OpenRequest, Reputation, TradeView};
+use pupero_core::{OfferSide, OfferStatus};
+
 use super::{Chrome, Me, PageError, Visit, act, redirect_with, refused, render, render_with};
 use crate::FrontendState;
 use crate::api::{Caller, q};
@@ -19,35 +24,12 @@ use crate::view;
 
 const PAGE_SIZE: u64 = 20;
 
-/// An offer as the API gives it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Offer {
-    pub id: i64,
-    pub owner_id: i64,
-    pub side: String,
-    pub currency: String,
-    pub price: String,
-    pub payment_method: String,
-    pub min_amount: String,
-    pub max_amount: String,
-    pub payment_window_minutes: i32,
-    pub terms: String,
-    pub status: String,
-    pub available: Option<bool>,
-}
-
-#[derive(Debug, Deserialize)]
-struct OfferPage {
-    offers: Vec<Offer>,
-    total: u64,
-}
-
 /// An offer as a row on a page.
 pub struct OfferRow {
     pub id: i64,
     /// What the visitor does by taking it: "Buy" from a sell offer, "Sell" to a buy offer.
     pub action: &'static str,
-    pub side: String,
+    pub side: OfferSide,
     pub owner: Option<String>,
     pub price: String,
     pub currency: String,
@@ -56,39 +38,31 @@ pub struct OfferRow {
     pub max: String,
     pub window: i32,
     pub terms: String,
-    pub status: String,
+    pub status: OfferStatus,
     pub funded: bool,
 }
 
 impl OfferRow {
-    fn new(o: &Offer, names: &HashMap<i64, String>) -> Self {
+    fn new(o: &OfferView, names: &HashMap<i64, String>) -> Self {
         Self {
             id: o.id,
-            action: if o.side == "sell" { "Buy" } else { "Sell" },
-            side: o.side.clone(),
+            action: match o.side {
+                OfferSide::Sell => "Buy",
+                OfferSide::Buy => "Sell",
+            },
+            side: o.side,
             owner: names.get(&o.owner_id).cloned(),
             price: o.price.clone(),
             currency: o.currency.clone(),
             method: view::payment_method(&o.payment_method),
-            min: view::xmr(&o.min_amount),
-            max: view::xmr(&o.max_amount),
+            min: view::xmr(o.min_amount),
+            max: view::xmr(o.max_amount),
             window: o.payment_window_minutes,
             terms: o.terms.clone(),
-            status: o.status.clone(),
+            status: o.status,
             funded: o.available != Some(false),
         }
     }
-}
-
-#[derive(Deserialize)]
-struct Names {
-    users: Vec<NameRow>,
-}
-
-#[derive(Deserialize)]
-struct NameRow {
-    id: i64,
-    username: String,
 }
 
 /// Usernames for ids, for signed-in callers (the lookup is not public). Missing names
@@ -107,7 +81,7 @@ pub async fn usernames(
     let list: Vec<String> = ids.iter().map(i64::to_string).collect();
     match state
         .api
-        .get::<Names>(caller, &format!("/auth/users?ids={}", list.join(",")))
+        .get::<UserNames>(caller, &format!("/auth/users?ids={}", list.join(",")))
         .await
     {
         Ok(n) => n.users.into_iter().map(|u| (u.id, u.username)).collect(),
@@ -163,15 +137,10 @@ struct HomePage {
     signed_in: bool,
 }
 
-#[derive(Deserialize)]
-struct Methods {
-    payment_methods: Vec<String>,
-}
-
 async fn methods(state: &FrontendState, caller: &Caller) -> Vec<(String, String)> {
     state
         .api
-        .get::<Methods>(caller, "/offers/payment-methods")
+        .get::<PaymentMethods>(caller, "/offers/payment-methods")
         .await
         .map(|m| {
             m.payment_methods
@@ -212,10 +181,14 @@ pub async fn home(
         format!("limit={PAGE_SIZE}"),
         format!("offset={}", view::Pager::offset(page, PAGE_SIZE)),
     ];
-    match filters.want.as_str() {
-        "buy" => query.push("side=sell".into()),
-        "sell" => query.push("side=buy".into()),
-        _ => {}
+    // The visitor's wish is the other side of the offers that fulfil it.
+    let side = match filters.want.as_str() {
+        "buy" => Some(OfferSide::Sell),
+        "sell" => Some(OfferSide::Buy),
+        _ => None,
+    };
+    if let Some(side) = side {
+        query.push(format!("side={side}"));
     }
     for (k, v) in [
         ("currency", &filters.currency),
@@ -253,22 +226,6 @@ pub async fn home(
     }))
 }
 
-#[derive(Debug, Deserialize)]
-pub struct Reputation {
-    pub completed_trades: u64,
-    pub reviews_count: u64,
-    pub average_rating: Option<String>,
-    pub reviews: Vec<Review>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Review {
-    pub reviewer_id: i64,
-    pub rating: i32,
-    pub comment: String,
-    pub created_at: String,
-}
-
 #[derive(Template)]
 #[template(path = "offer.html")]
 struct OfferPageView {
@@ -287,7 +244,7 @@ pub async fn detail(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let caller = caller_of(&state, &mut visit).await?;
-    let offer: Offer = state.api.get(&caller, &format!("/offers/{id}")).await?;
+    let offer: OfferView = state.api.get(&caller, &format!("/offers/{id}")).await?;
     let names = usernames(&state, &caller, &[offer.owner_id]).await;
     let reputation = state
         .api
@@ -300,7 +257,7 @@ pub async fn detail(
     let is_owner = visit.session.as_ref().map(|s| s.user_id) == Some(offer.owner_id);
     Ok(render(&OfferPageView {
         chrome: visit.chrome(format!("Offer #{id}")),
-        amount: view::xmr(&offer.min_amount),
+        amount: view::xmr(offer.min_amount),
         offer: OfferRow::new(&offer, &names),
         reputation,
         is_owner,
@@ -326,11 +283,6 @@ pub struct TradeForm {
     price: String,
 }
 
-#[derive(Deserialize)]
-struct Opened {
-    id: i64,
-}
-
 pub async fn start_trade(
     State(state): State<FrontendState>,
     me: Me,
@@ -338,11 +290,15 @@ pub async fn start_trade(
     Form(form): Form<TradeForm>,
 ) -> Response {
     let back = format!("/offers/{id}");
-    let body = json!({"offer_id": id, "amount": form.amount.trim(), "price": form.price.trim()});
+    let body = OpenRequest {
+        offer_id: id,
+        amount: form.amount.trim().to_owned(),
+        price: Some(form.price.trim().to_owned()),
+    };
     let key = (!form.key.is_empty() && form.key.len() <= 64).then_some(form.key.as_str());
     match state
         .api
-        .send::<_, Opened>(
+        .send::<_, TradeView>(
             &me.caller,
             Method::POST,
             "/transactions/trades",
@@ -384,7 +340,7 @@ pub struct OfferForm {
 impl OfferForm {
     fn blank() -> Self {
         Self {
-            side: "sell".into(),
+            side: OfferSide::Sell.to_string(),
             currency: "EUR".into(),
             price: String::new(),
             payment_method: "sepa".into(),
@@ -395,20 +351,21 @@ impl OfferForm {
         }
     }
 
-    fn from_offer(o: &Offer) -> Self {
+    fn from_offer(o: &OfferView) -> Self {
         Self {
-            side: o.side.clone(),
+            side: o.side.to_string(),
             currency: o.currency.clone(),
             price: o.price.clone(),
             payment_method: o.payment_method.clone(),
-            min_amount: view::xmr(&o.min_amount),
-            max_amount: view::xmr(&o.max_amount),
+            min_amount: view::xmr(o.min_amount),
+            max_amount: view::xmr(o.max_amount),
             payment_window_minutes: o.payment_window_minutes.to_string(),
             terms: o.terms.clone(),
         }
     }
 
-    /// The API body; a window that is not a number is sent as is, so the API names it.
+    /// The API body ([`pupero_api::offers::OfferInput`]'s fields). Not that type itself: a
+    /// window that is not a number is sent as is, so the API names the field.
     fn body(&self) -> serde_json::Value {
         let window: serde_json::Value = match self.payment_window_minutes.trim().parse::<i64>() {
             Ok(n) => n.into(),
@@ -445,11 +402,6 @@ pub async fn new_page(State(state): State<FrontendState>, me: Me) -> Response {
     })
 }
 
-#[derive(Deserialize)]
-struct Created {
-    id: i64,
-}
-
 pub async fn create(
     State(state): State<FrontendState>,
     me: Me,
@@ -457,7 +409,7 @@ pub async fn create(
 ) -> Response {
     match state
         .api
-        .post::<_, Created>(&me.caller, "/offers", &form.body())
+        .post::<_, OfferView>(&me.caller, "/offers", &form.body())
         .await
     {
         Ok(o) => redirect_with(
@@ -485,7 +437,7 @@ pub async fn edit_page(
     me: Me,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let offer: Offer = state.api.get(&me.caller, &format!("/offers/{id}")).await?;
+    let offer: OfferView = state.api.get(&me.caller, &format!("/offers/{id}")).await?;
     if offer.owner_id != me.id {
         return Err(PageError::NotFound);
     }
@@ -508,7 +460,7 @@ pub async fn update(
     let path = format!("/offers/{id}");
     match state
         .api
-        .send::<_, serde_json::Value>(&me.caller, Method::PATCH, &path, Some(&form.body()), None)
+        .send::<_, OfferView>(&me.caller, Method::PATCH, &path, Some(&form.body()), None)
         .await
     {
         Ok(_) => redirect_with(&state, &path, Flash::success("Offer updated.")),
@@ -539,11 +491,16 @@ pub async fn set_status(
     Path(id): Path<i64>,
     Form(form): Form<StatusForm>,
 ) -> Response {
-    let body = json!({"status": form.status});
-    let done = match form.status.as_str() {
-        "paused" => "Offer paused: nobody can start a trade on it until you resume it.",
-        "open" => "Offer resumed.",
-        _ => "Offer closed.",
+    let body = OfferPatch {
+        status: Some(form.status.clone()),
+        ..OfferPatch::default()
+    };
+    let done = match form.status.parse() {
+        Ok(OfferStatus::Paused) => {
+            "Offer paused: nobody can start a trade on it until you resume it."
+        }
+        Ok(OfferStatus::Open) => "Offer resumed.",
+        Ok(OfferStatus::Closed) | Err(_) => "Offer closed.",
     };
     let path = format!("/offers/{id}");
     act(

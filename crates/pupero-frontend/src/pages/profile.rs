@@ -3,20 +3,15 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use serde::Deserialize;
 
-use super::offers::{Reputation, caller_of, usernames};
+use pupero_api::accounts::PublicProfile;
+use pupero_api::trades::Reputation;
+
+use super::offers::{caller_of, usernames};
 use super::{Chrome, PageError, Visit, render};
 use crate::FrontendState;
 use crate::api::q;
 use crate::view;
-
-#[derive(Deserialize)]
-struct Profile {
-    id: i64,
-    username: String,
-    member_since: String,
-}
 
 pub struct ReviewRow {
     pub by: String,
@@ -44,7 +39,7 @@ pub async fn page(
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
     let caller = caller_of(&state, &mut visit).await?;
-    let p: Profile = state
+    let p: PublicProfile = state
         .api
         .get(&caller, &format!("/auth/users/{}", q(&username)))
         .await?;

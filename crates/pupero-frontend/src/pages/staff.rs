@@ -7,9 +7,14 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use reqwest::Method;
 use serde::Deserialize;
-use serde_json::json;
 
-use super::trades::{PageNumber, name_or_id, trades_page};
+use pupero_api::accounts::{
+    AuditPage, DisableRequest, ForceLogoutRequest, Revoked, RoleRequest, UserPage,
+};
+use pupero_api::money::{AdjustRequest, Adjusted};
+use pupero_core::Role;
+
+use super::trades::{PageNumber, filled, name_or_id, trades_page};
 use super::{Chrome, Me, PageError, act, redirect_with, refused, render};
 use crate::FrontendState;
 use crate::api::q;
@@ -57,7 +62,7 @@ pub async fn disputes(
             id: t.id,
             seller: name(t.seller_id),
             buyer: name(t.buyer_id),
-            amount: view::xmr(&t.amount),
+            amount: view::xmr(t.amount),
             fiat: format!("{} {}", t.fiat_total, t.currency),
             statement: t
                 .dispute
@@ -79,28 +84,11 @@ pub async fn disputes(
     }))
 }
 
-#[derive(Debug, Deserialize)]
-struct AdminUser {
-    id: i64,
-    email: Option<String>,
-    username: String,
-    role: String,
-    disabled: bool,
-    totp_enabled: bool,
-    created_at: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct UserPage {
-    users: Vec<AdminUser>,
-    total: u64,
-}
-
 pub struct UserRow {
     pub id: i64,
     pub username: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub disabled: bool,
     pub totp: bool,
     pub since: String,
@@ -180,10 +168,10 @@ pub async fn set_role(
     Path(id): Path<i64>,
     Form(form): Form<RoleForm>,
 ) -> Response {
-    let mut body = json!({"role": form.role});
-    if !form.totp.trim().is_empty() {
-        body["totp"] = form.totp.trim().into();
-    }
+    let body = RoleRequest {
+        role: form.role.clone(),
+        totp: filled(&form.totp),
+    };
     let path = format!("/auth/admin/users/{id}/role");
     let done = format!(
         "User #{id} is now {}. A promotion takes effect at their next token refresh.",
@@ -216,10 +204,10 @@ pub async fn set_disabled(
     Form(form): Form<DisableForm>,
 ) -> Response {
     let disabled = form.disabled == "true";
-    let mut body = json!({"disabled": disabled});
-    if !form.totp.trim().is_empty() {
-        body["totp"] = form.totp.trim().into();
-    }
+    let body = DisableRequest {
+        disabled,
+        totp: filled(&form.totp),
+    };
     let path = format!("/auth/admin/users/{id}/disable");
     let done = if disabled {
         format!("User #{id} is disabled and signed out everywhere.")
@@ -239,11 +227,6 @@ pub async fn set_disabled(
 }
 
 #[derive(Deserialize)]
-struct Revoked {
-    revoked: u64,
-}
-
-#[derive(Deserialize)]
 pub struct ForceLogoutForm {
     #[serde(default)]
     totp: String,
@@ -255,10 +238,9 @@ pub async fn force_logout(
     Path(id): Path<i64>,
     Form(form): Form<ForceLogoutForm>,
 ) -> Response {
-    let mut body = json!({});
-    if !form.totp.trim().is_empty() {
-        body["totp"] = form.totp.trim().into();
-    }
+    let body = ForceLogoutRequest {
+        totp: filled(&form.totp),
+    };
     match state
         .api
         .post::<_, Revoked>(&me.caller, &format!("/auth/admin/users/{id}/logout"), &body)
@@ -299,20 +281,20 @@ pub async fn adjust(
             Flash::error("Choose the user (their number) to adjust."),
         );
     };
-    let mut body = json!({"user_id": user_id, "amount": form.amount.trim(), "direction": form.direction, "reason": form.reason.trim()});
-    if !form.totp.trim().is_empty() {
-        body["totp"] = form.totp.trim().into();
-    }
+    let body = AdjustRequest {
+        user_id,
+        amount: form.amount.trim().to_owned(),
+        direction: form.direction.clone(),
+        reason: form.reason.trim().to_owned(),
+        totp: filled(&form.totp),
+    };
     match state
         .api
-        .post::<_, serde_json::Value>(&me.caller, "/transactions/admin/adjust", &body)
+        .post::<_, Adjusted>(&me.caller, "/transactions/admin/adjust", &body)
         .await
     {
-        Ok(b) => {
-            let available = b["balances"]["available"]
-                .as_str()
-                .map(view::xmr)
-                .unwrap_or_default();
+        Ok(adjusted) => {
+            let available = view::xmr(adjusted.balances.available);
             redirect_with(
                 &state,
                 "/admin",
@@ -329,20 +311,6 @@ pub async fn adjust(
         }
         Err(f) => refused(&state, "/admin", f),
     }
-}
-
-#[derive(Debug, Deserialize)]
-struct AuditEntry {
-    actor_id: i64,
-    action: String,
-    target: String,
-    details: String,
-    created_at: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct AuditPage {
-    entries: Vec<AuditEntry>,
 }
 
 pub struct AuditRow {

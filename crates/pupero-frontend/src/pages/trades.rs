@@ -6,7 +6,13 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use reqwest::Method;
 use serde::Deserialize;
-use serde_json::json;
+
+use pupero_api::accounts::MeView;
+use pupero_api::trades::{
+    ActionBody, ChatMessage, ChatMessages, NewMessage, ResolveRequest, ReviewRequest, ReviewView,
+    TradePage, TradeRole, TradeView,
+};
+use pupero_core::{Action, TradeState};
 
 use super::offers::usernames;
 use super::{Chrome, Me, PageError, act, redirect_with, refused, render};
@@ -14,53 +20,6 @@ use crate::FrontendState;
 use crate::csrf::Form;
 use crate::flash::Flash;
 use crate::view;
-
-#[derive(Debug, Deserialize)]
-pub struct Dispute {
-    pub statement: Option<String>,
-    pub resolution: Option<String>,
-    pub reason: Option<String>,
-}
-
-/// A trade as the API shows it to the visitor.
-#[derive(Debug, Deserialize)]
-pub struct Trade {
-    pub id: i64,
-    pub offer_id: i64,
-    pub state: String,
-    pub seller_id: i64,
-    pub buyer_id: i64,
-    pub amount: String,
-    pub fee: String,
-    pub currency: String,
-    pub price: String,
-    pub fiat_total: String,
-    pub payment_method: String,
-    pub terms: String,
-    pub payment_deadline: String,
-    pub created_at: String,
-    pub paid_at: Option<String>,
-    pub completed_at: Option<String>,
-    pub cancelled_at: Option<String>,
-    pub cancel_reason: Option<String>,
-    pub buyer_wants_cancel: bool,
-    pub seller_wants_cancel: bool,
-    pub dispute: Option<Dispute>,
-    pub your_role: String,
-    pub allowed_actions: Vec<String>,
-}
-
-impl Trade {
-    pub fn can(&self, action: &str) -> bool {
-        self.allowed_actions.iter().any(|a| a == action)
-    }
-}
-
-#[derive(Debug, Deserialize)]
-pub(super) struct TradePage {
-    pub trades: Vec<Trade>,
-    pub total: u64,
-}
 
 /// Page `n` of a list of trades from the API's `api_path`, with the names of everyone in
 /// them and the pager that links the page at `page_path` to its neighbours.
@@ -95,19 +54,6 @@ pub(super) async fn trades_page(
     Ok((page, names, pager))
 }
 
-#[derive(Debug, Deserialize)]
-pub struct Message {
-    pub id: i64,
-    pub sender_id: i64,
-    pub body: String,
-    pub created_at: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Messages {
-    messages: Vec<Message>,
-}
-
 pub struct ChatLine {
     pub id: i64,
     pub mine: bool,
@@ -120,7 +66,7 @@ pub struct ChatLine {
 #[template(path = "trade.html")]
 struct TradePageView {
     chrome: Chrome,
-    t: Trade,
+    t: TradeView,
     state_label: &'static str,
     seller: String,
     buyer: String,
@@ -139,11 +85,6 @@ struct TradePageView {
     they_voted_cancel: bool,
 }
 
-#[derive(Deserialize)]
-struct MeView {
-    totp_enabled: bool,
-}
-
 pub(super) fn name_or_id(names: &std::collections::HashMap<i64, String>, id: i64) -> String {
     names
         .get(&id)
@@ -156,23 +97,26 @@ pub async fn page(
     me: Me,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let t: Trade = state
+    let t: TradeView = state
         .api
         .get(&me.caller, &format!("/transactions/trades/{id}"))
         .await?;
     let names = usernames(&state, &me.caller, &[t.seller_id, t.buyer_id]).await;
-    let messages: Messages = state
+    let messages: ChatMessages = state
         .api
         .get(
             &me.caller,
             &format!("/transactions/trades/{id}/messages?limit=200"),
         )
         .await
-        .unwrap_or(Messages {
+        .unwrap_or(ChatMessages {
             messages: Vec::new(),
         });
     let chat = chat_lines(&messages.messages, me.id, &names);
-    let needs_totp = if t.can("release") || t.can("resolve-buyer") || t.can("resolve-seller") {
+    let needs_totp = if t.allows(Action::Release)
+        || t.allows(Action::ResolveForBuyer)
+        || t.allows(Action::ResolveForSeller)
+    {
         state
             .api
             .get::<MeView>(&me.caller, "/auth/me")
@@ -182,36 +126,32 @@ pub async fn page(
     } else {
         false
     };
-    let is_party = matches!(t.your_role.as_str(), "buyer" | "seller");
-    let counterparty_id = if t.your_role == "buyer" {
-        t.seller_id
-    } else {
-        t.buyer_id
-    };
-    let reviewed = if is_party && t.state == "completed" {
+    let is_party = t.your_role.is_party();
+    let counterparty_id = t.counterparty_id();
+    let reviewed = if is_party && t.state == TradeState::Completed {
         // 404 means no review yet. If the API cannot say, the form is offered: it refuses
         // a second review anyway.
         state
             .api
-            .get::<serde_json::Value>(&me.caller, &format!("/transactions/trades/{id}/review"))
+            .get::<ReviewView>(&me.caller, &format!("/transactions/trades/{id}/review"))
             .await
             .is_ok()
     } else {
         false
     };
-    let (i_voted_cancel, they_voted_cancel) = match t.your_role.as_str() {
-        "buyer" => (t.buyer_wants_cancel, t.seller_wants_cancel),
-        "seller" => (t.seller_wants_cancel, t.buyer_wants_cancel),
-        _ => (false, false),
+    let (i_voted_cancel, they_voted_cancel) = match t.your_role {
+        TradeRole::Buyer => (t.buyer_wants_cancel, t.seller_wants_cancel),
+        TradeRole::Seller => (t.seller_wants_cancel, t.buyer_wants_cancel),
+        TradeRole::Moderator | TradeRole::Observer => (false, false),
     };
     Ok(render(&TradePageView {
         chrome: me.chrome(format!("Trade #{id}")),
-        state_label: view::trade_state(&t.state),
+        state_label: view::trade_state(t.state),
         seller: name_or_id(&names, t.seller_id),
         buyer: name_or_id(&names, t.buyer_id),
         counterparty: name_or_id(&names, counterparty_id),
-        amount: view::xmr(&t.amount),
-        fee: view::xmr(&t.fee),
+        amount: view::xmr(t.amount),
+        fee: view::xmr(t.fee),
         method: view::payment_method(&t.payment_method),
         deadline: view::when(&t.payment_deadline),
         created: view::when(&t.created_at),
@@ -219,7 +159,7 @@ pub async fn page(
         chat,
         needs_totp,
         reviewed,
-        can_review: is_party && t.state == "completed" && !reviewed,
+        can_review: is_party && t.state == TradeState::Completed && !reviewed,
         i_voted_cancel,
         they_voted_cancel,
         t,
@@ -227,7 +167,7 @@ pub async fn page(
 }
 
 fn chat_lines(
-    messages: &[Message],
+    messages: &[ChatMessage],
     me: i64,
     names: &std::collections::HashMap<i64, String>,
 ) -> Vec<ChatLine> {
@@ -264,13 +204,17 @@ pub async fn action(
     Form(form): Form<ActionForm>,
 ) -> Response {
     let back = format!("/trades/{id}");
-    let done = match form.action.as_str() {
-        "paid" => "Marked as paid. The seller has been asked to confirm your payment.",
-        "release" => "Released. The XMR is now in the buyer's balance.",
-        "cancel" => "Trade cancelled. The escrow went back to the seller.",
-        "dispute" => "Dispute opened. A moderator will look at the trade and its chat.",
-        "mutual-cancel" => "Your agreement to cancel is recorded.",
-        _ => {
+    let action = form.action.parse::<Action>();
+    let done = match action {
+        Ok(Action::MarkPaid) => {
+            "Marked as paid. The seller has been asked to confirm your payment."
+        }
+        Ok(Action::Release) => "Released. The XMR is now in the buyer's balance.",
+        Ok(Action::Cancel) => "Trade cancelled. The escrow went back to the seller.",
+        Ok(Action::Dispute) => "Dispute opened. A moderator will look at the trade and its chat.",
+        Ok(Action::MutualCancel) => "Your agreement to cancel is recorded.",
+        // Resolving has its own form; expiring is the platform's.
+        Ok(Action::Expire | Action::ResolveForBuyer | Action::ResolveForSeller) | Err(_) => {
             return redirect_with(
                 &state,
                 &back,
@@ -278,17 +222,19 @@ pub async fn action(
             );
         }
     };
-    let mut body = serde_json::Map::new();
-    if !form.totp.trim().is_empty() {
-        body.insert("totp".into(), form.totp.trim().into());
-    }
-    if form.action == "dispute" {
-        body.insert("statement".into(), form.statement.trim().into());
-    }
+    let action = action.ok();
+    let body = ActionBody {
+        totp: filled(&form.totp),
+        statement: (action == Some(Action::Dispute)).then(|| form.statement.trim().to_owned()),
+    };
     let path = format!("/transactions/trades/{id}/{}", form.action);
-    match state.api.post::<_, Trade>(&me.caller, &path, &body).await {
+    match state
+        .api
+        .post::<_, TradeView>(&me.caller, &path, &body)
+        .await
+    {
         Ok(t) => {
-            let said = if t.state == "cancelled" && form.action == "mutual-cancel" {
+            let said = if t.state == TradeState::Cancelled && action == Some(Action::MutualCancel) {
                 "Both of you agreed: the trade is cancelled and the escrow went back to the seller."
             } else {
                 done
@@ -316,10 +262,11 @@ pub async fn resolve(
     Form(form): Form<ResolveForm>,
 ) -> Response {
     let back = format!("/trades/{id}");
-    let mut body = json!({"outcome": form.outcome, "reason": form.reason.trim()});
-    if !form.totp.trim().is_empty() {
-        body["totp"] = form.totp.trim().into();
-    }
+    let body = ResolveRequest {
+        outcome: form.outcome.clone(),
+        reason: form.reason.trim().to_owned(),
+        totp: filled(&form.totp),
+    };
     let done = if form.outcome == "buyer" {
         "Resolved for the buyer: the escrow went to the buyer."
     } else {
@@ -342,10 +289,12 @@ pub async fn post_message(
     Form(form): Form<MessageForm>,
 ) -> Response {
     let back = format!("/trades/{id}#chat");
-    let body = json!({"body": form.body.trim()});
+    let body = NewMessage {
+        body: form.body.trim().to_owned(),
+    };
     match state
         .api
-        .post::<_, serde_json::Value>(
+        .post::<_, ChatMessage>(
             &me.caller,
             &format!("/transactions/trades/{id}/messages"),
             &body,
@@ -376,7 +325,7 @@ pub async fn messages(
     Query(after): Query<After>,
 ) -> Result<Response, PageError> {
     let after = after.after.unwrap_or(0);
-    let messages: Messages = state
+    let messages: ChatMessages = state
         .api
         .get(
             &me.caller,
@@ -412,7 +361,10 @@ pub async fn review(
     let Ok(rating) = form.rating.trim().parse::<i64>() else {
         return redirect_with(&state, &back, Flash::error("Choose a rating from 1 to 5."));
     };
-    let body = json!({"rating": rating, "comment": form.comment.trim()});
+    let body = ReviewRequest {
+        rating,
+        comment: form.comment.trim().to_owned(),
+    };
     let path = format!("/transactions/trades/{id}/review");
     let done = "Thank you: your review is published.";
     act(&state, &me, Method::POST, &path, Some(&body), &back, done).await
@@ -420,11 +372,11 @@ pub async fn review(
 
 pub struct TradeRow {
     pub id: i64,
-    pub role: String,
+    pub role: TradeRole,
     pub counterparty: String,
     pub amount: String,
     pub fiat: String,
-    pub state: String,
+    pub state: TradeState,
     pub state_label: &'static str,
     pub created: String,
     pub needs_you: bool,
@@ -465,21 +417,14 @@ pub async fn mine(
         .iter()
         .map(|t| TradeRow {
             id: t.id,
-            role: t.your_role.clone(),
-            counterparty: name_or_id(
-                &names,
-                if t.your_role == "buyer" {
-                    t.seller_id
-                } else {
-                    t.buyer_id
-                },
-            ),
-            amount: view::xmr(&t.amount),
+            role: t.your_role,
+            counterparty: name_or_id(&names, t.counterparty_id()),
+            amount: view::xmr(t.amount),
             fiat: format!("{} {}", t.fiat_total, t.currency),
-            state: t.state.clone(),
-            state_label: view::trade_state(&t.state),
+            state: t.state,
+            state_label: view::trade_state(t.state),
             created: view::when(&t.created_at),
-            needs_you: t.can("paid") || t.can("release"),
+            needs_you: t.allows(Action::MarkPaid) || t.allows(Action::Release),
         })
         .collect();
     Ok(render(&MyTradesPage {
@@ -488,4 +433,10 @@ pub async fn mine(
         total: page.total,
         pager,
     }))
+}
+
+/// A form field the person may leave empty: absent from the request when it is.
+pub(super) fn filled(field: &str) -> Option<String> {
+    let field = field.trim();
+    (!field.is_empty()).then(|| field.to_owned())
 }

@@ -9,56 +9,20 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
+use pupero_api::accounts::MeView;
+use pupero_api::money::{
+    BalancesView, DepositAddressView, DepositView, Deposits, WithdrawRequest, WithdrawalAccepted,
+    WithdrawalPage, WithdrawalView,
+};
+use pupero_core::{DepositStatus, WithdrawalStatus};
+
 use super::offers::random_key;
+use super::trades::filled;
 use super::{Chrome, Me, PageError, act, redirect_with, render, render_with};
 use crate::FrontendState;
 use crate::csrf::Form;
 use crate::flash::Flash;
 use crate::view;
-
-#[derive(Debug, Deserialize)]
-struct Balances {
-    available: String,
-    escrow: String,
-    withdrawing: String,
-    total: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct DepositAddress {
-    address: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Deposit {
-    txid: String,
-    amount: String,
-    confirmations: i64,
-    required_confirmations: u64,
-    status: String,
-    first_seen: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Deposits {
-    deposits: Vec<Deposit>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Withdrawal {
-    id: i64,
-    address: String,
-    amount: String,
-    status: String,
-    tx_hashes: Vec<String>,
-    error: Option<String>,
-    created_at: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Withdrawals {
-    withdrawals: Vec<Withdrawal>,
-}
 
 pub struct DepositRow {
     pub txid: String,
@@ -74,7 +38,7 @@ pub struct WithdrawalRow {
     pub address: String,
     pub amount: String,
     pub status: &'static str,
-    pub raw_status: String,
+    pub raw_status: WithdrawalStatus,
     pub txids: Vec<String>,
     pub note: Option<String>,
     pub created: String,
@@ -120,18 +84,18 @@ async fn balances_page(
     form: WithdrawForm,
     error: Option<String>,
 ) -> Result<Response, PageError> {
-    let b: Balances = state
+    let b: BalancesView = state
         .api
         .get(&me.caller, &format!("/transactions/balances/{}", me.id))
         .await?;
     // Without a wallet (or while it is down) the rest of the page still works.
     let (address, qr, wallet_note) = match state
         .api
-        .get::<DepositAddress>(&me.caller, "/transactions/deposit-address")
+        .get::<DepositAddressView>(&me.caller, "/transactions/deposit-address")
         .await
     {
         Ok(a) => {
-            let qr = super::account::qr_data_uri(&format!("monero:{}", a.address));
+            let qr = view::qr_data_uri(&format!("monero:{}", a.address));
             (Some(a.address), Some(qr), None)
         }
         Err(f) => (None, None, Some(f.message)),
@@ -144,7 +108,7 @@ async fn balances_page(
         Ok(d) => d.deposits.iter().map(deposit_row).collect(),
         Err(_) => Vec::new(),
     };
-    let withdrawals: Withdrawals = state
+    let withdrawals: WithdrawalPage = state
         .api
         .get(&me.caller, "/transactions/withdrawals?limit=50")
         .await?;
@@ -157,10 +121,10 @@ async fn balances_page(
         status,
         &BalancesPage {
             chrome: me.chrome("Balances"),
-            available: view::xmr(&b.available),
-            escrow: view::xmr(&b.escrow),
-            withdrawing: view::xmr(&b.withdrawing),
-            total: view::xmr(&b.total),
+            available: view::xmr(b.available),
+            escrow: view::xmr(b.escrow),
+            withdrawing: view::xmr(b.withdrawing),
+            total: view::xmr(b.total),
             address,
             qr,
             deposits,
@@ -172,13 +136,13 @@ async fn balances_page(
     ))
 }
 
-fn deposit_row(d: &Deposit) -> DepositRow {
+fn deposit_row(d: &DepositView) -> DepositRow {
     let needed = d.required_confirmations.max(1);
     let have = u64::try_from(d.confirmations.max(0)).unwrap_or(0);
     DepositRow {
         txid: d.txid.clone(),
-        amount: view::xmr(&d.amount),
-        progress: if d.status == "credited" {
+        amount: view::xmr(d.amount),
+        progress: if d.status == DepositStatus::Credited {
             "credited".into()
         } else if have == 0 {
             "in the pool".into()
@@ -186,18 +150,18 @@ fn deposit_row(d: &Deposit) -> DepositRow {
             format!("{} of {needed} confirmations", have.min(needed))
         },
         percent: (have.min(needed) * 100) / needed,
-        credited: d.status == "credited",
+        credited: d.status == DepositStatus::Credited,
         seen: view::when(&d.first_seen),
     }
 }
 
-fn withdrawal_row(w: &Withdrawal) -> WithdrawalRow {
+fn withdrawal_row(w: &WithdrawalView) -> WithdrawalRow {
     WithdrawalRow {
         id: w.id,
         address: w.address.clone(),
-        amount: view::xmr(&w.amount),
-        status: view::withdrawal_status(&w.status),
-        raw_status: w.status.clone(),
+        amount: view::xmr(w.amount),
+        status: view::withdrawal_status(w.status),
+        raw_status: w.status,
         txids: w.tx_hashes.clone(),
         note: w.error.clone(),
         created: view::when(&w.created_at),
@@ -219,11 +183,6 @@ struct ConfirmPage {
     error: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct MeView {
-    totp_enabled: bool,
-}
-
 /// Whether the signed-in person has 2FA, so a money-moving form asks for a code. When the
 /// API cannot say, the field is shown: an unneeded code is ignored, a missing one refused.
 pub(super) async fn has_2fa(state: &FrontendState, me: &Me) -> bool {
@@ -233,11 +192,6 @@ pub(super) async fn has_2fa(state: &FrontendState, me: &Me) -> bool {
         .await
         .map(|m| m.totp_enabled)
         .unwrap_or(true)
-}
-
-#[derive(Deserialize)]
-struct Accepted {
-    withdrawal_id: i64,
 }
 
 /// Two steps: the form leads to a page that repeats address and amount for a last look
@@ -264,13 +218,14 @@ pub async fn withdraw(
             error: None,
         }));
     }
-    let mut body = json!({"address": address, "amount": amount});
-    if !form.totp.trim().is_empty() {
-        body["totp"] = form.totp.trim().into();
-    }
+    let body = WithdrawRequest {
+        address: address.clone(),
+        amount: amount.clone(),
+        totp: filled(&form.totp),
+    };
     match state
         .api
-        .send::<_, Accepted>(
+        .send::<_, WithdrawalAccepted>(
             &me.caller,
             Method::POST,
             "/transactions/withdraw",
@@ -290,19 +245,17 @@ pub async fn withdraw(
         Err(f) if f.is_unauthenticated() => Err(f.into()),
         // A wrong or missing code: ask again on the same step, with the same key (nothing
         // was accepted, so the key is still unused).
-        Err(f) if f.is("totp_required") || f.is("invalid_totp") || f.is("totp_replayed") => {
-            Ok(render_with(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                &ConfirmPage {
-                    chrome: me.chrome("Confirm withdrawal"),
-                    needs_totp: true,
-                    address,
-                    amount,
-                    key: form.key.clone(),
-                    error: Some(f.message),
-                },
-            ))
-        }
+        Err(f) if f.is_second_factor_refusal() => Ok(render_with(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            &ConfirmPage {
+                chrome: me.chrome("Confirm withdrawal"),
+                needs_totp: true,
+                address,
+                amount,
+                key: form.key.clone(),
+                error: Some(f.message),
+            },
+        )),
         Err(f) => balances_page(&state, &me, form, Some(f.message)).await,
     }
 }

@@ -3,18 +3,20 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use pupero_api::accounts::{DeleteMe, UpdateMe};
+use pupero_api::internal::offers::{OwnerVisibility, OwnerVisibilitySet};
+use pupero_api::internal::transactions::TradingClosed;
 use pupero_http::ErrorCode;
 use sea_orm::ActiveValue::Set;
 use sea_orm::IntoActiveModel;
-use serde::Deserialize;
-use utoipa::ToSchema;
 
 use pupero_core::{Email, Password, Username};
 use pupero_db::{is_unique_violation, write_tx};
 use pupero_http::{ApiError, ApiJson, ApiResult, AuthUser, ClientIp};
 
 use super::{
-    MeView, active_session, active_user, client_key, required, verify_password, verify_totp,
+    MeView, active_session, active_user, client_key, me_view, required, verify_password,
+    verify_totp,
 };
 use crate::state::LoginState;
 use crate::store;
@@ -24,16 +26,7 @@ use crate::store;
     responses((status = 200, body = MeView), (status = 401, description = "no valid access token")))]
 pub async fn me(State(state): State<LoginState>, caller: AuthUser) -> ApiResult<Json<MeView>> {
     let user = active_user(&state, caller.id).await?;
-    Ok(Json(MeView::load(&state, &user).await?))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct UpdateMe {
-    pub username: Option<String>,
-    pub email: Option<String>,
-    pub password: Option<String>,
-    /// Required to change the email or the password.
-    pub current_password: Option<String>,
+    Ok(Json(me_view(&state, &user).await?))
 }
 
 pub(crate) fn wrong_current_password() -> ApiError {
@@ -130,14 +123,7 @@ pub async fn update_me(
         store::end_all_sessions(&tx, user_id).await?;
     }
     tx.commit().await?;
-    Ok(Json(MeView::load(&state, &saved).await?))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct DeleteMe {
-    pub current_password: String,
-    /// Required when two-factor authentication is on.
-    pub totp: Option<String>,
+    Ok(Json(me_view(&state, &saved).await?))
 }
 
 /// Delete the account: personal data is erased and every session ends.
@@ -172,7 +158,7 @@ pub async fn delete_me(
     // counterparties would be stranded. The ledger decides that and closes the account for
     // trading in one step, atomic with any trade opening at the same moment (issue 9 item
     // 9); only then is it deleted here. (If the ledger cannot be asked, nothing is deleted.)
-    let _: serde_json::Value = state
+    let _: TradingClosed = state
         .transactions
         .post(
             &format!("/internal/users/{}/close", user.id),
@@ -189,7 +175,7 @@ pub async fn delete_me(
     .await;
     if let Err(e) = deleted {
         // Undo what was prepared, so the account keeps trading as before.
-        let reopened: Result<serde_json::Value, ApiError> = state
+        let reopened: Result<TradingClosed, ApiError> = state
             .transactions
             .post(
                 &format!("/internal/users/{}/reopen", user.id),
@@ -217,11 +203,11 @@ pub(crate) async fn set_offers_hidden(
     user_id: i64,
     hidden: bool,
 ) -> ApiResult<()> {
-    let _: serde_json::Value = state
+    let _: OwnerVisibilitySet = state
         .offers
         .post(
             &format!("/internal/owners/{user_id}"),
-            &serde_json::json!({ "hidden": hidden }),
+            &OwnerVisibility { hidden },
         )
         .await?;
     Ok(())

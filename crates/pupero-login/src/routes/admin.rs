@@ -3,10 +3,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use axum::http::StatusCode;
+use pupero_api::accounts::{
+    AdminUserView, AuditEntry, AuditPage, DisableRequest, ForceLogoutRequest, Revoked, RoleRequest,
+    UserPage,
+};
 use pupero_core::Role;
 use pupero_db::write_tx;
 use pupero_http::{
@@ -18,35 +22,16 @@ use crate::entity::user;
 use crate::state::LoginState;
 use crate::store;
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AdminUserView {
-    pub id: i64,
-    pub email: Option<String>,
-    pub username: String,
-    pub role: String,
-    pub disabled: bool,
-    pub totp_enabled: bool,
-    pub created_at: String,
-}
-
-impl From<&user::Model> for AdminUserView {
-    fn from(u: &user::Model) -> Self {
-        Self {
-            id: u.id,
-            email: u.email.clone(),
-            username: u.username.clone(),
-            role: u.role.clone(),
-            disabled: u.disabled,
-            totp_enabled: u.totp_secret.is_some(),
-            created_at: rfc3339(u.created_at_ms),
-        }
+fn admin_view(u: &user::Model) -> AdminUserView {
+    AdminUserView {
+        id: u.id,
+        email: u.email.clone(),
+        username: u.username.clone(),
+        role: u.role(),
+        disabled: u.disabled,
+        totp_enabled: u.totp_secret.is_some(),
+        created_at: rfc3339(u.created_at_ms),
     }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UserPage {
-    pub users: Vec<AdminUserView>,
-    pub total: u64,
 }
 
 /// Admin lists' paging: 50 rows unless asked, at most 200.
@@ -79,23 +64,14 @@ pub async fn list_users(
     let (rows, total) =
         store::list_users(&state.db, query.q.as_deref(), page.limit, page.offset).await?;
     Ok(Json(UserPage {
-        users: rows.iter().map(AdminUserView::from).collect(),
+        users: rows.iter().map(admin_view).collect(),
         total,
     }))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct RoleRequest {
-    /// user, moderator or admin.
-    pub role: String,
-    /// A fresh code (or recovery code) of the admin, required when the admin has
-    /// two-factor authentication: a stolen admin session alone cannot hand out roles.
-    pub totp: Option<String>,
-}
-
 async fn reload(state: &LoginState, id: i64) -> ApiResult<Json<AdminUserView>> {
     match store::find_user(&state.db, id).await? {
-        Some(u) => Ok(Json(AdminUserView::from(&u))),
+        Some(u) => Ok(Json(admin_view(&u))),
         None => Err(no_such_user()),
     }
 }
@@ -154,14 +130,6 @@ pub async fn set_role(
     reload(&state, id).await
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct DisableRequest {
-    pub disabled: bool,
-    /// A fresh code (or recovery code) of the admin, required when the admin has
-    /// two-factor authentication.
-    pub totp: Option<String>,
-}
-
 /// Disable (or enable) an account. Disabling ends its sessions.
 #[utoipa::path(post, path = "/admin/users/{id}/disable", tag = "admin", security(("bearer" = [])), request_body = DisableRequest,
     params(("id" = i64, Path)),
@@ -214,19 +182,6 @@ pub async fn set_disabled(
     reload(&state, id).await
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Revoked {
-    /// Sessions ended.
-    pub revoked: u64,
-}
-
-#[derive(Debug, Default, Deserialize, ToSchema)]
-pub struct ForceLogoutRequest {
-    /// A fresh code (or recovery code) of the admin, required when the admin has
-    /// two-factor authentication.
-    pub totp: Option<String>,
-}
-
 /// End every session of a user (refresh tokens revoked, access tokens cut for writes).
 #[utoipa::path(post, path = "/admin/users/{id}/logout", tag = "admin", security(("bearer" = [])), request_body = ForceLogoutRequest,
     params(("id" = i64, Path)),
@@ -257,23 +212,6 @@ pub async fn logout_everywhere(
     tx.commit().await?;
     tracing::info!(admin = admin.id, target = id, revoked, "forced logout");
     Ok(Json(Revoked { revoked }))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub actor_id: i64,
-    /// `set_role`, `set_disabled` or `force_logout`.
-    pub action: String,
-    pub target: String,
-    pub details: String,
-    pub created_at: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditPage {
-    pub entries: Vec<AuditEntry>,
-    pub total: u64,
 }
 
 /// Every admin action on accounts, newest first.

@@ -3,30 +3,18 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use pupero_api::auth::{LoginRequest, RefreshRequest, RegisterRequest, Registered};
 use pupero_http::ErrorCode;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use pupero_core::{Email, Password, Role, Username};
 use pupero_db::{is_unique_violation, write_tx};
 use pupero_http::{ApiError, ApiJson, ApiResult, ClientIp, TokenKind};
 
 use super::{account_disabled, client_key, required, verify_password, verify_totp};
-use crate::sessions::{TokenPair, issue_pair};
+use crate::sessions::issue_pair;
 use crate::state::LoginState;
 use crate::store::{self, NewUser, RefreshUse};
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct RegisterRequest {
-    pub email: String,
-    pub username: String,
-    pub password: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Registered {
-    pub user_id: i64,
-}
+use pupero_api::auth::TokenPair;
 
 /// Create an account with the `user` role.
 #[utoipa::path(post, path = "/register", tag = "auth", request_body = RegisterRequest,
@@ -81,23 +69,6 @@ pub(crate) async fn ensure_identity_free(
         );
     }
     Ok(())
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct LoginRequest {
-    /// Username or email; either field may carry it.
-    pub username: Option<String>,
-    pub email: Option<String>,
-    #[serde(default)]
-    pub password: String,
-    /// Instead of username and password: the `mfa_token` of an earlier answer
-    /// `totp_required`, sent with `totp`.
-    pub mfa_token: Option<String>,
-    /// Six-digit code, required when two-factor authentication is on.
-    pub totp: Option<String>,
-    /// Longer-lived refresh token (REMEMBER_ME_DAYS).
-    #[serde(default)]
-    pub remember_me: bool,
 }
 
 fn invalid_credentials() -> ApiError {
@@ -230,11 +201,6 @@ async fn finish_login(
     Ok(Json(pair))
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct RefreshRequest {
-    pub refresh_token: String,
-}
-
 fn invalid_refresh() -> ApiError {
     ApiError::unauthorized(
         ErrorCode::InvalidToken,
@@ -307,15 +273,15 @@ pub async fn logout(
 /// computer). Access tokens already issued can no longer write or act as staff; they can
 /// still read until they expire, within minutes (reads stay stateless).
 #[utoipa::path(post, path = "/logout-all", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, body = super::admin::Revoked), (status = 401, description = "not signed in")))]
+    responses((status = 200, body = pupero_api::accounts::Revoked), (status = 401, description = "not signed in")))]
 pub async fn logout_all(
     State(state): State<LoginState>,
     caller: pupero_http::AuthUser,
-) -> ApiResult<Json<super::admin::Revoked>> {
+) -> ApiResult<Json<pupero_api::accounts::Revoked>> {
     let user = super::active_session(&state, caller).await?;
     let tx = write_tx(&state.db).await?;
     let revoked = store::end_all_sessions(&tx, user.id).await?;
     tx.commit().await?;
     tracing::info!(user_id = user.id, revoked, "signed out everywhere");
-    Ok(Json(super::admin::Revoked { revoked }))
+    Ok(Json(pupero_api::accounts::Revoked { revoked }))
 }

@@ -4,8 +4,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
 
+use pupero_api::internal::login::{AccountFacts, TotpCheck, TotpChecked};
 use pupero_core::Role;
 use pupero_http::{ApiError, ApiJson, ApiPath, ApiResult, ServiceCaller, Standing, StandingSource};
 use sea_orm::DatabaseConnection;
@@ -13,19 +13,6 @@ use sea_orm::DatabaseConnection;
 use super::verify_totp;
 use crate::state::LoginState;
 use crate::store;
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct AccountFacts {
-    pub id: i64,
-    pub username: String,
-    pub role: String,
-    pub disabled: bool,
-    pub deleted: bool,
-    pub totp_enabled: bool,
-    /// Access tokens issued before this (epoch ms) may no longer write (see
-    /// [`Standing::tokens_valid_after_ms`]).
-    pub tokens_valid_after_ms: Option<i64>,
-}
 
 pub async fn account(
     State(state): State<LoginState>,
@@ -38,7 +25,7 @@ pub async fn account(
     Ok(Json(AccountFacts {
         id: user.id,
         username: user.username.clone(),
-        role: user.role.clone(),
+        role: user.role(),
         disabled: user.disabled,
         deleted: user.deleted_at_ms.is_some(),
         totp_enabled: user.totp_secret.is_some(),
@@ -65,18 +52,6 @@ impl StandingSource for Accounts {
             }))
         })
     }
-}
-
-#[derive(Debug, Deserialize)]
-pub struct TotpCheck {
-    pub user_id: i64,
-    pub code: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct TotpChecked {
-    /// False when the user has no two-factor authentication (nothing to check).
-    pub required: bool,
 }
 
 /// 200 when the user has no 2FA or the code is good (its step is then spent; a recovery

@@ -8,9 +8,9 @@ mod public;
 mod two_factor;
 
 use axum::http::StatusCode;
+pub use pupero_api::accounts::MeView;
 use pupero_http::ErrorCode;
-use serde::Serialize;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -73,37 +73,21 @@ pub fn router(state: LoginState) -> ServiceRouter {
     ServiceRouter::with_database(crate::SERVICE, routes, openapi, health_db)
 }
 
-/// What a user sees about themself.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MeView {
-    pub id: i64,
-    pub email: Option<String>,
-    pub username: String,
-    pub role: String,
-    pub totp_enabled: bool,
-    /// Unused recovery codes (0 when two-factor authentication is off).
-    pub recovery_codes_left: u64,
-    /// RFC 3339, UTC.
-    pub created_at: String,
-}
-
-impl MeView {
-    pub(crate) async fn load(state: &LoginState, u: &user::Model) -> ApiResult<Self> {
-        let recovery_codes_left = if u.totp_secret.is_some() {
-            store::recovery_codes_left(&state.db, u.id).await?
-        } else {
-            0
-        };
-        Ok(Self {
-            id: u.id,
-            email: u.email.clone(),
-            username: u.username.clone(),
-            role: u.role.clone(),
-            totp_enabled: u.totp_secret.is_some(),
-            recovery_codes_left,
-            created_at: rfc3339(u.created_at_ms),
-        })
-    }
+pub(crate) async fn me_view(state: &LoginState, u: &user::Model) -> ApiResult<MeView> {
+    let recovery_codes_left = if u.totp_secret.is_some() {
+        store::recovery_codes_left(&state.db, u.id).await?
+    } else {
+        0
+    };
+    Ok(MeView {
+        id: u.id,
+        email: u.email.clone(),
+        username: u.username.clone(),
+        role: u.role(),
+        totp_enabled: u.totp_secret.is_some(),
+        recovery_codes_left,
+        created_at: rfc3339(u.created_at_ms),
+    })
 }
 
 /// The caller's own account, which must still exist and be enabled: access tokens

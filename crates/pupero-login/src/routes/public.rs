@@ -2,23 +2,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde::Serialize;
-use utoipa::ToSchema;
 
+use pupero_api::accounts::{PublicProfile, UserName, UserNames};
 use pupero_core::Username;
 use pupero_http::{ApiError, ApiPath, ApiResult};
 
 use super::rfc3339;
 use crate::state::LoginState;
 use crate::store;
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicProfile {
-    pub id: i64,
-    pub username: String,
-    /// RFC 3339, UTC.
-    pub member_since: String,
-}
 
 /// A user's public profile.
 #[utoipa::path(get, path = "/users/{username}", tag = "profiles", params(("username" = String, Path)),
@@ -43,17 +34,6 @@ pub async fn profile(
 pub struct NamesQuery {
     /// Comma-separated user ids, at most 100.
     pub ids: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UserName {
-    pub id: i64,
-    pub username: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UserNames {
-    pub users: Vec<UserName>,
 }
 
 /// The usernames of counterparties (trade and offer pages name people, the API gives ids).

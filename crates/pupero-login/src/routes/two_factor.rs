@@ -4,11 +4,12 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use pupero_api::accounts::{
+    CodeRequest, Enrolment, PasswordAndCode, PasswordRequest, RecoveryCodes, TwoFactorStatus,
+};
 use pupero_http::ErrorCode;
 use sea_orm::ActiveValue::Set;
 use sea_orm::IntoActiveModel;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use pupero_db::write_tx;
 use pupero_http::{ApiError, ApiJson, ApiResult, AuthUser, ClientIp};
@@ -20,45 +21,6 @@ use super::{
 };
 use crate::state::LoginState;
 use crate::{store, totp};
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Enrolment {
-    /// Base32 secret for manual entry. Shown only now, never again.
-    pub secret: String,
-    /// otpauth:// URI for a QR code.
-    pub otpauth_url: String,
-    /// Ten single-use codes that stand in for a TOTP code (sign-in, release, withdrawal)
-    /// when the phone is lost. Shown only now; only their hashes are kept.
-    pub recovery_codes: Vec<String>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct CodeRequest {
-    pub code: String,
-}
-
-/// The account password and a current code (or a recovery code).
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct PasswordAndCode {
-    pub password: Option<String>,
-    pub code: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TwoFactorStatus {
-    pub totp_enabled: bool,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RecoveryCodes {
-    /// Shown only now; the previous codes no longer work.
-    pub recovery_codes: Vec<String>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct PasswordRequest {
-    pub password: Option<String>,
-}
 
 /// Start enrolment: a new secret that becomes active once confirmed with a code, and the
 /// recovery codes that will work once it is. Asks for the password: otherwise a stolen

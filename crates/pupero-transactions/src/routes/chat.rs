@@ -3,9 +3,10 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
+use pupero_api::trades::{ChatMessage, ChatMessages, NewMessage};
 use pupero_http::{
     ActiveUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, PageQuery, rfc3339,
 };
@@ -16,19 +17,6 @@ use crate::store::chat as store;
 use crate::trades::{self, Access};
 
 const MAX_BODY: usize = 2000;
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Message {
-    pub id: i64,
-    pub sender_id: i64,
-    pub body: String,
-    pub created_at: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Messages {
-    pub messages: Vec<Message>,
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct After {
@@ -50,8 +38,8 @@ async fn chat_access(state: &TransactionsState, trade_id: i64, caller: AuthUser)
     }
 }
 
-fn message(m: trade_message::Model) -> Message {
-    Message {
+fn message(m: trade_message::Model) -> ChatMessage {
+    ChatMessage {
         id: m.id,
         sender_id: m.sender_id,
         body: m.body,
@@ -61,13 +49,13 @@ fn message(m: trade_message::Model) -> Message {
 
 /// Messages of a trade, oldest first.
 #[utoipa::path(get, path = "/trades/{id}/messages", tag = "chat", security(("bearer" = [])), params(("id" = i64, Path), After),
-    responses((status = 200, body = Messages), (status = 404, description = "no such trade")))]
+    responses((status = 200, body = ChatMessages), (status = 404, description = "no such trade")))]
 pub async fn list_messages(
     State(state): State<TransactionsState>,
     caller: AuthUser,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<After>,
-) -> ApiResult<Json<Messages>> {
+) -> ApiResult<Json<ChatMessages>> {
     chat_access(&state, id, caller).await?;
     let page = PageQuery {
         limit: q.limit,
@@ -75,27 +63,21 @@ pub async fn list_messages(
     }
     .page(100, 200)?;
     let rows = store::messages_after(&state.db, id, q.after.unwrap_or(0), page.limit).await?;
-    Ok(Json(Messages {
+    Ok(Json(ChatMessages {
         messages: rows.into_iter().map(message).collect(),
     }))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct NewMessage {
-    /// 1–2000 characters of text.
-    pub body: String,
 }
 
 /// Post a message to a trade's chat.
 #[utoipa::path(post, path = "/trades/{id}/messages", tag = "chat", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = NewMessage,
-    responses((status = 201, body = Message), (status = 404, description = "no such trade"), (status = 422, description = "empty or too long")))]
+    responses((status = 201, body = ChatMessage), (status = 404, description = "no such trade"), (status = 422, description = "empty or too long")))]
 pub async fn post_message(
     State(state): State<TransactionsState>,
     ActiveUser(caller): ActiveUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<NewMessage>,
-) -> ApiResult<(StatusCode, Json<Message>)> {
+) -> ApiResult<(StatusCode, Json<ChatMessage>)> {
     chat_access(&state, id, caller).await?;
     let body = req.body.trim();
     if body.is_empty() || body.chars().count() > MAX_BODY {

@@ -3,26 +3,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-use pupero_core::Piconero;
+use pupero_api::internal::transactions::{CreditRequest, Credited};
+use pupero_api::internal::wallet::{WalletAddress, WalletDeposits};
+use pupero_api::money::{DepositAddressView, DepositView, Deposits};
 use pupero_http::{ActiveUser, ApiError, ApiJson, ApiResult, AuthUser, ServiceCaller, rfc3339};
 
 use super::errors::ledger_refusal;
 use crate::TransactionsState;
 use crate::deposits::{self, Deposit};
-
-#[derive(Debug, Deserialize)]
-struct WalletAddress {
-    address: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DepositAddressView {
-    /// A subaddress of the platform's hot wallet that belongs to the caller alone.
-    pub address: String,
-}
 
 /// The caller's deposit address, created on first use.
 #[utoipa::path(get, path = "/deposit-address", tag = "deposits", security(("bearer" = [])),
@@ -43,40 +31,6 @@ pub async fn deposit_address(
     }))
 }
 
-#[derive(Debug, Deserialize)]
-struct WalletDeposit {
-    txid: String,
-    amount: Piconero,
-    confirmations: i64,
-    required_confirmations: u64,
-    status: String,
-    first_seen_ms: i64,
-    credited_at_ms: Option<i64>,
-}
-
-#[derive(Debug, Deserialize)]
-struct WalletDeposits {
-    deposits: Vec<WalletDeposit>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DepositView {
-    pub txid: String,
-    pub amount: String,
-    /// 0 while in the pool.
-    pub confirmations: i64,
-    pub required_confirmations: u64,
-    /// `pending` (waiting for confirmations), `credited`, or `below_minimum` (recorded, not credited).
-    pub status: String,
-    pub first_seen: String,
-    pub credited_at: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Deposits {
-    pub deposits: Vec<DepositView>,
-}
-
 /// Deposits to the caller's address: pending with their confirmations so far, and credited.
 #[utoipa::path(get, path = "/deposits", tag = "deposits", security(("bearer" = [])),
     responses((status = 200, body = Deposits), (status = 503, description = "wallet unavailable")))]
@@ -94,7 +48,7 @@ pub async fn deposits(
             .into_iter()
             .map(|d| DepositView {
                 txid: d.txid,
-                amount: d.amount.to_string(),
+                amount: d.amount,
                 confirmations: d.confirmations,
                 required_confirmations: d.required_confirmations,
                 status: d.status,
@@ -103,21 +57,6 @@ pub async fn deposits(
             })
             .collect(),
     }))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CreditRequest {
-    /// `<txid>:<subaddress index>`, unique per deposit.
-    pub deposit_key: String,
-    pub user_id: i64,
-    pub amount: Piconero,
-    pub txid: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Credited {
-    /// False when this deposit had been credited before (nothing moved this time).
-    pub credited: bool,
 }
 
 /// For the wallet's sweeper: credit a confirmed deposit, exactly once per key.

@@ -111,7 +111,7 @@ impl From<TradeError> for ApiError {
                         "payment_window_minutes",
                         offer.payment_window_minutes.to_string(),
                     )
-                    .with_extra("status", offer.status.clone())
+                    .with_extra("status", offer.status.to_string())
             }
             TradeError::InsufficientFunds { .. } => {
                 ApiError::conflict(ErrorCode::InsufficientFunds, message).with_field("amount")

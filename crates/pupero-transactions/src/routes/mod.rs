@@ -98,6 +98,14 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
             ),
         )
         .route(
+            "/internal/withdrawals/{id}/note",
+            internal_route(
+                &keys,
+                &["wallet"],
+                axum::routing::post(withdrawals::internal_note),
+            ),
+        )
+        .route(
             "/internal/withdrawals/{id}/{step}",
             internal_route(
                 &keys,

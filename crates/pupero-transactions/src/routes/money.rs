@@ -2,10 +2,12 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-use pupero_core::{EntryKind, Piconero, Role, format_signed_xmr};
+use pupero_api::accounts::{AuditEntry, AuditPage};
+use pupero_api::internal::transactions::{AvailableBalances, BalancesRequest, OwnerAvailable};
+use pupero_api::money::{
+    AdjustRequest, Adjusted, BalancesView, Statement, StatementLine, TransferRequest,
+};
+use pupero_core::{EntryKind, Role, format_signed_xmr};
 use pupero_http::{
     AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, PageQuery, ServiceCaller,
     rfc3339,
@@ -19,18 +21,6 @@ use crate::operator::{self, AuditLine};
 use crate::store::audit as audit_store;
 use crate::vocabulary::Direction;
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct BalancesView {
-    pub user_id: i64,
-    /// Spendable XMR.
-    pub available: String,
-    /// Held for open trades.
-    pub escrow: String,
-    /// Promised to withdrawals not yet sent.
-    pub withdrawing: String,
-    pub total: String,
-}
-
 async fn balances_view(state: &TransactionsState, user_id: i64) -> ApiResult<BalancesView> {
     let b = ledger::balances(&state.db, user_id).await?;
     let total = b
@@ -40,10 +30,10 @@ async fn balances_view(state: &TransactionsState, user_id: i64) -> ApiResult<Bal
         .ok_or_else(|| ApiError::internal("balance overflow"))?;
     Ok(BalancesView {
         user_id,
-        available: b.available.to_string(),
-        escrow: b.escrow.to_string(),
-        withdrawing: b.withdrawing.to_string(),
-        total: total.to_string(),
+        available: b.available,
+        escrow: b.escrow,
+        withdrawing: b.withdrawing,
+        total,
     })
 }
 
@@ -61,26 +51,6 @@ pub async fn balances(
     Ok(Json(balances_view(&state, user_id).await?))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StatementLineView {
-    pub entry_id: i64,
-    /// e.g. `trade_open`, `trade_release`, `trade_refund`, `adjustment`, `transfer`.
-    pub kind: String,
-    pub reference: String,
-    pub memo: String,
-    /// `available`, `escrow` or `withdrawing`.
-    pub account: String,
-    /// Signed XMR: negative left the account.
-    pub amount: String,
-    pub created_at: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Statement {
-    pub entries: Vec<StatementLineView>,
-    pub total: u64,
-}
-
 /// The caller's own ledger lines, newest first.
 #[utoipa::path(get, path = "/ledger", tag = "ledger", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, body = Statement)))]
@@ -93,9 +63,9 @@ pub async fn statement(
     Ok(Json(Statement {
         entries: lines
             .into_iter()
-            .map(|l| StatementLineView {
+            .map(|l| StatementLine {
                 entry_id: l.entry_id,
-                kind: l.kind.to_string(),
+                kind: l.kind,
                 reference: l.reference,
                 memo: l.memo,
                 account: l.account.to_string(),
@@ -128,25 +98,6 @@ fn reason(raw: &str) -> ApiResult<String> {
         ));
     }
     Ok(r.to_owned())
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct AdjustRequest {
-    pub user_id: i64,
-    /// XMR, positive.
-    pub amount: String,
-    /// `credit` adds to the user's available balance, `debit` takes from it.
-    pub direction: String,
-    /// Why; kept in the journal and the audit log.
-    pub reason: String,
-    /// A current two-factor code, required when the admin has 2FA.
-    pub totp: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Adjusted {
-    pub entry_id: i64,
-    pub balances: BalancesView,
 }
 
 /// Credit or debit a user's available balance against the platform's adjustments account.
@@ -192,16 +143,6 @@ pub async fn adjust(
         entry_id,
         balances: balances_view(&state, req.user_id).await?,
     }))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct TransferRequest {
-    pub from_user_id: i64,
-    pub to_user_id: i64,
-    pub amount: String,
-    pub reason: String,
-    /// A current two-factor code, required when the admin has 2FA.
-    pub totp: Option<String>,
 }
 
 /// The seed's transfer between two users' available balances, kept for operators only:
@@ -251,22 +192,6 @@ pub async fn transfer(
     }))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub actor_id: i64,
-    pub action: String,
-    pub target: String,
-    pub details: String,
-    pub created_at: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditPage {
-    pub entries: Vec<AuditEntry>,
-    pub total: u64,
-}
-
 /// Every moderator and admin action, newest first.
 #[utoipa::path(get, path = "/admin/audit", tag = "admin", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, body = AuditPage), (status = 403, description = "not an admin")))]
@@ -290,22 +215,6 @@ pub async fn audit_log(
             .collect(),
         total,
     }))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct BalancesRequest {
-    pub user_ids: Vec<i64>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct OwnerAvailable {
-    pub user_id: i64,
-    pub available: Piconero,
-}
-
-#[derive(Debug, Serialize)]
-pub struct AvailableBalances {
-    pub balances: Vec<OwnerAvailable>,
 }
 
 /// For the offers service: can these sellers fund their offers?

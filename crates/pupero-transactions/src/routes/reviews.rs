@@ -3,9 +3,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use pupero_api::trades::{Reputation, ReviewRequest, ReviewView};
 use pupero_http::ErrorCode;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use pupero_core::trade::{Actor, TradeState};
 use pupero_db::is_unique_violation;
@@ -16,24 +15,6 @@ use crate::entity::review as review_row;
 use crate::store::reviews::{self as store, NewReview};
 use crate::store::trades as trade_store;
 use crate::trades::{self, Access, access};
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ReviewRequest {
-    /// 1 (bad) to 5 (excellent).
-    pub rating: i64,
-    #[serde(default)]
-    pub comment: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReviewView {
-    pub trade_id: i64,
-    pub reviewer_id: i64,
-    pub reviewee_id: i64,
-    pub rating: i32,
-    pub comment: String,
-    pub created_at: String,
-}
 
 fn review_view(r: review_row::Model) -> ReviewView {
     ReviewView {
@@ -114,17 +95,6 @@ pub async fn review(
         )),
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Reputation {
-    pub user_id: i64,
-    pub completed_trades: u64,
-    pub reviews_count: u64,
-    /// Two decimals, or null without reviews.
-    pub average_rating: Option<String>,
-    /// The 20 most recent.
-    pub reviews: Vec<ReviewView>,
 }
 
 /// A user's public reputation.

@@ -4,9 +4,11 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
+use pupero_api::internal::transactions::{OpenTrades, TradingClosed};
+use pupero_api::trades::{ActionBody, OpenRequest, ResolveRequest, TradePage};
 use pupero_core::Cents;
 use pupero_core::trade::{Action, TradeState};
 use pupero_http::{
@@ -19,16 +21,6 @@ use crate::TransactionsState;
 use crate::store::trades as store;
 use crate::trades::{self, ActionInput, Opened, TradeView, view};
 use crate::vocabulary::Resolution;
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct OpenRequest {
-    pub offer_id: i64,
-    /// XMR within the offer's limits.
-    pub amount: String,
-    /// The price per XMR the taker was shown, e.g. `"150.00"` (required). If the offer's
-    /// price is different now, the answer is 409 `offer_changed` with the current terms.
-    pub price: Option<String>,
-}
 
 /// Open a trade on an offer. The seller's XMR moves to escrow at once; the answer is 409
 /// `insufficient_funds` if it cannot. An `Idempotency-Key` header makes retries safe.
@@ -87,12 +79,6 @@ impl TradeQuery {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TradePage {
-    pub trades: Vec<TradeView>,
-    pub total: u64,
-}
-
 fn parse_state(s: &str) -> ApiResult<TradeState> {
     s.parse::<TradeState>().ok().ok_or_else(|| {
         ApiError::invalid(
@@ -134,14 +120,6 @@ pub async fn get_trade(
     Ok(Json(view(&t, a)?))
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
-pub struct ActionBody {
-    /// `release`: a current code when the seller has two-factor authentication.
-    pub totp: Option<String>,
-    /// `dispute`: what went wrong (1–2000 characters).
-    pub statement: Option<String>,
-}
-
 /// Take a step: `paid` (buyer), `release` (seller; TOTP if enabled), `cancel` (buyer,
 /// before paying), `dispute` (either party, after paid), `mutual-cancel` (both parties).
 /// Repeating a step already taken answers 200 with the trade unchanged.
@@ -173,16 +151,6 @@ pub async fn trade_action(
         reason: None,
     };
     Ok(Json(trades::act(&state, id, caller, action, input).await?))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ResolveRequest {
-    /// `buyer` (escrow to the buyer) or `seller` (escrow back to the seller).
-    pub outcome: String,
-    /// Why; recorded on the trade and in the audit log.
-    pub reason: String,
-    /// A current two-factor code, required when the moderator has 2FA.
-    pub totp: Option<String>,
 }
 
 /// Decide a dispute (moderators and admins).
@@ -231,11 +199,6 @@ pub async fn disputes(
     }))
 }
 
-#[derive(Debug, Serialize)]
-pub struct OpenTrades {
-    pub open: u64,
-}
-
 /// For the offers service: may this offer be deleted?
 pub async fn internal_open_trades(
     State(state): State<TransactionsState>,
@@ -246,11 +209,6 @@ pub async fn internal_open_trades(
     Ok(Json(OpenTrades { open }))
 }
 
-#[derive(Debug, Serialize)]
-pub struct Closed {
-    pub closed: bool,
-}
-
 /// For the login service, before it deletes an account: closes it for trading if it holds
 /// nothing (no balance, no open trade), in one decision with any trade opening at the same
 /// moment. 409 `account_in_use` otherwise.
@@ -258,9 +216,9 @@ pub async fn internal_close_account(
     State(state): State<TransactionsState>,
     _caller: ServiceCaller,
     ApiPath(user_id): ApiPath<i64>,
-) -> ApiResult<Json<Closed>> {
+) -> ApiResult<Json<TradingClosed>> {
     crate::trading_accounts::close(&state.db, user_id).await?;
-    Ok(Json(Closed { closed: true }))
+    Ok(Json(TradingClosed { closed: true }))
 }
 
 /// For the login service, when a deletion it prepared with a closing did not happen.
@@ -268,7 +226,7 @@ pub async fn internal_reopen_account(
     State(state): State<TransactionsState>,
     _caller: ServiceCaller,
     ApiPath(user_id): ApiPath<i64>,
-) -> ApiResult<Json<Closed>> {
+) -> ApiResult<Json<TradingClosed>> {
     crate::trading_accounts::reopen(&state.db, user_id).await?;
-    Ok(Json(Closed { closed: false }))
+    Ok(Json(TradingClosed { closed: false }))
 }

@@ -3,10 +3,11 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use pupero_http::ErrorCode;
 
-use pupero_core::{MoneroAddress, Role};
+use pupero_api::internal::transactions::{ClaimAnswer, ClaimRequest, Confirmed, Reason, Sent};
+use pupero_api::money::{WithdrawRequest, WithdrawalAccepted, WithdrawalPage, WithdrawalView};
+use pupero_core::{MoneroAddress, Role, WithdrawalEvent};
 use pupero_http::{
     ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, IdempotencyKey, PageQuery,
     ServiceCaller,
@@ -15,24 +16,7 @@ use pupero_http::{
 use super::bounded_amount;
 use crate::TransactionsState;
 use crate::store::withdrawals as store;
-use crate::withdrawals::{self, Claimed, WithdrawalView, view};
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct WithdrawRequest {
-    /// A Monero address of the platform's network.
-    pub address: String,
-    /// XMR, e.g. `"1.25"`. The platform pays the network fee.
-    pub amount: String,
-    /// A current two-factor code (or a recovery code), required when 2FA is on. It is not
-    /// part of the request's identity: a retry with the same key may carry a new code.
-    pub totp: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Accepted {
-    pub withdrawal_id: i64,
-    pub status: String,
-}
+use crate::withdrawals::{self, view};
 
 /// Ask for a withdrawal. The amount leaves `available` at once (into `withdrawing`); the
 /// wallet sends it within moments. Repeating the request with the same `Idempotency-Key`
@@ -40,7 +24,7 @@ pub struct Accepted {
 /// with 422 `idempotency_key_reused`. With 2FA on, `totp` must be a fresh code.
 #[utoipa::path(post, path = "/withdraw", tag = "withdrawals", security(("bearer" = [])), request_body = WithdrawRequest,
     params(("Idempotency-Key" = String, Header, description = "required; 1–64 characters")),
-    responses((status = 202, body = Accepted), (status = 403, description = "two-factor code missing, wrong or used"),
+    responses((status = 202, body = WithdrawalAccepted), (status = 403, description = "two-factor code missing, wrong or used"),
               (status = 409, description = "insufficient funds"),
               (status = 422, description = "invalid address, amount or key, or a key reused for another request"),
               (status = 503, description = "no hot wallet configured, or a dependency down")))]
@@ -49,7 +33,7 @@ pub async fn withdraw(
     caller: AuthUser,
     key: IdempotencyKey,
     ApiJson(req): ApiJson<WithdrawRequest>,
-) -> ApiResult<(StatusCode, Json<Accepted>)> {
+) -> ApiResult<(StatusCode, Json<WithdrawalAccepted>)> {
     let address = MoneroAddress::parse(&req.address, state.network)
         .map_err(|e| ApiError::invalid("address", format!("address: {e}")))?;
     let amount = bounded_amount(&req.amount, state.max_amount, "amount")?;
@@ -62,17 +46,11 @@ pub async fn withdraw(
     let (withdrawal_id, status) = withdrawals::request(&state, caller, request).await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(Accepted {
+        Json(WithdrawalAccepted {
             withdrawal_id,
-            status: status.to_string(),
+            status,
         }),
     ))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WithdrawalPage {
-    pub withdrawals: Vec<WithdrawalView>,
-    pub total: u64,
 }
 
 /// The caller's withdrawals, newest first.
@@ -120,16 +98,6 @@ pub async fn cancel(
     Ok(Json(view(&w)?))
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct ClaimRequest {
-    pub id: Option<i64>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ClaimAnswer {
-    pub withdrawal: Option<Claimed>,
-}
-
 pub async fn internal_claim(
     State(state): State<TransactionsState>,
     _caller: ServiceCaller,
@@ -140,31 +108,64 @@ pub async fn internal_claim(
     }))
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct Progress {
-    #[serde(default)]
-    pub tx_hashes: Vec<String>,
-    #[serde(default)]
-    pub fee: i64,
-    #[serde(default)]
-    pub reason: String,
-}
-
+/// A worker's report: the step is parsed from the path (an unknown one is 404), and the
+/// body must be exactly what that step carries (else 422, never a default).
 pub async fn internal_progress(
     State(state): State<TransactionsState>,
     _caller: ServiceCaller,
     ApiPath((id, step)): ApiPath<(i64, String)>,
-    ApiJson(p): ApiJson<Progress>,
+    ApiJson(body): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<WithdrawalView>> {
+    let step: WithdrawalEvent = step
+        .parse()
+        .map_err(|_| ApiError::not_found("no such step"))?;
     let db = &state.db;
-    let w = match step.as_str() {
-        "signed" => withdrawals::signed(db, id, &p.tx_hashes, p.fee).await?,
-        "relayed" => withdrawals::relayed(db, id, &p.tx_hashes, p.fee).await?,
-        "failed" => withdrawals::failed(db, id, &p.reason).await?,
-        "release" => withdrawals::release(db, id, &p.reason).await?,
-        "note" => withdrawals::note(db, id, &p.reason).await?,
-        "confirmed" => withdrawals::confirmed(db, id).await?,
-        _ => return Err(ApiError::not_found("no such step")),
+    let w = match step {
+        WithdrawalEvent::Signed => {
+            let sent: Sent = report(body)?;
+            withdrawals::signed(db, id, &sent.tx_hashes, sent.fee.as_i64()).await?
+        }
+        WithdrawalEvent::Relayed => {
+            let sent: Sent = report(body)?;
+            withdrawals::relayed(db, id, &sent.tx_hashes, sent.fee.as_i64()).await?
+        }
+        WithdrawalEvent::Failed => {
+            let why: Reason = report(body)?;
+            withdrawals::failed(db, id, &why.reason).await?
+        }
+        WithdrawalEvent::Release => {
+            let why: Reason = report(body)?;
+            withdrawals::release(db, id, &why.reason).await?
+        }
+        WithdrawalEvent::Confirmed => {
+            let Confirmed {} = report(body)?;
+            withdrawals::confirmed(db, id).await?
+        }
+        // Not a worker's to report: claims have their own route, cancelling is the owner's.
+        WithdrawalEvent::Claim | WithdrawalEvent::Cancel => {
+            return Err(ApiError::not_found("no such step"));
+        }
     };
     Ok(Json(view(&w)?))
+}
+
+/// Why a withdrawal is waiting (e.g. the daemon is unreachable), shown to its owner.
+pub async fn internal_note(
+    State(state): State<TransactionsState>,
+    _caller: ServiceCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(why): ApiJson<Reason>,
+) -> ApiResult<Json<WithdrawalView>> {
+    let w = withdrawals::note(&state.db, id, &why.reason).await?;
+    Ok(Json(view(&w)?))
+}
+
+fn report<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> ApiResult<T> {
+    serde_json::from_value(body).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidBody,
+            format!("this step's report: {e}"),
+        )
+    })
 }

@@ -1,4 +1,6 @@
-use pupero_core::Role;
+use pupero_api::accounts::AuditPage;
+use pupero_api::money::{Adjusted, BalancesView, Statement};
+use pupero_core::{EntryKind, Piconero, Role};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -17,6 +19,8 @@ db_test! {
         assert_eq!(status, StatusCode::FORBIDDEN);
         let (status, body) = app.get(&format!("/transactions/balances/{}", alice.id), admin.t()).await;
         assert_eq!((status, body["total"].as_str()), (StatusCode::OK, Some("1.500000000001")));
+        let seen: BalancesView = serde_json::from_value(body).unwrap();
+        assert_eq!((seen.user_id, seen.available, seen.total), (alice.id, Piconero::new(1_500_000_000_001).unwrap(), seen.available));
         let (status, _) = app.get(&format!("/transactions/balances/{}", alice.id), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         // Reading a balance creates nothing (the seed created rows and wallet addresses on read).
@@ -26,12 +30,15 @@ db_test! {
 
         let (status, statement) = app.get("/transactions/ledger", alice.t()).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(statement["total"], 2);
-        assert_eq!(statement["entries"][0]["amount"], "0.000000000001");
-        assert_eq!(statement["entries"][0]["kind"], "adjustment");
-        assert_eq!(statement["entries"][0]["account"], "available");
+        let statement: Statement = serde_json::from_value(statement).unwrap();
+        assert_eq!(statement.total, 2);
+        let newest = &statement.entries[0];
+        assert_eq!(newest.amount, "0.000000000001");
+        assert_eq!(newest.kind, EntryKind::Adjustment);
+        assert_eq!(newest.account, "available");
         let (_, empty) = app.get("/transactions/ledger", bob.t()).await;
-        assert_eq!(empty["total"], 0);
+        let empty: Statement = serde_json::from_value(empty).unwrap();
+        assert_eq!((empty.total, empty.entries.len()), (0, 0));
     }
 }
 
@@ -65,6 +72,8 @@ db_test! {
         let (status, body) = adjust(admin.t(), good).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["balances"]["available"], "2.000000000000");
+        let adjusted: Adjusted = serde_json::from_value(body).unwrap();
+        assert_eq!((adjusted.balances.user_id, adjusted.balances.available), (user.id, Piconero::parse_xmr("2").unwrap()));
         let (status, body) = adjust(admin.t(), json!({"user_id": user.id, "amount": "2.5", "direction": "debit", "reason": "clawback"})).await;
         assert_eq!(status, StatusCode::CONFLICT);
         assert_eq!(error_code(&body), "insufficient_funds");
@@ -72,7 +81,9 @@ db_test! {
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(app.balances(&user).await.0, "1.500000000000");
         let (_, audit) = app.get("/transactions/admin/audit", admin.t()).await;
-        assert_eq!(audit["total"], 2);
+        let audit: AuditPage = serde_json::from_value(audit).unwrap();
+        assert_eq!(audit.total, 2);
+        assert!(audit.entries.iter().all(|e| e.action == "adjust" && e.actor_id == admin.id), "{audit:?}");
         app.assert_ledger_consistent().await;
     }
 }

@@ -1,4 +1,5 @@
-use pupero_core::Role;
+use pupero_api::trades::{TradePage, TradeRole, TradeView};
+use pupero_core::{Action, Piconero, Role, TradeState};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -35,6 +36,20 @@ pub async fn market(app: &TestApp) -> Market {
     }
 }
 
+/// A trade answer read as the type the API promises (a misspelt field fails here).
+fn trade(body: Value) -> TradeView {
+    serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("not a trade ({e}): {body}"))
+}
+
+fn trades(body: Value) -> TradePage {
+    serde_json::from_value(body.clone())
+        .unwrap_or_else(|e| panic!("not a trade page ({e}): {body}"))
+}
+
+fn xmr(text: &str) -> Piconero {
+    text.parse().unwrap()
+}
+
 fn dispute_body() -> Value {
     json!({"statement": "I paid and nothing happened"})
 }
@@ -42,44 +57,48 @@ fn dispute_body() -> Value {
 db_test! {
     async fn a_sell_offer_trade_runs_open_paid_release(app) {
         let m = market(&app).await;
-        let (status, t) = app.open_trade(&m.buyer, m.offer, "2").await;
-        assert_eq!(status, StatusCode::CREATED, "{t}");
-        let id = t["id"].as_i64().unwrap();
-        assert_eq!(t["state"], "awaiting_payment");
-        assert_eq!((t["seller_id"].as_i64(), t["buyer_id"].as_i64()), (Some(m.seller.id), Some(m.buyer.id)));
-        assert_eq!(t["amount"], "2.000000000000");
-        assert_eq!(t["price"], "150.00");
-        assert_eq!(t["fiat_total"], "300.00");
-        assert_eq!(t["currency"], "EUR");
-        assert_eq!(t["your_role"], "buyer");
-        assert_eq!(t["allowed_actions"], json!(["paid", "cancel", "mutual-cancel"]));
-        assert!(t["payment_deadline"].as_str().unwrap().ends_with('Z'));
+        let (status, body) = app.open_trade(&m.buyer, m.offer, "2").await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["amount"], "2.000000000000", "amounts travel as twelve-decimal strings");
+        let t = trade(body);
+        let id = t.id;
+        assert_eq!(t.state, TradeState::AwaitingPayment);
+        assert_eq!((t.seller_id, t.buyer_id), (m.seller.id, m.buyer.id));
+        assert_eq!(t.amount, xmr("2"));
+        assert_eq!(t.price, "150.00");
+        assert_eq!(t.fiat_total, "300.00");
+        assert_eq!(t.currency, "EUR");
+        assert_eq!(t.your_role, TradeRole::Buyer);
+        assert_eq!(t.allowed_actions, [Action::MarkPaid, Action::Cancel, Action::MutualCancel]);
+        assert!(t.payment_deadline.ends_with('Z'));
         assert_eq!(app.balances(&m.seller).await, ("8.000000000000".into(), "2.000000000000".into(), "0.000000000000".into()));
 
-        let (_, seen) = app.get(&format!("/transactions/trades/{id}"), m.seller.t()).await;
-        assert_eq!(seen["your_role"], "seller");
-        assert_eq!(seen["allowed_actions"], json!(["mutual-cancel"]));
+        let seen = trade(app.get(&format!("/transactions/trades/{id}"), m.seller.t()).await.1);
+        assert_eq!(seen.your_role, TradeRole::Seller);
+        assert_eq!(seen.allowed_actions, [Action::MutualCancel]);
 
         let (status, t) = app.step(&m.buyer, id, "paid", json!({})).await;
         assert_eq!(status, StatusCode::OK, "{t}");
-        assert_eq!(t["state"], "paid");
-        assert!(t["paid_at"].is_string());
-        let (_, seen) = app.get(&format!("/transactions/trades/{id}"), m.seller.t()).await;
-        assert_eq!(seen["allowed_actions"], json!(["release", "dispute", "mutual-cancel"]));
+        let t = trade(t);
+        assert_eq!(t.state, TradeState::Paid);
+        assert!(t.paid_at.is_some());
+        let seen = trade(app.get(&format!("/transactions/trades/{id}"), m.seller.t()).await.1);
+        assert_eq!(seen.allowed_actions, [Action::Release, Action::Dispute, Action::MutualCancel]);
 
         let (status, t) = app.step(&m.seller, id, "release", json!({})).await;
         assert_eq!(status, StatusCode::OK, "{t}");
-        assert_eq!(t["state"], "completed");
-        assert!(t["completed_at"].is_string());
-        assert_eq!(t["allowed_actions"], json!([]));
+        let t = trade(t);
+        assert_eq!(t.state, TradeState::Completed);
+        assert!(t.completed_at.is_some());
+        assert_eq!(t.allowed_actions, []);
         assert_eq!(app.balances(&m.seller).await.0, "8.000000000000");
         assert_eq!(app.balances(&m.seller).await.1, "0.000000000000");
         assert_eq!(app.balances(&m.buyer).await.0, "2.000000000000");
 
-        let (_, mine) = app.get("/transactions/trades?state=completed", m.buyer.t()).await;
-        assert_eq!(mine["total"], 1);
-        let (_, none) = app.get("/transactions/trades", m.stranger.t()).await;
-        assert_eq!(none["total"], 0);
+        let mine = trades(app.get("/transactions/trades?state=completed", m.buyer.t()).await.1);
+        assert_eq!((mine.total, mine.trades[0].id), (1, id));
+        let none = trades(app.get("/transactions/trades", m.stranger.t()).await.1);
+        assert_eq!(none.total, 0);
         app.assert_ledger_consistent().await;
     }
 }
@@ -96,9 +115,11 @@ db_test! {
         app.credit(&admin, taker.id, "1").await;
         let (status, t) = app.open_trade(&taker, offer, "1").await;
         assert_eq!(status, StatusCode::CREATED, "{t}");
-        assert_eq!((t["seller_id"].as_i64(), t["buyer_id"].as_i64()), (Some(taker.id), Some(maker.id)));
-        assert_eq!(t["your_role"], "seller");
-        let id = t["id"].as_i64().unwrap();
+        let t = trade(t);
+        assert_eq!((t.seller_id, t.buyer_id), (taker.id, maker.id));
+        assert_eq!(t.your_role, TradeRole::Seller);
+        assert_eq!(t.offer_side, pupero_core::OfferSide::Buy);
+        let id = t.id;
         assert_eq!(app.step(&maker, id, "paid", json!({})).await.0, StatusCode::OK);
         assert_eq!(app.step(&taker, id, "release", json!({})).await.0, StatusCode::OK);
         assert_eq!(app.balances(&maker).await.0, "1.000000000000");
@@ -152,11 +173,11 @@ db_test! {
         };
         let first = send().await.unwrap();
         assert_eq!(first.status(), StatusCode::CREATED);
-        let first: Value = first.json().await.unwrap();
+        let first: TradeView = first.json().await.unwrap();
         let again = send().await.unwrap();
         assert_eq!(again.status(), StatusCode::OK);
-        let again: Value = again.json().await.unwrap();
-        assert_eq!(first["id"], again["id"]);
+        let again: TradeView = again.json().await.unwrap();
+        assert_eq!(first, again, "the same trade, as it was");
         assert_eq!(app.balances(&m.seller).await.0, "9.000000000000", "escrowed once");
     }
 }
@@ -269,8 +290,9 @@ db_test! {
         // COMPLETED
         let (status, body) = resolve(&m.moderator).await;
         assert_eq!(status, ok, "{body}");
-        assert_eq!(body["state"], "completed");
-        assert_eq!(body["dispute"]["resolution"], "buyer");
+        let resolved = trade(body);
+        assert_eq!(resolved.state, TradeState::Completed);
+        assert_eq!(resolved.dispute.and_then(|d| d.resolution).as_deref(), Some("buyer"));
         let mut table = outsiders(true);
         table.extend([
             ("buyer", "paid", S::CONFLICT), ("buyer", "release", S::FORBIDDEN), ("buyer", "cancel", S::CONFLICT),
@@ -310,11 +332,11 @@ db_test! {
         let t = app.trade(&m.buyer, m.offer, "3").await;
         for _ in 0..3 {
             let (status, body) = app.step(&m.buyer, t, "paid", json!({})).await;
-            assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("paid")));
+            assert_eq!((status, trade(body).state), (StatusCode::OK, TradeState::Paid));
         }
         for _ in 0..3 {
             let (status, body) = app.step(&m.seller, t, "release", json!({})).await;
-            assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("completed")));
+            assert_eq!((status, trade(body).state), (StatusCode::OK, TradeState::Completed));
         }
         assert_eq!(app.balances(&m.buyer).await.0, "3.000000000000");
         assert_eq!(app.balances(&m.seller).await.0, "7.000000000000");
@@ -342,7 +364,7 @@ db_test! {
         assert_eq!(app.trade_state(&m.buyer, t).await, "paid");
         let (status, body) = app.step(&m.seller, t, "release", json!({"totp": totp_code(&secret, step)})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["state"], "completed");
+        assert_eq!(trade(body).state, TradeState::Completed);
         app.assert_ledger_consistent().await;
     }
 }
@@ -372,7 +394,9 @@ db_test! {
         }
         assert_eq!(state, "cancelled");
         let (_, body) = app.get(&format!("/transactions/trades/{t}"), m.buyer.t()).await;
-        assert_eq!(body["cancel_reason"], "expired");
+        let expired = trade(body);
+        assert_eq!(expired.state, TradeState::Cancelled);
+        assert_eq!(expired.cancel_reason.as_deref(), Some("expired"));
         assert_eq!(app.trade_state(&m.buyer, paid).await, "paid", "a paid trade never expires");
         assert_eq!(app.balances(&m.seller).await.0, "9.000000000000");
         assert_eq!(app.balances(&m.seller).await.1, "1.000000000000");
@@ -390,16 +414,18 @@ db_test! {
             }
             let (status, body) = app.step(&m.buyer, t, "mutual-cancel", json!({})).await;
             assert_eq!(status, StatusCode::OK);
-            assert_eq!(body["buyer_wants_cancel"], true);
-            assert_ne!(body["state"], "cancelled");
-            assert!(!body["allowed_actions"].as_array().unwrap().contains(&json!("mutual-cancel")));
+            let voted = trade(body);
+            assert!(voted.buyer_wants_cancel);
+            assert_ne!(voted.state, TradeState::Cancelled);
+            assert!(!voted.allows(Action::MutualCancel));
             let (status, body) = app.step(&m.buyer, t, "mutual-cancel", json!({})).await;
             assert_eq!(status, StatusCode::OK, "repeating a vote changes nothing");
-            assert_ne!(body["state"], "cancelled");
+            assert_ne!(trade(body).state, TradeState::Cancelled);
             let (status, body) = app.step(&m.seller, t, "mutual-cancel", json!({})).await;
             assert_eq!(status, StatusCode::OK);
-            assert_eq!(body["state"], "cancelled");
-            assert_eq!(body["cancel_reason"], "mutual");
+            let cancelled = trade(body);
+            assert_eq!(cancelled.state, TradeState::Cancelled);
+            assert_eq!(cancelled.cancel_reason.as_deref(), Some("mutual"));
         }
         assert_eq!(app.balances(&m.seller).await, ("10.000000000000".into(), "0.000000000000".into(), "0.000000000000".into()));
         app.assert_ledger_consistent().await;
@@ -412,6 +438,7 @@ db_test! {
         let t = app.trade(&m.buyer, m.offer, "2").await;
         let (_, body) = app.get(&format!("/transactions/trades/{t}"), m.buyer.t()).await;
         assert_eq!(body["fee"], "0.030000000000");
+        assert_eq!(trade(body).fee, xmr("0.03"));
         app.step(&m.buyer, t, "paid", json!({})).await;
         app.step(&m.seller, t, "release", json!({})).await;
         assert_eq!(app.balances(&m.buyer).await.0, "1.970000000000");

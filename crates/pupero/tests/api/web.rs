@@ -4,6 +4,9 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
+use pupero_api::accounts::MeView;
+use pupero_api::auth::TokenPair;
+use pupero_api::money::{BalancesView, WithdrawalPage};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::json;
@@ -536,7 +539,8 @@ db_test! {
         assert!(console.body.contains("adjust-form") && console.body.contains("jill"));
         assert!(console.body.contains("Admin"), "the nav shows the console to admins");
         let (_, before) = app.get(&format!("/transactions/balances/{id}"), Some(&app.login("root").await.access)).await;
-        assert_eq!(before["available"], "0.000000000000", "the user's forged adjustment moved nothing");
+        let before: BalancesView = serde_json::from_value(before).unwrap();
+        assert!(before.available.is_zero(), "the user's forged adjustment moved nothing");
         let done = admin.submit("/admin", "/admin/adjust", &[("user_id", &id_text), ("amount", "2.5"), ("direction", "credit"), ("reason", "float")]).await;
         let shown = admin.follow(&done).await;
         assert!(shown.body.contains("available balance is now 2.5 XMR"), "{}", shown.body);
@@ -674,10 +678,12 @@ db_test! {
         let table = &sent.body[sent.body.find("id=\"withdrawals\"").unwrap()..];
         assert_eq!(table.matches("<tr>").count() - 1, 1, "one withdrawal for two clicks");
         let (_, me) = app.get("/auth/me", Some(&app.login("wes").await.access)).await;
-        let wes = crate::helpers::Party { id: me["id"].as_i64().unwrap(), token: app.login("wes").await.access };
+        let me: MeView = serde_json::from_value(me).unwrap();
+        let wes = crate::helpers::Party { id: me.id, token: app.login("wes").await.access };
         let (_, list) = app.get("/transactions/withdrawals", wes.t()).await;
-        let txid = list["withdrawals"][0]["tx_hashes"][0].as_str().unwrap().to_owned();
-        assert!(sent.body.contains(&txid), "the page shows the transaction id");
+        let list: WithdrawalPage = serde_json::from_value(list).unwrap();
+        let txid = &list.withdrawals[0].tx_hashes[0];
+        assert!(sent.body.contains(txid.as_str()), "the page shows the transaction id");
         app.assert_ledger_consistent().await;
     }
 }
@@ -705,7 +711,8 @@ db_test! {
         let sol = {
             let t = app.login("sol").await;
             let (_, me) = app.get("/auth/me", Some(&t.access)).await;
-            crate::helpers::Party { id: me["id"].as_i64().unwrap(), token: t.access }
+            let me: MeView = serde_json::from_value(me).unwrap();
+            crate::helpers::Party { id: me.id, token: t.access }
         };
         app.credit(&admin, sol.id, "3").await;
         let offer = app.offer(&sol, "sell", "0.1", "2").await;
@@ -836,13 +843,14 @@ db_test! {
 
         let (_, me) = app.get("/auth/me", Some(&{
             let (_, b) = app.post("/auth/login", None, json!({"username": "abel", "password": "a brand new passphrase"})).await;
-            b["access_token"].as_str().unwrap().to_owned()
+            serde_json::from_value::<TokenPair>(b).unwrap().access_token
         })).await;
+        let me: MeView = serde_json::from_value(me).unwrap();
         let admin = app.staff("root", pupero_core::Role::Admin).await;
-        app.credit(&admin, me["id"].as_i64().unwrap(), "1").await;
+        app.credit(&admin, me.id, "1").await;
         let refused = web.submit("/settings", "/settings/delete", &[("current_password", "a brand new passphrase")]).await;
         assert!(after(&web, &refused).await.body.contains("Withdraw your balance"), "funds block deletion");
-        let (status, _) = app.post("/transactions/admin/adjust", admin.t(), json!({"user_id": me["id"], "amount": "1", "direction": "debit", "reason": "test"})).await;
+        let (status, _) = app.post("/transactions/admin/adjust", admin.t(), json!({"user_id": me.id, "amount": "1", "direction": "debit", "reason": "test"})).await;
         assert_eq!(status, StatusCode::OK);
         let deleted = web.submit("/settings", "/settings/delete", &[("current_password", "a brand new passphrase")]).await;
         assert_eq!(deleted.location(), "/");

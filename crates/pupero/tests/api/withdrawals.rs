@@ -1,6 +1,7 @@
 use std::time::Duration;
 
-use pupero_core::{PICONERO_PER_XMR, Role};
+use pupero_api::money::{Deposits, WithdrawalAccepted, WithdrawalPage, WithdrawalView};
+use pupero_core::{DepositStatus, PICONERO_PER_XMR, Piconero, Role, WithdrawalStatus};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -26,15 +27,21 @@ async fn withdraw(
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
-async fn wait_status(app: &TestApp, who: &Party, id: i64, wanted: &str) -> Value {
+async fn wait_status(
+    app: &TestApp,
+    who: &Party,
+    id: i64,
+    wanted: WithdrawalStatus,
+) -> WithdrawalView {
     let mut last = Value::Null;
     for _ in 0..160 {
         let (status, body) = app
             .get(&format!("/transactions/withdrawals/{id}"), who.t())
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        if body["status"] == wanted {
-            return body;
+        let withdrawal: WithdrawalView = serde_json::from_value(body.clone()).unwrap();
+        if withdrawal.status == wanted {
+            return withdrawal;
         }
         last = body;
         tokio::time::sleep(Duration::from_millis(250)).await;
@@ -56,11 +63,11 @@ pub(crate) async fn deposit(app: &TestApp, who: &Party, xmr: u64) {
     // Generous: the sweeper runs every second, but the whole suite shares two cores.
     for _ in 0..360 {
         let (_, list) = app.get("/transactions/deposits", who.t()).await;
-        if list["deposits"]
-            .as_array()
-            .unwrap()
+        let list: Deposits = serde_json::from_value(list).unwrap();
+        if list
+            .deposits
             .iter()
-            .any(|d| d["status"] == "credited")
+            .any(|d| d.status == DepositStatus::Credited)
         {
             return;
         }
@@ -104,28 +111,34 @@ db_test! {
 
         let (status, first) = withdraw(&app, &alice, Some("payout-1"), good.clone()).await;
         assert_eq!(status, StatusCode::ACCEPTED, "{first}");
-        let id = first["withdrawal_id"].as_i64().unwrap();
+        let first: WithdrawalAccepted = serde_json::from_value(first).unwrap();
+        assert_eq!(first.status, WithdrawalStatus::Queued);
+        let id = first.withdrawal_id;
         let (status, again) = withdraw(&app, &alice, Some("payout-1"), good.clone()).await;
         assert_eq!(status, StatusCode::ACCEPTED);
-        assert_eq!(again["withdrawal_id"], id, "the same key is the same withdrawal");
+        let again: WithdrawalAccepted = serde_json::from_value(again).unwrap();
+        assert_eq!(again.withdrawal_id, id, "the same key is the same withdrawal");
         assert_eq!(app.balances(&alice).await.0, "3.000000000000", "reserved once");
 
-        let relayed = wait_status(&app, &alice, id, "relayed").await;
-        let hashes = relayed["tx_hashes"].as_array().unwrap().clone();
+        let relayed = wait_status(&app, &alice, id, WithdrawalStatus::Relayed).await;
+        let hashes = relayed.tx_hashes;
         assert_eq!(hashes.len(), 1);
-        assert!(relayed["fee"].as_str().unwrap() != "0.000000000000");
-        assert!(fixture.daemon().knows_transaction(hashes[0].as_str().unwrap()).await.unwrap());
+        assert!(relayed.fee.is_some_and(|fee| !fee.is_zero()), "the network fee is recorded");
+        assert_eq!(relayed.amount, Piconero::parse_xmr("2").unwrap());
+        assert!(fixture.daemon().knows_transaction(&hashes[0]).await.unwrap());
         assert_eq!(app.balances(&alice).await, ("3.000000000000".into(), "0.000000000000".into(), "0.000000000000".into()));
 
         fixture.mine(10).await;
-        wait_status(&app, &alice, id, "confirmed").await;
+        let confirmed = wait_status(&app, &alice, id, WithdrawalStatus::Confirmed).await;
+        assert!(confirmed.confirmed_at.is_some());
         let received = fixture.user().incoming(None).await.unwrap();
-        let paid: Vec<_> = received.incoming.iter().filter(|t| t.txid == hashes[0].as_str().unwrap()).collect();
+        let paid: Vec<_> = received.incoming.iter().filter(|t| t.txid == hashes[0]).collect();
         assert_eq!(paid.len(), 1, "exactly one transaction");
         assert_eq!(paid[0].amount, 2 * PICONERO_PER_XMR as u64, "exactly the amount asked for (the platform pays the fee)");
 
         let (_, list) = app.get("/transactions/withdrawals", alice.t()).await;
-        assert_eq!(list["total"], 1);
+        let list: WithdrawalPage = serde_json::from_value(list).unwrap();
+        assert_eq!((list.total, list.withdrawals[0].id), (1, id));
         let stranger = app.party("stranger").await;
         assert_eq!(app.get(&format!("/transactions/withdrawals/{id}"), stranger.t()).await.0, StatusCode::NOT_FOUND);
 
@@ -142,5 +155,30 @@ db_test! {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         assert!(String::from_utf8_lossy(&out.stdout).contains("users are owed 3.000000000000 XMR"));
         app.assert_ledger_consistent().await;
+    }
+}
+
+db_test! {
+    // The wallet's reports are typed by their step: an unknown step is 404, and a report
+    // without what its step carries (a `signed` without its fee) is 422, never a fee of 0.
+    async fn a_progress_report_carries_exactly_what_its_step_needs(app) {
+        let wallet = app.keys().only("wallet").issue_service("wallet").unwrap().token;
+        let report = |step: &str, body: Value| {
+            let path = format!("/internal/withdrawals/1/{step}");
+            let (app, wallet) = (&app, wallet.clone());
+            async move { app.call_at(&app.transactions, "POST", &path, Some(&wallet), Some(body)).await }
+        };
+        for step in ["sent", "claim", "cancel", "Signed"] {
+            let (status, body) = report(step, json!({})).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{step}: {body}");
+            assert_eq!(error_code(&body), "not_found");
+        }
+        let (status, body) = report("signed", json!({"tx_hashes": ["ab"]})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"]["message"].as_str().unwrap().contains("fee"), "{body}");
+        let (status, body) = report("relayed", json!({"tx_hashes": ["ab"], "fee": 30})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a fee is a string of XMR: {body}");
+        let (status, body) = report("confirmed", json!({"reason": "a body of another step"})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     }
 }

@@ -1,0 +1,182 @@
+//! Accounts: the caller's own, public profiles, two-factor authentication and the admin
+//! console (the login service).
+
+use serde::{Deserialize, Serialize};
+
+use pupero_core::Role;
+
+/// The caller's account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeView {
+    pub id: i64,
+    pub email: Option<String>,
+    pub username: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub role: Role,
+    pub totp_enabled: bool,
+    /// Unused recovery codes (0 when two-factor authentication is off).
+    pub recovery_codes_left: u64,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateMe {
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub password: Option<String>,
+    /// Required to change the email or the password.
+    pub current_password: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeleteMe {
+    pub current_password: String,
+    /// Required when two-factor authentication is on.
+    pub totp: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicProfile {
+    pub id: i64,
+    pub username: String,
+    /// RFC 3339, UTC.
+    pub member_since: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserName {
+    pub id: i64,
+    pub username: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserNames {
+    pub users: Vec<UserName>,
+}
+
+/// A new authenticator, before it is confirmed with a code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Enrolment {
+    /// Base32 secret for manual entry. Shown only now, never again.
+    pub secret: String,
+    /// otpauth:// URI for a QR code.
+    pub otpauth_url: String,
+    /// Ten single-use codes that stand in for a TOTP code (sign-in, release, withdrawal)
+    /// when the phone is lost. Shown only now; only their hashes are kept.
+    pub recovery_codes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CodeRequest {
+    pub code: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordAndCode {
+    pub password: Option<String>,
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TwoFactorStatus {
+    pub totp_enabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecoveryCodes {
+    /// Shown only now; the previous codes no longer work.
+    pub recovery_codes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordRequest {
+    pub password: Option<String>,
+}
+
+/// An account as the admin console shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdminUserView {
+    pub id: i64,
+    pub email: Option<String>,
+    pub username: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub role: Role,
+    pub disabled: bool,
+    pub totp_enabled: bool,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserPage {
+    pub users: Vec<AdminUserView>,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoleRequest {
+    /// user, moderator or admin (checked by the handler, which names the field when not).
+    pub role: String,
+    /// A fresh code (or recovery code) of the admin, required when the admin has
+    /// two-factor authentication: a stolen admin session alone cannot hand out roles.
+    pub totp: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DisableRequest {
+    pub disabled: bool,
+    /// A fresh code (or recovery code) of the admin, required when the admin has
+    /// two-factor authentication.
+    pub totp: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ForceLogoutRequest {
+    /// A fresh code (or recovery code) of the admin, required when the admin has
+    /// two-factor authentication.
+    pub totp: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Revoked {
+    /// Sessions ended.
+    pub revoked: u64,
+}
+
+/// One line of a staff audit log (login's account actions, the ledger's money actions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: i64,
+    pub actor_id: i64,
+    /// e.g. `set_role`, `set_disabled`, `force_logout`, `adjust`, `transfer`, `resolve`.
+    pub action: String,
+    pub target: String,
+    pub details: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub total: u64,
+}

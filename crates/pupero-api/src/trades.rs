@@ -1,0 +1,194 @@
+//! Trades, their disputes, chat and reviews (the transactions service).
+
+use serde::{Deserialize, Serialize};
+
+use pupero_core::{Action, OfferSide, Piconero, TradeState};
+
+pupero_core::string_enum! {
+    /// How the caller stands to a trade.
+    pub enum TradeRole ("trade role") {
+        Buyer = "buyer",
+        Seller = "seller",
+        /// A moderator (or admin) on a disputed trade.
+        Moderator = "moderator",
+        /// An admin reading a trade without a dispute: may read, may not act.
+        Observer = "observer",
+    }
+}
+
+impl TradeRole {
+    /// A buyer or a seller.
+    pub fn is_party(self) -> bool {
+        matches!(self, TradeRole::Buyer | TradeRole::Seller)
+    }
+}
+
+/// A trade as one caller sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TradeView {
+    pub id: i64,
+    pub offer_id: i64,
+    /// `awaiting_payment`, `paid`, `completed`, `cancelled` or `disputed`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub state: TradeState,
+    pub seller_id: i64,
+    pub buyer_id: i64,
+    pub maker_id: i64,
+    pub taker_id: i64,
+    /// The offer's side (from the maker's point of view).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub offer_side: OfferSide,
+    /// XMR in escrow, twelve decimals.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub amount: Piconero,
+    /// Platform fee taken from the amount on completion.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub fee: Piconero,
+    pub currency: String,
+    /// Fiat per XMR.
+    pub price: String,
+    /// What the buyer pays the seller, in fiat.
+    pub fiat_total: String,
+    pub payment_method: String,
+    pub payment_window_minutes: i32,
+    pub terms: String,
+    pub payment_deadline: String,
+    pub created_at: String,
+    pub paid_at: Option<String>,
+    pub completed_at: Option<String>,
+    pub cancelled_at: Option<String>,
+    /// `buyer_cancelled`, `expired`, `mutual` or `dispute`.
+    pub cancel_reason: Option<String>,
+    pub buyer_wants_cancel: bool,
+    pub seller_wants_cancel: bool,
+    pub dispute: Option<DisputeView>,
+    /// `buyer`, `seller`, `moderator` or `observer`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub your_role: TradeRole,
+    /// What the caller can do now: `paid`, `release`, `cancel`, `dispute`, `mutual-cancel`,
+    /// `resolve-buyer`, `resolve-seller` (each is also the action's route segment).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub allowed_actions: Vec<Action>,
+}
+
+impl TradeView {
+    /// Whether the caller may take this step now.
+    pub fn allows(&self, action: Action) -> bool {
+        self.allowed_actions.contains(&action)
+    }
+
+    /// The other party, from a party's point of view (the seller for an onlooker).
+    pub fn counterparty_id(&self) -> i64 {
+        if self.your_role == TradeRole::Buyer {
+            self.seller_id
+        } else {
+            self.buyer_id
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DisputeView {
+    pub opened_by: Option<i64>,
+    pub opened_at: Option<String>,
+    pub statement: Option<String>,
+    /// `buyer` or `seller` once resolved.
+    pub resolution: Option<String>,
+    pub resolved_by: Option<i64>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TradePage {
+    pub trades: Vec<TradeView>,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OpenRequest {
+    pub offer_id: i64,
+    /// XMR within the offer's limits.
+    pub amount: String,
+    /// The price per XMR the taker was shown, e.g. `"150.00"` (required). If the offer's
+    /// price is different now, the answer is 409 `offer_changed` with the current terms.
+    pub price: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionBody {
+    /// `release`: a current code when the seller has two-factor authentication.
+    pub totp: Option<String>,
+    /// `dispute`: what went wrong (1–2000 characters).
+    pub statement: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResolveRequest {
+    /// `buyer` (escrow to the buyer) or `seller` (escrow back to the seller).
+    pub outcome: String,
+    /// Why; recorded on the trade and in the audit log.
+    pub reason: String,
+    /// A current two-factor code, required when the moderator has 2FA.
+    pub totp: Option<String>,
+}
+
+/// One line of a trade's chat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChatMessage {
+    pub id: i64,
+    pub sender_id: i64,
+    pub body: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChatMessages {
+    pub messages: Vec<ChatMessage>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewMessage {
+    /// 1–2000 characters of text.
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewRequest {
+    /// 1 (bad) to 5 (excellent).
+    pub rating: i64,
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewView {
+    pub trade_id: i64,
+    pub reviewer_id: i64,
+    pub reviewee_id: i64,
+    pub rating: i32,
+    pub comment: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reputation {
+    pub user_id: i64,
+    pub completed_trades: u64,
+    pub reviews_count: u64,
+    /// Two decimals, or null without reviews.
+    pub average_rating: Option<String>,
+    /// The 20 most recent.
+    pub reviews: Vec<ReviewView>,
+}

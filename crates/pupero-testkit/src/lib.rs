@@ -3,7 +3,7 @@
 //! for it, and sign-up, trading and ledger helpers.
 
 // Test code: a failed unwrap is a failed test, with its message.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod app;
 mod database;

@@ -67,7 +67,7 @@ impl Default for Options {
 impl Options {
     pub fn with(args: &[&str]) -> Self {
         Self {
-            args: args.iter().map(|s| s.to_string()).collect(),
+            args: args.iter().map(std::string::ToString::to_string).collect(),
         }
     }
 }

@@ -199,7 +199,7 @@ fn decode_block(block: &[u8], size: usize, out: &mut Vec<u8>) -> Result<(), Addr
         return Err(AddressError::WrongLength);
     }
     let bytes = value.to_be_bytes();
-    out.extend_from_slice(&bytes[16 - size..]);
+    out.extend_from_slice(bytes.get(16 - size..).ok_or(AddressError::WrongLength)?);
     Ok(())
 }
 

@@ -145,7 +145,7 @@ where
 fn is_sqlite_busy(e: &sea_orm::sqlx::Error) -> bool {
     // SQLITE_BUSY (5) and SQLITE_LOCKED (6) after busy_timeout: the writer queue is full.
     e.as_database_error()
-        .and_then(|d| d.code())
+        .and_then(sea_orm::sqlx::error::DatabaseError::code)
         .is_some_and(|c| c == "5" || c == "6" || c == "517")
 }
 

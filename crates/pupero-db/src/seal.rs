@@ -44,9 +44,9 @@ impl DataKey {
             return Err(SealError::BadKey);
         }
         let mut key = [0u8; 32];
-        for (i, pair) in hex.chunks(2).enumerate() {
+        for (byte, pair) in key.iter_mut().zip(hex.chunks(2)) {
             let text = std::str::from_utf8(pair).map_err(|_| SealError::BadKey)?;
-            key[i] = u8::from_str_radix(text, 16).map_err(|_| SealError::BadKey)?;
+            *byte = u8::from_str_radix(text, 16).map_err(|_| SealError::BadKey)?;
         }
         Ok(Self(key))
     }

@@ -71,6 +71,8 @@ pub async fn service_spec(
     let Ok(mut spec) = serde_json::from_slice::<Value>(&collected.to_bytes()) else {
         return unavailable();
     };
-    spec["servers"] = json!([{ "url": prefix(service) }]);
+    if let Some(spec) = spec.as_object_mut() {
+        spec.insert("servers".into(), json!([{ "url": prefix(service) }]));
+    }
     Json(spec).into_response()
 }

@@ -40,7 +40,7 @@ pub fn route_for(raw_path: &str) -> Option<Route> {
     if segments.iter().enumerate().any(refused) {
         return None;
     }
-    let (service, keep_prefix, admin_only) = match segments[0] {
+    let (service, keep_prefix, admin_only) = match *segments.first()? {
         "auth" => (Service::Login, false, false),
         "offers" => (Service::Offers, true, false),
         "me" if segments.get(1) == Some(&"offers") => (Service::Offers, true, false),
@@ -50,9 +50,9 @@ pub fn route_for(raw_path: &str) -> Option<Route> {
         _ => return None,
     };
     let forwarded = if keep_prefix {
-        &segments[..]
+        segments.as_slice()
     } else {
-        &segments[1..]
+        segments.get(1..)?
     };
     if is_metrics(forwarded) {
         return None;
@@ -143,15 +143,12 @@ impl Origin {
 /// and `@` stay as they are; everything else (`%`, `/`, `?`, `#`, spaces, non-ASCII)
 /// is encoded, so the service decodes exactly `segment`.
 fn encode_segment(segment: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in segment.as_bytes() {
         let keep = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b);
         if keep {
             out.push(char::from(b));
         } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+            out.push_str(&format!("%{b:02X}"));
         }
     }
 }
@@ -174,8 +171,8 @@ fn decode_once(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
             let hex = text.get(i + 1..i + 3)?;
             if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return None;
@@ -183,7 +180,7 @@ fn decode_once(text: &str) -> Option<String> {
             out.push(u8::from_str_radix(hex, 16).ok()?);
             i += 3;
         } else {
-            out.push(bytes[i]);
+            out.push(b);
             i += 1;
         }
     }

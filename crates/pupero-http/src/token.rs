@@ -161,7 +161,7 @@ pub fn public_key(seed: &[u8; 32]) -> [u8; 32] {
 /// The key id of a public key: a fingerprint, so it names exactly one key.
 pub fn key_id(public: &[u8; 32]) -> String {
     let digest = Sha256::digest(public);
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// PKCS#8 v1 wrapping of an Ed25519 seed (RFC 8410), the form jsonwebtoken signs with.

@@ -46,7 +46,8 @@ impl LoginState {
         data_key: &DataKey,
         settings: &Settings,
     ) -> Result<Self, pupero_http::HttpClientError> {
-        let hashing_threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let hashing_threads =
+            std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         let limits = Arc::new(Limits::new(
             settings.login_rate_per_minute,
             settings.register_rate_per_hour,

@@ -61,7 +61,8 @@ pub fn new_recovery_codes() -> (Vec<String>, Vec<String>) {
         .map(|_| {
             let chars: Vec<char> = (0..16)
                 .map(|_| {
-                    char::from(RECOVERY_ALPHABET[rng.random_range(0..RECOVERY_ALPHABET.len())])
+                    let pick = rng.random_range(0..RECOVERY_ALPHABET.len());
+                    RECOVERY_ALPHABET.get(pick).copied().map_or('a', char::from)
                 })
                 .collect();
             chars

@@ -3,7 +3,7 @@
 //! for it, and sign-up, trading and ledger helpers.
 
 // Test code: a failed unwrap is a failed test, with its message.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod app;
 mod database;
@@ -67,7 +67,7 @@ impl Default for Options {
 impl Options {
     pub fn with(args: &[&str]) -> Self {
         Self {
-            args: args.iter().map(|s| s.to_string()).collect(),
+            args: args.iter().map(std::string::ToString::to_string).collect(),
         }
     }
 }

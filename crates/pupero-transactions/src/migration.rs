@@ -305,7 +305,7 @@ impl MigrationTrait for CreateTrades {
             for c in cols {
                 index.col(c);
             }
-            m.create_index(index.to_owned()).await?;
+            m.create_index(index.clone()).await?;
         }
         m.create_index(
             Index::create()

@@ -177,7 +177,7 @@ impl Chain {
             "127.0.0.1",
         ]
         .iter()
-        .map(|s| s.to_string())
+        .map(std::string::ToString::to_string)
         .chain([
             "--rpc-bind-port".into(),
             rpc_port.to_string(),

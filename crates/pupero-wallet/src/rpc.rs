@@ -374,11 +374,11 @@ impl WalletRpc {
 
     /// Incoming transfers of account 0, confirmed and in the pool.
     pub async fn incoming(&self, min_height: Option<u64>) -> Result<Transfers, RpcError> {
-        let mut params = json!({"in": true, "pool": true, "account_index": 0});
-        if let Some(h) = min_height {
-            params["filter_by_height"] = json!(true);
-            params["min_height"] = json!(h);
-        }
+        let params = match min_height {
+            Some(h) => json!({"in": true, "pool": true, "account_index": 0,
+                              "filter_by_height": true, "min_height": h}),
+            None => json!({"in": true, "pool": true, "account_index": 0}),
+        };
         self.0.json_rpc("get_transfers", params).await
     }
 

@@ -74,8 +74,9 @@ impl Platform {
             None
         };
         let metrics_token = settings.resolve_metrics_token()?;
-        let metrics_auth =
-            pupero_http::MetricsAuth::new(metrics_token.as_ref().map(|t| t.expose()));
+        let metrics_auth = pupero_http::MetricsAuth::new(
+            metrics_token.as_ref().map(pupero_config::Secret::expose),
+        );
 
         let mut listeners = Vec::new();
         let mut addrs = BTreeMap::new();
@@ -222,7 +223,7 @@ impl Platform {
             };
             let exited = exited.clone();
             let name = service.name();
-            tracing::info!(service = name, addr = %addrs[name], "listening");
+            tracing::info!(service = name, addr = ?addrs.get(name), "listening");
             stage.push(tokio::spawn(async move {
                 let outcome = pupero_http::serve(listener, app, stop).await;
                 let _ = exited.send((name, outcome));

@@ -1,5 +1,9 @@
 //! The bench's accounts: signing in as a browser or an API client, and funding.
 
+// Reads JSON answers with serde_json::Value's `[]`, which gives Null for a missing key or
+// index and never panics; the lint cannot tell it from slice indexing.
+#![allow(clippy::indexing_slicing)]
+
 use anyhow::Context;
 
 /// Signs in through the web frontend's form, as a browser does; returns the Cookie header.

@@ -122,7 +122,7 @@ pub async fn options(extra: &[&str]) -> Options {
     ] {
         args.push(a.to_owned());
     }
-    args.extend(extra.iter().map(|s| s.to_string()));
+    args.extend(extra.iter().map(std::string::ToString::to_string));
     Options { args }
 }
 

@@ -99,7 +99,9 @@ impl Node {
         }
         self.child = Some(cmd.spawn().unwrap());
         let http = reqwest::Client::new();
-        for _ in 0..200 {
+        // A ceiling, not a measurement: on a loaded 2-core machine a start (migrations,
+        // opening the wallet) has taken over 20 s.
+        for _ in 0..600 {
             let answer = http
                 .get(format!("{}/auth/users/nobody", self.gateway()))
                 .send()

@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a failed unwrap or index is a failed test
 
 //! Black-box tests: the real services on real ports, spoken to over HTTP, on SQLite,
 //! MariaDB and PostgreSQL. Each test gets its own database, dropped afterwards.

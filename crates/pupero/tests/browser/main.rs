@@ -1,4 +1,4 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a failed unwrap or index is a failed test
 
 //! Browser tests: a real headless Chromium, driven through chromedriver (Debian's `chromium`
 //! and `chromium-driver`; `scripts/test-deps.sh` installs them). `driver` is the harness;

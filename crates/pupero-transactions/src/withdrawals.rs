@@ -131,21 +131,6 @@ pub async fn load(db: &DatabaseConnection, id: i64) -> Result<withdrawal::Model,
     store::find(db, id).await?.ok_or(WithdrawalError::NotFound)
 }
 
-/// After a guarded change that changed nothing: the withdrawal as it is if `event` already
-/// happened to it (a repeat), else the refusal.
-fn settled(
-    w: withdrawal::Model,
-    event: WithdrawalEvent,
-) -> Result<withdrawal::Model, WithdrawalError> {
-    match w.status.step(event) {
-        WithdrawalStep::AlreadyDone => Ok(w),
-        _ => Err(WithdrawalError::WrongState {
-            event,
-            status: w.status,
-        }),
-    }
-}
-
 fn clipped(text: &str, chars: usize) -> String {
     text.chars().take(chars).collect()
 }
@@ -296,17 +281,14 @@ pub async fn signed(
     let from = S::sources(E::Signed);
     let changed = store::transition(db, id, None, &from, S::Signed, changes, now_ms()).await?;
     let w = load(db, id).await?;
-    if changed {
-        return Ok(w);
-    }
     // Signed with other hashes is not a repeat of this report.
-    if w.status == S::Signed && w.tx_hashes != joined {
+    if !changed && w.status == S::Signed && w.tx_hashes != joined {
         return Err(WithdrawalError::WrongState {
             event: E::Signed,
             status: w.status,
         });
     }
-    settled(w, E::Signed)
+    outcome(w, E::Signed, changed)
 }
 
 /// The transaction is in the daemon: the money has left. Moves the ledger exactly once.
@@ -321,13 +303,12 @@ pub async fn relayed(
     if w.status.step(E::Relayed) == WithdrawalStep::AlreadyDone {
         return Ok(w);
     }
-    let amount = stored(id, w.amount)?;
     let fee_amount = Piconero::new(fee).map_err(|_| WithdrawalError::NegativeFee)?;
     let moves = [
         Move::new(
             Account::User(w.user_id, UserAccount::Withdrawing),
             Account::Platform(PlatformAccount::Withdrawals),
-            amount,
+            stored(id, w.amount)?,
         ),
         Move::new(
             Account::Platform(PlatformAccount::Fees),
@@ -335,49 +316,31 @@ pub async fn relayed(
             fee_amount,
         ),
     ];
-    ledger::ensure_accounts(db, &ledger::accounts_of(&moves)).await?;
     let joined = hashes.join(",");
-    let memo = format!(
-        "sent in {}",
-        hashes.first().map(String::as_str).unwrap_or("?")
-    );
-    let (joined, memo, moves) = (&joined, &memo, &moves);
-    let changed = with_retry(|| async move {
-        let tx = write_tx(db).await?;
-        let now = now_ms();
-        let changes = Changes {
-            tx_hashes: Some(joined),
+    let posting = Posting {
+        event: E::Relayed,
+        owner: None,
+        to: S::Relayed,
+        changes: Changes {
+            tx_hashes: Some(&joined),
             fee: Some(fee),
             last_error: Some(""),
-            relayed_at_ms: Some(now),
+            relayed_at_ms: Some(now_ms()),
             ..Changes::default()
-        };
-        let from = S::sources(E::Relayed);
-        if !store::transition(&tx, id, None, &from, S::Relayed, changes, now).await? {
-            return Ok(false);
-        }
-        let entry = Entry {
+        },
+        entry: Entry {
             kind: EntryKind::Withdrawal,
             reference: format!("withdrawal:{id}"),
-            memo: memo.clone(),
+            memo: format!(
+                "sent in {}",
+                hashes.first().map(String::as_str).unwrap_or("?")
+            ),
             actor_id: None,
-        };
-        ledger::post(&tx, entry, moves)
-            .await
-            .map_err(|source| WithdrawalError::Ledger {
-                refused: "the withdrawal's reserve does not cover it",
-                source,
-            })?;
-        tx.commit().await?;
-        Ok::<_, WithdrawalError>(true)
-    })
-    .await?;
-    let w = load(db, id).await?;
-    if changed {
-        Ok(w)
-    } else {
-        settled(w, E::Relayed)
-    }
+        },
+        moves: &moves,
+        refused: "the withdrawal's reserve does not cover it",
+    };
+    post_step(db, id, &posting).await
 }
 
 /// Moves a withdrawal to a refunding status (`failed` by the worker, `cancelled` by its
@@ -398,43 +361,103 @@ async fn refund(
         _ => (S::Failed, EntryKind::WithdrawalRefund, None),
     };
     let user_id = owner.unwrap_or(w.user_id);
-    let refund = Move::new(
+    let refund = [Move::new(
         Account::User(user_id, UserAccount::Withdrawing),
         Account::User(user_id, UserAccount::Available),
         stored(id, w.amount)?,
-    );
-    ledger::ensure_accounts(db, &ledger::accounts_of(&[refund])).await?;
+    )];
     let last_error = clipped(reason, 500);
-    let memo = clipped(reason, 200);
-    let (last_error, memo, refund) = (&last_error, &memo, &refund);
-    let changed = with_retry(|| async move {
-        let tx = write_tx(db).await?;
-        let changes = Changes {
-            last_error: Some(last_error),
+    let posting = Posting {
+        event,
+        owner,
+        to,
+        changes: Changes {
+            last_error: Some(&last_error),
             ..Changes::default()
-        };
-        let from = S::sources(event);
-        if !store::transition(&tx, id, owner, &from, to, changes, now_ms()).await? {
-            return Ok(false);
-        }
-        let entry = Entry {
+        },
+        entry: Entry {
             kind,
             reference: format!("withdrawal:{id}"),
-            memo: memo.clone(),
+            memo: clipped(reason, 200),
             actor_id,
-        };
-        ledger::post(&tx, entry, std::slice::from_ref(refund))
+        },
+        moves: &refund,
+        refused: "the withdrawal's reserve does not cover the refund",
+    };
+    post_step(db, id, &posting).await
+}
+
+/// A status change that moves money: the guarded change and its journal entry.
+struct Posting<'a> {
+    event: WithdrawalEvent,
+    /// Only the owner's withdrawal may change (a user's own cancel).
+    owner: Option<i64>,
+    to: WithdrawalStatus,
+    changes: Changes<'a>,
+    entry: Entry,
+    moves: &'a [Move],
+    /// What the caller is told if the ledger refuses the movement.
+    refused: &'static str,
+}
+
+/// Takes `posting`'s step and posts its entry in one transaction (retried on
+/// serialization failures), so the status and the money never disagree. A step another
+/// caller took first is a repeat, answered with the row as it is.
+async fn post_step(
+    db: &DatabaseConnection,
+    id: i64,
+    posting: &Posting<'_>,
+) -> Result<withdrawal::Model, WithdrawalError> {
+    ledger::ensure_accounts(db, &ledger::accounts_of(posting.moves)).await?;
+    let from = S::sources(posting.event);
+    let from = &from;
+    let changed = with_retry(|| async move {
+        let tx = write_tx(db).await?;
+        let (owner, to, changes) = (posting.owner, posting.to, posting.changes);
+        if !store::transition(&tx, id, owner, from, to, changes, now_ms()).await? {
+            return Ok(false);
+        }
+        ledger::post(&tx, posting.entry.clone(), posting.moves)
             .await
             .map_err(|source| WithdrawalError::Ledger {
-                refused: "the withdrawal's reserve does not cover the refund",
+                refused: posting.refused,
                 source,
             })?;
         tx.commit().await?;
         Ok::<_, WithdrawalError>(true)
     })
     .await?;
-    let w = load(db, id).await?;
-    if changed { Ok(w) } else { settled(w, event) }
+    outcome(load(db, id).await?, posting.event, changed)
+}
+
+/// A status change that moves no money, guarded by the lifecycle table.
+async fn step(
+    db: &DatabaseConnection,
+    id: i64,
+    event: WithdrawalEvent,
+    to: WithdrawalStatus,
+    changes: Changes<'_>,
+) -> Result<withdrawal::Model, WithdrawalError> {
+    let from = S::sources(event);
+    let changed = store::transition(db, id, None, &from, to, changes, now_ms()).await?;
+    outcome(load(db, id).await?, event, changed)
+}
+
+/// The row after a guarded change: as it is when it changed or `event` had already
+/// happened to it (a repeat), else the refusal.
+fn outcome(
+    w: withdrawal::Model,
+    event: WithdrawalEvent,
+    changed: bool,
+) -> Result<withdrawal::Model, WithdrawalError> {
+    match w.status.step(event) {
+        _ if changed => Ok(w),
+        WithdrawalStep::AlreadyDone => Ok(w),
+        _ => Err(WithdrawalError::WrongState {
+            event,
+            status: w.status,
+        }),
+    }
 }
 
 /// A permanent failure before anything was signed: the amount goes back to the user.
@@ -477,21 +500,13 @@ pub async fn release(
     id: i64,
     reason: &str,
 ) -> Result<withdrawal::Model, WithdrawalError> {
-    let now = now_ms();
     let reason = clipped(reason, 500);
     let changes = Changes {
         last_error: Some(&reason),
-        lease_until_ms: Some(now + RETRY_AFTER_MS),
+        lease_until_ms: Some(now_ms() + RETRY_AFTER_MS),
         ..Changes::default()
     };
-    let from = S::sources(E::Release);
-    let changed = store::transition(db, id, None, &from, S::Queued, changes, now).await?;
-    let w = load(db, id).await?;
-    if changed {
-        Ok(w)
-    } else {
-        settled(w, E::Release)
-    }
+    step(db, id, E::Release, S::Queued, changes).await
 }
 
 /// Notes a transient problem without changing the status (e.g. relay to retry).
@@ -511,17 +526,9 @@ pub async fn confirmed(
     db: &DatabaseConnection,
     id: i64,
 ) -> Result<withdrawal::Model, WithdrawalError> {
-    let now = now_ms();
     let changes = Changes {
-        confirmed_at_ms: Some(now),
+        confirmed_at_ms: Some(now_ms()),
         ..Changes::default()
     };
-    let from = S::sources(E::Confirmed);
-    let changed = store::transition(db, id, None, &from, S::Confirmed, changes, now).await?;
-    let w = load(db, id).await?;
-    if changed {
-        Ok(w)
-    } else {
-        settled(w, E::Confirmed)
-    }
+    step(db, id, E::Confirmed, S::Confirmed, changes).await
 }

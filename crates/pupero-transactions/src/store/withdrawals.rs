@@ -134,7 +134,7 @@ pub async fn take_claim(
 }
 
 /// The columns a status change sets besides the status (`None`: left as it is).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy)]
 pub struct Changes<'a> {
     pub tx_hashes: Option<&'a str>,
     pub fee: Option<i64>,

@@ -154,19 +154,39 @@ role_extractor!(
 pub struct ServiceCaller(pub String);
 
 impl ServiceCaller {
+    /// No or unverifiable credentials are 401 (who is calling is unknown); a valid token
+    /// of another kind, such as a user's access token, is 403 (known, and not a service).
     fn from_headers(headers: &axum::http::HeaderMap, keys: &JwtKeys) -> Result<Self, ApiError> {
-        let refused = || ApiError::forbidden("internal routes are for Pupero services only");
-        let value = headers.get(AUTHORIZATION).ok_or_else(refused)?;
+        let unknown = |code, message| ApiError::unauthorized(code, message);
+        let value = headers.get(AUTHORIZATION).ok_or_else(|| {
+            unknown(
+                ErrorCode::MissingToken,
+                "internal routes need a Pupero service token",
+            )
+        })?;
         let token = value
             .to_str()
             .ok()
             .and_then(|v| v.split_once(' '))
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, token)| token.trim())
-            .ok_or_else(refused)?;
+            .ok_or_else(|| {
+                unknown(
+                    ErrorCode::InvalidToken,
+                    "expected Authorization: Bearer <service token>",
+                )
+            })?;
         let claims = keys
             .verify(token, TokenKind::Service)
-            .map_err(|_| refused())?;
+            .map_err(|e| match e {
+                TokenError::WrongKind { .. } => {
+                    ApiError::forbidden("internal routes are for Pupero services only")
+                }
+                TokenError::Expired => {
+                    unknown(ErrorCode::TokenExpired, "the service token has expired")
+                }
+                _ => unknown(ErrorCode::InvalidToken, "the service token is invalid"),
+            })?;
         Ok(ServiceCaller(claims.sub))
     }
 }

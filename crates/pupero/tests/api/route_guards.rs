@@ -206,12 +206,10 @@ async fn answers(
     out
 }
 
-/// Refused for want of credentials: 401 from an API, a redirect to the sign-in page from
-/// the web frontend, and 401 or 403 from an internal route (it takes a service's token,
-/// and says 403 whatever is missing).
+/// Refused for want of credentials: 401 from an API (an internal route too: it takes a
+/// service's token), or a redirect to the sign-in page from the web frontend.
 fn refused_anonymous(route: &Route, status: StatusCode, location: &str) -> bool {
     status == StatusCode::UNAUTHORIZED
-        || (route.is_internal() && status == StatusCode::FORBIDDEN)
         || (route.service == "frontend"
             && status.is_redirection()
             && location.starts_with("/login"))

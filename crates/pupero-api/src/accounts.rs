@@ -120,13 +120,6 @@ pub struct AdminUserView {
     pub created_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct UserPage {
-    pub users: Vec<AdminUserView>,
-    pub total: u64,
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleRequest {
@@ -172,11 +165,4 @@ pub struct AuditEntry {
     pub target: String,
     pub details: String,
     pub created_at: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct AuditPage {
-    pub entries: Vec<AuditEntry>,
-    pub total: u64,
 }

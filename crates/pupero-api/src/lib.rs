@@ -16,7 +16,12 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod error;
 pub mod internal;
 pub mod money;
 pub mod offers;
+pub mod paging;
 pub mod trades;
+
+pub use error::ErrorCode;
+pub use paging::Paged;

@@ -39,13 +39,6 @@ pub struct StatementLine {
     pub created_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Statement {
-    pub entries: Vec<StatementLine>,
-    pub total: u64,
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdjustRequest {
@@ -149,13 +142,6 @@ pub struct WithdrawalView {
     pub created_at: String,
     pub relayed_at: Option<String>,
     pub confirmed_at: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct WithdrawalPage {
-    pub withdrawals: Vec<WithdrawalView>,
-    pub total: u64,
 }
 
 /// The hot wallet's balance (admins, the wallet service).

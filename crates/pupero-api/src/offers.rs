@@ -36,15 +36,6 @@ pub struct OfferView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct OfferPage {
-    pub offers: Vec<OfferView>,
-    pub total: u64,
-    pub limit: u64,
-    pub offset: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentMethods {
     pub payment_methods: Vec<String>,
 }

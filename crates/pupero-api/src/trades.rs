@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use pupero_core::{Action, OfferSide, Piconero, TradeState};
+use pupero_core::{Action, CancelReason, OfferSide, Piconero, Resolution, TradeState};
 
 pupero_core::string_enum! {
     /// How the caller stands to a trade.
@@ -59,7 +59,8 @@ pub struct TradeView {
     pub completed_at: Option<String>,
     pub cancelled_at: Option<String>,
     /// `buyer_cancelled`, `expired`, `mutual` or `dispute`.
-    pub cancel_reason: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub cancel_reason: Option<CancelReason>,
     pub buyer_wants_cancel: bool,
     pub seller_wants_cancel: bool,
     pub dispute: Option<DisputeView>,
@@ -95,16 +96,10 @@ pub struct DisputeView {
     pub opened_at: Option<String>,
     pub statement: Option<String>,
     /// `buyer` or `seller` once resolved.
-    pub resolution: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub resolution: Option<Resolution>,
     pub resolved_by: Option<i64>,
     pub reason: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct TradePage {
-    pub trades: Vec<TradeView>,
-    pub total: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

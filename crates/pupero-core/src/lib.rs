@@ -22,6 +22,6 @@ pub use identity::{Email, IdentityError, Password, Role, Username};
 pub use ledger::EntryKind;
 pub use money::{AmountError, PICONERO_PER_XMR, Piconero, format_signed_xmr};
 pub use offer::{OfferSide, OfferStatus};
-pub use trade::{Action, TradeState};
+pub use trade::{Action, CancelReason, Resolution, TradeState};
 pub use vocabulary::UnknownWord;
 pub use withdrawal::{WithdrawalEvent, WithdrawalStatus, WithdrawalStep};

@@ -44,6 +44,33 @@ impl TradeState {
 }
 
 crate::string_enum! {
+    /// Why a trade ended cancelled (`trades.cancel_reason`).
+    #[cfg_attr(feature = "sea-orm", derive(sea_orm::DeriveValueType), sea_orm(value_type = "String"))]
+    pub enum CancelReason ("cancel reason") {
+        /// The buyer withdrew before paying.
+        BuyerCancelled = "buyer_cancelled",
+        /// The payment window passed.
+        Expired = "expired",
+        /// Both parties agreed.
+        Mutual = "mutual",
+        /// A moderator decided the dispute for the seller.
+        Dispute = "dispute",
+    }
+}
+
+crate::string_enum! {
+    /// Whom a moderator decided a dispute for (`trades.resolution`, and the `outcome` a
+    /// moderator sends).
+    #[cfg_attr(feature = "sea-orm", derive(sea_orm::DeriveValueType), sea_orm(value_type = "String"))]
+    pub enum Resolution ("dispute outcome") {
+        /// The escrow goes to the buyer.
+        Buyer = "buyer",
+        /// The escrow goes back to the seller.
+        Seller = "seller",
+    }
+}
+
+crate::string_enum! {
     /// A step someone asks for. The spelling is the last segment of its route
     /// (`POST /trades/{id}/paid`) and what `allowed_actions` lists.
     pub enum Action ("trade action") {

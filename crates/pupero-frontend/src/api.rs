@@ -8,10 +8,10 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
+use pupero_api::error::{ErrorBody, ErrorCode};
+use pupero_http::JwtKeys;
 use pupero_http::client_ip::{FRONTEND_CLIENT_IP, FRONTEND_CREDENTIAL};
-use pupero_http::{ErrorCode, JwtKeys};
 
 #[derive(Clone)]
 pub struct Api {
@@ -66,25 +66,30 @@ impl Failure {
         self.status == StatusCode::UNAUTHORIZED
     }
 
-    fn from_body(status: StatusCode, body: &Value) -> Self {
-        let error = &body["error"];
-        let text = |k: &str| error[k].as_str().map(str::to_owned);
+    /// The API's error body; one this version cannot read (an unknown code, a proxy's
+    /// page) is an `upstream_error` with the status alone.
+    fn from_body(status: StatusCode, body: &[u8]) -> Self {
         if matches!(
             status,
             StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT
         ) {
             return Self::unavailable();
         }
-        Self {
-            status,
-            code: text("code")
-                .and_then(|c| c.parse().ok())
-                .unwrap_or(ErrorCode::UpstreamError),
-            message: text("message")
-                .map(|m| sentence(&m))
-                .unwrap_or_else(|| format!("The request failed ({status}).")),
-            field: text("field"),
-            mfa_token: text("mfa_token"),
+        match serde_json::from_slice::<ErrorBody>(body) {
+            Ok(ErrorBody { mut error }) => Self {
+                status,
+                code: error.code,
+                message: sentence(&error.message),
+                field: error.field,
+                mfa_token: error.extra.remove("mfa_token"),
+            },
+            Err(_) => Self {
+                status,
+                code: ErrorCode::UpstreamError,
+                message: format!("The request failed ({status})."),
+                field: None,
+                mfa_token: None,
+            },
         }
     }
 }
@@ -171,15 +176,12 @@ impl Api {
         };
         let status = response.status();
         let bytes = response.bytes().await.map_err(|_| Failure::unavailable())?;
-        let value: Value = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
-        };
         if !status.is_success() {
-            return Err(Failure::from_body(status, &value));
+            return Err(Failure::from_body(status, &bytes));
         }
-        serde_json::from_value(value).map_err(|e| {
+        // An empty success (204) reads as JSON null, for callers that expect nothing.
+        let bytes: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
+        serde_json::from_slice(bytes).map_err(|e| {
             tracing::error!(error = %e, "unexpected answer from the API");
             Failure {
                 status: StatusCode::BAD_GATEWAY,
@@ -204,7 +206,7 @@ mod tests {
 
     fn failure(code: &str) -> Failure {
         let body = json!({"error": {"code": code, "message": "nope", "field": "totp"}});
-        Failure::from_body(StatusCode::FORBIDDEN, &body)
+        Failure::from_body(StatusCode::FORBIDDEN, body.to_string().as_bytes())
     }
 
     #[test]
@@ -220,13 +222,13 @@ mod tests {
     #[test]
     fn a_code_this_version_does_not_know_is_an_upstream_error() {
         assert_eq!(failure("brand_new_code").code, ErrorCode::UpstreamError);
-        let no_body = Failure::from_body(StatusCode::INTERNAL_SERVER_ERROR, &Value::Null);
+        let no_body = Failure::from_body(StatusCode::INTERNAL_SERVER_ERROR, b"");
         assert_eq!(no_body.code, ErrorCode::UpstreamError);
     }
 
     #[test]
     fn a_gateway_failure_reads_as_unavailable() {
-        let f = Failure::from_body(StatusCode::BAD_GATEWAY, &Value::Null);
+        let f = Failure::from_body(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>");
         assert_eq!(
             (f.status, f.code),
             (

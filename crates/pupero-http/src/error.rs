@@ -10,75 +10,15 @@ use std::sync::Arc;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-
+use pupero_api::error::{ErrorBody, ErrorDetail};
 use pupero_core::IdentityError;
+
+pub use pupero_api::ErrorCode;
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 /// The cause of an internal error, kept for the log.
 pub type Cause = Arc<dyn std::error::Error + Send + Sync>;
-
-pupero_core::string_enum! {
-    /// Every error code any service answers with.
-    pub enum ErrorCode ("error code") {
-        // The request itself.
-        BadRequest = "bad_request",
-        InvalidField = "invalid_field",
-        InvalidBody = "invalid_body",
-        MalformedJson = "malformed_json",
-        UnsupportedMediaType = "unsupported_media_type",
-        PayloadTooLarge = "payload_too_large",
-        UnreadableBody = "unreadable_body",
-        InvalidQuery = "invalid_query",
-        InvalidPath = "invalid_path",
-        MethodNotAllowed = "method_not_allowed",
-        NotFound = "not_found",
-        Forbidden = "forbidden",
-        Conflict = "conflict",
-        RateLimited = "rate_limited",
-        // Our side or a dependency.
-        Internal = "internal",
-        ServiceUnavailable = "service_unavailable",
-        BadGateway = "bad_gateway",
-        GatewayTimeout = "gateway_timeout",
-        /// Another service answered with a code this one does not know.
-        UpstreamError = "upstream_error",
-        // Accounts and sessions.
-        MissingToken = "missing_token",
-        InvalidToken = "invalid_token",
-        TokenExpired = "token_expired",
-        TokenReused = "token_reused",
-        InvalidCredentials = "invalid_credentials",
-        WrongPassword = "wrong_password",
-        TotpRequired = "totp_required",
-        InvalidTotp = "invalid_totp",
-        TotpReplayed = "totp_replayed",
-        TotpNotPending = "totp_not_pending",
-        TotpNotEnabled = "totp_not_enabled",
-        TotpAlreadyEnabled = "totp_already_enabled",
-        Staff2faRequired = "staff_2fa_required",
-        AccountDisabled = "account_disabled",
-        AccountInUse = "account_in_use",
-        AlreadyRegistered = "already_registered",
-        EmailTaken = "email_taken",
-        UsernameTaken = "username_taken",
-        // Offers and trades.
-        OfferNotOpen = "offer_not_open",
-        OfferChanged = "offer_changed",
-        OfferHasOpenTrades = "offer_has_open_trades",
-        OfferTradeLimit = "offer_trade_limit",
-        OpenTradeLimit = "open_trade_limit",
-        SelfTrade = "self_trade",
-        InvalidTransition = "invalid_transition",
-        TradeNotCompleted = "trade_not_completed",
-        AlreadyReviewed = "already_reviewed",
-        // Money.
-        InsufficientFunds = "insufficient_funds",
-        AmountTooLarge = "amount_too_large",
-        IdempotencyKeyReused = "idempotency_key_reused",
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct ApiError {
@@ -91,21 +31,6 @@ pub struct ApiError {
     pub extra: Vec<(&'static str, String)>,
     /// What went wrong inside, for a 500: logged with its chain, never sent.
     pub cause: Option<Cause>,
-}
-
-#[derive(Serialize)]
-struct Body<'a> {
-    error: Detail<'a>,
-}
-
-#[derive(Serialize)]
-struct Detail<'a> {
-    code: ErrorCode,
-    message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<&'a str>,
-    #[serde(flatten)]
-    extra: std::collections::BTreeMap<&'static str, &'a str>,
 }
 
 impl ApiError {
@@ -226,12 +151,16 @@ impl IntoResponse for ApiError {
         if let Some(cause) = self.cause_chain() {
             tracing::error!(code = %self.code, error = %cause, "internal error");
         }
-        let body = Body {
-            error: Detail {
+        let body = ErrorBody {
+            error: ErrorDetail {
                 code: self.code,
-                message: &self.message,
-                field: self.field.as_deref(),
-                extra: self.extra.iter().map(|(k, v)| (*k, v.as_str())).collect(),
+                message: self.message,
+                field: self.field,
+                extra: self
+                    .extra
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v))
+                    .collect(),
             },
         };
         let mut response = (self.status, axum::Json(body)).into_response();

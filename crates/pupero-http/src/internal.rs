@@ -9,7 +9,9 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::{ApiError, ErrorCode, JwtKeys};
+use pupero_api::error::ErrorBody;
+
+use crate::{ApiError, JwtKeys};
 
 #[derive(Clone)]
 pub struct InternalClient {
@@ -18,18 +20,6 @@ pub struct InternalClient {
     caller: &'static str,
     callee: &'static str,
     base: String,
-}
-
-#[derive(serde::Deserialize)]
-struct ErrorBody {
-    error: ErrorDetail,
-}
-
-#[derive(serde::Deserialize)]
-struct ErrorDetail {
-    code: String,
-    message: String,
-    field: Option<String>,
 }
 
 /// An HTTP client could not be built (its TLS backend, or the system's proxy settings).
@@ -128,11 +118,7 @@ impl InternalClient {
             Ok(body) => {
                 let status =
                     StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::BAD_REQUEST);
-                let mut err = ApiError::new(
-                    status,
-                    body.error.code.parse().unwrap_or(ErrorCode::UpstreamError),
-                    body.error.message,
-                );
+                let mut err = ApiError::new(status, body.error.code, body.error.message);
                 err.field = body.error.field;
                 Err(err)
             }

@@ -23,7 +23,7 @@ pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use idempotency::IdempotencyKey;
 pub use internal::{HttpClientError, InternalClient, build_client};
 pub use observe::MetricsAuth;
-pub use paging::{Page, PageQuery, Paged};
+pub use paging::{Page, PageQuery};
 pub use service::{ServiceRouter, serve, with_common_layers};
 pub use token::{Claims, IssuedToken, JwtKeys, KeyError, TokenKind};
 

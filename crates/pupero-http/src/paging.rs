@@ -1,6 +1,7 @@
 //! One paging rule for every list: `?limit=&offset=`, checked the same way everywhere.
 
-use serde::{Deserialize, Serialize};
+use pupero_api::Paged;
+use serde::Deserialize;
 
 use crate::ApiError;
 
@@ -40,11 +41,16 @@ impl PageQuery {
     }
 }
 
-/// One page of rows and the total across all pages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Paged<T> {
-    pub items: Vec<T>,
-    pub total: u64,
+impl Page {
+    /// `items` (this window's rows of `total`) as the answer every list gives.
+    pub fn of<T>(self, items: Vec<T>, total: u64) -> Paged<T> {
+        Paged {
+            items,
+            total,
+            limit: self.limit,
+            offset: self.offset,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -11,9 +11,10 @@ use utoipa::{IntoParams, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use pupero_api::Paged;
 use pupero_api::internal::offers::{OwnerVisibility, OwnerVisibilitySet};
 use pupero_api::internal::transactions::{AvailableBalances, BalancesRequest, OpenTrades};
-use pupero_api::offers::{OfferInput, OfferPage, OfferPatch, OfferView, PaymentMethods};
+use pupero_api::offers::{OfferInput, OfferPatch, OfferView, PaymentMethods};
 use pupero_core::{Cents, Currency, OfferSide, OfferStatus, Piconero};
 use pupero_http::{
     ActiveUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, PageQuery,
@@ -261,11 +262,11 @@ pub struct ListQuery {
 }
 
 /// Open offers, filtered, sorted and paginated.
-#[utoipa::path(get, path = "/offers", tag = "offers", params(ListQuery), responses((status = 200, body = OfferPage)))]
+#[utoipa::path(get, path = "/offers", tag = "offers", params(ListQuery), responses((status = 200, body = Paged<OfferView>)))]
 async fn list_offers(
     State(state): State<OffersState>,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> ApiResult<Json<OfferPage>> {
+) -> ApiResult<Json<Paged<OfferView>>> {
     let side = q.side.as_deref().map(parse_side).transpose()?;
     let currency = q
         .currency
@@ -309,23 +310,18 @@ async fn list_offers(
         visible_owners_only: true,
     };
     let (rows, total) = store::list(&state.db, &filter, sort, page.limit, page.offset).await?;
-    Ok(Json(OfferPage {
-        offers: views(&state, &rows).await?,
-        total,
-        limit: page.limit,
-        offset: page.offset,
-    }))
+    Ok(Json(page.of(views(&state, &rows).await?, total)))
 }
 
 /// The caller's offers in every status.
 #[utoipa::path(get, path = "/me/offers", tag = "offers", security(("bearer" = [])), params(PageQuery),
-    responses((status = 200, body = OfferPage)))]
+    responses((status = 200, body = Paged<OfferView>)))]
 #[tracing::instrument(skip_all, fields(user_id = caller.id))]
 async fn my_offers(
     State(state): State<OffersState>,
     caller: AuthUser,
     ApiQuery(q): ApiQuery<PageQuery>,
-) -> ApiResult<Json<OfferPage>> {
+) -> ApiResult<Json<Paged<OfferView>>> {
     let page = q.page(PAGE_DEFAULT, PAGE_MAX)?;
     let filter = Filter {
         owner_id: Some(caller.id),
@@ -333,12 +329,7 @@ async fn my_offers(
     };
     let (rows, total) =
         store::list(&state.db, &filter, Sort::Newest, page.limit, page.offset).await?;
-    Ok(Json(OfferPage {
-        offers: views(&state, &rows).await?,
-        total,
-        limit: page.limit,
-        offset: page.offset,
-    }))
+    Ok(Json(page.of(views(&state, &rows).await?, total)))
 }
 
 fn not_found() -> ApiError {

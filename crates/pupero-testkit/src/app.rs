@@ -6,7 +6,12 @@ use std::path::PathBuf;
 use clap::Parser;
 use reqwest::StatusCode;
 use sea_orm::DatabaseConnection;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+
+use pupero_api::ErrorCode;
+use pupero_api::auth::{Registered, TokenPair};
+use pupero_api::error::{ErrorBody, ErrorDetail};
 
 use pupero::Platform;
 use pupero::platform::AVAILABLE;
@@ -147,7 +152,7 @@ impl TestApp {
             .post("/auth/register", None, json!({"email": format!("{username}@example.com"), "username": username, "password": PASSWORD}))
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        body["user_id"].as_i64().unwrap()
+        typed::<Registered>(&body).user_id
     }
 
     pub async fn login(&self, username: &str) -> Tokens {
@@ -160,6 +165,13 @@ impl TestApp {
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         Tokens::from(&body)
+    }
+
+    /// The account behind `token` (`GET /auth/me`, which must answer 200).
+    pub async fn me(&self, token: &str) -> pupero_api::accounts::MeView {
+        let (status, body) = self.get("/auth/me", Some(token)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        typed(&body)
     }
 
     /// Registers and logs in a fresh user.
@@ -226,26 +238,44 @@ pub struct Tokens {
 
 impl From<&Value> for Tokens {
     fn from(v: &Value) -> Self {
+        let pair: TokenPair = typed(v);
         Self {
-            access: v["access_token"].as_str().expect("access_token").to_owned(),
-            refresh: v["refresh_token"]
-                .as_str()
-                .expect("refresh_token")
-                .to_owned(),
+            access: pair.access_token,
+            refresh: pair.refresh_token,
         }
     }
 }
 
-/// Asserts the common error shape and returns the error code.
-pub fn error_code(body: &Value) -> &str {
-    let code = body["error"]["code"]
-        .as_str()
-        .unwrap_or_else(|| panic!("not an error body: {body}"));
+/// The body read as the API's own type (from `pupero-api`): a field renamed, retyped or
+/// missing on the server fails here, showing the body, instead of reading as null.
+pub fn typed<T: DeserializeOwned>(body: &Value) -> T {
+    serde_json::from_value(body.clone())
+        .unwrap_or_else(|e| panic!("not a {} ({e}): {body}", std::any::type_name::<T>()))
+}
+
+/// An XMR amount written as people write it (`"0.5"`), for comparing with typed amounts.
+pub fn xmr(text: &str) -> pupero_core::Piconero {
+    pupero_core::Piconero::parse_xmr(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+/// Reads the common error shape (which always has a message for people).
+pub fn error_of(body: &Value) -> ErrorDetail {
+    let body: ErrorBody = typed(body);
     assert!(
-        body["error"]["message"].is_string(),
-        "error without message: {body}"
+        !body.error.message.is_empty(),
+        "error without message: {body:?}"
     );
-    code
+    body.error
+}
+
+/// The error's code.
+pub fn error_code(body: &Value) -> ErrorCode {
+    error_of(body).code
+}
+
+/// The request field the error names, if any.
+pub fn error_field(body: &Value) -> Option<String> {
+    error_of(body).field
 }
 
 /// Runs `test` on a fresh platform and database; the database is dropped even if the test fails.

@@ -10,8 +10,9 @@ mod database;
 mod totp;
 mod trading;
 
-pub use app::{TestApp, Tokens, error_code, run, settings_for};
+pub use app::{TestApp, Tokens, error_code, error_field, error_of, run, settings_for, typed, xmr};
 pub use database::{Backend, TestDb};
+pub use pupero_api::ErrorCode;
 pub use totp::{align_to_fresh_step, totp_code};
 pub use trading::Party;
 

@@ -3,7 +3,12 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::TestApp;
+use pupero_api::money::BalancesView;
+use pupero_api::offers::OfferView;
+use pupero_api::trades::TradeView;
+use pupero_core::TradeState;
+
+use crate::{TestApp, typed};
 
 /// A signed-in account.
 #[derive(Debug, Clone)]
@@ -58,7 +63,7 @@ impl TestApp {
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        body["id"].as_i64().unwrap()
+        typed::<OfferView>(&body).id
     }
 
     pub async fn open_trade(
@@ -80,7 +85,7 @@ impl TestApp {
     pub async fn trade(&self, taker: &Party, offer_id: i64, amount: &str) -> i64 {
         let (status, body) = self.open_trade(taker, offer_id, amount).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        body["id"].as_i64().unwrap()
+        typed::<TradeView>(&body).id
     }
 
     pub async fn step(
@@ -98,12 +103,12 @@ impl TestApp {
         .await
     }
 
-    pub async fn trade_state(&self, who: &Party, trade_id: i64) -> String {
+    pub async fn trade_state(&self, who: &Party, trade_id: i64) -> TradeState {
         let (status, body) = self
             .get(&format!("/transactions/trades/{trade_id}"), who.t())
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        body["state"].as_str().unwrap().to_owned()
+        typed::<TradeView>(&body).state
     }
 
     /// (available, escrow, withdrawing) as XMR strings.
@@ -112,8 +117,12 @@ impl TestApp {
             .get(&format!("/transactions/balances/{}", who.id), who.t())
             .await;
         assert_eq!(status, StatusCode::OK, "{b}");
-        let s = |k: &str| b[k].as_str().unwrap().to_owned();
-        (s("available"), s("escrow"), s("withdrawing"))
+        let b: BalancesView = typed(&b);
+        (
+            b.available.to_string(),
+            b.escrow.to_string(),
+            b.withdrawing.to_string(),
+        )
     }
 
     /// Recomputes the ledger from the journal and fails the test on any inconsistency.

@@ -77,11 +77,11 @@ entity!(trade, "trades", {
     paid_at_ms: Option<i64>,
     completed_at_ms: Option<i64>,
     cancelled_at_ms: Option<i64>,
-    cancel_reason: Option<crate::vocabulary::CancelReason>,
+    cancel_reason: Option<pupero_core::CancelReason>,
     disputed_at_ms: Option<i64>,
     dispute_opened_by: Option<i64>,
     dispute_statement: Option<String>,
-    resolution: Option<crate::vocabulary::Resolution>,
+    resolution: Option<pupero_core::Resolution>,
     resolved_by: Option<i64>,
     resolution_reason: Option<String>,
 });

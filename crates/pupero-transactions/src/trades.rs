@@ -19,7 +19,7 @@ use crate::store::audit;
 use crate::store::trades::{self as store, Advance, NewTrade};
 use crate::trade_rules::{self, TakerCap};
 use crate::trading_accounts;
-use crate::vocabulary::{CancelReason, Resolution};
+use pupero_core::{CancelReason, Resolution};
 
 pub use crate::trade_rules::OpenTradeCaps;
 
@@ -219,14 +219,14 @@ pub fn view(t: &trade_row::Model, access: Access) -> Result<TradeView, TradeErro
         paid_at: ts(t.paid_at_ms),
         completed_at: ts(t.completed_at_ms),
         cancelled_at: ts(t.cancelled_at_ms),
-        cancel_reason: t.cancel_reason.map(|r| r.to_string()),
+        cancel_reason: t.cancel_reason,
         buyer_wants_cancel: t.buyer_wants_cancel,
         seller_wants_cancel: t.seller_wants_cancel,
         dispute: t.disputed_at_ms.map(|at| DisputeView {
             opened_by: t.dispute_opened_by,
             opened_at: Some(rfc3339(at)),
             statement: t.dispute_statement.clone(),
-            resolution: t.resolution.map(|r| r.to_string()),
+            resolution: t.resolution,
             resolved_by: t.resolved_by,
             reason: t.resolution_reason.clone(),
         }),

@@ -20,35 +20,6 @@ pupero_core::string_enum! {
 }
 
 pupero_core::string_enum! {
-    /// Why a trade ended cancelled (`trades.cancel_reason`).
-    #[derive(sea_orm::DeriveValueType)]
-    #[sea_orm(value_type = "String")]
-    pub enum CancelReason ("cancel reason") {
-        /// The buyer withdrew before paying.
-        BuyerCancelled = "buyer_cancelled",
-        /// The payment window passed.
-        Expired = "expired",
-        /// Both parties agreed.
-        Mutual = "mutual",
-        /// A moderator decided the dispute for the seller.
-        Dispute = "dispute",
-    }
-}
-
-pupero_core::string_enum! {
-    /// Whom a moderator decided a dispute for (`trades.resolution`, and the `outcome` a
-    /// moderator sends).
-    #[derive(sea_orm::DeriveValueType)]
-    #[sea_orm(value_type = "String")]
-    pub enum Resolution ("dispute outcome") {
-        /// The escrow goes to the buyer.
-        Buyer = "buyer",
-        /// The escrow goes back to the seller.
-        Seller = "seller",
-    }
-}
-
-pupero_core::string_enum! {
     /// Which way an admin's adjustment moves money.
     pub enum Direction ("adjustment direction") {
         /// Into the user's available balance.

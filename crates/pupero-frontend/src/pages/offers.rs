@@ -10,8 +10,9 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use pupero_api::Paged;
 use pupero_api::accounts::UserNames;
-use pupero_api::offers::{OfferPage, OfferPatch, OfferView, PaymentMethods};
+use pupero_api::offers::{OfferPatch, OfferView, PaymentMethods};
 use pupero_api::trades::{OpenRequest, Reputation, TradeView};
 use pupero_core::{OfferSide, OfferStatus};
 
@@ -181,12 +182,14 @@ pub async fn home(
         format!("limit={PAGE_SIZE}"),
         format!("offset={}", view::Pager::offset(page, PAGE_SIZE)),
     ];
-    // The visitor's wish is the other side of the offers that fulfil it.
-    let side = match filters.want.as_str() {
-        "buy" => Some(OfferSide::Sell),
-        "sell" => Some(OfferSide::Buy),
-        _ => None,
-    };
+    // The visitor's wish (in the words of the offers' own sides: the visitor who wants to
+    // buy takes a sell offer) is the other side of the offers that fulfil it; anything
+    // else lists both sides.
+    let side = filters
+        .want
+        .parse::<OfferSide>()
+        .ok()
+        .map(OfferSide::counterpart);
     if let Some(side) = side {
         query.push(format!("side={side}"));
     }
@@ -201,13 +204,13 @@ pub async fn home(
     }
     let (offers, total, error) = match state
         .api
-        .get::<OfferPage>(&caller, &format!("/offers?{}", query.join("&")))
+        .get::<Paged<OfferView>>(&caller, &format!("/offers?{}", query.join("&")))
         .await
     {
         Ok(p) => {
-            let ids: Vec<i64> = p.offers.iter().map(|o| o.owner_id).collect();
+            let ids: Vec<i64> = p.items.iter().map(|o| o.owner_id).collect();
             let names = usernames(&state, &caller, &ids).await;
-            let rows = p.offers.iter().map(|o| OfferRow::new(o, &names)).collect();
+            let rows = p.items.iter().map(|o| OfferRow::new(o, &names)).collect();
             (rows, p.total, None)
         }
         // A filter the API refuses (an amount like "abc") is said on the page itself.
@@ -542,12 +545,12 @@ struct MyOffersPage {
 }
 
 pub async fn mine(State(state): State<FrontendState>, me: Me) -> Result<Response, PageError> {
-    let page: OfferPage = state.api.get(&me.caller, "/me/offers?limit=100").await?;
+    let page: Paged<OfferView> = state.api.get(&me.caller, "/me/offers?limit=100").await?;
     let names = HashMap::new();
     Ok(render(&MyOffersPage {
         chrome: me.chrome("My offers"),
         offers: page
-            .offers
+            .items
             .iter()
             .map(|o| OfferRow::new(o, &names))
             .collect(),

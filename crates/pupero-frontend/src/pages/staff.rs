@@ -8,8 +8,9 @@ use axum::response::Response;
 use reqwest::Method;
 use serde::Deserialize;
 
+use pupero_api::Paged;
 use pupero_api::accounts::{
-    AuditPage, DisableRequest, ForceLogoutRequest, Revoked, RoleRequest, UserPage,
+    AdminUserView, AuditEntry, DisableRequest, ForceLogoutRequest, Revoked, RoleRequest,
 };
 use pupero_api::money::{AdjustRequest, Adjusted};
 use pupero_core::Role;
@@ -56,7 +57,7 @@ pub async fn disputes(
     .await?;
     let name = |id: i64| name_or_id(&names, id);
     let disputes = page
-        .trades
+        .items
         .iter()
         .map(|t| DisputeRow {
             id: t.id,
@@ -128,13 +129,13 @@ pub async fn admin(
     if !query.q.trim().is_empty() {
         path.push_str(&format!("&q={}", q(query.q.trim())));
     }
-    let users: UserPage = state.api.get(&me.caller, &path).await?;
+    let users: Paged<AdminUserView> = state.api.get(&me.caller, &path).await?;
     let link = |p: u64| format!("/admin?q={}&page={p}", q(query.q.trim()));
     let pager = view::Pager::new(page, users.total, USERS_PER_PAGE, link);
     Ok(render(&AdminPage {
         chrome: me.chrome("Admin"),
         users: users
-            .users
+            .items
             .into_iter()
             .map(|u| UserRow {
                 is_me: u.id == me.id,
@@ -337,23 +338,23 @@ pub struct AuditSection {
 /// The two audit trails side by side: account administration (login service) and money
 /// (adjustments and dispute decisions, transactions service), newest first.
 pub async fn audit(State(state): State<FrontendState>, me: Me) -> Result<Response, PageError> {
-    let accounts: AuditPage = state
+    let accounts: Paged<AuditEntry> = state
         .api
         .get(&me.caller, "/auth/admin/audit?limit=100")
         .await?;
-    let money: AuditPage = state
+    let money: Paged<AuditEntry> = state
         .api
         .get(&me.caller, "/transactions/admin/audit?limit=100")
         .await?;
     let ids: Vec<i64> = accounts
-        .entries
+        .items
         .iter()
-        .chain(&money.entries)
+        .chain(&money.items)
         .map(|e| e.actor_id)
         .collect();
     let names = super::offers::usernames(&state, &me.caller, &ids).await;
-    let rows = |page: AuditPage| -> Vec<AuditRow> {
-        page.entries
+    let rows = |page: Paged<AuditEntry>| -> Vec<AuditRow> {
+        page.items
             .into_iter()
             .map(|e| AuditRow {
                 at: view::when(&e.created_at),

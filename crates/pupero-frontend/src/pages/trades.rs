@@ -7,12 +7,13 @@ use axum::response::{Html, IntoResponse, Response};
 use reqwest::Method;
 use serde::Deserialize;
 
+use pupero_api::Paged;
 use pupero_api::accounts::MeView;
 use pupero_api::trades::{
     ActionBody, ChatMessage, ChatMessages, NewMessage, ResolveRequest, ReviewRequest, ReviewView,
-    TradePage, TradeRole, TradeView,
+    TradeRole, TradeView,
 };
-use pupero_core::{Action, TradeState};
+use pupero_core::{Action, Resolution, TradeState};
 
 use super::offers::usernames;
 use super::{Chrome, Me, PageError, act, redirect_with, refused, render};
@@ -31,7 +32,7 @@ pub(super) async fn trades_page(
     page_path: &str,
 ) -> Result<
     (
-        TradePage,
+        Paged<TradeView>,
         std::collections::HashMap<i64, String>,
         view::Pager,
     ),
@@ -41,9 +42,9 @@ pub(super) async fn trades_page(
         "{api_path}?limit={TRADES_PER_PAGE}&offset={}",
         view::Pager::offset(n, TRADES_PER_PAGE)
     );
-    let page: TradePage = state.api.get(&me.caller, &path).await?;
+    let page: Paged<TradeView> = state.api.get(&me.caller, &path).await?;
     let ids: Vec<i64> = page
-        .trades
+        .items
         .iter()
         .flat_map(|t| [t.seller_id, t.buyer_id])
         .collect();
@@ -267,10 +268,10 @@ pub async fn resolve(
         reason: form.reason.trim().to_owned(),
         totp: filled(&form.totp),
     };
-    let done = if form.outcome == "buyer" {
-        "Resolved for the buyer: the escrow went to the buyer."
-    } else {
-        "Resolved for the seller: the escrow went back to the seller."
+    // An unknown word goes to the API as sent, which refuses it and names the field.
+    let done = match form.outcome.parse::<Resolution>() {
+        Ok(Resolution::Buyer) => "Resolved for the buyer: the escrow went to the buyer.",
+        _ => "Resolved for the seller: the escrow went back to the seller.",
     };
     let path = format!("/transactions/trades/{id}/resolve");
     act(&state, &me, Method::POST, &path, Some(&body), &back, done).await
@@ -413,7 +414,7 @@ pub async fn mine(
     let (page, names, pager) =
         trades_page(&state, &me, "/transactions/trades", number.get(), "/trades").await?;
     let trades = page
-        .trades
+        .items
         .iter()
         .map(|t| TradeRow {
             id: t.id,

@@ -9,10 +9,11 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
+use pupero_api::Paged;
 use pupero_api::accounts::MeView;
 use pupero_api::money::{
     BalancesView, DepositAddressView, DepositView, Deposits, WithdrawRequest, WithdrawalAccepted,
-    WithdrawalPage, WithdrawalView,
+    WithdrawalView,
 };
 use pupero_core::{DepositStatus, WithdrawalStatus};
 
@@ -108,7 +109,7 @@ async fn balances_page(
         Ok(d) => d.deposits.iter().map(deposit_row).collect(),
         Err(_) => Vec::new(),
     };
-    let withdrawals: WithdrawalPage = state
+    let withdrawals: Paged<WithdrawalView> = state
         .api
         .get(&me.caller, "/transactions/withdrawals?limit=50")
         .await?;
@@ -129,7 +130,7 @@ async fn balances_page(
             qr,
             deposits,
             wallet_note,
-            withdrawals: withdrawals.withdrawals.iter().map(withdrawal_row).collect(),
+            withdrawals: withdrawals.items.iter().map(withdrawal_row).collect(),
             form,
             error,
         },

@@ -7,9 +7,9 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use axum::http::StatusCode;
+use pupero_api::Paged;
 use pupero_api::accounts::{
-    AdminUserView, AuditEntry, AuditPage, DisableRequest, ForceLogoutRequest, Revoked, RoleRequest,
-    UserPage,
+    AdminUserView, AuditEntry, DisableRequest, ForceLogoutRequest, Revoked, RoleRequest,
 };
 use pupero_core::Role;
 use pupero_db::write_tx;
@@ -49,12 +49,12 @@ pub struct UserQuery {
 
 /// List accounts, newest last, optionally filtered.
 #[utoipa::path(get, path = "/admin/users", tag = "admin", security(("bearer" = [])), params(UserQuery),
-    responses((status = 200, body = UserPage), (status = 403, description = "not an admin")))]
+    responses((status = 200, body = Paged<AdminUserView>), (status = 403, description = "not an admin")))]
 pub async fn list_users(
     State(state): State<LoginState>,
     _admin: AdminUser,
     ApiQuery(query): ApiQuery<UserQuery>,
-) -> ApiResult<Json<UserPage>> {
+) -> ApiResult<Json<Paged<AdminUserView>>> {
     // The query's own limit/offset: serde cannot flatten numbers out of a query string.
     let page = PageQuery {
         limit: query.limit,
@@ -63,10 +63,7 @@ pub async fn list_users(
     .page(PAGE_DEFAULT, PAGE_MAX)?;
     let (rows, total) =
         store::list_users(&state.db, query.q.as_deref(), page.limit, page.offset).await?;
-    Ok(Json(UserPage {
-        users: rows.iter().map(admin_view).collect(),
-        total,
-    }))
+    Ok(Json(page.of(rows.iter().map(admin_view).collect(), total)))
 }
 
 async fn reload(state: &LoginState, id: i64) -> ApiResult<Json<AdminUserView>> {
@@ -216,26 +213,27 @@ pub async fn logout_everywhere(
 
 /// Every admin action on accounts, newest first.
 #[utoipa::path(get, path = "/admin/audit", tag = "admin", security(("bearer" = [])), params(PageQuery),
-    responses((status = 200, body = AuditPage), (status = 403, description = "not an admin")))]
+    responses((status = 200, body = Paged<AuditEntry>), (status = 403, description = "not an admin")))]
 pub async fn audit_log(
     State(state): State<LoginState>,
     _admin: AdminUser,
     ApiQuery(q): ApiQuery<PageQuery>,
-) -> ApiResult<Json<AuditPage>> {
+) -> ApiResult<Json<Paged<AuditEntry>>> {
     let page = q.page(PAGE_DEFAULT, PAGE_MAX)?;
     let (rows, total) = store::audit_page(&state.db, page.limit, page.offset).await?;
-    Ok(Json(AuditPage {
-        entries: rows
-            .into_iter()
-            .map(|r| AuditEntry {
-                id: r.id,
-                actor_id: r.actor_id,
-                action: r.action,
-                target: r.target,
-                details: r.details,
-                created_at: rfc3339(r.created_at_ms),
-            })
-            .collect(),
-        total,
-    }))
+    Ok(Json(
+        page.of(
+            rows.into_iter()
+                .map(|r| AuditEntry {
+                    id: r.id,
+                    actor_id: r.actor_id,
+                    action: r.action,
+                    target: r.target,
+                    details: r.details,
+                    created_at: rfc3339(r.created_at_ms),
+                })
+                .collect(),
+            total,
+        ),
+    ))
 }

@@ -2,11 +2,10 @@
 
 use axum::Json;
 use axum::extract::State;
-use pupero_api::accounts::{AuditEntry, AuditPage};
+use pupero_api::Paged;
+use pupero_api::accounts::AuditEntry;
 use pupero_api::internal::transactions::{AvailableBalances, BalancesRequest, OwnerAvailable};
-use pupero_api::money::{
-    AdjustRequest, Adjusted, BalancesView, Statement, StatementLine, TransferRequest,
-};
+use pupero_api::money::{AdjustRequest, Adjusted, BalancesView, StatementLine, TransferRequest};
 use pupero_core::{EntryKind, Role, format_signed_xmr};
 use pupero_http::{
     AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, PageQuery, ServiceCaller,
@@ -53,28 +52,31 @@ pub async fn balances(
 
 /// The caller's own ledger lines, newest first.
 #[utoipa::path(get, path = "/ledger", tag = "ledger", security(("bearer" = [])), params(PageQuery),
-    responses((status = 200, body = Statement)))]
+    responses((status = 200, body = Paged<StatementLine>)))]
 pub async fn statement(
     State(state): State<TransactionsState>,
     caller: AuthUser,
     ApiQuery(q): ApiQuery<PageQuery>,
-) -> ApiResult<Json<Statement>> {
-    let (lines, total) = ledger::statement(&state.db, caller.id, q.page(50, 200)?).await?;
-    Ok(Json(Statement {
-        entries: lines
-            .into_iter()
-            .map(|l| StatementLine {
-                entry_id: l.entry_id,
-                kind: l.kind,
-                reference: l.reference,
-                memo: l.memo,
-                account: l.account.to_string(),
-                amount: format_signed_xmr(i128::from(l.amount)),
-                created_at: rfc3339(l.created_at_ms),
-            })
-            .collect(),
-        total,
-    }))
+) -> ApiResult<Json<Paged<StatementLine>>> {
+    let page = q.page(50, 200)?;
+    let (lines, total) = ledger::statement(&state.db, caller.id, page).await?;
+    Ok(Json(
+        page.of(
+            lines
+                .into_iter()
+                .map(|l| StatementLine {
+                    entry_id: l.entry_id,
+                    kind: l.kind,
+                    reference: l.reference,
+                    memo: l.memo,
+                    account: l.account.to_string(),
+                    amount: format_signed_xmr(i128::from(l.amount)),
+                    created_at: rfc3339(l.created_at_ms),
+                })
+                .collect(),
+            total,
+        ),
+    ))
 }
 
 /// Money only moves to and from accounts that exist.
@@ -194,27 +196,29 @@ pub async fn transfer(
 
 /// Every moderator and admin action, newest first.
 #[utoipa::path(get, path = "/admin/audit", tag = "admin", security(("bearer" = [])), params(PageQuery),
-    responses((status = 200, body = AuditPage), (status = 403, description = "not an admin")))]
+    responses((status = 200, body = Paged<AuditEntry>), (status = 403, description = "not an admin")))]
 pub async fn audit_log(
     State(state): State<TransactionsState>,
     _admin: AdminUser,
     ApiQuery(q): ApiQuery<PageQuery>,
-) -> ApiResult<Json<AuditPage>> {
-    let (rows, total) = audit_store::page(&state.db, q.page(50, 200)?).await?;
-    Ok(Json(AuditPage {
-        entries: rows
-            .into_iter()
-            .map(|r| AuditEntry {
-                id: r.id,
-                actor_id: r.actor_id,
-                action: r.action,
-                target: r.target,
-                details: r.details,
-                created_at: rfc3339(r.created_at_ms),
-            })
-            .collect(),
-        total,
-    }))
+) -> ApiResult<Json<Paged<AuditEntry>>> {
+    let page = q.page(50, 200)?;
+    let (rows, total) = audit_store::page(&state.db, page).await?;
+    Ok(Json(
+        page.of(
+            rows.into_iter()
+                .map(|r| AuditEntry {
+                    id: r.id,
+                    actor_id: r.actor_id,
+                    action: r.action,
+                    target: r.target,
+                    details: r.details,
+                    created_at: rfc3339(r.created_at_ms),
+                })
+                .collect(),
+            total,
+        ),
+    ))
 }
 
 /// For the offers service: can these sellers fund their offers?

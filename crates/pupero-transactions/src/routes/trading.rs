@@ -7,8 +7,9 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use pupero_api::Paged;
 use pupero_api::internal::transactions::{OpenTrades, TradingClosed};
-use pupero_api::trades::{ActionBody, OpenRequest, ResolveRequest, TradePage};
+use pupero_api::trades::{ActionBody, OpenRequest, ResolveRequest};
 use pupero_core::Cents;
 use pupero_core::trade::{Action, TradeState};
 use pupero_http::{
@@ -20,7 +21,7 @@ use super::optional_json;
 use crate::TransactionsState;
 use crate::store::trades as store;
 use crate::trades::{self, ActionInput, Opened, TradeView, view};
-use crate::vocabulary::Resolution;
+use pupero_core::Resolution;
 
 /// Open a trade on an offer. The seller's XMR moves to escrow at once; the answer is 409
 /// `insufficient_funds` if it cannot. An `Idempotency-Key` header makes retries safe.
@@ -90,19 +91,16 @@ fn parse_state(s: &str) -> ApiResult<TradeState> {
 
 /// The caller's trades (as buyer or seller), newest first.
 #[utoipa::path(get, path = "/trades", tag = "trades", security(("bearer" = [])), params(TradeQuery),
-    responses((status = 200, body = TradePage)))]
+    responses((status = 200, body = Paged<TradeView>)))]
 pub async fn list_trades(
     State(state): State<TransactionsState>,
     caller: AuthUser,
     ApiQuery(q): ApiQuery<TradeQuery>,
-) -> ApiResult<Json<TradePage>> {
+) -> ApiResult<Json<Paged<TradeView>>> {
     let page = q.page()?;
     let only = q.state.as_deref().map(parse_state).transpose()?;
     let (rows, total) = store::page_of(&state.db, caller.id, only, page).await?;
-    Ok(Json(TradePage {
-        trades: trades::views_for(&rows, caller)?,
-        total,
-    }))
+    Ok(Json(page.of(trades::views_for(&rows, caller)?, total)))
 }
 
 /// One trade, for its parties, moderators once it is disputed, and admins.
@@ -186,17 +184,15 @@ pub async fn resolve(
 
 /// Open disputes, oldest first (moderators and admins).
 #[utoipa::path(get, path = "/disputes", tag = "disputes", security(("bearer" = [])), params(TradeQuery),
-    responses((status = 200, body = TradePage), (status = 403, description = "not a moderator")))]
+    responses((status = 200, body = Paged<TradeView>), (status = 403, description = "not a moderator")))]
 pub async fn disputes(
     State(state): State<TransactionsState>,
     ModeratorUser(moderator): ModeratorUser,
     ApiQuery(q): ApiQuery<TradeQuery>,
-) -> ApiResult<Json<TradePage>> {
-    let (rows, total) = store::disputed_page(&state.db, q.page()?).await?;
-    Ok(Json(TradePage {
-        trades: trades::views_for(&rows, moderator)?,
-        total,
-    }))
+) -> ApiResult<Json<Paged<TradeView>>> {
+    let page = q.page()?;
+    let (rows, total) = store::disputed_page(&state.db, page).await?;
+    Ok(Json(page.of(trades::views_for(&rows, moderator)?, total)))
 }
 
 /// For the offers service: may this offer be deleted?

@@ -5,8 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use pupero_http::ErrorCode;
 
+use pupero_api::Paged;
 use pupero_api::internal::transactions::{ClaimAnswer, ClaimRequest, Confirmed, Reason, Sent};
-use pupero_api::money::{WithdrawRequest, WithdrawalAccepted, WithdrawalPage, WithdrawalView};
+use pupero_api::money::{WithdrawRequest, WithdrawalAccepted, WithdrawalView};
 use pupero_core::{MoneroAddress, Role, WithdrawalEvent};
 use pupero_http::{
     ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, IdempotencyKey, PageQuery,
@@ -55,17 +56,16 @@ pub async fn withdraw(
 
 /// The caller's withdrawals, newest first.
 #[utoipa::path(get, path = "/withdrawals", tag = "withdrawals", security(("bearer" = [])), params(PageQuery),
-    responses((status = 200, body = WithdrawalPage)))]
+    responses((status = 200, body = Paged<WithdrawalView>)))]
 pub async fn list(
     State(state): State<TransactionsState>,
     caller: AuthUser,
     ApiQuery(q): ApiQuery<PageQuery>,
-) -> ApiResult<Json<WithdrawalPage>> {
-    let (rows, total) = store::page_of(&state.db, caller.id, q.page(50, 200)?).await?;
-    Ok(Json(WithdrawalPage {
-        withdrawals: rows.iter().map(view).collect::<Result<_, _>>()?,
-        total,
-    }))
+) -> ApiResult<Json<Paged<WithdrawalView>>> {
+    let page = q.page(50, 200)?;
+    let (rows, total) = store::page_of(&state.db, caller.id, page).await?;
+    let views = rows.iter().map(view).collect::<Result<_, _>>()?;
+    Ok(Json(page.of(views, total)))
 }
 
 /// One withdrawal: its status, transaction hashes, fee and any error.

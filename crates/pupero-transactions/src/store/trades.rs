@@ -11,7 +11,7 @@ use pupero_core::{OfferSide, TradeState};
 use pupero_http::Page;
 
 use crate::entity::trade;
-use crate::vocabulary::{CancelReason, Resolution};
+use pupero_core::{CancelReason, Resolution};
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<trade::Model>, DbErr> {
     trade::Entity::find_by_id(id).one(db).await

@@ -221,7 +221,7 @@ pub async fn api(
         .error_for_status()?
         .json()
         .await?;
-    let trade_id = trades_page["trades"][0]["id"].as_i64().context("a trade")?;
+    let trade_id = trades_page["items"][0]["id"].as_i64().context("a trade")?;
     println!();
     println!("{}", header());
     let pages = [

@@ -1,7 +1,12 @@
+use pupero_api::ErrorCode;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, db_test, error_code};
+use pupero_api::accounts::{MeView, PublicProfile, UserNames};
+use pupero_api::auth::TokenPair;
+use pupero_core::Role;
+
+use crate::helpers::{PASSWORD, db_test, error_code, error_field, typed};
 
 db_test! {
     async fn register_login_me_by_username_or_email(app) {
@@ -9,17 +14,15 @@ db_test! {
         // Username and email match case-insensitively.
         let (status, body) = app.post("/auth/login", None, json!({"email": "ALICE_1@EXAMPLE.COM", "password": PASSWORD})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["token_type"], "bearer");
-        assert!(body["expires_in"].as_u64().unwrap() > 0);
-        let token = body["access_token"].as_str().unwrap().to_owned();
-        let (status, me) = app.get("/auth/me", Some(&token)).await;
+        let pair: TokenPair = typed(&body);
+        assert_eq!(pair.token_type, "bearer");
+        assert!(pair.expires_in > 0);
+        let (status, me) = app.get("/auth/me", Some(&pair.access_token)).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(me["id"], id);
-        assert_eq!(me["username"], "Alice_1");
-        assert_eq!(me["email"], "Alice_1@example.com");
-        assert_eq!(me["role"], "user");
-        assert_eq!(me["totp_enabled"], false);
-        assert!(me["created_at"].as_str().unwrap().ends_with('Z'));
+        let me: MeView = typed(&me);
+        assert_eq!((me.id, me.username.as_str(), me.email.as_deref()), (id, "Alice_1", Some("Alice_1@example.com")));
+        assert_eq!((me.role, me.totp_enabled, me.recovery_codes_left), (Role::User, false, 0));
+        assert!(me.created_at.ends_with('Z'));
         let (status, _) = app.post("/auth/login", None, json!({"username": "alice_1", "password": PASSWORD})).await;
         assert_eq!(status, StatusCode::OK);
     }
@@ -33,7 +36,7 @@ db_test! {
         assert_eq!(s1, StatusCode::UNAUTHORIZED);
         assert_eq!(s2, StatusCode::UNAUTHORIZED);
         assert_eq!(b1, b2);
-        assert_eq!(error_code(&b1), "invalid_credentials");
+        assert_eq!(error_code(&b1), ErrorCode::InvalidCredentials);
     }
 }
 
@@ -44,24 +47,24 @@ db_test! {
         // Username alone: no password needed.
         let (status, me) = app.call("PUT", "/auth/me", t, Some(json!({"username": "carol2"}))).await;
         assert_eq!(status, StatusCode::OK, "{me}");
-        assert_eq!(me["username"], "carol2");
+        assert_eq!(typed::<MeView>(&me).username, "carol2");
         // Email without current password: refused, nothing changes.
         let (status, body) = app.call("PUT", "/auth/me", t, Some(json!({"email": "new@example.com"}))).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(body["error"]["field"], "current_password");
+        assert_eq!(error_field(&body).as_deref(), Some("current_password"));
         let (status, body) = app
             .call("PUT", "/auth/me", t, Some(json!({"email": "new@example.com", "current_password": "wrong password!"})))
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
-        assert_eq!(error_code(&body), "wrong_password");
+        assert_eq!(error_code(&body), ErrorCode::WrongPassword);
         let (_, me) = app.get("/auth/me", t).await;
-        assert_eq!(me["email"], "carol@example.com");
+        assert_eq!(typed::<MeView>(&me).email.as_deref(), Some("carol@example.com"));
         // With it: changed.
         let (status, me) = app
             .call("PUT", "/auth/me", t, Some(json!({"email": "new@example.com", "current_password": PASSWORD})))
             .await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(me["email"], "new@example.com");
+        assert_eq!(typed::<MeView>(&me).email.as_deref(), Some("new@example.com"));
         // Password change ends the other sessions (the refresh token dies) and the new one works.
         let (status, _) = app
             .call("PUT", "/auth/me", t, Some(json!({"password": "a brand new passphrase", "current_password": PASSWORD})))
@@ -83,21 +86,21 @@ db_test! {
         let t = Some(tokens.access.as_str());
         let (status, body) = app.call("PUT", "/auth/me", t, Some(json!({"username": "DAVE"}))).await;
         assert_eq!(status, StatusCode::CONFLICT);
-        assert_eq!(body["error"]["field"], "username");
+        assert_eq!(error_field(&body).as_deref(), Some("username"));
         let (status, body) = app
             .call("PUT", "/auth/me", t, Some(json!({"email": "Dave@Example.com", "current_password": PASSWORD})))
             .await;
         assert_eq!(status, StatusCode::CONFLICT);
-        assert_eq!(body["error"]["field"], "email");
+        assert_eq!(error_field(&body).as_deref(), Some("email"));
         let (status, body) = app
             .call("PUT", "/auth/me", t, Some(json!({"password": "short", "current_password": PASSWORD})))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(body["error"]["field"], "password");
+        assert_eq!(error_field(&body).as_deref(), Some("password"));
         let (status, _) = app.call("PUT", "/auth/me", t, Some(json!({}))).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let (_, me) = app.get("/auth/me", t).await;
-        assert_eq!(me["username"], "erin");
+        assert_eq!(typed::<MeView>(&me).username, "erin");
     }
 }
 
@@ -133,13 +136,13 @@ db_test! {
         let id = app.register("grace").await;
         let (status, body) = app.get("/auth/users/GRACE", None).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(body["id"], id);
-        assert_eq!(body["username"], "grace");
-        assert!(body["member_since"].is_string());
-        assert!(body.get("email").is_none() && body.get("role").is_none());
+        let profile: PublicProfile = typed(&body);
+        assert_eq!((profile.id, profile.username.as_str()), (id, "grace"));
+        assert!(profile.member_since.ends_with('Z'));
+        assert!(body.get("email").is_none() && body.get("role").is_none(), "{body}");
         let (status, body) = app.get("/auth/users/nobody-here", None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
-        assert_eq!(error_code(&body), "not_found");
+        assert_eq!(error_code(&body), ErrorCode::NotFound);
     }
 }
 
@@ -153,17 +156,18 @@ db_test! {
         assert_eq!(app.get(&path, None).await.0, StatusCode::UNAUTHORIZED);
         let (status, body) = app.get(&path, Some(&tokens.access)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        let names: Vec<&str> = body["users"].as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
+        let found: UserNames = typed(&body);
+        let names: Vec<&str> = found.users.iter().map(|u| u.username.as_str()).collect();
         assert_eq!(names.len(), 2);
         assert!(names.contains(&"nora") && names.contains(&"olaf"));
         let many: Vec<String> = (1..=101).map(|i| i.to_string()).collect();
         let (status, body) = app.get(&format!("/auth/users?ids={}", many.join(",")), Some(&tokens.access)).await;
-        assert_eq!((status, body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("ids")));
+        assert_eq!((status, error_field(&body).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("ids")));
         let (status, _) = app.get("/auth/users?ids=1,x", Some(&tokens.access)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let (status, _) = app.call("DELETE", "/auth/me", Some(&gone.access), Some(json!({"current_password": PASSWORD}))).await;
         assert_eq!(status, StatusCode::NO_CONTENT);
         let (_, body) = app.get(&path, Some(&tokens.access)).await;
-        assert_eq!(body["users"].as_array().unwrap().len(), 1, "a deleted account has no name: {body}");
+        assert_eq!(typed::<UserNames>(&body).users.len(), 1, "a deleted account has no name: {body}");
     }
 }

@@ -1,8 +1,12 @@
+use pupero_api::ErrorCode;
 use pupero_core::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, db_test, error_code};
+use pupero_api::Paged;
+use pupero_api::accounts::{AdminUserView, AuditEntry, Revoked};
+
+use crate::helpers::{PASSWORD, db_test, error_code, error_field, typed};
 
 db_test! {
     async fn a_user_cannot_raise_their_own_role(app) {
@@ -12,7 +16,7 @@ db_test! {
         for target in [id, other] {
             let (status, body) = app.post(&format!("/auth/admin/users/{target}/role"), t, json!({"role": "admin"})).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-            assert_eq!(error_code(&body), "forbidden");
+            assert_eq!(error_code(&body), ErrorCode::Forbidden);
         }
         assert_eq!(app.get("/auth/admin/users", t).await.0, StatusCode::FORBIDDEN);
         assert_eq!(app.post(&format!("/auth/admin/users/{other}/disable"), t, json!({"disabled": true})).await.0, StatusCode::FORBIDDEN);
@@ -21,8 +25,7 @@ db_test! {
         let (_, moderator) = app.privileged("mod", Role::Moderator).await;
         let (status, _) = app.post(&format!("/auth/admin/users/{id}/role"), Some(&moderator.access), json!({"role": "admin"})).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
-        let (_, me) = app.get("/auth/me", t).await;
-        assert_eq!(me["role"], "user");
+        assert_eq!(app.me(&tokens.access).await.role, Role::User);
         let (status, _) = app.post(&format!("/auth/admin/users/{id}/role"), None, json!({"role": "admin"})).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
@@ -35,31 +38,29 @@ db_test! {
         let a = Some(admin.access.as_str());
         let (status, body) = app.post(&format!("/auth/admin/users/{id}/role"), a, json!({"role": "moderator"})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["role"], "moderator");
+        assert_eq!(typed::<AdminUserView>(&body).role, Role::Moderator);
         let fresh = app.login("walter").await;
-        let (_, me) = app.get("/auth/me", Some(&fresh.access)).await;
-        assert_eq!(me["role"], "moderator");
+        assert_eq!(app.me(&fresh.access).await.role, Role::Moderator);
 
         let (status, body) = app.post(&format!("/auth/admin/users/{admin_id}/role"), a, json!({"role": "user"})).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
-        assert_eq!(error_code(&body), "forbidden");
+        assert_eq!(error_code(&body), ErrorCode::Forbidden);
         let (status, body) = app.post(&format!("/auth/admin/users/{id}/role"), a, json!({"role": "superuser"})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(body["error"]["field"], "role");
+        assert_eq!(error_field(&body).as_deref(), Some("role"));
         let (status, _) = app.post("/auth/admin/users/999999/role", a, json!({"role": "user"})).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         let (status, _) = app.post("/auth/admin/users/abc/role", a, json!({"role": "user"})).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
 
-        let (_, audit) = app.get("/auth/admin/audit", a).await;
-        assert_eq!(audit["total"], 1, "only the change that happened is audited: {audit}");
-        assert_eq!(audit["entries"][0]["action"], "set_role");
-        assert_eq!(audit["entries"][0]["details"], "role = moderator");
-        assert_eq!(audit["entries"][0]["actor_id"], admin_id);
+        let audit: Paged<AuditEntry> = typed(&app.get("/auth/admin/audit", a).await.1);
+        assert_eq!(audit.total, 1, "only the change that happened is audited: {audit:?}");
+        let entry = &audit.items[0];
+        assert_eq!((entry.action.as_str(), entry.details.as_str(), entry.actor_id), ("set_role", "role = moderator", admin_id));
         let (status, page) = app.get("/auth/admin/users?q=walt&limit=10", a).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(page["total"], 1);
-        assert_eq!(page["users"][0]["username"], "walter");
+        let page: Paged<AdminUserView> = typed(&page);
+        assert_eq!((page.total, page.limit, page.items[0].username.as_str()), (1, 10, "walter"));
         let (status, _) = app.get("/auth/admin/users?limit=0", a).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let (status, _) = app.get("/auth/admin/users?limit=abc", a).await;
@@ -74,11 +75,11 @@ db_test! {
         let a = Some(admin.access.as_str());
         let (status, body) = app.post(&format!("/auth/admin/users/{id}/disable"), a, json!({"disabled": true})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["disabled"], true);
+        assert!(typed::<AdminUserView>(&body).disabled);
 
         let (status, body) = app.post("/auth/login", None, json!({"username": "trent", "password": PASSWORD})).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
-        assert_eq!(error_code(&body), "account_disabled");
+        assert_eq!(error_code(&body), ErrorCode::AccountDisabled);
         let (status, _) = app.post("/auth/token/refresh", None, json!({"refresh_token": tokens.refresh})).await;
         assert!(status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN, "{status}");
         let (status, _) = app.get("/auth/me", Some(&tokens.access)).await;
@@ -98,11 +99,11 @@ db_test! {
         assert_eq!(status, StatusCode::FORBIDDEN, "a disabled account cannot withdraw with an old token");
         let (status, answer) = app.post("/transactions/trades", Some(&tokens.access), json!({"offer_id": 1, "amount": "1", "price": "150.00"})).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
-        assert_eq!(error_code(&answer), "account_disabled");
+        assert_eq!(error_code(&answer), ErrorCode::AccountDisabled);
         let (status, _) = app.post(&format!("/auth/admin/users/{id}/disable"), a, json!({"disabled": false})).await;
         assert_eq!(status, StatusCode::OK);
         app.login("trent").await;
-        let admin_id = app.get("/auth/me", a).await.1["id"].as_i64().unwrap();
+        let admin_id = app.me(&admin.access).await.id;
         let (status, _) = app.post(&format!("/auth/admin/users/{admin_id}/disable"), a, json!({"disabled": true})).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "an admin cannot disable themself");
     }
@@ -115,7 +116,7 @@ db_test! {
         let two = app.login("victor").await;
         let (status, body) = app.post(&format!("/auth/admin/users/{id}/logout"), Some(&admin.access), json!({})).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(body["revoked"], 2);
+        assert_eq!(typed::<Revoked>(&body).revoked, 2);
         for t in [one.clone(), two] {
             let (status, _) = app.post("/auth/token/refresh", None, json!({"refresh_token": t.refresh})).await;
             assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -124,9 +125,9 @@ db_test! {
         assert_eq!(status, StatusCode::NOT_FOUND);
         let (status, audit) = app.get("/auth/admin/audit", Some(&admin.access)).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(audit["total"], 1);
-        assert_eq!(audit["entries"][0]["action"], "force_logout");
-        assert_eq!(audit["entries"][0]["target"], format!("user:{id}"));
+        let audit: Paged<AuditEntry> = typed(&audit);
+        assert_eq!(audit.total, 1);
+        assert_eq!((audit.items[0].action.as_str(), audit.items[0].target.clone()), ("force_logout", format!("user:{id}")));
         assert_eq!(app.get("/auth/admin/audit", Some(&one.access)).await.0, StatusCode::FORBIDDEN);
     }
 }

@@ -1,8 +1,11 @@
+use pupero_api::ErrorCode;
 use pupero_core::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, db_test, error_code};
+use pupero_api::trades::{ChatMessage, ChatMessages, Reputation, ReviewView};
+
+use crate::helpers::{PASSWORD, db_test, error_code, typed};
 use crate::trading::market;
 
 db_test! {
@@ -16,12 +19,15 @@ db_test! {
         assert_eq!(status, StatusCode::CREATED);
         let (status, all) = app.get(&path, m.seller.t()).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(all["messages"].as_array().unwrap().len(), 2);
-        assert_eq!(all["messages"][1]["body"], "Thanks <b>!</b>", "stored as text; escaping is the page's job");
-        let after = first["id"].as_i64().unwrap();
-        let (_, newer) = app.get(&format!("{path}?after={after}"), m.buyer.t()).await;
-        assert_eq!(newer["messages"].as_array().unwrap().len(), 1);
-        assert_eq!(newer["messages"][0]["sender_id"], m.seller.id);
+        let all = typed::<ChatMessages>(&all).messages;
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[1].body, "Thanks <b>!</b>", "stored as text; escaping is the page's job");
+        let first: ChatMessage = typed(&first);
+        assert_eq!((first.sender_id, first.body.as_str()), (m.buyer.id, "Hi, sending now"));
+        let (_, newer) = app.get(&format!("{path}?after={}", first.id), m.buyer.t()).await;
+        let newer = typed::<ChatMessages>(&newer).messages;
+        assert_eq!(newer.len(), 1);
+        assert_eq!(newer[0].sender_id, m.seller.id);
         for (who, expected) in [(&m.stranger, StatusCode::NOT_FOUND), (&m.moderator, StatusCode::NOT_FOUND), (&m.admin, StatusCode::FORBIDDEN)] {
             assert_eq!(app.get(&path, who.t()).await.0, expected);
             assert_eq!(app.post(&path, who.t(), json!({"body": "hello"})).await.0, expected);
@@ -30,7 +36,7 @@ db_test! {
         assert_eq!(app.post(&path, m.buyer.t(), json!({"body": "x".repeat(2001)})).await.0, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(app.post(&path, m.buyer.t(), json!({"body": 5})).await.0, StatusCode::UNPROCESSABLE_ENTITY);
         let (_, all) = app.get(&path, m.buyer.t()).await;
-        assert_eq!(all["messages"].as_array().unwrap().len(), 2);
+        assert_eq!(typed::<ChatMessages>(&all).messages.len(), 2);
     }
 }
 
@@ -41,7 +47,7 @@ db_test! {
         let review = async |who: &crate::helpers::Party, body: serde_json::Value| app.post(&format!("/transactions/trades/{t}/review"), who.t(), body).await;
         let (status, body) = review(&m.buyer, json!({"rating": 5})).await;
         assert_eq!(status, StatusCode::CONFLICT, "not before completion");
-        assert_eq!(error_code(&body), "trade_not_completed");
+        assert_eq!(error_code(&body), ErrorCode::TradeNotCompleted);
         app.step(&m.buyer, t, "paid", json!({})).await;
         app.step(&m.seller, t, "release", json!({})).await;
         for bad in [json!({"rating": 0}), json!({"rating": 6}), json!({"rating": "5"}), json!({"rating": 4, "comment": "x".repeat(1001)})] {
@@ -53,14 +59,16 @@ db_test! {
         assert_eq!(app.get(&mine, m.buyer.t()).await.0, StatusCode::NOT_FOUND, "no review yet");
         let (status, body) = review(&m.buyer, json!({"rating": 5, "comment": "fast and friendly"})).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        assert_eq!(body["reviewee_id"], m.seller.id);
+        let given: ReviewView = typed(&body);
+        assert_eq!((given.reviewer_id, given.reviewee_id, given.rating), (m.buyer.id, m.seller.id, 5));
         let (status, own) = app.get(&mine, m.buyer.t()).await;
-        assert_eq!((status, own["comment"].as_str()), (StatusCode::OK, Some("fast and friendly")));
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(typed::<ReviewView>(&own).comment, "fast and friendly");
         assert_eq!(app.get(&mine, m.seller.t()).await.0, StatusCode::NOT_FOUND, "each party sees their own");
         assert_eq!(app.get(&mine, m.stranger.t()).await.0, StatusCode::NOT_FOUND);
         let (status, body) = review(&m.buyer, json!({"rating": 1})).await;
         assert_eq!(status, StatusCode::CONFLICT);
-        assert_eq!(error_code(&body), "already_reviewed");
+        assert_eq!(error_code(&body), ErrorCode::AlreadyReviewed);
         let (status, _) = review(&m.seller, json!({"rating": 4})).await;
         assert_eq!(status, StatusCode::CREATED);
 
@@ -71,12 +79,12 @@ db_test! {
 
         let (status, rep) = app.get(&format!("/transactions/users/{}/reputation", m.seller.id), None).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(rep["completed_trades"], 2);
-        assert_eq!(rep["reviews_count"], 2);
-        assert_eq!(rep["average_rating"], "4.50");
-        assert_eq!(rep["reviews"][1]["comment"], "fast and friendly");
+        let rep: Reputation = typed(&rep);
+        assert_eq!((rep.completed_trades, rep.reviews_count, rep.average_rating.as_deref()), (2, 2, Some("4.50")));
+        assert_eq!(rep.reviews[1].comment, "fast and friendly");
         let (_, rep) = app.get(&format!("/transactions/users/{}/reputation", m.stranger.id), None).await;
-        assert_eq!((rep["completed_trades"].as_u64(), rep["average_rating"].is_null()), (Some(0), true));
+        let rep: Reputation = typed(&rep);
+        assert_eq!((rep.completed_trades, rep.average_rating), (0, None));
     }
 }
 
@@ -87,7 +95,7 @@ db_test! {
         app.credit(&admin, holder.id, "1").await;
         let (status, body) = app.call("DELETE", "/auth/me", holder.t(), Some(json!({"current_password": PASSWORD}))).await;
         assert_eq!(status, StatusCode::CONFLICT, "{body}");
-        assert_eq!(error_code(&body), "account_in_use");
+        assert_eq!(error_code(&body), ErrorCode::AccountInUse);
         assert_eq!(app.get("/auth/me", holder.t()).await.0, StatusCode::OK);
         let (status, _) = app
             .post("/transactions/admin/adjust", admin.t(), json!({"user_id": holder.id, "amount": "1", "direction": "debit", "reason": "paid out"}))

@@ -1,10 +1,14 @@
 //! Attacks on the money under concurrency: the ledger must stay exact whatever the order.
 
-use pupero_core::Role;
+use pupero_api::ErrorCode;
+use pupero_core::{Role, TradeState};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{db_test, error_code};
+use pupero_api::Paged;
+use pupero_api::accounts::AuditEntry;
+
+use crate::helpers::{db_test, error_code, typed};
 use crate::trading::market;
 
 db_test! {
@@ -23,9 +27,9 @@ db_test! {
         assert_eq!(created, 5, "{results:?}");
         for (status, body) in &results {
             // A buyer may also meet the cap on open trades of a new taker (issue 9 item 7).
-            if *status != StatusCode::CREATED && error_code(body) != "open_trade_limit" {
+            if *status != StatusCode::CREATED && error_code(body) != ErrorCode::OpenTradeLimit {
                 assert_eq!(*status, StatusCode::CONFLICT, "{body}");
-                assert_eq!(error_code(body), "insufficient_funds");
+                assert_eq!(error_code(body), ErrorCode::InsufficientFunds);
             }
         }
         assert_eq!(app.balances(&seller).await, ("0.000000000000".into(), "5.000000000000".into(), "0.000000000000".into()));
@@ -50,12 +54,12 @@ db_test! {
         let (buyer_available, _, _) = app.balances(&m.buyer).await;
         let (seller_available, seller_escrow, _) = app.balances(&m.seller).await;
         assert_eq!(seller_escrow, "0.000000000000");
-        match state.as_str() {
-            "completed" => {
+        match state {
+            TradeState::Completed => {
                 assert_eq!(buyer_available, "2.000000000000");
                 assert_eq!(seller_available, "8.000000000000");
             }
-            "cancelled" => {
+            TradeState::Cancelled => {
                 assert_eq!(buyer_available, "0.000000000000");
                 assert_eq!(seller_available, "10.000000000000");
             }
@@ -78,12 +82,12 @@ db_test! {
         let clicks = (0..20).map(|i| app.step(&m.buyer, t, if i % 2 == 0 { "cancel" } else { "paid" }, json!({})));
         let results = futures::future::join_all(clicks).await;
         let state = app.trade_state(&m.buyer, t).await;
-        assert!(state == "cancelled" || state == "paid", "{state}");
+        assert!(state == TradeState::Cancelled || state == TradeState::Paid, "{state}");
         for (status, _) in &results {
             assert!(*status == StatusCode::OK || *status == StatusCode::CONFLICT);
         }
         let (available, escrow, _) = app.balances(&m.seller).await;
-        if state == "cancelled" {
+        if state == TradeState::Cancelled {
             assert_eq!((available.as_str(), escrow.as_str()), ("10.000000000000", "0.000000000000"));
         } else {
             assert_eq!((available.as_str(), escrow.as_str()), ("9.000000000000", "1.000000000000"));
@@ -110,13 +114,14 @@ db_test! {
         let state = app.trade_state(&m.buyer, t).await;
         let buyer = app.balances(&m.buyer).await.0;
         let seller = app.balances(&m.seller).await.0;
-        match state.as_str() {
-            "completed" => assert_eq!((buyer.as_str(), seller.as_str()), ("3.000000000000", "7.000000000000")),
-            "cancelled" => assert_eq!((buyer.as_str(), seller.as_str()), ("0.000000000000", "10.000000000000")),
+        match state {
+            TradeState::Completed => assert_eq!((buyer.as_str(), seller.as_str()), ("3.000000000000", "7.000000000000")),
+            TradeState::Cancelled => assert_eq!((buyer.as_str(), seller.as_str()), ("0.000000000000", "10.000000000000")),
             other => panic!("{other}"),
         }
         let (_, audit) = app.get("/transactions/admin/audit", m.admin.t()).await;
-        let resolutions = audit["entries"].as_array().unwrap().iter().filter(|e| e["target"] == format!("trade:{t}")).count();
+        let audit: Paged<AuditEntry> = typed(&audit);
+        let resolutions = audit.items.iter().filter(|e| e.target == format!("trade:{t}")).count();
         assert_eq!(resolutions, 1, "one decision, one audit line");
         app.assert_ledger_consistent().await;
     }

@@ -1,16 +1,17 @@
 use std::time::Duration;
 
-use pupero_core::{MoneroAddress, Network, PICONERO_PER_XMR};
+use pupero_api::Paged;
+use pupero_api::money::{DepositAddressView, DepositView, Deposits, StatementLine};
+use pupero_core::{DepositStatus, EntryKind, MoneroAddress, Network, PICONERO_PER_XMR};
 use reqwest::StatusCode;
-use serde_json::Value;
 
 use crate::chain;
-use crate::helpers::{Party, TestApp, db_test};
+use crate::helpers::{Party, TestApp, db_test, typed, xmr};
 
-async fn deposits(app: &TestApp, who: &Party) -> Vec<Value> {
+async fn deposits(app: &TestApp, who: &Party) -> Vec<DepositView> {
     let (status, body) = app.get("/transactions/deposits", who.t()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    body["deposits"].as_array().unwrap().clone()
+    typed::<Deposits>(&body).deposits
 }
 
 /// Polls until `check` holds on the caller's deposits (the sweeper runs every second).
@@ -18,8 +19,8 @@ async fn wait_for(
     app: &TestApp,
     who: &Party,
     what: &str,
-    check: impl Fn(&[Value]) -> bool,
-) -> Vec<Value> {
+    check: impl Fn(&[DepositView]) -> bool,
+) -> Vec<DepositView> {
     for _ in 0..120 {
         let list = deposits(app, who).await;
         if check(&list) {
@@ -40,45 +41,43 @@ db_test! {
         let alice = app.party("alice").await;
         let (status, body) = app.get("/transactions/deposit-address", alice.t()).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        let address = body["address"].as_str().unwrap().to_owned();
+        let address = typed::<DepositAddressView>(&body).address;
         let parsed = MoneroAddress::parse(&address, Network::Mainnet).unwrap();
         assert_eq!(parsed.kind(), pupero_core::AddressKind::Subaddress);
         assert!(body.get("qr_svg").is_none(), "rendering is the frontend's: {body}");
         let (_, again) = app.get("/transactions/deposit-address", alice.t()).await;
-        assert_eq!(again["address"], address.as_str(), "one address per user");
+        assert_eq!(typed::<DepositAddressView>(&again).address, address, "one address per user");
         let bob = app.party("bob").await;
         let (_, other) = app.get("/transactions/deposit-address", bob.t()).await;
-        assert_ne!(other["address"], address.as_str());
+        assert_ne!(typed::<DepositAddressView>(&other).address, address);
         assert_eq!(app.get("/transactions/deposit-address", None).await.0, StatusCode::UNAUTHORIZED);
 
         let amount = 3 * PICONERO_PER_XMR as u64;
         let txid = fixture.user().transfer_now(&address, amount).await.unwrap();
         let dust = fixture.user().transfer_now(&address, 1_000_000_000).await.unwrap();
         let list = wait_for(&app, &alice, "the deposit in the pool", |l| l.len() == 2).await;
-        let main = list.iter().find(|d| d["txid"] == txid.as_str()).unwrap();
-        assert_eq!(main["status"], "pending");
-        assert_eq!(main["amount"], "3.000000000000");
-        assert_eq!(main["required_confirmations"], 10);
+        let main = list.iter().find(|d| d.txid == txid).unwrap();
+        assert_eq!((main.status, main.amount, main.required_confirmations), (DepositStatus::Pending, xmr("3"), 10));
         assert_eq!(app.balances(&alice).await.0, "0.000000000000", "nothing is credited from the pool");
         assert!(deposits(&app, &bob).await.is_empty(), "deposits belong to their subaddress only");
 
         fixture.mine(1).await;
-        wait_for(&app, &alice, "the first confirmation", |l| l.iter().any(|d| d["txid"] == txid.as_str() && d["confirmations"].as_i64() >= Some(1))).await;
+        wait_for(&app, &alice, "the first confirmation", |l| l.iter().any(|d| d.txid == txid && d.confirmations >= 1)).await;
         assert_eq!(app.balances(&alice).await.0, "0.000000000000", "not before 10 confirmations");
 
         fixture.mine(9).await;
-        let list = wait_for(&app, &alice, "the credit", |l| l.iter().any(|d| d["txid"] == txid.as_str() && d["status"] == "credited")).await;
-        let below = list.iter().find(|d| d["txid"] == dust.as_str()).unwrap();
-        assert_eq!(below["status"], "below_minimum");
+        let list = wait_for(&app, &alice, "the credit", |l| l.iter().any(|d| d.txid == txid && d.status == DepositStatus::Credited)).await;
+        let below = list.iter().find(|d| d.txid == dust).unwrap();
+        assert_eq!(below.status, DepositStatus::BelowMinimum);
         assert_eq!(app.balances(&alice).await.0, "3.000000000000");
 
         // More blocks and more sweeps credit nothing twice.
         fixture.mine(2).await;
         tokio::time::sleep(Duration::from_millis(2500)).await;
         assert_eq!(app.balances(&alice).await.0, "3.000000000000");
-        let (_, statement) = app.get("/transactions/ledger", alice.t()).await;
-        assert_eq!(statement["total"], 1, "one ledger line for one deposit");
-        assert_eq!(statement["entries"][0]["kind"], "deposit");
+        let statement: Paged<StatementLine> = typed(&app.get("/transactions/ledger", alice.t()).await.1);
+        assert_eq!(statement.total, 1, "one ledger line for one deposit");
+        assert_eq!(statement.items[0].kind, EntryKind::Deposit);
         app.assert_ledger_consistent().await;
     }
 }

@@ -1,6 +1,7 @@
 //! The expiry worker's pass does not stop at a trade that fails: the ones behind it still
 //! expire (LESSONS 12, head-of-line blocking).
 
+use pupero_core::TradeState;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 
 use pupero_transactions::entity::trade;
@@ -27,16 +28,16 @@ db_test! {
             update.exec(&app.db).await.unwrap();
         }
 
-        let mut state = String::new();
+        let mut state = TradeState::AwaitingPayment;
         for _ in 0..100 {
             state = app.trade_state(&m.buyer, due).await;
-            if state == "cancelled" {
+            if state == TradeState::Cancelled {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        assert_eq!(state, "cancelled", "the later trade expired");
-        assert_eq!(app.trade_state(&m.buyer, stuck).await, "awaiting_payment", "the failing one is left as it was");
+        assert_eq!(state, TradeState::Cancelled, "the later trade expired");
+        assert_eq!(app.trade_state(&m.buyer, stuck).await, TradeState::AwaitingPayment, "the failing one is left as it was");
         let (available, escrow, _) = app.balances(&m.seller).await;
         assert_eq!((available.as_str(), escrow.as_str()), ("8.000000000000", "2.000000000000"), "only the expired trade's escrow came back");
         app.assert_ledger_consistent().await;

@@ -1,5 +1,6 @@
 //! The gateway's own behaviour; it does not touch the database, so SQLite is enough.
 
+use pupero_api::ErrorCode;
 use pupero_core::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -38,7 +39,7 @@ async fn a_service_that_is_down_answers_502_without_revealing_where_it_lives() {
     on_sqlite(|app| async move {
         let (status, body) = app.get("/moderation/reports", None).await;
         assert_eq!(status, StatusCode::BAD_GATEWAY);
-        assert_eq!(error_code(&body), "bad_gateway");
+        assert_eq!(error_code(&body), ErrorCode::BadGateway);
         let text = body.to_string();
         assert!(
             !text.contains("127.0.0.1") && !text.contains("http://"),
@@ -68,7 +69,7 @@ async fn wallet_routes_are_for_admins_only() {
             StatusCode::SERVICE_UNAVAILABLE,
             "admins pass the gate (no hot wallet configured here): {body}"
         );
-        assert_eq!(error_code(&body), "service_unavailable");
+        assert_eq!(error_code(&body), ErrorCode::ServiceUnavailable);
     })
     .await
 }
@@ -233,7 +234,7 @@ async fn a_service_that_hangs_answers_504() {
     run(Backend::Sqlite, options, |app| async move {
         let (status, body) = app.get("/moderation/queue", None).await;
         assert_eq!(status, StatusCode::GATEWAY_TIMEOUT, "{body}");
-        assert_eq!(error_code(&body), "gateway_timeout");
+        assert_eq!(error_code(&body), ErrorCode::GatewayTimeout);
         assert!(!body.to_string().contains("127.0.0.1"));
     })
     .await;

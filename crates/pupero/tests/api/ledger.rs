@@ -1,10 +1,12 @@
-use pupero_api::accounts::AuditPage;
-use pupero_api::money::{Adjusted, BalancesView, Statement};
+use pupero_api::ErrorCode;
+use pupero_api::Paged;
+use pupero_api::accounts::AuditEntry;
+use pupero_api::money::{Adjusted, BalancesView, StatementLine};
 use pupero_core::{EntryKind, Piconero, Role};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{db_test, error_code};
+use crate::helpers::{db_test, error_code, error_field, typed};
 
 db_test! {
     async fn balances_are_private_and_exact(app) {
@@ -18,8 +20,9 @@ db_test! {
         let (status, _) = app.get(&format!("/transactions/balances/{}", alice.id), bob.t()).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         let (status, body) = app.get(&format!("/transactions/balances/{}", alice.id), admin.t()).await;
-        assert_eq!((status, body["total"].as_str()), (StatusCode::OK, Some("1.500000000001")));
-        let seen: BalancesView = serde_json::from_value(body).unwrap();
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["total"], "1.500000000001", "amounts travel as twelve-decimal strings");
+        let seen: BalancesView = typed(&body);
         assert_eq!((seen.user_id, seen.available, seen.total), (alice.id, Piconero::new(1_500_000_000_001).unwrap(), seen.available));
         let (status, _) = app.get(&format!("/transactions/balances/{}", alice.id), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -30,15 +33,15 @@ db_test! {
 
         let (status, statement) = app.get("/transactions/ledger", alice.t()).await;
         assert_eq!(status, StatusCode::OK);
-        let statement: Statement = serde_json::from_value(statement).unwrap();
+        let statement: Paged<StatementLine> = typed(&statement);
         assert_eq!(statement.total, 2);
-        let newest = &statement.entries[0];
+        let newest = &statement.items[0];
         assert_eq!(newest.amount, "0.000000000001");
         assert_eq!(newest.kind, EntryKind::Adjustment);
         assert_eq!(newest.account, "available");
         let (_, empty) = app.get("/transactions/ledger", bob.t()).await;
-        let empty: Statement = serde_json::from_value(empty).unwrap();
-        assert_eq!((empty.total, empty.entries.len()), (0, 0));
+        let empty: Paged<StatementLine> = typed(&empty);
+        assert_eq!((empty.total, empty.items.len()), (0, 0));
     }
 }
 
@@ -66,24 +69,23 @@ db_test! {
         for (body, field) in cases {
             let (status, answer) = adjust(admin.t(), body.clone()).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {answer}");
-            assert_eq!(answer["error"]["field"], field, "{body}: {answer}");
+            assert_eq!(error_field(&answer).as_deref(), Some(field), "{body}: {answer}");
         }
         assert_eq!(app.balances(&user).await.0, "0.000000000000", "refused adjustments change nothing");
         let (status, body) = adjust(admin.t(), good).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["balances"]["available"], "2.000000000000");
-        let adjusted: Adjusted = serde_json::from_value(body).unwrap();
+        let adjusted: Adjusted = typed(&body);
         assert_eq!((adjusted.balances.user_id, adjusted.balances.available), (user.id, Piconero::parse_xmr("2").unwrap()));
         let (status, body) = adjust(admin.t(), json!({"user_id": user.id, "amount": "2.5", "direction": "debit", "reason": "clawback"})).await;
         assert_eq!(status, StatusCode::CONFLICT);
-        assert_eq!(error_code(&body), "insufficient_funds");
+        assert_eq!(error_code(&body), ErrorCode::InsufficientFunds);
         let (status, body) = adjust(admin.t(), json!({"user_id": user.id, "amount": "0.5", "direction": "debit", "reason": "clawback"})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(app.balances(&user).await.0, "1.500000000000");
         let (_, audit) = app.get("/transactions/admin/audit", admin.t()).await;
-        let audit: AuditPage = serde_json::from_value(audit).unwrap();
+        let audit: Paged<AuditEntry> = typed(&audit);
         assert_eq!(audit.total, 2);
-        assert!(audit.entries.iter().all(|e| e.action == "adjust" && e.actor_id == admin.id), "{audit:?}");
+        assert!(audit.items.iter().all(|e| e.action == "adjust" && e.actor_id == admin.id), "{audit:?}");
         app.assert_ledger_consistent().await;
     }
 }

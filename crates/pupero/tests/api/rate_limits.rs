@@ -1,3 +1,4 @@
+use pupero_api::ErrorCode;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -22,7 +23,7 @@ db_test! {
         assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
         let retry: u64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
         assert!((1..=60).contains(&retry), "{retry}");
-        assert_eq!(error_code(&resp.json().await.unwrap()), "rate_limited");
+        assert_eq!(error_code(&resp.json().await.unwrap()), ErrorCode::RateLimited);
     }
 }
 
@@ -59,7 +60,7 @@ db_test! {
             .post("/auth/register", None, json!({"email": "third@example.com", "username": "third3", "password": PASSWORD}))
             .await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-        assert_eq!(error_code(&body), "rate_limited");
+        assert_eq!(error_code(&body), ErrorCode::RateLimited);
         assert_eq!(app.count_users().await, 2);
     }
 }

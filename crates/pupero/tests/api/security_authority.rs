@@ -1,12 +1,21 @@
 //! Issue 9: authority is checked at the moment of use. A token says who the caller is;
 //! whether the account may still act, and as what, is its current state.
 
+use pupero_api::ErrorCode;
 use pupero_core::Role;
+use pupero_core::TradeState;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use pupero_api::Paged;
+use pupero_api::accounts::{AdminUserView, Enrolment};
+use pupero_api::auth::TokenPair;
+use pupero_api::internal::login::AccountFacts;
+use pupero_api::offers::OfferView;
+use pupero_api::trades::ChatMessages;
+
 use crate::helpers::{
-    Options, Party, TestApp, align_to_fresh_step, db_test, error_code, totp_code,
+    Options, Party, TestApp, align_to_fresh_step, db_test, error_code, error_of, totp_code, typed,
 };
 use crate::trading::market;
 
@@ -17,7 +26,7 @@ async fn staff_actions_refused(
     stale: &Party,
     victim: i64,
     disputed_trade: i64,
-    code: &str,
+    code: ErrorCode,
 ) {
     let attempts: Vec<(&str, String, Option<Value>)> = vec![
         (
@@ -105,14 +114,14 @@ db_test! {
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
 
-        staff_actions_refused(&app, &stale, m.stranger.id, t, "forbidden").await;
+        staff_actions_refused(&app, &stale, m.stranger.id, t, ErrorCode::Forbidden).await;
 
         // Nothing moved: no credit, the victim is still a plain, enabled user, the dispute open.
         assert_eq!(balance_of(&app, &stale).await, "0.000000000000");
         let (_, users) = app.get("/auth/admin/users?q=stranger", m.admin.t()).await;
-        assert_eq!(users["users"][0]["role"], "user");
-        assert_eq!(users["users"][0]["disabled"], false);
-        assert_eq!(app.trade_state(&m.buyer, t).await, "disputed");
+        let users: Paged<AdminUserView> = typed(&users);
+        assert_eq!((users.items[0].role, users.items[0].disabled), (Role::User, false));
+        assert_eq!(app.trade_state(&m.buyer, t).await, TradeState::Disputed);
         // The demoted moderator role is current too: a moderator demoted to user cannot resolve.
         let (status, _) = app
             .post(&format!("/auth/admin/users/{}/role", m.moderator.id), m.admin.t(), json!({"role": "user"}))
@@ -122,7 +131,7 @@ db_test! {
             .post(&format!("/transactions/trades/{t}/resolve"), m.moderator.t(), json!({"outcome": "seller", "reason": "stale"}))
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-        assert_eq!(app.trade_state(&m.buyer, t).await, "disputed");
+        assert_eq!(app.trade_state(&m.buyer, t).await, TradeState::Disputed);
         app.assert_ledger_consistent().await;
     }
 }
@@ -138,8 +147,8 @@ db_test! {
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
 
-        staff_actions_refused(&app, &stale, m.stranger.id, t, "account_disabled").await;
-        assert_eq!(app.trade_state(&m.buyer, t).await, "disputed");
+        staff_actions_refused(&app, &stale, m.stranger.id, t, ErrorCode::AccountDisabled).await;
+        assert_eq!(app.trade_state(&m.buyer, t).await, TradeState::Disputed);
         app.assert_ledger_consistent().await;
     }
 }
@@ -168,11 +177,10 @@ db_test! {
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         let (_, users) = app.get("/auth/admin/users", root.t()).await;
-        let role_of = |name: &str| {
-            users["users"].as_array().unwrap().iter().find(|u| u["username"] == name).unwrap()["role"].clone()
-        };
-        assert_eq!(role_of("puppet"), "user");
-        assert_eq!(role_of("rogue"), "user");
+        let users: Paged<AdminUserView> = typed(&users);
+        let role_of = |name: &str| users.items.iter().find(|u| u.username == name).unwrap().role;
+        assert_eq!(role_of("puppet"), Role::User);
+        assert_eq!(role_of("rogue"), Role::User);
     }
 }
 
@@ -201,15 +209,15 @@ db_test! {
         for (method, path, body) in attempts {
             let (status, answer) = app.call(method, &path, m.seller.t(), body).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: {answer}");
-            assert_eq!(error_code(&answer), "account_disabled", "{method} {path}: {answer}");
+            assert_eq!(error_code(&answer), ErrorCode::AccountDisabled, "{method} {path}: {answer}");
         }
         // Nothing changed: the offer keeps its price, the chat is empty, the trade runs.
         let (_, mine) = app.get("/me/offers", m.seller.t()).await;
-        assert_eq!(mine["total"], 1, "{mine}");
-        assert_eq!(mine["offers"][0]["price"], "150.00", "{mine}");
+        let mine: Paged<OfferView> = typed(&mine);
+        assert_eq!((mine.total, mine.items[0].price.as_str()), (1, "150.00"), "{mine:?}");
         let (_, chat) = app.get(&format!("/transactions/trades/{t}/messages"), m.buyer.t()).await;
-        assert_eq!(chat["messages"], json!([]));
-        assert_eq!(app.trade_state(&m.buyer, t).await, "awaiting_payment");
+        assert!(typed::<ChatMessages>(&chat).messages.is_empty(), "{chat}");
+        assert_eq!(app.trade_state(&m.buyer, t).await, TradeState::AwaitingPayment);
     }
 }
 
@@ -232,10 +240,10 @@ db_test! {
         for (method, path, body) in attempts {
             let (status, answer) = app.call(method, &path, gone.t(), body).await;
             assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}: {answer}");
-            assert_eq!(error_code(&answer), "invalid_token", "{method} {path}: {answer}");
+            assert_eq!(error_code(&answer), ErrorCode::InvalidToken, "{method} {path}: {answer}");
         }
         let (_, listed) = app.get("/offers", m.buyer.t()).await;
-        assert_eq!(listed["total"], 1, "only the market's offer exists: {listed}");
+        assert_eq!(typed::<Paged<OfferView>>(&listed).total, 1, "only the market's offer exists: {listed}");
     }
 }
 
@@ -253,15 +261,15 @@ db_test! {
         let credit = json!({"user_id": user.id, "amount": "1", "direction": "credit", "reason": "funding"});
         let (status, body) = app.post("/transactions/admin/adjust", admin.t(), credit.clone()).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-        assert_eq!(error_code(&body), "staff_2fa_required");
+        assert_eq!(error_code(&body), ErrorCode::Staff2faRequired);
         let (status, body) = app.get("/auth/admin/users", admin.t()).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-        assert_eq!(error_code(&body), "staff_2fa_required");
+        assert_eq!(error_code(&body), ErrorCode::Staff2faRequired);
         assert_eq!(balance_of(&app, &user).await, "0.000000000000");
 
         let step = align_to_fresh_step(10).await;
         let (_, enrol) = app.post("/auth/2fa/enable", admin.t(), json!({"password": crate::helpers::PASSWORD})).await;
-        let secret = enrol["secret"].as_str().unwrap().to_owned();
+        let secret = typed::<Enrolment>(&enrol).secret;
         let (status, body) = app.post("/auth/2fa/confirm", admin.t(), json!({"code": totp_code(&secret, step)})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let (status, body) = app.get("/auth/admin/users", admin.t()).await;
@@ -328,9 +336,17 @@ db_test! {
             let (status, body) = internal(&app.transactions, "/internal/deposits/credit", token, Some(credit.clone())).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{caller} credits: {body}");
         }
-        // Claiming to be the wallet with the frontend's key is no better.
+        // Claiming to be the wallet with the frontend's key is no better: a forged
+        // identity is no identity (401), and no anonymous caller gets further.
         let posing = app.sign_as("frontend", &service_claims("wallet"));
         let (status, body) = internal(&app.transactions, "/internal/deposits/credit", posing, Some(credit.clone())).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        let (status, body) = app.call_at(&app.transactions, "POST", "/internal/deposits/credit", None, Some(credit.clone())).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        assert_eq!(error_code(&body), ErrorCode::MissingToken);
+        // A user's own access token is known, and not a service's: 403.
+        let user_token = app.login("victim").await.access;
+        let (status, body) = app.call_at(&app.transactions, "POST", "/internal/deposits/credit", Some(&user_token), Some(credit.clone())).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
         assert_eq!(app.balances(&Party { id, token: app.login("victim").await.access }).await.0, "0.000000000000");
 
@@ -341,7 +357,8 @@ db_test! {
         let transactions = app.keys().only("transactions").issue_service("transactions").unwrap().token;
         let (status, facts) = internal(&app.login, &path, transactions, None).await;
         assert_eq!(status, StatusCode::OK, "{facts}");
-        assert_eq!(facts["role"], "user");
+        let facts: AccountFacts = typed(&facts);
+        assert_eq!((facts.id, facts.role, facts.disabled), (id, Role::User, false));
         // The wallet is listed for crediting: its token passes the caller check (the body
         // then decides).
         let wallet = app.keys().only("wallet").issue_service("wallet").unwrap().token;
@@ -394,9 +411,14 @@ async fn old_token_cut_new_one_works(app: &TestApp, offer: i64, old: &Party, new
             StatusCode::UNAUTHORIZED,
             "old token, {path}: {answer}"
         );
-        assert_eq!(error_code(&answer), "invalid_token", "{path}: {answer}");
         assert_eq!(
-            answer["error"]["message"], "this session was ended",
+            error_code(&answer),
+            ErrorCode::InvalidToken,
+            "{path}: {answer}"
+        );
+        assert_eq!(
+            error_of(&answer).message,
+            "this session was ended",
             "{path}: {answer}"
         );
     }
@@ -424,7 +446,7 @@ db_test! {
             .post("/auth/login", None, json!({"username": "buyer", "password": new_password}))
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        let new = Party { id: m.buyer.id, token: body["access_token"].as_str().unwrap().to_owned() };
+        let new = Party { id: m.buyer.id, token: typed::<TokenPair>(&body).access_token };
         old_token_cut_new_one_works(&app, m.offer, &m.buyer, &new).await;
     }
 }
@@ -453,7 +475,7 @@ db_test! {
         assert_eq!(status, StatusCode::OK, "{body}");
         let (status, answer) = app.get("/transactions/disputes", m.moderator.t()).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{answer}");
-        assert_eq!(error_code(&answer), "invalid_token", "{answer}");
+        assert_eq!(error_code(&answer), ErrorCode::InvalidToken, "{answer}");
         let new = Party { id: m.moderator.id, token: app.login("moderator").await.access };
         let (status, answer) = app.get("/transactions/disputes", new.t()).await;
         assert_eq!(status, StatusCode::OK, "{answer}");
@@ -470,31 +492,31 @@ db_test! {
         let step = align_to_fresh_step(20).await;
         let (status, enrol) = app.post("/auth/2fa/enable", admin.t(), json!({"password": crate::helpers::PASSWORD})).await;
         assert_eq!(status, StatusCode::OK, "{enrol}");
-        let secret = enrol["secret"].as_str().unwrap().to_owned();
-        let recovery = enrol["recovery_codes"][0].as_str().unwrap().to_owned();
+        let Enrolment { secret, recovery_codes, .. } = typed(&enrol);
+        let recovery = recovery_codes[0].clone();
         let (status, body) = app.post("/auth/2fa/confirm", admin.t(), json!({"code": totp_code(&secret, step - 1)})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
 
         let disable = format!("/auth/admin/users/{}/disable", victim.id);
         let logout = format!("/auth/admin/users/{}/logout", victim.id);
         for (path, body, code) in [
-            (&disable, json!({"disabled": true}), "totp_required"),
-            (&disable, json!({"disabled": true, "totp": "000000"}), "invalid_totp"),
-            (&logout, json!({}), "totp_required"),
+            (&disable, json!({"disabled": true}), ErrorCode::TotpRequired),
+            (&disable, json!({"disabled": true, "totp": "000000"}), ErrorCode::InvalidTotp),
+            (&logout, json!({}), ErrorCode::TotpRequired),
         ] {
             let (status, answer) = app.post(path, admin.t(), body).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {answer}");
             assert_eq!(error_code(&answer), code, "{path}: {answer}");
         }
         let (_, users) = app.get("/auth/admin/users?q=victim", admin.t()).await;
-        assert_eq!(users["users"][0]["disabled"], false, "{users}");
+        assert!(!typed::<Paged<AdminUserView>>(&users).items[0].disabled, "{users}");
 
         let (status, body) = app.post(&disable, admin.t(), json!({"disabled": true, "totp": totp_code(&secret, step)})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["disabled"], true);
+        assert!(typed::<AdminUserView>(&body).disabled);
         let (status, body) = app.post(&disable, admin.t(), json!({"disabled": false, "totp": recovery})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["disabled"], false);
+        assert!(!typed::<AdminUserView>(&body).disabled);
         let (status, body) = app.post(&logout, admin.t(), json!({"totp": totp_code(&secret, step + 1)})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }

@@ -2,6 +2,8 @@
 //! failures are counted per account and client, a two-factor challenge makes one session,
 //! TOTP secrets are sealed at rest, and recovery codes stand in for a lost phone, once each.
 
+use pupero_api::ErrorCode;
+use pupero_core::TradeState;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -9,9 +11,11 @@ use serde_json::{Value, json};
 use pupero_core::Role;
 use pupero_login::entity::user;
 
+use pupero_api::accounts::{AdminUserView, Enrolment, RecoveryCodes};
+
 use crate::helpers::{
     Backend, Options, PASSWORD, TestApp, TestDb, align_to_fresh_step, db_test, error_code,
-    totp_code,
+    error_field, error_of, totp_code, typed,
 };
 
 /// Turns 2FA on for a signed-in account; returns the secret, the recovery codes and the
@@ -26,11 +30,11 @@ async fn enrol(app: &TestApp, token: &str) -> (String, Vec<String>, u64) {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{enrol}");
-    let secret = enrol["secret"].as_str().unwrap().to_owned();
-    let codes: Vec<String> = enrol["recovery_codes"]
-        .as_array()
-        .map(|a| a.iter().map(|c| c.as_str().unwrap().to_owned()).collect())
-        .unwrap_or_default();
+    let Enrolment {
+        secret,
+        recovery_codes: codes,
+        ..
+    } = typed(&enrol);
     let (status, body) = app
         .post(
             "/auth/2fa/confirm",
@@ -64,9 +68,7 @@ async fn login_from(app: &TestApp, ip: &str, body: Value) -> (StatusCode, Option
 }
 
 async fn totp_enabled(app: &TestApp, token: &str) -> bool {
-    let (status, me) = app.get("/auth/me", Some(token)).await;
-    assert_eq!(status, StatusCode::OK, "{me}");
-    me["totp_enabled"].as_bool().unwrap()
+    app.me(token).await.totp_enabled
 }
 
 db_test! {
@@ -80,13 +82,13 @@ db_test! {
 
         let (status, body) = app.post("/auth/2fa/disable", t, json!({"code": code})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        assert_eq!(body["error"]["field"], "password");
+        assert_eq!(error_field(&body).as_deref(), Some("password"));
         let (status, body) = app.post("/auth/2fa/disable", t, json!({"password": "not my password", "code": code})).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "wrong_password"), "{body}");
-        assert_eq!(body["error"]["field"], "password");
+        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, ErrorCode::WrongPassword), "{body}");
+        assert_eq!(error_field(&body).as_deref(), Some("password"));
         let (status, body) = app.post("/auth/2fa/disable", t, json!({"password": PASSWORD})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        assert_eq!(body["error"]["field"], "code");
+        assert_eq!(error_field(&body).as_deref(), Some("code"));
         let (status, body) = app.post("/auth/2fa/disable", t, json!({"password": PASSWORD, "code": "000000"})).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
         assert!(totp_enabled(&app, &tokens.access).await, "nothing changed");
@@ -106,16 +108,16 @@ db_test! {
         let t = Some(tokens.access.as_str());
         let (status, body) = app.post("/auth/2fa/enable", t, json!({})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        assert_eq!(body["error"]["field"], "password");
+        assert_eq!(error_field(&body).as_deref(), Some("password"));
         let (status, body) = app.post("/auth/2fa/enable", t, json!({"password": "not my password"})).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "wrong_password"), "{body}");
+        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, ErrorCode::WrongPassword), "{body}");
         assert!(body.get("secret").is_none(), "no secret shown: {body}");
         // Nothing is pending: confirming any code finds no enrolment.
         let (status, body) = app.post("/auth/2fa/confirm", t, json!({"code": "123456"})).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "totp_not_pending"), "{body}");
+        assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, ErrorCode::TotpNotPending), "{body}");
         let (status, body) = app.post("/auth/2fa/enable", t, json!({"password": PASSWORD})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert!(body["secret"].is_string());
+        assert!(!typed::<Enrolment>(&body).secret.is_empty());
     }
 }
 
@@ -128,15 +130,14 @@ db_test! {
         for change in [json!({"email": "new@example.com"}), json!({"password": "another long passphrase"})] {
             let (status, body) = app.call("PUT", "/auth/me", t, Some(change.clone())).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-            assert_eq!(body["error"]["field"], "current_password");
+            assert_eq!(error_field(&body).as_deref(), Some("current_password"));
             let mut wrong = change.clone();
             wrong["current_password"] = json!("not my password");
             let (status, body) = app.call("PUT", "/auth/me", t, Some(wrong)).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-            assert_eq!(body["error"]["field"], "current_password");
+            assert_eq!(error_field(&body).as_deref(), Some("current_password"));
         }
-        let (_, me) = app.get("/auth/me", t).await;
-        assert_eq!(me["email"], "paula@example.com");
+        assert_eq!(app.me(&tokens.access).await.email.as_deref(), Some("paula@example.com"));
         app.login("paula").await;
     }
 }
@@ -150,17 +151,17 @@ db_test! {
         let path = format!("/auth/admin/users/{}/role", target.id);
 
         let (status, body) = app.post(&path, admin.t(), json!({"role": "admin"})).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "totp_required"), "{body}");
+        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, ErrorCode::TotpRequired), "{body}");
         let (status, body) = app.post(&path, admin.t(), json!({"role": "admin", "totp": "000000"})).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "invalid_totp"), "{body}");
+        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, ErrorCode::InvalidTotp), "{body}");
         let (status, body) = app.post(&path, admin.t(), json!({"role": "admin", "totp": totp_code(&secret, step - 1)})).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "totp_replayed"), "a spent code: {body}");
+        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, ErrorCode::TotpReplayed), "a spent code: {body}");
         let row = user::Entity::find_by_id(target.id).one(&app.db).await.unwrap().unwrap();
         assert_eq!(row.role, "user", "nothing changed");
 
         let (status, body) = app.post(&path, admin.t(), json!({"role": "moderator", "totp": totp_code(&secret, step)})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["role"], "moderator");
+        assert_eq!(typed::<AdminUserView>(&body).role, Role::Moderator);
     }
 }
 
@@ -179,7 +180,7 @@ db_test! {
         let right = json!({"username": "owner", "password": PASSWORD});
         let (status, retry, body) = login_from(&app, attacker, right.clone()).await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the attacker's address stays locked even with the right password");
-        assert_eq!(error_code(&body), "rate_limited");
+        assert_eq!(error_code(&body), ErrorCode::RateLimited);
         let retry = retry.expect("Retry-After");
         assert!((1..=120).contains(&retry), "{retry}");
 
@@ -224,15 +225,15 @@ db_test! {
         let (_, tokens) = app.user("single").await;
         let (secret, _, step) = enrol(&app, &tokens.access).await;
         let (status, body) = app.post("/auth/login", None, json!({"username": "single", "password": PASSWORD})).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "totp_required"));
-        let mfa = body["error"]["mfa_token"].as_str().or(body["mfa_token"].as_str()).expect("mfa_token").to_owned();
+        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, ErrorCode::TotpRequired));
+        let mfa = error_of(&body).extra.remove("mfa_token").expect("mfa_token");
 
         let (status, body) = app.post("/auth/login", None, json!({"mfa_token": mfa, "totp": "000000"})).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "invalid_totp"));
+        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, ErrorCode::InvalidTotp));
         let (status, body) = app.post("/auth/login", None, json!({"mfa_token": mfa, "totp": totp_code(&secret, step)})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let (status, body) = app.post("/auth/login", None, json!({"mfa_token": mfa, "totp": totp_code(&secret, step + 1)})).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "invalid_token"), "{body}");
+        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken), "{body}");
     }
 }
 
@@ -244,36 +245,33 @@ db_test! {
         let t = Some(tokens.access.as_str());
         let (secret, codes, step) = enrol(&app, &tokens.access).await;
         assert_eq!(codes.len(), 10);
-        let (_, me) = app.get("/auth/me", t).await;
-        assert_eq!(me["recovery_codes_left"], 10);
+        assert_eq!(app.me(&tokens.access).await.recovery_codes_left, 10);
 
         let with = |code: &str| json!({"username": "lost", "password": PASSWORD, "totp": code});
         let (status, body) = app.post("/auth/login", None, with(&codes[0])).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let (status, body) = app.post("/auth/login", None, with(&codes[0])).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "invalid_totp"), "a used code fails the second time");
+        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, ErrorCode::InvalidTotp), "a used code fails the second time");
         // Typed loosely (upper case, no dashes) at the challenge step.
         let (_, body) = app.post("/auth/login", None, json!({"username": "lost", "password": PASSWORD})).await;
-        let mfa = body["error"]["mfa_token"].as_str().or(body["mfa_token"].as_str()).unwrap().to_owned();
+        let mfa = error_of(&body).extra.remove("mfa_token").expect("mfa_token");
         let loose = codes[1].replace('-', "").to_uppercase();
         let (status, body) = app.post("/auth/login", None, json!({"mfa_token": mfa, "totp": loose})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        let (_, me) = app.get("/auth/me", t).await;
-        assert_eq!(me["recovery_codes_left"], 8);
+        assert_eq!(app.me(&tokens.access).await.recovery_codes_left, 8);
 
         let (status, body) = app.post("/auth/2fa/recovery-codes", t, json!({"code": totp_code(&secret, step)})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        assert_eq!(body["error"]["field"], "password");
+        assert_eq!(error_field(&body).as_deref(), Some("password"));
         let (status, body) = app.post("/auth/2fa/recovery-codes", t, json!({"password": PASSWORD, "code": totp_code(&secret, step)})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        let fresh: Vec<String> = body["recovery_codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect();
+        let fresh = typed::<RecoveryCodes>(&body).recovery_codes;
         assert_eq!(fresh.len(), 10);
         let (status, _) = app.post("/auth/login", None, with(&codes[2])).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "an old, unused code stopped working");
         let (status, body) = app.post("/auth/login", None, with(&fresh[0])).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        let (_, me) = app.get("/auth/me", t).await;
-        assert_eq!(me["recovery_codes_left"], 9);
+        assert_eq!(app.me(&tokens.access).await.recovery_codes_left, 9);
     }
 }
 
@@ -308,7 +306,7 @@ db_test! {
         assert_eq!(status, StatusCode::OK, "{body}");
         let (status, body) = app.step(&seller, second, "release", json!({"totp": codes[3]})).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "a used code releases nothing more: {body}");
-        assert_eq!(app.trade_state(&buyer, second).await, "paid");
+        assert_eq!(app.trade_state(&buyer, second).await, TradeState::Paid);
         app.assert_ledger_consistent().await;
     }
 }

@@ -2,6 +2,8 @@
 //! withdrawals and on money-moving staff actions (item 2), withdrawals without a wallet,
 //! cancelling a queued withdrawal, and idempotency keys reused with another body.
 
+use pupero_api::ErrorCode;
+use pupero_core::TradeState;
 use std::future::Future;
 
 use pupero_config::Service;
@@ -9,9 +11,15 @@ use pupero_core::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use pupero_api::Paged;
+use pupero_api::accounts::{AuditEntry, Enrolment};
+use pupero_api::money::{StatementLine, WithdrawalAccepted, WithdrawalView};
+use pupero_api::trades::TradeView;
+use pupero_core::{EntryKind, WithdrawalStatus};
+
 use crate::helpers::{
     Backend, Options, Party, TestApp, TestDb, align_to_fresh_step, db_test, error_code,
-    settings_for, totp_code,
+    error_field, settings_for, totp_code, typed,
 };
 
 /// A valid mainnet address (the platform's default network).
@@ -146,7 +154,7 @@ async fn enrol_2fa(app: &TestApp, who: &Party) -> (String, u64) {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{enrol}");
-    let secret = enrol["secret"].as_str().unwrap().to_owned();
+    let secret = typed::<Enrolment>(&enrol).secret;
     let (status, body) = app
         .post(
             "/auth/2fa/confirm",
@@ -162,10 +170,10 @@ fn zero() -> String {
     "0.000000000000".into()
 }
 
-async fn withdrawal_count(app: &TestApp, who: &Party) -> i64 {
+async fn withdrawal_count(app: &TestApp, who: &Party) -> u64 {
     let (status, list) = app.get("/transactions/withdrawals", who.t()).await;
     assert_eq!(status, StatusCode::OK, "{list}");
-    list["total"].as_i64().unwrap()
+    typed::<Paged<WithdrawalView>>(&list).total
 }
 
 db_test! {
@@ -180,27 +188,27 @@ db_test! {
                     .post("/transactions/admin/adjust", admin.t(), json!({"user_id": alice.id, "amount": amount, "direction": direction, "reason": "fat finger"}))
                     .await;
                 assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{amount} {direction}: {body}");
-                assert_eq!(error_code(&body), "amount_too_large", "{body}");
-                assert_eq!(body["error"]["field"], "amount");
+                assert_eq!(error_code(&body), ErrorCode::AmountTooLarge, "{body}");
+                assert_eq!(error_field(&body).as_deref(), Some("amount"));
             }
         }
         let bob = app.party("bob").await;
         let (status, body) = app
             .post("/transactions/transfer", admin.t(), json!({"from_user_id": alice.id, "to_user_id": bob.id, "amount": "9223372.036854775807", "reason": "x"}))
             .await;
-        assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "amount_too_large"));
+        assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::AmountTooLarge));
         let (status, body) = withdraw(&app, &alice, "huge", json!({"address": ADDRESS, "amount": "9223372.036854775807"})).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "amount_too_large"));
+        assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::AmountTooLarge));
         let (status, body) = app
             .post("/offers", alice.t(), json!({"side": "sell", "currency": "EUR", "price": "150.00", "payment_method": "sepa",
                    "min_amount": "1", "max_amount": "10001", "payment_window_minutes": 30, "terms": "x"}))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        assert_eq!(body["error"]["field"], "max_amount");
+        assert_eq!(error_field(&body).as_deref(), Some("max_amount"));
 
         assert_eq!(app.balances(&alice).await, ("1.000000000000".into(), zero(), zero()));
         let (_, audit) = app.get("/transactions/admin/audit", admin.t()).await;
-        assert_eq!(audit["total"], 1, "only the funding was recorded: {audit}");
+        assert_eq!(typed::<Paged<AuditEntry>>(&audit).total, 1, "only the funding was recorded: {audit}");
         // The limit itself is allowed.
         app.credit(&admin, alice.id, "10000").await;
         assert_eq!(app.balances(&alice).await.0, "10001.000000000000");
@@ -227,9 +235,9 @@ db_test! {
         // One piconero more would overflow alice; one more anywhere would overflow the
         // adjustments account (it is at -i64::MAX).
         let (status, body) = adjust(alice.id, "0.000000000001", "credit").await;
-        assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "amount_too_large"), "{body}");
+        assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::AmountTooLarge), "{body}");
         let (status, body) = adjust(bob.id, "0.000000000001", "credit").await;
-        assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "amount_too_large"), "{body}");
+        assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::AmountTooLarge), "{body}");
         assert_eq!(app.balances(&bob).await.0, zero());
 
         let (status, body) = adjust(alice.id, "9000000", "debit").await;
@@ -240,7 +248,7 @@ db_test! {
         let (status, body) = adjust(bob.id, "9000000.000000000001", "debit").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "above the limit: {body}");
         let (status, body) = adjust(alice.id, "223372.036854775808", "debit").await;
-        assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "insufficient_funds"));
+        assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, ErrorCode::InsufficientFunds));
         let (status, _) = adjust(alice.id, "223372.036854775807", "debit").await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(app.balances(&alice).await.0, zero());
@@ -305,11 +313,11 @@ queued_test! {
             b
         };
         let (status, answer) = withdraw(&app, &alice, "w-1", body(None)).await;
-        assert_eq!((status, error_code(&answer)), (StatusCode::FORBIDDEN, "totp_required"), "{answer}");
+        assert_eq!((status, error_code(&answer)), (StatusCode::FORBIDDEN, ErrorCode::TotpRequired), "{answer}");
         let (status, answer) = withdraw(&app, &alice, "w-1", body(Some("12345x".into()))).await;
-        assert_eq!((status, error_code(&answer)), (StatusCode::FORBIDDEN, "invalid_totp"), "{answer}");
+        assert_eq!((status, error_code(&answer)), (StatusCode::FORBIDDEN, ErrorCode::InvalidTotp), "{answer}");
         let (status, answer) = withdraw(&app, &alice, "w-1", body(Some(totp_code(&secret, step - 1)))).await;
-        assert_eq!((status, error_code(&answer)), (StatusCode::FORBIDDEN, "totp_replayed"), "{answer}");
+        assert_eq!((status, error_code(&answer)), (StatusCode::FORBIDDEN, ErrorCode::TotpReplayed), "{answer}");
         assert_eq!(app.balances(&alice).await, ("5.000000000000".into(), zero(), zero()), "nothing moved");
         assert_eq!(withdrawal_count(&app, &alice).await, 0);
 
@@ -318,10 +326,10 @@ queued_test! {
         // A retry of the accepted request moves nothing and needs no new code.
         let (status, again) = withdraw(&app, &alice, "w-1", body(None)).await;
         assert_eq!(status, StatusCode::ACCEPTED, "{again}");
-        assert_eq!(again["withdrawal_id"], first["withdrawal_id"]);
+        assert_eq!(typed::<WithdrawalAccepted>(&again), typed::<WithdrawalAccepted>(&first));
         // A new withdrawal needs a new code: the one just used is spent.
         let (status, answer) = withdraw(&app, &alice, "w-2", body(Some(totp_code(&secret, step)))).await;
-        assert_eq!((status, error_code(&answer)), (StatusCode::FORBIDDEN, "totp_replayed"), "{answer}");
+        assert_eq!((status, error_code(&answer)), (StatusCode::FORBIDDEN, ErrorCode::TotpReplayed), "{answer}");
         assert_eq!(app.balances(&alice).await, ("3.000000000000".into(), zero(), "2.000000000000".into()));
 
         // Without 2FA, no code is asked for.
@@ -342,7 +350,7 @@ db_test! {
         app.credit(&admin, alice.id, "2").await;
         let (status, body) = withdraw(&app, &alice, "no-wallet", json!({"address": ADDRESS, "amount": "1"})).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
-        assert_eq!(error_code(&body), "service_unavailable");
+        assert_eq!(error_code(&body), ErrorCode::ServiceUnavailable);
         assert_eq!(app.balances(&alice).await, ("2.000000000000".into(), zero(), zero()));
         assert_eq!(withdrawal_count(&app, &alice).await, 0);
         app.assert_ledger_consistent().await;
@@ -360,28 +368,29 @@ queued_test! {
         app.credit(&admin, alice.id, "5").await;
         let (status, w) = withdraw(&app, &alice, "c-1", json!({"address": ADDRESS, "amount": "2"})).await;
         assert_eq!(status, StatusCode::ACCEPTED, "{w}");
-        let id = w["withdrawal_id"].as_i64().unwrap();
+        let id = typed::<WithdrawalAccepted>(&w).withdrawal_id;
         let cancel = async |who: &Party, id: i64| app.post(&format!("/transactions/withdrawals/{id}/cancel"), who.t(), json!({})).await;
 
         let (status, body) = cancel(&mallory, id).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::NOT_FOUND, "not_found"), "someone else's withdrawal");
+        assert_eq!((status, error_code(&body)), (StatusCode::NOT_FOUND, ErrorCode::NotFound), "someone else's withdrawal");
         assert_eq!(cancel(&alice, 987_654).await.0, StatusCode::NOT_FOUND);
         assert_eq!(app.balances(&alice).await, ("3.000000000000".into(), zero(), "2.000000000000".into()));
 
         let (status, body) = cancel(&alice, id).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["status"], "cancelled");
+        assert_eq!(typed::<WithdrawalView>(&body).status, WithdrawalStatus::Cancelled);
         assert_eq!(app.balances(&alice).await, ("5.000000000000".into(), zero(), zero()));
         let (status, body) = cancel(&alice, id).await;
-        assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("cancelled")), "a repeat is a no-op");
+        assert_eq!(status, StatusCode::OK, "a repeat is a no-op: {body}");
+        assert_eq!(typed::<WithdrawalView>(&body).status, WithdrawalStatus::Cancelled);
         assert_eq!(app.balances(&alice).await.0, "5.000000000000", "refunded once");
         let (_, statement) = app.get("/transactions/ledger", alice.t()).await;
-        let cancels = statement["entries"].as_array().unwrap().iter().filter(|e| e["kind"] == "withdrawal_cancel").count();
+        let cancels = typed::<Paged<StatementLine>>(&statement).items.iter().filter(|e| e.kind == EntryKind::WithdrawalCancel).count();
         assert_eq!(cancels, 2, "one entry: withdrawing out, available in: {statement}");
 
         // Once the wallet has claimed it, it is too late.
         let (_, w) = withdraw(&app, &alice, "c-2", json!({"address": ADDRESS, "amount": "1"})).await;
-        let claimed = w["withdrawal_id"].as_i64().unwrap();
+        let claimed = typed::<WithdrawalAccepted>(&w).withdrawal_id;
         withdrawal::Entity::update_many()
             .col_expr(withdrawal::Column::Status, Expr::value("signing"))
             .filter(withdrawal::Column::Id.eq(claimed))
@@ -389,7 +398,7 @@ queued_test! {
             .await
             .unwrap();
         let (status, body) = cancel(&alice, claimed).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "invalid_transition"), "{body}");
+        assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, ErrorCode::InvalidTransition), "{body}");
         assert_eq!(app.balances(&alice).await, ("4.000000000000".into(), zero(), "1.000000000000".into()));
         app.assert_ledger_consistent().await;
     }
@@ -406,13 +415,13 @@ queued_test! {
         for i in 0..8 {
             let (status, w) = withdraw(&app, &alice, &format!("race-{i}"), json!({"address": ADDRESS, "amount": "1"})).await;
             assert_eq!(status, StatusCode::ACCEPTED, "{w}");
-            let id = w["withdrawal_id"].as_i64().unwrap();
+            let id = typed::<WithdrawalAccepted>(&w).withdrawal_id;
             let db = app.db.clone();
             let claim = tokio::spawn(async move { pupero_transactions::withdrawals::claim(&db, Some(id)).await });
             let (status, body) = app.post(&format!("/transactions/withdrawals/{id}/cancel"), alice.t(), json!({})).await;
             let claimed = claim.await.unwrap().map_err(|e| e.to_string()).unwrap();
             match (status, claimed) {
-                (StatusCode::OK, None) => assert_eq!(body["status"], "cancelled"),
+                (StatusCode::OK, None) => assert_eq!(typed::<WithdrawalView>(&body).status, WithdrawalStatus::Cancelled),
                 (StatusCode::CONFLICT, Some(c)) => {
                     assert_eq!(c.id, id);
                     claimed_total += 1;
@@ -440,10 +449,11 @@ queued_test! {
         for other in [json!({"address": ADDRESS, "amount": "2"}), json!({"address": OTHER_ADDRESS, "amount": "1"})] {
             let (status, body) = withdraw(&app, &alice, "same", other.clone()).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{other}: {body}");
-            assert_eq!(error_code(&body), "idempotency_key_reused");
+            assert_eq!(error_code(&body), ErrorCode::IdempotencyKeyReused);
         }
         let (status, again) = withdraw(&app, &alice, "same", json!({"address": ADDRESS, "amount": "1.000"})).await;
-        assert_eq!((status, &again["withdrawal_id"]), (StatusCode::ACCEPTED, &first["withdrawal_id"]), "the same request, written differently");
+        assert_eq!(status, StatusCode::ACCEPTED, "{again}");
+        assert_eq!(typed::<WithdrawalAccepted>(&again), typed::<WithdrawalAccepted>(&first), "the same request, written differently");
         assert_eq!(app.balances(&alice).await, ("4.000000000000".into(), zero(), "1.000000000000".into()));
 
         // Trades: the same key on another amount or another offer.
@@ -457,10 +467,11 @@ queued_test! {
         for other in [json!({"offer_id": offer, "amount": "2", "price": "150.00"}), json!({"offer_id": second_offer, "amount": "1", "price": "150.00"})] {
             let (status, body) = open_with_key(&app, &buyer, "open-1", other.clone()).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{other}: {body}");
-            assert_eq!(error_code(&body), "idempotency_key_reused");
+            assert_eq!(error_code(&body), ErrorCode::IdempotencyKeyReused);
         }
         let (status, again) = open_with_key(&app, &buyer, "open-1", json!({"offer_id": offer, "amount": "1", "price": "150.00"})).await;
-        assert_eq!((status, &again["id"]), (StatusCode::OK, &trade["id"]));
+        assert_eq!(status, StatusCode::OK, "{again}");
+        assert_eq!(typed::<TradeView>(&again).id, typed::<TradeView>(&trade).id);
         assert_eq!(app.balances(&seller).await, ("9.000000000000".into(), "1.000000000000".into(), zero()));
         app.assert_ledger_consistent().await;
     }
@@ -480,14 +491,14 @@ db_test! {
             app.post("/transactions/admin/adjust", m.admin.t(), b)
         };
         let (status, body) = adjust(None).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "totp_required"), "{body}");
+        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, ErrorCode::TotpRequired), "{body}");
         let (status, body) = adjust(Some("12345x".into())).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "invalid_totp"), "{body}");
+        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, ErrorCode::InvalidTotp), "{body}");
         assert_eq!(app.balances(&m.buyer).await.0, zero(), "nothing moved");
         let (status, body) = adjust(Some(totp_code(&secret, step))).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let (status, body) = adjust(Some(totp_code(&secret, step))).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "totp_replayed"), "{body}");
+        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, ErrorCode::TotpReplayed), "{body}");
 
         let transfer = |totp: Option<String>| {
             let mut b = json!({"from_user_id": m.buyer.id, "to_user_id": m.stranger.id, "amount": "0.5", "reason": "refund"});
@@ -497,7 +508,7 @@ db_test! {
             app.post("/transactions/transfer", m.admin.t(), b)
         };
         let (status, body) = transfer(None).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "totp_required"), "{body}");
+        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, ErrorCode::TotpRequired), "{body}");
         let (status, body) = transfer(Some(totp_code(&secret, step + 1))).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(app.balances(&m.buyer).await.0, "0.500000000000");
@@ -517,11 +528,11 @@ db_test! {
             app.post(&path, m.moderator.t(), b)
         };
         let (status, body) = resolve(None).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, "totp_required"), "{body}");
-        assert_eq!(app.trade_state(&m.buyer, t).await, "disputed");
+        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, ErrorCode::TotpRequired), "{body}");
+        assert_eq!(app.trade_state(&m.buyer, t).await, TradeState::Disputed);
         let (status, body) = resolve(Some(totp_code(&mod_secret, mod_step))).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["state"], "completed");
+        assert_eq!(typed::<TradeView>(&body).state, TradeState::Completed);
         app.assert_ledger_consistent().await;
     }
 }
@@ -536,7 +547,7 @@ queued_test! {
         app.credit(&admin, wes.id, "2").await;
         let (status, w) = withdraw(&app, &wes, "web-1", json!({"address": ADDRESS, "amount": "1.5"})).await;
         assert_eq!(status, StatusCode::ACCEPTED, "{w}");
-        let id = w["withdrawal_id"].as_i64().unwrap();
+        let id = typed::<WithdrawalAccepted>(&w).withdrawal_id;
 
         let web = Web::new(&app);
         web.sign_in("wes").await;

@@ -2,14 +2,21 @@
 //! escrow griefing (item 7), deletion racing a trade (item 9), and the offers of disabled
 //! and deleted accounts (item 10, the listing half).
 
+use pupero_api::ErrorCode;
 use std::time::{Duration, Instant};
 
-use pupero_core::Role;
+use pupero_core::{Role, TradeState};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
-use crate::helpers::{Options, PASSWORD, Party, TestApp, db_test, error_code};
+use pupero_api::Paged;
+use pupero_api::offers::OfferView;
+use pupero_api::trades::TradeView;
+
+use crate::helpers::{
+    Options, PASSWORD, Party, TestApp, db_test, error_code, error_field, error_of, typed,
+};
 use crate::trading::market;
 use crate::web::{Page, Web};
 
@@ -32,7 +39,7 @@ db_test! {
     async fn a_price_changed_since_the_taker_saw_it_opens_nothing(app) {
         let m = market(&app).await;
         let (_, seen) = app.get(&format!("/offers/{}", m.offer), m.buyer.t()).await;
-        assert_eq!(seen["price"], "150.00");
+        assert_eq!(typed::<OfferView>(&seen).price, "150.00");
         let (status, _) = app
             .call("PATCH", &format!("/offers/{}", m.offer), m.seller.t(), Some(json!({"price": "0.01"})))
             .await;
@@ -42,22 +49,23 @@ db_test! {
             .post("/transactions/trades", m.buyer.t(), json!({"offer_id": m.offer, "amount": "5", "price": "150.00"}))
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "{answer}");
-        assert_eq!(error_code(&answer), "offer_changed");
-        assert_eq!(answer["error"]["price"], "0.01", "the current terms come back: {answer}");
-        assert_eq!(answer["error"]["currency"], "EUR");
-        assert_eq!(answer["error"]["max_amount"], "5.000000000000");
+        assert_eq!(error_code(&answer), ErrorCode::OfferChanged);
+        let terms = error_of(&answer).extra;
+        let term = |k: &str| terms.get(k).map(String::as_str);
+        assert_eq!(term("price"), Some("0.01"), "the current terms come back: {answer}");
+        assert_eq!((term("currency"), term("max_amount")), (Some("EUR"), Some("5.000000000000")));
 
         // Without the price it saw, the taker is told which field is missing.
         let (status, answer) = app
             .post("/transactions/trades", m.buyer.t(), json!({"offer_id": m.offer, "amount": "5"}))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
-        assert_eq!(answer["error"]["field"], "price");
+        assert_eq!(error_field(&answer).as_deref(), Some("price"));
         let (status, answer) = app
             .post("/transactions/trades", m.buyer.t(), json!({"offer_id": m.offer, "amount": "5", "price": "cheap"}))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
-        assert_eq!(answer["error"]["field"], "price");
+        assert_eq!(error_field(&answer).as_deref(), Some("price"));
 
         assert_eq!(app.balances(&m.seller).await, ("10.000000000000".into(), "0.000000000000".into(), "0.000000000000".into()));
         assert_eq!(trades_of_buyer(&app, m.buyer.id).await, 0, "nothing opened");
@@ -67,8 +75,8 @@ db_test! {
             .post("/transactions/trades", m.buyer.t(), json!({"offer_id": m.offer, "amount": "5", "price": "0.01"}))
             .await;
         assert_eq!(status, StatusCode::CREATED, "{t}");
-        assert_eq!(t["price"], "0.01");
-        assert_eq!(t["fiat_total"], "0.05");
+        let t: TradeView = typed(&t);
+        assert_eq!((t.price.as_str(), t.fiat_total.as_str()), ("0.01", "0.05"));
         app.assert_ledger_consistent().await;
     }
 }
@@ -118,21 +126,22 @@ db_test! {
         let t = app.trade(&m.buyer, m.offer, "2").await;
         let (status, body) = app.step(&m.buyer, t, "mutual-cancel", json!({})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["buyer_wants_cancel"], true);
+        assert!(typed::<TradeView>(&body).buyer_wants_cancel);
         let (status, body) = app.step(&m.buyer, t, "paid", json!({})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["buyer_wants_cancel"], false, "the vote was for the unpaid trade");
+        assert!(!typed::<TradeView>(&body).buyer_wants_cancel, "the vote was for the unpaid trade");
 
         let (status, body) = app.step(&m.seller, t, "mutual-cancel", json!({})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["state"], "paid", "the seller's click is only a proposal now");
-        assert_eq!(body["seller_wants_cancel"], true);
+        let proposed: TradeView = typed(&body);
+        assert_eq!(proposed.state, TradeState::Paid, "the seller's click is only a proposal now");
+        assert!(proposed.seller_wants_cancel);
         assert_eq!(escrow_of(&app.balances(&m.seller).await), "2.000000000000", "the escrow is still held");
 
         let (status, body) = app.step(&m.buyer, t, "dispute", json!({"statement": "I paid, the seller tries to cancel"})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["state"], "disputed");
-        assert_eq!(body["seller_wants_cancel"], false);
+        let disputed: TradeView = typed(&body);
+        assert_eq!((disputed.state, disputed.seller_wants_cancel), (TradeState::Disputed, false));
         app.assert_ledger_consistent().await;
     }
 }
@@ -149,9 +158,10 @@ db_test! {
         assert_eq!(created, 2, "{results:?}");
         for (status, body) in results.iter().filter(|(s, _)| *s != StatusCode::CREATED) {
             assert_eq!(*status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-            assert_eq!(error_code(body), "open_trade_limit");
-            assert!(body["error"]["message"].as_str().unwrap().contains("MAX_OPEN_TRADES_NEW_TAKER"), "{body}");
-            assert_eq!(body["error"]["limit"], "2");
+            assert_eq!(error_code(body), ErrorCode::OpenTradeLimit);
+            let error = error_of(body);
+            assert!(error.message.contains("MAX_OPEN_TRADES_NEW_TAKER"), "{body}");
+            assert_eq!(error.extra.get("limit").map(String::as_str), Some("2"));
         }
         assert_eq!(app.balances(&m.seller).await, ("8.000000000000".into(), "2.000000000000".into(), "0.000000000000".into()));
         app.assert_ledger_consistent().await;
@@ -169,7 +179,7 @@ db_test! {
         let first = app.trade(&m.buyer, m.offer, "1").await;
         let (status, body) = app.open_trade(&m.buyer, m.offer, "1").await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-        assert_eq!(error_code(&body), "open_trade_limit");
+        assert_eq!(error_code(&body), ErrorCode::OpenTradeLimit);
         app.step(&m.buyer, first, "paid", json!({})).await;
         let (status, body) = app.step(&m.seller, first, "release", json!({})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -177,7 +187,7 @@ db_test! {
         app.trade(&m.buyer, m.offer, "1").await;
         let (status, body) = app.open_trade(&m.buyer, m.offer, "1").await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-        assert!(body["error"]["message"].as_str().unwrap().contains("MAX_OPEN_TRADES_PER_TAKER"), "{body}");
+        assert!(error_of(&body).message.contains("MAX_OPEN_TRADES_PER_TAKER"), "{body}");
         assert_eq!(escrow_of(&app.balances(&m.seller).await), "2.000000000000");
         app.assert_ledger_consistent().await;
     }
@@ -200,7 +210,7 @@ db_test! {
         assert_eq!(created, 3, "{results:?}");
         for (status, body) in results.iter().filter(|(s, _)| *s != StatusCode::CREATED) {
             assert_eq!(*status, StatusCode::CONFLICT, "{body}");
-            assert_eq!(error_code(body), "offer_trade_limit");
+            assert_eq!(error_code(body), ErrorCode::OfferTradeLimit);
         }
         assert_eq!(escrow_of(&app.balances(&m.seller).await), "3.000000000000");
         app.assert_ledger_consistent().await;
@@ -274,8 +284,8 @@ db_test! {
             } else {
                 assert_eq!(opened_status, StatusCode::CREATED, "{opened_body}");
                 assert_eq!(deleted_status, StatusCode::CONFLICT, "{deleted_body}");
-                assert_eq!(error_code(&deleted_body), "account_in_use");
-                let id = opened_body["id"].as_i64().unwrap();
+                assert_eq!(error_code(&deleted_body), ErrorCode::AccountInUse);
+                let id = typed::<TradeView>(&opened_body).id;
                 let (status, body) = app.step(&who, id, "cancel", json!({})).await;
                 assert_eq!(status, StatusCode::OK, "{body}");
                 outcomes.1 += 1;
@@ -295,7 +305,7 @@ db_test! {
         let listed = async |owner: i64| {
             let (status, page) = app.get(&format!("/offers?owner_id={owner}"), None).await;
             assert_eq!(status, StatusCode::OK, "{page}");
-            page["total"].as_u64().unwrap()
+            typed::<Paged<OfferView>>(&page).total
         };
         assert_eq!(listed(m.seller.id).await, 1);
 
@@ -305,7 +315,7 @@ db_test! {
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(listed(m.seller.id).await, 0, "gone from the listing");
         let (_, all) = app.get("/offers", None).await;
-        assert!(all["offers"].as_array().unwrap().iter().all(|o| o["owner_id"] != m.seller.id), "{all}");
+        assert!(typed::<Paged<OfferView>>(&all).items.iter().all(|o| o.owner_id != m.seller.id), "{all}");
         let (status, _) = app.get(&format!("/offers/{}", m.offer), None).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "gone from its page");
         let (status, body) = app.open_trade(&m.buyer, m.offer, "1").await;

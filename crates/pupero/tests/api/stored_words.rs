@@ -2,6 +2,7 @@
 //! written by hand or by a newer version) fails the read with a logged 500, instead of
 //! being taken for some other value.
 
+use pupero_api::ErrorCode;
 use reqwest::StatusCode;
 use sea_orm::ConnectionTrait;
 use serde_json::json;
@@ -20,7 +21,7 @@ db_test! {
             .unwrap();
 
         let (status, body) = app.get(&format!("/transactions/trades/{t}"), m.buyer.t()).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::INTERNAL_SERVER_ERROR, "internal"), "{body}");
+        assert_eq!((status, error_code(&body)), (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal), "{body}");
         assert!(!body.to_string().contains("teleported"), "the cause stays in the log: {body}");
         // Before, the row read as `cancelled`: the buyer's cancel was then "already done".
         let (status, body) = app.step(&m.buyer, t, "cancel", json!({})).await;

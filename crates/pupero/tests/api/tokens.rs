@@ -1,5 +1,6 @@
 use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use pupero_api::ErrorCode;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -37,7 +38,7 @@ db_test! {
         // The old refresh token is dead, and showing it again ends every session.
         let (status, body) = app.post("/auth/token/refresh", None, json!({"refresh_token": first.refresh})).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert_eq!(error_code(&body), "token_reused");
+        assert_eq!(error_code(&body), ErrorCode::TokenReused);
         let (status, _) = app.post("/auth/token/refresh", None, json!({"refresh_token": second.refresh})).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "reuse revokes the whole family");
     }
@@ -71,7 +72,7 @@ db_test! {
         let (_, tokens) = app.user("mallory").await;
         let (status, body) = app.get("/auth/me", Some(&tokens.refresh)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert_eq!(error_code(&body), "invalid_token");
+        assert_eq!(error_code(&body), ErrorCode::InvalidToken);
         let (status, _) = app.post("/auth/token/refresh", None, json!({"refresh_token": tokens.access})).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
@@ -90,7 +91,7 @@ db_test! {
         let expired = app.sign_as("login", &claims(now() - 120, "access", "user"));
         let (status, body) = app.get("/auth/me", Some(&expired)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert_eq!(error_code(&body), "token_expired");
+        assert_eq!(error_code(&body), ErrorCode::TokenExpired);
 
         let forged = sign("another-secret-entirely-0123456789abc", claims(now() + 600, "access", "admin"));
         assert_eq!(app.get("/auth/me", Some(&forged)).await.0, StatusCode::UNAUTHORIZED);

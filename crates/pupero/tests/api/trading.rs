@@ -1,11 +1,14 @@
-use pupero_api::trades::{TradePage, TradeRole, TradeView};
-use pupero_core::{Action, Piconero, Role, TradeState};
+use pupero_api::ErrorCode;
+use pupero_api::Paged;
+use pupero_api::trades::{TradeRole, TradeView};
+use pupero_core::{Action, CancelReason, Piconero, Resolution, Role, TradeState};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Options, Party, TestApp, align_to_fresh_step, db_test, error_code, totp_code,
+    Options, Party, TestApp, align_to_fresh_step, db_test, error_code, totp_code, typed,
 };
+use pupero_api::accounts::Enrolment;
 
 /// Everyone a trade test needs: a funded seller with a sell offer, a buyer, a stranger,
 /// a moderator and an admin.
@@ -38,12 +41,11 @@ pub async fn market(app: &TestApp) -> Market {
 
 /// A trade answer read as the type the API promises (a misspelt field fails here).
 fn trade(body: Value) -> TradeView {
-    serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("not a trade ({e}): {body}"))
+    typed(&body)
 }
 
-fn trades(body: Value) -> TradePage {
-    serde_json::from_value(body.clone())
-        .unwrap_or_else(|e| panic!("not a trade page ({e}): {body}"))
+fn trades(body: Value) -> Paged<TradeView> {
+    typed(&body)
 }
 
 fn xmr(text: &str) -> Piconero {
@@ -96,7 +98,7 @@ db_test! {
         assert_eq!(app.balances(&m.buyer).await.0, "2.000000000000");
 
         let mine = trades(app.get("/transactions/trades?state=completed", m.buyer.t()).await.1);
-        assert_eq!((mine.total, mine.trades[0].id), (1, id));
+        assert_eq!((mine.total, mine.items[0].id), (1, id));
         let none = trades(app.get("/transactions/trades", m.stranger.t()).await.1);
         assert_eq!(none.total, 0);
         app.assert_ledger_consistent().await;
@@ -111,7 +113,7 @@ db_test! {
         let offer = app.offer(&maker, "buy", "1", "3").await;
         let (status, body) = app.open_trade(&taker, offer, "1").await;
         assert_eq!(status, StatusCode::CONFLICT, "an unfunded taker cannot sell");
-        assert_eq!(error_code(&body), "insufficient_funds");
+        assert_eq!(error_code(&body), ErrorCode::InsufficientFunds);
         app.credit(&admin, taker.id, "1").await;
         let (status, t) = app.open_trade(&taker, offer, "1").await;
         assert_eq!(status, StatusCode::CREATED, "{t}");
@@ -130,16 +132,16 @@ db_test! {
 db_test! {
     async fn opening_refuses_bad_requests_and_changes_nothing(app) {
         let m = market(&app).await;
-        let cases: Vec<(&Party, Value, StatusCode, &str)> = vec![
-            (&m.seller, json!({"offer_id": m.offer, "amount": "1", "price": "150.00"}), StatusCode::CONFLICT, "self_trade"),
-            (&m.buyer, json!({"offer_id": m.offer, "amount": "0.01", "price": "150.00"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
-            (&m.buyer, json!({"offer_id": m.offer, "amount": "6", "price": "150.00"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
-            (&m.buyer, json!({"offer_id": m.offer, "amount": "0", "price": "150.00"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
-            (&m.buyer, json!({"offer_id": m.offer, "amount": "-1", "price": "150.00"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
-            (&m.buyer, json!({"offer_id": m.offer, "amount": "1.0000000000001", "price": "150.00"}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_field"),
-            (&m.buyer, json!({"offer_id": m.offer, "amount": 1}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-            (&m.buyer, json!({"offer_id": m.offer}), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-            (&m.buyer, json!({"offer_id": 999999, "amount": "1", "price": "150.00"}), StatusCode::NOT_FOUND, "not_found"),
+        let cases: Vec<(&Party, Value, StatusCode, ErrorCode)> = vec![
+            (&m.seller, json!({"offer_id": m.offer, "amount": "1", "price": "150.00"}), StatusCode::CONFLICT, ErrorCode::SelfTrade),
+            (&m.buyer, json!({"offer_id": m.offer, "amount": "0.01", "price": "150.00"}), StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidField),
+            (&m.buyer, json!({"offer_id": m.offer, "amount": "6", "price": "150.00"}), StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidField),
+            (&m.buyer, json!({"offer_id": m.offer, "amount": "0", "price": "150.00"}), StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidField),
+            (&m.buyer, json!({"offer_id": m.offer, "amount": "-1", "price": "150.00"}), StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidField),
+            (&m.buyer, json!({"offer_id": m.offer, "amount": "1.0000000000001", "price": "150.00"}), StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidField),
+            (&m.buyer, json!({"offer_id": m.offer, "amount": 1}), StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidBody),
+            (&m.buyer, json!({"offer_id": m.offer}), StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidBody),
+            (&m.buyer, json!({"offer_id": 999999, "amount": "1", "price": "150.00"}), StatusCode::NOT_FOUND, ErrorCode::NotFound),
         ];
         for (who, body, expected, code) in cases {
             let (status, answer) = app.post("/transactions/trades", who.t(), body.clone()).await;
@@ -152,10 +154,10 @@ db_test! {
         assert_eq!(status, StatusCode::OK);
         let (status, answer) = app.open_trade(&m.buyer, m.offer, "1").await;
         assert_eq!(status, StatusCode::CONFLICT);
-        assert_eq!(error_code(&answer), "offer_not_open");
+        assert_eq!(error_code(&answer), ErrorCode::OfferNotOpen);
         assert_eq!(app.balances(&m.seller).await.0, "10.000000000000");
-        let (_, trades) = app.get("/transactions/trades", m.buyer.t()).await;
-        assert_eq!(trades["total"], 0);
+        let (_, none) = app.get("/transactions/trades", m.buyer.t()).await;
+        assert_eq!(trades(none).total, 0);
         app.assert_ledger_consistent().await;
     }
 }
@@ -188,7 +190,7 @@ async fn assert_refusals(
     app: &TestApp,
     m: &Market,
     id: i64,
-    state: &str,
+    state: TradeState,
     table: &[(&str, &str, StatusCode)],
 ) {
     let anonymous = Party {
@@ -263,7 +265,7 @@ db_test! {
             ("seller", "paid", S::FORBIDDEN), ("seller", "release", S::CONFLICT), ("seller", "cancel", S::FORBIDDEN),
             ("seller", "dispute", S::CONFLICT),
         ]);
-        assert_refusals(&app, &m, t, "awaiting_payment", &table).await;
+        assert_refusals(&app, &m, t, TradeState::AwaitingPayment, &table).await;
         // PAID
         assert_eq!(app.step(&m.buyer, t, "paid", json!({})).await.0, ok);
         let mut table = outsiders(false);
@@ -271,7 +273,7 @@ db_test! {
             ("buyer", "paid", ok), ("buyer", "release", S::FORBIDDEN), ("buyer", "cancel", S::CONFLICT),
             ("seller", "paid", S::FORBIDDEN), ("seller", "cancel", S::FORBIDDEN),
         ]);
-        assert_refusals(&app, &m, t, "paid", &table).await;
+        assert_refusals(&app, &m, t, TradeState::Paid, &table).await;
         // DISPUTED
         assert_eq!(app.step(&m.seller, t, "dispute", dispute_body()).await.0, ok);
         let mut table = outsiders(true);
@@ -281,7 +283,7 @@ db_test! {
             ("seller", "paid", S::FORBIDDEN), ("seller", "release", S::CONFLICT), ("seller", "cancel", S::FORBIDDEN),
             ("seller", "dispute", ok), ("seller", "mutual-cancel", S::CONFLICT),
         ]);
-        assert_refusals(&app, &m, t, "disputed", &table).await;
+        assert_refusals(&app, &m, t, TradeState::Disputed, &table).await;
         // Resolve: moderators only, and only a disputed trade.
         let resolve = async |who: &Party| app.post(&format!("/transactions/trades/{t}/resolve"), who.t(), json!({"outcome": "buyer", "reason": "proof of payment"})).await;
         for who in [&m.buyer, &m.seller, &m.stranger] {
@@ -292,7 +294,7 @@ db_test! {
         assert_eq!(status, ok, "{body}");
         let resolved = trade(body);
         assert_eq!(resolved.state, TradeState::Completed);
-        assert_eq!(resolved.dispute.and_then(|d| d.resolution).as_deref(), Some("buyer"));
+        assert_eq!(resolved.dispute.and_then(|d| d.resolution), Some(Resolution::Buyer));
         let mut table = outsiders(true);
         table.extend([
             ("buyer", "paid", S::CONFLICT), ("buyer", "release", S::FORBIDDEN), ("buyer", "cancel", S::CONFLICT),
@@ -300,7 +302,7 @@ db_test! {
             ("seller", "paid", S::FORBIDDEN), ("seller", "release", ok), ("seller", "cancel", S::FORBIDDEN),
             ("seller", "dispute", S::CONFLICT), ("seller", "mutual-cancel", S::CONFLICT),
         ]);
-        assert_refusals(&app, &m, t, "completed", &table).await;
+        assert_refusals(&app, &m, t, TradeState::Completed, &table).await;
         assert_eq!(resolve(&m.moderator).await.0, S::CONFLICT, "a decided dispute stays decided");
         // CANCELLED
         let c = app.trade(&m.buyer, m.offer, "1").await;
@@ -312,7 +314,7 @@ db_test! {
             ("seller", "paid", S::FORBIDDEN), ("seller", "release", S::CONFLICT), ("seller", "cancel", S::FORBIDDEN),
             ("seller", "dispute", S::CONFLICT), ("seller", "mutual-cancel", S::CONFLICT),
         ]);
-        assert_refusals(&app, &m, c, "cancelled", &table).await;
+        assert_refusals(&app, &m, c, TradeState::Cancelled, &table).await;
         let (status, _) = app.post(&format!("/transactions/trades/{c}/resolve"), m.moderator.t(), json!({"outcome": "buyer", "reason": "x"})).await;
         assert_eq!(status, S::NOT_FOUND, "a moderator sees only disputed trades");
         let (status, _) = app.post(&format!("/transactions/trades/{c}/resolve"), m.admin.t(), json!({"outcome": "buyer", "reason": "x"})).await;
@@ -349,19 +351,19 @@ db_test! {
         let m = market(&app).await;
         let step = align_to_fresh_step(15).await;
         let (_, enrol) = app.post("/auth/2fa/enable", m.seller.t(), json!({"password": crate::helpers::PASSWORD})).await;
-        let secret = enrol["secret"].as_str().unwrap().to_owned();
+        let secret = typed::<Enrolment>(&enrol).secret;
         let (status, _) = app.post("/auth/2fa/confirm", m.seller.t(), json!({"code": totp_code(&secret, step - 1)})).await;
         assert_eq!(status, StatusCode::OK);
         let t = app.trade(&m.buyer, m.offer, "1").await;
         assert_eq!(app.step(&m.buyer, t, "paid", json!({})).await.0, StatusCode::OK);
         let (status, body) = app.step(&m.seller, t, "release", json!({})).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
-        assert_eq!(error_code(&body), "totp_required");
+        assert_eq!(error_code(&body), ErrorCode::TotpRequired);
         let (status, body) = app.step(&m.seller, t, "release", json!({"totp": "000000"})).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
         let (status, body) = app.step(&m.seller, t, "release", json!({"totp": totp_code(&secret, step - 1)})).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "a spent code does not release: {body}");
-        assert_eq!(app.trade_state(&m.buyer, t).await, "paid");
+        assert_eq!(app.trade_state(&m.buyer, t).await, TradeState::Paid);
         let (status, body) = app.step(&m.seller, t, "release", json!({"totp": totp_code(&secret, step)})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(trade(body).state, TradeState::Completed);
@@ -384,20 +386,20 @@ db_test! {
             .exec(&app.db)
             .await
             .unwrap();
-        let mut state = String::new();
+        let mut state = TradeState::AwaitingPayment;
         for _ in 0..100 {
             state = app.trade_state(&m.buyer, t).await;
-            if state == "cancelled" {
+            if state == TradeState::Cancelled {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        assert_eq!(state, "cancelled");
+        assert_eq!(state, TradeState::Cancelled);
         let (_, body) = app.get(&format!("/transactions/trades/{t}"), m.buyer.t()).await;
         let expired = trade(body);
         assert_eq!(expired.state, TradeState::Cancelled);
-        assert_eq!(expired.cancel_reason.as_deref(), Some("expired"));
-        assert_eq!(app.trade_state(&m.buyer, paid).await, "paid", "a paid trade never expires");
+        assert_eq!(expired.cancel_reason, Some(CancelReason::Expired));
+        assert_eq!(app.trade_state(&m.buyer, paid).await, TradeState::Paid, "a paid trade never expires");
         assert_eq!(app.balances(&m.seller).await.0, "9.000000000000");
         assert_eq!(app.balances(&m.seller).await.1, "1.000000000000");
         app.assert_ledger_consistent().await;
@@ -425,7 +427,7 @@ db_test! {
             assert_eq!(status, StatusCode::OK);
             let cancelled = trade(body);
             assert_eq!(cancelled.state, TradeState::Cancelled);
-            assert_eq!(cancelled.cancel_reason.as_deref(), Some("mutual"));
+            assert_eq!(cancelled.cancel_reason, Some(CancelReason::Mutual));
         }
         assert_eq!(app.balances(&m.seller).await, ("10.000000000000".into(), "0.000000000000".into(), "0.000000000000".into()));
         app.assert_ledger_consistent().await;
@@ -437,7 +439,7 @@ db_test! {
         let m = market(&app).await;
         let t = app.trade(&m.buyer, m.offer, "2").await;
         let (_, body) = app.get(&format!("/transactions/trades/{t}"), m.buyer.t()).await;
-        assert_eq!(body["fee"], "0.030000000000");
+        assert_eq!(body["fee"], "0.030000000000", "fees travel as twelve-decimal strings");
         assert_eq!(trade(body).fee, xmr("0.03"));
         app.step(&m.buyer, t, "paid", json!({})).await;
         app.step(&m.seller, t, "release", json!({})).await;

@@ -1,15 +1,19 @@
+use pupero_api::ErrorCode;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, Tokens, align_to_fresh_step, db_test, error_code, totp_code};
+use pupero_api::accounts::{Enrolment, MeView, TwoFactorStatus};
+
+use crate::helpers::{
+    PASSWORD, Tokens, align_to_fresh_step, db_test, error_code, error_of, totp_code, typed,
+};
 
 db_test! {
     /// The whole path of the acceptance list: register → login → me → refresh → rotation →
     /// 2FA enable/confirm → login needs TOTP → replay refused → disable.
     async fn full_session_and_two_factor_flow(app) {
         let (id, tokens) = app.user("zoe").await;
-        let (status, me) = app.get("/auth/me", Some(&tokens.access)).await;
-        assert_eq!((status, me["id"].as_i64()), (StatusCode::OK, Some(id)));
+        assert_eq!(app.me(&tokens.access).await.id, id);
         let (status, body) = app.post("/auth/token/refresh", None, json!({"refresh_token": tokens.refresh})).await;
         assert_eq!(status, StatusCode::OK);
         let rotated = Tokens::from(&body);
@@ -24,15 +28,16 @@ db_test! {
         let step = align_to_fresh_step(20).await;
         let (status, enrol) = app.post("/auth/2fa/enable", t, json!({"password": crate::helpers::PASSWORD})).await;
         assert_eq!(status, StatusCode::OK, "{enrol}");
-        let secret = enrol["secret"].as_str().unwrap().to_owned();
-        assert!(enrol["otpauth_url"].as_str().unwrap().starts_with("otpauth://totp/"));
+        let Enrolment { secret, otpauth_url, recovery_codes } = typed(&enrol);
+        assert!(otpauth_url.starts_with("otpauth://totp/"), "{otpauth_url}");
+        assert_eq!(recovery_codes.len(), 10);
         let (status, _) = app.post("/auth/2fa/confirm", t, json!({"code": "000000"})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let (status, body) = app.post("/auth/2fa/confirm", t, json!({"code": totp_code(&secret, step - 1)})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let (_, me) = app.get("/auth/me", t).await;
-        assert_eq!(me["totp_enabled"], true);
-        assert!(me.get("secret").is_none());
+        assert!(typed::<MeView>(&me).totp_enabled);
+        assert!(me.get("secret").is_none(), "{me}");
         let (status, _) = app.post("/auth/2fa/enable", t, json!({"password": crate::helpers::PASSWORD})).await;
         assert_eq!(status, StatusCode::CONFLICT, "the secret is never handed out again");
 
@@ -45,15 +50,15 @@ db_test! {
         };
         let (status, body) = login(None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert_eq!(error_code(&body), "totp_required");
+        assert_eq!(error_code(&body), ErrorCode::TotpRequired);
         let (status, body) = login(Some("123456".into())).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert!(["invalid_totp", "totp_replayed"].contains(&error_code(&body)));
+        assert!([ErrorCode::InvalidTotp, ErrorCode::TotpReplayed].contains(&error_code(&body)));
         let (status, body) = login(Some(totp_code(&secret, step))).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let (status, body) = login(Some(totp_code(&secret, step))).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "a code works once");
-        assert_eq!(error_code(&body), "totp_replayed");
+        assert_eq!(error_code(&body), ErrorCode::TotpReplayed);
         let (status, _) = login(Some(totp_code(&secret, step - 1))).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "an older code is spent too");
 
@@ -61,7 +66,7 @@ db_test! {
         assert_eq!(status, StatusCode::FORBIDDEN, "disable with a spent code is refused");
         let (status, body) = app.post("/auth/2fa/disable", t, json!({"password": PASSWORD, "code": totp_code(&secret, step + 1)})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(body["totp_enabled"], false);
+        assert!(!typed::<TwoFactorStatus>(&body).totp_enabled);
         let (status, _) = login(None).await;
         assert_eq!(status, StatusCode::OK);
         let (status, _) = app.post("/auth/2fa/disable", t, json!({"password": PASSWORD, "code": "123456"})).await;
@@ -75,12 +80,12 @@ db_test! {
         let t = Some(tokens.access.as_str());
         let step = align_to_fresh_step(10).await;
         let (_, enrol) = app.post("/auth/2fa/enable", t, json!({"password": crate::helpers::PASSWORD})).await;
-        let secret = enrol["secret"].as_str().unwrap().to_owned();
+        let secret = typed::<Enrolment>(&enrol).secret;
         let (status, _) = app.post("/auth/2fa/confirm", t, json!({"code": totp_code(&secret, step - 1)})).await;
         assert_eq!(status, StatusCode::OK);
         let (status, body) = app.call("DELETE", "/auth/me", t, Some(json!({"current_password": PASSWORD}))).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
-        assert_eq!(error_code(&body), "totp_required");
+        assert_eq!(error_code(&body), ErrorCode::TotpRequired);
         let (status, _) = app
             .call("DELETE", "/auth/me", t, Some(json!({"current_password": PASSWORD, "totp": totp_code(&secret, step)})))
             .await;
@@ -95,16 +100,16 @@ db_test! {
         let (_, tokens) = app.user("uma").await;
         let step = align_to_fresh_step(20).await;
         let (_, enrol) = app.post("/auth/2fa/enable", Some(&tokens.access), json!({"password": crate::helpers::PASSWORD})).await;
-        let secret = enrol["secret"].as_str().unwrap().to_owned();
+        let secret = typed::<Enrolment>(&enrol).secret;
         let (status, _) = app.post("/auth/2fa/confirm", Some(&tokens.access), json!({"code": totp_code(&secret, step - 1)})).await;
         assert_eq!(status, StatusCode::OK);
 
         let (status, body) = app.post("/auth/login", None, json!({"username": "uma", "password": "not the password"})).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert!(body["error"].get("mfa_token").is_none(), "a wrong password earns no challenge");
+        assert!(error_of(&body).extra.is_empty(), "a wrong password earns no challenge: {body}");
         let (status, body) = app.post("/auth/login", None, json!({"username": "uma", "password": PASSWORD})).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "totp_required"));
-        let challenge = body["error"]["mfa_token"].as_str().expect("a challenge").to_owned();
+        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, ErrorCode::TotpRequired));
+        let challenge = error_of(&body).extra.remove("mfa_token").expect("a challenge");
 
         // Not an access token, and not a refresh token.
         let (status, _) = app.get("/auth/me", Some(&challenge)).await;
@@ -113,21 +118,20 @@ db_test! {
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         // Without a code, or with a wrong one, it signs nobody in.
         let (status, body) = app.post("/auth/login", None, json!({"mfa_token": challenge})).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "totp_required"));
+        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, ErrorCode::TotpRequired));
         let (status, body) = app.post("/auth/login", None, json!({"mfa_token": challenge, "totp": "000000"})).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "invalid_totp"));
+        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, ErrorCode::InvalidTotp));
         let mut forged = challenge.clone();
         forged.pop();
         let (status, body) = app.post("/auth/login", None, json!({"mfa_token": forged, "totp": totp_code(&secret, step)})).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "invalid_token"));
+        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken));
 
         let (status, body) = app.post("/auth/login", None, json!({"mfa_token": challenge, "totp": totp_code(&secret, step)})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let session = Tokens::from(&body);
-        let (status, me) = app.get("/auth/me", Some(&session.access)).await;
-        assert_eq!((status, me["username"].as_str()), (StatusCode::OK, Some("uma")));
+        assert_eq!(app.me(&session.access).await.username, "uma");
         // The challenge is spent (and so is the code's step): no second session from it.
         let (status, body) = app.post("/auth/login", None, json!({"mfa_token": challenge, "totp": totp_code(&secret, step)})).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "invalid_token"));
+        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken));
     }
 }

@@ -1,7 +1,8 @@
+use pupero_api::ErrorCode;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, db_test, error_code};
+use crate::helpers::{PASSWORD, db_test, error_code, error_field};
 
 db_test! {
     async fn bad_registrations_get_a_named_4xx_and_change_nothing(app) {
@@ -42,7 +43,7 @@ db_test! {
         let url = format!("{}/auth/register", app.gateway);
         let resp = app.http.post(&url).header("content-type", "application/json").body("{not json").send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
-        assert_eq!(error_code(&resp.json::<Value>().await.unwrap()), "malformed_json");
+        assert_eq!(error_code(&resp.json::<Value>().await.unwrap()), ErrorCode::MalformedJson);
         let resp = app.http.post(&url).body("email=a").send().await.unwrap();
         assert_eq!(resp.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
         error_code(&resp.json::<Value>().await.unwrap());
@@ -50,7 +51,7 @@ db_test! {
         assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
         let (status, body) = app.get("/auth/register", None).await;
         assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
-        assert_eq!(error_code(&body), "method_not_allowed");
+        assert_eq!(error_code(&body), ErrorCode::MethodNotAllowed);
         let (status, body) = app.get("/auth/no-such-thing", None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         error_code(&body);
@@ -59,7 +60,7 @@ db_test! {
         assert!(body["error"]["message"].as_str().unwrap().contains("password"), "{body}");
         let (status, body) = app.post("/auth/login", None, json!({"password": PASSWORD})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(body["error"]["field"], "username");
+        assert_eq!(error_field(&body).as_deref(), Some("username"));
         assert_eq!(app.count_users().await, 0);
     }
 }

@@ -1,17 +1,21 @@
 //! The web frontend over plain HTTP: CSRF, cookies, redirects, sessions and token
 //! refresh, forms with bad input, and outages. (The browser tests drive whole flows.)
 
+use pupero_core::TradeState;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
+use pupero_api::Paged;
 use pupero_api::accounts::MeView;
 use pupero_api::auth::TokenPair;
-use pupero_api::money::{BalancesView, WithdrawalPage};
+use pupero_api::money::{BalancesView, WithdrawalView};
+use pupero_api::offers::OfferView;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::json;
 
-use crate::helpers::{Options, PASSWORD, TestApp, align_to_fresh_step, db_test, totp_code};
+use crate::helpers::{Options, PASSWORD, TestApp, align_to_fresh_step, db_test, totp_code, typed};
+use pupero_api::accounts::Enrolment;
 
 /// A browser without a browser: keeps cookies, never follows redirects.
 pub struct Web {
@@ -432,7 +436,7 @@ db_test! {
         let (_, tokens) = app.user("hana").await;
         let step = align_to_fresh_step(25).await;
         let (_, enrol) = app.post("/auth/2fa/enable", Some(&tokens.access), json!({"password": crate::helpers::PASSWORD})).await;
-        let secret = enrol["secret"].as_str().unwrap().to_owned();
+        let secret = typed::<Enrolment>(&enrol).secret;
         let (status, _) = app.post("/auth/2fa/confirm", Some(&tokens.access), json!({"code": totp_code(&secret, step)})).await;
         assert_eq!(status, StatusCode::OK);
 
@@ -490,7 +494,7 @@ db_test! {
             .await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.body);
         let (_, offers) = app.get("/offers", None).await;
-        assert_eq!(offers["total"], 0, "no offer was created");
+        assert_eq!(typed::<Paged<OfferView>>(&offers).total, 0, "no offer was created");
 
         // A withdrawal to a malformed address is refused at the confirmation step.
         let review = web.submit("/balances", "/withdraw", &[("address", "not-an-address"), ("amount", "1")]).await;
@@ -508,7 +512,7 @@ db_test! {
         assert!(sent.body.contains("id=\"form-error\""));
         assert!(sent.body.to_lowercase().contains("address"), "{}", sent.body);
         let (_, list) = app.get("/transactions/withdrawals", Some(&app.login("ivan").await.access)).await;
-        assert_eq!(list["total"], 0);
+        assert_eq!(typed::<Paged<WithdrawalView>>(&list).total, 0);
 
         // A filter the API refuses is said on the offers page, which still renders.
         let home = web.get("/?amount=lots").await;
@@ -539,7 +543,7 @@ db_test! {
         assert!(console.body.contains("adjust-form") && console.body.contains("jill"));
         assert!(console.body.contains("Admin"), "the nav shows the console to admins");
         let (_, before) = app.get(&format!("/transactions/balances/{id}"), Some(&app.login("root").await.access)).await;
-        let before: BalancesView = serde_json::from_value(before).unwrap();
+        let before: BalancesView = typed(&before);
         assert!(before.available.is_zero(), "the user's forged adjustment moved nothing");
         let done = admin.submit("/admin", "/admin/adjust", &[("user_id", &id_text), ("amount", "2.5"), ("direction", "credit"), ("reason", "float")]).await;
         let shown = admin.follow(&done).await;
@@ -678,11 +682,11 @@ db_test! {
         let table = &sent.body[sent.body.find("id=\"withdrawals\"").unwrap()..];
         assert_eq!(table.matches("<tr>").count() - 1, 1, "one withdrawal for two clicks");
         let (_, me) = app.get("/auth/me", Some(&app.login("wes").await.access)).await;
-        let me: MeView = serde_json::from_value(me).unwrap();
+        let me: MeView = typed(&me);
         let wes = crate::helpers::Party { id: me.id, token: app.login("wes").await.access };
         let (_, list) = app.get("/transactions/withdrawals", wes.t()).await;
-        let list: WithdrawalPage = serde_json::from_value(list).unwrap();
-        let txid = &list.withdrawals[0].tx_hashes[0];
+        let list: Paged<WithdrawalView> = typed(&list);
+        let txid = &list.items[0].tx_hashes[0];
         assert!(sent.body.contains(txid.as_str()), "the page shows the transaction id");
         app.assert_ledger_consistent().await;
     }
@@ -711,7 +715,7 @@ db_test! {
         let sol = {
             let t = app.login("sol").await;
             let (_, me) = app.get("/auth/me", Some(&t.access)).await;
-            let me: MeView = serde_json::from_value(me).unwrap();
+            let me: MeView = typed(&me);
             crate::helpers::Party { id: me.id, token: t.access }
         };
         app.credit(&admin, sol.id, "3").await;
@@ -734,7 +738,7 @@ db_test! {
         // A step that is not the visitor's is refused with the API's reason.
         let refused = seller.submit(&trade, &format!("{trade}/action"), &[("action", "paid")]).await;
         assert!(after(&seller, &refused).await.body.contains("flash-error"));
-        assert_eq!(app.trade_state(&sol, trade.trim_start_matches("/trades/").parse().unwrap()).await, "awaiting_payment");
+        assert_eq!(app.trade_state(&sol, trade.trim_start_matches("/trades/").parse().unwrap()).await, TradeState::AwaitingPayment);
 
         let paid = buyer.submit(&trade, &format!("{trade}/action"), &[("action", "paid")]).await;
         let page = after(&buyer, &paid).await;
@@ -843,9 +847,9 @@ db_test! {
 
         let (_, me) = app.get("/auth/me", Some(&{
             let (_, b) = app.post("/auth/login", None, json!({"username": "abel", "password": "a brand new passphrase"})).await;
-            serde_json::from_value::<TokenPair>(b).unwrap().access_token
+            typed::<TokenPair>(&b).access_token
         })).await;
-        let me: MeView = serde_json::from_value(me).unwrap();
+        let me: MeView = typed(&me);
         let admin = app.staff("root", pupero_core::Role::Admin).await;
         app.credit(&admin, me.id, "1").await;
         let refused = web.submit("/settings", "/settings/delete", &[("current_password", "a brand new passphrase")]).await;
@@ -952,7 +956,11 @@ async fn gateway_outage(backend: crate::helpers::Backend) {
             "back by itself, still signed in"
         );
         let (_, offers) = app.get("/offers", None).await;
-        assert_eq!(offers["total"], 0, "the refused form created nothing");
+        assert_eq!(
+            typed::<Paged<OfferView>>(&offers).total,
+            0,
+            "the refused form created nothing"
+        );
         let created = web.post_raw("/offers/new", &fields, &[]).await;
         assert_eq!(
             created.status,

@@ -2,6 +2,7 @@
 //! the lifecycle table: a report that the table refuses in the current status is 409
 //! `invalid_transition`, and a report of a step already taken is answered as before.
 
+use pupero_api::ErrorCode;
 use reqwest::StatusCode;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::{Value, json};
@@ -73,7 +74,7 @@ db_test! {
 
         // Not relayed yet: nothing can be confirmed (this answered 200 before).
         let (status, body) = report(&app, id, "confirmed", json!({})).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "invalid_transition"), "{body}");
+        assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, ErrorCode::InvalidTransition), "{body}");
 
         let (status, body) = report(&app, id, "release", wait.clone()).await;
         assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("queued")), "{body}");
@@ -84,7 +85,7 @@ db_test! {
         set_status(&app, id, WithdrawalStatus::Relayed).await;
         // Relayed money has left: giving the claim back is refused (this answered 200 before).
         let (status, body) = report(&app, id, "release", wait.clone()).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "invalid_transition"), "{body}");
+        assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, ErrorCode::InvalidTransition), "{body}");
 
         let (status, body) = report(&app, id, "confirmed", json!({})).await;
         assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("confirmed")), "{body}");
@@ -96,6 +97,6 @@ db_test! {
 
         // The other steps answered like this already; they still do.
         let (status, body) = report(&app, id, "failed", json!({"reason": "too late"})).await;
-        assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "invalid_transition"), "{body}");
+        assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, ErrorCode::InvalidTransition), "{body}");
     }
 }

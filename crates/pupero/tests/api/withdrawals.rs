@@ -1,12 +1,14 @@
+use pupero_api::ErrorCode;
 use std::time::Duration;
 
-use pupero_api::money::{Deposits, WithdrawalAccepted, WithdrawalPage, WithdrawalView};
+use pupero_api::Paged;
+use pupero_api::money::{Deposits, WithdrawalAccepted, WithdrawalView};
 use pupero_core::{DepositStatus, PICONERO_PER_XMR, Piconero, Role, WithdrawalStatus};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::chain;
-use crate::helpers::{Party, TestApp, db_test, error_code};
+use crate::helpers::{Party, TestApp, db_test, error_code, error_field};
 
 async fn withdraw(
     app: &TestApp,
@@ -102,11 +104,11 @@ db_test! {
         ] {
             let (status, answer) = withdraw(&app, &alice, Some("bad"), body.clone()).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {answer}");
-            assert_eq!(answer["error"]["field"], field, "{body}: {answer}");
+            assert_eq!(error_field(&answer).as_deref(), Some(field), "{body}: {answer}");
         }
         let (status, answer) = withdraw(&app, &alice, Some("too-much"), json!({"address": receiver, "amount": "6"})).await;
         assert_eq!(status, StatusCode::CONFLICT);
-        assert_eq!(error_code(&answer), "insufficient_funds");
+        assert_eq!(error_code(&answer), ErrorCode::InsufficientFunds);
         assert_eq!(app.balances(&alice).await, ("5.000000000000".into(), "0.000000000000".into(), "0.000000000000".into()));
 
         let (status, first) = withdraw(&app, &alice, Some("payout-1"), good.clone()).await;
@@ -137,8 +139,8 @@ db_test! {
         assert_eq!(paid[0].amount, 2 * PICONERO_PER_XMR as u64, "exactly the amount asked for (the platform pays the fee)");
 
         let (_, list) = app.get("/transactions/withdrawals", alice.t()).await;
-        let list: WithdrawalPage = serde_json::from_value(list).unwrap();
-        assert_eq!((list.total, list.withdrawals[0].id), (1, id));
+        let list: Paged<WithdrawalView> = serde_json::from_value(list).unwrap();
+        assert_eq!((list.total, list.items[0].id), (1, id));
         let stranger = app.party("stranger").await;
         assert_eq!(app.get(&format!("/transactions/withdrawals/{id}"), stranger.t()).await.0, StatusCode::NOT_FOUND);
 
@@ -171,7 +173,7 @@ db_test! {
         for step in ["sent", "claim", "cancel", "Signed"] {
             let (status, body) = report(step, json!({})).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{step}: {body}");
-            assert_eq!(error_code(&body), "not_found");
+            assert_eq!(error_code(&body), ErrorCode::NotFound);
         }
         let (status, body) = report("signed", json!({"tx_hashes": ["ab"]})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");

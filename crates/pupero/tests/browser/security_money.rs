@@ -5,7 +5,8 @@ use pupero_core::Role;
 use serde_json::json;
 
 use crate::driver::{Browser, TIMEOUT};
-use crate::helpers::{PASSWORD, align_to_fresh_step, db_test, totp_code};
+use crate::helpers::{PASSWORD, align_to_fresh_step, db_test, totp_code, typed};
+use pupero_api::accounts::Enrolment;
 
 const ADDRESS: &str = "45MtP6Jy2o93QdedfWzn1uSkJdwCfdYM8PEtKTSiyMnQXDbe5cswnCEHVdQaQq5Wg8BeqSi2j5mpGQXRJXWfFEYFMghfY9U";
 
@@ -19,7 +20,7 @@ db_test! {
         // moving past any of them.
         let step = align_to_fresh_step(25).await;
         let (_, enrol) = app.post("/auth/2fa/enable", wendy.t(), json!({"password": crate::helpers::PASSWORD})).await;
-        let secret = enrol["secret"].as_str().unwrap().to_owned();
+        let secret = typed::<Enrolment>(&enrol).secret;
         let (status, body) = app.post("/auth/2fa/confirm", wendy.t(), json!({"code": totp_code(&secret, step - 1)})).await;
         assert_eq!(status, reqwest::StatusCode::OK, "{body}");
 

@@ -1,0 +1,92 @@
+//! The one error shape of every service: `{"error": {"code", "message", "field"?, ...}}`.
+//! Services build it (pupero-http's `ApiError`), and the frontend, the services' clients
+//! and the tests read it back as [`ErrorBody`], matching on [`ErrorCode`], not on text.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pupero_core::string_enum! {
+    /// Every error code any service answers with. docs/ARCHITECTURE.md lists the same
+    /// words (a test in pupero-http compares them).
+    pub enum ErrorCode ("error code") {
+        // The request itself.
+        BadRequest = "bad_request",
+        InvalidField = "invalid_field",
+        InvalidBody = "invalid_body",
+        MalformedJson = "malformed_json",
+        UnsupportedMediaType = "unsupported_media_type",
+        PayloadTooLarge = "payload_too_large",
+        UnreadableBody = "unreadable_body",
+        InvalidQuery = "invalid_query",
+        InvalidPath = "invalid_path",
+        MethodNotAllowed = "method_not_allowed",
+        NotFound = "not_found",
+        Forbidden = "forbidden",
+        Conflict = "conflict",
+        RateLimited = "rate_limited",
+        // Our side or a dependency.
+        Internal = "internal",
+        ServiceUnavailable = "service_unavailable",
+        BadGateway = "bad_gateway",
+        GatewayTimeout = "gateway_timeout",
+        /// Another service answered with a code this one does not know.
+        UpstreamError = "upstream_error",
+        // Accounts and sessions.
+        MissingToken = "missing_token",
+        InvalidToken = "invalid_token",
+        TokenExpired = "token_expired",
+        TokenReused = "token_reused",
+        InvalidCredentials = "invalid_credentials",
+        WrongPassword = "wrong_password",
+        TotpRequired = "totp_required",
+        InvalidTotp = "invalid_totp",
+        TotpReplayed = "totp_replayed",
+        TotpNotPending = "totp_not_pending",
+        TotpNotEnabled = "totp_not_enabled",
+        TotpAlreadyEnabled = "totp_already_enabled",
+        Staff2faRequired = "staff_2fa_required",
+        AccountDisabled = "account_disabled",
+        AccountInUse = "account_in_use",
+        AlreadyRegistered = "already_registered",
+        EmailTaken = "email_taken",
+        UsernameTaken = "username_taken",
+        // Offers and trades.
+        OfferNotOpen = "offer_not_open",
+        OfferChanged = "offer_changed",
+        OfferHasOpenTrades = "offer_has_open_trades",
+        OfferTradeLimit = "offer_trade_limit",
+        OpenTradeLimit = "open_trade_limit",
+        SelfTrade = "self_trade",
+        InvalidTransition = "invalid_transition",
+        TradeNotCompleted = "trade_not_completed",
+        AlreadyReviewed = "already_reviewed",
+        // Money.
+        InsufficientFunds = "insufficient_funds",
+        AmountTooLarge = "amount_too_large",
+        IdempotencyKeyReused = "idempotency_key_reused",
+    }
+}
+
+/// An error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorDetail {
+    /// One of the codes listed in docs/ARCHITECTURE.md.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub code: ErrorCode,
+    /// For people: a lower-case fragment, never internal details.
+    pub message: String,
+    /// The request field that is wrong, when one is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Further named facts (e.g. a login's `mfa_token`).
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, String>,
+}

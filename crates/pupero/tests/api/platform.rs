@@ -525,7 +525,10 @@ fn sigterm_lets_a_request_in_flight_finish_then_exits_cleanly() {
     )
     .unwrap();
     slow.flush().unwrap();
-    std::thread::sleep(Duration::from_millis(500));
+    // Time for the server to accept the connection and start reading the request: one not
+    // yet accepted (still in the kernel's backlog when the listener closes) is not in
+    // flight, and on a loaded 2-core machine 500 ms was sometimes not enough.
+    std::thread::sleep(Duration::from_secs(2));
 
     let term = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

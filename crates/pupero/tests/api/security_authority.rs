@@ -386,7 +386,8 @@ db_test! {
         assert_eq!(app.get("/auth/admin/users", Some(&user)).await.0, StatusCode::UNAUTHORIZED);
         let service = hs256(&service_claims("transactions"));
         let (status, body) = app.call_at(&app.login, "GET", &format!("/internal/users/{id}"), Some(&service), None).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "an HS256 token identifies nobody: {body}");
+        assert_eq!(error_code(&body), ErrorCode::InvalidToken);
     }
 }
 

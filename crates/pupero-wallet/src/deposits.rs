@@ -176,17 +176,27 @@ async fn record(
         .ok_or_else(|| ApiError::internal("deposit row vanished"))
 }
 
-/// Sweeps every `sweep_interval` until `shutdown` turns true; a sweep under way finishes.
+/// Sweeps every `sweep_interval`, and at once when a chain notice wakes it, until
+/// `shutdown` turns true; a sweep under way finishes.
 pub fn spawn_sweeper(
     state: WalletState,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        // Shorten how long wallet-rpc waits between its own refreshes: its `--tx-notify`
+        // (which wakes this sweeper) fires only when a refresh finds the transaction.
+        if let Ok(wallet) = state.wallet()
+            && let Err(e) = wallet.auto_refresh(state.wallet_refresh).await
+        {
+            tracing::warn!(error = %e, "could not set the wallet's refresh period");
+        }
         let mut tick = tokio::time::interval(state.sweep_interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 _ = tick.tick() => {}
+                // A chain notice: sweep now (the interval stays the safety net).
+                () = state.sweep_now.notified() => {}
                 _ = shutdown.wait_for(|stop| *stop) => return,
             }
             match sweep(&state).await {

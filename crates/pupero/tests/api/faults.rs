@@ -72,18 +72,26 @@ impl Node {
         self.launch(crash_at).await;
         let http = reqwest::Client::new();
         // A ceiling, not a measurement: on a loaded 2-core machine a start (migrations,
-        // opening the wallet) has taken over 20 s.
-        for _ in 0..600 {
+        // opening the wallet) has taken over 20 s, and with --regtest it first mines 81
+        // blocks.
+        let tries = if self.regtest { 3000 } else { 600 };
+        for _ in 0..tries {
             let answer = http
                 .get(format!("{}/auth/users/nobody", self.gateway()))
                 .send()
                 .await;
-            if answer.is_ok_and(|r| r.status() == StatusCode::NOT_FOUND) {
+            // Pupero's own 404 (its error shape): with --regtest, monerod or a wallet-rpc
+            // may have been given the gateway's port while it was free.
+            if let Ok(r) = answer
+                && r.status() == StatusCode::NOT_FOUND
+                && r.json::<Value>().await.is_ok_and(|b| b["error"]["code"] == "not_found")
+            {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("pupero up did not start");
+        let log = std::fs::read_to_string(self.data.join("pupero.log")).unwrap_or_default();
+        panic!("pupero up did not start; its log:\n{log}");
     }
 
     /// Starts `pupero up` without waiting for it (it may die at its crash point first).

@@ -261,6 +261,7 @@ async fn a_hundred_withdrawals_at_once_are_relayed_within_fifteen_blocks() {
                 assert_eq!(resp.status(), StatusCode::ACCEPTED);
             });
         }
+        let requested = std::time::Instant::now();
         while let Some(done) = requests.join_next().await {
             done.unwrap();
         }
@@ -293,7 +294,8 @@ async fn a_hundred_withdrawals_at_once_are_relayed_within_fifteen_blocks() {
         let rows = withdrawal::Entity::find().all(&app.db).await.unwrap();
         let transactions: std::collections::BTreeSet<&str> = rows.iter().map(|w| w.tx_hashes.as_str()).collect();
         println!(
-            "figure: {COUNT} withdrawals requested at once: all relayed after {blocks} mined blocks, in {} transactions",
+            "figure: {COUNT} withdrawals requested at once: all relayed after {blocks} mined blocks and {:.1} s, in {} transactions",
+            requested.elapsed().as_secs_f64(),
             transactions.len()
         );
 
@@ -311,4 +313,53 @@ async fn a_hundred_withdrawals_at_once_are_relayed_within_fifteen_blocks() {
         assert!(refill.fee > 0);
     })
     .await;
+}
+
+db_test! {
+    // A float refill's fee is journaled once per transaction, only at the wallet's word, and
+    // a malformed report changes nothing.
+    async fn a_refills_network_fee_is_journaled_exactly_once(app) {
+        use pupero_transactions::entity::journal_entry;
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+        let token = |service: &str| app.keys().only(service).issue_service(service).unwrap().token;
+        let charge = |token: String, body: Value| {
+            let app = &app;
+            async move { app.call_at(&app.transactions, "POST", "/internal/network-fees", Some(&token), Some(body)).await }
+        };
+        let hash = "c0".repeat(32);
+        let journaled = || async {
+            journal_entry::Entity::find()
+                .filter(journal_entry::Column::Kind.eq(pupero_core::EntryKind::NetworkFee))
+                .count(&app.db)
+                .await
+                .unwrap()
+        };
+        for (body, field) in [
+            (json!({"tx_hashes": [], "fee": "0.000030000000"}), "tx_hashes"),
+            (json!({"tx_hashes": ["abc"], "fee": "0.000030000000"}), "tx_hashes"),
+            (json!({"tx_hashes": [hash, "zz".repeat(32)], "fee": "0.000030000000"}), "tx_hashes"),
+            (json!({"tx_hashes": [hash], "fee": "0"}), "fee"),
+        ] {
+            let (status, answer) = charge(token("wallet"), body.clone()).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {answer}");
+            assert_eq!(answer["error"]["field"], field, "{body}: {answer}");
+        }
+        let (status, answer) = charge(token("wallet"), json!({"tx_hashes": [hash], "fee": -1})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a fee is a string of XMR: {answer}");
+        let (status, _) = charge(token("offers"), json!({"tx_hashes": [hash], "fee": "0.000030000000"})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "only the wallet reports its fees");
+        assert_eq!(journaled().await, 0, "refusals journal nothing");
+
+        let body = json!({"tx_hashes": [hash], "fee": "0.000030940000"});
+        let (status, first) = charge(token("wallet"), body.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{first}");
+        assert_eq!(first["charged"], true);
+        let (status, again) = charge(token("wallet"), body).await;
+        assert_eq!(status, StatusCode::OK, "{again}");
+        assert_eq!(again["charged"], false, "a repeat moves nothing");
+        assert_eq!(journaled().await, 1);
+        let report = pupero_transactions::ledger::verify(&app.db).await.unwrap();
+        assert!(report.is_consistent(), "{report:?}");
+    }
 }

@@ -183,7 +183,10 @@ async fn send_batch(state: &WalletState, claimed: Vec<ClaimedWithdrawal>) -> Res
     let mut fresh = Vec::with_capacity(claimed.len());
     for w in claimed {
         // Built before a crash? Then that one is the one to relay; never build a second.
-        if store::sends::of_withdrawal(&state.db, w.id).await?.is_some() {
+        if store::sends::of_withdrawal(&state.db, w.id)
+            .await?
+            .is_some()
+        {
             finish_interrupted(state).await?;
         } else {
             fresh.push(w);

@@ -92,7 +92,10 @@ pub async fn network_fee(
     ApiJson(req): ApiJson<NetworkFeeCharge>,
 ) -> ApiResult<Json<Charged>> {
     let Some(key) = req.tx_hashes.first() else {
-        return Err(ApiError::invalid("tx_hashes", "tx_hashes must name the transaction"));
+        return Err(ApiError::invalid(
+            "tx_hashes",
+            "tx_hashes must name the transaction",
+        ));
     };
     if req
         .tx_hashes

@@ -91,7 +91,11 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
         )
         .route(
             "/internal/network-fees",
-            internal_route(&keys, &["wallet"], axum::routing::post(deposits::network_fee)),
+            internal_route(
+                &keys,
+                &["wallet"],
+                axum::routing::post(deposits::network_fee),
+            ),
         )
         .route(
             "/internal/withdrawals/claim",

@@ -105,17 +105,27 @@ mod tests {
         );
         let stored = sends::batch(&db, id).await.unwrap().unwrap();
         assert_eq!(
-            (stored.tx_hashes.as_str(), stored.metadata.as_str(), stored.fee),
+            (
+                stored.tx_hashes.as_str(),
+                stored.metadata.as_str(),
+                stored.fee
+            ),
             ("h1,h2", "m1\nm2", 43)
         );
         let built = sends::with_status(&db, SendStatus::Built).await.unwrap();
         assert_eq!(built.len(), 2);
-        assert!(built.iter().all(|s| s.batch_id == Some(id) && s.tx_hashes == "h1,h2"));
+        assert!(
+            built
+                .iter()
+                .all(|s| s.batch_id == Some(id) && s.tx_hashes == "h1,h2")
+        );
         assert_eq!(built.iter().map(|s| s.fee).sum::<i64>(), 43);
         sends::mark(&db, built[0].id, SendStatus::Relayed)
             .await
             .unwrap();
-        sends::mark_batch(&db, id, SendStatus::Relayed).await.unwrap();
+        sends::mark_batch(&db, id, SendStatus::Relayed)
+            .await
+            .unwrap();
         assert_eq!(
             sends::batches_with(&db, BatchKind::Withdrawals, SendStatus::Relayed)
                 .await

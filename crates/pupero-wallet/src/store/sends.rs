@@ -46,7 +46,10 @@ pub struct NewBatch<'a> {
 /// Stores a built batch and one `built` send per withdrawal it pays, in one transaction:
 /// either every withdrawal is tied to the batch or none is. `None` when one of them
 /// already has a send (the first one stays, and is the one relayed; nothing was stored).
-pub async fn insert_batch(db: &DatabaseConnection, new: NewBatch<'_>) -> Result<Option<i64>, DbErr> {
+pub async fn insert_batch(
+    db: &DatabaseConnection,
+    new: NewBatch<'_>,
+) -> Result<Option<i64>, DbErr> {
     let now = now_ms();
     let tx = write_tx(db).await?;
     let tx_hashes = new.tx_hashes.join(",");
@@ -60,7 +63,10 @@ pub async fn insert_batch(db: &DatabaseConnection, new: NewBatch<'_>) -> Result<
         updated_at_ms: Set(now),
         ..Default::default()
     };
-    let batch_id = send_batch::Entity::insert(batch).exec(&tx).await?.last_insert_id;
+    let batch_id = send_batch::Entity::insert(batch)
+        .exec(&tx)
+        .await?
+        .last_insert_id;
     for &(withdrawal_id, fee) in new.shares {
         let row = withdrawal_send::ActiveModel {
             withdrawal_id: Set(withdrawal_id),

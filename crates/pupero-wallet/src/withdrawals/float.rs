@@ -42,7 +42,9 @@ pub(crate) fn refill_outputs(policy: FloatPolicy, outputs: &[Output]) -> usize {
     if policy.target == 0 || policy.min == 0 {
         return 0;
     }
-    let spendable = outputs.iter().filter(|o| o.unlocked && !o.spent && !o.frozen);
+    let spendable = outputs
+        .iter()
+        .filter(|o| o.unlocked && !o.spent && !o.frozen);
     let ready = spendable.clone().filter(|o| o.amount >= policy.min).count();
     if ready.saturating_mul(2) >= policy.target {
         return 0;
@@ -58,7 +60,8 @@ pub(super) async fn top_up(state: &WalletState) -> Result<(), ApiError> {
     let Some(policy) = state.float.filter(|p| p.target > 0) else {
         return Ok(());
     };
-    for batch in store::sends::batches_with(&state.db, BatchKind::Refill, SendStatus::Built).await? {
+    for batch in store::sends::batches_with(&state.db, BatchKind::Refill, SendStatus::Built).await?
+    {
         finish_refill(state, &batch).await?;
     }
     let wallet = state.wallet()?;
@@ -102,7 +105,9 @@ pub(super) async fn top_up(state: &WalletState) -> Result<(), ApiError> {
         count
     ];
     let built = match wallet.build_batch(&destinations).await {
-        Ok(b) if !b.tx_hash_list.is_empty() && b.tx_hash_list.len() == b.tx_metadata_list.len() => b,
+        Ok(b) if !b.tx_hash_list.is_empty() && b.tx_hash_list.len() == b.tx_metadata_list.len() => {
+            b
+        }
         Ok(_) => return Ok(()),
         // Funds locked or the wallet away: the next pass looks again.
         Err(e) => {
@@ -181,7 +186,10 @@ mod tests {
         assert_eq!(refill_outputs(policy(16), &ready), 0);
         assert_eq!(refill_outputs(policy(0), &[output(100 * XMR, true)]), 0);
         assert_eq!(
-            refill_outputs(FloatPolicy { target: 16, min: 0 }, &[output(100 * XMR, true)]),
+            refill_outputs(
+                FloatPolicy { target: 16, min: 0 },
+                &[output(100 * XMR, true)]
+            ),
             0
         );
     }
@@ -190,15 +198,27 @@ mod tests {
     fn a_low_float_is_refilled_up_to_the_target_within_one_transaction() {
         let one_big = [output(100 * XMR, true)];
         assert_eq!(refill_outputs(policy(10), &one_big), 9);
-        assert_eq!(refill_outputs(policy(40), &one_big), 15, "one transaction at most");
+        assert_eq!(
+            refill_outputs(policy(40), &one_big),
+            15,
+            "one transaction at most"
+        );
     }
 
     #[test]
     fn only_unlocked_unspent_unfrozen_money_counts_and_pays() {
         let mut outputs = vec![output(100 * XMR, false)];
-        assert_eq!(refill_outputs(policy(10), &outputs), 0, "locked money cannot pay");
+        assert_eq!(
+            refill_outputs(policy(10), &outputs),
+            0,
+            "locked money cannot pay"
+        );
         outputs.push(output(XMR / 2, true));
-        assert_eq!(refill_outputs(policy(10), &outputs), 0, "too little unlocked");
+        assert_eq!(
+            refill_outputs(policy(10), &outputs),
+            0,
+            "too little unlocked"
+        );
         let mut spent = output(50 * XMR, true);
         spent.spent = true;
         let mut frozen = output(50 * XMR, true);

@@ -79,7 +79,10 @@ async fn a_deposit_in_the_pool_is_pending_at_once_through_the_wallets_notice() {
     let took = sent.elapsed();
     assert_eq!(seen["amount"], "1.500000000000", "never seen: {seen}");
     assert_eq!(seen["confirmations"], 0, "seen in the pool: {seen}");
-    println!("figure: deposit in the pool → pending in {} ms", took.as_millis());
+    println!(
+        "figure: deposit in the pool → pending in {} ms",
+        took.as_millis()
+    );
 
     // The route is the wallet's own and internal: another service's token is refused, a
     // malformed notice changes nothing, and the gateway does not route it.
@@ -96,7 +99,13 @@ async fn a_deposit_in_the_pool_is_pending_at_once_through_the_wallets_notice() {
     let notice = |token: String, body: Value| {
         let (http, url) = (http.clone(), format!("{wallet_url}/internal/chain/notify"));
         async move {
-            let resp = http.post(url).bearer_auth(token).json(&body).send().await.unwrap();
+            let resp = http
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
             let status = resp.status();
             (status, resp.json::<Value>().await.unwrap_or(Value::Null))
         }
@@ -117,7 +126,11 @@ async fn a_deposit_in_the_pool_is_pending_at_once_through_the_wallets_notice() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {answer}");
         assert_eq!(answer["error"]["field"], field, "{body}: {answer}");
     }
-    let (status, answer) = notice(as_service("wallet"), json!({"event": "block", "hash": hash})).await;
+    let (status, answer) = notice(
+        as_service("wallet"),
+        json!({"event": "block", "hash": hash}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     let through_gateway = http
         .post(format!("{gw}/monero/internal/chain/notify"))

@@ -84,7 +84,9 @@ impl Node {
             // may have been given the gateway's port while it was free.
             if let Ok(r) = answer
                 && r.status() == StatusCode::NOT_FOUND
-                && r.json::<Value>().await.is_ok_and(|b| b["error"]["code"] == "not_found")
+                && r.json::<Value>()
+                    .await
+                    .is_ok_and(|b| b["error"]["code"] == "not_found")
             {
                 return;
             }
@@ -282,7 +284,12 @@ async fn withdraw_until_crash(
 
 /// Registers `name`, signs in, and funds the account with a real deposit of `xmr`,
 /// credited after 10 blocks; returns the access token.
-pub(crate) async fn funded_user(http: &reqwest::Client, node: &Node, name: &str, xmr: u64) -> String {
+pub(crate) async fn funded_user(
+    http: &reqwest::Client,
+    node: &Node,
+    name: &str,
+    xmr: u64,
+) -> String {
     let fixture = chain::fixture().await;
     let gw = node.gateway();
     let (status, _) = call(
@@ -467,7 +474,10 @@ async fn a_batch_goes_out_exactly_once_after_a_crash_between_building_and_relayi
     for &id in &ids {
         for _ in 0..100 {
             let w = withdrawal(&http, &node, &token, id).await;
-            if w["error"].as_str().is_some_and(|e| e.contains("waiting for the wallet")) {
+            if w["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("waiting for the wallet"))
+            {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
@@ -489,7 +499,10 @@ async fn a_batch_goes_out_exactly_once_after_a_crash_between_building_and_relayi
         .unwrap();
     assert_eq!(sends.len(), 3, "every withdrawal was stored with the batch");
     let batch_id = sends[0].batch_id.expect("a batch");
-    assert!(sends.iter().all(|s| s.batch_id == Some(batch_id)), "{sends:?}");
+    assert!(
+        sends.iter().all(|s| s.batch_id == Some(batch_id)),
+        "{sends:?}"
+    );
     let batch = send_batch::Entity::find_by_id(batch_id)
         .one(&db)
         .await
@@ -535,7 +548,10 @@ async fn a_batch_goes_out_exactly_once_after_a_crash_between_building_and_relayi
         .map(|t| t.amount)
         .collect();
     paid.sort_unstable();
-    assert_eq!(paid, amounts, "each withdrawal once, for exactly its amount");
+    assert_eq!(
+        paid, amounts,
+        "each withdrawal once, for exactly its amount"
+    );
     node.stop();
     let db = pupero_db::connect(&node.db_url).await.unwrap();
     let report = pupero_transactions::ledger::verify(&db).await.unwrap();

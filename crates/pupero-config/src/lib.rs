@@ -816,6 +816,35 @@ mod tests {
     }
 
     #[test]
+    fn withdrawal_batches_fit_one_transaction_and_the_float_is_off_by_default() {
+        let defaults = settings(&[]);
+        assert_eq!(defaults.withdrawal_batch_size, 15);
+        assert_eq!(defaults.hot_wallet_outputs, 0);
+        assert_eq!(defaults.wallet_refresh_seconds, 1);
+        for bad in ["0", "16"] {
+            assert!(
+                refused(&["--withdrawal-batch-size", bad]).contains("withdrawal-batch-size"),
+                "{bad}"
+            );
+        }
+        assert!(
+            refused(&["--hot-wallet-output-min-xmr", "0.0000000000001"])
+                .contains("hot-wallet-output-min-xmr")
+        );
+        let s = settings(&[
+            "--hot-wallet-outputs",
+            "16",
+            "--hot-wallet-output-min-xmr",
+            "0.5",
+        ]);
+        assert_eq!(s.hot_wallet_outputs, 16);
+        assert_eq!(
+            s.hot_wallet_output_min_xmr,
+            Piconero::parse_xmr("0.5").unwrap()
+        );
+    }
+
+    #[test]
     fn monero_settings_are_typed_when_read() {
         let defaults = settings(&[]);
         assert_eq!(defaults.monero_network, Network::Mainnet);

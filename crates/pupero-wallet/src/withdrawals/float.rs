@@ -20,7 +20,7 @@ use crate::entity::withdrawal_send::SendStatus;
 use crate::rpc::{Destination, Output};
 use crate::{WalletState, store};
 
-use super::{CONFIRMED_AT, crash_point, hash_list, relay_all};
+use super::{CONFIRMED_AT, hash_list, relay_all};
 
 /// At most this many outputs besides the change fit one transaction.
 const MAX_OUTPUTS: usize = 15;
@@ -127,7 +127,6 @@ pub(super) async fn top_up(state: &WalletState) -> Result<(), ApiError> {
         return Ok(());
     };
     tracing::info!(batch_id = id, outputs = count, fee, "float refill built");
-    crash_point("refill_after_build");
     let batch = store::sends::batch(&state.db, id)
         .await?
         .ok_or_else(|| ApiError::internal("refill batch vanished"))?;

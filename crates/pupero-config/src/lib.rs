@@ -305,6 +305,24 @@ pub struct Settings {
     /// How often the wallet is scanned for deposits, in seconds.
     #[arg(long, env = "SWEEP_INTERVAL_SECONDS", default_value_t = 5)]
     pub sweep_interval_seconds: u64,
+    /// How often monero-wallet-rpc refreshes by itself (set with its `auto_refresh` when the
+    /// wallet service starts; its own default is 20 s). Its `--tx-notify` fires when a
+    /// refresh finds a transaction, so this bounds how soon a deposit in the pool is seen.
+    #[arg(long, env = "WALLET_REFRESH_SECONDS", default_value_t = 1)]
+    pub wallet_refresh_seconds: u64,
+    /// Queued withdrawals sent together in one transaction, at most 15 (a transaction has
+    /// at most 16 outputs, one of them the change).
+    #[arg(long, env = "WITHDRAWAL_BATCH_SIZE", default_value_t = 15,
+          value_parser = clap::value_parser!(u64).range(1..=15))]
+    pub withdrawal_batch_size: u64,
+    /// Unlocked outputs of at least HOT_WALLET_OUTPUT_MIN_XMR the hot wallet keeps, so a
+    /// burst of withdrawals never waits for locked change; refilled by a self-send when
+    /// fewer than half are left. 0 turns the refill off.
+    #[arg(long, env = "HOT_WALLET_OUTPUTS", default_value_t = 0)]
+    pub hot_wallet_outputs: u64,
+    /// The size of each output the refill makes (and the smallest that counts).
+    #[arg(long, env = "HOT_WALLET_OUTPUT_MIN_XMR", default_value = "1", value_parser = monero::parse_xmr)]
+    pub hot_wallet_output_min_xmr: Piconero,
 
     /// AMQP URL of RabbitMQ, e.g. amqp://user:pass@rabbitmq:5672/%2f. Unset (and no
     /// RABBITMQ_USER): the database is the queue.
@@ -795,6 +813,35 @@ mod tests {
             let message = refused(args);
             assert!(message.contains(variable), "{args:?}: {message}");
         }
+    }
+
+    #[test]
+    fn withdrawal_batches_fit_one_transaction_and_the_float_is_off_by_default() {
+        let defaults = settings(&[]);
+        assert_eq!(defaults.withdrawal_batch_size, 15);
+        assert_eq!(defaults.hot_wallet_outputs, 0);
+        assert_eq!(defaults.wallet_refresh_seconds, 1);
+        for bad in ["0", "16"] {
+            assert!(
+                refused(&["--withdrawal-batch-size", bad]).contains("withdrawal-batch-size"),
+                "{bad}"
+            );
+        }
+        assert!(
+            refused(&["--hot-wallet-output-min-xmr", "0.0000000000001"])
+                .contains("hot-wallet-output-min-xmr")
+        );
+        let s = settings(&[
+            "--hot-wallet-outputs",
+            "16",
+            "--hot-wallet-output-min-xmr",
+            "0.5",
+        ]);
+        assert_eq!(s.hot_wallet_outputs, 16);
+        assert_eq!(
+            s.hot_wallet_output_min_xmr,
+            Piconero::parse_xmr("0.5").unwrap()
+        );
     }
 
     #[test]

@@ -24,5 +24,8 @@ crate::string_enum! {
         WithdrawalRefund = "withdrawal_refund",
         /// Withdrawing → available, cancelled by its owner.
         WithdrawalCancel = "withdrawal_cancel",
+        /// The fee of a transaction the hot wallet sends itself (a float refill): fees →
+        /// network fees; no user's money moves.
+        NetworkFee = "network_fee",
     }
 }

@@ -111,6 +111,13 @@ entity!(deposit_credit, "deposit_credits", {
     created_at_ms: i64,
 });
 
+entity!(network_fee_charge, "network_fee_charges", {
+    tx_key: String,
+    fee: i64,
+    entry_id: i64,
+    created_at_ms: i64,
+});
+
 entity!(withdrawal, "withdrawals", {
     user_id: i64,
     idempotency_key: String,

@@ -7,6 +7,7 @@ pub mod entity;
 mod expiry;
 pub mod ledger;
 mod migration;
+pub mod network_fees;
 mod operator;
 pub mod outbox;
 mod routes;

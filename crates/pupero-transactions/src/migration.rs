@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateWithdrawals),
             Box::new(CreateOutbox),
             Box::new(CreateTradingAccounts),
+            Box::new(CreateNetworkFeeCharges),
         ]
     }
 
@@ -637,6 +638,53 @@ impl MigrationTrait for CreateTradingAccounts {
         )
         .await?;
         m.drop_table(Table::drop().table(TradingAccounts::Table).to_owned())
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum NetworkFeeCharges {
+    Table,
+    Id,
+    TxKey,
+    Fee,
+    EntryId,
+    CreatedAtMs,
+}
+
+/// One row per transaction of the hot wallet's own (a float refill) whose network fee was
+/// journaled; its unique key makes the charge idempotent, as `deposit_credits` does for
+/// deposits.
+struct CreateNetworkFeeCharges;
+
+impl MigrationName for CreateNetworkFeeCharges {
+    fn name(&self) -> &str {
+        "m20261202_000011_network_fee_charges"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateNetworkFeeCharges {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(NetworkFeeCharges::Table)
+                .if_not_exists()
+                .col(big_pk_auto(NetworkFeeCharges::Id))
+                .col(string_len_uniq(NetworkFeeCharges::TxKey, 100))
+                .col(
+                    big_integer(NetworkFeeCharges::Fee)
+                        .check(Expr::col(NetworkFeeCharges::Fee).gt(0)),
+                )
+                .col(big_integer(NetworkFeeCharges::EntryId))
+                .col(big_integer(NetworkFeeCharges::CreatedAtMs))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(NetworkFeeCharges::Table).to_owned())
             .await
     }
 }

@@ -176,24 +176,39 @@ async fn record(
         .ok_or_else(|| ApiError::internal("deposit row vanished"))
 }
 
-/// Sweeps every `sweep_interval` until `shutdown` turns true; a sweep under way finishes.
+/// Sweeps every `sweep_interval`, and at once when a chain notice wakes it, until
+/// `shutdown` turns true; a sweep under way finishes.
 pub fn spawn_sweeper(
     state: WalletState,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        // Whether wallet-rpc's own refresh period is set (below): a wallet-rpc that was
+        // away may have restarted with its default, so it is set again after a failure.
+        let mut refresh_set = false;
         let mut tick = tokio::time::interval(state.sweep_interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
                 _ = tick.tick() => {}
+                // A chain notice: sweep now (the interval stays the safety net).
+                () = state.sweep_now.notified() => {}
                 _ = shutdown.wait_for(|stop| *stop) => return,
+            }
+            // Shorten how long wallet-rpc waits between its own refreshes: its
+            // `--tx-notify` (which wakes this sweeper) fires only when a refresh finds the
+            // transaction.
+            if !refresh_set && let Ok(wallet) = state.wallet() {
+                match wallet.auto_refresh(state.wallet_refresh).await {
+                    Ok(()) => refresh_set = true,
+                    Err(e) => tracing::debug!(error = %e, "wallet refresh period not set yet"),
+                }
             }
             match sweep(&state).await {
                 Ok(r) if r.credited > 0 => tracing::info!(credited = r.credited, "deposit sweep"),
                 Ok(_) => {}
                 // Already logged by sweep's span (warn); the next tick tries again.
-                Err(_) => {}
+                Err(_) => refresh_set = false,
             }
         }
     })

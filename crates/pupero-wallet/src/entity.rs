@@ -82,6 +82,51 @@ pub mod withdrawal_send {
         pub tx_hashes: String,
         /// Newline-separated `tx_metadata` hex, one per transaction. Sensitive (tx keys).
         pub metadata: String,
+        /// This withdrawal's share of the network fee (of the batch's, when batched).
+        pub fee: i64,
+        pub status: SendStatus,
+        pub created_at_ms: i64,
+        pub updated_at_ms: i64,
+        /// The batch whose transaction pays this withdrawal; its metadata is there (and
+        /// `metadata` here is empty). `None` for sends stored before batching existed.
+        pub batch_id: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod send_batch {
+    use sea_orm::entity::prelude::*;
+
+    use super::withdrawal_send::SendStatus;
+
+    pupero_core::string_enum! {
+        /// What a batch's transaction pays.
+        #[derive(sea_orm::DeriveValueType)]
+        #[sea_orm(value_type = "String")]
+        pub enum BatchKind ("batch kind") {
+            /// Queued withdrawals, one output each (and the change).
+            Withdrawals = "withdrawals",
+            /// The hot wallet to itself, split into outputs of the float's size: moves no
+            /// user money, only its network fee is journaled.
+            Refill = "refill",
+        }
+    }
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "send_batches")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub kind: BatchKind,
+        /// Comma-separated.
+        pub tx_hashes: String,
+        /// Newline-separated `tx_metadata` hex, one per transaction. Sensitive (tx keys).
+        pub metadata: String,
+        /// The whole network fee of the batch.
         pub fee: i64,
         pub status: SendStatus,
         pub created_at_ms: i64,

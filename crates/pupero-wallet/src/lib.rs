@@ -48,8 +48,17 @@ pub struct WalletState {
     pub min_sweep: Piconero,
     pub sweep_interval: Duration,
     pub(crate) address_lock: Arc<tokio::sync::Mutex<()>>,
+    /// How the float is kept split; `None` (HOT_WALLET_OUTPUTS=0): it is not.
+    pub float: Option<withdrawals::float::FloatPolicy>,
+    /// At most this many withdrawals share one transaction (1..=15).
+    pub batch_size: usize,
     /// One withdrawal built and relayed at a time (inputs are not reserved in between).
     pub(crate) send_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Wakes the deposit sweeper (a chain notice: a transaction or a block arrived).
+    pub sweep_now: Arc<tokio::sync::Notify>,
+    /// Asked of wallet-rpc at start (`auto_refresh`): how often it looks at the daemon
+    /// by itself, and so how soon `--tx-notify` fires for a transaction in the pool.
+    pub wallet_refresh: Duration,
     /// Wakes the withdrawal worker when a withdrawal is queued.
     pub wake: Arc<tokio::sync::Notify>,
     /// The safety-net pass of the withdrawal worker.
@@ -95,7 +104,14 @@ impl WalletState {
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
             address_lock: Arc::new(tokio::sync::Mutex::new(())),
             send_lock: Arc::new(tokio::sync::Mutex::new(())),
+            float: (settings.hot_wallet_outputs > 0).then(|| withdrawals::float::FloatPolicy {
+                target: usize::try_from(settings.hot_wallet_outputs).unwrap_or(usize::MAX),
+                min: u64::try_from(settings.hot_wallet_output_min_xmr.as_i64()).unwrap_or(0),
+            }),
+            batch_size: usize::try_from(settings.withdrawal_batch_size.clamp(1, 15)).unwrap_or(1),
             wake: Arc::new(tokio::sync::Notify::new()),
+            sweep_now: Arc::new(tokio::sync::Notify::new()),
+            wallet_refresh: Duration::from_secs(settings.wallet_refresh_seconds.max(1)),
             poll_interval: Duration::from_secs(settings.rabbitmq_poll_interval_seconds.max(1)),
             broker: settings
                 .rabbitmq_amqp_url()

@@ -9,7 +9,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateDeposits), Box::new(CreateSends)]
+        vec![
+            Box::new(CreateDeposits),
+            Box::new(CreateSends),
+            Box::new(CreateBatches),
+        ]
     }
 
     fn migration_table_name() -> DynIden {
@@ -160,6 +164,71 @@ impl MigrationTrait for CreateSends {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(WithdrawalSends::Table).to_owned())
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum SendBatches {
+    Table,
+    Id,
+    Kind,
+    TxHashes,
+    Metadata,
+    Fee,
+    Status,
+    CreatedAtMs,
+    UpdatedAtMs,
+}
+
+/// One transaction set paying several withdrawals at once (or refilling the hot wallet's
+/// float): its metadata is stored once, and each withdrawal's `withdrawal_sends` row points
+/// at it with its own share of the fee. The batch and its rows are written in one
+/// database transaction, so after a crash either all its withdrawals are tied to it or none.
+struct CreateBatches;
+
+impl MigrationName for CreateBatches {
+    fn name(&self) -> &str {
+        "m20261202_000003_send_batches"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateBatches {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(SendBatches::Table)
+                .if_not_exists()
+                .col(big_pk_auto(SendBatches::Id))
+                .col(string_len(SendBatches::Kind, 16))
+                .col(string_len(SendBatches::TxHashes, 1000))
+                .col(text(SendBatches::Metadata))
+                .col(big_integer(SendBatches::Fee))
+                .col(string_len(SendBatches::Status, 16))
+                .col(big_integer(SendBatches::CreatedAtMs))
+                .col(big_integer(SendBatches::UpdatedAtMs))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(WithdrawalSends::Table)
+                .add_column(big_integer_null(Alias::new("batch_id")))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(WithdrawalSends::Table)
+                .drop_column(Alias::new("batch_id"))
+                .to_owned(),
+        )
+        .await?;
+        m.drop_table(Table::drop().table(SendBatches::Table).to_owned())
             .await
     }
 }

@@ -144,16 +144,24 @@ where
 impl Chain {
     /// Starts a fresh chain in `dir` (created; an old chain there is wiped by regtest).
     pub async fn start(dir: &Path) -> Result<Self, RegtestError> {
-        Self::launch(dir, false).await
+        Self::launch(dir, false, None).await
     }
 
     /// Starts the chain in `dir`, keeping the blocks of earlier runs (`--keep-fakechain`):
     /// wallets and the platform's database stay in step with it across restarts.
-    pub async fn start_persistent(dir: &Path) -> Result<Self, RegtestError> {
-        Self::launch(dir, true).await
+    /// `block_notify` is monerod's `--block-notify` (a command, `%s` the block hash).
+    pub async fn start_persistent(
+        dir: &Path,
+        block_notify: Option<&str>,
+    ) -> Result<Self, RegtestError> {
+        Self::launch(dir, true, block_notify).await
     }
 
-    async fn launch(dir: &Path, keep: bool) -> Result<Self, RegtestError> {
+    async fn launch(
+        dir: &Path,
+        keep: bool,
+        block_notify: Option<&str>,
+    ) -> Result<Self, RegtestError> {
         on_path("monerod")?;
         on_path("monero-wallet-rpc")?;
         let chain_dir = dir.join("chain");
@@ -189,6 +197,11 @@ impl Chain {
             log.display().to_string(),
         ])
         .chain(keep.then(|| "--keep-fakechain".to_owned()))
+        .chain(
+            block_notify
+                .into_iter()
+                .flat_map(|c| ["--block-notify".to_owned(), c.to_owned()]),
+        )
         .collect();
         let process = spawn_watched("monerod", "monerod", &args)?;
         let daemon_url = format!("http://127.0.0.1:{rpc_port}");
@@ -204,12 +217,22 @@ impl Chain {
 
     /// Starts a wallet-rpc in directory mode and creates (or opens) wallet `name` in it.
     pub async fn wallet(&self, name: &str) -> Result<WalletProcess, RegtestError> {
+        self.wallet_notifying(name, None).await
+    }
+
+    /// [`Chain::wallet`] with wallet-rpc's `--tx-notify` (a command, `%s` the txid; run for
+    /// each transaction of the wallet it finds, in the pool or a block).
+    pub async fn wallet_notifying(
+        &self,
+        name: &str,
+        tx_notify: Option<&str>,
+    ) -> Result<WalletProcess, RegtestError> {
         let wallet_dir = self.dir.join("wallets").join(name);
         std::fs::create_dir_all(&wallet_dir)?;
         let port = free_port()?;
         let log = wallet_dir.join("rpc.log");
         let daemon_address = self.daemon_url.trim_start_matches("http://").to_owned();
-        let args: Vec<String> = vec![
+        let mut args: Vec<String> = vec![
             "--daemon-address".into(),
             daemon_address,
             "--rpc-bind-ip".into(),
@@ -229,6 +252,9 @@ impl Chain {
             "--daemon-ssl".into(),
             "disabled".into(),
         ];
+        if let Some(command) = tx_notify {
+            args.extend(["--tx-notify".to_owned(), command.to_owned()]);
+        }
         let process = spawn_watched("monero-wallet-rpc", "monero-wallet-rpc", &args)?;
         let url = format!("http://127.0.0.1:{port}");
         let rpc = WalletRpc::new(&url, None)?;
@@ -250,8 +276,16 @@ impl Chain {
         })
     }
 
-    /// Mines `blocks` to `address` and returns the new block count.
+    /// Mines `blocks` to `address` and returns the new block count. In steps of 10: on a
+    /// loaded machine one call for 80 blocks has outlasted the RPC client's timeout.
     pub async fn mine(&self, blocks: u64, address: &str) -> Result<u64, RegtestError> {
-        Ok(self.daemon.generate(blocks, address).await? + 1)
+        let mut left = blocks;
+        let mut height = self.daemon.height().await?;
+        while left > 0 {
+            let step = left.min(10);
+            height = self.daemon.generate(step, address).await? + 1;
+            left -= step;
+        }
+        Ok(height)
     }
 }

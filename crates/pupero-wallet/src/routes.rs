@@ -14,7 +14,9 @@ use pupero_http::{
     AdminUser, ApiError, ApiPath, ApiResult, ServiceCaller, ServiceRouter, internal_route,
 };
 
-use pupero_api::internal::wallet::{WalletAddress, WalletDeposits, WorkerWoken};
+use pupero_api::internal::wallet::{
+    ChainNotice, SweepWoken, WalletAddress, WalletDeposits, WorkerWoken,
+};
 use pupero_api::money::{ExecuteRequest, Executed, WalletBalance};
 
 use crate::deposits;
@@ -52,6 +54,10 @@ pub fn router(state: WalletState) -> ServiceRouter {
         .route(
             "/internal/withdrawals/wake",
             internal_route(&keys, &["transactions"], axum::routing::post(wake)),
+        )
+        .route(
+            "/internal/chain/notify",
+            internal_route(&keys, &["wallet"], axum::routing::post(chain_notice)),
         )
         .route("/healthz", axum::routing::get(health))
         .with_state(internal);
@@ -144,6 +150,29 @@ async fn user_deposits(
 async fn wake(State(state): State<WalletState>, _caller: ServiceCaller) -> Json<WorkerWoken> {
     state.wake.notify_one();
     Json(WorkerWoken { woken: true })
+}
+
+/// monero-wallet-rpc saw a transaction of the hot wallet (`--tx-notify`) or monerod a new
+/// block (`--block-notify`): sweep now, so a deposit shows as pending at once instead of
+/// at the next `SWEEP_INTERVAL_SECONDS` (which stays as the safety net). Notices that
+/// arrive while a sweep runs are folded into one more sweep.
+async fn chain_notice(
+    State(state): State<WalletState>,
+    _caller: ServiceCaller,
+    pupero_http::ApiJson(notice): pupero_http::ApiJson<ChainNotice>,
+) -> ApiResult<Json<SweepWoken>> {
+    if !matches!(notice.event.as_str(), "tx" | "block") {
+        return Err(ApiError::invalid("event", "event must be tx or block"));
+    }
+    if notice.hash.len() != 64 || !notice.hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ApiError::invalid(
+            "hash",
+            "hash must be 64 hexadecimal characters",
+        ));
+    }
+    tracing::debug!(event = %notice.event, hash = %notice.hash, "chain notice");
+    state.sweep_now.notify_one();
+    Ok(Json(SweepWoken { woken: true }))
 }
 
 /// Run one queued withdrawal now (the seed's operator endpoint).

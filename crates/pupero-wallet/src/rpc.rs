@@ -267,6 +267,26 @@ struct TransferByTxid {
     transfer: Transfer,
 }
 
+/// One payment of a transaction being built.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Destination {
+    pub address: String,
+    /// Piconero, sent as a JSON integer.
+    pub amount: u64,
+}
+
+/// One output of `incoming_transfers`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Output {
+    pub amount: u64,
+    #[serde(default)]
+    pub spent: bool,
+    #[serde(default)]
+    pub unlocked: bool,
+    #[serde(default)]
+    pub frozen: bool,
+}
+
 /// A transaction set built but not relayed (two-phase send).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct BuiltTransfer {
@@ -358,6 +378,15 @@ impl WalletRpc {
         Ok(address)
     }
 
+    /// How often wallet-rpc refreshes by itself (it starts at 20 s).
+    pub async fn auto_refresh(&self, period: Duration) -> Result<(), RpcError> {
+        let seconds = u32::try_from(period.as_secs().max(1)).unwrap_or(u32::MAX);
+        self.0
+            .json_rpc::<Value>("auto_refresh", json!({"enable": true, "period": seconds}))
+            .await
+            .map(|_| ())
+    }
+
     pub async fn store(&self) -> Result<(), RpcError> {
         self.0
             .json_rpc::<Value>("store", json!({}))
@@ -388,13 +417,43 @@ impl WalletRpc {
         address: &str,
         amount: u64,
     ) -> Result<BuiltTransfer, RpcError> {
+        self.build_batch(&[Destination {
+            address: address.to_owned(),
+            amount,
+        }])
+        .await
+    }
+
+    /// Builds one transaction set paying every destination (at most 15 fit one
+    /// transaction with its change; wallet-rpc splits a larger set), without relaying it.
+    pub async fn build_batch(
+        &self,
+        destinations: &[Destination],
+    ) -> Result<BuiltTransfer, RpcError> {
         self.0
             .json_rpc(
                 "transfer_split",
-                json!({"destinations": [{"amount": amount, "address": address}], "account_index": 0,
+                json!({"destinations": destinations, "account_index": 0,
                        "priority": 0, "do_not_relay": true, "get_tx_metadata": true, "get_tx_keys": true}),
             )
             .await
+    }
+
+    /// Unspent outputs of account 0 (locked ones too; `unlocked` tells them apart).
+    pub async fn unspent_outputs(&self) -> Result<Vec<Output>, RpcError> {
+        #[derive(Deserialize)]
+        struct Outputs {
+            #[serde(default)]
+            transfers: Vec<Output>,
+        }
+        Ok(self
+            .0
+            .json_rpc::<Outputs>(
+                "incoming_transfers",
+                json!({"transfer_type": "available", "account_index": 0}),
+            )
+            .await?
+            .transfers)
     }
 
     pub async fn relay(&self, metadata: &str) -> Result<String, RpcError> {

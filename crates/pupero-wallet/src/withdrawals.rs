@@ -1,17 +1,22 @@
 //! The withdrawal worker: the two-phase send with crash recovery (DESIGN §6).
 //!
-//! 1. Claim a withdrawal from the ledger (a lease, so one worker holds it).
-//! 2. Build the transaction without relaying it; store its hashes and metadata here
-//!    *first*, then tell the ledger it is signed.
+//! 1. Claim up to `WITHDRAWAL_BATCH_SIZE` withdrawals from the ledger (each a lease, so
+//!    one worker holds it).
+//! 2. Build one transaction paying them all, without relaying it; store it here *first*
+//!    (the batch's hashes and metadata, and each withdrawal's send row with its share of
+//!    the fee, in one database transaction), then tell the ledger each one is signed.
 //! 3. Before relaying, ask the daemon whether it already knows the transaction: after a
 //!    crash it may have been relayed (or even mined), and relaying a mined transaction
-//!    again corrupts wallet-rpc's bookkeeping (monero-regtest.md §5.2). Then relay, and
-//!    tell the ledger, which moves the money exactly once.
+//!    again corrupts wallet-rpc's bookkeeping (monero-regtest.md §5.2). Then relay the
+//!    batch once, and tell the ledger for each withdrawal, which moves its money (and its
+//!    share of the fee, `fee_split.rs`) exactly once.
 //! 4. Watch relayed transactions to 10 confirmations.
 //!
 //! One send is built at a time per worker: wallet-rpc does not reserve inputs between
 //! build and relay, so two concurrent builds could pick the same outputs.
 
+mod fee_split;
+pub mod float;
 mod setback;
 
 use std::sync::Arc;
@@ -27,7 +32,9 @@ use pupero_api::money::WithdrawalView;
 use pupero_core::Piconero;
 use pupero_http::ApiError;
 
+use crate::entity::send_batch::{self, BatchKind};
 use crate::entity::withdrawal_send::{self, SendStatus};
+use crate::rpc::Destination;
 use crate::{WalletState, store};
 
 use setback::{BeforeRelay, Setback};
@@ -89,7 +96,8 @@ async fn note(state: &WalletState, id: i64, reason: impl Into<String>) -> Result
 }
 
 /// Everything the worker has to do now: finish interrupted sends, then send what is
-/// queued, then watch confirmations. Serialized by the send lock.
+/// queued (in batches), then watch confirmations, then keep the float split (`float.rs`).
+/// Serialized by the send lock.
 #[tracing::instrument(skip_all, fields(only = ?only))]
 pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError> {
     if !state.is_configured() {
@@ -101,89 +109,222 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
     if let Ok(wallet) = state.wallet() {
         let _ = wallet.refresh().await;
     }
-    for send in store::sends::with_status(&state.db, SendStatus::Built).await? {
-        finish(state, &send).await?;
-    }
+    finish_interrupted(state).await?;
+    let mut first = only;
     loop {
-        let answer: ClaimAnswer = state
-            .transactions
-            .post("/internal/withdrawals/claim", &ClaimRequest { id: only })
-            .await?;
-        let Some(claimed) = answer.withdrawal else {
+        let claimed = claim_batch(state, first.take()).await?;
+        if claimed.is_empty() {
             break;
-        };
-        if let Some(built) = build(state, &claimed).await? {
-            finish(state, &built).await?;
         }
-        if only.is_some() {
+        let full = claimed.len() >= state.batch_size;
+        send_batch(state, claimed).await?;
+        // `only` asks for one withdrawal now (a queue message, an operator): it went out
+        // with whatever else was waiting; the rest waits for the next pass.
+        if only.is_some() || !full {
             break;
         }
     }
-    watch_confirmations(state).await
+    watch_confirmations(state).await?;
+    float::top_up(state).await
 }
 
-/// Builds and stores the transaction of a claimed withdrawal, and tells the ledger it is
-/// signed; `None` when the withdrawal was set back instead.
-#[tracing::instrument(skip_all, fields(withdrawal_id = w.id), err(level = "warn"))]
-async fn build(
+/// Claims up to `batch_size` withdrawals: `first` (if given) and then the oldest waiting.
+async fn claim_batch(
     state: &WalletState,
-    w: &ClaimedWithdrawal,
-) -> Result<Option<withdrawal_send::Model>, ApiError> {
-    // Built before a crash? Then that one is the one to relay; never build a second.
-    if let Some(existing) = store::sends::of_withdrawal(&state.db, w.id).await? {
-        return Ok(Some(existing));
+    first: Option<i64>,
+) -> Result<Vec<ClaimedWithdrawal>, ApiError> {
+    let mut claimed = Vec::new();
+    let mut named = first;
+    while claimed.len() < state.batch_size {
+        let asked = named.take();
+        let answer: ClaimAnswer = state
+            .transactions
+            .post("/internal/withdrawals/claim", &ClaimRequest { id: asked })
+            .await?;
+        match answer.withdrawal {
+            Some(w) => claimed.push(w),
+            // The named one is not claimable (sent already, cancelled): the oldest waiting
+            // still are.
+            None if asked.is_some() => {}
+            None => break,
+        }
     }
+    Ok(claimed)
+}
+
+/// Sends built before a crash (or whose relay failed) go out before anything new is built.
+async fn finish_interrupted(state: &WalletState) -> Result<(), ApiError> {
+    let built = store::sends::with_status(&state.db, SendStatus::Built).await?;
+    let mut done_batches = std::collections::HashSet::new();
+    for send in &built {
+        match send.batch_id {
+            None => finish_single(state, send).await?,
+            Some(batch_id) if done_batches.insert(batch_id) => {
+                let members: Vec<_> = built
+                    .iter()
+                    .filter(|s| s.batch_id == Some(batch_id))
+                    .cloned()
+                    .collect();
+                let batch = store::sends::batch(&state.db, batch_id)
+                    .await?
+                    .ok_or_else(|| ApiError::internal("send batch vanished"))?;
+                finish_batch(state, &batch, &members).await?;
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Builds one transaction for the claimed withdrawals, stores it with each one's share of
+/// the fee, tells the ledger each is signed, and relays it.
+#[tracing::instrument(skip_all, fields(withdrawals = claimed.len()), err(level = "warn"))]
+async fn send_batch(state: &WalletState, claimed: Vec<ClaimedWithdrawal>) -> Result<(), ApiError> {
+    let mut fresh = Vec::with_capacity(claimed.len());
+    for w in claimed {
+        // Built before a crash? Then that one is the one to relay; never build a second.
+        if store::sends::of_withdrawal(&state.db, w.id)
+            .await?
+            .is_some()
+        {
+            finish_interrupted(state).await?;
+        } else {
+            fresh.push(w);
+        }
+    }
+    if fresh.is_empty() {
+        return Ok(());
+    }
+    fresh.sort_by_key(|w| w.id);
     let wallet = state.wallet()?;
-    let amount = u64::try_from(w.amount.as_i64()).map_err(ApiError::internal)?;
-    let built = match setback::judge_build(wallet.build_transfer(&w.address, amount).await) {
+    let destinations = fresh
+        .iter()
+        .map(|w| {
+            Ok(Destination {
+                address: w.address.clone(),
+                amount: u64::try_from(w.amount.as_i64()).map_err(ApiError::internal)?,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let built = match setback::judge_build(wallet.build_batch(&destinations).await) {
         Ok(built) => built,
-        Err(setback) => return set_back(state, w.id, &setback).await.map(|()| None),
+        // One address the wallet refuses must not fail the others: send them one by one,
+        // so only the refused one fails.
+        Err(Setback::Fail(_)) if fresh.len() > 1 => {
+            for w in fresh {
+                Box::pin(send_batch(state, vec![w])).await?;
+            }
+            return Ok(());
+        }
+        Err(setback) => {
+            for w in &fresh {
+                set_back(state, w.id, &setback).await?;
+            }
+            return Ok(());
+        }
     };
     let fee = i64::try_from(built.fee_list.iter().sum::<u64>()).map_err(ApiError::internal)?;
-    let new = store::sends::NewSend {
-        withdrawal_id: w.id,
+    let shares: Vec<(i64, i64)> = fresh
+        .iter()
+        .map(|w| w.id)
+        .zip(fee_split::fee_shares(fee, fresh.len()))
+        .collect();
+    let new = store::sends::NewBatch {
+        kind: BatchKind::Withdrawals,
         tx_hashes: &built.tx_hash_list,
         tx_metadata: &built.tx_metadata_list,
         fee,
+        shares: &shares,
     };
-    store::sends::insert_built(&state.db, new).await?;
+    let Some(batch_id) = store::sends::insert_batch(&state.db, new).await? else {
+        // Another worker stored a send for one of them a moment ago: relay what is stored.
+        return finish_interrupted(state).await;
+    };
+    tracing::info!(batch_id, withdrawals = shares.len(), fee, tx = %built.tx_hash_list.join(","), "withdrawal batch built");
     crash_point("after_sign");
-    let sent = Sent {
-        tx_hashes: built.tx_hash_list,
-        fee: Piconero::new(fee).map_err(ApiError::internal)?,
-    };
-    report(state, w.id, Progress::Signed(sent)).await?;
-    let stored = store::sends::of_withdrawal(&state.db, w.id)
-        .await?
-        .ok_or_else(|| ApiError::internal("send row vanished"))?;
-    Ok(Some(stored))
+    for &(id, share) in &shares {
+        let sent = Sent {
+            tx_hashes: built.tx_hash_list.clone(),
+            fee: Piconero::new(share).map_err(ApiError::internal)?,
+        };
+        report(state, id, Progress::Signed(sent)).await?;
+    }
+    crash_point("before_relay");
+    finish_interrupted(state).await
 }
 
-/// Relays a built send unless the daemon already has it, then records it as relayed.
+/// Relays each transaction of `hashes` unless the daemon already has it; `Err(setback)`
+/// when the send has to wait (nothing is reported relayed then).
+async fn relay_all(
+    state: &WalletState,
+    hashes: &[String],
+    metadata: &str,
+) -> Result<Result<(), Setback>, ApiError> {
+    let wallet = state.wallet()?;
+    for (hash, metadata) in hashes.iter().zip(metadata.split('\n')) {
+        match setback::before_relay(state.daemon.knows_transaction(hash).await) {
+            BeforeRelay::AlreadyOut => continue,
+            BeforeRelay::Relay => {}
+            BeforeRelay::Wait(setback) => return Ok(Err(setback)),
+        }
+        if let Err(e) = wallet.relay(metadata).await {
+            let daemon_knows = state.daemon.knows_transaction(hash).await.unwrap_or(false);
+            if let Some(setback) = setback::after_relay_error(&e, daemon_knows) {
+                return Ok(Err(setback));
+            }
+        }
+    }
+    Ok(Ok(()))
+}
+
+fn hash_list(joined: &str) -> Vec<String> {
+    joined.split(',').map(str::to_owned).collect()
+}
+
+/// Relays a send stored before batching existed (its metadata is its own).
 #[tracing::instrument(
     skip_all,
     fields(withdrawal_id = send.withdrawal_id, send_id = send.id),
     err(level = "warn")
 )]
-async fn finish(state: &WalletState, send: &withdrawal_send::Model) -> Result<(), ApiError> {
-    let wallet = state.wallet()?;
-    let hashes: Vec<String> = send.tx_hashes.split(',').map(str::to_owned).collect();
-    for (hash, metadata) in hashes.iter().zip(send.metadata.split('\n')) {
-        match setback::before_relay(state.daemon.knows_transaction(hash).await) {
-            BeforeRelay::AlreadyOut => continue,
-            BeforeRelay::Relay => {}
-            BeforeRelay::Wait(setback) => {
-                return set_back(state, send.withdrawal_id, &setback).await;
-            }
-        }
-        if let Err(e) = wallet.relay(metadata).await {
-            let daemon_knows = state.daemon.knows_transaction(hash).await.unwrap_or(false);
-            if let Some(setback) = setback::after_relay_error(&e, daemon_knows) {
-                return set_back(state, send.withdrawal_id, &setback).await;
-            }
-        }
+async fn finish_single(state: &WalletState, send: &withdrawal_send::Model) -> Result<(), ApiError> {
+    let hashes = hash_list(&send.tx_hashes);
+    if let Err(setback) = relay_all(state, &hashes, &send.metadata).await? {
+        return set_back(state, send.withdrawal_id, &setback).await;
     }
     crash_point("after_relay");
+    relayed(state, send, hashes).await
+}
+
+/// Relays a stored batch once, then records each of its withdrawals as relayed.
+#[tracing::instrument(skip_all, fields(batch_id = batch.id), err(level = "warn"))]
+async fn finish_batch(
+    state: &WalletState,
+    batch: &send_batch::Model,
+    members: &[withdrawal_send::Model],
+) -> Result<(), ApiError> {
+    let hashes = hash_list(&batch.tx_hashes);
+    if let Err(setback) = relay_all(state, &hashes, &batch.metadata).await? {
+        for send in members {
+            set_back(state, send.withdrawal_id, &setback).await?;
+        }
+        return Ok(());
+    }
+    crash_point("after_relay");
+    for send in members {
+        relayed(state, send, hashes.clone()).await?;
+    }
+    store::sends::mark_batch(&state.db, batch.id, SendStatus::Relayed).await?;
+    Ok(())
+}
+
+/// Tells the ledger one withdrawal's money left (with its share of the fee), then marks
+/// its send relayed.
+async fn relayed(
+    state: &WalletState,
+    send: &withdrawal_send::Model,
+    hashes: Vec<String>,
+) -> Result<(), ApiError> {
     let sent = Sent {
         tx_hashes: hashes,
         fee: Piconero::new(send.fee).map_err(ApiError::internal)?,
@@ -197,17 +338,26 @@ async fn finish(state: &WalletState, send: &withdrawal_send::Model) -> Result<()
 #[tracing::instrument(skip_all, err(level = "warn"))]
 async fn watch_confirmations(state: &WalletState) -> Result<(), ApiError> {
     let wallet = state.wallet()?;
+    // A batch's withdrawals share a transaction: ask the wallet once per transaction.
+    let mut depth: std::collections::HashMap<String, Option<u64>> =
+        std::collections::HashMap::new();
     for send in store::sends::with_status(&state.db, SendStatus::Relayed).await? {
         let Some(hash) = send.tx_hashes.split(',').next() else {
             continue;
         };
-        match wallet.transfer_by_txid(hash).await {
-            Ok(t) if t.confirmations >= CONFIRMED_AT => {
-                report(state, send.withdrawal_id, Progress::Confirmed(Confirmed {})).await?;
-                store::sends::mark(&state.db, send.id, SendStatus::Confirmed).await?;
-            }
-            Ok(_) => {}
-            Err(e) => tracing::debug!(error = %e, "confirmation check"),
+        if !depth.contains_key(hash) {
+            let seen = match wallet.transfer_by_txid(hash).await {
+                Ok(t) => Some(t.confirmations),
+                Err(e) => {
+                    tracing::debug!(error = %e, "confirmation check");
+                    None
+                }
+            };
+            depth.insert(hash.to_owned(), seen);
+        }
+        if depth.get(hash).copied().flatten() >= Some(CONFIRMED_AT) {
+            report(state, send.withdrawal_id, Progress::Confirmed(Confirmed {})).await?;
+            store::sends::mark(&state.db, send.id, SendStatus::Confirmed).await?;
         }
     }
     Ok(())

@@ -43,10 +43,15 @@ pub async fn start(settings: &mut Settings, block_seconds: u64) -> anyhow::Resul
         );
     }
     let dir = settings.data_dir.join("regtest");
-    let chain = Chain::start_persistent(&dir)
+    let notify = |event: &str| notify_command(settings, event);
+    let (block_notify, tx_notify) = (notify("block")?, notify("tx")?);
+    let chain = Chain::start_persistent(&dir, Some(&block_notify))
         .await
         .context("starting monerod")?;
-    let (hot, faucet) = tokio::join!(chain.wallet("hot"), chain.wallet("faucet"));
+    let (hot, faucet) = tokio::join!(
+        chain.wallet_notifying("hot", Some(&tx_notify)),
+        chain.wallet("faucet")
+    );
     let (hot, faucet) = (
         hot.context("starting the hot wallet")?,
         faucet.context("starting the faucet wallet")?,
@@ -85,6 +90,24 @@ pub async fn start(settings: &mut Settings, block_seconds: u64) -> anyhow::Resul
         _faucet: faucet,
         miner,
     })
+}
+
+/// `pupero notify <event> %s` with where the wallet service and its key are, for monerod's
+/// `--block-notify` and wallet-rpc's `--tx-notify`. Both split the command at spaces (no
+/// shell), so a path with a space cannot be passed.
+fn notify_command(settings: &Settings, event: &str) -> anyhow::Result<String> {
+    let exe = std::env::current_exe().context("where is this executable?")?;
+    let keys = settings.keys_dir();
+    let wallet = settings.service_url(pupero_config::Service::Wallet);
+    let command = format!(
+        "{} notify {event} %s --keys-dir {} --wallet-service-url {wallet}",
+        exe.display(),
+        keys.display()
+    );
+    if exe.display().to_string().contains(' ') || keys.display().to_string().contains(' ') {
+        bail!("--regtest: the notify command cannot carry a path with a space ({command})");
+    }
+    Ok(command)
 }
 
 /// Pays `amount` XMR from the regtest faucet to `username`'s deposit address.

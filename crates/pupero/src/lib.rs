@@ -5,6 +5,7 @@ pub mod admin;
 pub mod bench;
 pub mod devchain;
 pub mod migrations;
+pub mod notify;
 pub mod platform;
 mod shutdown;
 

@@ -33,6 +33,17 @@ enum Command {
         #[command(flatten)]
         settings: Settings,
     },
+    /// Tell the wallet service a transaction or block arrived, so it sweeps for deposits
+    /// now: what monero-wallet-rpc's `--tx-notify` and monerod's `--block-notify` run
+    /// (`pupero notify tx %s`, `pupero notify block %s`; docs/OPERATIONS.md).
+    Notify {
+        #[arg(value_enum)]
+        event: pupero::notify::ChainEvent,
+        /// The transaction's or block's hash (the notifier's `%s`).
+        hash: String,
+        #[command(flatten)]
+        settings: Settings,
+    },
     /// Development helpers.
     Dev {
         #[command(subcommand)]
@@ -208,6 +219,14 @@ async fn main() -> anyhow::Result<()> {
                 "sent {amount} XMR to {user}'s deposit address in {txid}; it is credited after 10 blocks"
             );
             Ok(())
+        }
+        Command::Notify {
+            event,
+            hash,
+            settings,
+        } => {
+            init_logging(settings.log_format);
+            pupero::notify::notify(&settings, event, &hash).await
         }
         Command::Migrate { settings } => {
             init_logging(settings.log_format);

@@ -51,6 +51,23 @@ pub struct Credited {
     pub credited: bool,
 }
 
+/// `POST /internal/network-fees` (wallet): journal the network fee of a transaction the
+/// hot wallet sent itself (a float refill), exactly once per transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkFeeCharge {
+    /// The transaction set's hashes; the first one is the charge's key.
+    pub tx_hashes: Vec<String>,
+    /// The network fee of all of them together; positive.
+    pub fee: Piconero,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Charged {
+    /// False when this transaction's fee had been journaled before (nothing moved now).
+    pub charged: bool,
+}
+
 /// `POST /internal/withdrawals/claim` (wallet): a lease on one withdrawal to send.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimRequest {

@@ -48,3 +48,20 @@ pub struct WorkerWoken {
 pub struct WithdrawalQueued {
     pub withdrawal_id: i64,
 }
+
+/// `POST /internal/chain/notify` (the wallet's own host: `pupero notify`, run by
+/// monero-wallet-rpc's `--tx-notify` and monerod's `--block-notify`): something arrived,
+/// sweep for deposits now instead of at the next interval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChainNotice {
+    /// `tx` (a transaction of the hot wallet, in the pool or a block) or `block`.
+    pub event: String,
+    /// The transaction's or block's hash: 64 hexadecimal characters.
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepWoken {
+    pub woken: bool,
+}

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use pupero_api::internal::transactions::{CreditRequest, Credited};
+use pupero_api::internal::transactions::{Charged, CreditRequest, Credited, NetworkFeeCharge};
 use pupero_api::internal::wallet::{WalletAddress, WalletDeposits};
 use pupero_api::money::{DepositAddressView, DepositView, Deposits};
 use pupero_http::{ActiveUser, ApiError, ApiJson, ApiResult, AuthUser, ServiceCaller, rfc3339};
@@ -11,6 +11,7 @@ use pupero_http::{ActiveUser, ApiError, ApiJson, ApiResult, AuthUser, ServiceCal
 use super::errors::ledger_refusal;
 use crate::TransactionsState;
 use crate::deposits::{self, Deposit};
+use crate::network_fees;
 
 /// The caller's deposit address, created on first use.
 #[utoipa::path(get, path = "/deposit-address", tag = "deposits", security(("bearer" = [])),
@@ -81,4 +82,36 @@ pub async fn credit(
         .await
         .map_err(|e| ledger_refusal(e, "a deposit credit cannot be refused"))?;
     Ok(Json(Credited { credited }))
+}
+
+/// For the wallet's float refill: journal the fee of a transaction it sent itself,
+/// exactly once per transaction.
+pub async fn network_fee(
+    State(state): State<TransactionsState>,
+    _caller: ServiceCaller,
+    ApiJson(req): ApiJson<NetworkFeeCharge>,
+) -> ApiResult<Json<Charged>> {
+    let Some(key) = req.tx_hashes.first() else {
+        return Err(ApiError::invalid(
+            "tx_hashes",
+            "tx_hashes must name the transaction",
+        ));
+    };
+    if req
+        .tx_hashes
+        .iter()
+        .any(|h| h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err(ApiError::invalid(
+            "tx_hashes",
+            "each transaction hash must be 64 hexadecimal characters",
+        ));
+    }
+    if req.fee.is_zero() {
+        return Err(ApiError::invalid("fee", "a network fee must be positive"));
+    }
+    let charged = network_fees::charge(&state.db, key, req.fee)
+        .await
+        .map_err(|e| ledger_refusal(e, "a network fee cannot be refused"))?;
+    Ok(Json(Charged { charged }))
 }

@@ -90,6 +90,14 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
             internal_route(&keys, &["wallet"], axum::routing::post(deposits::credit)),
         )
         .route(
+            "/internal/network-fees",
+            internal_route(
+                &keys,
+                &["wallet"],
+                axum::routing::post(deposits::network_fee),
+            ),
+        )
+        .route(
             "/internal/withdrawals/claim",
             internal_route(
                 &keys,

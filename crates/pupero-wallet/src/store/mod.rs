@@ -18,6 +18,7 @@ mod tests {
     use pupero_core::DepositStatus;
 
     use super::*;
+    use crate::entity::send_batch::BatchKind;
     use crate::entity::withdrawal_send::SendStatus;
 
     async fn database() -> DatabaseConnection {
@@ -76,37 +77,66 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_send_is_stored_once_and_moves_through_its_statuses() {
+    async fn a_batch_is_stored_with_its_sends_at_once_and_moves_through_its_statuses() {
         let db = database().await;
         let hashes = ["h1".to_owned(), "h2".to_owned()];
         let metadata = ["m1".to_owned(), "m2".to_owned()];
-        let new = || sends::NewSend {
-            withdrawal_id: 11,
+        let batch = |shares: &'static [(i64, i64)]| sends::NewBatch {
+            kind: BatchKind::Withdrawals,
             tx_hashes: &hashes,
             tx_metadata: &metadata,
-            fee: 42,
+            fee: 43,
+            shares,
         };
-        assert!(sends::insert_built(&db, new()).await.unwrap());
+        let id = sends::insert_batch(&db, batch(&[(11, 22), (12, 21)]))
+            .await
+            .unwrap()
+            .unwrap();
         assert!(
-            !sends::insert_built(&db, new()).await.unwrap(),
+            sends::insert_batch(&db, batch(&[(13, 22), (11, 21)]))
+                .await
+                .unwrap()
+                .is_none(),
             "one send per withdrawal"
         );
-        let built = sends::with_status(&db, SendStatus::Built).await.unwrap();
-        assert_eq!(built.len(), 1);
-        assert_eq!(
-            (built[0].tx_hashes.as_str(), built[0].metadata.as_str()),
-            ("h1,h2", "m1\nm2")
+        assert!(
+            sends::of_withdrawal(&db, 13).await.unwrap().is_none(),
+            "a refused batch stores nothing of itself"
         );
+        let stored = sends::batch(&db, id).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                stored.tx_hashes.as_str(),
+                stored.metadata.as_str(),
+                stored.fee
+            ),
+            ("h1,h2", "m1\nm2", 43)
+        );
+        let built = sends::with_status(&db, SendStatus::Built).await.unwrap();
+        assert_eq!(built.len(), 2);
+        assert!(
+            built
+                .iter()
+                .all(|s| s.batch_id == Some(id) && s.tx_hashes == "h1,h2")
+        );
+        assert_eq!(built.iter().map(|s| s.fee).sum::<i64>(), 43);
         sends::mark(&db, built[0].id, SendStatus::Relayed)
             .await
             .unwrap();
-        assert!(
-            sends::with_status(&db, SendStatus::Built)
+        sends::mark_batch(&db, id, SendStatus::Relayed)
+            .await
+            .unwrap();
+        assert_eq!(
+            sends::batches_with(&db, BatchKind::Withdrawals, SendStatus::Relayed)
                 .await
                 .unwrap()
-                .is_empty()
+                .len(),
+            1
         );
-        let row = sends::of_withdrawal(&db, 11).await.unwrap().unwrap();
+        let row = sends::of_withdrawal(&db, built[0].withdrawal_id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(row.status, SendStatus::Relayed);
     }
 
@@ -114,18 +144,23 @@ mod tests {
     async fn an_unknown_send_status_is_an_error_when_read() {
         let db = database().await;
         let hashes = ["h".to_owned()];
-        let new = sends::NewSend {
-            withdrawal_id: 12,
+        let new = sends::NewBatch {
+            kind: BatchKind::Withdrawals,
             tx_hashes: &hashes,
             tx_metadata: &hashes,
             fee: 1,
+            shares: &[(12, 1)],
         };
-        sends::insert_built(&db, new).await.unwrap();
+        let id = sends::insert_batch(&db, new).await.unwrap().unwrap();
         // The ledger's word for it, not the wallet's.
         db.execute_unprepared("UPDATE withdrawal_sends SET status = 'signed'")
             .await
             .unwrap();
         assert!(sends::of_withdrawal(&db, 12).await.is_err());
+        db.execute_unprepared("UPDATE send_batches SET kind = 'withdrawal'")
+            .await
+            .unwrap();
+        assert!(sends::batch(&db, id).await.is_err());
     }
 
     #[tokio::test]

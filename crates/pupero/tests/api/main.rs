@@ -8,6 +8,7 @@ mod helpers;
 mod accounts;
 mod admin;
 mod chain;
+mod chain_notify;
 mod chat_reviews;
 mod concurrency;
 mod deposits;

@@ -184,3 +184,184 @@ db_test! {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     }
 }
+
+/// Issue 11: a hundred withdrawals requested at once, from a hot wallet funded by one
+/// deposit, all relayed within 15 blocks. The float is split first (a self-send journaled
+/// as a network fee), then the withdrawals go out in batches of up to 15. Blocks are
+/// mined one at a time only when the worker makes no progress, and the count is printed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_withdrawals_at_once_are_relayed_within_fifteen_blocks() {
+    use pupero_transactions::entity::{journal_entry, withdrawal};
+    use pupero_wallet::entity::send_batch::{self, BatchKind};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+    use crate::helpers::{Backend, run};
+
+    const COUNT: usize = 100;
+    const EACH: u64 = PICONERO_PER_XMR as u64 / 20;
+    let _turn = chain::chain_turn().await;
+    let fixture = chain::fixture().await;
+    let options = chain::options(&[
+        "--rabbitmq-poll-interval-seconds",
+        "1",
+        "--hot-wallet-outputs",
+        "16",
+        "--hot-wallet-output-min-xmr",
+        "1",
+    ])
+    .await;
+    run(Backend::Sqlite, options, move |app| async move {
+        let alice = app.party("alice").await;
+        deposit(&app, &alice, 30).await;
+
+        // The float is split by a self-send once the deposit is spendable; its fee is the
+        // platform's, journaled once.
+        let refill = async {
+            for _ in 0..240 {
+                let found = send_batch::Entity::find()
+                    .filter(send_batch::Column::Kind.eq(BatchKind::Refill))
+                    .one(&app.db)
+                    .await
+                    .unwrap();
+                if let Some(b) = found.filter(|b| b.status != pupero_wallet::entity::withdrawal_send::SendStatus::Built) {
+                    return b;
+                }
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            panic!("the float was never split");
+        }
+        .await;
+        let fees = journal_entry::Entity::find()
+            .filter(journal_entry::Column::Kind.eq(pupero_core::EntryKind::NetworkFee))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(fees, 1, "the refill's fee is journaled once");
+        fixture.mine(10).await;
+
+        let mut receivers = Vec::new();
+        for i in 0..COUNT {
+            receivers.push(fixture.user().create_address(&format!("burst-{i}")).await.unwrap());
+        }
+        let mut requests = tokio::task::JoinSet::new();
+        for (i, receiver) in receivers.iter().enumerate() {
+            let (http, url, token, receiver) = (
+                app.http.clone(),
+                format!("{}/transactions/withdraw", app.gateway),
+                alice.token.clone(),
+                receiver.address.clone(),
+            );
+            requests.spawn(async move {
+                let resp = http
+                    .post(url)
+                    .bearer_auth(token)
+                    .header("idempotency-key", format!("burst-{i}"))
+                    .json(&json!({"address": receiver, "amount": "0.05"}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(resp.status(), StatusCode::ACCEPTED);
+            });
+        }
+        let requested = std::time::Instant::now();
+        while let Some(done) = requests.join_next().await {
+            done.unwrap();
+        }
+        let relayed = || async {
+            withdrawal::Entity::find()
+                .filter(withdrawal::Column::Status.is_in([WithdrawalStatus::Relayed, WithdrawalStatus::Confirmed]))
+                .count(&app.db)
+                .await
+                .unwrap()
+        };
+        let mut blocks = 0;
+        let mut last = relayed().await;
+        let mut still = 0;
+        while last < COUNT as u64 {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let now = relayed().await;
+            if now > last {
+                (last, still) = (now, 0);
+                continue;
+            }
+            still += 1;
+            // Four seconds without progress: the worker waits for the chain.
+            if still >= 8 {
+                fixture.mine(1).await;
+                blocks += 1;
+                still = 0;
+                assert!(blocks <= 15, "{last} of {COUNT} relayed after {blocks} blocks");
+            }
+        }
+        let rows = withdrawal::Entity::find().all(&app.db).await.unwrap();
+        let transactions: std::collections::BTreeSet<&str> = rows.iter().map(|w| w.tx_hashes.as_str()).collect();
+        println!(
+            "figure: {COUNT} withdrawals requested at once: all relayed after {blocks} mined blocks and {:.1} s, in {} transactions",
+            requested.elapsed().as_secs_f64(),
+            transactions.len()
+        );
+
+        fixture.mine(10).await;
+        let received = fixture.user().incoming(None).await.unwrap();
+        for (i, receiver) in receivers.iter().enumerate() {
+            let paid: Vec<_> = received.incoming.iter().filter(|t| t.subaddr_index.minor == receiver.address_index).map(|t| t.amount).collect();
+            assert_eq!(paid, vec![EACH], "receiver {i}: exactly once, exactly its amount");
+        }
+        assert_eq!(
+            app.balances(&alice).await,
+            ("25.000000000000".into(), "0.000000000000".into(), "0.000000000000".into())
+        );
+        app.assert_ledger_consistent().await;
+        assert!(refill.fee > 0);
+    })
+    .await;
+}
+
+db_test! {
+    // A float refill's fee is journaled once per transaction, only at the wallet's word, and
+    // a malformed report changes nothing.
+    async fn a_refills_network_fee_is_journaled_exactly_once(app) {
+        use pupero_transactions::entity::journal_entry;
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+        let token = |service: &str| app.keys().only(service).issue_service(service).unwrap().token;
+        let charge = |token: String, body: Value| {
+            let app = &app;
+            async move { app.call_at(&app.transactions, "POST", "/internal/network-fees", Some(&token), Some(body)).await }
+        };
+        let hash = "c0".repeat(32);
+        let journaled = || async {
+            journal_entry::Entity::find()
+                .filter(journal_entry::Column::Kind.eq(pupero_core::EntryKind::NetworkFee))
+                .count(&app.db)
+                .await
+                .unwrap()
+        };
+        for (body, field) in [
+            (json!({"tx_hashes": [], "fee": "0.000030000000"}), "tx_hashes"),
+            (json!({"tx_hashes": ["abc"], "fee": "0.000030000000"}), "tx_hashes"),
+            (json!({"tx_hashes": [hash, "zz".repeat(32)], "fee": "0.000030000000"}), "tx_hashes"),
+            (json!({"tx_hashes": [hash], "fee": "0"}), "fee"),
+        ] {
+            let (status, answer) = charge(token("wallet"), body.clone()).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {answer}");
+            assert_eq!(answer["error"]["field"], field, "{body}: {answer}");
+        }
+        let (status, answer) = charge(token("wallet"), json!({"tx_hashes": [hash], "fee": -1})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a fee is a string of XMR: {answer}");
+        let (status, _) = charge(token("offers"), json!({"tx_hashes": [hash], "fee": "0.000030000000"})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "only the wallet reports its fees");
+        assert_eq!(journaled().await, 0, "refusals journal nothing");
+
+        let body = json!({"tx_hashes": [hash], "fee": "0.000030940000"});
+        let (status, first) = charge(token("wallet"), body.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{first}");
+        assert_eq!(first["charged"], true);
+        let (status, again) = charge(token("wallet"), body).await;
+        assert_eq!(status, StatusCode::OK, "{again}");
+        assert_eq!(again["charged"], false, "a repeat moves nothing");
+        assert_eq!(journaled().await, 1);
+        let report = pupero_transactions::ledger::verify(&app.db).await.unwrap();
+        assert!(report.is_consistent(), "{report:?}");
+    }
+}

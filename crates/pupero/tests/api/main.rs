@@ -7,6 +7,7 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod backup;
 mod chain;
 mod chat_reviews;
 mod concurrency;

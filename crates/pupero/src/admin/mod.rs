@@ -1,6 +1,17 @@
 //! Operator commands (`pupero migrate`, `pupero admin …`): each takes the settings, opens
 //! what it needs, prints its report and fails with a message when the check fails.
 
+mod backup;
+mod catalog;
+mod dump;
+mod manifest;
+mod restore;
+
+pub use backup::backup;
+pub use catalog::table_names;
+pub use manifest::{CopyItem, Manifest, TableSummary, WalletState};
+pub use restore::{RestoreReport, restore};
+
 use std::io::BufRead;
 use std::path::Path;
 
@@ -164,4 +175,34 @@ pub async fn insert_account(
     .await
     .context("could not create the user")?;
     Ok(id)
+}
+
+/// What `pupero admin backup` tells the operator: where it went, what it holds, and what
+/// they must still copy themselves.
+pub fn print_backup(to: &Path, manifest: &Manifest) {
+    let rows: u64 = manifest.tables.iter().map(|t| t.rows).sum();
+    println!(
+        "backed up {rows} rows of {} tables ({}) to {} at {}",
+        manifest.tables.len(),
+        manifest.backend,
+        to.display(),
+        manifest.created_at
+    );
+    for (kind, total) in &manifest.ledger_totals {
+        let xmr = total
+            .parse::<i128>()
+            .map_or_else(|_| total.clone(), format_signed_xmr);
+        println!("  ledger {kind}: {xmr} XMR");
+    }
+    if let Some(wallet) = &manifest.wallet {
+        match (wallet.height, &wallet.unreachable) {
+            (Some(height), _) => println!("  hot wallet height {height}"),
+            (None, Some(why)) => println!("  hot wallet NOT read: {why}"),
+            (None, None) => {}
+        }
+    }
+    println!("Copy these too; they are not in the database:");
+    for item in &manifest.operator_must_copy {
+        println!("  {}: {}", item.what, item.why);
+    }
 }

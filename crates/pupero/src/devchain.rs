@@ -65,8 +65,7 @@ pub async fn start(settings: &mut Settings, block_seconds: u64) -> anyhow::Resul
     settings.monero_rpc_url = Some(hot.url.clone());
     settings.monerod_url = Some(chain.daemon_url.clone());
     settings.monero_rpc_auth_scheme = pupero_config::AuthScheme::None;
-    // Regtest chains use mainnet addresses.
-    settings.monero_network = pupero_core::Network::Mainnet;
+    settings.monero_network = pupero_config::MoneroNetwork::Regtest;
     let daemon = DaemonRpc::new(&chain.daemon_url, None)?;
     let address = faucet.address.clone();
     let miner = tokio::spawn(async move {

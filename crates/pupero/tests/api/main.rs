@@ -18,6 +18,7 @@ mod faults;
 mod gateway;
 mod hashing;
 mod ledger;
+mod networks;
 mod offers;
 mod platform;
 mod rabbitmq;

@@ -418,18 +418,22 @@ impl Settings {
 
     /// Where the gateway (and other services) reach `service`.
     pub fn service_url(&self, service: Service) -> String {
-        let configured = match service {
-            Service::Login => &self.login_service_url,
-            Service::Offers => &self.offers_service_url,
-            Service::Transactions => &self.transactions_service_url,
-            Service::Wallet => &self.wallet_service_url,
-            Service::Moderation => &self.moderation_service_url,
-            Service::Gateway => &self.api_manager_url,
-            Service::Frontend => &None,
-        };
-        match configured {
+        match self.configured_service_url(service) {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("http://127.0.0.1:{}", self.port(service)),
+        }
+    }
+
+    /// The URL the operator set for `service` (`*_SERVICE_URL`), if any.
+    pub fn configured_service_url(&self, service: Service) -> Option<&str> {
+        match service {
+            Service::Login => self.login_service_url.as_deref(),
+            Service::Offers => self.offers_service_url.as_deref(),
+            Service::Transactions => self.transactions_service_url.as_deref(),
+            Service::Wallet => self.wallet_service_url.as_deref(),
+            Service::Moderation => self.moderation_service_url.as_deref(),
+            Service::Gateway => self.api_manager_url.as_deref(),
+            Service::Frontend => None,
         }
     }
 

@@ -31,8 +31,22 @@ impl Drop for DevChain {
     }
 }
 
-fn faucet_file(data_dir: &Path) -> PathBuf {
-    data_dir.join("regtest").join("faucet.json")
+/// Where a running `up --regtest` leaves its chain's endpoints (daemon, hot wallet,
+/// faucet), for `dev faucet` and `admin solvency` run beside it.
+fn endpoints_file(data_dir: &Path) -> PathBuf {
+    data_dir.join("regtest").join("endpoints.json")
+}
+
+/// The operator's float: the platform pays withdrawals' network fees from its own XMR, so
+/// a fresh chain's hot wallet gets this much once (1 XMR), and `admin solvency` holds after
+/// the first withdrawal.
+const FLOAT: u64 = 1_000_000_000_000;
+
+/// The hot wallet of the `up --regtest` chain in `data_dir`, if one has run there.
+pub fn regtest_hot_wallet_url(data_dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(endpoints_file(data_dir)).ok()?;
+    let info: serde_json::Value = serde_json::from_str(&text).ok()?;
+    info["hot_url"].as_str().map(str::to_owned)
 }
 
 /// Starts the chain and points `settings` at it.
@@ -58,9 +72,16 @@ pub async fn start(settings: &mut Settings, block_seconds: u64) -> anyhow::Resul
             .mine(MATURE_CHAIN + 1 - height, &faucet.address)
             .await?;
     }
+    if let Err(e) = put_float(&chain, &hot, &faucet, &dir).await {
+        // Not fatal: the platform runs without it; the next start tries again.
+        tracing::warn!(
+            "no float in the hot wallet yet ({e:#}); `admin solvency` may fail after the first withdrawal"
+        );
+    }
     std::fs::write(
-        faucet_file(&settings.data_dir),
-        serde_json::json!({"faucet_url": faucet.url, "daemon_url": chain.daemon_url}).to_string(),
+        endpoints_file(&settings.data_dir),
+        serde_json::json!({"faucet_url": faucet.url, "daemon_url": chain.daemon_url, "hot_url": hot.url})
+            .to_string(),
     )?;
     settings.monero_rpc_url = Some(hot.url.clone());
     settings.monerod_url = Some(chain.daemon_url.clone());
@@ -86,13 +107,54 @@ pub async fn start(settings: &mut Settings, block_seconds: u64) -> anyhow::Resul
     })
 }
 
+/// Sends the float from the faucet to the hot wallet once per chain (the chain and its
+/// wallets persist in the data directory), and mines until it is spendable.
+async fn put_float(
+    chain: &Chain,
+    hot: &WalletProcess,
+    faucet: &WalletProcess,
+    dir: &Path,
+) -> anyhow::Result<()> {
+    let marker = dir.join("float-txid");
+    if marker.exists() {
+        return Ok(());
+    }
+    // The faucet wallet has just seen the first blocks mined; on a loaded machine its
+    // refresh can outlast one RPC call, and a refresh may be repeated.
+    let mut refreshed = faucet.rpc.refresh().await;
+    for _ in 0..3 {
+        if refreshed.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        refreshed = faucet.rpc.refresh().await;
+    }
+    refreshed?;
+    let txid = faucet
+        .rpc
+        .transfer_now(&hot.address, FLOAT)
+        .await
+        .context("sending the float to the hot wallet")?;
+    // Mined only once the daemon's pool has it.
+    for _ in 0..100 {
+        if chain.daemon.knows_transaction(&txid).await.unwrap_or(false) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    chain.mine(10, &faucet.address).await?;
+    std::fs::write(&marker, &txid)?;
+    tracing::info!(%txid, "1 XMR float in the hot wallet for network fees");
+    Ok(())
+}
+
 /// Pays `amount` XMR from the regtest faucet to `username`'s deposit address.
 pub async fn faucet(
     settings: &Settings,
     username: &str,
     amount: pupero_core::Piconero,
 ) -> anyhow::Result<String> {
-    let file = faucet_file(&settings.data_dir);
+    let file = endpoints_file(&settings.data_dir);
     let info: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).with_context(|| {
             format!(

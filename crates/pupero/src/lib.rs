@@ -7,6 +7,7 @@ pub mod devchain;
 pub mod migrations;
 pub mod platform;
 mod shutdown;
+pub mod welcome;
 
 pub use migrations::{MIGRATORS, migrate_all};
 pub use platform::Platform;

@@ -127,13 +127,15 @@ enum AdminTask {
         #[arg(long, env = "PUPERO_KEYS_DIR")]
         keys_dir: std::path::PathBuf,
     },
-    /// Create an account with a role (how the first admin is made). The password is read
-    /// from the first line of standard input unless --password-env names a variable.
+    /// Create an account with a role (how the first admin is made). The password is asked
+    /// for without echo on a terminal, else read from the first line of standard input,
+    /// unless --password-env names a variable.
     CreateUser {
         #[arg(long)]
         email: String,
         #[arg(long)]
         username: String,
+        /// user, moderator or admin.
         #[arg(long, value_parser = parse_role, default_value = "user")]
         role: Role,
         /// Name of an environment variable holding the password.
@@ -145,8 +147,10 @@ enum AdminTask {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    s.parse()
-        .map_err(|e: pupero_core::IdentityError| e.to_string())
+    s.parse().map_err(|_: pupero_core::IdentityError| {
+        let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("unknown role; the roles are {}", roles.join(", "))
+    })
 }
 
 fn init_logging(format: LogFormat) {
@@ -201,7 +205,9 @@ async fn main() -> anyhow::Result<()> {
             } else {
                 None
             };
+            let data_dir = settings.data_dir.clone();
             let platform = Platform::start(settings, &AVAILABLE).await?;
+            println!("{}", pupero::welcome::banner(&platform, &data_dir, regtest));
             platform.run_until(shutdown_signal()).await
         }
         Command::Serve { service, settings } => {

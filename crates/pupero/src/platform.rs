@@ -140,7 +140,11 @@ impl Platform {
                     pupero_frontend::app(state)
                 }
                 Service::Gateway => {
-                    let state = pupero_gateway::GatewayState::new(&settings, keys.only("gateway"));
+                    let state = pupero_gateway::GatewayState::new(
+                        &settings,
+                        keys.only("gateway"),
+                        &AVAILABLE,
+                    );
                     pupero_gateway::router(state).into_app()
                 }
                 Service::Offers => {

@@ -12,7 +12,7 @@ pub use catalog::table_names;
 pub use manifest::{CopyItem, Manifest, TableSummary, WalletState};
 pub use restore::{RestoreReport, restore};
 
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 
 use anyhow::{Context, bail};
@@ -39,11 +39,21 @@ pub async fn solvency(settings: &Settings) -> anyhow::Result<()> {
     let db = connect(settings).await?;
     require_current(&db).await?;
     let owed = pupero_transactions::ledger::liabilities(&db).await?;
-    let url = settings
-        .monero_rpc_url
-        .clone()
-        .context("MONERO_RPC_URL is not set")?;
-    let wallet = pupero_wallet::rpc::WalletRpc::new(&url, settings.monero_rpc_credentials())?;
+    let (url, credentials) = match settings.monero_rpc_url.clone() {
+        Some(url) => (url, settings.monero_rpc_credentials()),
+        // Beside `pupero up --regtest`, whose wallet-rpc has no login and a random port.
+        None => match crate::devchain::regtest_hot_wallet_url(&settings.data_dir) {
+            Some(url) => {
+                println!("the hot wallet of `pupero up --regtest`: {url}");
+                (url, None)
+            }
+            None => bail!(
+                "MONERO_RPC_URL is not set (nor is a `pupero up --regtest` chain in {})",
+                settings.data_dir.display()
+            ),
+        },
+    };
+    let wallet = pupero_wallet::rpc::WalletRpc::new(&url, credentials)?;
     // A stale balance could call an insolvent platform solvent (or the reverse).
     wallet
         .refresh()
@@ -117,6 +127,15 @@ pub struct NewAccount {
 pub async fn create_user(settings: &Settings, account: NewAccount) -> anyhow::Result<()> {
     let password = match &account.password_env {
         Some(var) => std::env::var(var).with_context(|| format!("{var} is not set"))?,
+        // A person at a terminal: asked twice, never shown (nor left in the shell's history).
+        None if std::io::stdin().is_terminal() => {
+            let first = rpassword::prompt_password(format!("Password for {}: ", account.username))?;
+            let again = rpassword::prompt_password("The same password again: ")?;
+            if first != again {
+                bail!("the two passwords differ; no account was created");
+            }
+            first
+        }
         None => {
             let mut line = String::new();
             std::io::stdin().lock().read_line(&mut line)?;

@@ -15,6 +15,7 @@ mod deposits;
 mod disputes;
 mod expiry;
 mod faults;
+mod first_run;
 mod gateway;
 mod hashing;
 mod ledger;

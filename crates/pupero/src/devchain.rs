@@ -65,12 +65,9 @@ pub async fn start(settings: &mut Settings, block_seconds: u64) -> anyhow::Resul
         hot.context("starting the hot wallet")?,
         faucet.context("starting the faucet wallet")?,
     );
-    let height = chain.daemon.height().await?;
-    if height < MATURE_CHAIN + 1 {
+    if chain.daemon.height().await? < MATURE_CHAIN + 1 {
         tracing::info!("mining the first {MATURE_CHAIN} blocks of the private chain");
-        chain
-            .mine(MATURE_CHAIN + 1 - height, &faucet.address)
-            .await?;
+        mine_to(&chain, MATURE_CHAIN + 1, &faucet.address).await?;
     }
     if let Err(e) = put_float(&chain, &hot, &faucet, &dir).await {
         // Not fatal: the platform runs without it; the next start tries again.
@@ -105,6 +102,27 @@ pub async fn start(settings: &mut Settings, block_seconds: u64) -> anyhow::Resul
         _faucet: faucet,
         miner,
     })
+}
+
+/// Mines until the chain is `height` blocks high, a few blocks per call: on a loaded
+/// machine one call for 81 blocks can outlast the RPC timeout. A call that timed out may
+/// still have mined, so the height is read again after each.
+async fn mine_to(chain: &Chain, height: u64, address: &str) -> anyhow::Result<()> {
+    const STEP: u64 = 10;
+    let mut failures = 0;
+    loop {
+        let now = chain.daemon.height().await?;
+        if now >= height {
+            return Ok(());
+        }
+        if let Err(e) = chain.mine((height - now).min(STEP), address).await {
+            failures += 1;
+            if failures > 5 {
+                return Err(e).context("mining the private chain");
+            }
+            tracing::warn!(error = %e, "mining is slow; trying again");
+        }
+    }
 }
 
 /// Sends the float from the faucet to the hot wallet once per chain (the chain and its
@@ -142,7 +160,8 @@ async fn put_float(
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    chain.mine(10, &faucet.address).await?;
+    let height = chain.daemon.height().await?;
+    mine_to(&chain, height + 10, &faucet.address).await?;
     std::fs::write(&marker, &txid)?;
     tracing::info!(%txid, "1 XMR float in the hot wallet for network fees");
     Ok(())

@@ -195,9 +195,16 @@ fn prepare_directory(to: &Path) -> anyhow::Result<()> {
 }
 
 async fn wallet_state(settings: &Settings) -> Option<WalletState> {
-    let url = settings.monero_rpc_url.as_ref()?;
+    // Beside `pupero up --regtest`, its wallet (as `admin solvency` finds it).
+    let (url, credentials) = match &settings.monero_rpc_url {
+        Some(url) => (url.clone(), settings.monero_rpc_credentials()),
+        None => (
+            crate::devchain::regtest_hot_wallet_url(&settings.data_dir)?,
+            None,
+        ),
+    };
     let read = async {
-        let wallet = pupero_wallet::rpc::WalletRpc::new(url, settings.monero_rpc_credentials())?;
+        let wallet = pupero_wallet::rpc::WalletRpc::new(&url, credentials)?;
         let height = wallet.height().await?;
         let address = wallet.primary_address().await?;
         anyhow::Ok((height, address))
@@ -241,7 +248,8 @@ fn operator_must_copy(settings: &Settings) -> Vec<CopyItem> {
             why: why.to_owned(),
         })
     };
-    let wallet_configured = settings.monero_rpc_url.is_some();
+    let wallet_configured = settings.monero_rpc_url.is_some()
+        || crate::devchain::regtest_hot_wallet_url(&settings.data_dir).is_some();
     items.extend(
         [
             data_file(

@@ -161,7 +161,7 @@ async fn put_float(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let height = chain.daemon.height().await?;
-    mine_to(&chain, height + 10, &faucet.address).await?;
+    mine_to(chain, height + 10, &faucet.address).await?;
     std::fs::write(&marker, &txid)?;
     tracing::info!(%txid, "1 XMR float in the hot wallet for network fees");
     Ok(())

@@ -74,6 +74,9 @@ if [ -z "${PUPERO_TEST_AMQP_ADDR:-}" ] && ! port_open 5672; then
   wait_for RabbitMQ 90 port_open 5672
 fi
 
+# --- A pseudo-terminal (util-linux's `script`), for the password prompt's no-echo test --------
+have script || apt_install bsdutils
+
 # --- Monero (Debian's monerod + monero-wallet-rpc, for the regtest chain) -------------------
 if ! command -v monerod >/dev/null 2>&1 || ! command -v monero-wallet-rpc >/dev/null 2>&1; then
   apt_install monero

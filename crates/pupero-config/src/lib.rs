@@ -14,8 +14,8 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use monero::AuthScheme;
-use pupero_core::{Network, Piconero};
+pub use monero::{AuthScheme, MoneroNetwork};
+use pupero_core::Piconero;
 pub use secret::Secret;
 pub use url::{CredentialUrl, redact_url};
 
@@ -292,10 +292,10 @@ pub struct Settings {
     /// Password of MONERO_WALLET_FILE.
     #[arg(long, env = "MONERO_WALLET_PASSWORD", hide_env_values = true)]
     pub monero_wallet_password: Option<Secret>,
-    /// Which addresses are accepted: mainnet, testnet, stagenet or regtest (mainnet
-    /// addresses).
+    /// The chain: mainnet, testnet, stagenet or regtest (mainnet addresses). The wallet
+    /// service refuses to start when its daemon or wallet is on another.
     #[arg(long, env = "MONERO_NETWORK", default_value = "mainnet", value_parser = monero::parse_network)]
-    pub monero_network: Network,
+    pub monero_network: MoneroNetwork,
     /// Confirmations before a deposit is credited (it must also be unlocked).
     #[arg(long, env = "DEPOSIT_CONFIRMATIONS", default_value_t = 10)]
     pub deposit_confirmations: u64,
@@ -436,18 +436,22 @@ impl Settings {
 
     /// Where the gateway (and other services) reach `service`.
     pub fn service_url(&self, service: Service) -> String {
-        let configured = match service {
-            Service::Login => &self.login_service_url,
-            Service::Offers => &self.offers_service_url,
-            Service::Transactions => &self.transactions_service_url,
-            Service::Wallet => &self.wallet_service_url,
-            Service::Moderation => &self.moderation_service_url,
-            Service::Gateway => &self.api_manager_url,
-            Service::Frontend => &None,
-        };
-        match configured {
+        match self.configured_service_url(service) {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("http://127.0.0.1:{}", self.port(service)),
+        }
+    }
+
+    /// The URL the operator set for `service` (`*_SERVICE_URL`), if any.
+    pub fn configured_service_url(&self, service: Service) -> Option<&str> {
+        match service {
+            Service::Login => self.login_service_url.as_deref(),
+            Service::Offers => self.offers_service_url.as_deref(),
+            Service::Transactions => self.transactions_service_url.as_deref(),
+            Service::Wallet => self.wallet_service_url.as_deref(),
+            Service::Moderation => self.moderation_service_url.as_deref(),
+            Service::Gateway => self.api_manager_url.as_deref(),
+            Service::Frontend => None,
         }
     }
 
@@ -690,6 +694,7 @@ fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
 mod tests {
     use super::*;
     use clap::Parser;
+    use pupero_core::Network;
 
     #[derive(Parser)]
     struct Cli {
@@ -847,7 +852,7 @@ mod tests {
     #[test]
     fn monero_settings_are_typed_when_read() {
         let defaults = settings(&[]);
-        assert_eq!(defaults.monero_network, Network::Mainnet);
+        assert_eq!(defaults.monero_network, MoneroNetwork::Mainnet);
         assert_eq!(defaults.monero_rpc_auth_scheme, AuthScheme::Digest);
         assert!(defaults.min_sweep_xmr.is_zero());
         let s = settings(&[
@@ -858,12 +863,15 @@ mod tests {
             "--monero-rpc-auth-scheme",
             "NONE",
         ]);
-        assert_eq!(s.monero_network, Network::Stagenet);
+        assert_eq!(s.monero_network, MoneroNetwork::Stagenet);
+        assert_eq!(s.monero_network.addresses(), Network::Stagenet);
         assert_eq!(s.min_sweep_xmr, Piconero::parse_xmr("0.01").unwrap());
         assert_eq!(s.monero_rpc_auth_scheme, AuthScheme::None);
         // Regtest chains use mainnet addresses.
-        let regtest = settings(&["--monero-network", "regtest"]);
-        assert_eq!(regtest.monero_network, Network::Mainnet);
+        let regtest = settings(&["--monero-network", "REGTEST"]);
+        assert_eq!(regtest.monero_network, MoneroNetwork::Regtest);
+        assert_eq!(regtest.monero_network.addresses(), Network::Mainnet);
+        assert_eq!(regtest.monero_network.daemon_nettype(), "fakechain");
     }
 
     #[test]

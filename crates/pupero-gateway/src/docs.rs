@@ -26,8 +26,9 @@ fn prefix(service: Service) -> &'static str {
     }
 }
 
-pub fn swagger_ui() -> axum::Router {
-    let urls: Vec<Url<'static>> = Service::BACKENDS
+/// The docs page, listing the services this deployment runs.
+pub fn swagger_ui(services: &[Service]) -> axum::Router {
+    let urls: Vec<Url<'static>> = services
         .iter()
         .map(|s| {
             let url: &'static str =
@@ -46,7 +47,8 @@ pub async fn service_spec(
         return ApiError::not_found("no such service").into_response();
     };
     let Some(base) = state.upstreams.url(service) else {
-        return ApiError::not_found("no such service").into_response();
+        return ApiError::not_found(format!("the {name} service is not part of this deployment"))
+            .into_response();
     };
     let unavailable = || {
         ApiError::new(

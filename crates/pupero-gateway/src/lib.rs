@@ -31,10 +31,14 @@ pub const SERVICE: &str = "gateway";
 pub struct Upstreams(Arc<Vec<(Service, String, Option<Origin>)>>);
 
 impl Upstreams {
-    pub fn from_settings(settings: &Settings) -> Self {
+    /// The services this deployment runs: those in `deployed` (what this build serves),
+    /// and any other whose `*_SERVICE_URL` is set. A service in neither is left out of
+    /// the health report and the docs instead of being reported as down.
+    pub fn from_settings(settings: &Settings, deployed: &[Service]) -> Self {
         Self(Arc::new(
             Service::BACKENDS
                 .iter()
+                .filter(|&&s| deployed.contains(&s) || settings.configured_service_url(s).is_some())
                 .map(|&s| {
                     let url = settings.service_url(s);
                     let origin = Origin::parse(&url);
@@ -61,6 +65,14 @@ impl Upstreams {
             .and_then(|(_, _, o)| o.as_ref())
     }
 
+    pub fn runs(&self, service: Service) -> bool {
+        self.0.iter().any(|(s, _, _)| *s == service)
+    }
+
+    pub fn services(&self) -> Vec<Service> {
+        self.0.iter().map(|(s, _, _)| *s).collect()
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (Service, &str)> {
         self.0.iter().map(|(s, u, _)| (*s, u.as_str()))
     }
@@ -76,7 +88,8 @@ pub struct GatewayState {
 }
 
 impl GatewayState {
-    pub fn new(settings: &Settings, keys: JwtKeys) -> Self {
+    /// `deployed`: the backend services this deployment runs (see [`Upstreams::from_settings`]).
+    pub fn new(settings: &Settings, keys: JwtKeys, deployed: &[Service]) -> Self {
         let mut connector = HttpConnector::new();
         connector.set_nodelay(true);
         connector.set_connect_timeout(Some(Duration::from_secs(2)));
@@ -86,7 +99,7 @@ impl GatewayState {
             .build(connector);
         Self {
             client,
-            upstreams: Upstreams::from_settings(settings),
+            upstreams: Upstreams::from_settings(settings, deployed),
             keys,
             timeout: Duration::from_secs(settings.gateway_timeout_seconds.max(1)),
             trusted: TrustedProxies(Arc::new(settings.gateway_trusted_proxies.clone())),
@@ -107,12 +120,13 @@ impl FromRef<GatewayState> for TrustedProxies {
 }
 
 pub fn router(state: GatewayState) -> ServiceRouter {
+    let documented = state.upstreams.services();
     let routes = axum::Router::new()
         .route("/healthz", get(health::aggregate))
         .route("/api-docs/services/{service}", get(docs::service_spec))
         .route("/{*path}", any(proxy::forward))
         .with_state(state)
-        .merge(docs::swagger_ui());
+        .merge(docs::swagger_ui(&documented));
     ServiceRouter {
         name: SERVICE,
         routes,

@@ -72,6 +72,11 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
     let Ok(ClientIp(peer_ip)) = ClientIp::from_request_parts(&mut parts, &state).await;
     let client_ip = vouched_client_ip(&state, &parts.headers).unwrap_or(peer_ip);
     let service = route.service.name();
+    if !state.upstreams.runs(route.service) {
+        return Err(ApiError::not_found(format!(
+            "the {service} service is not part of this deployment"
+        )));
+    }
     let origin = state
         .upstreams
         .origin(route.service)

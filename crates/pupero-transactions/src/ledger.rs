@@ -469,6 +469,27 @@ pub async fn verify(db: &DatabaseConnection) -> Result<VerifyReport, DbErr> {
     Ok(report)
 }
 
+/// Every account's balance summed by its kind (every kind named, zero when it has no
+/// account), exactly and in pages: what a backup's manifest records and a restore checks.
+/// Takes any connection, so a backup reads it inside its snapshot transaction.
+pub async fn totals_by_kind(
+    db: &impl ConnectionTrait,
+) -> Result<BTreeMap<AccountKind, i128>, DbErr> {
+    const PAGE: u64 = 10_000;
+    let mut totals: BTreeMap<AccountKind, i128> =
+        AccountKind::ALL.iter().map(|k| (*k, 0)).collect();
+    let mut after = 0i64;
+    loop {
+        let page = store::accounts_after(db, after, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for account in &page {
+            *totals.entry(account.kind).or_default() += i128::from(account.balance);
+        }
+    }
+    Ok(totals)
+}
+
 /// What the platform owes its users: every user account (available, escrow, withdrawing),
 /// summed exactly. Read in pages so it works on a large ledger.
 pub async fn liabilities(db: &DatabaseConnection) -> Result<i128, DbErr> {

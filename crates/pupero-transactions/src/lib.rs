@@ -83,7 +83,7 @@ impl TransactionsState {
             login,
             publisher,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
-            network: settings.monero_network,
+            network: settings.monero_network.addresses(),
             offers: client("offers", Service::Offers)?,
             wallet: client("wallet", Service::Wallet)?,
             db,

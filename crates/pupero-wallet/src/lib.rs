@@ -5,6 +5,7 @@
 pub mod deposits;
 pub mod entity;
 mod migration;
+pub mod network;
 pub mod regtest;
 mod routes;
 pub mod rpc;
@@ -97,7 +98,7 @@ impl WalletState {
                 "transactions",
                 settings.service_url(Service::Transactions),
             )?,
-            network: settings.monero_network,
+            network: settings.monero_network.addresses(),
             confirmations: settings.deposit_confirmations,
             min_sweep: settings.min_sweep_xmr,
             sweep_interval: Duration::from_secs(settings.sweep_interval_seconds.max(1)),

@@ -31,8 +31,22 @@ impl Drop for DevChain {
     }
 }
 
-fn faucet_file(data_dir: &Path) -> PathBuf {
-    data_dir.join("regtest").join("faucet.json")
+/// Where a running `up --regtest` leaves its chain's endpoints (daemon, hot wallet,
+/// faucet), for `dev faucet` and `admin solvency` run beside it.
+fn endpoints_file(data_dir: &Path) -> PathBuf {
+    data_dir.join("regtest").join("endpoints.json")
+}
+
+/// The operator's float: the platform pays withdrawals' network fees from its own XMR, so
+/// a fresh chain's hot wallet gets this much once (1 XMR), and `admin solvency` holds after
+/// the first withdrawal.
+const FLOAT: u64 = 1_000_000_000_000;
+
+/// The hot wallet of the `up --regtest` chain in `data_dir`, if one has run there.
+pub fn regtest_hot_wallet_url(data_dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(endpoints_file(data_dir)).ok()?;
+    let info: serde_json::Value = serde_json::from_str(&text).ok()?;
+    info["hot_url"].as_str().map(str::to_owned)
 }
 
 /// Starts the chain and points `settings` at it.
@@ -56,22 +70,25 @@ pub async fn start(settings: &mut Settings, block_seconds: u64) -> anyhow::Resul
         hot.context("starting the hot wallet")?,
         faucet.context("starting the faucet wallet")?,
     );
-    let height = chain.daemon.height().await?;
-    if height < MATURE_CHAIN + 1 {
+    if chain.daemon.height().await? < MATURE_CHAIN + 1 {
         tracing::info!("mining the first {MATURE_CHAIN} blocks of the private chain");
-        chain
-            .mine(MATURE_CHAIN + 1 - height, &faucet.address)
-            .await?;
+        mine_to(&chain, MATURE_CHAIN + 1, &faucet.address).await?;
+    }
+    if let Err(e) = put_float(&chain, &hot, &faucet, &dir).await {
+        // Not fatal: the platform runs without it; the next start tries again.
+        tracing::warn!(
+            "no float in the hot wallet yet ({e:#}); `admin solvency` may fail after the first withdrawal"
+        );
     }
     std::fs::write(
-        faucet_file(&settings.data_dir),
-        serde_json::json!({"faucet_url": faucet.url, "daemon_url": chain.daemon_url}).to_string(),
+        endpoints_file(&settings.data_dir),
+        serde_json::json!({"faucet_url": faucet.url, "daemon_url": chain.daemon_url, "hot_url": hot.url})
+            .to_string(),
     )?;
     settings.monero_rpc_url = Some(hot.url.clone());
     settings.monerod_url = Some(chain.daemon_url.clone());
     settings.monero_rpc_auth_scheme = pupero_config::AuthScheme::None;
-    // Regtest chains use mainnet addresses.
-    settings.monero_network = pupero_core::Network::Mainnet;
+    settings.monero_network = pupero_config::MoneroNetwork::Regtest;
     let daemon = DaemonRpc::new(&chain.daemon_url, None)?;
     let address = faucet.address.clone();
     let miner = tokio::spawn(async move {
@@ -110,13 +127,76 @@ fn notify_command(settings: &Settings, event: &str) -> anyhow::Result<String> {
     Ok(command)
 }
 
+/// Mines until the chain is `height` blocks high, a few blocks per call: on a loaded
+/// machine one call for 81 blocks can outlast the RPC timeout. A call that timed out may
+/// still have mined, so the height is read again after each.
+async fn mine_to(chain: &Chain, height: u64, address: &str) -> anyhow::Result<()> {
+    const STEP: u64 = 10;
+    let mut failures = 0;
+    loop {
+        let now = chain.daemon.height().await?;
+        if now >= height {
+            return Ok(());
+        }
+        if let Err(e) = chain.mine((height - now).min(STEP), address).await {
+            failures += 1;
+            if failures > 5 {
+                return Err(e).context("mining the private chain");
+            }
+            tracing::warn!(error = %e, "mining is slow; trying again");
+        }
+    }
+}
+
+/// Sends the float from the faucet to the hot wallet once per chain (the chain and its
+/// wallets persist in the data directory), and mines until it is spendable.
+async fn put_float(
+    chain: &Chain,
+    hot: &WalletProcess,
+    faucet: &WalletProcess,
+    dir: &Path,
+) -> anyhow::Result<()> {
+    let marker = dir.join("float-txid");
+    if marker.exists() {
+        return Ok(());
+    }
+    // The faucet wallet has just seen the first blocks mined; on a loaded machine its
+    // refresh can outlast one RPC call, and a refresh may be repeated.
+    let mut refreshed = faucet.rpc.refresh().await;
+    for _ in 0..3 {
+        if refreshed.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        refreshed = faucet.rpc.refresh().await;
+    }
+    refreshed?;
+    let txid = faucet
+        .rpc
+        .transfer_now(&hot.address, FLOAT)
+        .await
+        .context("sending the float to the hot wallet")?;
+    // Mined only once the daemon's pool has it.
+    for _ in 0..100 {
+        if chain.daemon.knows_transaction(&txid).await.unwrap_or(false) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let height = chain.daemon.height().await?;
+    mine_to(chain, height + 10, &faucet.address).await?;
+    std::fs::write(&marker, &txid)?;
+    tracing::info!(%txid, "1 XMR float in the hot wallet for network fees");
+    Ok(())
+}
+
 /// Pays `amount` XMR from the regtest faucet to `username`'s deposit address.
 pub async fn faucet(
     settings: &Settings,
     username: &str,
     amount: pupero_core::Piconero,
 ) -> anyhow::Result<String> {
-    let file = faucet_file(&settings.data_dir);
+    let file = endpoints_file(&settings.data_dir);
     let info: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).with_context(|| {
             format!(

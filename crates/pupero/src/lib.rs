@@ -8,6 +8,7 @@ pub mod migrations;
 pub mod notify;
 pub mod platform;
 mod shutdown;
+pub mod welcome;
 
 pub use migrations::{MIGRATORS, migrate_all};
 pub use platform::Platform;

@@ -114,6 +114,23 @@ enum AdminTask {
         #[command(flatten)]
         settings: Settings,
     },
+    /// Take a consistent snapshot of the database while the platform runs, into DIR (new
+    /// or empty): a portable data file and manifest.json (schema versions, ledger totals,
+    /// wallet height, and the files and secrets to copy by hand). See docs/OPERATIONS.md.
+    Backup {
+        #[arg(long, value_name = "DIR")]
+        to: std::path::PathBuf,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Restore a backup into an EMPTY database (DATABASE_URL), then check every table's
+    /// row count, the ledger's consistency and its totals against the manifest.
+    Restore {
+        #[arg(long, value_name = "DIR")]
+        from: std::path::PathBuf,
+        #[command(flatten)]
+        settings: Settings,
+    },
     /// Make an Ed25519 token key pair (`<service>.key`, `<service>.pub`) for every service
     /// that has none in the directory, and print each public key's id. For a production
     /// deployment or a key rotation (docs/OPERATIONS.md).
@@ -121,13 +138,15 @@ enum AdminTask {
         #[arg(long, env = "PUPERO_KEYS_DIR")]
         keys_dir: std::path::PathBuf,
     },
-    /// Create an account with a role (how the first admin is made). The password is read
-    /// from the first line of standard input unless --password-env names a variable.
+    /// Create an account with a role (how the first admin is made). The password is asked
+    /// for without echo on a terminal, else read from the first line of standard input,
+    /// unless --password-env names a variable.
     CreateUser {
         #[arg(long)]
         email: String,
         #[arg(long)]
         username: String,
+        /// user, moderator or admin.
         #[arg(long, value_parser = parse_role, default_value = "user")]
         role: Role,
         /// Name of an environment variable holding the password.
@@ -139,8 +158,10 @@ enum AdminTask {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    s.parse()
-        .map_err(|e: pupero_core::IdentityError| e.to_string())
+    s.parse().map_err(|_: pupero_core::IdentityError| {
+        let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("unknown role; the roles are {}", roles.join(", "))
+    })
 }
 
 fn init_logging(format: LogFormat) {
@@ -195,7 +216,9 @@ async fn main() -> anyhow::Result<()> {
             } else {
                 None
             };
+            let data_dir = settings.data_dir.clone();
             let platform = Platform::start(settings, &AVAILABLE).await?;
+            println!("{}", pupero::welcome::banner(&platform, &data_dir, regtest));
             platform.run_until(shutdown_signal()).await
         }
         Command::Serve { service, settings } => {
@@ -264,6 +287,22 @@ async fn run_admin(task: AdminTask) -> anyhow::Result<()> {
         AdminTask::LedgerVerify { settings } => {
             init_logging(settings.log_format);
             admin::ledger_verify(&settings).await
+        }
+        AdminTask::Backup { to, settings } => {
+            init_logging(settings.log_format);
+            let manifest = admin::backup(&settings, &to).await?;
+            admin::print_backup(&to, &manifest);
+            Ok(())
+        }
+        AdminTask::Restore { from, settings } => {
+            init_logging(settings.log_format);
+            let report = admin::restore(&settings, &from).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            println!(
+                "restored {} rows into {} tables; the ledger is consistent and its totals equal the manifest's",
+                report.rows, report.tables
+            );
+            Ok(())
         }
         AdminTask::GenerateKeys { keys_dir } => admin::generate_keys(&keys_dir),
         AdminTask::CreateUser {

@@ -15,6 +15,10 @@ pub struct ServiceMigrator {
     /// How many of its migrations the database has not recorded, never writing to it (a
     /// missing migration table counts every migration as pending).
     pub pending: for<'a> fn(&'a DatabaseConnection) -> BoxFuture<'a, Result<usize, DbErr>>,
+    /// The table that records which of its migrations a database has applied.
+    pub table: fn() -> String,
+    /// Every migration this binary knows for the service, in order.
+    pub names: fn() -> Vec<String>,
 }
 
 impl ServiceMigrator {
@@ -24,6 +28,8 @@ impl ServiceMigrator {
             up: up::<M>,
             down: down::<M>,
             pending: pending::<M>,
+            table: table::<M>,
+            names: names::<M>,
         }
     }
 }
@@ -40,6 +46,17 @@ fn pending<M: MigratorTrait + 'static>(
     db: &DatabaseConnection,
 ) -> BoxFuture<'_, Result<usize, DbErr>> {
     Box::pin(async move { Ok(M::get_pending_migrations_read_only(db).await?.len()) })
+}
+
+fn table<M: MigratorTrait + 'static>() -> String {
+    M::migration_table_name().to_string()
+}
+
+fn names<M: MigratorTrait + 'static>() -> Vec<String> {
+    M::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect()
 }
 
 /// Applied first to last, rolled back last to first: a later service's tables may refer to

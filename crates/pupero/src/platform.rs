@@ -140,7 +140,11 @@ impl Platform {
                     pupero_frontend::app(state)
                 }
                 Service::Gateway => {
-                    let state = pupero_gateway::GatewayState::new(&settings, keys.only("gateway"));
+                    let state = pupero_gateway::GatewayState::new(
+                        &settings,
+                        keys.only("gateway"),
+                        &AVAILABLE,
+                    );
                     pupero_gateway::router(state).into_app()
                 }
                 Service::Offers => {
@@ -153,6 +157,7 @@ impl Platform {
                     let db = db.clone().context("wallet needs a database")?;
                     let state =
                         pupero_wallet::WalletState::new(db, keys.only("wallet"), &settings)?;
+                    check_network(&state, &settings).await?;
                     if let Some(file) = settings.monero_wallet_file.clone() {
                         let password = settings
                             .monero_wallet_password
@@ -276,6 +281,29 @@ impl Platform {
         self.workers.stop(deadline).await;
         self.inner.stop(deadline).await;
     }
+}
+
+/// Refuses to start the wallet service when MONERO_NETWORK, the daemon's chain and the hot
+/// wallet's addresses disagree. The wallet file is opened first (once; the opener below
+/// keeps trying if that fails) so its address can be read.
+async fn check_network(
+    state: &pupero_wallet::WalletState,
+    settings: &Settings,
+) -> anyhow::Result<()> {
+    let Some(wallet) = &state.wallet_rpc else {
+        return Ok(());
+    };
+    if let Some(file) = &settings.monero_wallet_file {
+        let password = settings
+            .monero_wallet_password
+            .as_ref()
+            .map(|p| p.expose().to_owned())
+            .unwrap_or_default();
+        let _ = pupero_wallet::open_hot_wallet(state, file, &password).await;
+    }
+    let observed = pupero_wallet::network::observe(&state.daemon, wallet).await;
+    pupero_wallet::network::check(settings.monero_network, &observed)?;
+    Ok(())
 }
 
 /// Opens (or creates) the hot wallet, retrying while wallet-rpc is not up yet.

@@ -217,6 +217,20 @@ pub async fn raw_accounts(db: &impl ConnectionTrait) -> Result<Vec<QueryResult>,
     .await
 }
 
+/// Every account after id `after`, in id order.
+pub async fn accounts_after(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<ledger_account::Model>, DbErr> {
+    ledger_account::Entity::find()
+        .filter(ledger_account::Column::Id.gt(after))
+        .order_by_asc(ledger_account::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
 /// Users' accounts after id `after`, in id order.
 pub async fn user_accounts_after(
     db: &impl ConnectionTrait,

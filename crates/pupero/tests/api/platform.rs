@@ -285,7 +285,25 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
     let mut up = Command::new(BIN);
     up.args(["up", "--regtest"]);
     env(&mut up);
-    let mut child = up.spawn().unwrap();
+    let mut child = up.stdout(Stdio::piped()).spawn().unwrap();
+    let shown = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let mut stdout = child.stdout.take().unwrap();
+    let drain = {
+        let shown = shown.clone();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut buf = [0u8; 1024];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                shown
+                    .lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        })
+    };
     let http = reqwest::Client::new();
     let gw = format!("http://127.0.0.1:{}", ports[0]);
     let mut ready = false;
@@ -304,6 +322,28 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(ready, "pupero up --regtest did not come up");
+    // The banner ends the start-up: where to go and what to do first.
+    let mut banner = String::new();
+    for _ in 0..100 {
+        banner = shown.lock().unwrap().clone();
+        if banner.contains("Stop with Ctrl-C") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    for part in [
+        "Pupero is up.".to_owned(),
+        format!("http://127.0.0.1:{}", ports[5]),
+        format!("http://127.0.0.1:{}/docs", ports[0]),
+        "pupero admin create-user".to_owned(),
+        "--role admin".to_owned(),
+        "pupero dev faucet --user NAME".to_owned(),
+    ] {
+        assert!(
+            banner.contains(&part),
+            "{part} missing from the banner: {banner}"
+        );
+    }
     let body =
         serde_json::json!({"email": "n@example.com", "username": "newbie", "password": PASSWORD});
     assert_eq!(
@@ -355,11 +395,33 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
         available, "5.000000000000",
         "the faucet's coins are credited after 10 blocks"
     );
+    // Solvency finds the regtest wallet by itself, and holds by the float put in at start.
+    let mut solvency = Command::new(BIN);
+    solvency.args(["admin", "solvency"]);
+    env(&mut solvency);
+    let report = solvency
+        .env_remove("MONERO_RPC_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&report.stdout);
+    assert!(
+        report.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    assert!(said.contains("users are owed 5.000000000000 XMR"), "{said}");
+    assert!(
+        said.contains("margin 1.000000000000 XMR"),
+        "the float: {said}"
+    );
     let _ = Command::new("kill")
         .arg("-TERM")
         .arg(child.id().to_string())
         .status();
     let _ = child.wait();
+    let _ = drain.join();
     let _ = std::fs::remove_dir_all(data);
 }
 

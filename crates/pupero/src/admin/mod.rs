@@ -1,7 +1,18 @@
 //! Operator commands (`pupero migrate`, `pupero admin …`): each takes the settings, opens
 //! what it needs, prints its report and fails with a message when the check fails.
 
-use std::io::BufRead;
+mod backup;
+mod catalog;
+mod dump;
+mod manifest;
+mod restore;
+
+pub use backup::backup;
+pub use catalog::table_names;
+pub use manifest::{CopyItem, Manifest, TableSummary, WalletState};
+pub use restore::{RestoreReport, restore};
+
+use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 
 use anyhow::{Context, bail};
@@ -28,11 +39,21 @@ pub async fn solvency(settings: &Settings) -> anyhow::Result<()> {
     let db = connect(settings).await?;
     require_current(&db).await?;
     let owed = pupero_transactions::ledger::liabilities(&db).await?;
-    let url = settings
-        .monero_rpc_url
-        .clone()
-        .context("MONERO_RPC_URL is not set")?;
-    let wallet = pupero_wallet::rpc::WalletRpc::new(&url, settings.monero_rpc_credentials())?;
+    let (url, credentials) = match settings.monero_rpc_url.clone() {
+        Some(url) => (url, settings.monero_rpc_credentials()),
+        // Beside `pupero up --regtest`, whose wallet-rpc has no login and a random port.
+        None => match crate::devchain::regtest_hot_wallet_url(&settings.data_dir) {
+            Some(url) => {
+                println!("the hot wallet of `pupero up --regtest`: {url}");
+                (url, None)
+            }
+            None => bail!(
+                "MONERO_RPC_URL is not set (nor is a `pupero up --regtest` chain in {})",
+                settings.data_dir.display()
+            ),
+        },
+    };
+    let wallet = pupero_wallet::rpc::WalletRpc::new(&url, credentials)?;
     // A stale balance could call an insolvent platform solvent (or the reverse).
     wallet
         .refresh()
@@ -106,6 +127,15 @@ pub struct NewAccount {
 pub async fn create_user(settings: &Settings, account: NewAccount) -> anyhow::Result<()> {
     let password = match &account.password_env {
         Some(var) => std::env::var(var).with_context(|| format!("{var} is not set"))?,
+        // A person at a terminal: asked twice, never shown (nor left in the shell's history).
+        None if std::io::stdin().is_terminal() => {
+            let first = rpassword::prompt_password(format!("Password for {}: ", account.username))?;
+            let again = rpassword::prompt_password("The same password again: ")?;
+            if first != again {
+                bail!("the two passwords differ; no account was created");
+            }
+            first
+        }
         None => {
             let mut line = String::new();
             std::io::stdin().lock().read_line(&mut line)?;
@@ -164,4 +194,34 @@ pub async fn insert_account(
     .await
     .context("could not create the user")?;
     Ok(id)
+}
+
+/// What `pupero admin backup` tells the operator: where it went, what it holds, and what
+/// they must still copy themselves.
+pub fn print_backup(to: &Path, manifest: &Manifest) {
+    let rows: u64 = manifest.tables.iter().map(|t| t.rows).sum();
+    println!(
+        "backed up {rows} rows of {} tables ({}) to {} at {}",
+        manifest.tables.len(),
+        manifest.backend,
+        to.display(),
+        manifest.created_at
+    );
+    for (kind, total) in &manifest.ledger_totals {
+        let xmr = total
+            .parse::<i128>()
+            .map_or_else(|_| total.clone(), format_signed_xmr);
+        println!("  ledger {kind}: {xmr} XMR");
+    }
+    if let Some(wallet) = &manifest.wallet {
+        match (wallet.height, &wallet.unreachable) {
+            (Some(height), _) => println!("  hot wallet height {height}"),
+            (None, Some(why)) => println!("  hot wallet NOT read: {why}"),
+            (None, None) => {}
+        }
+    }
+    println!("Copy these too; they are not in the database:");
+    for item in &manifest.operator_must_copy {
+        println!("  {}: {}", item.what, item.why);
+    }
 }

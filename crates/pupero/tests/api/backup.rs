@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use pupero_core::Role;
+use pupero_api::money::{WithdrawalAccepted, WithdrawalView};
+use pupero_core::{Role, WithdrawalStatus};
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::chain;
-use crate::helpers::{Backend, Options, Party, TestApp, TestDb, db_test, settings_for};
+use crate::helpers::{Backend, Options, Party, TestApp, TestDb, db_test, settings_for, typed};
 use crate::withdrawals::deposit;
 
 fn backend_of(url: &str) -> Backend {
@@ -70,7 +71,11 @@ async fn wait_relayed(app: &TestApp, who: &Party, id: i64) {
         let (_, body) = app
             .get(&format!("/transactions/withdrawals/{id}"), who.t())
             .await;
-        if body["status"] == "relayed" || body["status"] == "confirmed" {
+        let status = typed::<WithdrawalView>(&body).status;
+        if matches!(
+            status,
+            WithdrawalStatus::Relayed | WithdrawalStatus::Confirmed
+        ) {
             return;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
@@ -99,8 +104,8 @@ db_test! {
             .map(|r| (r.status(), r))
             .unwrap();
         assert_eq!(status, StatusCode::ACCEPTED);
-        let withdrawal: Value = body.json().await.unwrap();
-        wait_relayed(&app, &buyer, withdrawal["withdrawal_id"].as_i64().unwrap()).await;
+        let withdrawal: WithdrawalAccepted = body.json().await.unwrap();
+        wait_relayed(&app, &buyer, withdrawal.withdrawal_id).await;
 
         // Back up while trades complete and balances are adjusted beside it.
         let dir = scratch("backup");

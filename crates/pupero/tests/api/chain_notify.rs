@@ -5,11 +5,14 @@
 
 use std::time::{Duration, Instant};
 
+use pupero_api::auth::TokenPair;
+use pupero_api::money::Deposits;
+use pupero_core::DepositStatus;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::faults::{Node, call};
-use crate::helpers::PASSWORD;
+use crate::helpers::{PASSWORD, error_field, typed, xmr};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deposit_in_the_pool_is_pending_at_once_through_the_wallets_notice() {
@@ -41,7 +44,7 @@ async fn a_deposit_in_the_pool_is_pending_at_once_through_the_wallets_notice() {
         json!({"username": "noticed", "password": PASSWORD}),
     )
     .await;
-    let token = tokens["access_token"].as_str().unwrap().to_owned();
+    let token = typed::<TokenPair>(&tokens).access_token;
 
     // The faucet pays the user's deposit address from the private chain's wallet.
     let faucet = std::process::Command::new(env!("CARGO_BIN_EXE_pupero"))
@@ -58,7 +61,7 @@ async fn a_deposit_in_the_pool_is_pending_at_once_through_the_wallets_notice() {
         String::from_utf8_lossy(&faucet.stderr)
     );
     let sent = Instant::now();
-    let mut seen = Value::Null;
+    let mut seen = None;
     // A ceiling far below the ten-minute sweep, not a measurement.
     while sent.elapsed() < Duration::from_secs(60) {
         let (_, body) = call(
@@ -70,15 +73,20 @@ async fn a_deposit_in_the_pool_is_pending_at_once_through_the_wallets_notice() {
             Value::Null,
         )
         .await;
-        if body["deposits"][0]["status"] == "pending" {
-            seen = body["deposits"][0].clone();
+        if let Some(d) = typed::<Deposits>(&body)
+            .deposits
+            .into_iter()
+            .find(|d| d.status == DepositStatus::Pending)
+        {
+            seen = Some(d);
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let took = sent.elapsed();
-    assert_eq!(seen["amount"], "1.500000000000", "never seen: {seen}");
-    assert_eq!(seen["confirmations"], 0, "seen in the pool: {seen}");
+    let seen = seen.expect("the deposit was never seen as pending");
+    assert_eq!(seen.amount, xmr("1.5"), "{seen:?}");
+    assert_eq!(seen.confirmations, 0, "seen in the pool: {seen:?}");
     println!(
         "figure: deposit in the pool → pending in {} ms",
         took.as_millis()
@@ -124,7 +132,11 @@ async fn a_deposit_in_the_pool_is_pending_at_once_through_the_wallets_notice() {
     ] {
         let (status, answer) = notice(as_service("wallet"), body.clone()).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {answer}");
-        assert_eq!(answer["error"]["field"], field, "{body}: {answer}");
+        assert_eq!(
+            error_field(&answer).as_deref(),
+            Some(field),
+            "{body}: {answer}"
+        );
     }
     let (status, answer) = notice(
         as_service("wallet"),

@@ -13,7 +13,14 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::chain;
-use crate::helpers::PASSWORD;
+use pupero_api::Paged;
+use pupero_api::auth::TokenPair;
+use pupero_api::money::{
+    DepositAddressView, Deposits, StatementLine, WithdrawalAccepted, WithdrawalView,
+};
+use pupero_core::{DepositStatus, WithdrawalStatus};
+
+use crate::helpers::{ErrorCode, PASSWORD, error_code, typed};
 
 pub(crate) struct Node {
     pub(crate) data: PathBuf,
@@ -86,7 +93,7 @@ impl Node {
                 && r.status() == StatusCode::NOT_FOUND
                 && r.json::<Value>()
                     .await
-                    .is_ok_and(|b| b["error"]["code"] == "not_found")
+                    .is_ok_and(|b| error_code(&b) == ErrorCode::NotFound)
             {
                 return;
             }
@@ -205,8 +212,8 @@ pub(crate) async fn call(
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
-async fn withdrawal(http: &reqwest::Client, node: &Node, token: &str, id: i64) -> Value {
-    call(
+async fn withdrawal(http: &reqwest::Client, node: &Node, token: &str, id: i64) -> WithdrawalView {
+    let (status, body) = call(
         http,
         reqwest::Method::GET,
         format!("{}/transactions/withdrawals/{id}", node.gateway()),
@@ -214,8 +221,9 @@ async fn withdrawal(http: &reqwest::Client, node: &Node, token: &str, id: i64) -
         None,
         Value::Null,
     )
-    .await
-    .1
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    typed(&body)
 }
 
 async fn wait_withdrawal(
@@ -223,17 +231,18 @@ async fn wait_withdrawal(
     node: &Node,
     token: &str,
     id: i64,
-    wanted: &str,
-) -> Value {
-    let mut last = Value::Null;
+    wanted: WithdrawalStatus,
+) -> WithdrawalView {
+    let mut last = None;
     for _ in 0..200 {
-        last = withdrawal(http, node, token, id).await;
-        if last["status"] == wanted {
-            return last;
+        let w = withdrawal(http, node, token, id).await;
+        if w.status == wanted {
+            return w;
         }
+        last = Some(w);
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    panic!("withdrawal {id} never became {wanted}: {last}");
+    panic!("withdrawal {id} never became {wanted}: {last:?}");
 }
 
 async fn send_row(
@@ -277,7 +286,7 @@ async fn withdraw_until_crash(
     )
     .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
-    let id = body["withdrawal_id"].as_i64().unwrap();
+    let id = typed::<WithdrawalAccepted>(&body).withdrawal_id;
     node.wait_for_crash().await;
     (id, send_row(node, id).await)
 }
@@ -311,7 +320,7 @@ pub(crate) async fn funded_user(
         json!({"username": name, "password": PASSWORD}),
     )
     .await;
-    let token = tokens["access_token"].as_str().unwrap().to_owned();
+    let token = typed::<TokenPair>(&tokens).access_token;
     let (_, addr) = call(
         http,
         reqwest::Method::GET,
@@ -324,7 +333,7 @@ pub(crate) async fn funded_user(
     fixture
         .user()
         .transfer_now(
-            addr["address"].as_str().unwrap(),
+            &typed::<DepositAddressView>(&addr).address,
             xmr * PICONERO_PER_XMR as u64,
         )
         .await
@@ -340,7 +349,11 @@ pub(crate) async fn funded_user(
             Value::Null,
         )
         .await;
-        if b["deposits"][0]["status"] == "credited" {
+        if typed::<Deposits>(&b)
+            .deposits
+            .first()
+            .is_some_and(|d| d.status == DepositStatus::Credited)
+        {
             return token;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -373,10 +386,10 @@ async fn withdrawals_go_out_exactly_once_across_crashes() {
 
     // Restart: the stored transaction is relayed (not built again).
     node.start(None).await;
-    let relayed = wait_withdrawal(&http, &node, &token, first, "relayed").await;
+    let relayed = wait_withdrawal(&http, &node, &token, first, WithdrawalStatus::Relayed).await;
     assert_eq!(
-        relayed["tx_hashes"][0],
-        built.tx_hashes.as_str(),
+        relayed.tx_hashes,
+        vec![built.tx_hashes.clone()],
         "the transaction built before the crash went out"
     );
     node.stop();
@@ -395,13 +408,13 @@ async fn withdrawals_go_out_exactly_once_across_crashes() {
         "it was relayed before the crash"
     );
     node.start(None).await;
-    let relayed2 = wait_withdrawal(&http, &node, &token, second, "relayed").await;
-    assert_eq!(relayed2["tx_hashes"][0], built2.tx_hashes.as_str());
+    let relayed2 = wait_withdrawal(&http, &node, &token, second, WithdrawalStatus::Relayed).await;
+    assert_eq!(relayed2.tx_hashes, vec![built2.tx_hashes.clone()]);
 
     // On chain: each withdrawal exactly once, for exactly its amount.
     fixture.mine(10).await;
-    wait_withdrawal(&http, &node, &token, first, "confirmed").await;
-    wait_withdrawal(&http, &node, &token, second, "confirmed").await;
+    wait_withdrawal(&http, &node, &token, first, WithdrawalStatus::Confirmed).await;
+    wait_withdrawal(&http, &node, &token, second, WithdrawalStatus::Confirmed).await;
     let received = fixture.user().incoming(None).await.unwrap();
     let to = |tx: &str| {
         received
@@ -422,7 +435,7 @@ async fn withdrawals_go_out_exactly_once_across_crashes() {
         Value::Null,
     )
     .await;
-    assert!(balances["total"].as_u64().unwrap() >= 3);
+    assert!(typed::<Paged<StatementLine>>(&balances).total >= 3);
     node.stop();
     let db = pupero_db::connect(&node.db_url).await.unwrap();
     let report = pupero_transactions::ledger::verify(&db).await.unwrap();
@@ -468,14 +481,14 @@ async fn a_batch_goes_out_exactly_once_after_a_crash_between_building_and_relayi
         )
         .await;
         assert_eq!(status, StatusCode::ACCEPTED, "{body}");
-        ids.push(body["withdrawal_id"].as_i64().unwrap());
+        ids.push(typed::<WithdrawalAccepted>(&body).withdrawal_id);
         receivers.push(receiver);
     }
     for &id in &ids {
         for _ in 0..100 {
             let w = withdrawal(&http, &node, &token, id).await;
-            if w["error"]
-                .as_str()
+            if w.error
+                .as_deref()
                 .is_some_and(|e| e.contains("waiting for the wallet"))
             {
                 break;
@@ -525,20 +538,16 @@ async fn a_batch_goes_out_exactly_once_after_a_crash_between_building_and_relayi
     node.start(None).await;
     let mut fees = Vec::new();
     for &id in &ids {
-        let w = wait_withdrawal(&http, &node, &token, id, "relayed").await;
-        assert_eq!(w["tx_hashes"][0], hashes[0], "{w}");
-        fees.push(
-            pupero_core::Piconero::parse_xmr(w["fee"].as_str().unwrap())
-                .unwrap()
-                .as_i64(),
-        );
+        let w = wait_withdrawal(&http, &node, &token, id, WithdrawalStatus::Relayed).await;
+        assert_eq!(w.tx_hashes, vec![hashes[0].to_owned()], "{w:?}");
+        fees.push(w.fee.expect("a relayed withdrawal has its fee").as_i64());
     }
     assert_eq!(fees.iter().sum::<i64>(), batch.fee, "{fees:?}");
     let (lo, hi) = (fees.iter().min().unwrap(), fees.iter().max().unwrap());
     assert!(hi - lo <= 1, "equal shares: {fees:?}");
     fixture.mine(10).await;
     for &id in &ids {
-        wait_withdrawal(&http, &node, &token, id, "confirmed").await;
+        wait_withdrawal(&http, &node, &token, id, WithdrawalStatus::Confirmed).await;
     }
     let received = fixture.user().incoming(None).await.unwrap();
     let mut paid: Vec<u64> = received
@@ -659,20 +668,24 @@ async fn withdrawals_wait_for_a_wallet_that_is_down_and_go_out_once_when_it_retu
             StatusCode::ACCEPTED,
             "requests are accepted while the wallet is down"
         );
-        let id = resp.json::<Value>().await.unwrap()["withdrawal_id"]
-            .as_i64()
-            .unwrap();
+        let id = resp
+            .json::<WithdrawalAccepted>()
+            .await
+            .unwrap()
+            .withdrawal_id;
         tokio::time::sleep(Duration::from_secs(3)).await;
         let (_, waiting) = app
             .get(&format!("/transactions/withdrawals/{id}"), alice.t())
             .await;
-        assert_eq!(waiting["status"], "queued", "{waiting}");
+        let waiting: WithdrawalView = typed(&waiting);
+        assert_eq!(waiting.status, WithdrawalStatus::Queued, "{waiting:?}");
         assert!(
-            waiting["error"]
-                .as_str()
+            waiting
+                .error
+                .as_deref()
                 .unwrap_or_default()
                 .contains("waiting for the wallet"),
-            "the status says why: {waiting}"
+            "the status says why: {waiting:?}"
         );
         assert_eq!(
             app.balances(&alice).await,
@@ -720,25 +733,19 @@ async fn withdrawals_wait_for_a_wallet_that_is_down_and_go_out_once_when_it_retu
         let (_, now) = app
             .get(&format!("/transactions/withdrawals/{id}"), alice.t())
             .await;
-        assert_eq!(now["status"], "relayed", "executed at once: {now}");
-        let mut sent = Value::Null;
-        for _ in 0..120 {
-            let (_, w) = app
-                .get(&format!("/transactions/withdrawals/{id}"), alice.t())
-                .await;
-            if w["status"] == "relayed" {
-                sent = w;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
-        assert_eq!(sent["status"], "relayed", "sent once the wallet is back");
+        let now: WithdrawalView = typed(&now);
+        assert_eq!(
+            now.status,
+            WithdrawalStatus::Relayed,
+            "executed at once: {now:?}"
+        );
+        let sent = now;
         fixture.mine(10).await;
         let received = fixture.user().incoming(None).await.unwrap();
         let paid: Vec<_> = received
             .incoming
             .iter()
-            .filter(|t| t.txid == sent["tx_hashes"][0].as_str().unwrap())
+            .filter(|t| t.txid == sent.tx_hashes[0])
             .collect();
         assert_eq!(paid.len(), 1);
         assert_eq!(paid[0].amount, 300_000_000_000);

@@ -8,7 +8,7 @@ use pupero::Platform;
 use pupero::platform::AVAILABLE;
 use pupero_config::Service;
 
-use crate::helpers::{Backend, PASSWORD, TestDb, settings_for};
+use crate::helpers::{Backend, PASSWORD, TestDb, settings_for, typed};
 
 const BIN: &str = env!("CARGO_BIN_EXE_pupero");
 
@@ -87,7 +87,7 @@ async fn a_generated_secret_is_kept_so_tokens_survive_a_restart() {
     let gw = second.url(Service::Gateway).unwrap();
     let status = http
         .get(format!("{gw}/auth/me"))
-        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .bearer_auth(typed::<pupero_api::auth::TokenPair>(&tokens).access_token)
         .send()
         .await
         .unwrap()
@@ -373,19 +373,21 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
         .json()
         .await
         .unwrap();
-    let token = tokens["access_token"].as_str().unwrap();
+    let token = typed::<pupero_api::auth::TokenPair>(&tokens).access_token;
     let mut available = String::new();
     for _ in 0..300 {
         let b: serde_json::Value = http
             .get(format!("{gw}/transactions/balances/1"))
-            .bearer_auth(token)
+            .bearer_auth(&token)
             .send()
             .await
             .unwrap()
             .json()
             .await
             .unwrap();
-        available = b["available"].as_str().unwrap_or_default().to_owned();
+        available = typed::<pupero_api::money::BalancesView>(&b)
+            .available
+            .to_string();
         if available == "5.000000000000" {
             break;
         }

@@ -5,11 +5,14 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::chain;
 use crate::faults::Switch;
-use crate::helpers::{Backend, Party, TestApp, run};
+use pupero_api::money::{WithdrawalAccepted, WithdrawalView};
+use pupero_core::WithdrawalStatus;
+
+use crate::helpers::{Backend, Party, TestApp, run, typed};
 
 fn broker_address() -> String {
     std::env::var("PUPERO_TEST_AMQP_ADDR").unwrap_or_else(|_| "127.0.0.1:5672".into())
@@ -26,23 +29,25 @@ async fn withdraw(app: &TestApp, who: &Party, key: &str, address: &str, amount: 
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::ACCEPTED);
-    resp.json::<Value>().await.unwrap()["withdrawal_id"]
-        .as_i64()
+    resp.json::<WithdrawalAccepted>()
+        .await
         .unwrap()
+        .withdrawal_id
 }
 
-async fn wait_relayed(app: &TestApp, who: &Party, id: i64, within: Duration) -> Value {
+async fn wait_relayed(app: &TestApp, who: &Party, id: i64, within: Duration) -> WithdrawalView {
     let started = std::time::Instant::now();
     loop {
         let (_, w) = app
             .get(&format!("/transactions/withdrawals/{id}"), who.t())
             .await;
-        if w["status"] == "relayed" {
+        let w: WithdrawalView = typed(&w);
+        if w.status == WithdrawalStatus::Relayed {
             return w;
         }
         assert!(
             started.elapsed() < within,
-            "withdrawal {id} not relayed in {within:?}: {w}"
+            "withdrawal {id} not relayed in {within:?}: {w:?}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -87,7 +92,7 @@ async fn withdrawals_travel_over_rabbitmq_survive_an_outage_and_poison_is_dead_l
         let (_, w) = app
             .get(&format!("/transactions/withdrawals/{first}"), alice.t())
             .await;
-        assert_eq!(w["status"], "queued");
+        assert_eq!(typed::<WithdrawalView>(&w).status, WithdrawalStatus::Queued);
         use pupero_transactions::entity::outbox;
         let waiting = outbox::Entity::find()
             .filter(outbox::Column::PublishedAtMs.is_null())
@@ -129,7 +134,7 @@ async fn withdrawals_travel_over_rabbitmq_survive_an_outage_and_poison_is_dead_l
 
         fixture.mine(10).await;
         let received = fixture.user().incoming(None).await.unwrap();
-        let first_tx = sent["tx_hashes"][0].as_str().unwrap();
+        let first_tx = sent.tx_hashes[0].as_str();
         assert_eq!(
             received
                 .incoming

@@ -2,7 +2,7 @@ use pupero_api::ErrorCode;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, db_test, error_code, error_field};
+use crate::helpers::{PASSWORD, db_test, error_code, error_field, error_of};
 
 db_test! {
     async fn bad_registrations_get_a_named_4xx_and_change_nothing(app) {
@@ -30,7 +30,8 @@ db_test! {
             assert_eq!(status, expected, "{body} -> {answer}");
             error_code(&answer);
             if !field.is_empty() {
-                let named = answer["error"]["field"] == field || answer["error"]["message"].as_str().unwrap().contains(field);
+                let error = error_of(&answer);
+                let named = error.field.as_deref() == Some(field) || error.message.contains(field);
                 assert!(named, "{body} -> {answer} should name {field}");
             }
         }
@@ -57,7 +58,7 @@ db_test! {
         error_code(&body);
         let (status, body) = app.post("/auth/login", None, json!({"username": "x"})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(body["error"]["message"].as_str().unwrap().contains("password"), "{body}");
+        assert!(error_of(&body).message.contains("password"), "{body}");
         let (status, body) = app.post("/auth/login", None, json!({"password": PASSWORD})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(error_field(&body).as_deref(), Some("username"));

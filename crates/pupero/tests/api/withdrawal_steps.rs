@@ -10,7 +10,9 @@ use serde_json::{Value, json};
 use pupero_core::WithdrawalStatus;
 use pupero_transactions::entity::withdrawal;
 
-use crate::helpers::{TestApp, db_test, error_code};
+use pupero_api::money::WithdrawalView;
+
+use crate::helpers::{TestApp, db_test, error_code, typed};
 
 const ADDRESS: &str = "45MtP6Jy2o93QdedfWzn1uSkJdwCfdYM8PEtKTSiyMnQXDbe5cswnCEHVdQaQq5Wg8BeqSi2j5mpGQXRJXWfFEYFMghfY9U";
 
@@ -77,10 +79,12 @@ db_test! {
         assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, ErrorCode::InvalidTransition), "{body}");
 
         let (status, body) = report(&app, id, "release", wait.clone()).await;
-        assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("queued")), "{body}");
-        assert_eq!(body["error"], "funds still locked");
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let released: WithdrawalView = typed(&body);
+        assert_eq!((released.status, released.error.as_deref()), (WithdrawalStatus::Queued, Some("funds still locked")));
         let (status, body) = report(&app, id, "release", wait.clone()).await;
-        assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("queued")), "a repeat: {body}");
+        assert_eq!(status, StatusCode::OK, "a repeat: {body}");
+        assert_eq!(typed::<WithdrawalView>(&body).status, WithdrawalStatus::Queued);
 
         set_status(&app, id, WithdrawalStatus::Relayed).await;
         // Relayed money has left: giving the claim back is refused (this answered 200 before).
@@ -88,12 +92,13 @@ db_test! {
         assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, ErrorCode::InvalidTransition), "{body}");
 
         let (status, body) = report(&app, id, "confirmed", json!({})).await;
-        assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("confirmed")), "{body}");
-        let first = body["confirmed_at"].clone();
-        assert!(first.is_string(), "{body}");
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let first: WithdrawalView = typed(&body);
+        assert_eq!(first.status, WithdrawalStatus::Confirmed);
+        assert!(first.confirmed_at.is_some(), "{body}");
         let (status, body) = report(&app, id, "confirmed", json!({})).await;
-        assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("confirmed")), "a repeat: {body}");
-        assert_eq!(body["confirmed_at"], first, "a repeat changes nothing");
+        assert_eq!(status, StatusCode::OK, "a repeat: {body}");
+        assert_eq!(typed::<WithdrawalView>(&body), first, "a repeat changes nothing");
 
         // The other steps answered like this already; they still do.
         let (status, body) = report(&app, id, "failed", json!({"reason": "too late"})).await;

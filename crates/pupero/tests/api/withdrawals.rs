@@ -2,13 +2,16 @@ use pupero_api::ErrorCode;
 use std::time::Duration;
 
 use pupero_api::Paged;
-use pupero_api::money::{Deposits, WithdrawalAccepted, WithdrawalView};
+use pupero_api::internal::transactions::Charged;
+use pupero_api::money::{
+    DepositAddressView, Deposits, WalletBalance, WithdrawalAccepted, WithdrawalView,
+};
 use pupero_core::{DepositStatus, PICONERO_PER_XMR, Piconero, Role, WithdrawalStatus};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::chain;
-use crate::helpers::{Party, TestApp, db_test, error_code, error_field};
+use crate::helpers::{Party, TestApp, db_test, error_code, error_field, error_of, typed};
 
 async fn withdraw(
     app: &TestApp,
@@ -41,7 +44,7 @@ async fn wait_status(
             .get(&format!("/transactions/withdrawals/{id}"), who.t())
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        let withdrawal: WithdrawalView = serde_json::from_value(body.clone()).unwrap();
+        let withdrawal: WithdrawalView = typed(&body);
         if withdrawal.status == wanted {
             return withdrawal;
         }
@@ -55,7 +58,7 @@ async fn wait_status(
 pub(crate) async fn deposit(app: &TestApp, who: &Party, xmr: u64) {
     let fixture = chain::fixture().await;
     let (_, body) = app.get("/transactions/deposit-address", who.t()).await;
-    let address = body["address"].as_str().unwrap().to_owned();
+    let address = typed::<DepositAddressView>(&body).address;
     fixture
         .user()
         .transfer_now(&address, xmr * PICONERO_PER_XMR as u64)
@@ -65,7 +68,7 @@ pub(crate) async fn deposit(app: &TestApp, who: &Party, xmr: u64) {
     // Generous: the sweeper runs every second, but the whole suite shares two cores.
     for _ in 0..360 {
         let (_, list) = app.get("/transactions/deposits", who.t()).await;
-        let list: Deposits = serde_json::from_value(list).unwrap();
+        let list: Deposits = typed(&list);
         if list
             .deposits
             .iter()
@@ -91,7 +94,7 @@ db_test! {
         let good = json!({"address": receiver, "amount": "2"});
         let (status, body) = withdraw(&app, &alice, None, good.clone()).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(body["error"]["field"], "Idempotency-Key");
+        assert_eq!(error_field(&body).as_deref(), Some("Idempotency-Key"));
         let bad_checksum = format!("{}{}", &receiver[..94], if receiver.ends_with('1') { "2" } else { "1" });
         let testnet = "9vuRsLyEKAF3QdedfWzn1uSkJdwCfdYM8PEtKTSiyMnQXDbe5cswnCEHVdQaQq5Wg8BeqSi2j5mpGQXRJXWfFEYFMiWrweK";
         for (body, field) in [
@@ -113,12 +116,12 @@ db_test! {
 
         let (status, first) = withdraw(&app, &alice, Some("payout-1"), good.clone()).await;
         assert_eq!(status, StatusCode::ACCEPTED, "{first}");
-        let first: WithdrawalAccepted = serde_json::from_value(first).unwrap();
+        let first: WithdrawalAccepted = typed(&first);
         assert_eq!(first.status, WithdrawalStatus::Queued);
         let id = first.withdrawal_id;
         let (status, again) = withdraw(&app, &alice, Some("payout-1"), good.clone()).await;
         assert_eq!(status, StatusCode::ACCEPTED);
-        let again: WithdrawalAccepted = serde_json::from_value(again).unwrap();
+        let again: WithdrawalAccepted = typed(&again);
         assert_eq!(again.withdrawal_id, id, "the same key is the same withdrawal");
         assert_eq!(app.balances(&alice).await.0, "3.000000000000", "reserved once");
 
@@ -139,7 +142,7 @@ db_test! {
         assert_eq!(paid[0].amount, 2 * PICONERO_PER_XMR as u64, "exactly the amount asked for (the platform pays the fee)");
 
         let (_, list) = app.get("/transactions/withdrawals", alice.t()).await;
-        let list: Paged<WithdrawalView> = serde_json::from_value(list).unwrap();
+        let list: Paged<WithdrawalView> = typed(&list);
         assert_eq!((list.total, list.items[0].id), (1, id));
         let stranger = app.party("stranger").await;
         assert_eq!(app.get(&format!("/transactions/withdrawals/{id}"), stranger.t()).await.0, StatusCode::NOT_FOUND);
@@ -148,7 +151,7 @@ db_test! {
         let admin = app.staff("admin", Role::Admin).await;
         let (status, wallet) = app.get("/monero/balance", admin.t()).await;
         assert_eq!(status, StatusCode::OK, "{wallet}");
-        let held = pupero_core::Piconero::parse_xmr(wallet["balance"].as_str().unwrap()).unwrap();
+        let held = pupero_core::Piconero::parse_xmr(&typed::<WalletBalance>(&wallet).balance).unwrap();
         assert!(held >= pupero_core::Piconero::parse_xmr("3").unwrap(), "{wallet}");
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_pupero"))
             .args(["admin", "solvency", "--database-url", &app.db_url, "--monero-rpc-url", &fixture.hot_url, "--monero-rpc-auth-scheme", "none"])
@@ -177,7 +180,7 @@ db_test! {
         }
         let (status, body) = report("signed", json!({"tx_hashes": ["ab"]})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        assert!(body["error"]["message"].as_str().unwrap().contains("fee"), "{body}");
+        assert!(error_of(&body).message.contains("fee"), "{body}");
         let (status, body) = report("relayed", json!({"tx_hashes": ["ab"], "fee": 30})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a fee is a string of XMR: {body}");
         let (status, body) = report("confirmed", json!({"reason": "a body of another step"})).await;
@@ -345,7 +348,7 @@ db_test! {
         ] {
             let (status, answer) = charge(token("wallet"), body.clone()).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {answer}");
-            assert_eq!(answer["error"]["field"], field, "{body}: {answer}");
+            assert_eq!(error_field(&answer).as_deref(), Some(field), "{body}: {answer}");
         }
         let (status, answer) = charge(token("wallet"), json!({"tx_hashes": [hash], "fee": -1})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a fee is a string of XMR: {answer}");
@@ -356,10 +359,10 @@ db_test! {
         let body = json!({"tx_hashes": [hash], "fee": "0.000030940000"});
         let (status, first) = charge(token("wallet"), body.clone()).await;
         assert_eq!(status, StatusCode::OK, "{first}");
-        assert_eq!(first["charged"], true);
+        assert!(typed::<Charged>(&first).charged);
         let (status, again) = charge(token("wallet"), body).await;
         assert_eq!(status, StatusCode::OK, "{again}");
-        assert_eq!(again["charged"], false, "a repeat moves nothing");
+        assert!(!typed::<Charged>(&again).charged, "a repeat moves nothing");
         assert_eq!(journaled().await, 1);
         let report = pupero_transactions::ledger::verify(&app.db).await.unwrap();
         assert!(report.is_consistent(), "{report:?}");

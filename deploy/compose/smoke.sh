@@ -28,6 +28,7 @@ work=$(mktemp -d)
 sed -e "s/^DB_ROOT_PASSWORD=.*/DB_ROOT_PASSWORD=$(openssl rand -hex 16)/" \
     -e "s/^RABBITMQ_PASSWORD=.*/RABBITMQ_PASSWORD=$(openssl rand -hex 16)/" \
     -e "s/^MONERO_RPC_PASSWORD=.*/MONERO_RPC_PASSWORD=$(openssl rand -hex 16)/" \
+    -e "s/^MONEROD_RPC_PORT=.*/MONEROD_RPC_PORT=${MONEROD_RPC_PORT:-18881}/" \
     "$here/.env.example" > "$work/env"
 set -a; . "$work/env"; set +a
 pc() { podman-compose --env-file "$work/env" -p "$project" -f "$here/compose.yaml" -f "$here/compose.regtest.yaml" "$@"; }

@@ -51,7 +51,10 @@ fn env_example_names_exactly_the_seed_variables() {
         .map(|l| l.split('=').next().unwrap_or_default().trim())
         .collect();
     assert_eq!(names, SEED_NAMES);
-    assert!(text.contains("MONEROD_ARGS=--testnet"), "testnet by default");
+    assert!(
+        text.contains("MONEROD_ARGS=--testnet"),
+        "testnet by default"
+    );
 }
 
 #[test]
@@ -59,17 +62,29 @@ fn every_overlay_resolves_and_regtest_replaces_the_network() {
     for overlay in ["compose.dev.yaml", "compose.regtest.yaml"] {
         let run = compose_config(&["compose.yaml", overlay], &env_example(), &[]).unwrap();
         assert!(run.success, "{overlay}: {run:#?}");
-        assert!(run.stdout.contains("service_completed_successfully"), "{overlay}: migrations first");
+        assert!(
+            run.stdout.contains("service_completed_successfully"),
+            "{overlay}: migrations first"
+        );
     }
     let run = compose_config(&["compose.yaml", "compose.dev.yaml"], &env_example(), &[]).unwrap();
     assert!(run.stdout.contains("- --testnet"), "{}", run.stdout);
-    let run = compose_config(&["compose.yaml", "compose.regtest.yaml"], &env_example(), &[]).unwrap();
+    let run = compose_config(
+        &["compose.yaml", "compose.regtest.yaml"],
+        &env_example(),
+        &[],
+    )
+    .unwrap();
     assert!(
         run.stdout.contains("- --regtest") && !run.stdout.contains("- --testnet"),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("MONERO_NETWORK: regtest"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("MONERO_NETWORK: regtest"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -85,7 +100,8 @@ fn production_refuses_to_start_without_each_secret() {
         let run = compose_config(&files, &env_example(), &env).unwrap();
         assert!(!run.success, "{missing} missing yet resolved");
         assert!(
-            run.stderr.contains(&format!("required variable {missing} is missing")),
+            run.stderr
+                .contains(&format!("required variable {missing} is missing")),
             "{missing}: {}",
             run.stderr
         );

@@ -17,13 +17,32 @@ fn lines_starting(run: &Run, prefix: &str) -> usize {
 fn every_rendered_manifest_is_valid_against_the_kubernetes_schemas() {
     let run = helm_check("validate", &complete_values(), &[]).unwrap();
     assert!(run.success, "{run:#?}");
-    assert!(run.stdout.contains("30 manifests, 0 invalid"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("30 manifests, 0 invalid"),
+        "{}",
+        run.stdout
+    );
     // A Deployment per service, the wallet's being the one without a disruption budget.
-    assert_eq!(lines_starting(&run, "valid Deployment/"), 6, "{}", run.stdout);
-    assert_eq!(lines_starting(&run, "valid PodDisruptionBudget/"), 5, "{}", run.stdout);
+    assert_eq!(
+        lines_starting(&run, "valid Deployment/"),
+        6,
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        lines_starting(&run, "valid PodDisruptionBudget/"),
+        5,
+        "{}",
+        run.stdout
+    );
     assert!(!run.stdout.contains("PodDisruptionBudget/pupero-wallet"));
     assert_eq!(lines_starting(&run, "valid Service/"), 6, "{}", run.stdout);
-    assert_eq!(lines_starting(&run, "valid Secret/pupero-keys-"), 6, "{}", run.stdout);
+    assert_eq!(
+        lines_starting(&run, "valid Secret/pupero-keys-"),
+        6,
+        "{}",
+        run.stdout
+    );
     for name in [
         "valid Job/pupero-migrate",
         "valid ConfigMap/pupero-config",
@@ -96,7 +115,10 @@ fn the_migrations_run_as_a_hook_before_install_and_upgrade() {
         .split("\n---\n")
         .find(|doc| doc.contains("kind: Job"))
         .expect("a Job");
-    assert!(job.contains("helm.sh/hook: pre-install,pre-upgrade"), "{job}");
+    assert!(
+        job.contains("helm.sh/hook: pre-install,pre-upgrade"),
+        "{job}"
+    );
     assert!(job.contains("- migrate"), "{job}");
     // The wallet service is one instance, replaced (never rolled) so two never run at once.
     let wallet = text

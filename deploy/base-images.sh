@@ -39,8 +39,10 @@ make_builder() {
   trap 'rm -rf "$ctx"' RETURN
   sysroot=$(rustc --print sysroot)
   log "$tag: Debian's C toolchain plus the host's Rust ($(rustc --version))"
-  mkdir -p "$ctx/rust"
+  mkdir -p "$ctx/rust" "$ctx/ca"
   cp -a "$sysroot/bin" "$sysroot/lib" "$ctx/rust/"
+  # The host's own CAs (e.g. an egress proxy's), so cargo inside reaches crates.io as the host does.
+  cp /usr/local/share/ca-certificates/*.crt "$ctx/ca/" 2>/dev/null || true
   cp "$here/images/builder.Containerfile" "$ctx/Containerfile"
   podman build --build-arg BASE="$BASE" -t "$tag" "$ctx"
 }

@@ -11,5 +11,7 @@ for service in login offers transactions wallet gateway frontend; do
   mkdir -p "keys/$service"
   cp keys/all/*.pub "keys/$service/"
   install -m 0600 "keys/all/$service.key" "keys/$service/$service.key"
+  # The image runs as uid 10001; with rootful podman or Docker that is the host's 10001.
+  if [ "$(id -u)" = 0 ]; then chown -R 10001:10001 "keys/$service"; fi
 done
 echo "keys written to $(pwd)/keys/<service>"

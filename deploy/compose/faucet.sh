@@ -9,7 +9,7 @@ if [ -f .env ] && [ -z "${MONERO_RPC_PASSWORD:-}" ]; then set -a; . ./.env; set 
 piconero=$(python3 -c 'import sys; from decimal import Decimal; print(int(Decimal(sys.argv[1]) * 10**12))' "$2")
 url=http://127.0.0.1:${FAUCET_RPC_PORT:-18090}/json_rpc
 call() {
-  curl -fsS --digest -u "$MONERO_RPC_USER:$MONERO_RPC_PASSWORD" -H 'content-type: application/json' \
+  curl -fsS --max-time 600 --digest -u "$MONERO_RPC_USER:$MONERO_RPC_PASSWORD" -H 'content-type: application/json' \
     -d "{\"jsonrpc\":\"2.0\",\"id\":\"0\",\"method\":\"$1\",\"params\":$2}" "$url"
 }
 call refresh '{}' >/dev/null

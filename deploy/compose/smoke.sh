@@ -62,10 +62,8 @@ healthy() {
   for s in $1; do
     c=$(container "$s")
     until podman healthcheck run "$c" >/dev/null 2>&1; do
-      [ "$(podman inspect -f '{{.State.Running}}' "$c" 2>/dev/null)" = true ] || {
-        podman logs --tail 30 "$c" 2>&1 || true
-        fail "$s is not running"
-      }
+      # A service whose first database connection timed out exits and is restarted by
+      # its restart policy; only the deadline fails the run.
       [ "$(date +%s)" -lt "$deadline" ] || { podman logs --tail 30 "$c" 2>&1; fail "$s never became healthy"; }
       sleep 1
     done

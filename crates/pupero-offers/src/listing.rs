@@ -24,8 +24,9 @@ use axum::body::Bytes;
 
 /// The most any kept answer or balance is served without a refresh.
 const SAFETY_REFRESH: Duration = Duration::from_secs(60);
-/// Listing answers kept at once (distinct filter/page combinations); more clears them.
-const MAX_ANSWERS: usize = 1024;
+/// Bytes of listing answers kept at once (distinct filter/page combinations, a page of
+/// 100 offers is ~50 KB); more clears them, so odd queries cannot grow memory.
+const MAX_ANSWER_BYTES: usize = 8 << 20;
 /// Sellers whose balance is kept at once; more clears them.
 const MAX_SELLERS: usize = 100_000;
 
@@ -36,10 +37,16 @@ pub struct Listing {
     /// Bumped by every balance notice, known seller or not: a fetch in flight for that
     /// seller may have read the old balance.
     notices: AtomicU64,
-    answers: Mutex<HashMap<String, Kept<Bytes>>>,
+    answers: Mutex<Answers>,
     /// Seller → available piconero. An entry leaves only with a generation bump, so a
     /// balance notice for anyone absent here can have no answer to invalidate.
     balances: Mutex<HashMap<i64, Kept<i64>>>,
+}
+
+#[derive(Default)]
+struct Answers {
+    by_query: HashMap<String, Kept<Bytes>>,
+    bytes: usize,
 }
 
 struct Kept<T> {
@@ -80,7 +87,7 @@ impl Listing {
     pub fn answer(&self, query: &str) -> Option<Bytes> {
         let now = self.generation();
         let answers = self.answers.lock().ok()?;
-        answers.get(query)?.fresh(now.shown)
+        answers.by_query.get(query)?.fresh(now.shown)
     }
 
     /// Keeps an answer computed under `started`, unless something changed meanwhile.
@@ -91,17 +98,20 @@ impl Listing {
         if self.generation() != started {
             return;
         }
-        if answers.len() >= MAX_ANSWERS && !answers.contains_key(query) {
-            answers.clear();
+        let size = body.len() + query.len();
+        if answers.bytes + size > MAX_ANSWER_BYTES {
+            answers.by_query.clear();
+            answers.bytes = 0;
         }
-        answers.insert(
-            query.to_owned(),
-            Kept {
-                value: body,
-                generation: started.shown,
-                at: Instant::now(),
-            },
-        );
+        let kept = Kept {
+            value: body,
+            generation: started.shown,
+            at: Instant::now(),
+        };
+        if let Some(old) = answers.by_query.insert(query.to_owned(), kept) {
+            answers.bytes = answers.bytes.saturating_sub(old.value.len() + query.len());
+        }
+        answers.bytes += size;
     }
 
     /// Kept balances of `sellers`; the ones missing (or stale) must be asked for.

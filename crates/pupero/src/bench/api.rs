@@ -152,9 +152,7 @@ pub async fn api(
             ..Scenario::default()
         },
     ];
-    println!(
-        "in-process load: {requests} requests per scenario, {concurrency} connections"
-    );
+    println!("in-process load: {requests} requests per scenario, {concurrency} connections");
     println!("{}", header());
     for scenario in &scenarios {
         let outcome = run(scenario, requests, concurrency).await?;

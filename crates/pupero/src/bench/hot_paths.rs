@@ -60,7 +60,20 @@ pub async fn post_offers(s: &Setup<'_>) -> anyhow::Result<()> {
 fn header() -> String {
     format!(
         "| {:<44} | {:>8} | {:>6} | {:>9} | {:>8} | {:>8} | {:>8} |\n|{:-<46}|{:->10}|{:->8}|{:->11}|{:->10}|{:->10}|{:->10}|",
-        "scenario (wrk)", "requests", "errors", "req/s", "% nginx", "p50 ms", "p99 ms", "", "", "", "", "", "", ""
+        "scenario (wrk)",
+        "requests",
+        "errors",
+        "req/s",
+        "% nginx",
+        "p50 ms",
+        "p99 ms",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        ""
     )
 }
 
@@ -108,32 +121,77 @@ pub async fn run(
     );
     println!("{}", header());
 
-    let reference = wrk::run(&Load::get(format!("{}/offers?limit=100", nginx.url), connections, d), scratch).await?;
-    println!("{}", row("nginx: the same listing bytes, static", &reference, Some(reference.rps)));
+    let reference = wrk::run(
+        &Load::get(format!("{}/offers?limit=100", nginx.url), connections, d),
+        scratch,
+    )
+    .await?;
+    println!(
+        "{}",
+        row(
+            "nginx: the same listing bytes, static",
+            &reference,
+            Some(reference.rps)
+        )
+    );
     drop(nginx);
     let nginx_rps = Some(reference.rps);
 
     timeline.phase("listing load");
     let listings = [
-        ("GET /offers?limit=100 (gateway)", format!("{}/offers?limit=100", s.gateway)),
-        ("GET /offers?limit=100 (direct)", format!("{}/offers?limit=100", s.offers)),
-        ("  &side=sell (gateway)", format!("{}/offers?limit=100&side=sell", s.gateway)),
-        ("  &currency=EUR (gateway)", format!("{}/offers?limit=100&currency=EUR", s.gateway)),
-        ("  &payment_method=sepa (gateway)", format!("{}/offers?limit=100&payment_method=sepa", s.gateway)),
-        ("  &amount=1 (gateway)", format!("{}/offers?limit=100&amount=1", s.gateway)),
+        (
+            "GET /offers?limit=100 (gateway)",
+            format!("{}/offers?limit=100", s.gateway),
+        ),
+        (
+            "GET /offers?limit=100 (direct)",
+            format!("{}/offers?limit=100", s.offers),
+        ),
+        (
+            "  &side=sell (gateway)",
+            format!("{}/offers?limit=100&side=sell", s.gateway),
+        ),
+        (
+            "  &currency=EUR (gateway)",
+            format!("{}/offers?limit=100&currency=EUR", s.gateway),
+        ),
+        (
+            "  &payment_method=sepa (gateway)",
+            format!("{}/offers?limit=100&payment_method=sepa", s.gateway),
+        ),
+        (
+            "  &amount=1 (gateway)",
+            format!("{}/offers?limit=100&amount=1", s.gateway),
+        ),
     ];
     for (name, url) in listings {
         let m = wrk::run(&Load::get(url, connections, d), scratch).await?;
         println!("{}", row(name, &m, nginx_rps));
     }
+    let mut fresh = Load::get(format!("{}/offers?limit=100", s.gateway), connections, d);
+    fresh.fresh = true;
+    let m = wrk::run(&fresh, scratch).await?;
+    println!(
+        "{}",
+        row(
+            "GET /offers?limit=100, computed afresh (gateway)",
+            &m,
+            nginx_rps
+        )
+    );
     let mut balance = Load::get(
         format!("{}/transactions/balances/{}", s.gateway, s.seller_id),
         connections,
         d,
     );
-    balance.headers.push(format!("Authorization: Bearer {}", s.seller_token));
+    balance
+        .headers
+        .push(format!("Authorization: Bearer {}", s.seller_token));
     let m = wrk::run(&balance, scratch).await?;
-    println!("{}", row("GET /transactions/balances/{id} (gateway)", &m, None));
+    println!(
+        "{}",
+        row("GET /transactions/balances/{id} (gateway)", &m, None)
+    );
     timeline.phase("after the listing load");
     tokio::time::sleep(Duration::from_secs(3)).await;
 
@@ -148,6 +206,7 @@ pub async fn run(
         post_json: Some(
             serde_json::json!({"username": s.seller_name, "password": s.password}).to_string(),
         ),
+        fresh: false,
     };
     let probe = Load::get(
         format!("{}/offers?limit=100", s.gateway),
@@ -160,8 +219,18 @@ pub async fn run(
         wrk::run(&probe, scratch).await
     });
     let logins = logins.context("login burst")?;
-    println!("{}", row("POST /auth/login (gateway, Argon2id)", &logins, None));
-    println!("{}", row("  GET /offers?limit=100, 4 conns, in the burst", &during?, None));
+    println!(
+        "{}",
+        row("POST /auth/login (gateway, Argon2id)", &logins, None)
+    );
+    println!(
+        "{}",
+        row(
+            "  GET /offers?limit=100, 4 conns, in the burst",
+            &during?,
+            None
+        )
+    );
     timeline.phase("after the login burst");
     tokio::time::sleep(Duration::from_secs(5)).await;
     timeline.phase("end");

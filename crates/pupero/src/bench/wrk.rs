@@ -26,6 +26,9 @@ pub struct Load {
     pub headers: Vec<String>,
     /// A JSON body to POST instead of a GET.
     pub post_json: Option<String>,
+    /// Every request gets a query parameter of its own (which the server ignores), so no
+    /// kept answer can serve it: the cost of an answer computed afresh.
+    pub fresh: bool,
 }
 
 impl Load {
@@ -36,6 +39,7 @@ impl Load {
             duration,
             headers: Vec::new(),
             post_json: None,
+            fresh: false,
         }
     }
 }
@@ -72,6 +76,15 @@ fn script(load: &Load, scratch: &Path) -> anyhow::Result<PathBuf> {
         lua.push_str("wrk.headers[\"Content-Type\"] = \"application/json\"\n");
         lua.push_str(&format!("wrk.body = {}\n", lua_string(body)));
     }
+    if load.fresh {
+        lua.push_str(
+            "local n = 0\n\
+             request = function()\n\
+               n = n + 1\n\
+               return wrk.format(nil, wrk.path .. \"&fresh=\" .. n .. \"-\" .. math.random(1000000000))\n\
+             end\n",
+        );
+    }
     lua.push_str(REPORT);
     let path = scratch.join(format!("wrk-{}.lua", rand_suffix()));
     std::fs::write(&path, lua)?;
@@ -102,7 +115,9 @@ fn run_blocking(load: &Load, script: &Path) -> anyhow::Result<Measured> {
         cmd.arg("-H").arg(h);
     }
     cmd.arg(&load.url);
-    let out = cmd.output().context("running wrk (scripts/bench-deps.sh installs it)")?;
+    let out = cmd
+        .output()
+        .context("running wrk (scripts/bench-deps.sh installs it)")?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let line = stdout
         .lines()

@@ -36,9 +36,9 @@ db_test! {
 
         // The ledger's writes: a credit, then a trade's escrow taking the seller below
         // the minimum, then its cancellation giving it back.
-        app.credit(&admin, seller.id, "0.6").await;
+        app.credit(&admin, seller.id, "0.9").await;
         assert_eq!(available(&listed(&app, "").await, offer), true, "credited");
-        let trade = app.trade(&buyer, offer, "0.2").await;
+        let trade = app.trade(&buyer, offer, "0.5").await;
         assert_eq!(available(&listed(&app, "").await, offer), false, "escrowed");
         let (status, body) = app.step(&buyer, trade, "cancel", json!({})).await;
         assert_eq!(status, StatusCode::OK, "{body}");

@@ -100,10 +100,25 @@ pub async fn metrics_handler(auth: Option<Extension<MetricsAuth>>, headers: Head
     }
 }
 
+/// The method as a static label (no allocation per request); anything unusual is `other`.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
 /// Counts requests by route and status and records their latency.
 pub async fn track(State(service): State<&'static str>, req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = req.method().to_string();
+    let method = method_label(req.method());
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -112,7 +127,7 @@ pub async fn track(State(service): State<&'static str>, req: Request, next: Next
     let response = next.run(req).await;
     let status = response.status().as_u16().to_string();
     metrics::counter!("http_requests_total",
-        "service" => service, "method" => method.clone(), "route" => route.clone(), "status" => status)
+        "service" => service, "method" => method, "route" => route.clone(), "status" => status)
     .increment(1);
     metrics::histogram!("http_request_duration_seconds",
         "service" => service, "method" => method, "route" => route)

@@ -3,6 +3,7 @@
 //! open, so editing an offer never changes a trade in progress.
 
 mod entity;
+mod listing;
 mod migration;
 mod routes;
 mod store;
@@ -32,6 +33,8 @@ pub struct OffersState {
     pub max_amount: pupero_core::Piconero,
     /// Whether a caller's account may still write (login owns accounts).
     pub authority: AccountAuthority,
+    /// Sellers' balances and finished listing answers, kept until a write changes them.
+    pub listing: Arc<listing::Listing>,
 }
 
 impl OffersState {
@@ -56,6 +59,7 @@ impl OffersState {
             settings.is_production(),
         );
         Ok(Self {
+            listing: Arc::default(),
             authority,
             db,
             keys,

@@ -4,15 +4,19 @@ use pupero_http::ErrorCode;
 use std::collections::HashMap;
 
 use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::{IntoParams, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use pupero_api::Paged;
-use pupero_api::internal::offers::{OwnerVisibility, OwnerVisibilitySet};
+use pupero_api::internal::offers::{
+    BalancesChanged, BalancesNoted, OwnerVisibility, OwnerVisibilitySet,
+};
 use pupero_api::internal::transactions::{AvailableBalances, BalancesRequest, OpenTrades};
 use pupero_api::offers::{OfferInput, OfferPatch, OfferView, PaymentMethods};
 use pupero_core::{Cents, Currency, OfferSide, OfferStatus, Piconero};
@@ -22,6 +26,7 @@ use pupero_http::{
 };
 
 use crate::entity::offer;
+use crate::listing::Generation;
 use crate::store::{self, Filter, Sort, Terms};
 use crate::{OffersState, SERVICE};
 
@@ -55,6 +60,14 @@ pub fn router(state: OffersState) -> ServiceRouter {
         .route(
             "/internal/owners/{id}",
             internal_route(&keys, &["login"], axum::routing::post(internal_owner)),
+        )
+        .route(
+            "/internal/balances-changed",
+            internal_route(
+                &keys,
+                &["transactions"],
+                axum::routing::post(internal_balances_changed),
+            ),
         )
         .with_state(internal_state);
     ServiceRouter::with_database(SERVICE, routes, openapi, health_db)
@@ -92,8 +105,14 @@ fn view(o: &offer::Model, available: Option<bool>) -> ApiResult<OfferView> {
 }
 
 /// Views with availability: a sell offer is available when its owner can fund the minimum.
-/// If the ledger cannot be asked, availability is unknown (null) and the list still answers.
-async fn views(state: &OffersState, rows: &[offer::Model]) -> ApiResult<Vec<OfferView>> {
+/// Balances come from the service's own view (see `listing`); only sellers it does not
+/// know yet are asked of the ledger, in one call. If the ledger cannot be asked,
+/// availability is unknown (null), the list still answers, and `complete` is false.
+async fn views(
+    state: &OffersState,
+    rows: &[offer::Model],
+    started: Generation,
+) -> ApiResult<(Vec<OfferView>, bool)> {
     let mut sellers: Vec<i64> = rows
         .iter()
         .filter(|o| o.side == OfferSide::Sell)
@@ -101,49 +120,56 @@ async fn views(state: &OffersState, rows: &[offer::Model]) -> ApiResult<Vec<Offe
         .collect();
     sellers.sort_unstable();
     sellers.dedup();
-    let balances: Option<HashMap<i64, i64>> = if sellers.is_empty() {
-        Some(HashMap::new())
-    } else {
+    let (mut balances, missing) = state.listing.balances(&sellers);
+    let mut complete = true;
+    if !missing.is_empty() {
         match state
             .transactions
             .post::<_, AvailableBalances>(
                 "/internal/balances",
                 &BalancesRequest {
-                    user_ids: sellers.clone(),
+                    user_ids: missing.clone(),
                 },
             )
             .await
         {
-            Ok(b) => Some(
-                b.balances
-                    .into_iter()
-                    .map(|b| (b.user_id, b.available.as_i64()))
-                    .collect(),
-            ),
+            Ok(b) => {
+                // A seller the ledger has no account for has nothing available.
+                let mut fetched: HashMap<i64, i64> = missing.iter().map(|&u| (u, 0)).collect();
+                fetched.extend(
+                    b.balances
+                        .into_iter()
+                        .map(|b| (b.user_id, b.available.as_i64())),
+                );
+                state.listing.keep_balances(started, &fetched);
+                balances.extend(fetched);
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "offer availability unknown");
-                None
+                complete = false;
             }
         }
-    };
-    rows.iter()
+    }
+    let views = rows
+        .iter()
         .map(|o| {
             let available = if o.side == OfferSide::Buy {
                 Some(true)
             } else {
-                balances
-                    .as_ref()
-                    .map(|b| b.get(&o.owner_id).copied().unwrap_or(0) >= o.min_amount)
+                balances.get(&o.owner_id).map(|&b| b >= o.min_amount)
             };
             view(o, available)
         })
-        .collect()
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok((views, complete))
 }
 
 /// One row's view, with availability.
 async fn view_one(state: &OffersState, row: &offer::Model) -> ApiResult<OfferView> {
-    views(state, std::slice::from_ref(row))
+    let started = state.listing.generation();
+    views(state, std::slice::from_ref(row), started)
         .await?
+        .0
         .pop()
         .ok_or_else(|| ApiError::internal("no view for one offer"))
 }
@@ -241,6 +267,7 @@ async fn create_offer(
 ) -> ApiResult<(StatusCode, Json<OfferView>)> {
     let terms = validate(&state, &input)?;
     let row = store::insert(&state.db, caller.id, terms).await?;
+    state.listing.changed();
     Ok((StatusCode::CREATED, Json(view_one(&state, &row).await?)))
 }
 
@@ -265,8 +292,15 @@ pub struct ListQuery {
 #[utoipa::path(get, path = "/offers", tag = "offers", params(ListQuery), responses((status = 200, body = Paged<OfferView>)))]
 async fn list_offers(
     State(state): State<OffersState>,
+    RawQuery(raw): RawQuery,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> ApiResult<Json<Paged<OfferView>>> {
+) -> ApiResult<Response> {
+    // Only answers to valid queries are kept, so a kept one needs no parsing.
+    let key = raw.unwrap_or_default();
+    if let Some(body) = state.listing.answer(&key) {
+        return Ok(json_bytes(body));
+    }
+    let started = state.listing.generation();
     let side = q.side.as_deref().map(parse_side).transpose()?;
     let currency = q
         .currency
@@ -310,7 +344,17 @@ async fn list_offers(
         visible_owners_only: true,
     };
     let (rows, total) = store::list(&state.db, &filter, sort, page.limit, page.offset).await?;
-    Ok(Json(page.of(views(&state, &rows).await?, total)))
+    let (offers, complete) = views(&state, &rows, started).await?;
+    let body =
+        Bytes::from(serde_json::to_vec(&page.of(offers, total)).map_err(ApiError::internal)?);
+    if complete {
+        state.listing.keep_answer(&key, started, body.clone());
+    }
+    Ok(json_bytes(body))
+}
+
+fn json_bytes(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// The caller's offers in every status.
@@ -329,7 +373,9 @@ async fn my_offers(
     };
     let (rows, total) =
         store::list(&state.db, &filter, Sort::Newest, page.limit, page.offset).await?;
-    Ok(Json(page.of(views(&state, &rows).await?, total)))
+    let started = state.listing.generation();
+    let offers = views(&state, &rows, started).await?.0;
+    Ok(Json(page.of(offers, total)))
 }
 
 fn not_found() -> ApiError {
@@ -365,7 +411,9 @@ async fn save(
     input: &OfferInput,
 ) -> ApiResult<Json<OfferView>> {
     let terms = validate(state, input)?;
-    if !store::update(&state.db, id, caller.id, terms).await? {
+    let updated = store::update(&state.db, id, caller.id, terms).await?;
+    state.listing.changed();
+    if !updated {
         return Err(not_found());
     }
     get_offer(State(state.clone()), ApiPath(id)).await
@@ -442,7 +490,9 @@ async fn delete_offer(
             ),
         ));
     }
-    if !store::soft_delete(&state.db, id, caller.id).await? {
+    let deleted = store::soft_delete(&state.db, id, caller.id).await?;
+    state.listing.changed();
+    if !deleted {
         return Err(not_found());
     }
     Ok(StatusCode::NO_CONTENT)
@@ -471,6 +521,7 @@ async fn internal_owner(
     ApiJson(req): ApiJson<OwnerVisibility>,
 ) -> ApiResult<Json<OwnerVisibilitySet>> {
     store::set_owner_hidden(&state.db, owner_id, req.hidden).await?;
+    state.listing.changed();
     tracing::info!(
         owner_id,
         hidden = req.hidden,
@@ -479,6 +530,21 @@ async fn internal_owner(
     Ok(Json(OwnerVisibilitySet {
         owner_id,
         hidden: req.hidden,
+    }))
+}
+
+/// For the ledger: these users' available balances changed (their writes committed).
+#[tracing::instrument(skip_all, fields(users = req.user_ids.len()))]
+async fn internal_balances_changed(
+    State(state): State<OffersState>,
+    _caller: ServiceCaller,
+    ApiJson(req): ApiJson<BalancesChanged>,
+) -> ApiResult<Json<BalancesNoted>> {
+    if req.user_ids.len() > 1000 {
+        return Err(ApiError::invalid("user_ids", "at most 1000 users at once"));
+    }
+    Ok(Json(BalancesNoted {
+        refreshed: state.listing.balances_changed(&req.user_ids),
     }))
 }
 

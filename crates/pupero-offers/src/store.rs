@@ -2,8 +2,8 @@
 
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
 use pupero_core::{OfferSide, OfferStatus};
@@ -208,20 +208,34 @@ pub async fn list(
     if filter.visible_owners_only {
         q = q.filter(owner_visible());
     }
-    let total = q.clone().count(db).await?;
+    let counted = q.clone();
     q = match sort {
         Sort::PriceAsc => q.order_by_asc(offer::Column::PriceCents),
         Sort::PriceDesc => q.order_by_desc(offer::Column::PriceCents),
         Sort::Newest => q.order_by_desc(offer::Column::CreatedAtMs),
     };
-    let rows = q
+    // The count and the page in one trip: the window is counted before LIMIT applies.
+    let statement = q
         .order_by_asc(offer::Column::Id)
+        .column_as(Expr::cust("COUNT(*) OVER ()"), TOTAL)
         .limit(limit)
         .offset(offset)
-        .all(db)
-        .await?;
+        .build(db.get_database_backend());
+    let mut total = None;
+    let mut rows = Vec::new();
+    for result in db.query_all_raw(statement).await? {
+        total = Some(result.try_get::<i64>("", TOTAL)?);
+        rows.push(offer::Model::from_query_result(&result, "")?);
+    }
+    let total = match total {
+        Some(t) => u64::try_from(t).unwrap_or_default(),
+        // A page past the end has no row to carry the count.
+        None => counted.count(db).await?,
+    };
     Ok((rows, total))
 }
+
+const TOTAL: &str = "listing_total";
 
 /// A row is read into the offer vocabulary or not at all: a side or status this build does
 /// not know is an error, never a default.

@@ -18,7 +18,9 @@ pub fn spawn_expiry_worker(
                 _ = tick.tick() => {}
                 _ = shutdown.wait_for(|stop| *stop) => return,
             }
-            if let Err(e) = expire_due(&state).await {
+            let (pass, changed) = crate::balance_changes::collect(expire_due(&state)).await;
+            crate::balance_changes::tell_offers(&state.offers, changed).await;
+            if let Err(e) = pass {
                 tracing::warn!(error = %e, "trade expiry pass failed; will retry");
             }
         }

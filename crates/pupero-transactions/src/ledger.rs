@@ -172,6 +172,12 @@ where
     match post_in(&savepoint, entry, moves).await {
         Ok(id) => {
             savepoint.commit().await?;
+            crate::balance_changes::note(moves.iter().flat_map(|m| [m.from, m.to]).filter_map(
+                |a| match a {
+                    Account::User(id, UserAccount::Available) => Some(id),
+                    _ => None,
+                },
+            ));
             Ok(id)
         }
         Err(e) => {

@@ -2,6 +2,7 @@
 //! balances, trades with escrow, disputes, trade chat and reviews.
 
 pub mod accounts;
+pub mod balance_changes;
 pub mod deposits;
 pub mod entity;
 mod expiry;

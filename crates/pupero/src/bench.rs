@@ -4,9 +4,13 @@
 
 mod accounts;
 mod api;
+mod hot_paths;
 mod load;
+mod memory;
 mod monero;
+mod reference;
+mod wrk;
 
-pub use api::api;
+pub use api::{HotPaths, api};
 pub use load::{Outcome, Scenario, header, row, run, run_cycles};
 pub use monero::monero;

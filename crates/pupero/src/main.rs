@@ -80,6 +80,15 @@ enum Command {
         /// Instead: measure withdrawal and deposit latency on a private regtest chain.
         #[arg(long)]
         monero: bool,
+        /// Seconds of wrk load per hot-path scenario (the listing, a balance, logins).
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+        /// wrk connections per hot-path scenario.
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        /// Stop after the hot paths (issue 11's table with the nginx reference and RSS).
+        #[arg(long)]
+        hot_paths_only: bool,
         #[command(flatten)]
         settings: Settings,
     },
@@ -261,6 +270,9 @@ async fn main() -> anyhow::Result<()> {
             concurrency,
             trades,
             monero,
+            seconds,
+            connections,
+            hot_paths_only,
             mut settings,
         } => {
             // The bench is quiet unless RUST_LOG asks otherwise.
@@ -272,7 +284,12 @@ async fn main() -> anyhow::Result<()> {
             if monero {
                 bench::monero(&mut settings, 20).await
             } else {
-                bench::api(&mut settings, requests, concurrency, trades).await
+                let hot = bench::HotPaths {
+                    seconds,
+                    connections,
+                    only: hot_paths_only,
+                };
+                bench::api(&mut settings, requests, concurrency, trades, hot).await
             }
         }
     }

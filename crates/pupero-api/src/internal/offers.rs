@@ -16,3 +16,18 @@ pub struct OwnerVisibilitySet {
     pub owner_id: i64,
     pub hidden: bool,
 }
+
+/// `POST /internal/balances-changed` (transactions): these users' available balances
+/// changed in writes that have committed, so the offers service's view of whether their
+/// sell offers are funded is stale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BalancesChanged {
+    /// At most 1000.
+    pub user_ids: Vec<i64>,
+}
+
+/// The answer: how many of them were sellers the offers service had a view of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BalancesNoted {
+    pub refreshed: usize,
+}

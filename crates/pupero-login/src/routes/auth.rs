@@ -195,7 +195,7 @@ async fn finish_login(
     client: &str,
     remember_me: bool,
 ) -> ApiResult<Json<TokenPair>> {
-    store::clear_failed_logins(&state.db, user.id, client).await?;
+    store::clear_failed_logins(&state.db, user, client).await?;
     let pair = issue_pair(state, &state.db, user, remember_me).await?;
     tracing::info!(user_id = user.id, "login");
     Ok(Json(pair))

@@ -29,6 +29,7 @@ struct ApiDoc;
 pub fn router(state: TransactionsState) -> ServiceRouter {
     let health_db = state.db.clone();
     let internal = state.clone();
+    let watcher = state.clone();
     let keys = state.keys.clone();
     let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(money::balances))
@@ -121,7 +122,11 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
                 axum::routing::post(withdrawals::internal_progress),
             ),
         )
-        .with_state(internal);
+        .with_state(internal)
+        .layer(axum::middleware::from_fn_with_state(
+            watcher,
+            crate::balance_changes::after_writes,
+        ));
     ServiceRouter::with_database(SERVICE, routes, openapi, health_db)
 }
 

@@ -13,8 +13,17 @@ use pupero_config::{Service, Settings};
 use pupero_core::Role;
 
 use super::accounts::{credit, sign_in_existing, web_sign_in};
-use super::{Scenario, header, row, run, run_cycles};
+use super::{Scenario, header, hot_paths, memory, row, run, run_cycles};
 use crate::platform::{AVAILABLE, Platform};
+
+/// How long and how wide the wrk loads of the hot paths are.
+#[derive(Debug, Clone, Copy)]
+pub struct HotPaths {
+    pub seconds: u64,
+    pub connections: usize,
+    /// Stop after the hot paths (issue 11's table).
+    pub only: bool,
+}
 
 /// Starts the platform on free ports with a throwaway SQLite file (unless DATABASE_URL
 /// says otherwise), signs users in, and measures each scenario.
@@ -23,6 +32,7 @@ pub async fn api(
     requests: usize,
     concurrency: usize,
     trades: usize,
+    hot: HotPaths,
 ) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("pupero-bench-{}", std::process::id()));
     settings.data_dir = dir.clone();
@@ -32,6 +42,8 @@ pub async fn api(
     settings.login_rate_per_minute = 1_000_000;
     settings.register_rate_per_hour = 1_000_000;
     let platform = Platform::start(settings.clone(), &AVAILABLE).await?;
+    let timeline = memory::Timeline::start();
+    timeline.phase("started, setting up");
     let db = platform.db.clone().context("no database")?;
     let gateway = platform
         .url(Service::Gateway)
@@ -70,22 +82,37 @@ pub async fn api(
     .await?;
     let (_, admin) = sign_in_existing(&http, &gateway, &admin_name, password).await?;
 
-    // 200 offers from 20 makers, half of them funded sellers.
-    for maker in 0..20 {
-        let (id, maker_token) = sign_in(format!("maker{run_id}x{maker}")).await?;
-        credit(&http, &gateway, &admin, id, "100").await?;
-        for n in 0..10 {
-            let side = if n % 2 == 0 { "sell" } else { "buy" };
-            let body = serde_json::json!({"side": side, "currency": "EUR", "price": format!("{}.{:02}", 140 + n, maker),
-                "payment_method": "sepa", "min_amount": "0.1", "max_amount": "5", "payment_window_minutes": 60});
-            http.post(format!("{gateway}/offers"))
-                .bearer_auth(&maker_token)
-                .json(&body)
-                .send()
-                .await?
-                .error_for_status()?;
+    // One seller with 200 open offers of ~200-character terms (issue 11's data).
+    let seller_name = format!("hotseller{run_id}");
+    let (seller_id, seller_token) = sign_in(seller_name.clone()).await?;
+    let setup = hot_paths::Setup {
+        gateway: &gateway,
+        offers: &offers,
+        http: &http,
+        admin: &admin,
+        seller_id,
+        seller_token: &seller_token,
+        seller_name: &seller_name,
+        password,
+    };
+    hot_paths::post_offers(&setup).await?;
+    println!(
+        "pupero bench: database {}, build {}",
+        pupero_db::backend_name(&db),
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
         }
+    );
+    hot_paths::run(&setup, &dir, hot.seconds, hot.connections, &timeline).await?;
+    if hot.only {
+        platform.stop().await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let _ = std::fs::remove_dir_all(dir);
+        return Ok(());
     }
+    println!();
 
     let scenarios = [
         Scenario {
@@ -125,15 +152,7 @@ pub async fn api(
             ..Scenario::default()
         },
     ];
-    println!(
-        "pupero bench: {requests} requests per scenario, {concurrency} connections, database {}, build {}",
-        pupero_db::backend_name(&db),
-        if cfg!(debug_assertions) {
-            "debug"
-        } else {
-            "release"
-        }
-    );
+    println!("in-process load: {requests} requests per scenario, {concurrency} connections");
     println!("{}", header());
     for scenario in &scenarios {
         let outcome = run(scenario, requests, concurrency).await?;

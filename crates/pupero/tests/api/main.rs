@@ -20,6 +20,7 @@ mod first_run;
 mod gateway;
 mod hashing;
 mod ledger;
+mod listing_freshness;
 mod networks;
 mod offers;
 mod platform;

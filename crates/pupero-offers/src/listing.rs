@@ -1,0 +1,231 @@
+//! What makes the public listing cheap: the offers service's own view of whether sellers
+//! can fund their offers, and finished listing answers kept as bytes.
+//!
+//! Both are invalidated by the writes that change them: every offer write and owner
+//! visibility change here, and, for balances, the ledger telling us whose available
+//! balance changed (`POST /internal/balances-changed`, sent after its write committed and
+//! before that write is answered). Any of these bumps one generation number; an answer or
+//! a balance is only kept if the generation did not move while it was computed, and only
+//! served while the generation is still the one it was computed under. So the very next
+//! read after a write's answer is computed afresh.
+//!
+//! `SAFETY_REFRESH` is only the net under a lost notice (the offers service was
+//! unreachable when the ledger told it): nothing is kept longer than that.
+//!
+//! One offers process holds this view. Several offers replicas behind one URL would each
+//! need the notices; the ledger tells the one `OFFERS_URL` names.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+
+/// The most any kept answer or balance is served without a refresh.
+const SAFETY_REFRESH: Duration = Duration::from_secs(60);
+/// Bytes of listing answers kept at once (distinct filter/page combinations, a page of
+/// 100 offers is ~50 KB); more clears them, so odd queries cannot grow memory.
+const MAX_ANSWER_BYTES: usize = 8 << 20;
+/// Sellers whose balance is kept at once; more clears them.
+const MAX_SELLERS: usize = 100_000;
+
+#[derive(Default)]
+pub struct Listing {
+    /// Bumped when anything a kept answer shows changed.
+    generation: AtomicU64,
+    /// Bumped by every balance notice, known seller or not: a fetch in flight for that
+    /// seller may have read the old balance.
+    notices: AtomicU64,
+    answers: Mutex<Answers>,
+    /// Seller → available piconero. An entry leaves only with a generation bump, so a
+    /// balance notice for anyone absent here can have no answer to invalidate.
+    balances: Mutex<HashMap<i64, Kept<i64>>>,
+}
+
+#[derive(Default)]
+struct Answers {
+    by_query: HashMap<String, Kept<Bytes>>,
+    bytes: usize,
+}
+
+struct Kept<T> {
+    value: T,
+    generation: u64,
+    at: Instant,
+}
+
+impl<T: Clone> Kept<T> {
+    fn fresh(&self, generation: u64) -> Option<T> {
+        (self.generation == generation && self.at.elapsed() < SAFETY_REFRESH)
+            .then(|| self.value.clone())
+    }
+}
+
+/// When a computation started; what it keeps is tagged with it, and kept only if
+/// neither number moved meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generation {
+    shown: u64,
+    notices: u64,
+}
+
+impl Listing {
+    pub fn generation(&self) -> Generation {
+        Generation {
+            shown: self.generation.load(Ordering::Acquire),
+            notices: self.notices.load(Ordering::Acquire),
+        }
+    }
+
+    /// Something the listing shows changed (an offer, an owner's visibility).
+    pub fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// A kept answer for this exact query, if still current.
+    pub fn answer(&self, query: &str) -> Option<Bytes> {
+        let now = self.generation();
+        let answers = self.answers.lock().ok()?;
+        answers.by_query.get(query)?.fresh(now.shown)
+    }
+
+    /// Keeps an answer computed under `started`, unless something changed meanwhile.
+    pub fn keep_answer(&self, query: &str, started: Generation, body: Bytes) {
+        let Ok(mut answers) = self.answers.lock() else {
+            return;
+        };
+        if self.generation() != started {
+            return;
+        }
+        let size = body.len() + query.len();
+        if answers.bytes + size > MAX_ANSWER_BYTES {
+            answers.by_query.clear();
+            answers.bytes = 0;
+        }
+        let kept = Kept {
+            value: body,
+            generation: started.shown,
+            at: Instant::now(),
+        };
+        if let Some(old) = answers.by_query.insert(query.to_owned(), kept) {
+            answers.bytes = answers.bytes.saturating_sub(old.value.len() + query.len());
+        }
+        answers.bytes += size;
+    }
+
+    /// Kept balances of `sellers`; the ones missing (or stale) must be asked for.
+    pub fn balances(&self, sellers: &[i64]) -> (HashMap<i64, i64>, Vec<i64>) {
+        let mut known = HashMap::with_capacity(sellers.len());
+        let mut missing = Vec::new();
+        let Ok(balances) = self.balances.lock() else {
+            return (known, sellers.to_vec());
+        };
+        for &seller in sellers {
+            // A balance stays valid across generations: only a notice about this seller
+            // (which removes it) makes it stale.
+            match balances.get(&seller) {
+                Some(k) if k.at.elapsed() < SAFETY_REFRESH => {
+                    known.insert(seller, k.value);
+                }
+                _ => missing.push(seller),
+            }
+        }
+        (known, missing)
+    }
+
+    /// Keeps balances asked for under `started`, unless a notice came meanwhile.
+    pub fn keep_balances(&self, started: Generation, fetched: &HashMap<i64, i64>) {
+        let Ok(mut balances) = self.balances.lock() else {
+            return;
+        };
+        if self.generation() != started {
+            return;
+        }
+        if balances.len() + fetched.len() > MAX_SELLERS {
+            balances.clear();
+            self.changed();
+            return;
+        }
+        let at = Instant::now();
+        for (&seller, &available) in fetched {
+            balances.insert(
+                seller,
+                Kept {
+                    value: available,
+                    generation: started.shown,
+                    at,
+                },
+            );
+        }
+    }
+
+    /// The ledger says these users' available balances changed. Returns how many were
+    /// sellers with a kept balance (and so, possibly, in a kept answer).
+    pub fn balances_changed(&self, users: &[i64]) -> usize {
+        self.notices.fetch_add(1, Ordering::AcqRel);
+        let Ok(mut balances) = self.balances.lock() else {
+            self.changed();
+            return 0;
+        };
+        let removed = users
+            .iter()
+            .filter(|u| balances.remove(u).is_some())
+            .count();
+        if removed > 0 {
+            self.changed();
+        }
+        removed
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_computed_across_a_change_is_not_kept() {
+        let listing = Listing::default();
+        let started = listing.generation();
+        listing.changed();
+        listing.keep_answer("limit=100", started, Bytes::from_static(b"old"));
+        assert_eq!(listing.answer("limit=100"), None);
+        let started = listing.generation();
+        listing.keep_answer("limit=100", started, Bytes::from_static(b"new"));
+        assert_eq!(listing.answer("limit=100").unwrap(), "new");
+        listing.changed();
+        assert_eq!(
+            listing.answer("limit=100"),
+            None,
+            "a change drops kept answers"
+        );
+    }
+
+    #[test]
+    fn a_balance_notice_drops_the_seller_and_the_answers() {
+        let listing = Listing::default();
+        let started = listing.generation();
+        listing.keep_balances(started, &HashMap::from([(7, 5), (8, 0)]));
+        listing.keep_answer("q", started, Bytes::from_static(b"x"));
+        assert_eq!(listing.balances(&[7, 9]).1, vec![9]);
+        assert_eq!(listing.balances_changed(&[42]), 0, "not a known seller");
+        assert!(listing.answer("q").is_some(), "nothing shown changed");
+        assert_eq!(listing.balances_changed(&[7]), 1);
+        assert_eq!(listing.answer("q"), None);
+        assert_eq!(listing.balances(&[7, 8]).1, vec![7]);
+    }
+
+    #[test]
+    fn a_balance_fetched_across_a_notice_is_not_kept() {
+        let listing = Listing::default();
+        // The seller is not known yet: the notice finds nothing to drop, but the fetch
+        // that was in flight may have read the old balance.
+        let fetch_started = listing.generation();
+        listing.balances_changed(&[7]);
+        listing.keep_balances(fetch_started, &HashMap::from([(7, 5)]));
+        listing.keep_answer("q", fetch_started, Bytes::from_static(b"x"));
+        assert_eq!(listing.balances(&[7]).1, vec![7]);
+        assert_eq!(listing.answer("q"), None);
+    }
+}

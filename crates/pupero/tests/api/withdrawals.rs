@@ -218,7 +218,15 @@ async fn a_hundred_withdrawals_at_once_are_relayed_within_fifteen_blocks() {
         deposit(&app, &alice, 30).await;
 
         // The float is split by a self-send once the deposit is spendable; its fee is the
-        // platform's, journaled once.
+        // platform's, journaled once. The chain's hot wallet is shared by the whole binary:
+        // when other tests' deposits already left it enough unlocked outputs of 1 XMR, there
+        // is nothing to split, and the burst below is the test.
+        let hot = pupero_wallet::rpc::WalletRpc::new(&fixture.hot_url, None).unwrap();
+        let split_already = || async {
+            let outputs = hot.unspent_outputs().await.unwrap_or_default();
+            let big = outputs.iter().filter(|o| o.unlocked && !o.spent && !o.frozen && o.amount >= PICONERO_PER_XMR as u64).count();
+            big >= 8
+        };
         let refill = async {
             for _ in 0..240 {
                 let found = send_batch::Entity::find()
@@ -227,7 +235,10 @@ async fn a_hundred_withdrawals_at_once_are_relayed_within_fifteen_blocks() {
                     .await
                     .unwrap();
                 if let Some(b) = found.filter(|b| b.status != pupero_wallet::entity::withdrawal_send::SendStatus::Built) {
-                    return b;
+                    return Some(b);
+                }
+                if split_already().await {
+                    return None;
                 }
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }
@@ -239,7 +250,7 @@ async fn a_hundred_withdrawals_at_once_are_relayed_within_fifteen_blocks() {
             .count(&app.db)
             .await
             .unwrap();
-        assert_eq!(fees, 1, "the refill's fee is journaled once");
+        assert_eq!(fees, u64::from(refill.is_some()), "the refill's fee is journaled once");
         fixture.mine(10).await;
 
         let mut receivers = Vec::new();
@@ -315,7 +326,7 @@ async fn a_hundred_withdrawals_at_once_are_relayed_within_fifteen_blocks() {
             ("25.000000000000".into(), "0.000000000000".into(), "0.000000000000".into())
         );
         app.assert_ledger_consistent().await;
-        assert!(refill.fee > 0);
+        assert!(refill.is_none_or(|r| r.fee > 0));
     })
     .await;
 }

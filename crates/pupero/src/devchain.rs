@@ -31,10 +31,37 @@ impl Drop for DevChain {
     }
 }
 
-/// Where a running `up --regtest` leaves its chain's endpoints (daemon, hot wallet,
-/// faucet), for `dev faucet` and `admin solvency` run beside it.
+/// Where a running `up --regtest` leaves its chain's endpoints, for `dev faucet`,
+/// `admin solvency`, `admin backup` and the bench run beside it.
 fn endpoints_file(data_dir: &Path) -> PathBuf {
     data_dir.join("regtest").join("endpoints.json")
+}
+
+/// The private chain's RPC endpoints (the file `up --regtest` writes).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Endpoints {
+    pub daemon_url: String,
+    pub hot_url: String,
+    pub faucet_url: String,
+}
+
+impl Endpoints {
+    /// The endpoints of the `up --regtest` chain in `data_dir`, or why there are none.
+    pub fn read(data_dir: &Path) -> anyhow::Result<Self> {
+        let file = endpoints_file(data_dir);
+        let text = std::fs::read_to_string(&file).with_context(|| {
+            format!(
+                "no regtest chain here ({}): start `pupero up --regtest` first",
+                file.display()
+            )
+        })?;
+        serde_json::from_str(&text).with_context(|| format!("{} is not readable", file.display()))
+    }
+
+    fn write(&self, data_dir: &Path) -> anyhow::Result<()> {
+        std::fs::write(endpoints_file(data_dir), serde_json::to_string(self)?)?;
+        Ok(())
+    }
 }
 
 /// The operator's float: the platform pays withdrawals' network fees from its own XMR, so
@@ -44,9 +71,7 @@ const FLOAT: u64 = 1_000_000_000_000;
 
 /// The hot wallet of the `up --regtest` chain in `data_dir`, if one has run there.
 pub fn regtest_hot_wallet_url(data_dir: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(endpoints_file(data_dir)).ok()?;
-    let info: serde_json::Value = serde_json::from_str(&text).ok()?;
-    info["hot_url"].as_str().map(str::to_owned)
+    Endpoints::read(data_dir).ok().map(|e| e.hot_url)
 }
 
 /// Starts the chain and points `settings` at it.
@@ -80,11 +105,12 @@ pub async fn start(settings: &mut Settings, block_seconds: u64) -> anyhow::Resul
             "no float in the hot wallet yet ({e:#}); `admin solvency` may fail after the first withdrawal"
         );
     }
-    std::fs::write(
-        endpoints_file(&settings.data_dir),
-        serde_json::json!({"faucet_url": faucet.url, "daemon_url": chain.daemon_url, "hot_url": hot.url})
-            .to_string(),
-    )?;
+    Endpoints {
+        daemon_url: chain.daemon_url.clone(),
+        hot_url: hot.url.clone(),
+        faucet_url: faucet.url.clone(),
+    }
+    .write(&settings.data_dir)?;
     settings.monero_rpc_url = Some(hot.url.clone());
     settings.monerod_url = Some(chain.daemon_url.clone());
     settings.monero_rpc_auth_scheme = pupero_config::AuthScheme::None;
@@ -196,15 +222,8 @@ pub async fn faucet(
     username: &str,
     amount: pupero_core::Piconero,
 ) -> anyhow::Result<String> {
-    let file = endpoints_file(&settings.data_dir);
-    let info: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&file).with_context(|| {
-            format!(
-                "no regtest chain here ({}): start `pupero up --regtest` first",
-                file.display()
-            )
-        })?)?;
-    let daemon = DaemonRpc::new(info["daemon_url"].as_str().context("daemon_url")?, None)?;
+    let info = Endpoints::read(&settings.data_dir)?;
+    let daemon = DaemonRpc::new(&info.daemon_url, None)?;
     // Refuse anything but a private chain, whatever the files say.
     let nettype = daemon
         .nettype()
@@ -226,15 +245,12 @@ pub async fn faucet(
         "wallet",
         settings.service_url(pupero_config::Service::Wallet),
     )?;
-    let address: serde_json::Value = wallet_service
+    let address: pupero_api::internal::wallet::WalletAddress = wallet_service
         .post(&format!("/internal/users/{}/deposit-address", user.id), &())
         .await
         .map_err(|e| anyhow::anyhow!("{e} (is `pupero up --regtest` running?)"))?;
-    let address = address["address"]
-        .as_str()
-        .context("no address")?
-        .to_owned();
-    let faucet = WalletRpc::new(info["faucet_url"].as_str().context("faucet_url")?, None)?;
+    let address = address.address;
+    let faucet = WalletRpc::new(&info.faucet_url, None)?;
     faucet.refresh().await?;
     let amount = u64::try_from(amount.as_i64())?;
     Ok(faucet.transfer_now(&address, amount).await?)

@@ -51,7 +51,7 @@ pub(super) async fn sign_in_existing(
     name: &str,
     password: &str,
 ) -> anyhow::Result<(i64, String)> {
-    let tokens: serde_json::Value = http
+    let tokens: pupero_api::auth::TokenPair = http
         .post(format!("{gateway}/auth/login"))
         .json(&serde_json::json!({"username": name, "password": password}))
         .send()
@@ -59,11 +59,8 @@ pub(super) async fn sign_in_existing(
         .error_for_status()?
         .json()
         .await?;
-    let token = tokens["access_token"]
-        .as_str()
-        .context("no access token")?
-        .to_owned();
-    let me: serde_json::Value = http
+    let token = tokens.access_token;
+    let me: pupero_api::accounts::MeView = http
         .get(format!("{gateway}/auth/me"))
         .bearer_auth(&token)
         .send()
@@ -71,7 +68,7 @@ pub(super) async fn sign_in_existing(
         .error_for_status()?
         .json()
         .await?;
-    Ok((me["id"].as_i64().context("no id")?, token))
+    Ok((me.id, token))
 }
 
 /// Credits `xmr` to `user_id` through the admin adjustment API.

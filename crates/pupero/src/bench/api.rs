@@ -168,7 +168,7 @@ pub async fn api(
         credit(&http, &gateway, &admin, seller_id, "1000").await?;
         let body = serde_json::json!({"side": "sell", "currency": "EUR", "price": "150", "payment_method": "sepa",
             "min_amount": "0.001", "max_amount": "1", "payment_window_minutes": 60});
-        let offer: serde_json::Value = http
+        let offer: pupero_api::offers::OfferView = http
             .post(format!("{gateway}/offers"))
             .bearer_auth(&seller)
             .json(&body)
@@ -177,7 +177,7 @@ pub async fn api(
             .error_for_status()?
             .json()
             .await?;
-        let offer_id = offer["id"].as_i64().context("offer id")?;
+        let offer_id = offer.id;
         pairs.push((seller, buyer, offer_id));
     }
     let pairs = Arc::new(pairs);
@@ -193,7 +193,7 @@ pub async fn api(
             let base = base.clone();
             async move {
                 let (seller, buyer, offer_id) = &pairs[w];
-                let t: serde_json::Value = http
+                let t: pupero_api::trades::TradeView = http
                     .post(format!("{base}/transactions/trades"))
                     .bearer_auth(buyer)
                     .json(&serde_json::json!({"offer_id": offer_id, "amount": "0.01", "price": "150.00"}))
@@ -202,7 +202,7 @@ pub async fn api(
                     .error_for_status()?
                     .json()
                     .await?;
-                let id = t["id"].as_i64().context("trade id")?;
+                let id = t.id;
                 http.post(format!("{base}/transactions/trades/{id}/paid"))
                     .bearer_auth(buyer)
                     .send()
@@ -232,7 +232,7 @@ pub async fn api(
     let seller_name = format!("seller{run_id}x0");
     let cookie = web_sign_in(&http, &frontend, &seller_name, password).await?;
     let (_, seller_token) = sign_in_existing(&http, &gateway, &seller_name, password).await?;
-    let trades_page: serde_json::Value = http
+    let trades_page: pupero_api::Paged<pupero_api::trades::TradeView> = http
         .get(format!("{gateway}/transactions/trades?limit=1"))
         .bearer_auth(&seller_token)
         .send()
@@ -240,7 +240,7 @@ pub async fn api(
         .error_for_status()?
         .json()
         .await?;
-    let trade_id = trades_page["items"][0]["id"].as_i64().context("a trade")?;
+    let trade_id = trades_page.items.first().context("a trade")?.id;
     println!();
     println!("{}", header());
     let pages = [

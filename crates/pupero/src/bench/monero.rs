@@ -24,12 +24,9 @@ pub async fn monero(settings: &mut pupero_config::Settings, samples: usize) -> a
     settings.ensure_data_dir()?;
     // A long block interval: the bench mines itself, when it needs to.
     let chain = crate::devchain::start(settings, 3600).await?;
-    let info: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("regtest/faucet.json"))?)?;
-    let daemon =
-        pupero_wallet::rpc::DaemonRpc::new(info["daemon_url"].as_str().context("daemon")?, None)?;
-    let faucet =
-        pupero_wallet::rpc::WalletRpc::new(info["faucet_url"].as_str().context("faucet")?, None)?;
+    let info = crate::devchain::Endpoints::read(&dir)?;
+    let daemon = pupero_wallet::rpc::DaemonRpc::new(&info.daemon_url, None)?;
+    let faucet = pupero_wallet::rpc::WalletRpc::new(&info.faucet_url, None)?;
     let faucet_address = faucet.primary_address().await?;
     // Enough mature coinbase outputs for every deposit below.
     daemon
@@ -46,22 +43,24 @@ pub async fn monero(settings: &mut pupero_config::Settings, samples: usize) -> a
         .send()
         .await?
         .error_for_status()?;
-    let tokens: serde_json::Value = http
+    let tokens: pupero_api::auth::TokenPair = http
         .post(format!("{gateway}/auth/login"))
         .json(&serde_json::json!({"username": "monerobench", "password": password}))
         .send()
         .await?
+        .error_for_status()?
         .json()
         .await?;
-    let token = tokens["access_token"].as_str().context("token")?.to_owned();
-    let address: serde_json::Value = http
+    let token = tokens.access_token;
+    let address: pupero_api::money::DepositAddressView = http
         .get(format!("{gateway}/transactions/deposit-address"))
         .bearer_auth(&token)
         .send()
         .await?
+        .error_for_status()?
         .json()
         .await?;
-    let address = address["address"].as_str().context("address")?.to_owned();
+    let address = address.address;
 
     // Deposits: pool → visible as pending.
     let mut seen = Vec::new();
@@ -71,14 +70,14 @@ pub async fn monero(settings: &mut pupero_config::Settings, samples: usize) -> a
             .await?;
         let started = Instant::now();
         loop {
-            let list: serde_json::Value = http
+            let list: pupero_api::money::Deposits = http
                 .get(format!("{gateway}/transactions/deposits"))
                 .bearer_auth(&token)
                 .send()
                 .await?
                 .json()
                 .await?;
-            if list["deposits"].as_array().map_or(0, Vec::len) >= n {
+            if list.deposits.len() >= n {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -88,14 +87,14 @@ pub async fn monero(settings: &mut pupero_config::Settings, samples: usize) -> a
     // Credit them all (10 blocks), so the hot wallet has one unlocked output per withdrawal.
     daemon.generate(11, &faucet_address).await?;
     loop {
-        let b: serde_json::Value = http
+        let b: pupero_api::money::BalancesView = http
             .get(format!("{gateway}/transactions/balances/1"))
             .bearer_auth(&token)
             .send()
             .await?
             .json()
             .await?;
-        if b["available"] == format!("{}.000000000000", 2 * samples) {
+        if b.available.to_string() == format!("{}.000000000000", 2 * samples) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -106,7 +105,7 @@ pub async fn monero(settings: &mut pupero_config::Settings, samples: usize) -> a
     let mut relayed = Vec::new();
     for n in 0..samples {
         let started = Instant::now();
-        let accepted: serde_json::Value = http
+        let accepted: pupero_api::money::WithdrawalAccepted = http
             .post(format!("{gateway}/transactions/withdraw"))
             .bearer_auth(&token)
             .header("idempotency-key", format!("bench-{n}"))
@@ -116,22 +115,22 @@ pub async fn monero(settings: &mut pupero_config::Settings, samples: usize) -> a
             .error_for_status()?
             .json()
             .await?;
-        let id = accepted["withdrawal_id"].as_i64().context("id")?;
+        let id = accepted.withdrawal_id;
         loop {
-            let w: serde_json::Value = http
+            let w: pupero_api::money::WithdrawalView = http
                 .get(format!("{gateway}/transactions/withdrawals/{id}"))
                 .bearer_auth(&token)
                 .send()
                 .await?
                 .json()
                 .await?;
-            if let Some(hash) = w["tx_hashes"].get(0).and_then(|h| h.as_str())
+            if let Some(hash) = w.tx_hashes.first()
                 && daemon.knows_transaction(hash).await?
             {
                 break;
             }
             if started.elapsed() > Duration::from_secs(60) {
-                anyhow::bail!("withdrawal {id} did not reach the pool: {w}");
+                anyhow::bail!("withdrawal {id} did not reach the pool: {w:?}");
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         }

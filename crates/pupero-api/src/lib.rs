@@ -17,6 +17,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod error;
+pub mod health;
 pub mod internal;
 pub mod money;
 pub mod offers;

@@ -7,7 +7,8 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
 use http_body_util::BodyExt;
-use serde_json::{Value, json};
+
+use pupero_api::health::{HealthStatus, PlatformHealth, ServiceHealth, Upstream};
 
 use crate::GatewayState;
 
@@ -15,32 +16,45 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Always 200 while the gateway itself runs; `status` is `ok` when every service is ready
 /// and `degraded` otherwise, with each service's own answer under `services`.
-pub async fn aggregate(State(state): State<GatewayState>) -> Json<Value> {
+pub async fn aggregate(State(state): State<GatewayState>) -> Json<PlatformHealth> {
     let checks = state.upstreams.iter().map(|(service, base)| {
         let client = state.client.clone();
         let uri = format!("{base}/healthz");
         async move {
-            let detail = match check(&client, &uri).await {
-                Ok((code, body)) => {
-                    let status = if code == 200 { "ok" } else { "unavailable" };
-                    json!({ "status": status, "detail": body })
-                }
-                Err(reason) => json!({ "status": "down", "reason": reason }),
+            let seen = match check(&client, &uri).await {
+                Ok((code, detail)) => Upstream {
+                    status: if code == 200 {
+                        HealthStatus::Ok
+                    } else {
+                        HealthStatus::Unavailable
+                    },
+                    detail,
+                    reason: None,
+                },
+                Err(reason) => Upstream {
+                    status: HealthStatus::Down,
+                    detail: None,
+                    reason: Some(reason.to_owned()),
+                },
             };
-            (service.name(), detail)
+            (service.name().to_owned(), seen)
         }
     });
-    let results: BTreeMap<&str, Value> = futures::future::join_all(checks)
+    let services: BTreeMap<String, Upstream> = futures::future::join_all(checks)
         .await
         .into_iter()
         .collect();
-    let all_ok = results.values().all(|v| v["status"] == "ok");
-    Json(json!({
-        "status": if all_ok { "ok" } else { "degraded" },
-        "service": crate::SERVICE,
-        "version": env!("CARGO_PKG_VERSION"),
-        "services": results,
-    }))
+    let all_ok = services.values().all(|u| u.status == HealthStatus::Ok);
+    Json(PlatformHealth {
+        status: if all_ok {
+            HealthStatus::Ok
+        } else {
+            HealthStatus::Degraded
+        },
+        service: crate::SERVICE.to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        services,
+    })
 }
 
 async fn check(
@@ -49,7 +63,7 @@ async fn check(
         Body,
     >,
     uri: &str,
-) -> Result<(u16, Value), &'static str> {
+) -> Result<(u16, Option<ServiceHealth>), &'static str> {
     let request = axum::http::Request::get(uri)
         .body(Body::empty())
         .map_err(|_| "bad url")?;
@@ -63,5 +77,6 @@ async fn check(
         .map_err(|_| "timeout")?
         .map_err(|_| "unreadable")?
         .to_bytes();
-    Ok((code, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+    // An answer in another shape (not a Pupero service on that port) is no detail.
+    Ok((code, serde_json::from_slice(&bytes).ok()))
 }

@@ -7,7 +7,8 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use sea_orm::DatabaseConnection;
-use serde_json::json;
+
+use pupero_api::health::{Check, HealthStatus, ServiceHealth};
 
 const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -17,19 +18,21 @@ pub async fn database_health(service: &'static str, db: &DatabaseConnection) -> 
         tokio::time::timeout(CHECK_TIMEOUT, pupero_db::ping(db)).await,
         Ok(Ok(()))
     );
-    let status = if db_ok {
-        StatusCode::OK
+    let (code, status) = if db_ok {
+        (StatusCode::OK, HealthStatus::Ok)
     } else {
-        StatusCode::SERVICE_UNAVAILABLE
+        (StatusCode::SERVICE_UNAVAILABLE, HealthStatus::Unavailable)
     };
-    (
+    let database = Check {
         status,
-        Json(json!({
-            "status": if db_ok { "ok" } else { "unavailable" },
-            "service": service,
-            "version": env!("CARGO_PKG_VERSION"),
-            "checks": { "database": { "status": if db_ok { "ok" } else { "unavailable" }, "backend": backend } },
-        })),
-    )
-        .into_response()
+        backend: Some(backend.to_owned()),
+        height: None,
+    };
+    let health = ServiceHealth {
+        status,
+        service: service.to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        checks: [("database".to_owned(), database)].into(),
+    };
+    (code, Json(health)).into_response()
 }

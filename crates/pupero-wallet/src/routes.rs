@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -70,35 +70,60 @@ pub fn router(state: WalletState) -> ServiceRouter {
 
 /// Ready when the database, the wallet RPC and the daemon answer; 503 naming what does not.
 async fn health(State(state): State<WalletState>) -> Response {
-    let db_ok = pupero_db::ping(&state.db).await.is_ok();
-    let (wallet, wallet_height) = match &state.wallet_rpc {
-        None => ("not_configured", None),
+    use pupero_api::health::{Check, HealthStatus as H, ServiceHealth};
+    let database = Check {
+        status: if pupero_db::ping(&state.db).await.is_ok() {
+            H::Ok
+        } else {
+            H::Unavailable
+        },
+        backend: Some(pupero_db::backend_name(&state.db).to_owned()),
+        height: None,
+    };
+    let wallet = match &state.wallet_rpc {
+        None => (H::NotConfigured, None),
         Some(w) => match w.height().await {
-            Ok(h) => ("ok", Some(h)),
-            Err(_) => ("unreachable", None),
+            Ok(h) => (H::Ok, Some(h)),
+            Err(_) => (H::Unreachable, None),
         },
     };
-    let daemon_height = state.daemon.height().await.ok();
-    let ok = db_ok && wallet == "ok" && daemon_height.is_some();
-    let status = if ok {
-        StatusCode::OK
-    } else {
-        StatusCode::SERVICE_UNAVAILABLE
+    let daemon = match state.daemon.height().await {
+        Ok(h) => (H::Ok, Some(h)),
+        Err(_) => (H::Unreachable, None),
     };
-    (
-        status,
-        Json(json!({
-            "status": if ok { "ok" } else { "unavailable" },
-            "service": SERVICE,
-            "version": env!("CARGO_PKG_VERSION"),
-            "checks": {
-                "database": { "status": if db_ok { "ok" } else { "unavailable" }, "backend": pupero_db::backend_name(&state.db) },
-                "wallet": { "status": wallet, "height": wallet_height },
-                "daemon": { "status": if daemon_height.is_some() { "ok" } else { "unreachable" }, "height": daemon_height },
+    let checks: std::collections::BTreeMap<String, Check> = [
+        ("database".to_owned(), database),
+        (
+            "wallet".to_owned(),
+            Check {
+                status: wallet.0,
+                backend: None,
+                height: wallet.1,
             },
-        })),
-    )
-        .into_response()
+        ),
+        (
+            "daemon".to_owned(),
+            Check {
+                status: daemon.0,
+                backend: None,
+                height: daemon.1,
+            },
+        ),
+    ]
+    .into();
+    let ok = checks.values().all(|c| c.status == H::Ok);
+    let (code, status) = if ok {
+        (StatusCode::OK, H::Ok)
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, H::Unavailable)
+    };
+    let health = ServiceHealth {
+        status,
+        service: SERVICE.to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        checks,
+    };
+    (code, Json(health)).into_response()
 }
 
 /// The hot wallet's balance (admins).

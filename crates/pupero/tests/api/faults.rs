@@ -707,9 +707,16 @@ async fn withdrawals_wait_for_a_wallet_that_is_down_and_go_out_once_when_it_retu
             row.attempts
         );
         let (_, health) = app.get("/healthz", None).await;
+        let wallet = typed::<pupero_api::health::PlatformHealth>(&health)
+            .services
+            .get("wallet")
+            .and_then(|s| s.detail.as_ref())
+            .and_then(|d| d.checks.get("wallet"))
+            .map(|c| c.status);
         assert_eq!(
-            health["services"]["wallet"]["detail"]["checks"]["wallet"]["status"],
-            "unreachable"
+            wallet,
+            Some(pupero_api::health::HealthStatus::Unreachable),
+            "{health}"
         );
 
         on.store(true, std::sync::atomic::Ordering::SeqCst);

@@ -14,7 +14,11 @@ use pupero::Platform;
 use pupero::platform::AVAILABLE;
 use pupero_config::Service;
 
-use crate::helpers::{Backend, ErrorCode, PASSWORD, TestDb, error_code, settings_for};
+use pupero_api::health::{HealthStatus, PlatformHealth};
+
+use crate::helpers::{
+    Backend, ErrorCode, PASSWORD, TestDb, error_code, error_of, settings_for, typed,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_pupero");
 
@@ -38,16 +42,15 @@ async fn the_gateway_leaves_out_services_this_deployment_does_not_run() {
         .json()
         .await
         .unwrap();
-    let services = health["services"].as_object().unwrap();
-    let mut listed: Vec<&str> = services.keys().map(String::as_str).collect();
-    listed.sort_unstable();
+    let services = typed::<PlatformHealth>(&health).services;
+    let listed: Vec<&str> = services.keys().map(String::as_str).collect();
     assert_eq!(
         listed,
         ["login", "offers", "transactions", "wallet"],
         "{health}"
     );
     assert!(
-        services.values().all(|s| s["status"] != "down"),
+        services.values().all(|s| s.status != HealthStatus::Down),
         "nothing that runs is down: {health}"
     );
 
@@ -59,9 +62,8 @@ async fn the_gateway_leaves_out_services_this_deployment_does_not_run() {
     assert_eq!(answer.status(), StatusCode::NOT_FOUND);
     let body: serde_json::Value = answer.json().await.unwrap();
     assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
+        error_of(&body)
+            .message
             .contains("not part of this deployment"),
         "{body}"
     );

@@ -5,7 +5,9 @@ use pupero_core::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, Options, TestApp, error_code, run};
+use pupero_api::health::{HealthStatus, PlatformHealth, ServiceHealth};
+
+use crate::helpers::{Backend, Options, TestApp, error_code, run, typed};
 
 async fn on_sqlite<F, Fut>(test: F)
 where
@@ -102,26 +104,38 @@ async fn health_aggregates_every_service() {
     on_sqlite(|app| async move {
         let (status, body) = app.get("/healthz", None).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(body["status"], "degraded");
-        assert_eq!(body["services"]["login"]["status"], "ok");
+        let health: PlatformHealth = typed(&body);
+        assert_eq!(health.status, HealthStatus::Degraded);
+        let service = |name: &str| {
+            health
+                .services
+                .get(name)
+                .unwrap_or_else(|| panic!("{name}: {body}"))
+        };
+        let check = |name: &str, check: &str| {
+            service(name)
+                .detail
+                .as_ref()
+                .and_then(|d| d.checks.get(check))
+                .cloned()
+                .unwrap_or_else(|| panic!("{name}.{check}: {body}"))
+        };
         assert_eq!(
-            body["services"]["login"]["detail"]["checks"]["database"]["backend"],
-            "sqlite"
+            check("login", "database").backend.as_deref(),
+            Some("sqlite")
         );
         for present in ["login", "offers", "transactions"] {
-            assert_eq!(body["services"][present]["status"], "ok", "{present}");
+            assert_eq!(service(present).status, HealthStatus::Ok, "{present}");
         }
-        assert_eq!(body["services"]["wallet"]["status"], "unavailable");
+        assert_eq!(service("wallet").status, HealthStatus::Unavailable);
         assert_eq!(
-            body["services"]["wallet"]["detail"]["checks"]["wallet"]["status"],
-            "not_configured"
+            check("wallet", "wallet").status,
+            HealthStatus::NotConfigured
         );
-        assert_eq!(body["services"]["moderation"]["status"], "down");
+        assert_eq!(service("moderation").status, HealthStatus::Down);
         let (status, body) = app.call_at(&app.login, "GET", "/healthz", None, None).await;
-        assert_eq!(
-            (status, body["status"].as_str()),
-            (StatusCode::OK, Some("ok"))
-        );
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(typed::<ServiceHealth>(&body).status, HealthStatus::Ok);
     })
     .await
 }

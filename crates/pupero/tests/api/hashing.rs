@@ -4,7 +4,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, db_test};
+use pupero_api::accounts::MeView;
+use pupero_api::health::{HealthStatus, PlatformHealth};
+
+use crate::helpers::{PASSWORD, db_test, typed};
 
 db_test! {
     /// Argon2 runs on the blocking pool: while a burst of logins hashes, other requests are
@@ -30,10 +33,11 @@ db_test! {
         let (status, me) = app.get("/auth/me", Some(&tokens.access)).await;
         let finished_when_me_answered = done.load(Ordering::SeqCst);
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(me["id"], id);
+        assert_eq!(typed::<MeView>(&me).id, id);
         let (status, health) = app.get("/healthz", None).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(health["services"]["login"]["status"], "ok");
+        let health: PlatformHealth = typed(&health);
+        assert_eq!(health.services.get("login").map(|s| s.status), Some(HealthStatus::Ok));
         assert!(
             finished_when_me_answered < BURST,
             "GET /me was answered only after all {BURST} logins finished"

@@ -13,6 +13,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use pupero::Platform;
 use pupero_config::Service;
 
+use pupero_api::accounts::PublicProfile;
+use pupero_api::money::BalancesView;
+
 use crate::helpers::{Options, PASSWORD, db_test, settings_for};
 use crate::web::Web;
 
@@ -52,14 +55,14 @@ db_test! {
         for path in ["/%61uth/users/alice", "/aut%68/users/alice", "/%61%75%74%68/users/alice", "/aut%2568/users/alice"] {
             let (status, body) = raw_get(&app.gateway, path, None).await;
             assert_eq!(status, 200, "{path}: {body}");
-            let profile: Value = serde_json::from_str(&body).unwrap();
-            assert_eq!(profile["username"], "alice", "{path}: {body}");
+            let profile: PublicProfile = serde_json::from_str(&body).unwrap();
+            assert_eq!(profile.username, "alice", "{path}: {body}");
         }
         let balances = format!("/transaction%73/balances/{}", alice.id);
         let (status, body) = raw_get(&app.gateway, &balances, alice.t()).await;
         assert_eq!(status, 200, "{balances}: {body}");
-        let balance: Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(balance["available"], "0.000000000000", "{body}");
+        let balance: BalancesView = serde_json::from_str(&body).unwrap();
+        assert_eq!(balance.available, pupero_core::Piconero::ZERO, "{body}");
         // The decoded path is judged, so an encoded prefix opens no door.
         for path in ["/%61uth/%69nternal/x", "/transaction%73/internal/credit", "/%61uth/metrics", "/aut%68//users/alice"] {
             let (status, body) = raw_get(&app.gateway, path, None).await;

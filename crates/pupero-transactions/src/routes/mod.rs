@@ -28,6 +28,7 @@ struct ApiDoc;
 
 pub fn router(state: TransactionsState) -> ServiceRouter {
     let health_db = state.db.clone();
+    let metrics = state.metrics.clone();
     let internal = state.clone();
     let keys = state.keys.clone();
     let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -114,7 +115,7 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
             ),
         )
         .with_state(internal);
-    ServiceRouter::with_database(SERVICE, routes, openapi, health_db)
+    ServiceRouter::with_database(SERVICE, routes, openapi, health_db).with_metrics(metrics)
 }
 
 /// A JSON body that may be absent (empty body or none at all).

@@ -84,6 +84,11 @@ if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null
   apt_install chromium chromium-driver
 fi
 
+# --- Prometheus (promtool tests the alert rules; the server scrapes a live platform) -------
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+  apt_install prometheus
+fi
+
 # --- Leftovers of interrupted runs (each run names its databases pupero_t_<pid>_...) ----
 for db in $(mariadb -h 127.0.0.1 -uroot -N -e "SHOW DATABASES LIKE 'pupero\\_t\\_%'" 2>/dev/null || true); do
   pid=$(echo "$db" | cut -d_ -f3)

@@ -7,6 +7,7 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod business_metrics;
 mod chain;
 mod chat_reviews;
 mod concurrency;
@@ -17,6 +18,7 @@ mod faults;
 mod gateway;
 mod hashing;
 mod ledger;
+mod monitoring;
 mod offers;
 mod platform;
 mod rabbitmq;

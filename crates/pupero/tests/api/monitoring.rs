@@ -408,6 +408,13 @@ async fn a_real_prometheus_scraping_a_live_platform_finds_every_metric_the_dashb
         missing.is_empty(),
         "named by a dashboard or alert but not exported: {missing:?}"
     );
+    println!(
+        "{} expressions name {} metrics and {} recording rules; all exported by {} live targets",
+        expressions.len(),
+        wanted.len(),
+        recorded.len(),
+        active.len()
+    );
     // The recording rules evaluate over the live numbers: the solvency margin exists.
     let margin: Value = http
         .get(format!(

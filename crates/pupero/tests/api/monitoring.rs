@@ -123,7 +123,18 @@ fn metric_names(expr: &str) -> BTreeSet<String> {
     ];
     // `sum by (x) (…)`: an aggregation is not always followed by its parenthesis.
     const AGGREGATIONS: &[&str] = &[
-        "sum", "min", "max", "avg", "group", "stddev", "stdvar", "count", "count_values", "bottomk", "topk", "quantile",
+        "sum",
+        "min",
+        "max",
+        "avg",
+        "group",
+        "stddev",
+        "stdvar",
+        "count",
+        "count_values",
+        "bottomk",
+        "topk",
+        "quantile",
     ];
     let mut names = BTreeSet::new();
     let mut skip_group = false;
@@ -142,7 +153,8 @@ fn metric_names(expr: &str) -> BTreeSet<String> {
             skip_group = next == '(';
             continue;
         }
-        if next == '(' || KEYWORDS.contains(&word.as_str()) || AGGREGATIONS.contains(&word.as_str()) {
+        if next == '(' || KEYWORDS.contains(&word.as_str()) || AGGREGATIONS.contains(&word.as_str())
+        {
             continue;
         }
         names.insert(word);

@@ -100,6 +100,11 @@ if ! py_has helm_python || ! py_has kubernetes_validate || ! py_has yaml || ! ha
   hash -r
 fi
 
+# --- Prometheus (promtool tests the alert rules; the server scrapes a live platform) -------
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+  apt_install prometheus
+fi
+
 # --- Leftovers of interrupted runs (each run names its databases pupero_t_<pid>_...) ----
 for db in $(mariadb -h 127.0.0.1 -uroot -N -e "SHOW DATABASES LIKE 'pupero\\_t\\_%'" 2>/dev/null || true); do
   pid=$(echo "$db" | cut -d_ -f3)

@@ -354,6 +354,16 @@ pub struct Settings {
     /// outside production; in production metrics stay off until it is set (32+ characters).
     #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<Secret>,
+    /// How often each service recomputes its business gauges (money, queues, disputes,
+    /// the hot wallet) from the database and the wallet, in seconds. A timer, not every
+    /// scrape, so scrapes cost nothing however often they come.
+    #[arg(long, env = "METRICS_INTERVAL_SECONDS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub metrics_interval_seconds: u64,
+    /// How often the transactions service runs the ledger verification (`ledger-verify`)
+    /// in the background and publishes its result as metrics, in seconds (default: every
+    /// ten minutes; it reads every posting, so not much more often on a large ledger).
+    #[arg(long, env = "LEDGER_VERIFY_INTERVAL_SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=604_800))]
+    pub ledger_verify_interval_seconds: u64,
 
     /// Timeout for one proxied request through the gateway, in seconds.
     #[arg(long, env = "GATEWAY_TIMEOUT_SECONDS", default_value_t = 30)]

@@ -130,6 +130,7 @@ pub fn router(state: GatewayState) -> ServiceRouter {
     ServiceRouter {
         name: SERVICE,
         routes,
+        metrics: None,
         openapi: utoipa::openapi::OpenApiBuilder::new()
             .info(
                 utoipa::openapi::InfoBuilder::new()

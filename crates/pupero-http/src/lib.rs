@@ -10,8 +10,10 @@ pub mod extract;
 pub mod health;
 pub mod idempotency;
 pub mod internal;
+pub mod metric_set;
 pub mod observe;
 pub mod paging;
+pub mod security;
 pub mod service;
 pub mod token;
 
@@ -22,8 +24,10 @@ pub use error::{ApiError, ApiResult, ErrorCode};
 pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use idempotency::IdempotencyKey;
 pub use internal::{HttpClientError, InternalClient, build_client};
+pub use metric_set::MetricSet;
 pub use observe::MetricsAuth;
 pub use paging::{Page, PageQuery};
+pub use security::SecurityEvent;
 pub use service::{ServiceRouter, serve, with_common_layers};
 pub use token::{Claims, IssuedToken, JwtKeys, KeyError, TokenKind};
 

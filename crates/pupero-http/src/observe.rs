@@ -3,6 +3,7 @@
 //! so ids in paths do not explode the label space.
 
 use crate::ErrorCode;
+use crate::metric_set::MetricSet;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
@@ -70,7 +71,15 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-pub async fn metrics_handler(auth: Option<Extension<MetricsAuth>>, headers: HeaderMap) -> Response {
+/// `/metrics` of `service`: its HTTP series (the process-wide recorder, kept to this
+/// service's `service` label so a scrape of each port of `pupero up` does not count every
+/// request five times) followed by the service's own [`MetricSet`], if it has one.
+pub async fn metrics_handler(
+    service: &'static str,
+    auth: Option<Extension<MetricsAuth>>,
+    own: Option<Extension<MetricSet>>,
+    headers: HeaderMap,
+) -> Response {
     let auth = auth.map(|Extension(a)| a).unwrap_or_default();
     if auth.0.is_none() {
         return crate::ApiError::not_found("no such route").into_response();
@@ -90,11 +99,11 @@ pub async fn metrics_handler(auth: Option<Extension<MetricsAuth>>, headers: Head
     match prometheus() {
         Some(handle) => {
             handle.run_upkeep();
-            (
-                [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-                handle.render(),
-            )
-                .into_response()
+            let mut text = only_service(&handle.render(), service);
+            if let Some(Extension(own)) = own {
+                text.push_str(&own.render());
+            }
+            ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
         }
         None => crate::ApiError::unavailable("metrics are not available").into_response(),
     }
@@ -113,6 +122,19 @@ fn method_label(method: &axum::http::Method) -> &'static str {
         Method::OPTIONS => "OPTIONS",
         _ => "other",
     }
+}
+
+/// The lines of `text` that are comments or samples of `service` (or of no service).
+fn only_service(text: &str, service: &str) -> String {
+    let own = format!("service=\"{service}\"");
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        if line.starts_with('#') || !line.contains("service=\"") || line.contains(&own) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// Counts requests by route and status and records their latency.
@@ -152,7 +174,7 @@ mod tests {
     #[tokio::test]
     async fn metrics_without_a_configured_token_are_not_served() {
         for auth in [None, Some(Extension(MetricsAuth::new(None)))] {
-            let response = metrics_handler(auth, bearer("anything")).await;
+            let response = metrics_handler("login", auth, None, bearer("anything")).await;
             assert_eq!(response.status(), StatusCode::NOT_FOUND);
         }
     }
@@ -161,13 +183,26 @@ mod tests {
     async fn metrics_want_exactly_the_configured_token() {
         let auth = || Some(Extension(MetricsAuth::new(Some("s3cret-token"))));
         for wrong in ["", "s3cret-toke", "s3cret-token2", "S3CRET-TOKEN"] {
-            let response = metrics_handler(auth(), bearer(wrong)).await;
+            let response = metrics_handler("login", auth(), None, bearer(wrong)).await;
             assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{wrong:?}");
         }
-        let response = metrics_handler(auth(), HeaderMap::new()).await;
+        let response = metrics_handler("login", auth(), None, HeaderMap::new()).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-        let response = metrics_handler(auth(), bearer("s3cret-token")).await;
+        let response = metrics_handler("login", auth(), None, bearer("s3cret-token")).await;
         assert_ne!(response.status(), StatusCode::UNAUTHORIZED);
         assert_ne!(response.status(), StatusCode::NOT_FOUND);
+    }
+
+    #[test]
+    fn a_service_shows_only_its_own_http_series() {
+        let text = "# TYPE http_requests_total counter\n\
+            http_requests_total{service=\"login\",route=\"/login\"} 3\n\
+            http_requests_total{service=\"offers\",route=\"/offers\"} 9\n\
+            other_total 1\n";
+        let own = only_service(text, "login");
+        assert!(own.contains("service=\"login\""));
+        assert!(!own.contains("service=\"offers\""));
+        assert!(own.contains("# TYPE http_requests_total counter"));
+        assert!(own.contains("other_total 1"));
     }
 }

@@ -30,6 +30,8 @@ pub struct ServiceRouter {
     pub name: &'static str,
     pub routes: Router,
     pub openapi: OpenApi,
+    /// The service's business metrics, shown after its HTTP series on `/metrics`.
+    pub metrics: Option<crate::MetricSet>,
 }
 
 impl ServiceRouter {
@@ -53,7 +55,14 @@ impl ServiceRouter {
             name,
             routes,
             openapi,
+            metrics: None,
         }
+    }
+
+    /// Shows `metrics` on this service's `/metrics`.
+    pub fn with_metrics(mut self, metrics: crate::MetricSet) -> Self {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// Adds `/metrics`, `/api-docs/openapi.json`, the JSON fallback and every common layer.
@@ -68,7 +77,11 @@ impl ServiceRouter {
             )
             .fallback(not_found)
             .method_not_allowed_fallback(method_not_allowed);
-        with_common_layers(routes, self.name)
+        let app = with_common_layers(routes, self.name);
+        match self.metrics {
+            Some(metrics) => app.layer(axum::Extension(metrics)),
+            None => app,
+        }
     }
 }
 
@@ -91,7 +104,12 @@ pub fn with_common_layers(routes: Router, service: &'static str) -> Router {
         tracing::info_span!("request", service, method = %method, uri = %uri, request_id = %id)
     });
     routes
-        .route("/metrics", get(crate::observe::metrics_handler))
+        .route(
+            "/metrics",
+            get(move |auth, own, headers| {
+                crate::observe::metrics_handler(service, auth, own, headers)
+            }),
+        )
         .layer(axum::middleware::from_fn_with_state(
             service,
             crate::observe::track,

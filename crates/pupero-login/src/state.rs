@@ -7,7 +7,7 @@ use sea_orm::DatabaseConnection;
 use pupero_config::Service;
 use pupero_config::Settings;
 use pupero_db::seal::{DataKey, Sealer};
-use pupero_http::{AccountAuthority, InternalClient, JwtKeys, TrustedProxies};
+use pupero_http::{AccountAuthority, InternalClient, JwtKeys, SecurityEvent, TrustedProxies};
 
 use crate::limits::Limits;
 use crate::passwords::Passwords;
@@ -37,6 +37,8 @@ pub struct LoginState {
     pub offers: InternalClient,
     /// Staff routes read the caller's current role and state from this database.
     pub authority: AccountAuthority,
+    /// Security-event counts (failed sign-ins, lockouts, 2FA failures, staff actions).
+    pub metrics: pupero_http::MetricSet,
 }
 
 impl LoginState {
@@ -81,7 +83,23 @@ impl LoginState {
             crate::routes::internal::Accounts(db.clone()),
             settings.is_production(),
         );
+        let metrics = pupero_http::MetricSet::new();
+        pupero_http::security::declare(
+            &metrics,
+            &[
+                SecurityEvent::SignInFailed,
+                SecurityEvent::Lockout,
+                SecurityEvent::TotpFailed,
+                SecurityEvent::RoleChanged,
+                SecurityEvent::AccountDisabled,
+                SecurityEvent::AccountEnabled,
+                SecurityEvent::ForcedLogout,
+                SecurityEvent::SessionEndedAccountDisabled,
+                SecurityEvent::RefreshTokenReused,
+            ],
+        );
         Ok(Self {
+            metrics,
             authority,
             transactions,
             offers,

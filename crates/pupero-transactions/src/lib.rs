@@ -8,6 +8,7 @@ pub mod entity;
 mod expiry;
 pub mod ledger;
 mod migration;
+pub mod money_metrics;
 pub mod network_fees;
 mod operator;
 pub mod outbox;
@@ -26,10 +27,11 @@ use axum::extract::FromRef;
 use sea_orm::DatabaseConnection;
 
 use pupero_config::{Service, Settings};
-use pupero_http::{AccountAuthority, InternalClient, JwtKeys, TrustedProxies};
+use pupero_http::{AccountAuthority, InternalClient, JwtKeys, SecurityEvent, TrustedProxies};
 
 pub use expiry::spawn_expiry_worker;
 pub use migration::Migrator;
+pub use money_metrics::{spawn_ledger_verifier, spawn_money_metrics};
 pub use routes::router;
 
 pub const SERVICE: &str = "transactions";
@@ -61,6 +63,12 @@ pub struct TransactionsState {
     pub publisher: Option<Arc<pupero_queue::Publisher>>,
     /// Wakes the outbox relay after a withdrawal commits.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// Business gauges and security-event counts shown on `/metrics`.
+    pub metrics: pupero_http::MetricSet,
+    /// How often the gauges are recomputed (METRICS_INTERVAL_SECONDS).
+    pub metrics_interval: Duration,
+    /// How often the ledger is verified in the background (LEDGER_VERIFY_INTERVAL_SECONDS).
+    pub ledger_verify_interval: Duration,
 }
 
 impl TransactionsState {
@@ -79,7 +87,22 @@ impl TransactionsState {
             }))
         });
         let login = client("login", Service::Login)?;
+        let metrics = pupero_http::MetricSet::new();
+        pupero_http::security::declare(
+            &metrics,
+            &[
+                SecurityEvent::BalanceAdjusted,
+                SecurityEvent::BalanceTransferred,
+                SecurityEvent::EscrowReleased,
+                SecurityEvent::DisputeResolved,
+            ],
+        );
         Ok(Self {
+            metrics,
+            metrics_interval: Duration::from_secs(settings.metrics_interval_seconds.max(1)),
+            ledger_verify_interval: Duration::from_secs(
+                settings.ledger_verify_interval_seconds.max(1),
+            ),
             authority: AccountAuthority::from_login(login.clone(), settings.is_production()),
             login,
             publisher,

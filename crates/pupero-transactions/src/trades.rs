@@ -9,7 +9,7 @@ pub use pupero_api::trades::{DisputeView, TradeRole, TradeView};
 use pupero_core::trade::{self, Action, Actor, Refusal, Settlement, Step, TradeFacts};
 use pupero_core::{AmountError, Cents, EntryKind, FiatError, OfferStatus, Piconero, Role};
 use pupero_db::{Retryable, is_unique_violation, now_ms, with_retry, write_tx};
-use pupero_http::{AuthUser, IdempotencyKey, rfc3339};
+use pupero_http::{AuthUser, IdempotencyKey, SecurityEvent, rfc3339};
 
 use crate::TransactionsState;
 use crate::accounts::{self, Upstream};
@@ -536,8 +536,35 @@ pub async fn act(
             accounts::second_factor(state, user.id, input.totp.as_deref()).await?;
         }
     }
-    let t = step_with_retries(state, &current, first, actor, Some(user.id), action, &input).await?;
+    let (t, moved) =
+        step_with_retries(state, &current, first, actor, Some(user.id), action, &input).await?;
+    if moved {
+        record_security_event(state, &t, user.id, action);
+    }
     view(&t, access)
+}
+
+/// Releases and dispute decisions move escrow on someone's word: each is a security event
+/// (counted, and logged with who and which trade). Only the call that moved counts.
+fn record_security_event(
+    state: &TransactionsState,
+    t: &trade_row::Model,
+    actor_id: i64,
+    action: Action,
+) {
+    let event = match action {
+        Action::Release => SecurityEvent::EscrowReleased,
+        Action::ResolveForBuyer | Action::ResolveForSeller => SecurityEvent::DisputeResolved,
+        _ => return,
+    };
+    let detail = format!("trade {} {} ({} piconero)", t.id, action.as_str(), t.amount);
+    pupero_http::security::record(
+        &state.metrics,
+        event,
+        Some(t.seller_id),
+        Some(actor_id),
+        &detail,
+    );
 }
 
 /// Cancels an unpaid trade whose payment window has passed (the expiry worker, acting as
@@ -559,6 +586,7 @@ pub async fn expire(
         &ActionInput::default(),
     )
     .await
+    .map(|(t, _)| t)
 }
 
 async fn step_with_retries(
@@ -569,7 +597,7 @@ async fn step_with_retries(
     actor_id: Option<i64>,
     action: Action,
     input: &ActionInput,
-) -> Result<trade_row::Model, TradeError> {
+) -> Result<(trade_row::Model, bool), TradeError> {
     if let Step::Move { settlement, .. } = first
         && let Some((_, moves)) = settlement_moves(current, settlement)?
     {
@@ -598,7 +626,7 @@ struct Stepping<'a> {
 async fn apply(
     db: &sea_orm::DatabaseConnection,
     s: &Stepping<'_>,
-) -> Result<trade_row::Model, TradeError> {
+) -> Result<(trade_row::Model, bool), TradeError> {
     let tx = write_tx(db).await?;
     let t = load(&tx, s.trade_id).await?;
     let from = t.state;
@@ -606,7 +634,7 @@ async fn apply(
     let taken = trade::step(facts(&t), s.action, s.actor)?;
     let after = facts(&t).after(taken, s.actor);
     match taken {
-        Step::AlreadyDone => return Ok(t),
+        Step::AlreadyDone => return Ok((t, false)),
         Step::VoteCancel => {
             let by_buyer = s.actor == Actor::Buyer;
             if !store::vote_cancel(&tx, s.trade_id, from, by_buyer, now).await? {
@@ -668,7 +696,7 @@ async fn apply(
     }
     let updated = load(&tx, s.trade_id).await?;
     tx.commit().await?;
-    Ok(updated)
+    Ok((updated, true))
 }
 
 /// The ledger moves of a settlement: where the escrow goes. Pure, so the property tests

@@ -167,7 +167,13 @@ async fn record(
             confirmations,
             status,
         };
-        store::deposits::insert(&state.db, new).await?;
+        if store::deposits::insert(&state.db, new).await? && t.timestamp > 0 {
+            let seen = i64::try_from(t.timestamp).unwrap_or(i64::MAX);
+            crate::wallet_metrics::deposit_detected(
+                &state.metrics,
+                pupero_db::now_ms() / 1000 - seen,
+            );
+        }
     } else {
         store::deposits::update_seen(&state.db, &t.txid, index, height, confirmations).await?;
     }
@@ -204,7 +210,11 @@ pub fn spawn_sweeper(
                     Err(e) => tracing::debug!(error = %e, "wallet refresh period not set yet"),
                 }
             }
-            match sweep(&state).await {
+            let outcome = sweep(&state).await;
+            if outcome.is_ok() {
+                crate::wallet_metrics::sweep_succeeded(&state.metrics);
+            }
+            match outcome {
                 Ok(r) if r.credited > 0 => tracing::info!(credited = r.credited, "deposit sweep"),
                 Ok(_) => {}
                 // Already logged by sweep's span (warn); the next tick tries again.

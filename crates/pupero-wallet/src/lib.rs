@@ -10,6 +10,7 @@ pub mod regtest;
 mod routes;
 pub mod rpc;
 mod store;
+pub mod wallet_metrics;
 pub mod withdrawals;
 
 use std::sync::Arc;
@@ -27,6 +28,7 @@ use pupero_http::{
 pub use deposits::spawn_sweeper;
 pub use migration::Migrator;
 pub use routes::router;
+pub use wallet_metrics::spawn_wallet_metrics;
 pub use withdrawals::{spawn_consumer, spawn_worker};
 
 use crate::rpc::{DaemonRpc, WalletRpc};
@@ -66,6 +68,10 @@ pub struct WalletState {
     pub poll_interval: Duration,
     /// With RabbitMQ: the withdrawal queue this service consumes.
     pub broker: Option<pupero_queue::Broker>,
+    /// The hot wallet's gauges, shown on `/metrics`.
+    pub metrics: pupero_http::MetricSet,
+    /// How often they are read (METRICS_INTERVAL_SECONDS).
+    pub metrics_interval: Duration,
 }
 
 impl WalletState {
@@ -120,6 +126,8 @@ impl WalletState {
                     url,
                     queue: settings.rabbitmq_queue.clone(),
                 }),
+            metrics: pupero_http::MetricSet::new(),
+            metrics_interval: Duration::from_secs(settings.metrics_interval_seconds.max(1)),
             db,
             keys,
         })

@@ -32,6 +32,7 @@ struct ApiDoc;
 pub fn router(state: WalletState) -> ServiceRouter {
     let internal = state.clone();
     let keys = state.keys.clone();
+    let metrics = state.metrics.clone();
     let (routes, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(balance))
         .routes(routes!(execute_withdrawal))
@@ -65,6 +66,7 @@ pub fn router(state: WalletState) -> ServiceRouter {
         name: SERVICE,
         routes,
         openapi,
+        metrics: Some(metrics),
     }
 }
 

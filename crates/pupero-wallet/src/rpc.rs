@@ -239,6 +239,9 @@ pub struct Transfer {
     pub kind: String,
     #[serde(default)]
     pub double_spend_seen: bool,
+    /// The block's time (or when the pool saw it), Unix seconds; 0 if not given.
+    #[serde(default)]
+    pub timestamp: u64,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -176,6 +176,11 @@ impl Platform {
                             state.clone(),
                             workers.signal(),
                         ));
+                        workers.push(pupero_wallet::spawn_wallet_metrics(
+                            state.clone(),
+                            state.metrics_interval,
+                            workers.signal(),
+                        ));
                         workers.push(pupero_wallet::spawn_worker(
                             state.clone(),
                             state.wake.clone(),
@@ -201,6 +206,16 @@ impl Platform {
                     )?;
                     workers.push(pupero_transactions::spawn_expiry_worker(
                         state.clone(),
+                        workers.signal(),
+                    ));
+                    workers.push(pupero_transactions::spawn_money_metrics(
+                        state.clone(),
+                        state.metrics_interval,
+                        workers.signal(),
+                    ));
+                    workers.push(pupero_transactions::spawn_ledger_verifier(
+                        state.clone(),
+                        state.ledger_verify_interval,
                         workers.signal(),
                     ));
                     if let Some(publisher) = state.publisher.clone() {

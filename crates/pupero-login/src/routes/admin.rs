@@ -16,6 +16,7 @@ use pupero_db::write_tx;
 use pupero_http::{
     AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, ClientIp, PageQuery,
 };
+use pupero_http::{SecurityEvent, security};
 
 use super::rfc3339;
 use crate::entity::user;
@@ -123,7 +124,13 @@ pub async fn set_role(
     }
     store::record_audit(&tx, admin.id, "set_role", id, format!("role = {role}")).await?;
     tx.commit().await?;
-    tracing::info!(admin = admin.id, target = id, %role, "role changed");
+    security::record(
+        &state.metrics,
+        SecurityEvent::RoleChanged,
+        Some(id),
+        Some(admin.id),
+        &format!("role = {role}"),
+    );
     reload(&state, id).await
 }
 
@@ -170,11 +177,17 @@ pub async fn set_disabled(
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(
-        admin = admin.id,
-        target = id,
-        disabled = req.disabled,
-        "account disabled flag changed"
+    let event = if req.disabled {
+        SecurityEvent::AccountDisabled
+    } else {
+        SecurityEvent::AccountEnabled
+    };
+    security::record(
+        &state.metrics,
+        event,
+        Some(id),
+        Some(admin.id),
+        "by an admin",
     );
     reload(&state, id).await
 }
@@ -207,7 +220,13 @@ pub async fn logout_everywhere(
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(admin = admin.id, target = id, revoked, "forced logout");
+    security::record(
+        &state.metrics,
+        SecurityEvent::ForcedLogout,
+        Some(id),
+        Some(admin.id),
+        &format!("{revoked} session(s) ended"),
+    );
     Ok(Json(Revoked { revoked }))
 }
 

@@ -8,7 +8,7 @@ use pupero_http::ErrorCode;
 
 use pupero_core::{Email, Password, Role, Username};
 use pupero_db::{is_unique_violation, write_tx};
-use pupero_http::{ApiError, ApiJson, ApiResult, ClientIp, TokenKind};
+use pupero_http::{ApiError, ApiJson, ApiResult, ClientIp, SecurityEvent, TokenKind, security};
 
 use super::{account_disabled, client_key, required, verify_password, verify_totp};
 use crate::sessions::issue_pair;
@@ -100,6 +100,13 @@ pub async fn login(
     state.limits.check_login(ip)?;
     let Some(user) = store::find_by_login(&state.db, &identifier).await? else {
         state.passwords.verify_decoy(req.password).await?;
+        security::record(
+            &state.metrics,
+            SecurityEvent::SignInFailed,
+            None,
+            None,
+            &format!("client {}: no such account", client_key(ip)),
+        );
         return Err(invalid_credentials());
     };
     let client = client_key(ip);
@@ -233,6 +240,7 @@ pub async fn refresh(
                 }
                 Some(user) if user.deleted_at_ms.is_none() => {
                     tx.commit().await?;
+                    session_ended_by_disable(&state, user.id);
                     Err(account_disabled())
                 }
                 _ => {
@@ -242,9 +250,25 @@ pub async fn refresh(
             }
         }
         RefreshUse::Reused { user_id } => {
+            // Disabling revoked this token: the session ended with the account, and no
+            // copy of the token needs hunting down (the sessions are already ended).
+            if let Some(user) = store::find_user(&tx, user_id).await?
+                && user.disabled
+                && user.deleted_at_ms.is_none()
+            {
+                tx.commit().await?;
+                session_ended_by_disable(&state, user_id);
+                return Err(account_disabled());
+            }
             let ended = store::end_all_sessions(&tx, user_id).await?;
             tx.commit().await?;
-            tracing::warn!(user_id, ended, "refresh token reused; all sessions ended");
+            security::record(
+                &state.metrics,
+                SecurityEvent::RefreshTokenReused,
+                Some(user_id),
+                None,
+                &format!("refresh token reused; {ended} session(s) ended"),
+            );
             Err(ApiError::unauthorized(
                 ErrorCode::TokenReused,
                 "this refresh token was already used; every session of the account has been ended",
@@ -252,6 +276,16 @@ pub async fn refresh(
         }
         _ => Err(invalid_refresh()),
     }
+}
+
+fn session_ended_by_disable(state: &LoginState, user_id: i64) {
+    security::record(
+        &state.metrics,
+        SecurityEvent::SessionEndedAccountDisabled,
+        Some(user_id),
+        None,
+        "refresh refused: the account is disabled",
+    );
 }
 
 /// End the session of this refresh token.

@@ -15,7 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(crate) use pupero_http::rfc3339;
-use pupero_http::{ApiError, ApiResult, ServiceRouter, internal_route};
+use pupero_http::{ApiError, ApiResult, SecurityEvent, ServiceRouter, internal_route, security};
 
 use crate::entity::user;
 use crate::state::LoginState;
@@ -30,6 +30,7 @@ struct ApiDoc;
 
 pub fn router(state: LoginState) -> ServiceRouter {
     let health_db = state.db.clone();
+    let metrics = state.metrics.clone();
     let state_for_internal = state.clone();
     let keys = state.keys.clone();
     let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -70,7 +71,7 @@ pub fn router(state: LoginState) -> ServiceRouter {
                 axum::routing::post(internal::verify_code).with_state(state_for_internal),
             ),
         );
-    ServiceRouter::with_database(crate::SERVICE, routes, openapi, health_db)
+    ServiceRouter::with_database(crate::SERVICE, routes, openapi, health_db).with_metrics(metrics)
 }
 
 pub(crate) async fn me_view(state: &LoginState, u: &user::Model) -> ApiResult<MeView> {
@@ -178,9 +179,27 @@ pub(crate) async fn fail_attempt(
     user: &user::Model,
     client: &str,
     err: ApiError,
+    event: SecurityEvent,
 ) -> ApiError {
+    security::record(
+        &state.metrics,
+        event,
+        Some(user.id),
+        None,
+        &format!("client {client}"),
+    );
     match store::record_failed_login(&state.db, user.id, client, state.policy.failures).await {
-        Ok(Some(until)) => retry_after(until),
+        Ok(Some(until)) => {
+            let seconds = (until - pupero_db::now_ms()).max(0) / 1000;
+            security::record(
+                &state.metrics,
+                SecurityEvent::Lockout,
+                Some(user.id),
+                None,
+                &format!("client {client} waits {seconds} s"),
+            );
+            retry_after(until)
+        }
         Ok(None) => err,
         Err(db) => db.into(),
     }
@@ -197,7 +216,7 @@ pub(crate) async fn verify_password(
 ) -> ApiResult<()> {
     ensure_not_locked(state, user, client).await?;
     if password.is_empty() || password.len() > 1024 {
-        return Err(fail_attempt(state, user, client, wrong).await);
+        return Err(fail_attempt(state, user, client, wrong, SecurityEvent::SignInFailed).await);
     }
     if state
         .passwords
@@ -206,7 +225,7 @@ pub(crate) async fn verify_password(
     {
         Ok(())
     } else {
-        Err(fail_attempt(state, user, client, wrong).await)
+        Err(fail_attempt(state, user, client, wrong, SecurityEvent::SignInFailed).await)
     }
 }
 
@@ -269,6 +288,13 @@ pub(crate) async fn verify_totp(
         return if store::consume_totp_step(&state.db, user.id, step).await? {
             Ok(())
         } else {
+            security::record(
+                &state.metrics,
+                SecurityEvent::TotpFailed,
+                Some(user.id),
+                None,
+                &format!("client {client}: code replayed"),
+            );
             Err(ApiError::new(
                 status,
                 ErrorCode::TotpReplayed,
@@ -283,7 +309,7 @@ pub(crate) async fn verify_totp(
         tracing::info!(user_id = user.id, "recovery code used");
         return Ok(());
     }
-    Err(fail_attempt(state, user, client, wrong()).await)
+    Err(fail_attempt(state, user, client, wrong(), SecurityEvent::TotpFailed).await)
 }
 
 pub(crate) fn required<'a>(field: &str, value: &'a Option<String>) -> ApiResult<&'a str> {

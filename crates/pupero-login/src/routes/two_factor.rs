@@ -92,7 +92,14 @@ pub async fn confirm(
     let secret = open_totp_secret(&state, user.id, &pending)?;
     let Some(step) = totp::matching_step(&secret, &req.code) else {
         let wrong = ApiError::invalid("code", "the code does not match; check the app's clock");
-        return Err(fail_attempt(&state, &user, &client_key(ip), wrong).await);
+        return Err(fail_attempt(
+            &state,
+            &user,
+            &client_key(ip),
+            wrong,
+            pupero_http::SecurityEvent::TotpFailed,
+        )
+        .await);
     };
     let mut row = user.into_active_model();
     row.totp_secret = Set(Some(pending));

@@ -28,6 +28,7 @@ struct ApiDoc;
 
 pub fn router(state: TransactionsState) -> ServiceRouter {
     let health_db = state.db.clone();
+    let metrics = state.metrics.clone();
     let internal = state.clone();
     let watcher = state.clone();
     let keys = state.keys.clone();
@@ -127,7 +128,7 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
             watcher,
             crate::balance_changes::after_writes,
         ));
-    ServiceRouter::with_database(SERVICE, routes, openapi, health_db)
+    ServiceRouter::with_database(SERVICE, routes, openapi, health_db).with_metrics(metrics)
 }
 
 /// A JSON body that may be absent (empty body or none at all).

@@ -8,8 +8,8 @@ use pupero_api::internal::transactions::{AvailableBalances, BalancesRequest, Own
 use pupero_api::money::{AdjustRequest, Adjusted, BalancesView, StatementLine, TransferRequest};
 use pupero_core::{EntryKind, Role, format_signed_xmr};
 use pupero_http::{
-    AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, PageQuery, ServiceCaller,
-    rfc3339,
+    AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, PageQuery, SecurityEvent,
+    ServiceCaller, rfc3339,
 };
 
 use super::bounded_amount;
@@ -141,6 +141,13 @@ pub async fn adjust(
     let entry_id = operator::post_audited(&state.db, entry, Move::new(from, to, amount), line)
         .await
         .map_err(|e| ledger_refusal(e, "the debit is above the user's available balance"))?;
+    pupero_http::security::record(
+        &state.metrics,
+        SecurityEvent::BalanceAdjusted,
+        Some(req.user_id),
+        Some(admin.id),
+        &format!("{direction} {amount} XMR, entry {entry_id}"),
+    );
     Ok(Json(Adjusted {
         entry_id,
         balances: balances_view(&state, req.user_id).await?,
@@ -188,6 +195,13 @@ pub async fn transfer(
     let entry_id = operator::post_audited(&state.db, entry, moved, line)
         .await
         .map_err(|e| ledger_refusal(e, "the sender's available balance is too low"))?;
+    pupero_http::security::record(
+        &state.metrics,
+        SecurityEvent::BalanceTransferred,
+        Some(req.from_user_id),
+        Some(admin.id),
+        &format!("{amount} XMR to user {}, entry {entry_id}", req.to_user_id),
+    );
     Ok(Json(Adjusted {
         entry_id,
         balances: balances_view(&state, req.from_user_id).await?,

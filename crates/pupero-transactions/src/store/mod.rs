@@ -6,6 +6,7 @@ pub mod audit;
 pub mod chat;
 pub mod deposits;
 pub mod ledger;
+pub mod metrics;
 pub mod network_fees;
 pub mod outbox;
 pub mod reviews;

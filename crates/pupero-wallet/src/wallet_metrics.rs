@@ -1,0 +1,111 @@
+//! The hot wallet as an operator sees it: what it holds (unlocked and still locked), whether
+//! wallet-rpc and the daemon answer and how far the wallet is behind the chain, and how
+//! fresh the deposit scan is. Read on a timer (`METRICS_INTERVAL_SECONDS`), never per
+//! scrape, so scrapes never reach wallet-rpc. What users are owed comes from the
+//! transactions service; the solvency margin is their difference, a recording rule in
+//! `deploy/prometheus/alerts.yaml`.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use pupero_http::MetricSet;
+
+use crate::WalletState;
+
+pub const BALANCE: &str = "pupero_wallet_balance_piconero";
+pub const WALLET_UP: &str = "pupero_wallet_rpc_up";
+pub const DAEMON_UP: &str = "pupero_daemon_up";
+pub const WALLET_HEIGHT: &str = "pupero_wallet_height_blocks";
+pub const DAEMON_HEIGHT: &str = "pupero_daemon_height_blocks";
+pub const SWEEP_SUCCESS: &str = "pupero_deposit_sweep_last_success_timestamp_seconds";
+pub const DETECTION_LAG: &str = "pupero_deposit_detection_lag_seconds";
+pub const REFRESHED_AT: &str = "pupero_business_metrics_refreshed_timestamp_seconds";
+
+pub fn spawn_wallet_metrics(
+    state: WalletState,
+    interval: Duration,
+    mut shutdown: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = shutdown.wait_for(|stop| *stop) => return,
+            }
+            tokio::select! {
+                () = refresh(&state) => {}
+                _ = shutdown.wait_for(|stop| *stop) => return,
+            }
+        }
+    })
+}
+
+/// One reading. A part that does not answer shows as down, and its last numbers stay (a
+/// balance is not zero because wallet-rpc is restarting).
+pub async fn refresh(state: &WalletState) {
+    let m = &state.metrics;
+    let Some(wallet) = state.wallet_rpc.as_ref() else {
+        return;
+    };
+    let balance = wallet.balance().await;
+    let wallet_height = wallet.height().await;
+    let daemon_height = state.daemon.height().await;
+    m.set(
+        WALLET_UP,
+        "1 when monero-wallet-rpc answered the last reading, 0 when not",
+        &[],
+        i64::from(balance.is_ok() && wallet_height.is_ok()),
+    );
+    m.set(
+        DAEMON_UP,
+        "1 when monerod answered the last reading, 0 when not",
+        &[],
+        i64::from(daemon_height.is_ok()),
+    );
+    if let Ok(b) = balance {
+        let help = "The hot wallet's balance (account 0) by state: unlocked can be spent now, locked waits for confirmations";
+        m.set(BALANCE, help, &[("state", "unlocked")], b.unlocked_balance);
+        m.set(
+            BALANCE,
+            help,
+            &[("state", "locked")],
+            b.balance.saturating_sub(b.unlocked_balance),
+        );
+    }
+    if let Ok(h) = wallet_height {
+        m.set(WALLET_HEIGHT, "The hot wallet's scanned height", &[], h);
+    }
+    if let Ok(h) = daemon_height {
+        m.set(DAEMON_HEIGHT, "monerod's chain height", &[], h);
+    }
+    m.set(
+        REFRESHED_AT,
+        "When this service last recomputed its business gauges (Unix time)",
+        &[],
+        pupero_db::now_ms() / 1000,
+    );
+}
+
+/// A deposit sweep finished: deposits are being looked for.
+pub fn sweep_succeeded(metrics: &MetricSet) {
+    metrics.set(
+        SWEEP_SUCCESS,
+        "When the deposit sweep last completed a pass (Unix time)",
+        &[],
+        pupero_db::now_ms() / 1000,
+    );
+}
+
+/// A deposit was seen for the first time, `lag_seconds` after its block (or pool entry).
+pub fn deposit_detected(metrics: &MetricSet, lag_seconds: i64) {
+    metrics.set(
+        DETECTION_LAG,
+        "Seconds between the chain's timestamp of the most recently detected deposit and its detection",
+        &[],
+        lag_seconds.max(0),
+    );
+}

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use pupero_core::Role;
+use pupero_core::{AuditAction, Role};
 
 /// The caller's account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,8 +160,10 @@ pub struct Revoked {
 pub struct AuditEntry {
     pub id: i64,
     pub actor_id: i64,
-    /// e.g. `set_role`, `set_disabled`, `force_logout`, `adjust`, `transfer`, `resolve`.
-    pub action: String,
+    /// `set_role`, `set_disabled`, `force_logout`, `adjust`, `transfer`, `resolve-buyer`
+    /// or `resolve-seller`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub action: AuditAction,
     pub target: String,
     pub details: String,
     pub created_at: String,

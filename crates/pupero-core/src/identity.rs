@@ -274,3 +274,25 @@ mod tests {
         assert!("root".parse::<Role>().is_err());
     }
 }
+
+crate::string_enum! {
+    /// What a staff member did, as an audit line records it (`login_audit.action`,
+    /// `audit_log.action`).
+    #[cfg_attr(feature = "sea-orm", derive(sea_orm::DeriveValueType), sea_orm(value_type = "String"))]
+    pub enum AuditAction ("audit action") {
+        /// An admin changed a role.
+        SetRole = "set_role",
+        /// An admin disabled or enabled an account.
+        SetDisabled = "set_disabled",
+        /// An admin ended every session of an account.
+        ForceLogout = "force_logout",
+        /// An admin credited or debited a balance.
+        Adjust = "adjust",
+        /// An admin moved money between two users.
+        Transfer = "transfer",
+        /// A moderator decided a dispute for the buyer (the trade action's own word).
+        ResolveForBuyer = "resolve-buyer",
+        /// A moderator decided a dispute for the seller.
+        ResolveForSeller = "resolve-seller",
+    }
+}

@@ -18,7 +18,7 @@ pub mod withdrawal;
 pub use address::{AddressError, AddressKind, MoneroAddress, Network};
 pub use deposit::DepositStatus;
 pub use fiat::{Cents, Currency, FiatError};
-pub use identity::{Email, IdentityError, Password, Role, Username};
+pub use identity::{AuditAction, Email, IdentityError, Password, Role, Username};
 pub use ledger::EntryKind;
 pub use money::{AmountError, PICONERO_PER_XMR, Piconero, format_signed_xmr};
 pub use offer::{OfferSide, OfferStatus};

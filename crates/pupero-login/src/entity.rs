@@ -76,7 +76,7 @@ pub mod audit {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub actor_id: i64,
-        pub action: String,
+        pub action: pupero_core::AuditAction,
         pub target: String,
         pub details: String,
         pub created_at_ms: i64,

@@ -627,13 +627,13 @@ pub async fn tombstone_user(db: &impl ConnectionTrait, user_id: i64) -> Result<(
 pub async fn record_audit(
     db: &impl ConnectionTrait,
     actor_id: i64,
-    action: &str,
+    action: pupero_core::AuditAction,
     target_user: i64,
     details: String,
 ) -> Result<(), DbErr> {
     audit::Entity::insert(audit::ActiveModel {
         actor_id: Set(actor_id),
-        action: Set(action.to_owned()),
+        action: Set(action),
         target: Set(format!("user:{target_user}")),
         details: Set(details.chars().take(500).collect()),
         created_at_ms: Set(now_ms()),

@@ -46,7 +46,7 @@ entity!(posting, "postings", {
 
 entity!(audit, "audit_log", {
     actor_id: i64,
-    action: String,
+    action: pupero_core::AuditAction,
     target: String,
     details: String,
     created_at_ms: i64,

@@ -12,13 +12,13 @@ use crate::store::audit;
 #[derive(Debug)]
 pub struct AuditLine {
     pub actor_id: i64,
-    pub action: &'static str,
+    pub action: pupero_core::AuditAction,
     pub target: String,
     pub details: String,
 }
 
 /// Posts `moved` with `entry` and records `line`; returns the journal entry's id.
-#[tracing::instrument(skip_all, fields(user_id = line.actor_id, action = line.action), err(level = "debug"))]
+#[tracing::instrument(skip_all, fields(user_id = line.actor_id, action = %line.action), err(level = "debug"))]
 pub async fn post_audited(
     db: &DatabaseConnection,
     entry: Entry,

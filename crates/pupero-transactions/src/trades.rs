@@ -19,7 +19,7 @@ use crate::store::audit;
 use crate::store::trades::{self as store, Advance, NewTrade};
 use crate::trade_rules::{self, TakerCap};
 use crate::trading_accounts;
-use pupero_core::{CancelReason, Resolution};
+use pupero_core::{AuditAction, CancelReason, Resolution};
 
 pub use crate::trade_rules::OpenTradeCaps;
 
@@ -683,10 +683,15 @@ async fn apply(
             if let (Some(moderator), Action::ResolveForBuyer | Action::ResolveForSeller) =
                 (s.actor_id, s.action)
             {
+                let decided = if s.action == Action::ResolveForBuyer {
+                    AuditAction::ResolveForBuyer
+                } else {
+                    AuditAction::ResolveForSeller
+                };
                 audit::record(
                     &tx,
                     moderator,
-                    s.action.as_str(),
+                    decided,
                     format!("trade:{}", s.trade_id),
                     s.input.reason.clone().unwrap_or_default(),
                 )

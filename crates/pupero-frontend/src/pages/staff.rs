@@ -359,7 +359,7 @@ pub async fn audit(State(state): State<FrontendState>, me: Me) -> Result<Respons
             .map(|e| AuditRow {
                 at: view::when(&e.created_at),
                 actor: name_or_id(&names, e.actor_id),
-                action: e.action,
+                action: e.action.to_string(),
                 target: e.target,
                 details: e.details,
             })

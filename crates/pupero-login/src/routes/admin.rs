@@ -11,7 +11,7 @@ use pupero_api::Paged;
 use pupero_api::accounts::{
     AdminUserView, AuditEntry, DisableRequest, ForceLogoutRequest, Revoked, RoleRequest,
 };
-use pupero_core::Role;
+use pupero_core::{AuditAction, Role};
 use pupero_db::write_tx;
 use pupero_http::{
     AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, ClientIp, PageQuery,
@@ -122,7 +122,14 @@ pub async fn set_role(
     if !store::set_role(&tx, id, role).await? {
         return Err(no_such_user());
     }
-    store::record_audit(&tx, admin.id, "set_role", id, format!("role = {role}")).await?;
+    store::record_audit(
+        &tx,
+        admin.id,
+        AuditAction::SetRole,
+        id,
+        format!("role = {role}"),
+    )
+    .await?;
     tx.commit().await?;
     security::record(
         &state.metrics,
@@ -171,7 +178,7 @@ pub async fn set_disabled(
     store::record_audit(
         &tx,
         admin.id,
-        "set_disabled",
+        AuditAction::SetDisabled,
         id,
         format!("disabled = {}", req.disabled),
     )
@@ -214,7 +221,7 @@ pub async fn logout_everywhere(
     store::record_audit(
         &tx,
         admin.id,
-        "force_logout",
+        AuditAction::ForceLogout,
         id,
         format!("{revoked} session(s) ended"),
     )

@@ -134,7 +134,7 @@ pub async fn adjust(
     };
     let line = AuditLine {
         actor_id: admin.id,
-        action: "adjust",
+        action: pupero_core::AuditAction::Adjust,
         target: format!("user:{}", req.user_id),
         details: format!("{direction} {amount} XMR: {reason}"),
     };
@@ -188,7 +188,7 @@ pub async fn transfer(
     };
     let line = AuditLine {
         actor_id: admin.id,
-        action: "transfer",
+        action: pupero_core::AuditAction::Transfer,
         target: format!("user:{}", req.from_user_id),
         details: format!("{amount} XMR to user {}: {reason}", req.to_user_id),
     };

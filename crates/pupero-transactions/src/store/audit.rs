@@ -12,13 +12,13 @@ use crate::entity::audit;
 pub async fn record(
     db: &impl ConnectionTrait,
     actor_id: i64,
-    action: &str,
+    action: pupero_core::AuditAction,
     target: String,
     details: String,
 ) -> Result<(), DbErr> {
     audit::Entity::insert(audit::ActiveModel {
         actor_id: Set(actor_id),
-        action: Set(action.to_owned()),
+        action: Set(action),
         target: Set(target),
         details: Set(details.chars().take(2000).collect()),
         created_at_ms: Set(pupero_db::now_ms()),

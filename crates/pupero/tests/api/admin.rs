@@ -1,5 +1,5 @@
 use pupero_api::ErrorCode;
-use pupero_core::Role;
+use pupero_core::{AuditAction, Role};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -56,7 +56,7 @@ db_test! {
         let audit: Paged<AuditEntry> = typed(&app.get("/auth/admin/audit", a).await.1);
         assert_eq!(audit.total, 1, "only the change that happened is audited: {audit:?}");
         let entry = &audit.items[0];
-        assert_eq!((entry.action.as_str(), entry.details.as_str(), entry.actor_id), ("set_role", "role = moderator", admin_id));
+        assert_eq!((entry.action, entry.details.as_str(), entry.actor_id), (AuditAction::SetRole, "role = moderator", admin_id));
         let (status, page) = app.get("/auth/admin/users?q=walt&limit=10", a).await;
         assert_eq!(status, StatusCode::OK);
         let page: Paged<AdminUserView> = typed(&page);
@@ -127,7 +127,7 @@ db_test! {
         assert_eq!(status, StatusCode::OK);
         let audit: Paged<AuditEntry> = typed(&audit);
         assert_eq!(audit.total, 1);
-        assert_eq!((audit.items[0].action.as_str(), audit.items[0].target.clone()), ("force_logout", format!("user:{id}")));
+        assert_eq!((audit.items[0].action, audit.items[0].target.clone()), (AuditAction::ForceLogout, format!("user:{id}")));
         assert_eq!(app.get("/auth/admin/audit", Some(&one.access)).await.0, StatusCode::FORBIDDEN);
     }
 }

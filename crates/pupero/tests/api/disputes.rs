@@ -5,7 +5,7 @@ use serde_json::json;
 use pupero_api::Paged;
 use pupero_api::accounts::AuditEntry;
 use pupero_api::trades::{ChatMessages, TradeRole, TradeView};
-use pupero_core::{Action, CancelReason, Resolution, TradeState};
+use pupero_core::{Action, AuditAction, CancelReason, Resolution, TradeState};
 
 use crate::helpers::{db_test, error_code, error_field, typed};
 use crate::trading::market;
@@ -57,7 +57,7 @@ db_test! {
         let (status, audit) = app.get("/transactions/admin/audit", m.admin.t()).await;
         assert_eq!(status, StatusCode::OK);
         let audit: Paged<AuditEntry> = typed(&audit);
-        let entry = audit.items.iter().find(|e| e.action == Action::ResolveForBuyer.as_str()).expect("audited");
+        let entry = audit.items.iter().find(|e| e.action == AuditAction::ResolveForBuyer).expect("audited");
         assert_eq!(entry.actor_id, m.moderator.id);
         assert_eq!(entry.target, format!("trade:{t}"));
         assert_eq!(entry.details, "bank statement shows the payment");

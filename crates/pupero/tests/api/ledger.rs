@@ -2,7 +2,7 @@ use pupero_api::ErrorCode;
 use pupero_api::Paged;
 use pupero_api::accounts::AuditEntry;
 use pupero_api::money::{Adjusted, BalancesView, StatementLine};
-use pupero_core::{EntryKind, Piconero, Role};
+use pupero_core::{AuditAction, EntryKind, Piconero, Role};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -85,7 +85,7 @@ db_test! {
         let (_, audit) = app.get("/transactions/admin/audit", admin.t()).await;
         let audit: Paged<AuditEntry> = typed(&audit);
         assert_eq!(audit.total, 2);
-        assert!(audit.items.iter().all(|e| e.action == "adjust" && e.actor_id == admin.id), "{audit:?}");
+        assert!(audit.items.iter().all(|e| e.action == AuditAction::Adjust && e.actor_id == admin.id), "{audit:?}");
         app.assert_ledger_consistent().await;
     }
 }

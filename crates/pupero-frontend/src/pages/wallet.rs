@@ -144,7 +144,7 @@ fn deposit_row(d: &DepositView) -> DepositRow {
         txid: d.txid.clone(),
         amount: view::xmr(d.amount),
         progress: if d.status == DepositStatus::Credited {
-            "credited".into()
+            DepositStatus::Credited.to_string()
         } else if have == 0 {
             "in the pool".into()
         } else {

@@ -166,7 +166,7 @@ pub async fn api(
         let (seller_id, seller) = sign_in(format!("seller{run_id}x{w}")).await?;
         let (_, buyer) = sign_in(format!("buyer{run_id}x{w}")).await?;
         credit(&http, &gateway, &admin, seller_id, "1000").await?;
-        let body = serde_json::json!({"side": "sell", "currency": "EUR", "price": "150", "payment_method": "sepa",
+        let body = serde_json::json!({"side": pupero_core::OfferSide::Sell, "currency": "EUR", "price": "150", "payment_method": "sepa",
             "min_amount": "0.001", "max_amount": "1", "payment_window_minutes": 60});
         let offer: pupero_api::offers::OfferView = http
             .post(format!("{gateway}/offers"))

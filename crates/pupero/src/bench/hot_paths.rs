@@ -2,6 +2,7 @@
 //! each listing figure also as a share of nginx serving the same bytes, and the
 //! platform's memory over time. Load comes from wrk (64 connections unless told).
 
+use pupero_core::OfferSide;
 use std::path::Path;
 use std::time::Duration;
 
@@ -39,7 +40,7 @@ pub async fn post_offers(s: &Setup<'_>) -> anyhow::Result<()> {
     credit(s.http, s.gateway, s.admin, s.seller_id, "1000").await?;
     for n in 0..200 {
         let body = serde_json::json!({
-            "side": if n % 2 == 0 { "sell" } else { "buy" },
+            "side": if n % 2 == 0 { OfferSide::Sell } else { OfferSide::Buy },
             "currency": if n % 4 == 3 { "USD" } else { "EUR" },
             "price": format!("{}.{:02}", 140 + n % 20, n % 100),
             "payment_method": if n % 3 == 2 { "revolut" } else { "sepa" },

@@ -13,6 +13,7 @@ pub mod internal;
 pub mod metric_set;
 pub mod observe;
 pub mod paging;
+pub mod periodic;
 pub mod security;
 pub mod service;
 pub mod token;

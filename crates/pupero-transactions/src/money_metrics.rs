@@ -52,7 +52,7 @@ pub fn spawn_money_metrics(
     interval: Duration,
     shutdown: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
-    every(interval, shutdown, move || {
+    pupero_http::periodic::every(interval, shutdown, move || {
         let state = state.clone();
         async move {
             if let Err(e) = refresh(&state.db, &state.metrics).await {
@@ -73,35 +73,9 @@ pub fn spawn_ledger_verifier(
         "Ledger verification runs that could not finish (database unavailable)",
         &[],
     );
-    every(interval, shutdown, move || {
+    pupero_http::periodic::every(interval, shutdown, move || {
         let state = state.clone();
         async move { verify_ledger(&state.db, &state.metrics).await }
-    })
-}
-
-fn every<F, Fut>(
-    interval: Duration,
-    mut shutdown: watch::Receiver<bool>,
-    mut pass: F,
-) -> JoinHandle<()>
-where
-    F: FnMut() -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
-{
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = tick.tick() => {}
-                _ = shutdown.wait_for(|stop| *stop) => return,
-            }
-            // A pass that is cut by shutdown only leaves the previous numbers in place.
-            tokio::select! {
-                () = pass() => {}
-                _ = shutdown.wait_for(|stop| *stop) => return,
-            }
-        }
     })
 }
 

@@ -26,21 +26,11 @@ pub const REFRESHED_AT: &str = "pupero_business_metrics_refreshed_timestamp_seco
 pub fn spawn_wallet_metrics(
     state: WalletState,
     interval: Duration,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = tick.tick() => {}
-                _ = shutdown.wait_for(|stop| *stop) => return,
-            }
-            tokio::select! {
-                () = refresh(&state) => {}
-                _ = shutdown.wait_for(|stop| *stop) => return,
-            }
-        }
+    pupero_http::periodic::every(interval, shutdown, move || {
+        let state = state.clone();
+        async move { refresh(&state).await }
     })
 }
 

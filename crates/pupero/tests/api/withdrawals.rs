@@ -65,10 +65,16 @@ pub(crate) async fn deposit(app: &TestApp, who: &Party, xmr: u64) {
         .await
         .unwrap();
     fixture.mine(10).await;
-    // Generous: the sweeper runs every second, but the whole suite shares two cores.
-    for _ in 0..360 {
-        let (_, list) = app.get("/transactions/deposits", who.t()).await;
-        let list: Deposits = typed(&list);
+    // Generous: the sweeper runs every second, but the whole suite shares two cores. The
+    // chain is shared too: a transfer that reached the pool only after those blocks were
+    // mined waits for more, so a block is added every 10 s of waiting (more confirmations
+    // change nothing else).
+    let mut list = Deposits {
+        deposits: Vec::new(),
+    };
+    for attempt in 1..=360 {
+        let (_, body) = app.get("/transactions/deposits", who.t()).await;
+        list = typed(&body);
         if list
             .deposits
             .iter()
@@ -76,9 +82,12 @@ pub(crate) async fn deposit(app: &TestApp, who: &Party, xmr: u64) {
         {
             return;
         }
+        if attempt % 40 == 0 {
+            fixture.mine(1).await;
+        }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    panic!("deposit never credited");
+    panic!("deposit never credited: {list:?}");
 }
 
 db_test! {

@@ -397,7 +397,22 @@ async fn a_real_prometheus_scraping_a_live_platform_finds_every_metric_the_dashb
         };
         let missing: Vec<&String> = wanted.iter().filter(|n| !have.contains(*n)).collect();
         let recorded_missing = recorded.iter().any(|n| !have.contains(n));
-        if (missing.is_empty() && !recorded_missing) || started.elapsed() > Duration::from_secs(60)
+        // Every target scraped at least once too: the names can all be there (the HTTP
+        // series are every service's) while one target still waits for its first scrape.
+        let all_up = match http
+            .get(format!("{}/api/v1/targets", prometheus.url))
+            .send()
+            .await
+        {
+            Ok(r) => r.json::<Value>().await.is_ok_and(|t| {
+                t["data"]["activeTargets"].as_array().is_some_and(|a| {
+                    a.len() == platform.addrs.len() && a.iter().all(|t| t["health"] == "up")
+                })
+            }),
+            Err(_) => false,
+        };
+        if (missing.is_empty() && !recorded_missing && all_up)
+            || started.elapsed() > Duration::from_secs(60)
         {
             break missing.into_iter().cloned().collect::<Vec<_>>();
         }

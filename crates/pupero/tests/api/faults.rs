@@ -20,7 +20,7 @@ use pupero_api::money::{
 };
 use pupero_core::{DepositStatus, WithdrawalStatus};
 
-use crate::helpers::{ErrorCode, PASSWORD, error_code, typed};
+use crate::helpers::{PASSWORD, typed};
 
 pub(crate) struct Node {
     pub(crate) data: PathBuf,
@@ -74,33 +74,38 @@ impl Node {
         format!("http://127.0.0.1:{}", self.ports[0])
     }
 
-    /// Starts `pupero up`, crashing at `crash_at` if given, and waits until it answers.
+    /// Starts `pupero up`, crashing at `crash_at` if given, and waits until it has started.
     pub(crate) async fn start(&mut self, crash_at: Option<&str>) {
+        // Its own banner, printed once every service listens, is the sign: any answer on
+        // the gateway's port could come from another test's process that was given the
+        // same free port (with --regtest, monerod, a wallet-rpc, or another platform's
+        // service), and then this one could not bind it.
+        let log = self.data.join("pupero.log");
+        let before = std::fs::metadata(&log).map_or(0, |m| m.len());
+        let before = usize::try_from(before).unwrap_or(usize::MAX);
         self.launch(crash_at).await;
-        let http = reqwest::Client::new();
         // A ceiling, not a measurement: on a loaded 2-core machine a start (migrations,
         // opening the wallet) has taken over 20 s, and with --regtest it first mines 81
         // blocks.
         let tries = if self.regtest { 3000 } else { 600 };
         for _ in 0..tries {
-            let answer = http
-                .get(format!("{}/auth/users/nobody", self.gateway()))
-                .send()
-                .await;
-            // Pupero's own 404 (its error shape): with --regtest, monerod or a wallet-rpc
-            // may have been given the gateway's port while it was free.
-            if let Ok(r) = answer
-                && r.status() == StatusCode::NOT_FOUND
-                && r.json::<Value>()
-                    .await
-                    .is_ok_and(|b| error_code(&b) == ErrorCode::NotFound)
+            let text = std::fs::read(&log).unwrap_or_default();
+            if text
+                .get(before..)
+                .is_some_and(|new| String::from_utf8_lossy(new).contains("Pupero is up."))
             {
                 return;
             }
+            if let Some(child) = self.child.as_mut()
+                && let Ok(Some(status)) = child.try_wait()
+            {
+                let text = std::fs::read_to_string(&log).unwrap_or_default();
+                panic!("pupero up exited ({status}) before it started; its log:\n{text}");
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let log = std::fs::read_to_string(self.data.join("pupero.log")).unwrap_or_default();
-        panic!("pupero up did not start; its log:\n{log}");
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        panic!("pupero up did not start; its log:\n{text}");
     }
 
     /// Starts `pupero up` without waiting for it (it may die at its crash point first).

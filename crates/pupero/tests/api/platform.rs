@@ -548,32 +548,44 @@ fn sigterm_lets_a_request_in_flight_finish_then_exits_cleanly() {
     use std::time::{Duration, Instant};
 
     let data = std::env::temp_dir().join(format!("pupero-sigterm-{}", rand::random::<u32>()));
-    let (gateway, login) = (free_port(), free_port());
-    let mut child = Command::new(BIN)
-        .arg("up")
-        .env("PUPERO_DATA_DIR", &data)
-        .env_remove("DATABASE_URL")
-        .env("API_MANAGER_PORT", gateway.to_string())
-        .env("LOGIN_PORT", login.to_string())
-        .env("OFFERS_PORT", free_port().to_string())
-        .env("TRANSACTIONS_PORT", free_port().to_string())
-        .env("MONERO_WALLET_MANAGER_PORT", free_port().to_string())
-        .env("PORT", free_port().to_string())
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while refused(gateway) || refused(login) {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "pupero up did not come up"
-        );
-        assert!(child.try_wait().unwrap().is_none(), "pupero up exited");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    // A free port can be taken by another test's process before `up` binds it; then `up`
+    // exits at start, and it is tried again on other ports.
+    let (mut child, gateway, login) = 'started: {
+        for _ in 0..3 {
+            let (gateway, login) = (free_port(), free_port());
+            let mut child = Command::new(BIN)
+                .arg("up")
+                .env("PUPERO_DATA_DIR", &data)
+                .env_remove("DATABASE_URL")
+                .env("API_MANAGER_PORT", gateway.to_string())
+                .env("LOGIN_PORT", login.to_string())
+                .env("OFFERS_PORT", free_port().to_string())
+                .env("TRANSACTIONS_PORT", free_port().to_string())
+                .env("MONERO_WALLET_MANAGER_PORT", free_port().to_string())
+                .env("PORT", free_port().to_string())
+                .env("RUST_LOG", "warn")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let started = Instant::now();
+            loop {
+                if child.try_wait().unwrap().is_some() {
+                    break;
+                }
+                if !refused(gateway) && !refused(login) {
+                    break 'started (child, gateway, login);
+                }
+                assert!(
+                    started.elapsed() < Duration::from_secs(60),
+                    "pupero up did not come up"
+                );
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+        panic!("pupero up exited at start three times");
+    };
 
     let body = serde_json::json!({"email": "late@example.com", "username": "latecomer", "password": PASSWORD})
         .to_string();

@@ -58,6 +58,14 @@ pupero_core::string_enum! {
         OfferTradeLimit = "offer_trade_limit",
         OpenTradeLimit = "open_trade_limit",
         SelfTrade = "self_trade",
+        /// A margin offer's currency has no fresh market price (the stale-feed breaker).
+        PriceFeedStale = "price_feed_stale",
+        /// The offer's owner blocked the caller, or trusts only others.
+        TakerNotAllowed = "taker_not_allowed",
+        /// The caller has fewer completed trades than the offer asks.
+        ReputationTooLow = "reputation_too_low",
+        /// The amount is above the offer's limit for a first trade with its owner.
+        FirstTradeLimit = "first_trade_limit",
         InvalidTransition = "invalid_transition",
         TradeNotCompleted = "trade_not_completed",
         AlreadyReviewed = "already_reviewed",

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use pupero_core::{OfferSide, OfferStatus, Piconero};
+use pupero_core::{OfferHalt, OfferSide, OfferStatus, Piconero, PriceMode};
 
 /// An offer as everyone sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,19 +14,43 @@ pub struct OfferView {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub side: OfferSide,
     pub currency: String,
-    /// Fiat per XMR, two decimals.
+    /// Fiat per XMR, two decimals: for a margin offer, the market price with the margin
+    /// applied as of the last price refresh (the price a trade opened now locks).
     pub price: String,
+    /// `fixed` or `margin`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub price_mode: PriceMode,
+    /// Margin offers: percent over (or, negative, under) the market price, two decimals.
+    pub margin_percent: Option<String>,
+    /// Margin offers: the offer pauses itself while its price is below this (fiat per XMR).
+    pub price_min: Option<String>,
+    /// Margin offers: the offer pauses itself while its price is above this.
+    pub price_max: Option<String>,
     pub payment_method: String,
     /// XMR, twelve decimals.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub min_amount: Piconero,
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub max_amount: Piconero,
+    /// When not empty, the only amounts a trade may be opened for (e.g. 0.1, 0.5 and 1 XMR).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub amounts: Vec<Piconero>,
+    /// The most a counterparty who never completed a trade with the owner may trade.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub first_trade_max_amount: Option<Piconero>,
+    /// Completed trades a taker needs to take this offer.
+    pub min_taker_trades: u32,
+    /// Only users on the owner's trusted list may take it.
+    pub trusted_only: bool,
     pub payment_window_minutes: i32,
     pub terms: String,
     /// `open`, `paused` or `closed`.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub status: OfferStatus,
+    /// Why an open offer cannot be taken right now (`price_feed_stale`, `below_price_min`,
+    /// `above_price_max`); listings leave such offers out. Null when it can be taken.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub halted: Option<OfferHalt>,
     /// For sell offers: whether the owner's balance covers the minimum (null if unknown).
     /// Buy offers are always available: the taker brings the XMR.
     pub available: Option<bool>,
@@ -49,12 +73,30 @@ pub struct OfferInput {
     pub side: String,
     /// ISO 4217, e.g. `EUR`.
     pub currency: String,
-    /// Fiat per XMR, e.g. `"150.25"`.
-    pub price: String,
+    /// `fixed` (default) or `margin`.
+    pub price_mode: Option<String>,
+    /// Fixed offers: fiat per XMR, e.g. `"150.25"`.
+    #[serde(default)]
+    pub price: Option<String>,
+    /// Margin offers: percent over the market price, e.g. `"2.5"` or `"-1.0"` (±50).
+    pub margin_percent: Option<String>,
+    /// Margin offers, optional: pause below this price (fiat per XMR).
+    pub price_min: Option<String>,
+    /// Margin offers, optional: pause above this price.
+    pub price_max: Option<String>,
     pub payment_method: String,
     /// XMR decimal string, e.g. `"0.1"`.
     pub min_amount: String,
     pub max_amount: String,
+    /// Optional: the only amounts trades may use, each within min/max (at most 10).
+    #[serde(default)]
+    pub amounts: Vec<String>,
+    /// Optional: the most a counterparty new to you may trade (XMR).
+    pub first_trade_max_amount: Option<String>,
+    /// Completed trades a taker needs (default 0, at most 10000).
+    pub min_taker_trades: Option<i64>,
+    /// Only users on your trusted list may take it (default false).
+    pub trusted_only: Option<bool>,
     /// 15 to 1440.
     pub payment_window_minutes: i64,
     #[serde(default)]
@@ -69,11 +111,80 @@ pub struct OfferInput {
 pub struct OfferPatch {
     pub side: Option<String>,
     pub currency: Option<String>,
+    pub price_mode: Option<String>,
     pub price: Option<String>,
+    pub margin_percent: Option<String>,
+    /// `""` removes the guard.
+    pub price_min: Option<String>,
+    /// `""` removes the guard.
+    pub price_max: Option<String>,
     pub payment_method: Option<String>,
     pub min_amount: Option<String>,
     pub max_amount: Option<String>,
+    pub amounts: Option<Vec<String>>,
+    /// `""` removes the limit.
+    pub first_trade_max_amount: Option<String>,
+    pub min_taker_trades: Option<i64>,
+    pub trusted_only: Option<bool>,
     pub payment_window_minutes: Option<i64>,
     pub terms: Option<String>,
     pub status: Option<String>,
+}
+
+/// `GET /offers/prices`: the market price of XMR in each currency a source quotes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PriceBoard {
+    /// PRICE_REFRESH_SECONDS.
+    pub refresh_seconds: u64,
+    /// PRICE_STALE_SECONDS: a price older than this is stale, and margin offers in its
+    /// currency are hidden and cannot be taken.
+    pub stale_seconds: u64,
+    /// The configured sources, by name.
+    pub sources: Vec<String>,
+    /// By currency code.
+    pub prices: Vec<MarketPrice>,
+}
+
+/// One currency's market price.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MarketPrice {
+    pub currency: String,
+    /// Fiat per XMR, two decimals: the median of the quotes kept.
+    pub price: String,
+    /// When the median was last computed from fresh quotes.
+    pub updated_at: String,
+    pub age_seconds: u64,
+    /// Whether it is younger than `stale_seconds`.
+    pub fresh: bool,
+    /// The quotes of the refresh that made it.
+    pub quotes: Vec<SourceQuote>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SourceQuote {
+    pub source: String,
+    /// Fiat per XMR as the source published it, rounded half up to two decimals.
+    pub price: String,
+    /// False when it was rejected as an outlier.
+    pub used: bool,
+}
+
+/// `GET /me/trader-lists`: the users the caller trusts (for `trusted_only` offers) and the
+/// ones they block from all their offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TraderLists {
+    pub trusted: Vec<i64>,
+    pub blocked: Vec<i64>,
+}
+
+/// `PUT /offers/trader-lists/{user_id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TraderListEntry {
+    /// `trusted` or `blocked`.
+    pub list: String,
 }

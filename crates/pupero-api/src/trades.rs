@@ -180,7 +180,12 @@ pub struct ReviewView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reputation {
     pub user_id: i64,
+    /// Completed trades, not counting the ones the user lost in a dispute.
     pub completed_trades: u64,
+    /// Trades the user, as buyer, cancelled or let expire unpaid.
+    pub cancellations: u64,
+    /// Disputes resolved against the user.
+    pub lost_disputes: u64,
     pub reviews_count: u64,
     /// Two decimals, or null without reviews.
     pub average_rating: Option<String>,

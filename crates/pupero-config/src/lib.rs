@@ -87,6 +87,9 @@ pub enum ConfigError {
     /// An HTTP client could not be built (pupero-http says which and why).
     #[error("{0}")]
     HttpClient(String),
+    /// PRICE_SOURCES names a source that cannot be read (the offers service says which).
+    #[error("{0}")]
+    PriceSources(String),
     #[error("cannot read or create the data directory {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -259,6 +262,29 @@ pub struct Settings {
     /// Trades one offer may have open at once.
     #[arg(long, env = "MAX_OPEN_TRADES_PER_OFFER", default_value_t = 10)]
     pub max_open_trades_per_offer: u64,
+
+    /// Where the offers service reads XMR market prices: comma-separated `kind=base URL`,
+    /// kind one of kraken, coingecko, bitfinex, cryptocompare (each speaks that API's
+    /// documented format; see docs/OPERATIONS.md), e.g.
+    /// `kraken=http://127.0.0.1:8101,coingecko=http://127.0.0.1:8102`. A kind may appear
+    /// twice (two mirrors) with `kind:label=URL`. Empty: no market price, and margin
+    /// offers cannot be created.
+    #[arg(long, env = "PRICE_SOURCES", value_delimiter = ',')]
+    pub price_sources: Vec<String>,
+    /// How often the market prices are fetched, in seconds.
+    #[arg(long, env = "PRICE_REFRESH_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub price_refresh_seconds: u64,
+    /// A currency without a fresh median for this long is stale: its margin offers are
+    /// hidden and cannot be taken (fixed-price offers are unaffected).
+    #[arg(long, env = "PRICE_STALE_SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=604_800))]
+    pub price_stale_seconds: u64,
+    /// A source's quote further than this from the median of all quotes is dropped as
+    /// an outlier, in percent.
+    #[arg(long, env = "PRICE_OUTLIER_PERCENT", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub price_outlier_percent: u32,
+    /// How long one price source may take to answer, in seconds.
+    #[arg(long, env = "PRICE_SOURCE_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=120))]
+    pub price_source_timeout_seconds: u64,
 
     /// monero-wallet-rpc of the hot wallet, e.g. http://127.0.0.1:18083. Unset: the wallet
     /// service runs but reports itself unavailable, and deposits/withdrawals answer 503.

@@ -50,6 +50,11 @@ impl Currency {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Every code [`Currency::parse`] accepts, in order.
+    pub fn all() -> impl Iterator<Item = &'static str> {
+        ISO_4217.iter().copied()
+    }
 }
 
 /// An exact fiat amount in hundredths of the currency unit.
@@ -58,7 +63,7 @@ pub struct Cents(pub i64);
 
 impl Cents {
     /// Up to 1e13 units: far above any real price, far below i64 overflow in our sums.
-    const MAX: i64 = 1_000_000_000_000_000;
+    pub const MAX: i64 = 1_000_000_000_000_000;
 
     /// Parses a positive decimal with at most two places.
     pub fn parse_positive(raw: &str) -> Result<Self, FiatError> {

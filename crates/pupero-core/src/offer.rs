@@ -33,3 +33,14 @@ crate::string_enum! {
         Closed = "closed",
     }
 }
+
+crate::string_enum! {
+    /// A maker's lists of other traders.
+    #[cfg_attr(feature = "sea-orm", derive(sea_orm::DeriveValueType), sea_orm(value_type = "String"))]
+    pub enum TraderList ("trader list") {
+        /// May take the maker's `trusted_only` offers.
+        Trusted = "trusted",
+        /// May take none of the maker's offers.
+        Blocked = "blocked",
+    }
+}

@@ -1,5 +1,5 @@
 pub mod offer {
-    use pupero_core::{OfferSide, OfferStatus};
+    use pupero_core::{OfferSide, OfferStatus, PriceMode};
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -20,6 +20,18 @@ pub mod offer {
         pub created_at_ms: i64,
         pub updated_at_ms: i64,
         pub deleted_at_ms: Option<i64>,
+        /// For margin offers, `price_cents` is the market price with the margin applied,
+        /// kept current by the price refresh.
+        pub price_mode: PriceMode,
+        pub margin_bp: Option<i32>,
+        pub price_min_cents: Option<i64>,
+        pub price_max_cents: Option<i64>,
+        /// The only amounts allowed, as `,piconero,piconero,` (empty: any within min/max),
+        /// so a listing filters on one with `LIKE '%,amount,%'`.
+        pub amounts: String,
+        pub first_trade_max: Option<i64>,
+        pub min_taker_trades: i32,
+        pub trusted_only: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -38,6 +50,28 @@ pub mod hidden_owner {
         #[sea_orm(primary_key, auto_increment = false)]
         pub owner_id: i64,
         pub hidden_at_ms: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Makers' trusted and blocked traders.
+pub mod trader_list {
+    use pupero_core::TraderList;
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "offer_trader_lists")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub owner_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        pub list: TraderList,
+        pub created_at_ms: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

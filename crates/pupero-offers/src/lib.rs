@@ -5,8 +5,11 @@
 mod entity;
 mod listing;
 mod migration;
+pub mod prices;
+mod repricing;
 mod routes;
 mod store;
+mod terms;
 
 use std::sync::Arc;
 
@@ -17,6 +20,7 @@ use pupero_config::{Service, Settings};
 use pupero_http::{AccountAuthority, InternalClient, JwtKeys, TrustedProxies};
 
 pub use migration::Migrator;
+pub use repricing::spawn_price_feed;
 pub use routes::router;
 
 pub const SERVICE: &str = "offers";
@@ -35,6 +39,8 @@ pub struct OffersState {
     pub authority: AccountAuthority,
     /// Sellers' balances and finished listing answers, kept until a write changes them.
     pub listing: Arc<listing::Listing>,
+    /// The market price of XMR per currency, for margin offers.
+    pub prices: Arc<prices::PriceFeed>,
 }
 
 impl OffersState {
@@ -42,7 +48,7 @@ impl OffersState {
         db: DatabaseConnection,
         keys: JwtKeys,
         settings: &Settings,
-    ) -> Result<Self, pupero_http::HttpClientError> {
+    ) -> Result<Self, pupero_config::ConfigError> {
         let transactions = InternalClient::new(
             keys.clone(),
             SERVICE,
@@ -60,6 +66,7 @@ impl OffersState {
         );
         Ok(Self {
             listing: Arc::default(),
+            prices: Arc::new(prices::PriceFeed::new(settings)?),
             authority,
             db,
             keys,

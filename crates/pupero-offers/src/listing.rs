@@ -53,12 +53,17 @@ struct Kept<T> {
     value: T,
     generation: u64,
     at: Instant,
+    /// When what it shows goes out of date by the clock alone (a market price turning
+    /// stale hides margin offers without any write).
+    until: Option<Instant>,
 }
 
 impl<T: Clone> Kept<T> {
     fn fresh(&self, generation: u64) -> Option<T> {
-        (self.generation == generation && self.at.elapsed() < SAFETY_REFRESH)
-            .then(|| self.value.clone())
+        (self.generation == generation
+            && self.at.elapsed() < SAFETY_REFRESH
+            && self.until.is_none_or(|u| Instant::now() < u))
+        .then(|| self.value.clone())
     }
 }
 
@@ -90,8 +95,15 @@ impl Listing {
         answers.by_query.get(query)?.fresh(now.shown)
     }
 
-    /// Keeps an answer computed under `started`, unless something changed meanwhile.
-    pub fn keep_answer(&self, query: &str, started: Generation, body: Bytes) {
+    /// Keeps an answer computed under `started`, unless something changed meanwhile, at
+    /// most until `until`.
+    pub fn keep_answer(
+        &self,
+        query: &str,
+        started: Generation,
+        body: Bytes,
+        until: Option<Instant>,
+    ) {
         let Ok(mut answers) = self.answers.lock() else {
             return;
         };
@@ -107,6 +119,7 @@ impl Listing {
             value: body,
             generation: started.shown,
             at: Instant::now(),
+            until,
         };
         if let Some(old) = answers.by_query.insert(query.to_owned(), kept) {
             answers.bytes = answers.bytes.saturating_sub(old.value.len() + query.len());
@@ -155,6 +168,7 @@ impl Listing {
                     value: available,
                     generation: started.shown,
                     at,
+                    until: None,
                 },
             );
         }
@@ -189,10 +203,10 @@ mod tests {
         let listing = Listing::default();
         let started = listing.generation();
         listing.changed();
-        listing.keep_answer("limit=100", started, Bytes::from_static(b"old"));
+        listing.keep_answer("limit=100", started, Bytes::from_static(b"old"), None);
         assert_eq!(listing.answer("limit=100"), None);
         let started = listing.generation();
-        listing.keep_answer("limit=100", started, Bytes::from_static(b"new"));
+        listing.keep_answer("limit=100", started, Bytes::from_static(b"new"), None);
         assert_eq!(listing.answer("limit=100").unwrap(), "new");
         listing.changed();
         assert_eq!(
@@ -203,11 +217,20 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_is_not_served_past_its_deadline() {
+        let listing = Listing::default();
+        let started = listing.generation();
+        let past = Instant::now();
+        listing.keep_answer("q", started, Bytes::from_static(b"x"), Some(past));
+        assert_eq!(listing.answer("q"), None);
+    }
+
+    #[test]
     fn a_balance_notice_drops_the_seller_and_the_answers() {
         let listing = Listing::default();
         let started = listing.generation();
         listing.keep_balances(started, &HashMap::from([(7, 5), (8, 0)]));
-        listing.keep_answer("q", started, Bytes::from_static(b"x"));
+        listing.keep_answer("q", started, Bytes::from_static(b"x"), None);
         assert_eq!(listing.balances(&[7, 9]).1, vec![9]);
         assert_eq!(listing.balances_changed(&[42]), 0, "not a known seller");
         assert!(listing.answer("q").is_some(), "nothing shown changed");
@@ -224,7 +247,7 @@ mod tests {
         let fetch_started = listing.generation();
         listing.balances_changed(&[7]);
         listing.keep_balances(fetch_started, &HashMap::from([(7, 5)]));
-        listing.keep_answer("q", fetch_started, Bytes::from_static(b"x"));
+        listing.keep_answer("q", fetch_started, Bytes::from_static(b"x"), None);
         assert_eq!(listing.balances(&[7]).1, vec![7]);
         assert_eq!(listing.answer("q"), None);
     }

@@ -6,7 +6,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateOffers), Box::new(CreateHiddenOwners)]
+        vec![
+            Box::new(CreateOffers),
+            Box::new(CreateHiddenOwners),
+            Box::new(MarketPricesAndTakerConditions),
+        ]
     }
 
     fn migration_table_name() -> DynIden {
@@ -31,6 +35,14 @@ enum Offers {
     CreatedAtMs,
     UpdatedAtMs,
     DeletedAtMs,
+    PriceMode,
+    MarginBp,
+    PriceMinCents,
+    PriceMaxCents,
+    Amounts,
+    FirstTradeMax,
+    MinTakerTrades,
+    TrustedOnly,
 }
 
 struct CreateOffers;
@@ -136,5 +148,90 @@ impl MigrationTrait for CreateHiddenOwners {
         manager
             .drop_table(Table::drop().table(OfferHiddenOwners::Table).to_owned())
             .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum OfferTraderLists {
+    Table,
+    OwnerId,
+    UserId,
+    List,
+    CreatedAtMs,
+}
+
+/// Margin offers (price mode, margin, price guards) and the conditions a maker puts on
+/// takers (fixed amounts, a first-trade limit, a minimum of completed trades, trusted
+/// only), plus makers' trusted and blocked lists. One column per ALTER: SQLite takes no
+/// more.
+struct MarketPricesAndTakerConditions;
+
+impl MigrationName for MarketPricesAndTakerConditions {
+    fn name(&self) -> &str {
+        "m20261202_000020_offers_market_prices_and_taker_conditions"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for MarketPricesAndTakerConditions {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let columns = [
+            string_len(Offers::PriceMode, 6).default("fixed").to_owned(),
+            integer_null(Offers::MarginBp).to_owned(),
+            big_integer_null(Offers::PriceMinCents).to_owned(),
+            big_integer_null(Offers::PriceMaxCents).to_owned(),
+            string_len(Offers::Amounts, 400).default("").to_owned(),
+            big_integer_null(Offers::FirstTradeMax).to_owned(),
+            integer(Offers::MinTakerTrades).default(0).to_owned(),
+            boolean(Offers::TrustedOnly).default(false).to_owned(),
+        ];
+        for mut column in columns {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Offers::Table)
+                        .add_column(&mut column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        manager
+            .create_table(
+                Table::create()
+                    .table(OfferTraderLists::Table)
+                    .if_not_exists()
+                    .col(big_integer(OfferTraderLists::OwnerId))
+                    .col(big_integer(OfferTraderLists::UserId))
+                    .col(string_len(OfferTraderLists::List, 8))
+                    .col(big_integer(OfferTraderLists::CreatedAtMs))
+                    .primary_key(
+                        Index::create()
+                            .col(OfferTraderLists::OwnerId)
+                            .col(OfferTraderLists::UserId),
+                    )
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(OfferTraderLists::Table).to_owned())
+            .await?;
+        for column in [
+            Offers::TrustedOnly,
+            Offers::MinTakerTrades,
+            Offers::FirstTradeMax,
+            Offers::Amounts,
+            Offers::PriceMaxCents,
+            Offers::PriceMinCents,
+            Offers::MarginBp,
+            Offers::PriceMode,
+        ] {
+            manager
+                .alter_table(Table::alter().table(Offers::Table).drop_column(column).to_owned())
+                .await?;
+        }
+        Ok(())
     }
 }

@@ -18,21 +18,20 @@ use pupero_api::internal::offers::{
     BalancesChanged, BalancesNoted, OwnerVisibility, OwnerVisibilitySet,
 };
 use pupero_api::internal::transactions::{AvailableBalances, BalancesRequest, OpenTrades};
-use pupero_api::offers::{OfferInput, OfferPatch, OfferView, PaymentMethods};
-use pupero_core::{Cents, Currency, OfferSide, OfferStatus, Piconero};
+use pupero_api::offers::{
+    OfferInput, OfferPatch, OfferView, PaymentMethods, PriceBoard, TraderListEntry, TraderLists,
+};
+use pupero_core::{Currency, OfferHalt, OfferSide, OfferStatus, Piconero, PriceMode, TraderList};
 use pupero_http::{
     ActiveUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, PageQuery,
-    ServiceCaller, ServiceRouter, internal_route, rfc3339,
+    ServiceCaller, ServiceRouter, internal_route,
 };
 
 use crate::entity::offer;
 use crate::listing::Generation;
-use crate::store::{self, Filter, Sort, Terms};
+use crate::store::{self, Filter, Sort};
+use crate::terms::{parse_amount, parse_side, validate, view};
 use crate::{OffersState, SERVICE};
-
-const MIN_WINDOW: i64 = 15;
-const MAX_WINDOW: i64 = 1440;
-const MAX_TERMS: usize = 2000;
 
 #[derive(OpenApi)]
 #[openapi(info(
@@ -47,6 +46,9 @@ pub fn router(state: OffersState) -> ServiceRouter {
     let keys = state.keys.clone();
     let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(payment_methods))
+        .routes(routes!(market_prices))
+        .routes(routes!(trader_lists))
+        .routes(routes!(put_on_list, take_off_list))
         .routes(routes!(list_offers, create_offer))
         .routes(routes!(get_offer, replace_offer, patch_offer, delete_offer))
         .routes(routes!(my_offers))
@@ -76,33 +78,6 @@ pub fn router(state: OffersState) -> ServiceRouter {
 /// Offers' paging: 20 rows unless asked, at most 100.
 const PAGE_DEFAULT: u64 = 20;
 const PAGE_MAX: u64 = 100;
-
-/// A stored amount that is not a valid one is a broken row, never shown as 0.
-fn stored_amount(o: &offer::Model, field: &str, piconero: i64) -> ApiResult<Piconero> {
-    Piconero::new(piconero)
-        .map_err(|e| ApiError::internal(format!("offer {} has an invalid {field}: {e}", o.id)))
-}
-
-/// An offer's row as the API shows it; a stored amount that is not a valid one is an
-/// error.
-fn view(o: &offer::Model, available: Option<bool>) -> ApiResult<OfferView> {
-    Ok(OfferView {
-        id: o.id,
-        owner_id: o.owner_id,
-        side: o.side,
-        currency: o.currency.clone(),
-        price: Cents(o.price_cents).to_string(),
-        payment_method: o.payment_method.clone(),
-        min_amount: stored_amount(o, "min_amount", o.min_amount)?,
-        max_amount: stored_amount(o, "max_amount", o.max_amount)?,
-        payment_window_minutes: o.payment_window_minutes,
-        terms: o.terms.clone(),
-        status: o.status,
-        available,
-        created_at: rfc3339(o.created_at_ms),
-        updated_at: rfc3339(o.updated_at_ms),
-    })
-}
 
 /// Views with availability: a sell offer is available when its owner can fund the minimum.
 /// Balances come from the service's own view (see `listing`); only sellers it does not
@@ -158,7 +133,7 @@ async fn views(
             } else {
                 balances.get(&o.owner_id).map(|&b| b >= o.min_amount)
             };
-            view(o, available)
+            view(o, available, &state.prices)
         })
         .collect::<ApiResult<Vec<_>>>()?;
     Ok((views, complete))
@@ -182,78 +157,74 @@ async fn payment_methods(State(state): State<OffersState>) -> Json<PaymentMethod
     })
 }
 
-fn parse_side(s: &str) -> ApiResult<OfferSide> {
-    s.trim()
+/// The market price of XMR in each currency the price sources quote, with each source's
+/// quote and the price's age.
+#[utoipa::path(get, path = "/offers/prices", tag = "offers", responses((status = 200, body = PriceBoard)))]
+async fn market_prices(State(state): State<OffersState>) -> Json<PriceBoard> {
+    Json(state.prices.board())
+}
+
+fn trader_lists_of(rows: Vec<crate::entity::trader_list::Model>) -> TraderLists {
+    let (trusted, blocked) = rows.into_iter().partition::<Vec<_>, _>(|r| r.list == TraderList::Trusted);
+    TraderLists {
+        trusted: trusted.into_iter().map(|r| r.user_id).collect(),
+        blocked: blocked.into_iter().map(|r| r.user_id).collect(),
+    }
+}
+
+/// The caller's trusted traders (who may take their `trusted_only` offers) and blocked
+/// ones (who may take none of their offers).
+#[utoipa::path(get, path = "/offers/trader-lists", tag = "offers", security(("bearer" = [])),
+    responses((status = 200, body = TraderLists)))]
+#[tracing::instrument(skip_all, fields(user_id = caller.id))]
+async fn trader_lists(
+    State(state): State<OffersState>,
+    caller: AuthUser,
+) -> ApiResult<Json<TraderLists>> {
+    Ok(Json(trader_lists_of(store::lists(&state.db, caller.id).await?)))
+}
+
+/// Puts a user on the caller's trusted or blocked list (off the other one).
+#[utoipa::path(put, path = "/offers/trader-lists/{user_id}", tag = "offers", security(("bearer" = [])),
+    params(("user_id" = i64, Path)), request_body = TraderListEntry,
+    responses((status = 200, body = TraderLists), (status = 422, description = "invalid list or user")))]
+#[tracing::instrument(skip_all, fields(user_id = caller.id, listed = user_id))]
+async fn put_on_list(
+    State(state): State<OffersState>,
+    ActiveUser(caller): ActiveUser,
+    ApiPath(user_id): ApiPath<i64>,
+    ApiJson(entry): ApiJson<TraderListEntry>,
+) -> ApiResult<Json<TraderLists>> {
+    let list: TraderList = entry
+        .list
+        .trim()
         .to_ascii_lowercase()
         .parse()
-        .map_err(|_| ApiError::invalid("side", "side must be buy or sell"))
+        .map_err(|_| ApiError::invalid("list", "list must be trusted or blocked"))?;
+    if user_id <= 0 || user_id == caller.id {
+        return Err(ApiError::invalid(
+            "user_id",
+            "user_id must be another user's id",
+        ));
+    }
+    store::put_on_list(&state.db, caller.id, user_id, list).await?;
+    Ok(Json(trader_lists_of(store::lists(&state.db, caller.id).await?)))
 }
 
-fn parse_status(s: &str) -> ApiResult<OfferStatus> {
-    s.trim()
-        .to_ascii_lowercase()
-        .parse()
-        .map_err(|_| ApiError::invalid("status", "status must be open, paused or closed"))
-}
-
-/// A positive amount within MAX_AMOUNT_XMR, so no trade on the offer can exceed it.
-fn parse_amount(field: &str, raw: &str, limit: Piconero) -> ApiResult<Piconero> {
-    Piconero::parse_positive_xmr_within(raw, limit)
-        .map_err(|e| ApiError::invalid(field, format!("{field}: {e}")))
-}
-
-fn validate(state: &OffersState, input: &OfferInput) -> ApiResult<Terms> {
-    let side = parse_side(&input.side)?;
-    let currency = Currency::parse(&input.currency)
-        .map_err(|e| ApiError::invalid("currency", e.to_string()))?;
-    let price = Cents::parse_positive(&input.price)
-        .map_err(|e| ApiError::invalid("price", e.to_string()))?;
-    let method = input.payment_method.trim().to_ascii_lowercase();
-    if !state.payment_methods.contains(&method) {
-        return Err(ApiError::invalid(
-            "payment_method",
-            format!(
-                "payment_method must be one of: {}",
-                state.payment_methods.join(", ")
-            ),
-        ));
+/// Takes a user off the caller's lists.
+#[utoipa::path(delete, path = "/offers/trader-lists/{user_id}", tag = "offers", security(("bearer" = [])),
+    params(("user_id" = i64, Path)),
+    responses((status = 200, body = TraderLists), (status = 404, description = "not on a list")))]
+#[tracing::instrument(skip_all, fields(user_id = caller.id, listed = user_id))]
+async fn take_off_list(
+    State(state): State<OffersState>,
+    ActiveUser(caller): ActiveUser,
+    ApiPath(user_id): ApiPath<i64>,
+) -> ApiResult<Json<TraderLists>> {
+    if !store::take_off_lists(&state.db, caller.id, user_id).await? {
+        return Err(ApiError::not_found("that user is on none of your lists"));
     }
-    let min = parse_amount("min_amount", &input.min_amount, state.max_amount)?;
-    let max = parse_amount("max_amount", &input.max_amount, state.max_amount)?;
-    if min > max {
-        return Err(ApiError::invalid(
-            "min_amount",
-            "min_amount must not exceed max_amount",
-        ));
-    }
-    if !(MIN_WINDOW..=MAX_WINDOW).contains(&input.payment_window_minutes) {
-        return Err(ApiError::invalid(
-            "payment_window_minutes",
-            format!("payment_window_minutes must be between {MIN_WINDOW} and {MAX_WINDOW}"),
-        ));
-    }
-    let terms = input.terms.trim().to_owned();
-    if terms.chars().count() > MAX_TERMS {
-        return Err(ApiError::invalid(
-            "terms",
-            format!("terms must be at most {MAX_TERMS} characters"),
-        ));
-    }
-    let status = match &input.status {
-        Some(s) => parse_status(s)?,
-        None => OfferStatus::Open,
-    };
-    Ok(Terms {
-        side,
-        currency: currency.as_str().to_owned(),
-        price_cents: price.0,
-        payment_method: method,
-        min_amount: min.as_i64(),
-        max_amount: max.as_i64(),
-        payment_window_minutes: i32::try_from(input.payment_window_minutes).unwrap_or(i32::MAX),
-        terms,
-        status,
-    })
+    Ok(Json(trader_lists_of(store::lists(&state.db, caller.id).await?)))
 }
 
 /// Post an offer.
@@ -301,6 +272,9 @@ async fn list_offers(
         return Ok(json_bytes(body));
     }
     let started = state.listing.generation();
+    // Read after the generation: a refresh that lands meanwhile bumps it, and this
+    // answer is then not kept.
+    let (fresh, first_stale) = state.prices.fresh();
     let side = q.side.as_deref().map(parse_side).transpose()?;
     let currency = q
         .currency
@@ -342,13 +316,16 @@ async fn list_offers(
         owner_id: q.owner_id,
         status: Some(OfferStatus::Open),
         visible_owners_only: true,
+        takeable_in: Some(fresh.clone()),
     };
     let (rows, total) = store::list(&state.db, &filter, sort, page.limit, page.offset).await?;
     let (offers, complete) = views(&state, &rows, started).await?;
     let body =
         Bytes::from(serde_json::to_vec(&page.of(offers, total)).map_err(ApiError::internal)?);
     if complete {
-        state.listing.keep_answer(&key, started, body.clone());
+        state
+            .listing
+            .keep_answer(&key, started, body.clone(), first_stale);
     }
     Ok(json_bytes(body))
 }
@@ -445,11 +422,29 @@ async fn patch_offer(
     ApiPath(id): ApiPath<i64>,
     ApiJson(patch): ApiJson<OfferPatch>,
 ) -> ApiResult<Json<OfferView>> {
-    let current = view(&own_offer(&state, id, caller).await?, None)?;
+    let current = view(&own_offer(&state, id, caller).await?, None, &state.prices)?;
+    let price_mode = patch
+        .price_mode
+        .unwrap_or_else(|| current.price_mode.to_string());
+    // Each mode's terms carry over only within that mode: a margin offer's shown price is
+    // the market's, not a term, and a fixed offer has no margin or guards.
+    let mode = |m: PriceMode| price_mode.trim().eq_ignore_ascii_case(m.as_str());
+    let keeps_fixed = mode(PriceMode::Fixed) && current.price_mode == PriceMode::Fixed;
+    let keeps_margin = mode(PriceMode::Margin) && current.price_mode == PriceMode::Margin;
     let input = OfferInput {
         side: patch.side.unwrap_or_else(|| current.side.to_string()),
         currency: patch.currency.unwrap_or(current.currency),
-        price: patch.price.unwrap_or(current.price),
+        price: patch.price.or(keeps_fixed.then_some(current.price)),
+        margin_percent: patch
+            .margin_percent
+            .or(current.margin_percent.filter(|_| keeps_margin)),
+        price_min: patch
+            .price_min
+            .or(current.price_min.filter(|_| keeps_margin)),
+        price_max: patch
+            .price_max
+            .or(current.price_max.filter(|_| keeps_margin)),
+        price_mode: Some(price_mode),
         payment_method: patch.payment_method.unwrap_or(current.payment_method),
         min_amount: patch
             .min_amount
@@ -457,6 +452,16 @@ async fn patch_offer(
         max_amount: patch
             .max_amount
             .unwrap_or_else(|| current.max_amount.to_string()),
+        amounts: patch
+            .amounts
+            .unwrap_or_else(|| current.amounts.iter().map(ToString::to_string).collect()),
+        first_trade_max_amount: patch
+            .first_trade_max_amount
+            .or(current.first_trade_max_amount.map(|a| a.to_string())),
+        min_taker_trades: patch
+            .min_taker_trades
+            .or(Some(i64::from(current.min_taker_trades))),
+        trusted_only: patch.trusted_only.or(Some(current.trusted_only)),
         payment_window_minutes: patch
             .payment_window_minutes
             .unwrap_or(i64::from(current.payment_window_minutes)),
@@ -498,18 +503,68 @@ async fn delete_offer(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Debug, Deserialize)]
+struct TakeQuery {
+    /// The user about to take the offer: their standing on the owner's lists is checked.
+    taker_id: Option<i64>,
+}
+
 /// For the transactions service opening a trade: the offer of a disabled or deleted
-/// owner is not found, so it cannot be taken.
+/// owner is not found, so it cannot be taken. A margin offer without a fresh market price
+/// (the stale-feed breaker) or outside its price guards is refused, and so is a taker the
+/// owner blocked, or does not trust for a `trusted_only` offer. The price answered is the
+/// one the listing shows, which the trade locks.
 #[tracing::instrument(skip_all, fields(offer_id = id))]
 async fn internal_offer(
     State(state): State<OffersState>,
     _caller: ServiceCaller,
     ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<TakeQuery>,
 ) -> ApiResult<Json<OfferView>> {
     let row = store::find_visible(&state.db, id)
         .await?
         .ok_or_else(not_found)?;
-    Ok(Json(view(&row, None)?))
+    let offer = view(&row, None, &state.prices)?;
+    match offer.halted {
+        Some(OfferHalt::PriceFeedStale) => return Err(crate::terms::stale(&offer.currency)),
+        Some(halt) => {
+            let (side, guard) = match halt {
+                OfferHalt::BelowPriceMin => ("below", offer.price_min.as_deref()),
+                _ => ("above", offer.price_max.as_deref()),
+            };
+            return Err(ApiError::conflict(
+                ErrorCode::OfferNotOpen,
+                format!(
+                    "this offer is paused while the market puts its price ({} {}) {side} its owner's limit of {}",
+                    offer.price,
+                    offer.currency,
+                    guard.unwrap_or_default()
+                ),
+            ));
+        }
+        None => {}
+    }
+    if let Some(taker) = q.taker_id {
+        match store::list_of(&state.db, row.owner_id, taker).await? {
+            Some(TraderList::Blocked) => {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    ErrorCode::TakerNotAllowed,
+                    "the owner of this offer does not trade with you",
+                ));
+            }
+            Some(TraderList::Trusted) => {}
+            None if row.trusted_only => {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    ErrorCode::TakerNotAllowed,
+                    "this offer is only for traders its owner trusts",
+                ));
+            }
+            None => {}
+        }
+    }
+    Ok(Json(offer))
 }
 
 /// For the login service: an account was disabled or deleted (hidden) or enabled again.
@@ -546,46 +601,4 @@ async fn internal_balances_changed(
     Ok(Json(BalancesNoted {
         refreshed: state.listing.balances_changed(&req.user_ids),
     }))
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-mod tests {
-    use super::*;
-
-    fn row(min_amount: i64) -> offer::Model {
-        offer::Model {
-            id: 1,
-            owner_id: 2,
-            side: OfferSide::Buy,
-            currency: "EUR".into(),
-            price_cents: 15_000,
-            payment_method: "sepa".into(),
-            min_amount,
-            max_amount: 5,
-            payment_window_minutes: 30,
-            terms: String::new(),
-            status: OfferStatus::Open,
-            created_at_ms: 0,
-            updated_at_ms: 0,
-            deleted_at_ms: None,
-        }
-    }
-
-    #[test]
-    fn a_stored_negative_amount_is_an_error_not_zero() {
-        assert!(view(&row(1), None).is_ok());
-        let refused = view(&row(-1), None).map(|v| v.min_amount);
-        assert!(refused.is_err(), "{refused:?}");
-    }
-
-    #[test]
-    fn query_words_are_parsed_at_the_edge_with_the_old_messages() {
-        assert_eq!(parse_side(" SELL ").ok(), Some(OfferSide::Sell));
-        assert_eq!(parse_status("Paused").ok(), Some(OfferStatus::Paused));
-        let side = parse_side("sideways").map(|_| ()).unwrap_err();
-        assert_eq!(side.message, "side must be buy or sell");
-        let status = parse_status("gone").map(|_| ()).unwrap_err();
-        assert_eq!(status.message, "status must be open, paused or closed");
-    }
 }

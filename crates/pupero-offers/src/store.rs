@@ -1,15 +1,15 @@
 //! The offers service's SQL.
 
-use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait,
+    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
-use pupero_core::{OfferSide, OfferStatus};
+use pupero_core::{OfferSide, OfferStatus, PriceMode, TraderList};
 use pupero_db::now_ms;
 
-use crate::entity::{hidden_owner, offer};
+use crate::entity::{hidden_owner, offer, trader_list};
 
 /// The terms of an offer, already validated.
 #[derive(Debug, Clone)]
@@ -23,6 +23,15 @@ pub struct Terms {
     pub payment_window_minutes: i32,
     pub terms: String,
     pub status: OfferStatus,
+    pub price_mode: PriceMode,
+    pub margin_bp: Option<i32>,
+    pub price_min_cents: Option<i64>,
+    pub price_max_cents: Option<i64>,
+    /// `,piconero,…,` or empty.
+    pub amounts: String,
+    pub first_trade_max: Option<i64>,
+    pub min_taker_trades: i32,
+    pub trusted_only: bool,
 }
 
 pub async fn insert(
@@ -45,6 +54,14 @@ pub async fn insert(
         created_at_ms: Set(now),
         updated_at_ms: Set(now),
         deleted_at_ms: Set(None),
+        price_mode: Set(t.price_mode),
+        margin_bp: Set(t.margin_bp),
+        price_min_cents: Set(t.price_min_cents),
+        price_max_cents: Set(t.price_max_cents),
+        amounts: Set(t.amounts),
+        first_trade_max: Set(t.first_trade_max),
+        min_taker_trades: Set(t.min_taker_trades),
+        trusted_only: Set(t.trusted_only),
         ..Default::default()
     };
     let id = offer::Entity::insert(row).exec(db).await?.last_insert_id;
@@ -134,6 +151,14 @@ pub async fn update(
         )
         .col_expr(offer::Column::Terms, Expr::value(t.terms))
         .col_expr(offer::Column::Status, Expr::value(t.status))
+        .col_expr(offer::Column::PriceMode, Expr::value(t.price_mode))
+        .col_expr(offer::Column::MarginBp, Expr::value(t.margin_bp))
+        .col_expr(offer::Column::PriceMinCents, Expr::value(t.price_min_cents))
+        .col_expr(offer::Column::PriceMaxCents, Expr::value(t.price_max_cents))
+        .col_expr(offer::Column::Amounts, Expr::value(t.amounts))
+        .col_expr(offer::Column::FirstTradeMax, Expr::value(t.first_trade_max))
+        .col_expr(offer::Column::MinTakerTrades, Expr::value(t.min_taker_trades))
+        .col_expr(offer::Column::TrustedOnly, Expr::value(t.trusted_only))
         .col_expr(offer::Column::UpdatedAtMs, Expr::value(now_ms()))
         .filter(offer::Column::Id.eq(id))
         .filter(offer::Column::OwnerId.eq(owner_id))
@@ -168,6 +193,9 @@ pub struct Filter {
     pub status: Option<OfferStatus>,
     /// Only offers of owners whose account is active (every list but the owner's own).
     pub visible_owners_only: bool,
+    /// Only offers that can be taken now: fixed-price ones, and margin ones in these
+    /// currencies (the ones with a fresh market price) whose price is within their guards.
+    pub takeable_in: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,7 +225,12 @@ pub async fn list(
     if let Some(a) = filter.amount {
         q = q
             .filter(offer::Column::MinAmount.lte(a))
-            .filter(offer::Column::MaxAmount.gte(a));
+            .filter(offer::Column::MaxAmount.gte(a))
+            .filter(
+                Condition::any()
+                    .add(offer::Column::Amounts.eq(""))
+                    .add(offer::Column::Amounts.like(format!("%,{a},%"))),
+            );
     }
     if let Some(o) = filter.owner_id {
         q = q.filter(offer::Column::OwnerId.eq(o));
@@ -207,6 +240,32 @@ pub async fn list(
     }
     if filter.visible_owners_only {
         q = q.filter(owner_visible());
+    }
+    if let Some(fresh) = &filter.takeable_in {
+        q = q.filter(
+            Condition::any()
+                .add(offer::Column::PriceMode.eq(PriceMode::Fixed))
+                .add(
+                    Condition::all()
+                        .add(offer::Column::Currency.is_in(fresh.iter().map(String::as_str)))
+                        .add(
+                            Condition::any()
+                                .add(offer::Column::PriceMinCents.is_null())
+                                .add(
+                                    Expr::col(offer::Column::PriceCents)
+                                        .gte(Expr::col(offer::Column::PriceMinCents)),
+                                ),
+                        )
+                        .add(
+                            Condition::any()
+                                .add(offer::Column::PriceMaxCents.is_null())
+                                .add(
+                                    Expr::col(offer::Column::PriceCents)
+                                        .lte(Expr::col(offer::Column::PriceMaxCents)),
+                                ),
+                        ),
+                ),
+        );
     }
     let counted = q.clone();
     q = match sort {
@@ -236,6 +295,103 @@ pub async fn list(
 }
 
 const TOTAL: &str = "listing_total";
+
+/// The distinct margins of live margin offers in `currency`.
+pub async fn margins_in(db: &impl ConnectionTrait, currency: &str) -> Result<Vec<i32>, DbErr> {
+    let rows: Vec<Option<i32>> = offer::Entity::find()
+        .select_only()
+        .column(offer::Column::MarginBp)
+        .distinct()
+        .filter(offer::Column::PriceMode.eq(PriceMode::Margin))
+        .filter(offer::Column::Currency.eq(currency))
+        .filter(offer::Column::DeletedAtMs.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().flatten().collect())
+}
+
+/// Sets the price of the live margin offers in `currency` with margin `margin_bp`;
+/// returns how many changed.
+pub async fn reprice(
+    db: &impl ConnectionTrait,
+    currency: &str,
+    margin_bp: i32,
+    price_cents: i64,
+) -> Result<u64, DbErr> {
+    let result = offer::Entity::update_many()
+        .col_expr(offer::Column::PriceCents, Expr::value(price_cents))
+        .filter(offer::Column::PriceMode.eq(PriceMode::Margin))
+        .filter(offer::Column::Currency.eq(currency))
+        .filter(offer::Column::MarginBp.eq(margin_bp))
+        .filter(offer::Column::PriceCents.ne(price_cents))
+        .filter(offer::Column::DeletedAtMs.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// The list `user_id` is on in `owner_id`'s lists, if any.
+pub async fn list_of(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+    user_id: i64,
+) -> Result<Option<TraderList>, DbErr> {
+    Ok(trader_list::Entity::find_by_id((owner_id, user_id))
+        .one(db)
+        .await?
+        .map(|row| row.list))
+}
+
+/// An owner's lists, oldest entries first.
+pub async fn lists(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+) -> Result<Vec<trader_list::Model>, DbErr> {
+    trader_list::Entity::find()
+        .filter(trader_list::Column::OwnerId.eq(owner_id))
+        .order_by_asc(trader_list::Column::CreatedAtMs)
+        .order_by_asc(trader_list::Column::UserId)
+        .all(db)
+        .await
+}
+
+/// Puts `user_id` on one of `owner_id`'s lists (off the other one).
+pub async fn put_on_list(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+    user_id: i64,
+    list: TraderList,
+) -> Result<(), DbErr> {
+    trader_list::Entity::insert(trader_list::ActiveModel {
+        owner_id: Set(owner_id),
+        user_id: Set(user_id),
+        list: Set(list),
+        created_at_ms: Set(now_ms()),
+    })
+    .on_conflict(
+        OnConflict::columns([trader_list::Column::OwnerId, trader_list::Column::UserId])
+            .update_column(trader_list::Column::List)
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Takes `user_id` off `owner_id`'s lists; false when they were on none.
+pub async fn take_off_lists(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+    user_id: i64,
+) -> Result<bool, DbErr> {
+    let result = trader_list::Entity::delete_many()
+        .filter(trader_list::Column::OwnerId.eq(owner_id))
+        .filter(trader_list::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
+}
 
 /// A row is read into the offer vocabulary or not at all: a side or status this build does
 /// not know is an error, never a default.
@@ -268,6 +424,14 @@ mod tests {
             payment_window_minutes: 30,
             terms: String::new(),
             status: OfferStatus::Paused,
+            price_mode: PriceMode::Fixed,
+            margin_bp: None,
+            price_min_cents: None,
+            price_max_cents: None,
+            amounts: String::new(),
+            first_trade_max: None,
+            min_taker_trades: 0,
+            trusted_only: false,
         }
     }
 

@@ -43,6 +43,14 @@ pub enum TradeError {
     OfferNotOpen(String),
     #[error("you cannot trade with your own offer")]
     SelfTrade,
+    #[error(
+        "this offer is for traders with at least {needs} completed trades; you have {has}"
+    )]
+    ReputationTooLow { has: u64, needs: u64 },
+    #[error(
+        "your first trade with this trader may be at most {limit} XMR; once you have completed one with them, the offer's full range is open to you"
+    )]
+    FirstTradeLimit { limit: Piconero },
     /// The offer's price is not the one the taker saw: nothing opened.
     #[error(
         "the price of this offer changed from {seen} to {} {} per XMR since you saw it; nothing was opened. Check the current terms and try again",
@@ -332,7 +340,10 @@ pub async fn open(
     accounts::ensure_active(state, caller).await?;
     let offer: OfferView = state
         .offers
-        .get(&format!("/internal/offers/{}", req.offer_id))
+        .get(&format!(
+            "/internal/offers/{}?taker_id={}",
+            req.offer_id, caller.id
+        ))
         .await
         .map_err(Upstream)?;
     let side = offer.side;
@@ -372,6 +383,7 @@ pub async fn open(
             ),
         });
     }
+    check_taker_conditions(state, &offer, caller.id, amount).await?;
     let (seller_id, buyer_id) = trade_rules::seller_and_buyer(side, offer.owner_id, caller.id);
     ledger::ensure_accounts(
         &state.db,
@@ -455,6 +467,42 @@ pub async fn open(
         &t,
         Access::Party(party_of(&t, caller.id)),
     )?))
+}
+
+/// The conditions the maker put on takers, from the trades this service keeps: a list of
+/// the only amounts allowed, a minimum of completed trades, and a smaller limit for a
+/// first trade with the maker. (Blocked and trusted lists are the offers service's, which
+/// refuses such a taker before the offer reaches here.)
+async fn check_taker_conditions(
+    state: &TransactionsState,
+    offer: &OfferView,
+    taker_id: i64,
+    amount: Piconero,
+) -> Result<(), TradeError> {
+    if !offer.amounts.is_empty() && !offer.amounts.contains(&amount) {
+        let allowed: Vec<String> = offer.amounts.iter().map(ToString::to_string).collect();
+        return Err(TradeError::Invalid {
+            field: "amount",
+            message: format!(
+                "this offer trades only these amounts: {} XMR",
+                allowed.join(", ")
+            ),
+        });
+    }
+    let needs = u64::from(offer.min_taker_trades);
+    if needs > 0 {
+        let has = store::count_completed_of(&state.db, taker_id).await?;
+        if has < needs {
+            return Err(TradeError::ReputationTooLow { has, needs });
+        }
+    }
+    if let Some(limit) = offer.first_trade_max_amount
+        && amount > limit
+        && store::count_completed_between(&state.db, offer.owner_id, taker_id).await? == 0
+    {
+        return Err(TradeError::FirstTradeLimit { limit });
+    }
+    Ok(())
 }
 
 /// The answer to a repeated idempotency key: the trade it opened, if this is the same

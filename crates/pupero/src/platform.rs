@@ -151,6 +151,10 @@ impl Platform {
                     let db = db.clone().context("offers needs a database")?;
                     let state =
                         pupero_offers::OffersState::new(db, keys.only("offers"), &settings)?;
+                    workers.push(pupero_offers::spawn_price_feed(
+                        state.clone(),
+                        workers.signal(),
+                    ));
                     pupero_offers::router(state).into_app()
                 }
                 Service::Wallet => {

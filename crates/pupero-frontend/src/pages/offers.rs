@@ -14,7 +14,7 @@ use pupero_api::Paged;
 use pupero_api::accounts::UserNames;
 use pupero_api::offers::{OfferPatch, OfferView, PaymentMethods};
 use pupero_api::trades::{OpenRequest, Reputation, TradeView};
-use pupero_core::{OfferSide, OfferStatus};
+use pupero_core::{OfferHalt, OfferSide, OfferStatus, PriceMode};
 
 use super::{Chrome, Me, PageError, Visit, act, redirect_with, refused, render, render_with};
 use crate::FrontendState;
@@ -41,6 +41,12 @@ pub struct OfferRow {
     pub terms: String,
     pub status: OfferStatus,
     pub funded: bool,
+    /// "market +2.50 %" for a margin offer, empty for a fixed one.
+    pub pricing: String,
+    /// Why it cannot be taken now, in words (empty when it can).
+    pub halted: String,
+    /// What the owner asks of takers, in words.
+    pub conditions: Vec<String>,
 }
 
 impl OfferRow {
@@ -62,8 +68,40 @@ impl OfferRow {
             terms: o.terms.clone(),
             status: o.status,
             funded: o.available != Some(false),
+            pricing: match (o.price_mode, &o.margin_percent) {
+                (PriceMode::Margin, Some(m)) if m.starts_with('-') => format!("market {m} %"),
+                (PriceMode::Margin, Some(m)) => format!("market +{m} %"),
+                _ => String::new(),
+            },
+            halted: match o.halted {
+                Some(OfferHalt::PriceFeedStale) => {
+                    "paused: there is no fresh market price right now".into()
+                }
+                Some(OfferHalt::BelowPriceMin) => "paused: the market is below the owner's minimum price".into(),
+                Some(OfferHalt::AbovePriceMax) => "paused: the market is above the owner's maximum price".into(),
+                None => String::new(),
+            },
+            conditions: conditions(o),
         }
     }
+}
+
+fn conditions(o: &OfferView) -> Vec<String> {
+    let mut said = Vec::new();
+    if !o.amounts.is_empty() {
+        let amounts: Vec<String> = o.amounts.iter().map(|a| view::xmr(*a)).collect();
+        said.push(format!("Only these amounts: {} XMR", amounts.join(", ")));
+    }
+    if let Some(first) = o.first_trade_max_amount {
+        said.push(format!("A first trade with this trader: at most {} XMR", view::xmr(first)));
+    }
+    if o.min_taker_trades > 0 {
+        said.push(format!("You need {} completed trades", o.min_taker_trades));
+    }
+    if o.trusted_only {
+        said.push("Only for traders the owner trusts".into());
+    }
+    said
 }
 
 /// Usernames for ids, for signed-in callers (the lookup is not public). Missing names
@@ -327,13 +365,31 @@ pub struct OfferForm {
     #[serde(default)]
     currency: String,
     #[serde(default)]
+    price_mode: String,
+    #[serde(default)]
     price: String,
+    #[serde(default)]
+    margin_percent: String,
+    #[serde(default)]
+    price_min: String,
+    #[serde(default)]
+    price_max: String,
     #[serde(default)]
     payment_method: String,
     #[serde(default)]
     min_amount: String,
     #[serde(default)]
     max_amount: String,
+    /// Comma-separated XMR amounts.
+    #[serde(default)]
+    amounts: String,
+    #[serde(default)]
+    first_trade_max_amount: String,
+    #[serde(default)]
+    min_taker_trades: String,
+    /// A checkbox: present ("on") when ticked.
+    #[serde(default)]
+    trusted_only: Option<String>,
     #[serde(default)]
     payment_window_minutes: String,
     #[serde(default)]
@@ -345,10 +401,18 @@ impl OfferForm {
         Self {
             side: OfferSide::Sell.to_string(),
             currency: "EUR".into(),
+            price_mode: PriceMode::Fixed.to_string(),
             price: String::new(),
+            margin_percent: String::new(),
+            price_min: String::new(),
+            price_max: String::new(),
             payment_method: "sepa".into(),
             min_amount: String::new(),
             max_amount: String::new(),
+            amounts: String::new(),
+            first_trade_max_amount: String::new(),
+            min_taker_trades: "0".into(),
+            trusted_only: None,
             payment_window_minutes: "60".into(),
             terms: String::new(),
         }
@@ -358,13 +422,41 @@ impl OfferForm {
         Self {
             side: o.side.to_string(),
             currency: o.currency.clone(),
-            price: o.price.clone(),
+            price_mode: o.price_mode.to_string(),
+            price: if o.price_mode == PriceMode::Fixed {
+                o.price.clone()
+            } else {
+                String::new()
+            },
+            margin_percent: o.margin_percent.clone().unwrap_or_default(),
+            price_min: o.price_min.clone().unwrap_or_default(),
+            price_max: o.price_max.clone().unwrap_or_default(),
             payment_method: o.payment_method.clone(),
             min_amount: view::xmr(o.min_amount),
             max_amount: view::xmr(o.max_amount),
+            amounts: o
+                .amounts
+                .iter()
+                .map(|a| view::xmr(*a))
+                .collect::<Vec<_>>()
+                .join(", "),
+            first_trade_max_amount: o
+                .first_trade_max_amount
+                .map(view::xmr)
+                .unwrap_or_default(),
+            min_taker_trades: o.min_taker_trades.to_string(),
+            trusted_only: o.trusted_only.then(|| "on".into()),
             payment_window_minutes: o.payment_window_minutes.to_string(),
             terms: o.terms.clone(),
         }
+    }
+
+    fn is_margin(&self) -> bool {
+        self.price_mode == PriceMode::Margin.as_str()
+    }
+
+    fn is_trusted_only(&self) -> bool {
+        self.trusted_only.is_some()
     }
 
     /// The API body ([`pupero_api::offers::OfferInput`]'s fields). Not that type itself: a
@@ -374,11 +466,29 @@ impl OfferForm {
             Ok(n) => n.into(),
             Err(_) => self.payment_window_minutes.trim().into(),
         };
+        let trades: serde_json::Value = match self.min_taker_trades.trim() {
+            "" => 0.into(),
+            t => t.parse::<i64>().map_or_else(|_| t.into(), Into::into),
+        };
+        let amounts: Vec<&str> = self
+            .amounts
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .collect();
+        // Only the price fields of the chosen mode: the other mode's are left as typed.
+        let margin = self.is_margin();
+        let only = |on: bool, v: &str| if on { v.trim().to_owned() } else { String::new() };
         json!({
-            "side": self.side, "currency": self.currency.trim(), "price": self.price.trim(),
+            "side": self.side, "currency": self.currency.trim(),
+            "price_mode": self.price_mode, "price": only(!margin, &self.price),
+            "margin_percent": only(margin, &self.margin_percent),
+            "price_min": only(margin, &self.price_min), "price_max": only(margin, &self.price_max),
             "payment_method": self.payment_method, "min_amount": self.min_amount.trim(),
-            "max_amount": self.max_amount.trim(), "payment_window_minutes": window,
-            "terms": self.terms,
+            "max_amount": self.max_amount.trim(), "amounts": amounts,
+            "first_trade_max_amount": self.first_trade_max_amount.trim(),
+            "min_taker_trades": trades, "trusted_only": self.is_trusted_only(),
+            "payment_window_minutes": window, "terms": self.terms,
         })
     }
 }

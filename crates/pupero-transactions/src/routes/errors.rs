@@ -99,6 +99,17 @@ impl From<TradeError> for ApiError {
             TradeError::Invalid { field, .. } => ApiError::invalid(field, message),
             TradeError::OfferNotOpen(_) => ApiError::conflict(ErrorCode::OfferNotOpen, message),
             TradeError::SelfTrade => ApiError::conflict(ErrorCode::SelfTrade, message),
+            TradeError::ReputationTooLow { needs, .. } => {
+                ApiError::new(StatusCode::FORBIDDEN, ErrorCode::ReputationTooLow, message)
+                    .with_extra("min_taker_trades", needs.to_string())
+            }
+            TradeError::FirstTradeLimit { limit } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::FirstTradeLimit,
+                message,
+            )
+            .with_field("amount")
+            .with_extra("first_trade_max_amount", limit.to_string()),
             TradeError::OfferChanged { offer, .. } => {
                 ApiError::conflict(ErrorCode::OfferChanged, message)
                     .with_field("price")

@@ -105,6 +105,8 @@ pub async fn reputation(
     ApiPath(user_id): ApiPath<i64>,
 ) -> ApiResult<Json<Reputation>> {
     let completed_trades = trade_store::count_completed_of(&state.db, user_id).await?;
+    let cancellations = trade_store::count_cancellations_of(&state.db, user_id).await?;
+    let lost_disputes = trade_store::count_lost_disputes_of(&state.db, user_id).await?;
     let all = store::of_reviewee(&state.db, user_id).await?;
     let reviews_count = all.len() as u64;
     let sum: i64 = all.iter().map(|r| i64::from(r.rating)).sum();
@@ -118,6 +120,8 @@ pub async fn reputation(
     Ok(Json(Reputation {
         user_id,
         completed_trades,
+        cancellations,
+        lost_disputes,
         reviews_count,
         average_rating,
         reviews,

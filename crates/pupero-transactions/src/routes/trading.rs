@@ -29,8 +29,9 @@ use pupero_core::Resolution;
     params(("Idempotency-Key" = Option<String>, Header, description = "repeat-safe key, up to 64 characters")),
     responses((status = 201, body = TradeView), (status = 200, description = "the trade this key already opened", body = TradeView),
               (status = 404, description = "no such offer"),
-              (status = 409, description = "offer not open, own offer, insufficient funds, `offer_changed` (the price is not the one sent; the current terms are in the error) or `offer_trade_limit`"),
-              (status = 422, description = "amount outside the offer's limits, or price missing"),
+              (status = 409, description = "offer not open, own offer, insufficient funds, `offer_changed` (the price is not the one sent; the current terms are in the error), `offer_trade_limit` or `price_feed_stale` (a margin offer without a fresh market price)"),
+              (status = 403, description = "`taker_not_allowed` (blocked, or not trusted for a trusted-only offer) or `reputation_too_low`"),
+              (status = 422, description = "amount outside the offer's limits or not one of its fixed amounts, price missing, or `first_trade_limit`"),
               (status = 429, description = "`open_trade_limit`: the taker has as many open trades as allowed")))]
 pub async fn open_trade(
     State(state): State<TransactionsState>,

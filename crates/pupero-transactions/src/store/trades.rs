@@ -113,10 +113,82 @@ pub async fn count_open_of(db: &impl ConnectionTrait, user_id: i64) -> Result<u6
         .await
 }
 
-/// Completed trades in which the user was buyer or seller.
+/// Completed trades in which the user was buyer or seller, except the ones they lost in
+/// a dispute (a seller whose dispute went to the buyer did not complete that trade: a
+/// moderator took the escrow from them).
 pub async fn count_completed_of(db: &impl ConnectionTrait, user_id: i64) -> Result<u64, DbErr> {
     trade::Entity::find()
         .filter(as_party(user_id))
+        .filter(trade::Column::State.eq(TradeState::Completed))
+        .filter(
+            Condition::any()
+                .add(trade::Column::SellerId.ne(user_id))
+                .add(trade::Column::Resolution.is_null())
+                .add(trade::Column::Resolution.ne(Resolution::Buyer)),
+        )
+        .count(db)
+        .await
+}
+
+/// Disputes the user lost: as seller, resolved for the buyer; as buyer, for the seller.
+pub async fn count_lost_disputes_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<u64, DbErr> {
+    trade::Entity::find()
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(trade::Column::SellerId.eq(user_id))
+                        .add(trade::Column::Resolution.eq(Resolution::Buyer)),
+                )
+                .add(
+                    Condition::all()
+                        .add(trade::Column::BuyerId.eq(user_id))
+                        .add(trade::Column::Resolution.eq(Resolution::Seller)),
+                ),
+        )
+        .count(db)
+        .await
+}
+
+/// Trades the user, as buyer, cancelled or let expire unpaid (a mutual cancellation or
+/// a dispute is not counted here).
+pub async fn count_cancellations_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<u64, DbErr> {
+    trade::Entity::find()
+        .filter(trade::Column::BuyerId.eq(user_id))
+        .filter(trade::Column::State.eq(TradeState::Cancelled))
+        .filter(
+            trade::Column::CancelReason.is_in([CancelReason::BuyerCancelled, CancelReason::Expired]),
+        )
+        .count(db)
+        .await
+}
+
+/// Completed trades between two users, either one buying.
+pub async fn count_completed_between(
+    db: &impl ConnectionTrait,
+    a: i64,
+    b: i64,
+) -> Result<u64, DbErr> {
+    trade::Entity::find()
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(trade::Column::SellerId.eq(a))
+                        .add(trade::Column::BuyerId.eq(b)),
+                )
+                .add(
+                    Condition::all()
+                        .add(trade::Column::SellerId.eq(b))
+                        .add(trade::Column::BuyerId.eq(a)),
+                ),
+        )
         .filter(trade::Column::State.eq(TradeState::Completed))
         .count(db)
         .await

@@ -137,10 +137,9 @@ pub fn parse_quote(raw: &str) -> Result<Cents, MarketError> {
         return Err(MarketError::MalformedQuote);
     }
     let keep = usize::try_from(keep).map_err(|_| MarketError::MalformedQuote)?;
-    let kept = significant.get(..keep).map_or_else(
-        || format!("{significant:0<keep$}"),
-        str::to_owned,
-    );
+    let kept = significant
+        .get(..keep)
+        .map_or_else(|| format!("{significant:0<keep$}"), str::to_owned);
     let mut cents: i64 = if kept.is_empty() {
         0
     } else {
@@ -228,10 +227,19 @@ mod tests {
     #[test]
     fn a_margin_applies_with_half_up_rounding() {
         let market = Cents(15_000); // 150.00
-        assert_eq!(Margin::parse_percent("2.5").unwrap().apply(market), Cents(15_375));
-        assert_eq!(Margin::parse_percent("-1").unwrap().apply(market), Cents(14_850));
+        assert_eq!(
+            Margin::parse_percent("2.5").unwrap().apply(market),
+            Cents(15_375)
+        );
+        assert_eq!(
+            Margin::parse_percent("-1").unwrap().apply(market),
+            Cents(14_850)
+        );
         // 123.45 × 1.0001 = 123.462345 → 123.46
-        assert_eq!(Margin::from_bp(1).unwrap().apply(Cents(12_345)), Cents(12_346));
+        assert_eq!(
+            Margin::from_bp(1).unwrap().apply(Cents(12_345)),
+            Cents(12_346)
+        );
         // 0.01 × 0.5 = 0.005 → 0.01 (half up, and never zero)
         assert_eq!(Margin::from_bp(-5000).unwrap().apply(Cents(1)), Cents(1));
     }
@@ -267,9 +275,17 @@ mod tests {
         assert_eq!(m.price, Cents(15_050));
         assert_eq!(m.kept, q(&[15_000, 15_100]));
         // Agreement: the plain median.
-        assert_eq!(robust_median(&q(&[15_000, 15_010, 15_020]), 500).unwrap().price, Cents(15_010));
+        assert_eq!(
+            robust_median(&q(&[15_000, 15_010, 15_020]), 500)
+                .unwrap()
+                .price,
+            Cents(15_010)
+        );
         // One source: its price.
-        assert_eq!(robust_median(&q(&[15_000]), 500).unwrap().price, Cents(15_000));
+        assert_eq!(
+            robust_median(&q(&[15_000]), 500).unwrap().price,
+            Cents(15_000)
+        );
         // Two sources far apart: neither is believed.
         assert_eq!(robust_median(&q(&[10_000, 20_000]), 500), None);
         assert_eq!(robust_median(&[], 500), None);

@@ -229,7 +229,12 @@ impl MigrationTrait for MarketPricesAndTakerConditions {
             Offers::PriceMode,
         ] {
             manager
-                .alter_table(Table::alter().table(Offers::Table).drop_column(column).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table(Offers::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
                 .await?;
         }
         Ok(())

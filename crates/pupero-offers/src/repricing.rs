@@ -37,7 +37,11 @@ pub async fn refresh(state: &OffersState) {
     }
 }
 
-async fn reprice(state: &OffersState, currency: &str, market: Cents) -> Result<u64, sea_orm::DbErr> {
+async fn reprice(
+    state: &OffersState,
+    currency: &str,
+    market: Cents,
+) -> Result<u64, sea_orm::DbErr> {
     let mut changed = 0;
     for bp in store::margins_in(&state.db, currency).await? {
         let Ok(margin) = Margin::from_bp(bp) else {

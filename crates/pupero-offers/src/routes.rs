@@ -165,7 +165,9 @@ async fn market_prices(State(state): State<OffersState>) -> Json<PriceBoard> {
 }
 
 fn trader_lists_of(rows: Vec<crate::entity::trader_list::Model>) -> TraderLists {
-    let (trusted, blocked) = rows.into_iter().partition::<Vec<_>, _>(|r| r.list == TraderList::Trusted);
+    let (trusted, blocked) = rows
+        .into_iter()
+        .partition::<Vec<_>, _>(|r| r.list == TraderList::Trusted);
     TraderLists {
         trusted: trusted.into_iter().map(|r| r.user_id).collect(),
         blocked: blocked.into_iter().map(|r| r.user_id).collect(),
@@ -181,7 +183,9 @@ async fn trader_lists(
     State(state): State<OffersState>,
     caller: AuthUser,
 ) -> ApiResult<Json<TraderLists>> {
-    Ok(Json(trader_lists_of(store::lists(&state.db, caller.id).await?)))
+    Ok(Json(trader_lists_of(
+        store::lists(&state.db, caller.id).await?,
+    )))
 }
 
 /// Puts a user on the caller's trusted or blocked list (off the other one).
@@ -208,7 +212,9 @@ async fn put_on_list(
         ));
     }
     store::put_on_list(&state.db, caller.id, user_id, list).await?;
-    Ok(Json(trader_lists_of(store::lists(&state.db, caller.id).await?)))
+    Ok(Json(trader_lists_of(
+        store::lists(&state.db, caller.id).await?,
+    )))
 }
 
 /// Takes a user off the caller's lists.
@@ -224,7 +230,9 @@ async fn take_off_list(
     if !store::take_off_lists(&state.db, caller.id, user_id).await? {
         return Err(ApiError::not_found("that user is on none of your lists"));
     }
-    Ok(Json(trader_lists_of(store::lists(&state.db, caller.id).await?)))
+    Ok(Json(trader_lists_of(
+        store::lists(&state.db, caller.id).await?,
+    )))
 }
 
 /// Post an offer.

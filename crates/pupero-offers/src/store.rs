@@ -2,8 +2,8 @@
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait,
-    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
 use pupero_core::{OfferSide, OfferStatus, PriceMode, TraderList};
@@ -157,7 +157,10 @@ pub async fn update(
         .col_expr(offer::Column::PriceMaxCents, Expr::value(t.price_max_cents))
         .col_expr(offer::Column::Amounts, Expr::value(t.amounts))
         .col_expr(offer::Column::FirstTradeMax, Expr::value(t.first_trade_max))
-        .col_expr(offer::Column::MinTakerTrades, Expr::value(t.min_taker_trades))
+        .col_expr(
+            offer::Column::MinTakerTrades,
+            Expr::value(t.min_taker_trades),
+        )
         .col_expr(offer::Column::TrustedOnly, Expr::value(t.trusted_only))
         .col_expr(offer::Column::UpdatedAtMs, Expr::value(now_ms()))
         .filter(offer::Column::Id.eq(id))

@@ -64,9 +64,9 @@ pub fn view(o: &offer::Model, available: Option<bool>, feed: &PriceFeed) -> ApiR
         .margin_bp
         .filter(|_| o.price_mode == PriceMode::Margin)
         .map(|bp| {
-            Margin::from_bp(bp)
-                .map(|m| m.to_string())
-                .map_err(|e| ApiError::internal(format!("offer {} has an invalid margin: {e}", o.id)))
+            Margin::from_bp(bp).map(|m| m.to_string()).map_err(|e| {
+                ApiError::internal(format!("offer {} has an invalid margin: {e}", o.id))
+            })
         })
         .transpose()?;
     Ok(OfferView {
@@ -157,9 +157,10 @@ struct Pricing {
 fn pricing(input: &OfferInput, currency: &Currency, feed: &PriceFeed) -> ApiResult<Pricing> {
     let mode = match given(input.price_mode.as_ref()) {
         None => PriceMode::Fixed,
-        Some(m) => m.to_ascii_lowercase().parse().map_err(|_| {
-            ApiError::invalid("price_mode", "price_mode must be fixed or margin")
-        })?,
+        Some(m) => m
+            .to_ascii_lowercase()
+            .parse()
+            .map_err(|_| ApiError::invalid("price_mode", "price_mode must be fixed or margin"))?,
     };
     let price_min_cents = parse_guard("price_min", input.price_min.as_ref())?;
     let price_max_cents = parse_guard("price_max", input.price_max.as_ref())?;
@@ -179,16 +180,22 @@ fn pricing(input: &OfferInput, currency: &Currency, feed: &PriceFeed) -> ApiResu
                     "margin_percent is only for price_mode margin; a fixed offer names its price",
                 ));
             }
-            for (field, guard) in [("price_min", price_min_cents), ("price_max", price_max_cents)] {
+            for (field, guard) in [
+                ("price_min", price_min_cents),
+                ("price_max", price_max_cents),
+            ] {
                 if guard.is_some() {
                     return Err(ApiError::invalid(
                         field,
-                        format!("{field} is only for price_mode margin: a fixed price does not move"),
+                        format!(
+                            "{field} is only for price_mode margin: a fixed price does not move"
+                        ),
                     ));
                 }
             }
-            let price = given(input.price.as_ref())
-                .ok_or_else(|| ApiError::invalid("price", "price is required for a fixed-price offer"))?;
+            let price = given(input.price.as_ref()).ok_or_else(|| {
+                ApiError::invalid("price", "price is required for a fixed-price offer")
+            })?;
             let price = Cents::parse_positive(price)
                 .map_err(|e| ApiError::invalid("price", e.to_string()))?;
             Ok(Pricing {

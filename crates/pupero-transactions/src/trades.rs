@@ -43,9 +43,7 @@ pub enum TradeError {
     OfferNotOpen(String),
     #[error("you cannot trade with your own offer")]
     SelfTrade,
-    #[error(
-        "this offer is for traders with at least {needs} completed trades; you have {has}"
-    )]
+    #[error("this offer is for traders with at least {needs} completed trades; you have {has}")]
     ReputationTooLow { has: u64, needs: u64 },
     #[error(
         "your first trade with this trader may be at most {limit} XMR; once you have completed one with them, the offer's full range is open to you"

@@ -77,8 +77,12 @@ impl OfferRow {
                 Some(OfferHalt::PriceFeedStale) => {
                     "paused: there is no fresh market price right now".into()
                 }
-                Some(OfferHalt::BelowPriceMin) => "paused: the market is below the owner's minimum price".into(),
-                Some(OfferHalt::AbovePriceMax) => "paused: the market is above the owner's maximum price".into(),
+                Some(OfferHalt::BelowPriceMin) => {
+                    "paused: the market is below the owner's minimum price".into()
+                }
+                Some(OfferHalt::AbovePriceMax) => {
+                    "paused: the market is above the owner's maximum price".into()
+                }
                 None => String::new(),
             },
             conditions: conditions(o),
@@ -93,7 +97,10 @@ fn conditions(o: &OfferView) -> Vec<String> {
         said.push(format!("Only these amounts: {} XMR", amounts.join(", ")));
     }
     if let Some(first) = o.first_trade_max_amount {
-        said.push(format!("A first trade with this trader: at most {} XMR", view::xmr(first)));
+        said.push(format!(
+            "A first trade with this trader: at most {} XMR",
+            view::xmr(first)
+        ));
     }
     if o.min_taker_trades > 0 {
         said.push(format!("You need {} completed trades", o.min_taker_trades));
@@ -440,10 +447,7 @@ impl OfferForm {
                 .map(|a| view::xmr(*a))
                 .collect::<Vec<_>>()
                 .join(", "),
-            first_trade_max_amount: o
-                .first_trade_max_amount
-                .map(view::xmr)
-                .unwrap_or_default(),
+            first_trade_max_amount: o.first_trade_max_amount.map(view::xmr).unwrap_or_default(),
             min_taker_trades: o.min_taker_trades.to_string(),
             trusted_only: o.trusted_only.then(|| "on".into()),
             payment_window_minutes: o.payment_window_minutes.to_string(),
@@ -478,7 +482,13 @@ impl OfferForm {
             .collect();
         // Only the price fields of the chosen mode: the other mode's are left as typed.
         let margin = self.is_margin();
-        let only = |on: bool, v: &str| if on { v.trim().to_owned() } else { String::new() };
+        let only = |on: bool, v: &str| {
+            if on {
+                v.trim().to_owned()
+            } else {
+                String::new()
+            }
+        };
         json!({
             "side": self.side, "currency": self.currency.trim(),
             "price_mode": self.price_mode, "price": only(!margin, &self.price),

@@ -106,9 +106,9 @@ impl PriceFeed {
             for url in source.urls(&codes) {
                 let (http, source) = (self.http.clone(), source.clone());
                 tasks.spawn(async move {
-                    let read = fetch(&http, &url).await.and_then(|body| {
-                        source.read(&body).map_err(|e| e.to_string())
-                    });
+                    let read = fetch(&http, &url)
+                        .await
+                        .and_then(|body| source.read(&body).map_err(|e| e.to_string()));
                     (source.name, read)
                 });
             }

@@ -53,7 +53,9 @@ pub struct Source {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SourceError {
-    #[error("PRICE_SOURCES entry `{0}` is not kind=URL with kind kraken, coingecko, bitfinex or cryptocompare and an http(s) URL")]
+    #[error(
+        "PRICE_SOURCES entry `{0}` is not kind=URL with kind kraken, coingecko, bitfinex or cryptocompare and an http(s) URL"
+    )]
     BadSpec(String),
     #[error("PRICE_SOURCES names the source `{0}` twice; label one (kind:label=URL)")]
     Duplicate(String),
@@ -121,12 +123,7 @@ impl Source {
             }
             Kind::CryptoCompare => currencies
                 .chunks(CRYPTOCOMPARE_CHUNK)
-                .map(|chunk| {
-                    format!(
-                        "{base}/data/pricemulti?fsyms=XMR&tsyms={}",
-                        chunk.join(",")
-                    )
-                })
+                .map(|chunk| format!("{base}/data/pricemulti?fsyms=XMR&tsyms={}", chunk.join(",")))
                 .collect(),
         }
     }
@@ -147,7 +144,10 @@ impl Source {
                 continue;
             };
             let price = market::parse_quote(&price).map_err(|_| {
-                SourceError::Malformed(format!("the {} price `{price}` is not a positive decimal", currency.as_str()))
+                SourceError::Malformed(format!(
+                    "the {} price `{price}` is not a positive decimal",
+                    currency.as_str()
+                ))
             })?;
             prices.push((currency, price));
         }
@@ -182,11 +182,10 @@ fn read_kraken(body: &str) -> Result<Vec<(String, String)>, SourceError> {
             // `XXMRZEUR` (the pair's name) or `XMREUR` (its altname): the quote currency
             // is the last three letters.
             let code = pair.get(pair.len().saturating_sub(3)..).unwrap_or_default();
-            let price = p
-                .c
-                .into_iter()
-                .next()
-                .ok_or_else(|| SourceError::Malformed(format!("{pair} has no last price")))?;
+            let price =
+                p.c.into_iter()
+                    .next()
+                    .ok_or_else(|| SourceError::Malformed(format!("{pair} has no last price")))?;
             Ok((code.to_owned(), price))
         })
         .collect()
@@ -205,7 +204,12 @@ fn read_coingecko(body: &str) -> Result<Vec<(String, String)>, SourceError> {
     let simple: Simple = serde_json::from_str(body).map_err(malformed)?;
     match (simple.monero, simple.status) {
         (Some(prices), _) => Ok(prices.into_iter().collect()),
-        (None, Some(Status { error_message: Some(m) })) => Err(SourceError::Refused(m)),
+        (
+            None,
+            Some(Status {
+                error_message: Some(m),
+            }),
+        ) => Err(SourceError::Refused(m)),
         (None, _) => Err(SourceError::Malformed("no `monero` prices".into())),
     }
 }
@@ -309,7 +313,11 @@ mod tests {
         );
         assert_eq!(
             prices("cryptocompare=http://cc", "cryptocompare_pricemulti.json"),
-            [("EUR".into(), 14_910), ("GBP".into(), 12_860), ("USD".into(), 16_240)]
+            [
+                ("EUR".into(), 14_910),
+                ("GBP".into(), 12_860),
+                ("USD".into(), 16_240)
+            ]
         );
     }
 
@@ -318,8 +326,16 @@ mod tests {
         for (spec, file, says) in [
             ("kraken=http://k", "kraken_error.json", "Unknown asset pair"),
             ("coingecko=http://c", "coingecko_error.json", "Rate Limit"),
-            ("bitfinex=http://b", "bitfinex_error.json", "symbol: invalid"),
-            ("cryptocompare=http://cc", "cryptocompare_error.json", "fsyms param"),
+            (
+                "bitfinex=http://b",
+                "bitfinex_error.json",
+                "symbol: invalid",
+            ),
+            (
+                "cryptocompare=http://cc",
+                "cryptocompare_error.json",
+                "fsyms param",
+            ),
         ] {
             match source(spec).read(&fixture(file)) {
                 Err(SourceError::Refused(m)) => assert!(m.contains(says), "{spec}: {m}"),
@@ -369,7 +385,12 @@ mod tests {
             ["http://127.0.0.1:9/0/public/Ticker?pair=XMRUSD,XMREUR"]
         );
         assert_eq!(parsed[1].name, "mirror");
-        for bad in ["kraken", "binance=http://x", "kraken=ftp://x", "kraken:=http://x"] {
+        for bad in [
+            "kraken",
+            "binance=http://x",
+            "kraken=ftp://x",
+            "kraken:=http://x",
+        ] {
             assert!(Source::parse(bad).is_err(), "{bad}");
         }
         assert!(matches!(

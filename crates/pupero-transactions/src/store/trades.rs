@@ -131,10 +131,7 @@ pub async fn count_completed_of(db: &impl ConnectionTrait, user_id: i64) -> Resu
 }
 
 /// Disputes the user lost: as seller, resolved for the buyer; as buyer, for the seller.
-pub async fn count_lost_disputes_of(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-) -> Result<u64, DbErr> {
+pub async fn count_lost_disputes_of(db: &impl ConnectionTrait, user_id: i64) -> Result<u64, DbErr> {
     trade::Entity::find()
         .filter(
             Condition::any()
@@ -155,15 +152,13 @@ pub async fn count_lost_disputes_of(
 
 /// Trades the user, as buyer, cancelled or let expire unpaid (a mutual cancellation or
 /// a dispute is not counted here).
-pub async fn count_cancellations_of(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-) -> Result<u64, DbErr> {
+pub async fn count_cancellations_of(db: &impl ConnectionTrait, user_id: i64) -> Result<u64, DbErr> {
     trade::Entity::find()
         .filter(trade::Column::BuyerId.eq(user_id))
         .filter(trade::Column::State.eq(TradeState::Cancelled))
         .filter(
-            trade::Column::CancelReason.is_in([CancelReason::BuyerCancelled, CancelReason::Expired]),
+            trade::Column::CancelReason
+                .is_in([CancelReason::BuyerCancelled, CancelReason::Expired]),
         )
         .count(db)
         .await

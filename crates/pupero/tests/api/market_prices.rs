@@ -63,7 +63,10 @@ impl Sources {
         {
             let mut r = replies.lock().unwrap();
             r.insert("kraken", Reply::Body(fixture("kraken_ticker.json")));
-            r.insert("coingecko", Reply::Body(fixture("coingecko_simple_price.json")));
+            r.insert(
+                "coingecko",
+                Reply::Body(fixture("coingecko_simple_price.json")),
+            );
             r.insert("bitfinex", Reply::Body(fixture("bitfinex_tickers.json")));
             r.insert(
                 "cryptocompare",
@@ -74,7 +77,12 @@ impl Sources {
         let app = axum::Router::new().fallback(move |uri: Uri| {
             let shared = shared.clone();
             async move {
-                let kind = uri.path().trim_start_matches('/').split('/').next().unwrap_or("");
+                let kind = uri
+                    .path()
+                    .trim_start_matches('/')
+                    .split('/')
+                    .next()
+                    .unwrap_or("");
                 let reply = shared.lock().unwrap().get(kind).cloned();
                 match reply {
                     Some(Reply::Body(b)) => (AxumStatus::OK, b),
@@ -180,14 +188,20 @@ async fn board(app: &TestApp) -> PriceBoard {
 }
 
 async fn price_of(app: &TestApp, currency: &str) -> Option<MarketPrice> {
-    board(app).await.prices.into_iter().find(|p| p.currency == currency)
+    board(app)
+        .await
+        .prices
+        .into_iter()
+        .find(|p| p.currency == currency)
 }
 
 /// Waits for the EUR market price to be `price` and fresh.
 async fn eur_is(app: &TestApp, price: &str) -> MarketPrice {
     until!(
         format!("EUR at {price}"),
-        price_of(app, "EUR").await.filter(|p| p.price == price && p.fresh)
+        price_of(app, "EUR")
+            .await
+            .filter(|p| p.price == price && p.fresh)
     )
 }
 

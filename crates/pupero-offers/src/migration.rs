@@ -177,11 +177,11 @@ impl MigrationTrait for MarketPricesAndTakerConditions {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let columns = [
             string_len(Offers::PriceMode, 6).default("fixed").to_owned(),
-            integer_null(Offers::MarginBp).to_owned(),
-            big_integer_null(Offers::PriceMinCents).to_owned(),
-            big_integer_null(Offers::PriceMaxCents).to_owned(),
+            integer_null(Offers::MarginBp),
+            big_integer_null(Offers::PriceMinCents),
+            big_integer_null(Offers::PriceMaxCents),
             string_len(Offers::Amounts, 400).default("").to_owned(),
-            big_integer_null(Offers::FirstTradeMax).to_owned(),
+            big_integer_null(Offers::FirstTradeMax),
             integer(Offers::MinTakerTrades).default(0).to_owned(),
             boolean(Offers::TrustedOnly).default(false).to_owned(),
         ];

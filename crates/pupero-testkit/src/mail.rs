@@ -17,7 +17,7 @@ pub struct Mail {
     /// The envelope recipients.
     pub to: Vec<String>,
     pub subject: String,
-    /// The text body, transfer encoding undone.
+    /// The text body, transfer encoding undone, with `\n` line ends.
     pub body: String,
 }
 
@@ -48,7 +48,8 @@ class Keep:
     async def handle_DATA(self, server, session, envelope):
         msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         part = msg.get_body(preferencelist=("plain",))
-        body = part.get_content() if part is not None else ""
+        # SMTP carries CRLF line ends; tests read the text as written.
+        body = part.get_content().replace("\r\n", "\n") if part is not None else ""
         with open(out, "a", encoding="utf-8") as f:
             f.write(json.dumps({"from": envelope.mail_from, "to": envelope.rcpt_tos,
                                 "subject": str(msg.get("subject", "")), "body": body}) + "\n")

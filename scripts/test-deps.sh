@@ -100,6 +100,15 @@ if ! py_has helm_python || ! py_has kubernetes_validate || ! py_has yaml || ! ha
   hash -r
 fi
 
+# --- A local SMTP server that captures mail (aiosmtpd, from PyPI), for the mail tests -------
+if ! py_has aiosmtpd; then
+  have python3 || apt_install python3
+  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  log "installing aiosmtpd"
+  python3 -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6 >&2 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages aiosmtpd==1.4.6 >&2
+fi
+
 # --- Prometheus (promtool tests the alert rules; the server scrapes a live platform) -------
 if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
   apt_install prometheus

@@ -73,6 +73,9 @@ pupero_core::string_enum! {
         InsufficientFunds = "insufficient_funds",
         AmountTooLarge = "amount_too_large",
         IdempotencyKeyReused = "idempotency_key_reused",
+        // Notifications and account mail.
+        WebhookLimit = "webhook_limit",
+        InvalidEmailToken = "invalid_email_token",
     }
 }
 

@@ -14,12 +14,14 @@
 //! What stays local: query-string parameter structs (extractor details of one route),
 //! the frontend's form and template structs, and database rows.
 
+pub mod account_mail;
 pub mod accounts;
 pub mod auth;
 pub mod error;
 pub mod health;
 pub mod internal;
 pub mod money;
+pub mod notifications;
 pub mod offers;
 pub mod paging;
 pub mod trades;

@@ -19,6 +19,19 @@ use pupero_core::Piconero;
 pub use secret::Secret;
 pub use url::{CredentialUrl, redact_url};
 
+/// Escapes what may not stand bare in a URL's user or password.
+fn percent_encode_userinfo(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// Secrets that ship in examples and tutorials; production refuses them outright.
 const KNOWN_DEFAULT_SECRETS: &[&str] = &[
     "secret",
@@ -249,6 +262,17 @@ pub struct Settings {
     /// How often unpaid trades past their payment deadline are cancelled, in seconds.
     #[arg(long, env = "TRADE_EXPIRY_INTERVAL_SECONDS", default_value_t = 10)]
     pub trade_expiry_interval_seconds: u64,
+    /// How long before an unpaid trade's payment deadline its buyer and seller are warned,
+    /// in minutes (at most half the trade's payment window).
+    #[arg(long, env = "TRADE_EXPIRY_WARNING_MINUTES", default_value_t = 15)]
+    pub trade_expiry_warning_minutes: u64,
+    /// Wait before a failed webhook delivery is tried again, in seconds; doubled after
+    /// each further failure.
+    #[arg(long, env = "WEBHOOK_RETRY_BASE_SECONDS", default_value_t = 30)]
+    pub webhook_retry_base_seconds: u64,
+    /// Attempts at one webhook delivery before it is marked failed.
+    #[arg(long, env = "WEBHOOK_MAX_ATTEMPTS", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=30))]
+    pub webhook_max_attempts: u32,
     /// Trades one taker may have open at once (escrow griefing cap: each one locks a
     /// seller's XMR for the payment window).
     #[arg(long, env = "MAX_OPEN_TRADES_PER_TAKER", default_value_t = 5)]
@@ -374,6 +398,38 @@ pub struct Settings {
     /// (the seed's name; the safety net behind the push).
     #[arg(long, env = "RABBITMQ_POLL_INTERVAL_SECONDS", default_value_t = 10)]
     pub rabbitmq_poll_interval_seconds: u64,
+
+    /// The SMTP server mail goes out through, as a URL: `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS), `smtps://user:pass@host:465` (TLS from the start) or `smtp://host:25`
+    /// (plain, for a relay on the same machine). Unset (and no SMTP_HOST): no mail is sent;
+    /// password reset and address verification answer 503.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+    /// SMTP server host, when SMTP_URL is not given.
+    #[arg(long, env = "SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    /// SMTP port, with SMTP_HOST.
+    #[arg(long, env = "SMTP_PORT", default_value_t = 587)]
+    pub smtp_port: u16,
+    /// SMTP user, with SMTP_HOST.
+    #[arg(long, env = "SMTP_USER")]
+    pub smtp_user: Option<String>,
+    /// SMTP password, with SMTP_HOST.
+    #[arg(long, env = "SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<Secret>,
+    /// With SMTP_HOST: `starttls` (required), `tls` (from the start) or `none`.
+    #[arg(long, env = "SMTP_TLS", default_value = "starttls", value_parser = ["starttls", "tls", "none"])]
+    pub smtp_tls: String,
+    /// The sender of every mail, e.g. `Pupero <no-reply@example.com>`.
+    #[arg(long, env = "MAIL_FROM", default_value = "Pupero <no-reply@localhost>")]
+    pub mail_from: String,
+    /// The web UI's address as users reach it, for links in mails. Default:
+    /// http://localhost:PORT.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// How long a password-reset link works, in minutes.
+    #[arg(long, env = "PASSWORD_RESET_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    pub password_reset_minutes: u64,
 
     /// Bearer credential a Prometheus scraper presents to every service's `/metrics`
     /// (`Authorization: Bearer <token>`). Unset: generated once into the data directory
@@ -531,6 +587,51 @@ impl Settings {
             "amqp://{user}:{password}@{}:{}/%2f",
             self.rabbitmq_host, self.rabbitmq_port
         ))
+    }
+
+    /// The SMTP server as a URL lettre reads, from SMTP_URL or SMTP_HOST and friends.
+    pub fn smtp_transport_url(&self) -> Option<String> {
+        if let Some(url) = self
+            .smtp_url
+            .as_ref()
+            .filter(|u| !u.expose().trim().is_empty())
+        {
+            return Some(url.expose().trim().to_owned());
+        }
+        let host = self.smtp_host.as_ref().filter(|h| !h.trim().is_empty())?;
+        let credentials = match &self.smtp_user {
+            Some(user) if !user.is_empty() => {
+                let password = self
+                    .smtp_password
+                    .as_ref()
+                    .map(|p| p.expose().to_owned())
+                    .unwrap_or_default();
+                format!(
+                    "{}:{}@",
+                    percent_encode_userinfo(user),
+                    percent_encode_userinfo(&password)
+                )
+            }
+            _ => String::new(),
+        };
+        let (scheme, query) = match self.smtp_tls.as_str() {
+            "tls" => ("smtps", ""),
+            "none" => ("smtp", ""),
+            _ => ("smtp", "?tls=required"),
+        };
+        Some(format!(
+            "{scheme}://{credentials}{}:{}{query}",
+            host.trim(),
+            self.smtp_port
+        ))
+    }
+
+    /// Where users reach the web UI, without a trailing slash.
+    pub fn public_base_url(&self) -> String {
+        match &self.public_url {
+            Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
+            _ => format!("http://localhost:{}", self.frontend_port),
+        }
     }
 
     /// Whether web cookies carry `Secure`: as configured, else only in production.

@@ -45,6 +45,7 @@ pub fn route_for(raw_path: &str) -> Option<Route> {
         "offers" => (Service::Offers, true, false),
         "me" if segments.get(1) == Some(&"offers") => (Service::Offers, true, false),
         "transactions" => (Service::Transactions, false, false),
+        "notifications" => (Service::Transactions, true, false),
         "monero" => (Service::Wallet, false, true),
         "moderation" => (Service::Moderation, false, false),
         _ => return None,
@@ -219,6 +220,10 @@ mod tests {
             Some((Service::Transactions, "/trades/3".into(), false))
         );
         assert_eq!(
+            upstream("/notifications/4/read"),
+            Some((Service::Transactions, "/notifications/4/read".into(), false))
+        );
+        assert_eq!(
             upstream("/monero/balance"),
             Some((Service::Wallet, "/balance".into(), true))
         );
@@ -337,11 +342,12 @@ mod tests {
         use super::*;
         use proptest::prelude::*;
 
-        const PREFIXES: [&str; 7] = [
+        const PREFIXES: [&str; 8] = [
             "auth",
             "offers",
             "me/offers",
             "transactions",
+            "notifications",
             "monero",
             "moderation",
             "internal",
@@ -432,7 +438,7 @@ mod tests {
                 let expected = match first {
                     "auth" => Service::Login,
                     "offers" | "me" => Service::Offers,
-                    "transactions" => Service::Transactions,
+                    "transactions" | "notifications" => Service::Transactions,
                     "monero" => Service::Wallet,
                     "moderation" => Service::Moderation,
                     other => panic!("{raw} routed by {other:?}"),
@@ -458,8 +464,8 @@ mod tests {
                     prop_assert!(segment != "." && segment != "..", "{}", seen);
                 }
                 prop_assert!(!seen.trim_end_matches('/').eq_ignore_ascii_case("/metrics"));
-                let judged = match expected {
-                    Service::Offers => decoded.clone(),
+                let judged = match (expected, first) {
+                    (Service::Offers, _) | (_, "notifications") => decoded.clone(),
                     _ => decoded[first.len() + 1..].to_owned(),
                 };
                 let judged = if judged.is_empty() { "/".to_owned() } else { judged };

@@ -149,3 +149,50 @@ pub mod recovery_code {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod mail_settings {
+    use sea_orm::entity::prelude::*;
+
+    /// An account's mail choices; no row means the defaults and nothing verified.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mail_settings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        pub verified_email: Option<String>,
+        pub verified_at_ms: Option<i64>,
+        pub anti_phishing_phrase: Option<String>,
+        pub email_events: Option<String>,
+        pub updated_at_ms: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod email_token {
+    use sea_orm::entity::prelude::*;
+
+    /// A single-use link mailed to an account, kept only as its SHA-256.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "email_tokens")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub user_id: i64,
+        pub purpose: crate::mail::TokenPurpose,
+        pub token_hash: String,
+        /// The normalized address the link was sent to.
+        pub email: String,
+        pub created_at_ms: i64,
+        pub expires_at_ms: i64,
+        pub used_at_ms: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -3,6 +3,7 @@
 
 pub mod entity;
 mod limits;
+pub mod mail;
 pub mod migration;
 mod passwords;
 mod routes;

@@ -14,6 +14,7 @@ pub struct Limits {
     login_per_ip: DefaultKeyedRateLimiter<IpAddr>,
     register_per_ip: DefaultKeyedRateLimiter<IpAddr>,
     register_per_account: DefaultKeyedRateLimiter<String>,
+    reset_per_ip: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 fn non_zero(n: u32) -> NonZeroU32 {
@@ -26,6 +27,9 @@ impl Limits {
             login_per_ip: RateLimiter::keyed(Quota::per_minute(non_zero(login_per_minute))),
             register_per_ip: RateLimiter::keyed(Quota::per_hour(non_zero(register_per_hour))),
             register_per_account: RateLimiter::keyed(Quota::per_hour(non_zero(5))),
+            // Password-reset requests per client address: a few typos' worth, not a way to
+            // probe many addresses or flood mailboxes.
+            reset_per_ip: RateLimiter::keyed(Quota::per_hour(non_zero(10))),
         }
     }
 
@@ -38,11 +42,16 @@ impl Limits {
         check(&self.register_per_account, &account_key)
     }
 
+    pub fn check_reset(&self, ip: IpAddr) -> Result<(), ApiError> {
+        check(&self.reset_per_ip, &ip)
+    }
+
     /// Forgets idle keys so the maps do not grow without bound.
     pub fn prune(&self) {
         self.login_per_ip.retain_recent();
         self.register_per_ip.retain_recent();
         self.register_per_account.retain_recent();
+        self.reset_per_ip.retain_recent();
     }
 }
 

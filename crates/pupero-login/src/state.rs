@@ -39,6 +39,10 @@ pub struct LoginState {
     pub authority: AccountAuthority,
     /// Security-event counts (failed sign-ins, lockouts, 2FA failures, staff actions).
     pub metrics: pupero_http::MetricSet,
+    /// The SMTP server (or none configured) and the web UI's address for links.
+    pub mailer: crate::mail::Mailer,
+    /// How long a password-reset link works (PASSWORD_RESET_MINUTES).
+    pub reset_ttl_ms: i64,
 }
 
 impl LoginState {
@@ -47,7 +51,7 @@ impl LoginState {
         keys: JwtKeys,
         data_key: &DataKey,
         settings: &Settings,
-    ) -> Result<Self, pupero_http::HttpClientError> {
+    ) -> anyhow::Result<Self> {
         let hashing_threads =
             std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         let limits = Arc::new(Limits::new(
@@ -99,6 +103,8 @@ impl LoginState {
             ],
         );
         Ok(Self {
+            mailer: crate::mail::Mailer::from_settings(settings)?,
+            reset_ttl_ms: millis(settings.password_reset_minutes.saturating_mul(60)),
             metrics,
             authority,
             transactions,

@@ -7,11 +7,13 @@
 
 mod app;
 mod database;
+mod mail;
 mod totp;
 mod trading;
 
 pub use app::{TestApp, Tokens, error_code, error_field, error_of, run, settings_for, typed, xmr};
 pub use database::{Backend, TestDb};
+pub use mail::{Mail, MailCatcher};
 pub use pupero_api::ErrorCode;
 pub use totp::{align_to_fresh_step, totp_code};
 pub use trading::Party;

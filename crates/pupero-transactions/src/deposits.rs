@@ -7,6 +7,7 @@ use pupero_core::{EntryKind, Piconero};
 use pupero_db::{is_unique_violation, write_tx};
 
 use crate::ledger::{self, Account, Entry, LedgerError, Move, PlatformAccount, UserAccount};
+use crate::notifications;
 use crate::store::deposits::{self as store, NewCredit};
 
 /// A confirmed deposit as the wallet reports it.
@@ -46,6 +47,8 @@ pub async fn credit(db: &DatabaseConnection, d: Deposit<'_>) -> Result<bool, Led
     };
     match store::insert_credit(&tx, credit).await {
         Ok(()) => {
+            let told = notifications::for_deposit(d.user_id, d.amount.as_i64());
+            notifications::tell(&tx, &[told]).await?;
             tx.commit().await?;
             Ok(true)
         }

@@ -147,3 +147,39 @@ entity!(trading_account, "trading_accounts", {
     closed_at_ms: Option<i64>,
     updated_at_ms: i64,
 });
+
+entity!(notification, "notifications", {
+    user_id: i64,
+    kind: pupero_core::NotificationKind,
+    trade_id: Option<i64>,
+    withdrawal_id: Option<i64>,
+    amount: Option<i64>,
+    event_key: Option<String>,
+    created_at_ms: i64,
+    read_at_ms: Option<i64>,
+    dispatched_at_ms: Option<i64>,
+    dispatch_attempts: i32,
+    next_dispatch_at_ms: i64,
+});
+
+entity!(webhook, "webhooks", {
+    user_id: i64,
+    url: String,
+    secret: String,
+    events: String,
+    created_at_ms: i64,
+    deleted_at_ms: Option<i64>,
+});
+
+entity!(webhook_delivery, "webhook_deliveries", {
+    webhook_id: i64,
+    notification_id: i64,
+    user_id: i64,
+    status: pupero_core::DeliveryStatus,
+    attempts: i32,
+    next_attempt_at_ms: i64,
+    last_status: Option<i32>,
+    last_error: Option<String>,
+    created_at_ms: i64,
+    delivered_at_ms: Option<i64>,
+});

@@ -23,6 +23,9 @@ pub fn spawn_expiry_worker(
             if let Err(e) = pass {
                 tracing::warn!(error = %e, "trade expiry pass failed; will retry");
             }
+            if let Err(e) = crate::notifications::warn_expiring(&state).await {
+                tracing::warn!(error = %e, "trade expiry warnings failed; will retry");
+            }
         }
     })
 }

@@ -10,6 +10,7 @@ pub mod ledger;
 mod migration;
 pub mod money_metrics;
 pub mod network_fees;
+pub mod notifications;
 mod operator;
 pub mod outbox;
 mod routes;
@@ -18,6 +19,7 @@ pub mod trade_rules;
 pub mod trades;
 pub mod trading_accounts;
 pub mod vocabulary;
+pub mod webhooks;
 pub mod withdrawals;
 
 use std::sync::Arc;
@@ -32,9 +34,15 @@ use pupero_http::{AccountAuthority, InternalClient, JwtKeys, SecurityEvent, Trus
 pub use expiry::spawn_expiry_worker;
 pub use migration::Migrator;
 pub use money_metrics::{spawn_ledger_verifier, spawn_money_metrics};
+pub use notifications::spawn_dispatcher;
 pub use routes::router;
+pub use webhooks::spawn_deliverer;
 
 pub const SERVICE: &str = "transactions";
+
+/// The label the webhook-secret subkey is derived under; changing it makes every webhook
+/// secret unreadable.
+pub const WEBHOOK_KEY_PURPOSE: &str = "pupero transactions webhook secrets v1";
 
 #[derive(Clone)]
 pub struct TransactionsState {
@@ -57,6 +65,17 @@ pub struct TransactionsState {
     pub wallet_configured: bool,
     pub caps: trades::OpenTradeCaps,
     pub expiry_interval: Duration,
+    /// How long before an unpaid trade's deadline its parties are warned.
+    pub expiry_warning: Duration,
+    /// Wakes the notification dispatcher after a change that told someone something.
+    pub notify_wake: Arc<tokio::sync::Notify>,
+    /// Wakes the webhook deliverer when deliveries were queued.
+    pub webhook_wake: Arc<tokio::sync::Notify>,
+    /// Seals webhook secrets at rest (a subkey of DATA_ENCRYPTION_KEY).
+    pub webhook_key: pupero_db::seal::Sealer,
+    /// Sends webhook requests: no redirects followed, a short timeout.
+    pub webhook_http: reqwest::Client,
+    pub webhook_policy: webhooks::DeliveryPolicy,
     /// Withdrawal addresses must be for this network (regtest uses mainnet's).
     pub network: pupero_core::Network,
     /// With RabbitMQ: where withdrawal messages are published (through the outbox).
@@ -75,8 +94,16 @@ impl TransactionsState {
     pub fn new(
         db: DatabaseConnection,
         keys: JwtKeys,
+        data_key: &pupero_db::seal::DataKey,
         settings: &Settings,
     ) -> Result<Self, pupero_http::HttpClientError> {
+        let webhook_http = pupero_http::build_client(
+            "webhooks",
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(10))
+                .user_agent("Pupero-Webhooks/1"),
+        )?;
         let client = |callee, service| {
             InternalClient::new(keys.clone(), SERVICE, callee, settings.service_url(service))
         };
@@ -124,6 +151,19 @@ impl TransactionsState {
                 per_offer: settings.max_open_trades_per_offer,
             },
             expiry_interval: Duration::from_secs(settings.trade_expiry_interval_seconds.max(1)),
+            expiry_warning: Duration::from_secs(
+                settings.trade_expiry_warning_minutes.saturating_mul(60),
+            ),
+            notify_wake: Arc::new(tokio::sync::Notify::new()),
+            webhook_wake: Arc::new(tokio::sync::Notify::new()),
+            webhook_key: data_key.subkey(WEBHOOK_KEY_PURPOSE),
+            webhook_http,
+            webhook_policy: webhooks::DeliveryPolicy {
+                retry_base: Duration::from_secs(settings.webhook_retry_base_seconds.max(1)),
+                max_attempts: i32::try_from(settings.webhook_max_attempts.max(1))
+                    .unwrap_or(i32::MAX),
+                public_only: settings.is_production(),
+            },
         })
     }
 }

@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateOutbox),
             Box::new(CreateTradingAccounts),
             Box::new(CreateNetworkFeeCharges),
+            Box::new(CreateNotifications),
         ]
     }
 
@@ -686,5 +687,184 @@ impl MigrationTrait for CreateNetworkFeeCharges {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(NetworkFeeCharges::Table).to_owned())
             .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum Webhooks {
+    Table,
+    Id,
+    UserId,
+    Url,
+    Secret,
+    Events,
+    CreatedAtMs,
+    DeletedAtMs,
+}
+
+#[derive(DeriveIden)]
+enum WebhookDeliveries {
+    Table,
+    Id,
+    WebhookId,
+    NotificationId,
+    UserId,
+    Status,
+    Attempts,
+    NextAttemptAtMs,
+    LastStatus,
+    LastError,
+    CreatedAtMs,
+    DeliveredAtMs,
+}
+
+#[derive(DeriveIden)]
+enum Notifications {
+    Table,
+    Id,
+    UserId,
+    Kind,
+    TradeId,
+    WithdrawalId,
+    Amount,
+    EventKey,
+    CreatedAtMs,
+    ReadAtMs,
+    DispatchedAtMs,
+    DispatchAttempts,
+    NextDispatchAtMs,
+}
+
+/// The inbox, written in the same transaction as the change each row tells of. A row is
+/// also the outbox of its e-mail and webhooks: `dispatched_at_ms` stays empty until the
+/// dispatcher has handed it on. Beside it, users' webhooks and each webhook delivery.
+struct CreateNotifications;
+
+impl MigrationName for CreateNotifications {
+    fn name(&self) -> &str {
+        "m20261202_000020_notifications_inbox"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateNotifications {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Notifications::Table)
+                .if_not_exists()
+                .col(big_pk_auto(Notifications::Id))
+                .col(big_integer(Notifications::UserId))
+                .col(string_len(Notifications::Kind, 32))
+                .col(big_integer_null(Notifications::TradeId))
+                .col(big_integer_null(Notifications::WithdrawalId))
+                .col(big_integer_null(Notifications::Amount))
+                // Events that must be told once however often their cause is seen (a
+                // trade's expiry warning) carry a key; NULLs do not collide on any backend.
+                .col(string_len_null(Notifications::EventKey, 100).unique_key())
+                .col(big_integer(Notifications::CreatedAtMs))
+                .col(big_integer_null(Notifications::ReadAtMs))
+                .col(big_integer_null(Notifications::DispatchedAtMs))
+                .col(integer(Notifications::DispatchAttempts).default(0))
+                .col(big_integer(Notifications::NextDispatchAtMs).default(0))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .if_not_exists()
+                .name("idx_notifications_user")
+                .table(Notifications::Table)
+                .col(Notifications::UserId)
+                .col(Notifications::ReadAtMs)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .if_not_exists()
+                .name("idx_notifications_undispatched")
+                .table(Notifications::Table)
+                .col(Notifications::DispatchedAtMs)
+                .col(Notifications::NextDispatchAtMs)
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(Webhooks::Table)
+                .if_not_exists()
+                .col(big_pk_auto(Webhooks::Id))
+                .col(big_integer(Webhooks::UserId))
+                .col(string_len(Webhooks::Url, 500))
+                // Sealed under a subkey of DATA_ENCRYPTION_KEY, bound to the webhook's owner.
+                .col(string_len(Webhooks::Secret, 200))
+                // Comma-separated notification kinds; empty means every kind.
+                .col(string_len(Webhooks::Events, 400))
+                .col(big_integer(Webhooks::CreatedAtMs))
+                .col(big_integer_null(Webhooks::DeletedAtMs))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .if_not_exists()
+                .name("idx_webhooks_user")
+                .table(Webhooks::Table)
+                .col(Webhooks::UserId)
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(WebhookDeliveries::Table)
+                .if_not_exists()
+                .col(big_pk_auto(WebhookDeliveries::Id))
+                .col(big_integer(WebhookDeliveries::WebhookId))
+                .col(big_integer(WebhookDeliveries::NotificationId))
+                .col(big_integer(WebhookDeliveries::UserId))
+                .col(string_len(WebhookDeliveries::Status, 16))
+                .col(integer(WebhookDeliveries::Attempts).default(0))
+                .col(big_integer(WebhookDeliveries::NextAttemptAtMs))
+                .col(integer_null(WebhookDeliveries::LastStatus))
+                .col(string_len_null(WebhookDeliveries::LastError, 300))
+                .col(big_integer(WebhookDeliveries::CreatedAtMs))
+                .col(big_integer_null(WebhookDeliveries::DeliveredAtMs))
+                .to_owned(),
+        )
+        .await?;
+        // One delivery per webhook and event, however often the dispatcher hands it on.
+        m.create_index(
+            Index::create()
+                .if_not_exists()
+                .name("idx_webhook_deliveries_once")
+                .table(WebhookDeliveries::Table)
+                .col(WebhookDeliveries::WebhookId)
+                .col(WebhookDeliveries::NotificationId)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .if_not_exists()
+                .name("idx_webhook_deliveries_due")
+                .table(WebhookDeliveries::Table)
+                .col(WebhookDeliveries::Status)
+                .col(WebhookDeliveries::NextAttemptAtMs)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            WebhookDeliveries::Table.into_iden(),
+            Webhooks::Table.into_iden(),
+            Notifications::Table.into_iden(),
+        ] {
+            m.drop_table(Table::drop().table(table).to_owned()).await?;
+        }
+        Ok(())
     }
 }

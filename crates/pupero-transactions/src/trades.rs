@@ -15,6 +15,7 @@ use crate::TransactionsState;
 use crate::accounts::{self, Upstream};
 use crate::entity::trade as trade_row;
 use crate::ledger::{self, Account, Entry, LedgerError, Move, PlatformAccount, UserAccount};
+use crate::notifications;
 use crate::store::audit;
 use crate::store::trades::{self as store, Advance, NewTrade};
 use crate::trade_rules::{self, TakerCap};
@@ -441,6 +442,8 @@ pub async fn open(
             }
             other => other?,
         };
+        let told = notifications::for_trade_opened(id, new.maker_id, new.amount);
+        notifications::tell(&tx, &[told]).await?;
         tx.commit().await?;
         Ok(Ok(id))
     })
@@ -458,6 +461,7 @@ pub async fn open(
             };
         }
     };
+    state.notify_wake.notify_one();
     tracing::Span::current().record("trade_id", id);
     let t = load(&state.db, id).await?;
     tracing::info!(trade_id = id, seller_id, buyer_id, amount = %amount, "trade opened");
@@ -657,7 +661,11 @@ async fn step_with_retries(
         input,
     };
     let step = &step;
-    with_retry(|| async move { apply(&state.db, step).await }).await
+    let done = with_retry(|| async move { apply(&state.db, step).await }).await?;
+    if done.1 {
+        state.notify_wake.notify_one();
+    }
+    Ok(done)
 }
 
 /// One step as [`apply`] takes it.
@@ -726,6 +734,8 @@ async fn apply(
                 return Err(TradeError::Raced);
             }
             settle(&tx, &t, settlement, s.action, s.actor_id).await?;
+            let told = notifications::for_trade_step(&t, s.action, s.actor_id, next);
+            notifications::tell(&tx, &told).await?;
             if let (Some(moderator), Action::ResolveForBuyer | Action::ResolveForSeller) =
                 (s.actor_id, s.action)
             {

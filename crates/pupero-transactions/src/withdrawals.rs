@@ -31,6 +31,8 @@ use crate::TransactionsState;
 use crate::accounts::{self, Upstream};
 use crate::entity::withdrawal;
 use crate::ledger::{self, Account, Entry, LedgerError, Move, PlatformAccount, UserAccount};
+use crate::notifications;
+use crate::store::notifications::Notice;
 use crate::store::outbox as outbox_store;
 use crate::store::withdrawals::{self as store, Changes, NewWithdrawal};
 
@@ -339,6 +341,7 @@ pub async fn relayed(
         },
         moves: &moves,
         refused: "the withdrawal's reserve does not cover it",
+        notice: Some(notifications::for_withdrawal_sent(w.user_id, id, w.amount)),
     };
     post_step(db, id, &posting).await
 }
@@ -383,6 +386,7 @@ async fn refund(
         },
         moves: &refund,
         refused: "the withdrawal's reserve does not cover the refund",
+        notice: None,
     };
     post_step(db, id, &posting).await
 }
@@ -398,6 +402,8 @@ struct Posting<'a> {
     moves: &'a [Move],
     /// What the caller is told if the ledger refuses the movement.
     refused: &'static str,
+    /// What the owner is told when the step is taken (in the same transaction).
+    notice: Option<Notice>,
 }
 
 /// Takes `posting`'s step and posts its entry in one transaction (retried on
@@ -423,6 +429,9 @@ async fn post_step(
                 refused: posting.refused,
                 source,
             })?;
+        if let Some(notice) = &posting.notice {
+            notifications::tell(&tx, std::slice::from_ref(notice)).await?;
+        }
         tx.commit().await?;
         Ok::<_, WithdrawalError>(true)
     })

@@ -56,16 +56,19 @@ impl Platform {
                 anyhow::bail!("the {} service is not part of this build yet", s.name());
             }
         }
-        // Only login (TOTP secrets) and the frontend (its sessions' tokens) seal data at
-        // rest; the other services never see the key, and need none to start.
-        let data_key =
-            if services.contains(&Service::Login) || services.contains(&Service::Frontend) {
-                Some(pupero_db::seal::DataKey::from_hex(
-                    settings.resolve_data_key()?.expose(),
-                )?)
-            } else {
-                None
-            };
+        // Only login (TOTP secrets), transactions (webhook secrets) and the frontend (its
+        // sessions' tokens) seal data at rest; the other services never see the key, and
+        // need none to start.
+        let data_key = if services.contains(&Service::Login)
+            || services.contains(&Service::Transactions)
+            || services.contains(&Service::Frontend)
+        {
+            Some(pupero_db::seal::DataKey::from_hex(
+                settings.resolve_data_key()?.expose(),
+            )?)
+        } else {
+            None
+        };
         let keys = load_keys(&settings, services)?;
         // Checked before anything listens, so a refused secret is the error one sees.
         let frontend_secret = if services.contains(&Service::Frontend) {
@@ -203,11 +206,23 @@ impl Platform {
                 }
                 Service::Transactions => {
                     let db = db.clone().context("transactions needs a database")?;
+                    let data_key = data_key
+                        .as_ref()
+                        .context("transactions needs the data key")?;
                     let state = pupero_transactions::TransactionsState::new(
                         db,
                         keys.only("transactions"),
+                        data_key,
                         &settings,
                     )?;
+                    workers.push(pupero_transactions::spawn_dispatcher(
+                        state.clone(),
+                        workers.signal(),
+                    ));
+                    workers.push(pupero_transactions::spawn_deliverer(
+                        state.clone(),
+                        workers.signal(),
+                    ));
                     workers.push(pupero_transactions::spawn_expiry_worker(
                         state.clone(),
                         workers.signal(),

@@ -31,3 +31,22 @@ pub struct TotpChecked {
     /// False when the user has no two-factor authentication (nothing was checked).
     pub required: bool,
 }
+
+/// `POST /internal/users/{id}/mail`: transactions asks login to e-mail a user about an
+/// event. Login alone knows the address, whether it is verified, the user's preferences and
+/// anti-phishing phrase, and holds the SMTP credentials.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailNotice {
+    pub kind: pupero_core::NotificationKind,
+    /// The sentence the inbox shows.
+    pub text: String,
+    /// Where in the web UI the event is seen, e.g. `/trades/7` (joined to PUBLIC_URL).
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailOutcome {
+    /// False when nothing was sent: no verified address, the preference is off, the
+    /// account is closed, or no SMTP server is configured.
+    pub sent: bool,
+}

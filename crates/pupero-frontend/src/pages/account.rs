@@ -7,6 +7,7 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 
+use pupero_api::account_mail::MailSettingsView;
 use pupero_api::accounts::{
     CodeRequest, DeleteMe, Enrolment, MeView, PasswordAndCode, PasswordRequest, RecoveryCodes,
     Revoked, UpdateMe,
@@ -31,11 +32,23 @@ struct SettingsPage {
     totp_enabled: bool,
     recovery_codes_left: u64,
     member_since: String,
+    mail: Option<MailSettingsView>,
+    events: Vec<super::mail::EventChoice>,
 }
 
 pub async fn page(State(state): State<FrontendState>, me: Me) -> Result<Response, PageError> {
     let m: MeView = state.api.get(&me.caller, "/auth/me").await?;
+    // The rest of the page works while mail settings cannot be read.
+    let mail: Option<MailSettingsView> =
+        state.api.get(&me.caller, "/auth/mail-settings").await.ok();
+    let events = super::mail::choices(
+        mail.as_ref()
+            .map(|m| m.email_events.as_slice())
+            .unwrap_or_default(),
+    );
     Ok(render(&SettingsPage {
+        mail,
+        events,
         chrome: me.chrome("Settings"),
         username: m.username,
         email: m.email.unwrap_or_default(),

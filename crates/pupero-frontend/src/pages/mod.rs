@@ -3,6 +3,8 @@
 
 mod account;
 mod auth;
+mod inbox;
+mod mail;
 mod offers;
 mod profile;
 mod staff;
@@ -55,6 +57,17 @@ pub fn routes(state: FrontendState) -> Router {
             get(trades::messages).post(trades::post_message),
         )
         .route("/trades/{id}/review", post(trades::review))
+        .route(
+            "/forgot-password",
+            get(mail::forgot_page).post(mail::forgot),
+        )
+        .route("/reset-password", get(mail::reset_page).post(mail::reset))
+        .route("/verify-email", get(mail::verify_page).post(mail::verify))
+        .route("/settings/mail", post(mail::save_settings))
+        .route("/settings/email/verify", post(mail::send_verification))
+        .route("/notifications", get(inbox::page))
+        .route("/notifications/read-all", post(inbox::read_all))
+        .route("/notifications/{id}/read", post(inbox::read))
         .route("/balances", get(wallet::page))
         .route("/withdraw", post(wallet::withdraw))
         .route("/withdrawals/{id}/cancel", post(wallet::cancel_withdrawal))
@@ -108,6 +121,8 @@ pub struct Visit {
     pub session: Option<web_session::Model>,
     pub csrf: String,
     pub path: String,
+    /// Unread notifications, when they were looked up (signed-in page views).
+    pub unread: Option<u64>,
 }
 
 impl FromRequestParts<FrontendState> for Visit {
@@ -147,6 +162,7 @@ impl FromRequestParts<FrontendState> for Visit {
             ip,
             session,
             path,
+            unread: None,
         })
     }
 }
@@ -174,6 +190,7 @@ impl Visit {
             csrf: self.csrf.clone(),
             flash: self.flash.clone(),
             known: true,
+            unread: self.unread,
         }
     }
 }
@@ -211,14 +228,21 @@ impl FromRequestParts<FrontendState> for Me {
         };
         let id = row.user_id;
         visit.session = Some(row);
-        Ok(Self {
-            caller: Caller {
-                token: Some(token),
-                ip: visit.ip,
-            },
-            visit,
-            id,
-        })
+        let caller = Caller {
+            token: Some(token),
+            ip: visit.ip,
+        };
+        // The menu's unread count, for pages (a form's answer is a redirect to one). A
+        // failed look-up shows no count rather than no page.
+        if is_get {
+            visit.unread = state
+                .api
+                .get::<pupero_api::notifications::Inbox>(&caller, "/notifications?limit=1")
+                .await
+                .ok()
+                .map(|inbox| inbox.unread);
+        }
+        Ok(Self { caller, visit, id })
     }
 }
 
@@ -238,6 +262,15 @@ pub struct Chrome {
     /// Whether who is visiting is known: error pages are drawn without asking, and then
     /// offer neither the visitor's menu nor a sign-in they may not need.
     pub known: bool,
+    /// Unread notifications, shown beside the inbox link.
+    pub unread: Option<u64>,
+}
+
+impl Chrome {
+    /// The number on the inbox link: only when there is something unread.
+    pub fn unread_badge(&self) -> Option<u64> {
+        self.unread.filter(|n| *n > 0)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -255,6 +288,7 @@ impl Chrome {
             csrf: String::new(),
             flash: None,
             known: false,
+            unread: None,
         }
     }
 }

@@ -169,6 +169,7 @@ pub async fn delete_me(
         set_offers_hidden(&state, user.id, true).await?;
         let tx = write_tx(&state.db).await?;
         store::tombstone_user(&tx, user.id).await?;
+        crate::mail::store::forget(&tx, user.id).await?;
         tx.commit().await?;
         Ok::<(), ApiError>(())
     }

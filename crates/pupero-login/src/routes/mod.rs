@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod auth;
 pub mod internal;
+mod mail;
 mod public;
 mod two_factor;
 
@@ -51,6 +52,11 @@ pub fn router(state: LoginState) -> ServiceRouter {
         .routes(routes!(admin::audit_log))
         .routes(routes!(public::profile))
         .routes(routes!(public::names))
+        .routes(routes!(mail::get_settings, mail::put_settings))
+        .routes(routes!(mail::request_verification))
+        .routes(routes!(mail::verify_email))
+        .routes(routes!(mail::request_reset))
+        .routes(routes!(mail::confirm_reset))
         .with_state(state)
         .split_for_parts();
     let routes = routes
@@ -68,7 +74,15 @@ pub fn router(state: LoginState) -> ServiceRouter {
             internal_route(
                 &keys,
                 &["transactions"],
-                axum::routing::post(internal::verify_code).with_state(state_for_internal),
+                axum::routing::post(internal::verify_code).with_state(state_for_internal.clone()),
+            ),
+        )
+        .route(
+            "/internal/users/{id}/mail",
+            internal_route(
+                &keys,
+                &["transactions"],
+                axum::routing::post(mail::internal_mail).with_state(state_for_internal),
             ),
         );
     ServiceRouter::with_database(crate::SERVICE, routes, openapi, health_db).with_metrics(metrics)

@@ -12,7 +12,8 @@ use pupero_http::{
 };
 
 use crate::TransactionsState;
-use crate::entity::trade_message;
+use crate::entity::{trade as trade_row, trade_message};
+use crate::notifications;
 use crate::store::chat as store;
 use crate::trades::{self, Access};
 
@@ -26,10 +27,14 @@ pub struct After {
     pub limit: Option<u64>,
 }
 
-async fn chat_access(state: &TransactionsState, trade_id: i64, caller: AuthUser) -> ApiResult<()> {
+async fn chat_access(
+    state: &TransactionsState,
+    trade_id: i64,
+    caller: AuthUser,
+) -> ApiResult<trade_row::Model> {
     let t = trades::load(&state.db, trade_id).await?;
     match trades::current_access(state, &t, caller).await? {
-        Some(Access::Party(_) | Access::Moderator) => Ok(()),
+        Some(Access::Party(_) | Access::Moderator) => Ok(t),
         // Admins may read any trade, but join its chat only through a dispute.
         Some(Access::Observer) => Err(ApiError::forbidden(
             "the chat opens to staff only in a dispute",
@@ -78,7 +83,7 @@ pub async fn post_message(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<NewMessage>,
 ) -> ApiResult<(StatusCode, Json<ChatMessage>)> {
-    chat_access(&state, id, caller).await?;
+    let t = chat_access(&state, id, caller).await?;
     let body = req.body.trim();
     if body.is_empty() || body.chars().count() > MAX_BODY {
         return Err(ApiError::invalid(
@@ -86,6 +91,10 @@ pub async fn post_message(
             format!("a message is 1 to {MAX_BODY} characters"),
         ));
     }
-    let saved = store::insert_message(&state.db, id, caller.id, body).await?;
+    let tx = pupero_db::write_tx(&state.db).await?;
+    let saved = store::insert_message(&tx, id, caller.id, body).await?;
+    notifications::tell(&tx, &notifications::for_message(&t, caller.id)).await?;
+    tx.commit().await?;
+    state.notify_wake.notify_one();
     Ok((StatusCode::CREATED, Json(message(saved))))
 }

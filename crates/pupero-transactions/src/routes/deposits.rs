@@ -81,6 +81,9 @@ pub async fn credit(
     let credited = deposits::credit(&state.db, deposit)
         .await
         .map_err(|e| ledger_refusal(e, "a deposit credit cannot be refused"))?;
+    if credited {
+        state.notify_wake.notify_one();
+    }
     Ok(Json(Credited { credited }))
 }
 

@@ -4,8 +4,10 @@ mod chat;
 mod deposits;
 mod errors;
 mod money;
+mod notifications;
 mod reviews;
 mod trading;
+mod webhooks;
 mod withdrawals;
 
 use axum::body::Bytes;
@@ -52,6 +54,12 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
         .routes(routes!(withdrawals::list))
         .routes(routes!(withdrawals::get))
         .routes(routes!(withdrawals::cancel))
+        .routes(routes!(notifications::inbox))
+        .routes(routes!(notifications::mark_read))
+        .routes(routes!(notifications::mark_all_read))
+        .routes(routes!(webhooks::create, webhooks::list))
+        .routes(routes!(webhooks::delete))
+        .routes(routes!(webhooks::deliveries))
         .with_state(state)
         .split_for_parts();
     let routes = routes

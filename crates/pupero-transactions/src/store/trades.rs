@@ -239,6 +239,23 @@ pub async fn due_for_expiry(
         .await
 }
 
+/// Unpaid trades whose deadline falls in `[now, before)`, soonest first.
+pub async fn unpaid_due_before(
+    db: &impl ConnectionTrait,
+    now: i64,
+    before: i64,
+    limit: u64,
+) -> Result<Vec<trade::Model>, DbErr> {
+    trade::Entity::find()
+        .filter(trade::Column::State.eq(TradeState::AwaitingPayment))
+        .filter(trade::Column::PaymentDeadlineMs.gte(now))
+        .filter(trade::Column::PaymentDeadlineMs.lt(before))
+        .order_by_asc(trade::Column::PaymentDeadlineMs)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
 /// One party's vote for a mutual cancel, while the trade is still `from`.
 pub async fn vote_cancel(
     db: &impl ConnectionTrait,

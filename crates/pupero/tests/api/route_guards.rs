@@ -28,6 +28,11 @@ const PUBLIC: &[(&str, &str, &str)] = &[
     ("login", "POST", "/token/refresh"),
     ("login", "POST", "/logout"),
     ("login", "GET", "/users/{username}"),
+    // Mailed links: the token in the body is the credential; asking for a reset link
+    // needs none (the answer is the same for every address).
+    ("login", "POST", "/password-reset"),
+    ("login", "POST", "/password-reset/confirm"),
+    ("login", "POST", "/email/verify"),
     // Offers: the public market.
     ("offers", "GET", "/offers"),
     ("offers", "GET", "/offers/{id}"),
@@ -45,6 +50,9 @@ const PUBLIC: &[(&str, &str, &str)] = &[
     ("frontend", "GET", "/offers/{id}"),
     ("frontend", "GET", "/u/{username}"),
     ("frontend", "GET", "/static/{file}"),
+    ("frontend", "*", "/forgot-password"),
+    ("frontend", "*", "/reset-password"),
+    ("frontend", "*", "/verify-email"),
 ];
 
 const METHODS: [Method; 5] = [

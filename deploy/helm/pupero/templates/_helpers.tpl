@@ -90,7 +90,7 @@ containers:
       - name: MONERO_WALLET_PASSWORD
         valueFrom: {secretKeyRef: {name: {{ $secret }}, key: MONERO_WALLET_PASSWORD}}
       {{- end }}
-      {{- if has .service (list "login" "frontend") }}
+      {{- if has .service (list "login" "transactions" "frontend") }}
       - name: DATA_ENCRYPTION_KEY
         valueFrom: {secretKeyRef: {name: {{ $secret }}, key: DATA_ENCRYPTION_KEY}}
       {{- end }}

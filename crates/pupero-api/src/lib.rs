@@ -19,6 +19,7 @@ pub mod auth;
 pub mod error;
 pub mod health;
 pub mod internal;
+pub mod moderation;
 pub mod money;
 pub mod offers;
 pub mod paging;

@@ -10,6 +10,7 @@ pub mod deposit;
 pub mod fiat;
 pub mod identity;
 pub mod ledger;
+pub mod moderation;
 pub mod money;
 pub mod offer;
 pub mod trade;
@@ -20,6 +21,10 @@ pub use deposit::DepositStatus;
 pub use fiat::{Cents, Currency, FiatError};
 pub use identity::{AuditAction, Email, IdentityError, Password, Role, Username};
 pub use ledger::EntryKind;
+pub use moderation::{
+    AppealDecision, AppealStatus, CaseResolution, CaseStatus, Privilege, ReportCategory,
+    ReportTarget, SanctionKind,
+};
 pub use money::{AmountError, PICONERO_PER_XMR, Piconero, format_signed_xmr};
 pub use offer::{OfferSide, OfferStatus};
 pub use trade::{Action, CancelReason, Resolution, TradeState};

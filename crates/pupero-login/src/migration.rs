@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateAudit),
             Box::new(SecondFactorHardening),
             Box::new(SessionCutoff),
+            Box::new(ModerationRestrictions),
         ]
     }
 
@@ -354,6 +355,61 @@ impl MigrationTrait for SessionCutoff {
                     .drop_column(Users::TokensValidAfterMs)
                     .to_owned(),
             )
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum LoginRestrictions {
+    Table,
+    SanctionId,
+    UserId,
+    Kind,
+    Reason,
+    ExpiresAtMs,
+}
+
+/// The sanctions in force on accounts, as the moderation service reports them: sign-in
+/// and every service's standing check read them here (issue 14).
+struct ModerationRestrictions;
+
+impl MigrationName for ModerationRestrictions {
+    fn name(&self) -> &str {
+        "m20261202_000005_moderation_restrictions"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for ModerationRestrictions {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(LoginRestrictions::Table)
+                    .if_not_exists()
+                    .col(big_integer(LoginRestrictions::SanctionId).primary_key())
+                    .col(big_integer(LoginRestrictions::UserId))
+                    .col(string_len(LoginRestrictions::Kind, 32))
+                    .col(string_len(LoginRestrictions::Reason, 500))
+                    .col(big_integer_null(LoginRestrictions::ExpiresAtMs))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .if_not_exists()
+                    .name("idx_login_restrictions_user")
+                    .table(LoginRestrictions::Table)
+                    .col(LoginRestrictions::UserId)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(LoginRestrictions::Table).to_owned())
             .await
     }
 }

@@ -15,11 +15,11 @@ use utoipa_axum::routes;
 
 use pupero_api::Paged;
 use pupero_api::internal::offers::{
-    BalancesChanged, BalancesNoted, OwnerVisibility, OwnerVisibilitySet,
+    BalancesChanged, BalancesNoted, OwnerBar, OwnerVisibility, OwnerVisibilitySet,
 };
 use pupero_api::internal::transactions::{AvailableBalances, BalancesRequest, OpenTrades};
 use pupero_api::offers::{OfferInput, OfferPatch, OfferView, PaymentMethods};
-use pupero_core::{Cents, Currency, OfferSide, OfferStatus, Piconero};
+use pupero_core::{Cents, Currency, OfferSide, OfferStatus, Piconero, Privilege};
 use pupero_http::{
     ActiveUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, PageQuery,
     ServiceCaller, ServiceRouter, internal_route, rfc3339,
@@ -55,11 +55,23 @@ pub fn router(state: OffersState) -> ServiceRouter {
     let routes = routes
         .route(
             "/internal/offers/{id}",
-            internal_route(&keys, &["transactions"], axum::routing::get(internal_offer)),
+            internal_route(
+                &keys,
+                &["transactions", "moderation"],
+                axum::routing::get(internal_offer),
+            ),
         )
         .route(
             "/internal/owners/{id}",
             internal_route(&keys, &["login"], axum::routing::post(internal_owner)),
+        )
+        .route(
+            "/internal/owners/{id}/barred",
+            internal_route(
+                &keys,
+                &["moderation"],
+                axum::routing::put(internal_owner_bar),
+            ),
         )
         .route(
             "/internal/balances-changed",
@@ -262,9 +274,11 @@ fn validate(state: &OffersState, input: &OfferInput) -> ApiResult<Terms> {
 #[tracing::instrument(skip_all, fields(user_id = caller.id))]
 async fn create_offer(
     State(state): State<OffersState>,
-    ActiveUser(caller): ActiveUser,
+    caller: AuthUser,
     ApiJson(input): ApiJson<OfferInput>,
 ) -> ApiResult<(StatusCode, Json<OfferView>)> {
+    // A trade ban (or a suspension, a ban) in force stops new offers, checked now.
+    let caller = state.authority.permit(caller, Privilege::Trade).await?;
     let terms = validate(&state, &input)?;
     let row = store::insert(&state.db, caller.id, terms).await?;
     state.listing.changed();
@@ -295,6 +309,14 @@ async fn list_offers(
     RawQuery(raw): RawQuery,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Response> {
+    let now = pupero_db::now_ms();
+    let horizon = state.listing.horizon();
+    if now >= horizon {
+        let next = store::next_bar_end(&state.db, now).await?;
+        state
+            .listing
+            .passed_horizon(horizon, next.unwrap_or(i64::MAX));
+    }
     // Only answers to valid queries are kept, so a kept one needs no parsing.
     let key = raw.unwrap_or_default();
     if let Some(body) = state.listing.answer(&key) {
@@ -531,6 +553,28 @@ async fn internal_owner(
         owner_id,
         hidden: req.hidden,
     }))
+}
+
+/// For the moderation service: a trade ban or ban on the owner began (until `until_ms`)
+/// or was lifted. The very next listing read shows it.
+#[tracing::instrument(skip_all, fields(owner_id = owner_id))]
+async fn internal_owner_bar(
+    State(state): State<OffersState>,
+    _caller: ServiceCaller,
+    ApiPath(owner_id): ApiPath<i64>,
+    ApiJson(req): ApiJson<OwnerBar>,
+) -> ApiResult<Json<OwnerBar>> {
+    store::set_owner_barred(&state.db, owner_id, req.barred, req.until_ms).await?;
+    match req.until_ms {
+        Some(until) if req.barred => state.listing.bar_ends_at(until),
+        _ => state.listing.changed(),
+    }
+    tracing::info!(
+        owner_id,
+        barred = req.barred,
+        "offers of an owner barred or freed"
+    );
+    Ok(Json(req))
 }
 
 /// For the ledger: these users' available balances changed (their writes committed).

@@ -9,7 +9,7 @@ use sea_orm::{
 use pupero_core::{OfferSide, OfferStatus};
 use pupero_db::now_ms;
 
-use crate::entity::{hidden_owner, offer};
+use crate::entity::{barred_owner, hidden_owner, offer};
 
 /// The terms of an offer, already validated.
 #[derive(Debug, Clone)]
@@ -62,14 +62,65 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<offer::Mo
         .await
 }
 
-/// Offers whose owner is not hidden.
-fn owner_visible() -> sea_orm::sea_query::SimpleExpr {
-    offer::Column::OwnerId.not_in_subquery(
-        Query::select()
-            .column(hidden_owner::Column::OwnerId)
-            .from(hidden_owner::Entity)
-            .to_owned(),
-    )
+/// Offers whose owner is neither hidden nor barred now.
+fn owner_visible() -> sea_orm::sea_query::Condition {
+    let now = now_ms();
+    sea_orm::sea_query::Condition::all()
+        .add(
+            offer::Column::OwnerId.not_in_subquery(
+                Query::select()
+                    .column(hidden_owner::Column::OwnerId)
+                    .from(hidden_owner::Entity)
+                    .to_owned(),
+            ),
+        )
+        .add(
+            offer::Column::OwnerId.not_in_subquery(
+                Query::select()
+                    .column(barred_owner::Column::OwnerId)
+                    .from(barred_owner::Entity)
+                    .cond_where(
+                        sea_orm::sea_query::Condition::any()
+                            .add(barred_owner::Column::UntilMs.is_null())
+                            .add(barred_owner::Column::UntilMs.gt(now)),
+                    )
+                    .to_owned(),
+            ),
+        )
+}
+
+/// Bars an owner's offers until `until_ms` (`None`: until lifted), or lifts the bar.
+pub async fn set_owner_barred(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+    barred: bool,
+    until_ms: Option<i64>,
+) -> Result<(), DbErr> {
+    barred_owner::Entity::delete_many()
+        .filter(barred_owner::Column::OwnerId.eq(owner_id))
+        .exec(db)
+        .await?;
+    if barred {
+        barred_owner::Entity::insert(barred_owner::ActiveModel {
+            owner_id: Set(owner_id),
+            until_ms: Set(until_ms),
+            barred_at_ms: Set(now_ms()),
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The earliest end of a bar still in force after `now` (when the listing changes by
+/// itself), if any.
+pub async fn next_bar_end(db: &impl ConnectionTrait, now: i64) -> Result<Option<i64>, DbErr> {
+    let next = barred_owner::Entity::find()
+        .filter(barred_owner::Column::UntilMs.gt(now))
+        .order_by_asc(barred_owner::Column::UntilMs)
+        .one(db)
+        .await?;
+    Ok(next.and_then(|b| b.until_ms))
 }
 
 /// A live offer others may see and take: not deleted, and its owner's account is neither

@@ -22,6 +22,7 @@ mod gateway;
 mod hashing;
 mod ledger;
 mod listing_freshness;
+mod moderation;
 mod monitoring;
 mod networks;
 mod offers;

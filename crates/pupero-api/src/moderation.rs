@@ -198,3 +198,21 @@ pub struct DecideAppeal {
     pub decision: AppealDecision,
     pub reason: String,
 }
+
+/// `POST /moderation/offers/{id}/remove`: staff take an offer down (trades already open on
+/// it run on).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RemoveOffer {
+    /// Kept on the moderation record.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfferRemoved {
+    pub offer_id: i64,
+    pub owner_id: i64,
+    pub reason: String,
+    pub removed_by: i64,
+}

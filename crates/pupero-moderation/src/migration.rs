@@ -128,7 +128,7 @@ fn index(
     if unique {
         i.unique();
     }
-    i.to_owned()
+    i.clone()
 }
 
 #[async_trait::async_trait]

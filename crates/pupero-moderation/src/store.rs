@@ -22,7 +22,7 @@ fn open_key(target: ReportTarget, target_id: i64) -> String {
 
 /// A report filed: into the target's open case (made if there was none).
 pub enum Filed {
-    New(report::Model, case::Model),
+    New(Box<(report::Model, case::Model)>),
     /// This reporter already reported this target in its open case.
     Repeated,
 }
@@ -109,7 +109,7 @@ pub async fn file_report(db: &impl ConnectionTrait, new: &NewReport<'_>) -> Resu
     let case = find_case(db, case_id)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("case {case_id}")))?;
-    Ok(Filed::New(report, case))
+    Ok(Filed::New(Box::new((report, case))))
 }
 
 async fn add_party(db: &impl ConnectionTrait, case_id: i64, user_id: i64) -> Result<(), DbErr> {

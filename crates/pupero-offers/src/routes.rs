@@ -66,6 +66,14 @@ pub fn router(state: OffersState) -> ServiceRouter {
             internal_route(&keys, &["login"], axum::routing::post(internal_owner)),
         )
         .route(
+            "/internal/offers/{id}/remove",
+            internal_route(
+                &keys,
+                &["moderation"],
+                axum::routing::post(internal_remove_offer),
+            ),
+        )
+        .route(
             "/internal/owners/{id}/barred",
             internal_route(
                 &keys,
@@ -564,7 +572,9 @@ async fn internal_owner_bar(
     ApiPath(owner_id): ApiPath<i64>,
     ApiJson(req): ApiJson<OwnerBar>,
 ) -> ApiResult<Json<OwnerBar>> {
-    store::set_owner_barred(&state.db, owner_id, req.barred, req.until_ms).await?;
+    let tx = pupero_db::write_tx(&state.db).await?;
+    store::set_owner_barred(&tx, owner_id, req.barred, req.until_ms).await?;
+    tx.commit().await?;
     match req.until_ms {
         Some(until) if req.barred => state.listing.bar_ends_at(until),
         _ => state.listing.changed(),
@@ -575,6 +585,23 @@ async fn internal_owner_bar(
         "offers of an owner barred or freed"
     );
     Ok(Json(req))
+}
+
+/// For the moderation service: staff remove an offer (the reason is on moderation's
+/// record). It leaves the listing at the next read; open trades on it run on.
+#[tracing::instrument(skip_all, fields(offer_id = id))]
+async fn internal_remove_offer(
+    State(state): State<OffersState>,
+    _caller: ServiceCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<OfferView>> {
+    let row = store::find(&state.db, id).await?.ok_or_else(not_found)?;
+    if !store::remove(&state.db, id).await? {
+        return Err(not_found());
+    }
+    state.listing.changed();
+    let row = store::find_any(&state.db, id).await?.unwrap_or(row);
+    Ok(Json(view(&row, None)?))
 }
 
 /// For the ledger: these users' available balances changed (their writes committed).

@@ -62,6 +62,11 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<offer::Mo
         .await
 }
 
+/// An offer, deleted or not.
+pub async fn find_any(db: &impl ConnectionTrait, id: i64) -> Result<Option<offer::Model>, DbErr> {
+    offer::Entity::find_by_id(id).one(db).await
+}
+
 /// Offers whose owner is neither hidden nor barred now.
 fn owner_visible() -> sea_orm::sea_query::Condition {
     let now = now_ms();
@@ -202,6 +207,21 @@ pub async fn soft_delete(db: &impl ConnectionTrait, id: i64, owner_id: i64) -> R
         .col_expr(offer::Column::UpdatedAtMs, Expr::value(now))
         .filter(offer::Column::Id.eq(id))
         .filter(offer::Column::OwnerId.eq(owner_id))
+        .filter(offer::Column::DeletedAtMs.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Removes a live offer whoever owns it (staff, through moderation); false when it is
+/// gone already. Trades already open on it keep their copied terms and run on.
+pub async fn remove(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    let now = now_ms();
+    let result = offer::Entity::update_many()
+        .col_expr(offer::Column::DeletedAtMs, Expr::value(now))
+        .col_expr(offer::Column::Status, Expr::value(OfferStatus::Closed))
+        .col_expr(offer::Column::UpdatedAtMs, Expr::value(now))
+        .filter(offer::Column::Id.eq(id))
         .filter(offer::Column::DeletedAtMs.is_null())
         .exec(db)
         .await?;

@@ -168,7 +168,7 @@ async fn second_factor(
         Some(u) if u.deleted_at_ms.is_none() => return Err(account_disabled()),
         _ => return Err(expired()),
     };
-    super::not_sanctioned(&state, user.id).await?;
+    super::not_sanctioned(state, user.id).await?;
     let client = client_key(ip);
     // A challenge makes one session: checked before the code (a spent challenge does not
     // spend a code) and claimed after it, where the primary key decides between two

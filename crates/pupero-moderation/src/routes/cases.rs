@@ -67,7 +67,8 @@ pub async fn file_report(
         }
     };
     match filed {
-        Filed::New(report, case) => {
+        Filed::New(filed) => {
+            let (report, case) = *filed;
             tracing::info!(
                 case_id = case.id,
                 reporters = case.reporters,

@@ -2,6 +2,7 @@
 
 mod appeals;
 mod cases;
+mod offers;
 mod sanctions;
 mod views;
 
@@ -35,6 +36,7 @@ pub fn router(state: ModerationState) -> ServiceRouter {
         .routes(routes!(sanctions::lift))
         .routes(routes!(appeals::file, appeals::list))
         .routes(routes!(appeals::decide))
+        .routes(routes!(offers::remove))
         .with_state(state)
         .split_for_parts();
     ServiceRouter::with_database(crate::SERVICE, routes, openapi, health_db)

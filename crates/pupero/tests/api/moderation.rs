@@ -10,7 +10,9 @@ use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 use pupero_api::Paged;
-use pupero_api::moderation::{AppealView, CaseDetail, CaseView, ReportView, SanctionView};
+use pupero_api::moderation::{
+    AppealView, CaseDetail, CaseView, OfferRemoved, ReportView, SanctionView,
+};
 use pupero_api::offers::OfferView;
 use pupero_api::trades::TradeView;
 use pupero_core::{AppealStatus, CaseResolution, CaseStatus, SanctionKind, TradeState};
@@ -200,7 +202,9 @@ db_test! {
         let stranger_offer = app.offer(&m.stranger, "buy", "0.1", "1").await;
         assert!(listed(&app).await.contains(&m.offer));
 
-        let (until, end) = in_secs(3);
+        // The timed sanctions end 15 s after they begin: the checks made while they are in
+        // force are a few requests each, far inside that even on a loaded machine.
+        let (until, suspension_end) = in_secs(15);
         sanction(&app, &m.moderator, m.buyer.id, "suspend", "cooling off", Some(&until)).await;
         let (status, body) = app.post("/auth/login", None, json!({"username": "buyer", "password": crate::helpers::PASSWORD})).await;
         refused(status, &body, ErrorCode::AccountSuspended);
@@ -223,7 +227,8 @@ db_test! {
         assert!(mine[0].appeal_until.is_some() && mine[0].how_to_appeal.contains("/moderation/appeals"), "{body}");
 
         // A timed trade ban and a ban: the sellers' offers leave the listing on the next read.
-        sanction(&app, &m.moderator, m.seller.id, "trade_ban", "fake reviews", Some(&until)).await;
+        let (ban_until, ban_end) = in_secs(15);
+        sanction(&app, &m.moderator, m.seller.id, "trade_ban", "fake reviews", Some(&ban_until)).await;
         let ban = sanction(&app, &m.moderator, m.stranger.id, "ban", "stolen account", None).await;
         let shown = listed(&app).await;
         assert!(!shown.contains(&m.offer) && !shown.contains(&stranger_offer), "{shown:?}");
@@ -234,7 +239,7 @@ db_test! {
         refused(status, &body, ErrorCode::AccountBanned);
 
         // The timed ones end by themselves: no job, no write.
-        wait_past(end).await;
+        wait_past(suspension_end.max(ban_end)).await;
         assert!(listed(&app).await.contains(&m.offer), "the trade ban ended");
         let buyer = app.login("buyer").await;
         let buyer = Party { id: m.buyer.id, token: buyer.access };
@@ -444,6 +449,21 @@ db_test! {
         assert_eq!(try_sanction(&app, &m.moderator, 999_999, "ban", "x", None).await.0, StatusCode::NOT_FOUND);
         let (_, body) = app.get(&format!("/moderation/sanctions?user_id={}", m.seller.id), m.moderator.t()).await;
         assert_eq!(typed::<Paged<SanctionView>>(&body).total, 0, "nothing was imposed");
+
+        // Staff take an offer down with a reason; the trade open on it runs on.
+        let remove = async |who: &Party, offer: i64, reason: &str| app.post(&format!("/moderation/offers/{offer}/remove"), who.t(), json!({"reason": reason})).await;
+        let own = app.offer(&other, "buy", "0.1", "1").await;
+        let (status, body) = remove(&other, own, "mine").await;
+        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, ErrorCode::ConflictOfInterest), "{body}");
+        assert_eq!(remove(&m.buyer, m.offer, "scam").await.0, StatusCode::FORBIDDEN);
+        assert_eq!(remove(&m.moderator, m.offer, " ").await.0, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, body) = remove(&m.moderator, m.offer, "misleading terms").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let removed: OfferRemoved = typed(&body);
+        assert_eq!((removed.owner_id, removed.reason.as_str(), removed.removed_by), (m.seller.id, "misleading terms", m.moderator.id));
+        assert_eq!(app.get(&format!("/offers/{}", m.offer), None).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(remove(&m.moderator, m.offer, "again").await.0, StatusCode::NOT_FOUND);
+        assert_eq!(app.step(&m.buyer, t, "paid", json!({})).await.0, StatusCode::OK);
     }
 }
 

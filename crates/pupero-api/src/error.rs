@@ -51,6 +51,16 @@ pupero_core::string_enum! {
         AlreadyRegistered = "already_registered",
         EmailTaken = "email_taken",
         UsernameTaken = "username_taken",
+        // Sanctions and moderation.
+        AccountSuspended = "account_suspended",
+        AccountBanned = "account_banned",
+        AccountMuted = "account_muted",
+        TradeBanned = "trade_banned",
+        WithdrawalHeld = "withdrawal_held",
+        ConflictOfInterest = "conflict_of_interest",
+        AppealWindowClosed = "appeal_window_closed",
+        AlreadyAppealed = "already_appealed",
+        AlreadyReported = "already_reported",
         // Offers and trades.
         OfferNotOpen = "offer_not_open",
         OfferChanged = "offer_changed",

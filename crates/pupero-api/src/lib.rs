@@ -20,6 +20,7 @@ pub mod auth;
 pub mod error;
 pub mod health;
 pub mod internal;
+pub mod moderation;
 pub mod money;
 pub mod notifications;
 pub mod offers;

@@ -259,6 +259,13 @@ pub struct Settings {
     /// typo or a hostile request cannot push a balance near it.
     #[arg(long, env = "MAX_AMOUNT_XMR", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=9_000_000))]
     pub max_amount_xmr: u32,
+    /// Distinct reporters of one target at which its moderation case is escalated to the
+    /// top of the queue.
+    #[arg(long, env = "AUTO_ESCALATION_THRESHOLD", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub auto_escalation_threshold: u64,
+    /// Days after a sanction begins during which its user may appeal it.
+    #[arg(long, env = "APPEAL_WINDOW_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub appeal_window_days: u32,
     /// How often unpaid trades past their payment deadline are cancelled, in seconds.
     #[arg(long, env = "TRADE_EXPIRY_INTERVAL_SECONDS", default_value_t = 10)]
     pub trade_expiry_interval_seconds: u64,

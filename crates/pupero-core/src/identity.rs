@@ -294,5 +294,17 @@ crate::string_enum! {
         ResolveForBuyer = "resolve-buyer",
         /// A moderator decided a dispute for the seller.
         ResolveForSeller = "resolve-seller",
+        /// A moderator took a report case.
+        ClaimCase = "claim-case",
+        /// A moderator decided a report case.
+        ResolveCase = "resolve-case",
+        /// A moderator or admin sanctioned an account.
+        Sanction = "sanction",
+        /// A sanction was lifted before its end.
+        LiftSanction = "lift-sanction",
+        /// A moderator decided an appeal.
+        DecideAppeal = "decide-appeal",
+        /// Staff removed an offer.
+        RemoveOffer = "remove-offer",
     }
 }

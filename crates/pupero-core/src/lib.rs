@@ -11,6 +11,7 @@ pub mod fiat;
 pub mod identity;
 pub mod ledger;
 pub mod market;
+pub mod moderation;
 pub mod money;
 pub mod notification;
 pub mod offer;
@@ -23,6 +24,10 @@ pub use fiat::{Cents, Currency, FiatError};
 pub use identity::{AuditAction, Email, IdentityError, Password, Role, Username};
 pub use ledger::EntryKind;
 pub use market::{Margin, MarketError, OfferHalt, PriceMode};
+pub use moderation::{
+    AppealDecision, AppealStatus, CaseResolution, CaseStatus, Privilege, ReportCategory,
+    ReportTarget, SanctionKind,
+};
 pub use money::{AmountError, PICONERO_PER_XMR, Piconero, format_signed_xmr};
 pub use notification::{DeliveryStatus, NotificationKind};
 pub use offer::{OfferSide, OfferStatus, TraderList};

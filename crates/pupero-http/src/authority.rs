@@ -7,6 +7,11 @@
 //! or write, never per plain read, and a login outage makes those actions answer 503: the
 //! check fails closed.
 //!
+//! Sanctions (the moderation service's word, kept by login) ride on the same standing:
+//! a suspension or ban refuses the account like a disable does, and [`AccountAuthority::permit`]
+//! refuses one privilege (chat, trading, withdrawing) while a sanction that forbids it is
+//! in force. Expiry needs no job: a restriction is compared with the clock each time.
+//!
 //! Ending every session of an account (password change, sign-out everywhere, an admin's
 //! force-logout or disable) stamps its standing with `tokens_valid_after_ms`; the checks
 //! here then refuse an access token issued before it. Plain reads stay stateless (no call
@@ -19,14 +24,14 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 
-use pupero_api::internal::login::AccountFacts;
-use pupero_core::Role;
+use pupero_api::internal::login::{AccountFacts, Restriction};
+use pupero_core::{Privilege, Role, SanctionKind};
 
 use crate::auth::AuthUser;
 use crate::{ApiError, ApiResult, InternalClient};
 
 /// An account as it is now, whatever its tokens say.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Standing {
     pub role: Role,
     pub disabled: bool,
@@ -35,6 +40,24 @@ pub struct Standing {
     /// Access tokens issued (`iat`, whole seconds) before this instant (epoch ms, stored
     /// at a whole second) belong to ended sessions. `None`: never ended.
     pub tokens_valid_after_ms: Option<i64>,
+    /// Sanctions on the account (some may have expired since login answered).
+    pub restrictions: Vec<Restriction>,
+}
+
+impl Standing {
+    /// The sanction in force at `now_ms` that takes `privilege` away, if any (the one
+    /// ending last, so the answer names when the account may act again).
+    pub fn restriction(&self, privilege: Privilege, now_ms: i64) -> Option<&Restriction> {
+        self.restrictions
+            .iter()
+            .filter(|r| r.in_force(now_ms) && r.kind.forbids(privilege))
+            .max_by_key(|r| {
+                (
+                    r.kind == SanctionKind::Ban,
+                    r.expires_at_ms.unwrap_or(i64::MAX),
+                )
+            })
+    }
 }
 
 impl From<AccountFacts> for Standing {
@@ -45,6 +68,7 @@ impl From<AccountFacts> for Standing {
             deleted: facts.deleted,
             totp_enabled: facts.totp_enabled,
             tokens_valid_after_ms: facts.tokens_valid_after_ms,
+            restrictions: facts.restrictions,
         }
     }
 }
@@ -112,14 +136,31 @@ impl AccountAuthority {
         self.source.standing(user_id).await
     }
 
-    /// The account's standing, refusing a deleted (401) or disabled (403) one.
+    /// The account's standing, refusing a deleted (401), disabled (403), suspended or
+    /// banned (403) one.
     pub async fn current(&self, user_id: i64) -> ApiResult<Standing> {
         match self.source.standing(user_id).await? {
             Some(s) if s.deleted => Err(account_gone()),
             Some(s) if s.disabled => Err(account_disabled()),
-            Some(s) => Ok(s),
+            Some(s) => match s.restriction(Privilege::Act, pupero_db::now_ms()) {
+                Some(r) => Err(restricted(r)),
+                None => Ok(s),
+            },
             None => Err(account_gone()),
         }
+    }
+
+    /// The caller, if their account may act now (as [`AccountAuthority::active`]) and no
+    /// sanction in force takes `privilege` away (403 naming the sanction's reason and end).
+    pub async fn permit(&self, caller: AuthUser, privilege: Privilege) -> ApiResult<AuthUser> {
+        let standing = self.current_session(caller).await?;
+        if let Some(r) = standing.restriction(privilege, pupero_db::now_ms()) {
+            return Err(restricted(r));
+        }
+        Ok(AuthUser {
+            role: standing.role,
+            ..caller
+        })
     }
 
     /// The caller's standing, refusing a deleted (401) or disabled (403) account and a
@@ -164,6 +205,44 @@ impl AccountAuthority {
 
 fn account_gone() -> ApiError {
     ApiError::unauthorized(ErrorCode::InvalidToken, "the account no longer exists")
+}
+
+/// The refusal a sanction in force gives: its own code, its reason, and when it ends.
+pub fn restricted(r: &Restriction) -> ApiError {
+    let code = match r.kind {
+        SanctionKind::Ban => ErrorCode::AccountBanned,
+        SanctionKind::Suspend => ErrorCode::AccountSuspended,
+        SanctionKind::Mute => ErrorCode::AccountMuted,
+        SanctionKind::TradeBan => ErrorCode::TradeBanned,
+        SanctionKind::WithdrawalHold => ErrorCode::WithdrawalHeld,
+        // A warning forbids nothing, so it never gets here.
+        SanctionKind::Warn => ErrorCode::Forbidden,
+    };
+    let what = match r.kind {
+        SanctionKind::Ban => "this account is banned",
+        SanctionKind::Suspend => "this account is suspended",
+        SanctionKind::Mute => "this account is muted: no trade chat",
+        SanctionKind::TradeBan => "this account may not open offers or trades",
+        SanctionKind::WithdrawalHold => "withdrawals from this account are on hold",
+        SanctionKind::Warn => "this account was warned",
+    };
+    let until = match r.expires_at_ms {
+        Some(ms) => format!("until {}", crate::rfc3339(ms)),
+        None => "until lifted".to_owned(),
+    };
+    let mut e = ApiError::new(
+        StatusCode::FORBIDDEN,
+        code,
+        format!(
+            "{what} ({until}): {}; see /moderation/sanctions/mine to appeal",
+            r.reason
+        ),
+    );
+    e = e.with_extra("sanction_id", r.sanction_id.to_string());
+    if let Some(ms) = r.expires_at_ms {
+        e = e.with_extra("until", crate::rfc3339(ms));
+    }
+    e
 }
 
 fn session_ended() -> ApiError {

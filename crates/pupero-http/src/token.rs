@@ -77,11 +77,12 @@ pub enum TokenError {
 pub const USER_TOKEN_ISSUER: &str = "login";
 
 /// Every service that holds a key (`pupero up` generates one for each).
-pub const SERVICES: [&str; 6] = [
+pub const SERVICES: [&str; 7] = [
     "login",
     "offers",
     "transactions",
     "wallet",
+    "moderation",
     "gateway",
     "frontend",
 ];

@@ -196,3 +196,25 @@ pub mod email_token {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A sanction in force on an account, as the moderation service reported it: login keeps
+/// it so signing in and every service's standing check see it without asking moderation.
+pub mod restriction {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "login_restrictions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub sanction_id: i64,
+        pub user_id: i64,
+        pub kind: pupero_core::SanctionKind,
+        pub reason: String,
+        pub expires_at_ms: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -15,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(SecondFactorHardening),
             Box::new(SessionCutoff),
             Box::new(CreateMailSettingsAndEmailTokens),
+            Box::new(ModerationRestrictions),
         ]
     }
 
@@ -455,5 +456,60 @@ impl MigrationTrait for CreateMailSettingsAndEmailTokens {
                 .await?;
         }
         Ok(())
+    }
+}
+
+#[derive(DeriveIden)]
+enum LoginRestrictions {
+    Table,
+    SanctionId,
+    UserId,
+    Kind,
+    Reason,
+    ExpiresAtMs,
+}
+
+/// The sanctions in force on accounts, as the moderation service reports them: sign-in
+/// and every service's standing check read them here (issue 14).
+struct ModerationRestrictions;
+
+impl MigrationName for ModerationRestrictions {
+    fn name(&self) -> &str {
+        "m20261202_000005_moderation_restrictions"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for ModerationRestrictions {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(LoginRestrictions::Table)
+                    .if_not_exists()
+                    .col(big_integer(LoginRestrictions::SanctionId).primary_key())
+                    .col(big_integer(LoginRestrictions::UserId))
+                    .col(string_len(LoginRestrictions::Kind, 32))
+                    .col(string_len(LoginRestrictions::Reason, 500))
+                    .col(big_integer_null(LoginRestrictions::ExpiresAtMs))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .if_not_exists()
+                    .name("idx_login_restrictions_user")
+                    .table(LoginRestrictions::Table)
+                    .col(LoginRestrictions::UserId)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(LoginRestrictions::Table).to_owned())
+            .await
     }
 }

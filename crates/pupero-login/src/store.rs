@@ -9,7 +9,9 @@ use sea_orm::{
 use pupero_core::{Email, Role, Username};
 use pupero_db::now_ms;
 
-use crate::entity::{audit, login_failure, recovery_code, refresh_token, used_mfa_token, user};
+use crate::entity::{
+    audit, login_failure, recovery_code, refresh_token, restriction, used_mfa_token, user,
+};
 
 pub struct NewUser<'a> {
     pub email: &'a Email,
@@ -673,4 +675,50 @@ pub async fn usernames(
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|u| (u.id, u.username)).collect())
+}
+
+/// The sanctions moderation reported on an account, expired ones included (the reader
+/// compares them with its own clock).
+pub async fn restrictions_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<pupero_api::internal::login::Restriction>, DbErr> {
+    Ok(restriction::Entity::find()
+        .filter(restriction::Column::UserId.eq(user_id))
+        .order_by_asc(restriction::Column::SanctionId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| pupero_api::internal::login::Restriction {
+            sanction_id: r.sanction_id,
+            kind: r.kind,
+            reason: r.reason,
+            expires_at_ms: r.expires_at_ms,
+        })
+        .collect())
+}
+
+/// Replaces an account's restrictions with `list`, in the caller's transaction.
+pub async fn replace_restrictions(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    list: &[pupero_api::internal::login::Restriction],
+) -> Result<(), DbErr> {
+    restriction::Entity::delete_many()
+        .filter(restriction::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    if list.is_empty() {
+        return Ok(());
+    }
+    restriction::Entity::insert_many(list.iter().map(|r| restriction::ActiveModel {
+        sanction_id: Set(r.sanction_id),
+        user_id: Set(user_id),
+        kind: Set(r.kind),
+        reason: Set(r.reason.chars().take(500).collect()),
+        expires_at_ms: Set(r.expires_at_ms),
+    }))
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
 }

@@ -79,3 +79,24 @@ pub mod trader_list {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Owners barred by a sanction (a trade ban or a ban): their offers are not shown or
+/// takeable until `until_ms` (`None`: until lifted). Kept apart from `hidden_owner`, so
+/// lifting a sanction never shows a disabled account's offers, nor the reverse.
+pub mod barred_owner {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "offer_barred_owners")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub owner_id: i64,
+        pub until_ms: Option<i64>,
+        pub barred_at_ms: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -9,6 +9,10 @@
 //! served while the generation is still the one it was computed under. So the very next
 //! read after a write's answer is computed afresh.
 //!
+//! A sanction's bar on an owner ends by itself at a set time, with no write to announce
+//! it: the listing keeps the earliest such end (`horizon_ms`), and the first read at or
+//! after it drops every kept answer and looks up the next one.
+//!
 //! `SAFETY_REFRESH` is only the net under a lost notice (the offers service was
 //! unreachable when the ledger told it): nothing is kept longer than that.
 //!
@@ -17,7 +21,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -41,6 +45,8 @@ pub struct Listing {
     /// Seller → available piconero. An entry leaves only with a generation bump, so a
     /// balance notice for anyone absent here can have no answer to invalidate.
     balances: Mutex<HashMap<i64, Kept<i64>>>,
+    /// Epoch ms when the next sanction bar ends (0: not looked up yet).
+    horizon_ms: AtomicI64,
 }
 
 #[derive(Default)]
@@ -86,6 +92,27 @@ impl Listing {
     /// Something the listing shows changed (an offer, an owner's visibility).
     pub fn changed(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// When the earliest bar ends (0: never looked up, so look it up).
+    pub fn horizon(&self) -> i64 {
+        self.horizon_ms.load(Ordering::Acquire)
+    }
+
+    /// A read at or after the horizon found the next one (`i64::MAX`: none): what was
+    /// kept may show an owner whose bar has ended, so it is dropped. `seen` is the
+    /// horizon the reader found passed; if a bar was set meanwhile, that one stands.
+    pub fn passed_horizon(&self, seen: i64, next: i64) {
+        let _ = self
+            .horizon_ms
+            .compare_exchange(seen, next, Ordering::AcqRel, Ordering::Acquire);
+        self.changed();
+    }
+
+    /// A bar ending at `until_ms` was set (after the bar was stored).
+    pub fn bar_ends_at(&self, until_ms: i64) {
+        self.horizon_ms.fetch_min(until_ms, Ordering::AcqRel);
+        self.changed();
     }
 
     /// A kept answer for this exact query, if still current.

@@ -10,6 +10,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateOffers),
             Box::new(CreateHiddenOwners),
             Box::new(MarketPricesAndTakerConditions),
+            Box::new(CreateBarredOwners),
         ]
     }
 
@@ -238,5 +239,46 @@ impl MigrationTrait for MarketPricesAndTakerConditions {
                 .await?;
         }
         Ok(())
+    }
+}
+
+#[derive(DeriveIden)]
+enum OfferBarredOwners {
+    Table,
+    OwnerId,
+    UntilMs,
+    BarredAtMs,
+}
+
+/// The owners a trade ban or ban keeps out of the listing, as the moderation service
+/// reports them (issue 14), with when that ends by itself.
+struct CreateBarredOwners;
+
+impl MigrationName for CreateBarredOwners {
+    fn name(&self) -> &str {
+        "m20261202_000011_offer_barred_owners"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateBarredOwners {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(OfferBarredOwners::Table)
+                    .if_not_exists()
+                    .col(big_integer(OfferBarredOwners::OwnerId).primary_key())
+                    .col(big_integer_null(OfferBarredOwners::UntilMs))
+                    .col(big_integer(OfferBarredOwners::BarredAtMs))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(OfferBarredOwners::Table).to_owned())
+            .await
     }
 }

@@ -15,13 +15,15 @@ use utoipa_axum::routes;
 
 use pupero_api::Paged;
 use pupero_api::internal::offers::{
-    BalancesChanged, BalancesNoted, OwnerVisibility, OwnerVisibilitySet,
+    BalancesChanged, BalancesNoted, OwnerBar, OwnerVisibility, OwnerVisibilitySet,
 };
 use pupero_api::internal::transactions::{AvailableBalances, BalancesRequest, OpenTrades};
 use pupero_api::offers::{
     OfferInput, OfferPatch, OfferView, PaymentMethods, PriceBoard, TraderListEntry, TraderLists,
 };
-use pupero_core::{Currency, OfferHalt, OfferSide, OfferStatus, Piconero, PriceMode, TraderList};
+use pupero_core::{
+    Cents, Currency, OfferHalt, OfferSide, OfferStatus, Piconero, PriceMode, Privilege, TraderList,
+};
 use pupero_http::{
     ActiveUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, PageQuery,
     ServiceCaller, ServiceRouter, internal_route,
@@ -57,11 +59,31 @@ pub fn router(state: OffersState) -> ServiceRouter {
     let routes = routes
         .route(
             "/internal/offers/{id}",
-            internal_route(&keys, &["transactions"], axum::routing::get(internal_offer)),
+            internal_route(
+                &keys,
+                &["transactions", "moderation"],
+                axum::routing::get(internal_offer),
+            ),
         )
         .route(
             "/internal/owners/{id}",
             internal_route(&keys, &["login"], axum::routing::post(internal_owner)),
+        )
+        .route(
+            "/internal/offers/{id}/remove",
+            internal_route(
+                &keys,
+                &["moderation"],
+                axum::routing::post(internal_remove_offer),
+            ),
+        )
+        .route(
+            "/internal/owners/{id}/barred",
+            internal_route(
+                &keys,
+                &["moderation"],
+                axum::routing::put(internal_owner_bar),
+            ),
         )
         .route(
             "/internal/balances-changed",
@@ -241,9 +263,11 @@ async fn take_off_list(
 #[tracing::instrument(skip_all, fields(user_id = caller.id))]
 async fn create_offer(
     State(state): State<OffersState>,
-    ActiveUser(caller): ActiveUser,
+    caller: AuthUser,
     ApiJson(input): ApiJson<OfferInput>,
 ) -> ApiResult<(StatusCode, Json<OfferView>)> {
+    // A trade ban (or a suspension, a ban) in force stops new offers, checked now.
+    let caller = state.authority.permit(caller, Privilege::Trade).await?;
     let terms = validate(&state, &input)?;
     let row = store::insert(&state.db, caller.id, terms).await?;
     state.listing.changed();
@@ -274,6 +298,14 @@ async fn list_offers(
     RawQuery(raw): RawQuery,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Response> {
+    let now = pupero_db::now_ms();
+    let horizon = state.listing.horizon();
+    if now >= horizon {
+        let next = store::next_bar_end(&state.db, now).await?;
+        state
+            .listing
+            .passed_horizon(horizon, next.unwrap_or(i64::MAX));
+    }
     // Only answers to valid queries are kept, so a kept one needs no parsing.
     let key = raw.unwrap_or_default();
     if let Some(body) = state.listing.answer(&key) {
@@ -594,6 +626,47 @@ async fn internal_owner(
         owner_id,
         hidden: req.hidden,
     }))
+}
+
+/// For the moderation service: a trade ban or ban on the owner began (until `until_ms`)
+/// or was lifted. The very next listing read shows it.
+#[tracing::instrument(skip_all, fields(owner_id = owner_id))]
+async fn internal_owner_bar(
+    State(state): State<OffersState>,
+    _caller: ServiceCaller,
+    ApiPath(owner_id): ApiPath<i64>,
+    ApiJson(req): ApiJson<OwnerBar>,
+) -> ApiResult<Json<OwnerBar>> {
+    let tx = pupero_db::write_tx(&state.db).await?;
+    store::set_owner_barred(&tx, owner_id, req.barred, req.until_ms).await?;
+    tx.commit().await?;
+    match req.until_ms {
+        Some(until) if req.barred => state.listing.bar_ends_at(until),
+        _ => state.listing.changed(),
+    }
+    tracing::info!(
+        owner_id,
+        barred = req.barred,
+        "offers of an owner barred or freed"
+    );
+    Ok(Json(req))
+}
+
+/// For the moderation service: staff remove an offer (the reason is on moderation's
+/// record). It leaves the listing at the next read; open trades on it run on.
+#[tracing::instrument(skip_all, fields(offer_id = id))]
+async fn internal_remove_offer(
+    State(state): State<OffersState>,
+    _caller: ServiceCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<OfferView>> {
+    let row = store::find(&state.db, id).await?.ok_or_else(not_found)?;
+    if !store::remove(&state.db, id).await? {
+        return Err(not_found());
+    }
+    state.listing.changed();
+    let row = store::find_any(&state.db, id).await?.unwrap_or(row);
+    Ok(Json(view(&row, None)?))
 }
 
 /// For the ledger: these users' available balances changed (their writes committed).

@@ -9,7 +9,7 @@ use sea_orm::{
 use pupero_core::{OfferSide, OfferStatus, PriceMode, TraderList};
 use pupero_db::now_ms;
 
-use crate::entity::{hidden_owner, offer, trader_list};
+use crate::entity::{barred_owner, hidden_owner, offer, trader_list};
 
 /// The terms of an offer, already validated.
 #[derive(Debug, Clone)]
@@ -79,14 +79,70 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<offer::Mo
         .await
 }
 
-/// Offers whose owner is not hidden.
-fn owner_visible() -> sea_orm::sea_query::SimpleExpr {
-    offer::Column::OwnerId.not_in_subquery(
-        Query::select()
-            .column(hidden_owner::Column::OwnerId)
-            .from(hidden_owner::Entity)
-            .to_owned(),
-    )
+/// An offer, deleted or not.
+pub async fn find_any(db: &impl ConnectionTrait, id: i64) -> Result<Option<offer::Model>, DbErr> {
+    offer::Entity::find_by_id(id).one(db).await
+}
+
+/// Offers whose owner is neither hidden nor barred now.
+fn owner_visible() -> sea_orm::sea_query::Condition {
+    let now = now_ms();
+    sea_orm::sea_query::Condition::all()
+        .add(
+            offer::Column::OwnerId.not_in_subquery(
+                Query::select()
+                    .column(hidden_owner::Column::OwnerId)
+                    .from(hidden_owner::Entity)
+                    .to_owned(),
+            ),
+        )
+        .add(
+            offer::Column::OwnerId.not_in_subquery(
+                Query::select()
+                    .column(barred_owner::Column::OwnerId)
+                    .from(barred_owner::Entity)
+                    .cond_where(
+                        sea_orm::sea_query::Condition::any()
+                            .add(barred_owner::Column::UntilMs.is_null())
+                            .add(barred_owner::Column::UntilMs.gt(now)),
+                    )
+                    .to_owned(),
+            ),
+        )
+}
+
+/// Bars an owner's offers until `until_ms` (`None`: until lifted), or lifts the bar.
+pub async fn set_owner_barred(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+    barred: bool,
+    until_ms: Option<i64>,
+) -> Result<(), DbErr> {
+    barred_owner::Entity::delete_many()
+        .filter(barred_owner::Column::OwnerId.eq(owner_id))
+        .exec(db)
+        .await?;
+    if barred {
+        barred_owner::Entity::insert(barred_owner::ActiveModel {
+            owner_id: Set(owner_id),
+            until_ms: Set(until_ms),
+            barred_at_ms: Set(now_ms()),
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The earliest end of a bar still in force after `now` (when the listing changes by
+/// itself), if any.
+pub async fn next_bar_end(db: &impl ConnectionTrait, now: i64) -> Result<Option<i64>, DbErr> {
+    let next = barred_owner::Entity::find()
+        .filter(barred_owner::Column::UntilMs.gt(now))
+        .order_by_asc(barred_owner::Column::UntilMs)
+        .one(db)
+        .await?;
+    Ok(next.and_then(|b| b.until_ms))
 }
 
 /// A live offer others may see and take: not deleted, and its owner's account is neither
@@ -179,6 +235,21 @@ pub async fn soft_delete(db: &impl ConnectionTrait, id: i64, owner_id: i64) -> R
         .col_expr(offer::Column::UpdatedAtMs, Expr::value(now))
         .filter(offer::Column::Id.eq(id))
         .filter(offer::Column::OwnerId.eq(owner_id))
+        .filter(offer::Column::DeletedAtMs.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Removes a live offer whoever owns it (staff, through moderation); false when it is
+/// gone already. Trades already open on it keep their copied terms and run on.
+pub async fn remove(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    let now = now_ms();
+    let result = offer::Entity::update_many()
+        .col_expr(offer::Column::DeletedAtMs, Expr::value(now))
+        .col_expr(offer::Column::Status, Expr::value(OfferStatus::Closed))
+        .col_expr(offer::Column::UpdatedAtMs, Expr::value(now))
+        .filter(offer::Column::Id.eq(id))
         .filter(offer::Column::DeletedAtMs.is_null())
         .exec(db)
         .await?;

@@ -50,10 +50,8 @@ pub fn settings_for(db_url: &str, data_dir: &std::path::Path, extra: &[String]) 
         ("--offers-port", "0"),
         ("--transactions-port", "0"),
         ("--wallet-port", "0"),
+        ("--moderation-port", "0"),
         ("--trade-expiry-interval-seconds", "1"),
-        // Services this build does not run: point them at a closed port, not at
-        // whatever else this machine may be running on the default ones.
-        ("--moderation-service-url", "http://127.0.0.1:9"),
     ];
     let mut args: Vec<String> = vec!["pupero".into()];
     // A test's own value for a setting replaces the default (clap refuses a flag twice).

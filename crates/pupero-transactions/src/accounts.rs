@@ -35,6 +35,17 @@ pub async fn ensure_active(state: &TransactionsState, caller: AuthUser) -> Upstr
     Ok(())
 }
 
+/// Like [`ensure_active`], and no sanction in force (a mute, a trade ban, a withdrawal
+/// hold) takes `privilege` away from the account now.
+pub async fn ensure_permitted(
+    state: &TransactionsState,
+    caller: AuthUser,
+    privilege: pupero_core::Privilege,
+) -> UpstreamResult<()> {
+    state.authority.permit(caller, privilege).await?;
+    Ok(())
+}
+
 /// Asks login for a fresh second factor of `user_id` (a TOTP code, or a recovery code
 /// where login accepts one) before money moves on their word. Login answers 200 when the
 /// account has no 2FA, and otherwise checks the code and spends it, so it cannot be

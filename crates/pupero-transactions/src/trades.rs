@@ -336,7 +336,8 @@ pub async fn open(
     {
         return replay(&existing, caller.id, &req);
     }
-    accounts::ensure_active(state, caller).await?;
+    // A trade ban stops new trades; the trades already open run on (see `act`).
+    accounts::ensure_permitted(state, caller, pupero_core::Privilege::Trade).await?;
     let offer: OfferView = state
         .offers
         .get(&format!(
@@ -363,9 +364,14 @@ pub async fn open(
         });
     }
     // A disabled or deleted maker's offer is not takeable, even if the offers service has
-    // not heard of it yet (issue 9 item 10).
+    // not heard of it yet (issue 9 item 10); nor is a trade-banned, suspended or banned
+    // maker's (issue 14).
+    let now = pupero_db::now_ms();
     match accounts::facts(state, offer.owner_id).await? {
-        Some(f) if !f.disabled && !f.deleted => {}
+        Some(f)
+            if !f.disabled
+                && !f.deleted
+                && f.restriction(pupero_core::Privilege::Trade, now).is_none() => {}
         _ => {
             return Err(TradeError::OfferNotOpen(
                 "this offer is no longer available".into(),

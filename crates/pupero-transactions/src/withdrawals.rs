@@ -156,7 +156,8 @@ pub async fn request(
     caller: AuthUser,
     req: Request<'_>,
 ) -> Result<(i64, WithdrawalStatus), WithdrawalError> {
-    accounts::ensure_active(state, caller).await?;
+    // An admin's withdrawal hold stops new withdrawals, with its reason in the answer.
+    accounts::ensure_permitted(state, caller, pupero_core::Privilege::Withdraw).await?;
     // A retry of a request already accepted moves nothing, so it needs no second code
     // (the first one is spent by now).
     if let Some(existing) = store::find_by_key(&state.db, caller.id, req.key).await? {

@@ -61,12 +61,13 @@ fn names<M: MigratorTrait + 'static>() -> Vec<String> {
 
 /// Applied first to last, rolled back last to first: a later service's tables may refer to
 /// an earlier one's.
-pub const MIGRATORS: [ServiceMigrator; 5] = [
+pub const MIGRATORS: [ServiceMigrator; 6] = [
     ServiceMigrator::of::<pupero_login::Migrator>("login"),
     ServiceMigrator::of::<pupero_offers::Migrator>("offers"),
     ServiceMigrator::of::<pupero_transactions::Migrator>("transactions"),
     ServiceMigrator::of::<pupero_wallet::Migrator>("wallet"),
     ServiceMigrator::of::<pupero_frontend::Migrator>("frontend"),
+    ServiceMigrator::of::<pupero_moderation::Migrator>("moderation"),
 ];
 
 /// Applies every service's pending migrations.

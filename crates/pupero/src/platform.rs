@@ -19,15 +19,15 @@ use pupero_http::JwtKeys;
 use crate::migrations::migrate_all;
 use crate::shutdown::Stage;
 
-/// The services this build can run. The others answer as down in the gateway's health
-/// until their issues land.
-pub const AVAILABLE: [Service; 6] = [
+/// The services this build can run.
+pub const AVAILABLE: [Service; 7] = [
     Service::Frontend,
     Service::Gateway,
     Service::Login,
     Service::Offers,
     Service::Transactions,
     Service::Wallet,
+    Service::Moderation,
 ];
 
 /// A running set of services.
@@ -143,10 +143,18 @@ impl Platform {
                     pupero_frontend::app(state)
                 }
                 Service::Gateway => {
+                    // Started with other services (`pupero up`), it routes to those; started
+                    // alone (`pupero serve gateway`), to every service of the build, each
+                    // running elsewhere. A `*_SERVICE_URL` adds one either way.
+                    let deployed = if services.len() > 1 {
+                        services
+                    } else {
+                        &AVAILABLE[..]
+                    };
                     let state = pupero_gateway::GatewayState::new(
                         &settings,
                         keys.only("gateway"),
-                        &AVAILABLE,
+                        deployed,
                     );
                     pupero_gateway::router(state).into_app()
                 }
@@ -159,6 +167,15 @@ impl Platform {
                         workers.signal(),
                     ));
                     pupero_offers::router(state).into_app()
+                }
+                Service::Moderation => {
+                    let db = db.clone().context("moderation needs a database")?;
+                    let state = pupero_moderation::ModerationState::new(
+                        db,
+                        keys.only("moderation"),
+                        &settings,
+                    )?;
+                    pupero_moderation::router(state).into_app()
                 }
                 Service::Wallet => {
                     let db = db.clone().context("wallet needs a database")?;
@@ -246,9 +263,6 @@ impl Platform {
                         ));
                     }
                     pupero_transactions::router(state).into_app()
-                }
-                other => {
-                    anyhow::bail!("the {} service is not part of this build yet", other.name())
                 }
             };
             let app = app.layer(axum::Extension(metrics_auth.clone()));

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use pupero_core::Role;
+use pupero_core::{Role, SanctionKind};
 
 /// `GET /internal/users/{id}`: an account as it is now, whatever its tokens say.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,6 +16,9 @@ pub struct AccountFacts {
     /// Access tokens issued before this instant (epoch ms) belong to ended sessions and
     /// may no longer write. `None`: no session was ever ended.
     pub tokens_valid_after_ms: Option<i64>,
+    /// Sanctions in force on the account (moderation's word, kept by login).
+    #[serde(default)]
+    pub restrictions: Vec<Restriction>,
 }
 
 /// `POST /internal/totp/verify`: a fresh second factor before money moves on a user's word.
@@ -49,4 +52,30 @@ pub struct MailOutcome {
     /// False when nothing was sent: no verified address, the preference is off, the
     /// account is closed, or no SMTP server is configured.
     pub sent: bool,
+}
+
+/// A restriction on an account: a sanction in force, as the moderation service told
+/// login. Each service checks the ones that concern its actions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Restriction {
+    pub sanction_id: i64,
+    pub kind: SanctionKind,
+    /// Shown to the user when it stops an action.
+    pub reason: String,
+    /// Epoch ms; `None`: until lifted.
+    pub expires_at_ms: Option<i64>,
+}
+
+impl Restriction {
+    /// In force at `now_ms` (an expired one lifts itself, whenever it is read).
+    pub fn in_force(&self, now_ms: i64) -> bool {
+        self.expires_at_ms.is_none_or(|end| now_ms < end)
+    }
+}
+
+/// `PUT /internal/users/{id}/restrictions` (moderation): every sanction now in force on
+/// the account, replacing what login held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Restrictions {
+    pub restrictions: Vec<Restriction>,
 }

@@ -31,3 +31,12 @@ pub struct BalancesChanged {
 pub struct BalancesNoted {
     pub refreshed: usize,
 }
+
+/// `PUT /internal/owners/{id}/barred` (moderation): an owner's offers leave the listing
+/// while a trade ban or ban is in force, whatever the account's own state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnerBar {
+    pub barred: bool,
+    /// Epoch ms when the bar ends by itself; `None`: until lifted.
+    pub until_ms: Option<i64>,
+}

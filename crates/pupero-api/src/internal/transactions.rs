@@ -151,3 +151,21 @@ impl Reason {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Confirmed {}
+
+/// `GET /internal/trades/{id}/parties` (moderation): who is in a trade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TradeParties {
+    pub trade_id: i64,
+    pub buyer_id: i64,
+    pub seller_id: i64,
+}
+
+/// `GET /internal/messages/{id}` (moderation): who wrote a chat message, in which trade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageAuthor {
+    pub message_id: i64,
+    pub trade_id: i64,
+    pub author_id: i64,
+    pub buyer_id: i64,
+    pub seller_id: i64,
+}

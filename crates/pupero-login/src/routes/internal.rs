@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use pupero_api::internal::login::{AccountFacts, TotpCheck, TotpChecked};
+use pupero_api::internal::login::{AccountFacts, Restrictions, TotpCheck, TotpChecked};
 use pupero_core::Role;
 use pupero_http::{ApiError, ApiJson, ApiPath, ApiResult, ServiceCaller, Standing, StandingSource};
 use sea_orm::DatabaseConnection;
@@ -30,6 +30,42 @@ pub async fn account(
         deleted: user.deleted_at_ms.is_some(),
         totp_enabled: user.totp_secret.is_some(),
         tokens_valid_after_ms: user.tokens_valid_after_ms,
+        restrictions: in_force(&state.db, user.id).await?,
+    }))
+}
+
+/// The account's restrictions still in force now.
+async fn in_force(
+    db: &DatabaseConnection,
+    user_id: i64,
+) -> Result<Vec<pupero_api::internal::login::Restriction>, sea_orm::DbErr> {
+    let now = pupero_db::now_ms();
+    let mut list = store::restrictions_of(db, user_id).await?;
+    list.retain(|r| r.in_force(now));
+    Ok(list)
+}
+
+/// For the moderation service: every sanction now in force on the account (replacing
+/// what was here). Sign-in, refresh and every standing check read them from here.
+pub async fn set_restrictions(
+    State(state): State<LoginState>,
+    _caller: ServiceCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<Restrictions>,
+) -> ApiResult<Json<Restrictions>> {
+    if store::find_user(&state.db, id).await?.is_none() {
+        return Err(ApiError::not_found("no such user"));
+    }
+    let tx = pupero_db::write_tx(&state.db).await?;
+    store::replace_restrictions(&tx, id, &req.restrictions).await?;
+    tx.commit().await?;
+    tracing::info!(
+        user_id = id,
+        restrictions = req.restrictions.len(),
+        "account restrictions set"
+    );
+    Ok(Json(Restrictions {
+        restrictions: in_force(&state.db, id).await?,
     }))
 }
 
@@ -49,6 +85,7 @@ impl StandingSource for Accounts {
                 deleted: user.deleted_at_ms.is_some(),
                 totp_enabled: user.totp_secret.is_some(),
                 tokens_valid_after_ms: user.tokens_valid_after_ms,
+                restrictions: store::restrictions_of(&self.0, user_id).await?,
             }))
         })
     }

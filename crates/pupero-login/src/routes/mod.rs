@@ -65,8 +65,17 @@ pub fn router(state: LoginState) -> ServiceRouter {
             internal_route(
                 &keys,
                 // Every service that checks an account's current standing.
-                &["transactions", "offers", "wallet"],
+                &["transactions", "offers", "wallet", "moderation"],
                 axum::routing::get(internal::account).with_state(state_for_internal.clone()),
+            ),
+        )
+        .route(
+            "/internal/users/{id}/restrictions",
+            internal_route(
+                &keys,
+                &["moderation"],
+                axum::routing::put(internal::set_restrictions)
+                    .with_state(state_for_internal.clone()),
             ),
         )
         .route(
@@ -110,7 +119,10 @@ pub(crate) async fn me_view(state: &LoginState, u: &user::Model) -> ApiResult<Me
 #[tracing::instrument(skip_all, fields(user_id = id))]
 pub(crate) async fn active_user(state: &LoginState, id: i64) -> ApiResult<user::Model> {
     match store::find_user(&state.db, id).await? {
-        Some(u) if u.is_active() => Ok(u),
+        Some(u) if u.is_active() => {
+            not_sanctioned(state, u.id).await?;
+            Ok(u)
+        }
         Some(u) if u.deleted_at_ms.is_none() => Err(account_disabled()),
         _ => Err(ApiError::unauthorized(
             ErrorCode::InvalidToken,
@@ -136,6 +148,25 @@ pub(crate) async fn active_session(
         ));
     }
     Ok(user)
+}
+
+/// Refuses an account a suspension or ban keeps out now (signing in, refreshing, acting
+/// on its own account), with the sanction's reason and end.
+pub(crate) async fn not_sanctioned(state: &LoginState, user_id: i64) -> ApiResult<()> {
+    let restrictions = store::restrictions_of(&state.db, user_id).await?;
+    let now = pupero_db::now_ms();
+    let standing = pupero_http::Standing {
+        role: pupero_core::Role::User,
+        disabled: false,
+        deleted: false,
+        totp_enabled: false,
+        tokens_valid_after_ms: None,
+        restrictions,
+    };
+    match standing.restriction(pupero_core::Privilege::Act, now) {
+        Some(r) => Err(pupero_http::authority::restricted(r)),
+        None => Ok(()),
+    }
 }
 
 pub(crate) fn account_disabled() -> ApiError {

@@ -6,9 +6,10 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use pupero_api::internal::transactions::MessageAuthor;
 use pupero_api::trades::{ChatMessage, ChatMessages, NewMessage};
 use pupero_http::{
-    ActiveUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, PageQuery, rfc3339,
+    ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, PageQuery, ServiceCaller, rfc3339,
 };
 
 use crate::TransactionsState;
@@ -73,16 +74,43 @@ pub async fn list_messages(
     }))
 }
 
+/// For the moderation service: who wrote a chat message, in which trade (to check a
+/// report of it and who may judge it).
+pub async fn internal_message(
+    State(state): State<TransactionsState>,
+    _caller: ServiceCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<MessageAuthor>> {
+    let message = store::find_message(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such message"))?;
+    let trade = crate::store::trades::find(&state.db, message.trade_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such message"))?;
+    Ok(Json(MessageAuthor {
+        message_id: message.id,
+        trade_id: trade.id,
+        author_id: message.sender_id,
+        buyer_id: trade.buyer_id,
+        seller_id: trade.seller_id,
+    }))
+}
+
 /// Post a message to a trade's chat.
 #[utoipa::path(post, path = "/trades/{id}/messages", tag = "chat", security(("bearer" = [])), params(("id" = i64, Path)),
     request_body = NewMessage,
     responses((status = 201, body = ChatMessage), (status = 404, description = "no such trade"), (status = 422, description = "empty or too long")))]
 pub async fn post_message(
     State(state): State<TransactionsState>,
-    ActiveUser(caller): ActiveUser,
+    caller: AuthUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<NewMessage>,
 ) -> ApiResult<(StatusCode, Json<ChatMessage>)> {
+    // A mute (or a suspension, a ban) in force stops chat, checked now.
+    let caller = state
+        .authority
+        .permit(caller, pupero_core::Privilege::Chat)
+        .await?;
     let t = chat_access(&state, id, caller).await?;
     let body = req.body.trim();
     if body.is_empty() || body.chars().count() > MAX_BODY {

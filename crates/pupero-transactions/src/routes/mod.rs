@@ -96,6 +96,22 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
             ),
         )
         .route(
+            "/internal/trades/{id}/parties",
+            internal_route(
+                &keys,
+                &["moderation"],
+                axum::routing::get(trading::internal_trade_parties),
+            ),
+        )
+        .route(
+            "/internal/messages/{id}",
+            internal_route(
+                &keys,
+                &["moderation"],
+                axum::routing::get(chat::internal_message),
+            ),
+        )
+        .route(
             "/internal/deposits/credit",
             internal_route(&keys, &["wallet"], axum::routing::post(deposits::credit)),
         )

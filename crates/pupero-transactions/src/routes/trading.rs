@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use pupero_api::Paged;
-use pupero_api::internal::transactions::{OpenTrades, TradingClosed};
+use pupero_api::internal::transactions::{OpenTrades, TradeParties, TradingClosed};
 use pupero_api::trades::{ActionBody, OpenRequest, ResolveRequest};
 use pupero_core::Cents;
 use pupero_core::trade::{Action, TradeState};
@@ -163,6 +163,16 @@ pub async fn resolve(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<ResolveRequest>,
 ) -> ApiResult<Json<TradeView>> {
+    // Nobody judges their own dispute (issue 14's conflict-of-interest rule).
+    if let Some(t) = store::find(&state.db, id).await?
+        && (t.buyer_id == moderator.id || t.seller_id == moderator.id)
+    {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            pupero_http::ErrorCode::ConflictOfInterest,
+            "you are a party to this trade: another moderator must decide its dispute",
+        ));
+    }
     let action = match req.outcome.parse::<Resolution>() {
         Ok(Resolution::Buyer) => Action::ResolveForBuyer,
         Ok(Resolution::Seller) => Action::ResolveForSeller,
@@ -204,6 +214,23 @@ pub async fn internal_open_trades(
 ) -> ApiResult<Json<OpenTrades>> {
     let open = store::count_open_on_offer(&state.db, offer_id).await?;
     Ok(Json(OpenTrades { open }))
+}
+
+/// For the moderation service: who is in a trade (to check a report of it and who may
+/// judge it).
+pub async fn internal_trade_parties(
+    State(state): State<TransactionsState>,
+    _caller: ServiceCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<TradeParties>> {
+    let t = store::find(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such trade"))?;
+    Ok(Json(TradeParties {
+        trade_id: t.id,
+        buyer_id: t.buyer_id,
+        seller_id: t.seller_id,
+    }))
 }
 
 /// For the login service, before it deletes an account: closes it for trading if it holds

@@ -46,3 +46,11 @@ pub async fn insert_message(
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("trade message {id}")))
 }
+
+/// One message by id.
+pub async fn find_message(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<trade_message::Model>, DbErr> {
+    trade_message::Entity::find_by_id(id).one(db).await
+}

@@ -120,7 +120,7 @@ impl Node {
             .env("TRANSACTIONS_PORT", self.ports[3].to_string())
             .env("MONERO_WALLET_MANAGER_PORT", self.ports[4].to_string())
             .env("PORT", self.ports[5].to_string())
-            .env("MODERATION_PORT", "9")
+            .env("MODERATION_PORT", "0")
             .env("MONERO_RPC_AUTH_SCHEME", "none")
             .env("MONERO_NETWORK", "regtest")
             .env("SWEEP_INTERVAL_SECONDS", "1")

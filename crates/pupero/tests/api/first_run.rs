@@ -27,10 +27,15 @@ async fn the_gateway_leaves_out_services_this_deployment_does_not_run() {
     let db = TestDb::create(Backend::Sqlite).await;
     let data = std::env::temp_dir().join(format!("pupero-deployed-{:08x}", rand::random::<u32>()));
     let mut settings = settings_for(&db.url, &data, &[]);
-    // As `pupero up` runs by default: no MODERATION_SERVICE_URL, and no moderation in the build.
+    // A deployment that runs every service but moderation, and names no MODERATION_SERVICE_URL.
     settings.moderation_service_url = None;
     pupero_http::token::generate_missing(&settings.keys_dir()).unwrap();
-    let platform = Platform::start(settings, &AVAILABLE).await.unwrap();
+    let services: Vec<Service> = AVAILABLE
+        .iter()
+        .copied()
+        .filter(|s| *s != Service::Moderation)
+        .collect();
+    let platform = Platform::start(settings, &services).await.unwrap();
     let gateway = platform.url(Service::Gateway).unwrap();
     let http = reqwest::Client::new();
 

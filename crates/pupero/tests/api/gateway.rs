@@ -36,9 +36,20 @@ async fn internal_paths_are_never_forwarded() {
     .await
 }
 
+/// The moderation service runs, but the gateway is pointed at a closed port for it.
+fn moderation_down() -> Options {
+    let mut options = Options::default();
+    options.args.extend(
+        ["--moderation-service-url", "http://127.0.0.1:9"]
+            .iter()
+            .map(|a| (*a).to_owned()),
+    );
+    options
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_service_that_is_down_answers_502_without_revealing_where_it_lives() {
-    on_sqlite(|app| async move {
+    run(Backend::Sqlite, moderation_down(), |app| async move {
         let (status, body) = app.get("/moderation/reports", None).await;
         assert_eq!(status, StatusCode::BAD_GATEWAY);
         assert_eq!(error_code(&body), ErrorCode::BadGateway);
@@ -124,7 +135,7 @@ async fn health_aggregates_every_service() {
             check("login", "database").backend.as_deref(),
             Some("sqlite")
         );
-        for present in ["login", "offers", "transactions"] {
+        for present in ["login", "offers", "transactions", "moderation"] {
             assert_eq!(service(present).status, HealthStatus::Ok, "{present}");
         }
         assert_eq!(service("wallet").status, HealthStatus::Unavailable);
@@ -132,7 +143,7 @@ async fn health_aggregates_every_service() {
             check("wallet", "wallet").status,
             HealthStatus::NotConfigured
         );
-        assert_eq!(service("moderation").status, HealthStatus::Down);
+        assert_eq!(service("moderation").status, HealthStatus::Ok);
         let (status, body) = app.call_at(&app.login, "GET", "/healthz", None, None).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(typed::<ServiceHealth>(&body).status, HealthStatus::Ok);
@@ -172,8 +183,21 @@ async fn docs_combine_every_service_spec() {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(spec["servers"][0]["url"], "/transactions");
         assert!(spec["paths"].get("/trades/{id}/{action}").is_some());
-        let (status, _) = app.get("/api-docs/services/moderation", None).await;
-        assert_eq!(status, StatusCode::BAD_GATEWAY);
+        let (status, spec) = app.get("/api-docs/services/moderation", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(spec["servers"][0]["url"], "/moderation");
+        for path in [
+            "/reports",
+            "/queue",
+            "/sanctions",
+            "/sanctions/{id}/lift",
+            "/appeals/{id}/decide",
+        ] {
+            assert!(
+                spec["paths"].get(path).is_some(),
+                "{path} missing from the spec"
+            );
+        }
         let (status, _) = app.get("/api-docs/services/nope", None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     })

@@ -24,6 +24,7 @@ mod ledger;
 mod listing_freshness;
 mod mail;
 mod market_prices;
+mod moderation;
 mod monitoring;
 mod networks;
 mod notifications;

@@ -108,6 +108,7 @@ fn pupero(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
         .env("PUPERO_DATA_DIR", &data)
         .env("API_MANAGER_PORT", "0")
         .env("LOGIN_PORT", "0")
+        .env("MODERATION_PORT", "0")
         .env("PORT", "0")
         .stdin(Stdio::null());
     for (k, v) in env {
@@ -267,6 +268,7 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
             .env("TRANSACTIONS_PORT", ports[3].to_string())
             .env("MONERO_WALLET_MANAGER_PORT", ports[4].to_string())
             .env("PORT", ports[5].to_string())
+            .env("MODERATION_PORT", "0")
             .env("SWEEP_INTERVAL_SECONDS", "1")
             .env("REGTEST_BLOCK_SECONDS", "1")
             .env("RUST_LOG", "warn")
@@ -563,6 +565,7 @@ fn sigterm_lets_a_request_in_flight_finish_then_exits_cleanly() {
                 .env("TRANSACTIONS_PORT", free_port().to_string())
                 .env("MONERO_WALLET_MANAGER_PORT", free_port().to_string())
                 .env("PORT", free_port().to_string())
+                .env("MODERATION_PORT", "0")
                 .env("RUST_LOG", "warn")
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())

@@ -22,7 +22,7 @@ use pupero_api::offers::{
     OfferInput, OfferPatch, OfferView, PaymentMethods, PriceBoard, TraderListEntry, TraderLists,
 };
 use pupero_core::{
-    Cents, Currency, OfferHalt, OfferSide, OfferStatus, Piconero, PriceMode, Privilege, TraderList,
+    Currency, OfferHalt, OfferSide, OfferStatus, Piconero, PriceMode, Privilege, TraderList,
 };
 use pupero_http::{
     ActiveUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, PageQuery,
@@ -666,7 +666,7 @@ async fn internal_remove_offer(
     }
     state.listing.changed();
     let row = store::find_any(&state.db, id).await?.unwrap_or(row);
-    Ok(Json(view(&row, None)?))
+    Ok(Json(view(&row, None, &state.prices)?))
 }
 
 /// For the ledger: these users' available balances changed (their writes committed).

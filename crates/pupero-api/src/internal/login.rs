@@ -16,6 +16,12 @@ pub struct AccountFacts {
     /// Access tokens issued before this instant (epoch ms) belong to ended sessions and
     /// may no longer write. `None`: no session was ever ended.
     pub tokens_valid_after_ms: Option<i64>,
+    /// How long (ms, counted from when the caller sent its request) the caller may keep
+    /// this answer instead of asking again. Login holds every change to this standing
+    /// back until that time has passed, so a kept answer is never stale (SECURITY.md,
+    /// "Standing leases"). `None`: do not keep it.
+    #[serde(default)]
+    pub lease_ms: Option<u64>,
 }
 
 /// `POST /internal/totp/verify`: a fresh second factor before money moves on a user's word.

@@ -19,6 +19,9 @@ pub async fn account(
     _caller: ServiceCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<AccountFacts>> {
+    // The lease first, then the read: a change committed after this read finds the lease
+    // and waits it out before it answers (see `standing_leases`).
+    crate::standing_leases::grant(&state.db, id).await?;
     let user = store::find_user(&state.db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("no such user"))?;
@@ -30,6 +33,7 @@ pub async fn account(
         deleted: user.deleted_at_ms.is_some(),
         totp_enabled: user.totp_secret.is_some(),
         tokens_valid_after_ms: user.tokens_valid_after_ms,
+        lease_ms: u64::try_from(crate::standing_leases::LEASE.as_millis()).ok(),
     }))
 }
 

@@ -34,6 +34,7 @@ mod security_gateway;
 mod security_login;
 mod security_money;
 mod security_trades;
+mod standing_leases;
 mod stored_words;
 mod tokens;
 mod trading;

@@ -19,6 +19,7 @@ mod expiry;
 mod faults;
 mod first_run;
 mod gateway;
+mod group_commit;
 mod hashing;
 mod ledger;
 mod listing_freshness;

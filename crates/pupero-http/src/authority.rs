@@ -16,11 +16,19 @@
 //! force-logout or disable) stamps its standing with `tokens_valid_after_ms`; the checks
 //! here then refuse an access token issued before it. Plain reads stay stateless (no call
 //! per read), so such a token can still read until it expires.
+//!
+//! Login's answer comes with a lease (`lease_ms`): the standing may be kept that long,
+//! counted from when the request was sent, because login holds back every change to it
+//! until the lease has run out (pupero-login's `standing_leases`). So a trader's steps in
+//! quick succession ask login once, and a change is still seen by the first step after
+//! login answered it.
 
 use crate::ErrorCode;
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 
@@ -81,18 +89,66 @@ pub trait StandingSource: Send + Sync + 'static {
     fn standing(&self, user_id: i64) -> StandingFuture<'_>;
 }
 
-/// Asks the login service, which owns accounts.
-struct LoginDirectory(InternalClient);
+/// Asks the login service, which owns accounts, and keeps each answer for its lease.
+struct LoginDirectory {
+    client: InternalClient,
+    leased: Mutex<HashMap<i64, Leased>>,
+}
+
+#[derive(Clone, Copy)]
+struct Leased {
+    standing: Standing,
+    until: Instant,
+}
+
+/// Bounds the memory of kept answers; past it, expired ones are dropped (and if all are
+/// current, all are: the next steps simply ask again).
+const MAX_LEASED: usize = 100_000;
+
+impl LoginDirectory {
+    fn kept(&self, user_id: i64) -> Option<Standing> {
+        let leased = self.leased.lock().unwrap_or_else(PoisonError::into_inner);
+        leased
+            .get(&user_id)
+            .filter(|l| Instant::now() < l.until)
+            .map(|l| l.standing)
+    }
+
+    fn keep(&self, user_id: i64, standing: Standing, until: Instant) {
+        let mut leased = self.leased.lock().unwrap_or_else(PoisonError::into_inner);
+        if leased.len() >= MAX_LEASED {
+            let now = Instant::now();
+            leased.retain(|_, l| now < l.until);
+            if leased.len() >= MAX_LEASED {
+                leased.clear();
+            }
+        }
+        leased.insert(user_id, Leased { standing, until });
+    }
+}
 
 impl StandingSource for LoginDirectory {
     fn standing(&self, user_id: i64) -> StandingFuture<'_> {
         Box::pin(async move {
+            if let Some(standing) = self.kept(user_id) {
+                return Ok(Some(standing));
+            }
+            // The lease counts from before the request left, so it ends no later than
+            // login's record of it.
+            let asked_at = Instant::now();
             match self
-                .0
+                .client
                 .get::<AccountFacts>(&format!("/internal/users/{user_id}"))
                 .await
             {
-                Ok(facts) => Ok(Some(Standing::from(facts))),
+                Ok(facts) => {
+                    let lease = facts.lease_ms.map(Duration::from_millis);
+                    let standing = Standing::from(facts);
+                    if let Some(until) = lease.and_then(|l| asked_at.checked_add(l)) {
+                        self.keep(user_id, standing, until);
+                    }
+                    Ok(Some(standing))
+                }
                 Err(e) if e.status == StatusCode::NOT_FOUND => Ok(None),
                 Err(e) => Err(e),
             }
@@ -128,7 +184,13 @@ impl AccountAuthority {
     /// For every service but login: ask login (with `client`, a client for its internal
     /// routes).
     pub fn from_login(client: InternalClient, staff_need_2fa: bool) -> Self {
-        Self::new(LoginDirectory(client), staff_need_2fa)
+        Self::new(
+            LoginDirectory {
+                client,
+                leased: Mutex::new(HashMap::new()),
+            },
+            staff_need_2fa,
+        )
     }
 
     /// The account's standing as it is (`None`: no such account), without judging it.

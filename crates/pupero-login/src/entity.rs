@@ -218,3 +218,21 @@ pub mod restriction {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod standing_lease {
+    use sea_orm::entity::prelude::*;
+
+    /// Until when (epoch ms) other services may keep this account's standing.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "standing_leases")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        pub until_ms: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

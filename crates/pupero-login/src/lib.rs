@@ -8,6 +8,7 @@ pub mod migration;
 mod passwords;
 mod routes;
 mod sessions;
+pub mod standing_leases;
 mod state;
 pub mod store;
 mod totp;

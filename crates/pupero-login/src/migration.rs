@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(SessionCutoff),
             Box::new(CreateMailSettingsAndEmailTokens),
             Box::new(ModerationRestrictions),
+            Box::new(CreateStandingLeases),
         ]
     }
 
@@ -510,6 +511,51 @@ impl MigrationTrait for ModerationRestrictions {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .drop_table(Table::drop().table(LoginRestrictions::Table).to_owned())
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum StandingLeases {
+    Table,
+    UserId,
+    UntilMs,
+}
+
+/// Until when other services may keep an account's standing without asking again (one row
+/// per account they asked about); a change to the standing waits until then before it is
+/// answered. See `standing_leases.rs`.
+struct CreateStandingLeases;
+
+impl MigrationName for CreateStandingLeases {
+    fn name(&self) -> &str {
+        "m20261202_000005_standing_leases"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateStandingLeases {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(StandingLeases::Table)
+                    .if_not_exists()
+                    .col(big_integer(StandingLeases::UserId).primary_key())
+                    .col(big_integer(StandingLeases::UntilMs))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(
+                Table::drop()
+                    .table(StandingLeases::Table)
+                    .if_exists()
+                    .to_owned(),
+            )
             .await
     }
 }

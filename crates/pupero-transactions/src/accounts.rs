@@ -30,9 +30,11 @@ pub async fn facts(state: &TransactionsState, user_id: i64) -> UpstreamResult<Op
 /// sign-out everywhere by up to ACCESS_TOKEN_MINUTES, so the routes that move money ask
 /// the login service (through the same [`pupero_http::AccountAuthority`] the staff
 /// extractors use) instead of trusting the token alone.
-pub async fn ensure_active(state: &TransactionsState, caller: AuthUser) -> UpstreamResult<()> {
-    state.authority.current_session(caller).await?;
-    Ok(())
+pub async fn ensure_active(
+    state: &TransactionsState,
+    caller: AuthUser,
+) -> UpstreamResult<Standing> {
+    Ok(state.authority.current_session(caller).await?)
 }
 
 /// Like [`ensure_active`], and no sanction in force (a mute, a trade ban, a withdrawal
@@ -63,4 +65,20 @@ pub async fn second_factor(
     };
     let _: TotpChecked = state.login.post("/internal/totp/verify", &check).await?;
     Ok(())
+}
+
+/// [`second_factor`] for an account whose current standing was just checked: without 2FA
+/// login would answer yes without checking or spending anything, so it is not asked.
+/// (A standing kept under login's lease is as current as a fresh answer: turning 2FA on
+/// is answered only after every kept copy has expired.)
+pub async fn second_factor_for(
+    state: &TransactionsState,
+    user_id: i64,
+    standing: &Standing,
+    code: Option<&str>,
+) -> UpstreamResult<()> {
+    if !standing.totp_enabled {
+        return Ok(());
+    }
+    second_factor(state, user_id, code).await
 }

@@ -11,8 +11,9 @@
 //! and PostgreSQL fail the statement, so a would-overflow movement is refused before it is
 //! written, on all three alike. [`verify`] recomputes everything from the journal.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::{Mutex, PoisonError};
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionSession, TransactionTrait};
 use serde::Serialize;
@@ -168,8 +169,21 @@ pub async fn post<C>(db: &C, entry: Entry, moves: &[Move]) -> Result<i64, Ledger
 where
     C: ConnectionTrait + TransactionTrait,
 {
+    post_known(db, None, entry, moves).await
+}
+
+/// [`post`], taking the accounts' ids from `ids` where known (saving a lookup each).
+pub async fn post_known<C>(
+    db: &C,
+    ids: Option<&AccountIds>,
+    entry: Entry,
+    moves: &[Move],
+) -> Result<i64, LedgerError>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
     let savepoint = db.begin().await?;
-    match post_in(&savepoint, entry, moves).await {
+    match post_in(&savepoint, ids, entry, moves).await {
         Ok(id) => {
             savepoint.commit().await?;
             crate::balance_changes::note(moves.iter().flat_map(|m| [m.from, m.to]).filter_map(
@@ -190,6 +204,7 @@ where
 
 async fn post_in(
     db: &impl ConnectionTrait,
+    ids: Option<&AccountIds>,
     entry: Entry,
     moves: &[Move],
 ) -> Result<i64, LedgerError> {
@@ -206,7 +221,11 @@ async fn post_in(
     let mut by_id = Vec::with_capacity(net.len());
     for (account, delta) in net {
         let delta = i64::try_from(delta).map_err(|_| LedgerError::Overflow(account))?;
-        by_id.push((account_id(db, account).await?, account, delta));
+        let id = match ids.and_then(|ids| ids.get(account)) {
+            Some(id) => id,
+            None => account_id(db, account).await?,
+        };
+        by_id.push((id, account, delta));
     }
     by_id.sort_by_key(|(id, _, _)| *id);
 
@@ -253,6 +272,57 @@ pub async fn ensure_accounts(db: &DatabaseConnection, accounts: &[Account]) -> R
     for account in accounts {
         if store::find_account(db, &account.key()).await?.is_none() {
             insert_account(db, *account).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Ledger account ids by account, as far as seen committed. An account row is never
+/// deleted or renumbered, so an id once read stays right for the life of the database;
+/// the hot paths (trades) then skip a lookup per account before and inside each entry.
+#[derive(Debug, Default)]
+pub struct AccountIds(Mutex<HashMap<Account, i64>>);
+
+/// Bounds the memory of known ids; past it the map starts over (lookups resume).
+const MAX_KNOWN_ACCOUNTS: usize = 1_000_000;
+
+impl AccountIds {
+    fn get(&self, account: Account) -> Option<i64> {
+        let known = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        known.get(&account).copied()
+    }
+
+    fn note(&self, account: Account, id: i64) {
+        let mut known = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if known.len() >= MAX_KNOWN_ACCOUNTS {
+            known.clear();
+        }
+        known.insert(account, id);
+    }
+}
+
+/// [`ensure_accounts`] for accounts whose ids `ids` may already know: only unknown ones
+/// are looked up (and created if missing), and their ids are noted.
+pub async fn ensure_known_accounts(
+    db: &DatabaseConnection,
+    ids: &AccountIds,
+    accounts: &[Account],
+) -> Result<(), DbErr> {
+    for account in accounts {
+        if ids.get(*account).is_some() {
+            continue;
+        }
+        let key = account.key();
+        let row = match store::find_account(db, &key).await? {
+            Some(row) => Some(row),
+            None => {
+                insert_account(db, *account).await?;
+                store::find_account(db, &key).await?
+            }
+        };
+        // Outside any transaction, so a row read here is committed.
+        if let Some(row) = row {
+            ids.note(*account, row.id);
         }
     }
     Ok(())

@@ -6,6 +6,7 @@ pub mod balance_changes;
 pub mod deposits;
 pub mod entity;
 mod expiry;
+pub mod group_commit;
 pub mod ledger;
 mod migration;
 pub mod money_metrics;
@@ -88,6 +89,12 @@ pub struct TransactionsState {
     pub metrics_interval: Duration,
     /// How often the ledger is verified in the background (LEDGER_VERIFY_INTERVAL_SECONDS).
     pub ledger_verify_interval: Duration,
+    /// Ledger account ids seen so far (trades skip looking them up again).
+    pub account_ids: Arc<ledger::AccountIds>,
+    /// Users whose trading-account row exists (opening a trade skips creating it).
+    pub known_traders: Arc<trading_accounts::KnownRows>,
+    /// Where trade writes run: on SQLite, grouped into shared transactions.
+    pub trade_writes: group_commit::GroupCommit,
 }
 
 impl TransactionsState {
@@ -127,6 +134,9 @@ impl TransactionsState {
         Ok(Self {
             metrics,
             metrics_interval: Duration::from_secs(settings.metrics_interval_seconds.max(1)),
+            account_ids: Arc::default(),
+            trade_writes: group_commit::GroupCommit::for_db(&db),
+            known_traders: Arc::default(),
             ledger_verify_interval: Duration::from_secs(
                 settings.ledger_verify_interval_seconds.max(1),
             ),

@@ -8,12 +8,13 @@ use pupero_api::offers::OfferView;
 pub use pupero_api::trades::{DisputeView, TradeRole, TradeView};
 use pupero_core::trade::{self, Action, Actor, Refusal, Settlement, Step, TradeFacts};
 use pupero_core::{AmountError, Cents, EntryKind, FiatError, OfferStatus, Piconero, Role};
-use pupero_db::{Retryable, is_unique_violation, now_ms, with_retry, write_tx};
+use pupero_db::{Retryable, is_unique_violation, now_ms, with_retry};
 use pupero_http::{AuthUser, IdempotencyKey, SecurityEvent, rfc3339};
 
 use crate::TransactionsState;
 use crate::accounts::{self, Upstream};
 use crate::entity::trade as trade_row;
+use crate::group_commit::GroupCommit;
 use crate::ledger::{self, Account, Entry, LedgerError, Move, PlatformAccount, UserAccount};
 use crate::notifications;
 use crate::store::audit;
@@ -336,16 +337,15 @@ pub async fn open(
     {
         return replay(&existing, caller.id, &req);
     }
-    // A trade ban stops new trades; the trades already open run on (see `act`).
-    accounts::ensure_permitted(state, caller, pupero_core::Privilege::Trade).await?;
-    let offer: OfferView = state
-        .offers
-        .get(&format!(
-            "/internal/offers/{}?taker_id={}",
-            req.offer_id, caller.id
-        ))
-        .await
-        .map_err(Upstream)?;
+    // A trade ban stops new trades; the trades already open run on (see `act`). Both
+    // asked at once: neither answer depends on the other.
+    let offer_path = format!("/internal/offers/{}?taker_id={}", req.offer_id, caller.id);
+    let (permitted, offer) = tokio::join!(
+        accounts::ensure_permitted(state, caller, pupero_core::Privilege::Trade),
+        state.offers.get::<OfferView>(&offer_path)
+    );
+    permitted?;
+    let offer = offer.map_err(Upstream)?;
     let side = offer.side;
     if offer.status != OfferStatus::Open {
         return Err(TradeError::OfferNotOpen(format!(
@@ -390,13 +390,14 @@ pub async fn open(
     }
     check_taker_conditions(state, &offer, caller.id, amount).await?;
     let (seller_id, buyer_id) = trade_rules::seller_and_buyer(side, offer.owner_id, caller.id);
-    ledger::ensure_accounts(
+    ledger::ensure_known_accounts(
         &state.db,
+        &state.account_ids,
         &ledger::accounts_of(&[escrow_move(seller_id, amount)]),
     )
     .await?;
     let parties = [offer.owner_id, caller.id];
-    trading_accounts::ensure(&state.db, &parties).await?;
+    trading_accounts::ensure_known(&state.db, &state.known_traders, &parties).await?;
     let new = NewTrade {
         offer_id: offer.id,
         open_key: key.map(str::to_owned),
@@ -415,43 +416,20 @@ pub async fn open(
         terms: offer.terms.clone(),
         now_ms: now_ms(),
     };
-    let (db, new, parties, caps) = (&state.db, &new, &parties, state.caps);
+    let (new, parties, caps) = (&new, &parties, state.caps);
+    let (ids, writes) = (&*state.account_ids, &state.trade_writes);
     let inserted = with_retry(|| async move {
-        let tx = write_tx(db).await?;
-        // First statement: both parties' rows, so a concurrent account closing or open
-        // waits for this one (or this one for it), and the counts below are current.
-        if let Some(closed) = trading_accounts::lock_for_trade(&tx, parties).await? {
-            return Err(if closed == new.taker_id {
-                TradeError::AccountGone
-            } else {
-                TradeError::OfferNotOpen("this offer is no longer available".into())
-            });
-        }
-        check_caps(&tx, caps, new.taker_id, new.offer_id).await?;
-        let id = match store::insert(&tx, new).await {
-            Ok(id) => id,
-            // The same idempotency key won a race a moment ago.
-            Err(e) if is_unique_violation(&e) => return Ok(Err(e)),
-            Err(e) => return Err(e.into()),
-        };
-        let entry = Entry {
-            kind: EntryKind::TradeOpen,
-            reference: format!("trade:{id}"),
-            memo: format!("escrow for trade {id}"),
-            actor_id: Some(new.taker_id),
-        };
-        match ledger::post(&tx, entry, &[escrow_move(new.seller_id, amount)]).await {
-            Err(LedgerError::InsufficientFunds(_)) => {
-                return Err(TradeError::InsufficientFunds {
-                    caller_is_seller: new.seller_id == new.taker_id,
-                });
+        let turn = writes.turn().await?;
+        match open_in(turn.tx(), ids, caps, new, parties, amount).await {
+            Ok(Ok(id)) => {
+                turn.commit().await?;
+                Ok(Ok(id))
             }
-            other => other?,
-        };
-        let told = notifications::for_trade_opened(id, new.maker_id, new.amount);
-        notifications::tell(&tx, &[told]).await?;
-        tx.commit().await?;
-        Ok(Ok(id))
+            other => {
+                turn.rollback().await?;
+                other
+            }
+        }
     })
     .await?;
     let id = match inserted {
@@ -511,6 +489,51 @@ async fn check_taker_conditions(
         return Err(TradeError::FirstTradeLimit { limit });
     }
     Ok(())
+}
+
+/// The opening transaction's statements (the caller commits or rolls back). `Ok(Err)`: the
+/// idempotency key was used a moment ago by a concurrent open.
+async fn open_in(
+    tx: &sea_orm::DatabaseTransaction,
+    ids: &ledger::AccountIds,
+    caps: OpenTradeCaps,
+    new: &NewTrade,
+    parties: &[i64],
+    amount: Piconero,
+) -> Result<Result<i64, DbErr>, TradeError> {
+    // First statement: both parties' rows, so a concurrent account closing or open
+    // waits for this one (or this one for it), and the counts below are current.
+    if let Some(closed) = trading_accounts::lock_for_trade(tx, parties).await? {
+        return Err(if closed == new.taker_id {
+            TradeError::AccountGone
+        } else {
+            TradeError::OfferNotOpen("this offer is no longer available".into())
+        });
+    }
+    check_caps(tx, caps, new.taker_id, new.offer_id).await?;
+    let id = match store::insert(tx, new).await {
+        Ok(id) => id,
+        // The same idempotency key won a race a moment ago.
+        Err(e) if is_unique_violation(&e) => return Ok(Err(e)),
+        Err(e) => return Err(e.into()),
+    };
+    let entry = Entry {
+        kind: EntryKind::TradeOpen,
+        reference: format!("trade:{id}"),
+        memo: format!("escrow for trade {id}"),
+        actor_id: Some(new.taker_id),
+    };
+    match ledger::post_known(tx, Some(ids), entry, &[escrow_move(new.seller_id, amount)]).await {
+        Err(LedgerError::InsufficientFunds(_)) => {
+            return Err(TradeError::InsufficientFunds {
+                caller_is_seller: new.seller_id == new.taker_id,
+            });
+        }
+        other => other?,
+    };
+    let told = notifications::for_trade_opened(id, new.maker_id, new.amount);
+    notifications::tell(tx, &[told]).await?;
+    Ok(Ok(id))
 }
 
 /// The answer to a repeated idempotency key: the trade it opened, if this is the same
@@ -575,12 +598,17 @@ pub async fn act(
     let current = load(&state.db, trade_id).await?;
     let access = access(&current, user).ok_or(TradeError::NotFound)?;
     let actor = actor_for(access).ok_or(TradeError::ObserverOnly)?;
-    accounts::ensure_active(state, user).await?;
+    let standing = accounts::ensure_active(state, user).await?;
     let first = trade::step(facts(&current), action, actor)?;
     if let (Step::Move { .. }, Action::Release) = (first, action) {
         // Releasing money needs a fresh code from a seller who has 2FA (checked by login,
         // which also spends the code's time step).
-        accounts::second_factor(state, current.seller_id, input.totp.as_deref()).await?;
+        let code = input.totp.as_deref();
+        if user.id == current.seller_id {
+            accounts::second_factor_for(state, user.id, &standing, code).await?;
+        } else {
+            accounts::second_factor(state, current.seller_id, code).await?;
+        }
     }
     if action == Action::Dispute {
         required_text(input.statement.as_deref(), "statement", "statement")?;
@@ -589,7 +617,7 @@ pub async fn act(
         required_text(input.reason.as_deref(), "reason", "reason")?;
         // Deciding a dispute moves the escrow: a moderator with 2FA gives a fresh code.
         if let Step::Move { .. } = first {
-            accounts::second_factor(state, user.id, input.totp.as_deref()).await?;
+            accounts::second_factor_for(state, user.id, &standing, input.totp.as_deref()).await?;
         }
     }
     let (t, moved) =
@@ -657,7 +685,8 @@ async fn step_with_retries(
     if let Step::Move { settlement, .. } = first
         && let Some((_, moves)) = settlement_moves(current, settlement)?
     {
-        ledger::ensure_accounts(&state.db, &ledger::accounts_of(&moves)).await?;
+        ledger::ensure_known_accounts(&state.db, &state.account_ids, &ledger::accounts_of(&moves))
+            .await?;
     }
     let step = Stepping {
         trade_id: current.id,
@@ -667,7 +696,9 @@ async fn step_with_retries(
         input,
     };
     let step = &step;
-    let done = with_retry(|| async move { apply(&state.db, step).await }).await?;
+    let done =
+        with_retry(|| async move { apply(&state.trade_writes, &state.account_ids, step).await })
+            .await?;
     if done.1 {
         state.notify_wake.notify_one();
     }
@@ -684,11 +715,30 @@ struct Stepping<'a> {
 }
 
 async fn apply(
-    db: &sea_orm::DatabaseConnection,
+    writes: &GroupCommit,
+    ids: &ledger::AccountIds,
     s: &Stepping<'_>,
 ) -> Result<(trade_row::Model, bool), TradeError> {
-    let tx = write_tx(db).await?;
-    let t = load(&tx, s.trade_id).await?;
+    let turn = writes.turn().await?;
+    match apply_in(turn.tx(), ids, s).await {
+        Ok((t, true)) => {
+            turn.commit().await?;
+            Ok((t, true))
+        }
+        other => {
+            turn.rollback().await?;
+            other
+        }
+    }
+}
+
+/// One step's statements (the caller commits when it moved, else rolls back).
+async fn apply_in(
+    tx: &sea_orm::DatabaseTransaction,
+    ids: &ledger::AccountIds,
+    s: &Stepping<'_>,
+) -> Result<(trade_row::Model, bool), TradeError> {
+    let t = load(tx, s.trade_id).await?;
     let from = t.state;
     let now = now_ms();
     let taken = trade::step(facts(&t), s.action, s.actor)?;
@@ -697,7 +747,7 @@ async fn apply(
         Step::AlreadyDone => return Ok((t, false)),
         Step::VoteCancel => {
             let by_buyer = s.actor == Actor::Buyer;
-            if !store::vote_cancel(&tx, s.trade_id, from, by_buyer, now).await? {
+            if !store::vote_cancel(tx, s.trade_id, from, by_buyer, now).await? {
                 return Err(TradeError::Raced);
             }
         }
@@ -735,13 +785,13 @@ async fn apply(
                 Action::ResolveForSeller => Some((Resolution::Seller, s.actor_id, reason)),
                 _ => None,
             };
-            if !store::advance(&tx, s.trade_id, from, next, change, now).await? {
+            if !store::advance(tx, s.trade_id, from, next, change, now).await? {
                 // Someone else moved it first; look again with the new state.
                 return Err(TradeError::Raced);
             }
-            settle(&tx, &t, settlement, s.action, s.actor_id).await?;
+            settle(tx, ids, &t, settlement, s.action, s.actor_id).await?;
             let told = notifications::for_trade_step(&t, s.action, s.actor_id, next);
-            notifications::tell(&tx, &told).await?;
+            notifications::tell(tx, &told).await?;
             if let (Some(moderator), Action::ResolveForBuyer | Action::ResolveForSeller) =
                 (s.actor_id, s.action)
             {
@@ -751,7 +801,7 @@ async fn apply(
                     AuditAction::ResolveForSeller
                 };
                 audit::record(
-                    &tx,
+                    tx,
                     moderator,
                     decided,
                     format!("trade:{}", s.trade_id),
@@ -761,8 +811,7 @@ async fn apply(
             }
         }
     }
-    let updated = load(&tx, s.trade_id).await?;
-    tx.commit().await?;
+    let updated = load(tx, s.trade_id).await?;
     Ok((updated, true))
 }
 
@@ -816,6 +865,7 @@ pub fn escrow_move(seller_id: i64, amount: Piconero) -> Move {
 /// The ledger side of a step.
 async fn settle(
     tx: &(impl sea_orm::ConnectionTrait + TransactionTrait),
+    ids: &ledger::AccountIds,
     t: &trade_row::Model,
     settlement: Settlement,
     action: Action,
@@ -830,6 +880,6 @@ async fn settle(
         memo: format!("{} of trade {}", action.as_str(), t.id),
         actor_id,
     };
-    ledger::post(tx, entry, &moves).await?;
+    ledger::post_known(tx, Some(ids), entry, &moves).await?;
     Ok(())
 }

@@ -11,6 +11,9 @@
 //! per statement, and MariaDB takes its snapshot at the first plain read, which comes after
 //! the lock was granted.
 
+use std::collections::HashSet;
+use std::sync::{Mutex, PoisonError};
+
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 use pupero_core::Piconero;
@@ -47,6 +50,40 @@ impl Retryable for CloseError {
 pub async fn ensure(db: &DatabaseConnection, user_ids: &[i64]) -> Result<(), DbErr> {
     for id in user_ids {
         store::ensure(db, *id, now_ms()).await?;
+    }
+    Ok(())
+}
+
+/// Users whose row is known to exist. A row is never deleted (closing an account only
+/// stamps it), so once it was created it stays: opening a trade then skips the two
+/// upserts (write statements, each its own transaction) it would otherwise run first.
+#[derive(Debug, Default)]
+pub struct KnownRows(Mutex<HashSet<i64>>);
+
+/// Bounds the memory; past it the set starts over (the upserts resume).
+const MAX_KNOWN_ROWS: usize = 1_000_000;
+
+/// [`ensure`], skipping users in `known` and noting the others once created.
+pub async fn ensure_known(
+    db: &DatabaseConnection,
+    known: &KnownRows,
+    user_ids: &[i64],
+) -> Result<(), DbErr> {
+    for id in user_ids {
+        if known
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(id)
+        {
+            continue;
+        }
+        store::ensure(db, *id, now_ms()).await?;
+        let mut rows = known.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if rows.len() >= MAX_KNOWN_ROWS {
+            rows.clear();
+        }
+        rows.insert(*id);
     }
     Ok(())
 }

@@ -89,6 +89,9 @@ enum Command {
         /// Stop after the hot paths (issue 11's table with the nginx reference and RSS).
         #[arg(long)]
         hot_paths_only: bool,
+        /// Run only the trade scenario (open → paid → release) and the ledger check.
+        #[arg(long)]
+        trades_only: bool,
         #[command(flatten)]
         settings: Settings,
     },
@@ -273,6 +276,7 @@ async fn main() -> anyhow::Result<()> {
             seconds,
             connections,
             hot_paths_only,
+            trades_only,
             mut settings,
         } => {
             // The bench is quiet unless RUST_LOG asks otherwise.
@@ -288,6 +292,7 @@ async fn main() -> anyhow::Result<()> {
                     seconds,
                     connections,
                     only: hot_paths_only,
+                    trades_only,
                 };
                 bench::api(&mut settings, requests, concurrency, trades, hot).await
             }

@@ -19,6 +19,13 @@ pub struct AccountFacts {
     /// Sanctions in force on the account (moderation's word, kept by login).
     #[serde(default)]
     pub restrictions: Vec<Restriction>,
+
+    /// How long (ms, counted from when the caller sent its request) the caller may keep
+    /// this answer instead of asking again. Login holds every change to this standing
+    /// back until that time has passed, so a kept answer is never stale (SECURITY.md,
+    /// "Standing leases"). `None`: do not keep it.
+    #[serde(default)]
+    pub lease_ms: Option<u64>,
 }
 
 /// `POST /internal/totp/verify`: a fresh second factor before money moves on a user's word.

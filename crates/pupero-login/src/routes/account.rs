@@ -123,6 +123,9 @@ pub async fn update_me(
         store::end_all_sessions(&tx, user_id).await?;
     }
     tx.commit().await?;
+    if password_changed {
+        crate::standing_leases::hold_until_released(&state.db, user_id).await?;
+    }
     Ok(Json(me_view(&state, &saved).await?))
 }
 
@@ -171,6 +174,7 @@ pub async fn delete_me(
         store::tombstone_user(&tx, user.id).await?;
         crate::mail::store::forget(&tx, user.id).await?;
         tx.commit().await?;
+        crate::standing_leases::hold_until_released(&state.db, user.id).await?;
         Ok::<(), ApiError>(())
     }
     .await;

@@ -131,6 +131,7 @@ pub async fn set_role(
     )
     .await?;
     tx.commit().await?;
+    crate::standing_leases::hold_until_released(&state.db, id).await?;
     security::record(
         &state.metrics,
         SecurityEvent::RoleChanged,
@@ -184,6 +185,7 @@ pub async fn set_disabled(
     )
     .await?;
     tx.commit().await?;
+    crate::standing_leases::hold_until_released(&state.db, id).await?;
     let event = if req.disabled {
         SecurityEvent::AccountDisabled
     } else {
@@ -227,6 +229,7 @@ pub async fn logout_everywhere(
     )
     .await?;
     tx.commit().await?;
+    crate::standing_leases::hold_until_released(&state.db, id).await?;
     security::record(
         &state.metrics,
         SecurityEvent::ForcedLogout,

@@ -270,6 +270,7 @@ pub async fn refresh(
             }
             let ended = store::end_all_sessions(&tx, user_id).await?;
             tx.commit().await?;
+            crate::standing_leases::hold_until_released(&state.db, user_id).await?;
             security::record(
                 &state.metrics,
                 SecurityEvent::RefreshTokenReused,
@@ -324,6 +325,7 @@ pub async fn logout_all(
     let tx = write_tx(&state.db).await?;
     let revoked = store::end_all_sessions(&tx, user.id).await?;
     tx.commit().await?;
+    crate::standing_leases::hold_until_released(&state.db, user.id).await?;
     tracing::info!(user_id = user.id, revoked, "signed out everywhere");
     Ok(Json(pupero_api::accounts::Revoked { revoked }))
 }

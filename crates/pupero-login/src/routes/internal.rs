@@ -19,6 +19,9 @@ pub async fn account(
     _caller: ServiceCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<AccountFacts>> {
+    // The lease first, then the read: a change committed after this read finds the lease
+    // and waits it out before it answers (see `standing_leases`).
+    crate::standing_leases::grant(&state.db, id).await?;
     let user = store::find_user(&state.db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("no such user"))?;
@@ -31,6 +34,7 @@ pub async fn account(
         totp_enabled: user.totp_secret.is_some(),
         tokens_valid_after_ms: user.tokens_valid_after_ms,
         restrictions: in_force(&state.db, user.id).await?,
+        lease_ms: u64::try_from(crate::standing_leases::LEASE.as_millis()).ok(),
     }))
 }
 
@@ -59,6 +63,9 @@ pub async fn set_restrictions(
     let tx = pupero_db::write_tx(&state.db).await?;
     store::replace_restrictions(&tx, id, &req.restrictions).await?;
     tx.commit().await?;
+    // Services may keep the account's standing for a lease: a sanction is in force
+    // everywhere only once every lease granted before it has run out.
+    crate::standing_leases::hold_until_released(&state.db, id).await?;
     tracing::info!(
         user_id = id,
         restrictions = req.restrictions.len(),

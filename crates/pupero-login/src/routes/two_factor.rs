@@ -105,7 +105,9 @@ pub async fn confirm(
     row.totp_secret = Set(Some(pending));
     row.totp_pending_secret = Set(None);
     row.totp_last_step = Set(Some(step));
+    let user_id = caller.id;
     store::save_user(&state.db, row).await?;
+    crate::standing_leases::hold_until_released(&state.db, user_id).await?;
     Ok(Json(TwoFactorStatus { totp_enabled: true }))
 }
 
@@ -129,6 +131,7 @@ pub async fn disable(
     store::save_user(&tx, row).await?;
     store::delete_recovery_codes(&tx, user_id).await?;
     tx.commit().await?;
+    crate::standing_leases::hold_until_released(&state.db, user_id).await?;
     Ok(Json(TwoFactorStatus {
         totp_enabled: false,
     }))

@@ -23,6 +23,8 @@ pub struct HotPaths {
     pub connections: usize,
     /// Stop after the hot paths (issue 11's table).
     pub only: bool,
+    /// Run only the trades (and the ledger check after them).
+    pub trades_only: bool,
 }
 
 /// Starts the platform on free ports with a throwaway SQLite file (unless DATABASE_URL
@@ -95,7 +97,9 @@ pub async fn api(
         seller_name: &seller_name,
         password,
     };
-    hot_paths::post_offers(&setup).await?;
+    if !hot.trades_only {
+        hot_paths::post_offers(&setup).await?;
+    }
     println!(
         "pupero bench: database {}, build {}",
         pupero_db::backend_name(&db),
@@ -105,7 +109,9 @@ pub async fn api(
             "release"
         }
     );
-    hot_paths::run(&setup, &dir, hot.seconds, hot.connections, &timeline).await?;
+    if !hot.trades_only {
+        hot_paths::run(&setup, &dir, hot.seconds, hot.connections, &timeline).await?;
+    }
     if hot.only {
         platform.stop().await;
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -154,9 +160,11 @@ pub async fn api(
     ];
     println!("in-process load: {requests} requests per scenario, {concurrency} connections");
     println!("{}", header());
-    for scenario in &scenarios {
-        let outcome = run(scenario, requests, concurrency).await?;
-        println!("{}", row(&outcome));
+    if !hot.trades_only {
+        for scenario in &scenarios {
+            let outcome = run(scenario, requests, concurrency).await?;
+            println!("{}", row(&outcome));
+        }
     }
 
     // Whole trades: one seller and one buyer per worker, so workers do not queue on one account.
@@ -224,6 +232,9 @@ pub async fn api(
         outcome.rps(),
         workers
     );
+    if hot.trades_only {
+        return finish(platform, &db, dir).await;
+    }
     // The web frontend: a page is the session lookup, a few API calls through the
     // gateway, and the template.
     let frontend = platform
@@ -273,13 +284,21 @@ pub async fn api(
         println!("{}", row(&outcome));
     }
 
-    let report = pupero_transactions::ledger::verify(&db).await?;
+    finish(platform, &db, dir).await
+}
+
+/// Checks the ledger after the load, and stops the platform.
+async fn finish(
+    platform: Platform,
+    db: &sea_orm::DatabaseConnection,
+    dir: std::path::PathBuf,
+) -> anyhow::Result<()> {
+    let report = pupero_transactions::ledger::verify(db).await?;
     println!(
         "ledger after the run: consistent = {}, {} entries",
         report.is_consistent(),
         report.entries
     );
-
     platform.stop().await;
     tokio::time::sleep(Duration::from_millis(50)).await;
     let _ = std::fs::remove_dir_all(dir);

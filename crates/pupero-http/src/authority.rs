@@ -95,7 +95,7 @@ struct LoginDirectory {
     leased: Mutex<HashMap<i64, Leased>>,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Leased {
     standing: Standing,
     until: Instant,
@@ -111,7 +111,7 @@ impl LoginDirectory {
         leased
             .get(&user_id)
             .filter(|l| Instant::now() < l.until)
-            .map(|l| l.standing)
+            .map(|l| l.standing.clone())
     }
 
     fn keep(&self, user_id: i64, standing: Standing, until: Instant) {
@@ -145,7 +145,7 @@ impl StandingSource for LoginDirectory {
                     let lease = facts.lease_ms.map(Duration::from_millis);
                     let standing = Standing::from(facts);
                     if let Some(until) = lease.and_then(|l| asked_at.checked_add(l)) {
-                        self.keep(user_id, standing, until);
+                        self.keep(user_id, standing.clone(), until);
                     }
                     Ok(Some(standing))
                 }

@@ -12,6 +12,7 @@ pub mod money_metrics;
 pub mod network_fees;
 mod operator;
 pub mod outbox;
+pub mod receipts;
 mod routes;
 mod store;
 pub mod trade_rules;
@@ -36,10 +37,15 @@ pub use routes::router;
 
 pub const SERVICE: &str = "transactions";
 
+/// This service's audit chain: every ledger entry and staff action on money.
+pub const AUDIT_CHAIN: pupero_db::audit_chain::Chain = store::audit::CHAIN;
+
 #[derive(Clone)]
 pub struct TransactionsState {
     pub db: DatabaseConnection,
     pub keys: JwtKeys,
+    /// Signs trade receipts (and, in the background, the audit chain's checkpoints).
+    pub signing_key: pupero_db::signing::SigningKey,
     pub trusted: TrustedProxies,
     /// Where trades read the offer they open from.
     pub offers: InternalClient,
@@ -75,6 +81,7 @@ impl TransactionsState {
     pub fn new(
         db: DatabaseConnection,
         keys: JwtKeys,
+        signing_key: pupero_db::signing::SigningKey,
         settings: &Settings,
     ) -> Result<Self, pupero_http::HttpClientError> {
         let client = |callee, service| {
@@ -111,6 +118,7 @@ impl TransactionsState {
             offers: client("offers", Service::Offers)?,
             wallet: client("wallet", Service::Wallet)?,
             db,
+            signing_key,
             keys: keys.clone(),
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
             fee_bps: settings.platform_fee_bps,

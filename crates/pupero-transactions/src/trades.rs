@@ -16,10 +16,10 @@ use crate::accounts::{self, Upstream};
 use crate::entity::trade as trade_row;
 use crate::ledger::{self, Account, Entry, LedgerError, Move, PlatformAccount, UserAccount};
 use crate::store::audit;
-use crate::store::trades::{self as store, Advance, NewTrade};
+use crate::store::trades::{self as store, Advance, Decision, NewTrade};
 use crate::trade_rules::{self, TakerCap};
 use crate::trading_accounts;
-use pupero_core::{AuditAction, CancelReason, Resolution};
+use pupero_core::{AuditAction, BuyerShare, CancelReason, Resolution};
 
 pub use crate::trade_rules::OpenTradeCaps;
 
@@ -229,6 +229,8 @@ pub fn view(t: &trade_row::Model, access: Access) -> Result<TradeView, TradeErro
             resolution: t.resolution,
             resolved_by: t.resolved_by,
             reason: t.resolution_reason.clone(),
+            reason_code: t.resolution_code,
+            buyer_share_bps: t.buyer_share_bps.and_then(|b| u32::try_from(b).ok()),
         }),
         your_role: match access {
             Access::Party(Actor::Buyer) => TradeRole::Buyer,
@@ -491,6 +493,18 @@ pub struct ActionInput {
     pub totp: Option<String>,
     pub statement: Option<String>,
     pub reason: Option<String>,
+    /// A dispute decision's canned reason.
+    pub reason_code: Option<pupero_core::ResolutionReason>,
+    /// `resolve-split`: the buyer's share.
+    pub share: Option<BuyerShare>,
+}
+
+/// The resolve actions: a moderator deciding a dispute.
+fn is_resolution(action: Action) -> bool {
+    matches!(
+        action,
+        Action::ResolveForBuyer | Action::ResolveForSeller | Action::ResolveSplit
+    )
 }
 
 fn required_text(text: Option<&str>, field: &'static str, what: &str) -> Result<(), TradeError> {
@@ -529,8 +543,14 @@ pub async fn act(
     if action == Action::Dispute {
         required_text(input.statement.as_deref(), "statement", "statement")?;
     }
-    if matches!(action, Action::ResolveForBuyer | Action::ResolveForSeller) {
+    if is_resolution(action) {
         required_text(input.reason.as_deref(), "reason", "reason")?;
+        if action == Action::ResolveSplit && input.share.is_none() {
+            return Err(TradeError::Invalid {
+                field: "buyer_share_bps",
+                message: "a split needs the buyer's share in basis points (1 to 9999)".into(),
+            });
+        }
         // Deciding a dispute moves the escrow: a moderator with 2FA gives a fresh code.
         if let Step::Move { .. } = first {
             accounts::second_factor(state, user.id, input.totp.as_deref()).await?;
@@ -554,7 +574,9 @@ fn record_security_event(
 ) {
     let event = match action {
         Action::Release => SecurityEvent::EscrowReleased,
-        Action::ResolveForBuyer | Action::ResolveForSeller => SecurityEvent::DisputeResolved,
+        Action::ResolveForBuyer | Action::ResolveForSeller | Action::ResolveSplit => {
+            SecurityEvent::DisputeResolved
+        }
         _ => return,
     };
     let detail = format!("trade {} {} ({} piconero)", t.id, action.as_str(), t.amount);
@@ -599,7 +621,7 @@ async fn step_with_retries(
     input: &ActionInput,
 ) -> Result<(trade_row::Model, bool), TradeError> {
     if let Step::Move { settlement, .. } = first
-        && let Some((_, moves)) = settlement_moves(current, settlement)?
+        && let Some((_, moves)) = settlement_moves(current, settlement, input.share)?
     {
         ledger::ensure_accounts(&state.db, &ledger::accounts_of(&moves)).await?;
     }
@@ -670,30 +692,55 @@ async fn apply(
                 }
                 _ => {}
             }
-            change.resolved = match s.action {
-                Action::ResolveForBuyer => Some((Resolution::Buyer, s.actor_id, reason)),
-                Action::ResolveForSeller => Some((Resolution::Seller, s.actor_id, reason)),
+            let outcome = match s.action {
+                Action::ResolveForBuyer => Some(Resolution::Buyer),
+                Action::ResolveForSeller => Some(Resolution::Seller),
+                Action::ResolveSplit => Some(Resolution::Split),
                 _ => None,
             };
+            change.resolved = outcome.map(|outcome| Decision {
+                outcome,
+                by: s.actor_id,
+                reason,
+                code: Some(
+                    s.input
+                        .reason_code
+                        .unwrap_or(pupero_core::ResolutionReason::Other),
+                ),
+                buyer_share_bps: s
+                    .input
+                    .share
+                    .filter(|_| outcome == Resolution::Split)
+                    .and_then(|b| i32::try_from(b.bps()).ok()),
+            });
+            let resolved = change.resolved;
             if !store::advance(&tx, s.trade_id, from, next, change, now).await? {
                 // Someone else moved it first; look again with the new state.
                 return Err(TradeError::Raced);
             }
-            settle(&tx, &t, settlement, s.action, s.actor_id).await?;
-            if let (Some(moderator), Action::ResolveForBuyer | Action::ResolveForSeller) =
-                (s.actor_id, s.action)
-            {
-                let decided = if s.action == Action::ResolveForBuyer {
-                    AuditAction::ResolveForBuyer
-                } else {
-                    AuditAction::ResolveForSeller
+            settle(&tx, &t, settlement, s.input.share, s.action, s.actor_id).await?;
+            if let (Some(moderator), Some(decision)) = (s.actor_id, resolved) {
+                let decided = match decision.outcome {
+                    Resolution::Buyer => AuditAction::ResolveForBuyer,
+                    Resolution::Seller => AuditAction::ResolveForSeller,
+                    Resolution::Split => AuditAction::ResolveSplit,
                 };
+                let share = s
+                    .input
+                    .share
+                    .filter(|_| decision.outcome == Resolution::Split)
+                    .map(|b| format!("buyer {b}; "))
+                    .unwrap_or_default();
                 audit::record(
                     &tx,
                     moderator,
                     decided,
                     format!("trade:{}", s.trade_id),
-                    s.input.reason.clone().unwrap_or_default(),
+                    format!(
+                        "{share}{}: {}",
+                        decision.code.map_or("other", |c| c.as_str()),
+                        decision.reason
+                    ),
                 )
                 .await?;
             }
@@ -709,6 +756,7 @@ async fn apply(
 pub fn settlement_moves(
     t: &trade_row::Model,
     settlement: Settlement,
+    share: Option<BuyerShare>,
 ) -> Result<Option<(EntryKind, Vec<Move>)>, TradeError> {
     let amount = Piconero::new(t.amount)?;
     let fee = Piconero::new(t.fee)?;
@@ -739,6 +787,35 @@ pub fn settlement_moves(
                 ],
             ))
         }
+        Settlement::Split => {
+            let share = share.ok_or(TradeError::Invalid {
+                field: "buyer_share_bps",
+                message: "a split needs the buyer's share in basis points (1 to 9999)".into(),
+            })?;
+            let parts = pupero_core::split_escrow(t.amount, t.fee, share.bps())
+                .ok_or_else(|| TradeError::Corrupt("fee above amount".into()))?;
+            // One entry, three moves out of the one escrow: the parts sum to it exactly.
+            Some((
+                EntryKind::TradeSplit,
+                vec![
+                    Move::new(
+                        escrow,
+                        Account::User(t.buyer_id, UserAccount::Available),
+                        Piconero::new(parts.buyer)?,
+                    ),
+                    Move::new(
+                        escrow,
+                        Account::Platform(PlatformAccount::Fees),
+                        Piconero::new(parts.fee)?,
+                    ),
+                    Move::new(
+                        escrow,
+                        Account::User(t.seller_id, UserAccount::Available),
+                        Piconero::new(parts.seller)?,
+                    ),
+                ],
+            ))
+        }
     })
 }
 
@@ -756,10 +833,11 @@ async fn settle(
     tx: &(impl sea_orm::ConnectionTrait + TransactionTrait),
     t: &trade_row::Model,
     settlement: Settlement,
+    share: Option<BuyerShare>,
     action: Action,
     actor_id: Option<i64>,
 ) -> Result<(), TradeError> {
-    let Some((kind, moves)) = settlement_moves(t, settlement)? else {
+    let Some((kind, moves)) = settlement_moves(t, settlement, share)? else {
         return Ok(());
     };
     let entry = Entry {

@@ -65,8 +65,8 @@ db_test! {
         // 3 333 000 000; the seller gets the rest, with the odd piconero.
         assert_eq!(app.balances(&m.buyer).await.0, "0.329967000000");
         assert_eq!(app.balances(&m.seller).await, ("9.666700000000".into(), "0.000000000000".into(), "0.000000000000".into()));
-        let (_, again) = resolve(m.moderator.t(), split).await;
-        assert_ne!(typed::<TradeView>(&again).state, TradeState::Disputed);
+        let (status, again) = resolve(m.moderator.t(), split).await;
+        assert_eq!(status, StatusCode::CONFLICT, "no longer disputed: {again}");
         assert_eq!(app.balances(&m.buyer).await.0, "0.329967000000", "decided once");
 
         let (_, audit) = app.get("/transactions/admin/audit", m.admin.t()).await;

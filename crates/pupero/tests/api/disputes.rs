@@ -60,7 +60,7 @@ db_test! {
         let entry = audit.items.iter().find(|e| e.action == AuditAction::ResolveForBuyer).expect("audited");
         assert_eq!(entry.actor_id, Some(m.moderator.id));
         assert_eq!(entry.target, format!("trade:{t}"));
-        assert_eq!(entry.details, "bank statement shows the payment");
+        assert_eq!(entry.details, "other: bank statement shows the payment", "the canned reason (none given: other) and the text");
         assert_eq!(app.get("/transactions/admin/audit", m.moderator.t()).await.0, StatusCode::FORBIDDEN);
         app.assert_ledger_consistent().await;
     }

@@ -154,17 +154,32 @@ pub struct Revoked {
     pub revoked: u64,
 }
 
-/// One line of a staff audit log (login's account actions, the ledger's money actions).
+/// One record of a service's hash-chained audit log: a staff action or a money movement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
-    pub id: i64,
-    pub actor_id: i64,
-    /// `set_role`, `set_disabled`, `force_logout`, `adjust`, `transfer`, `resolve-buyer`
-    /// or `resolve-seller`.
+    /// The record's number on its chain (1, 2, 3…, no gaps).
+    pub seq: i64,
+    /// Who acted; absent for the platform itself (a deposit credited, a trade expired).
+    pub actor_id: Option<i64>,
+    /// `set_role`, `set_disabled`, `force_logout`, `adjust`, `transfer`, `resolve-buyer`,
+    /// `resolve-seller`, `resolve-split` or `ledger_entry`.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub action: AuditAction,
+    /// What it is about, e.g. `user:7`, `trade:12`, `entry:40`.
     pub target: String,
     pub details: String,
     pub created_at: String,
+    /// SHA-256 (hex) of the record, which the next record commits to.
+    pub hash: String,
+}
+
+/// The key that signs the audit chains' checkpoints and the trade receipts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SigningKeyView {
+    /// Always `ed25519`.
+    pub algorithm: String,
+    /// The 32-byte public key, hex.
+    pub public_key: String,
 }

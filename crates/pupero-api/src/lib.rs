@@ -7,7 +7,8 @@
 //! lifecycles are the core enums (their one spelling on the wire), so a misspelt status
 //! fails to deserialize.
 //!
-//! This is a kit crate, like `pupero-core`: serde and the core vocabulary only, no I/O.
+//! This is a kit crate, like `pupero-core`: serde (and serde_json, for the bytes a receipt
+//! signature covers) and the core vocabulary only, no I/O.
 //! Services depend on it and still never on each other. The OpenAPI derives sit behind
 //! the `openapi` feature, which the services enable and the frontend does not.
 //!
@@ -25,6 +26,7 @@ pub mod money;
 pub mod notifications;
 pub mod offers;
 pub mod paging;
+pub mod receipts;
 pub mod trades;
 
 pub use error::ErrorCode;

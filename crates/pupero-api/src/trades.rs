@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use pupero_core::{Action, CancelReason, OfferSide, Piconero, Resolution, TradeState};
+use pupero_core::{
+    Action, CancelReason, OfferSide, Piconero, Resolution, ResolutionReason, TradeState,
+};
 
 pupero_core::string_enum! {
     /// How the caller stands to a trade.
@@ -68,7 +70,8 @@ pub struct TradeView {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub your_role: TradeRole,
     /// What the caller can do now: `paid`, `release`, `cancel`, `dispute`, `mutual-cancel`,
-    /// `resolve-buyer`, `resolve-seller` (each is also the action's route segment).
+    /// `resolve-buyer`, `resolve-seller`, `resolve-split` (the resolutions go through
+    /// `/trades/{id}/resolve`; the others are the action's route segment).
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub allowed_actions: Vec<Action>,
 }
@@ -95,11 +98,18 @@ pub struct DisputeView {
     pub opened_by: Option<i64>,
     pub opened_at: Option<String>,
     pub statement: Option<String>,
-    /// `buyer` or `seller` once resolved.
+    /// `buyer`, `seller` or `split` once resolved.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub resolution: Option<Resolution>,
     pub resolved_by: Option<i64>,
     pub reason: Option<String>,
+    /// The decision's canned reason (`payment_confirmed`, `payment_not_received`, …).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[serde(default)]
+    pub reason_code: Option<ResolutionReason>,
+    /// A split's share for the buyer, in basis points (1/100 %).
+    #[serde(default)]
+    pub buyer_share_bps: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -125,9 +135,20 @@ pub struct ActionBody {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResolveRequest {
-    /// `buyer` (escrow to the buyer) or `seller` (escrow back to the seller).
+    /// `buyer` (escrow to the buyer, minus the fee), `seller` (escrow back to the seller) or
+    /// `split` (divided by `buyer_share_bps`).
     pub outcome: String,
-    /// Why; recorded on the trade and in the audit log.
+    /// `split` only: the buyer's share in basis points, 1–9999 (3750 = 37.5 %). The
+    /// buyer's part is rounded down to the piconero and the remainder goes to the seller;
+    /// the platform fee is charged on the buyer's part only (rounded down).
+    #[serde(default)]
+    pub buyer_share_bps: Option<u32>,
+    /// A canned reason: `payment_confirmed`, `payment_not_received`, `partial_payment`,
+    /// `buyer_unresponsive`, `seller_unresponsive`, `parties_agreed`, `fraud_evidence` or
+    /// `other` (the default).
+    #[serde(default)]
+    pub reason_code: Option<String>,
+    /// Why, in words; recorded on the trade and in the audit log.
     pub reason: String,
     /// A current two-factor code, required when the moderator has 2FA.
     pub totp: Option<String>,

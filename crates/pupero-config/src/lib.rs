@@ -94,6 +94,14 @@ pub enum ConfigError {
     #[error("DATA_ENCRYPTION_KEY must be 64 hexadecimal characters (32 random bytes)")]
     BadDataKey,
     #[error(
+        "AUDIT_SIGNING_KEY must be set to 64 hexadecimal characters (a random 32-byte seed) when PUPERO_ENV=production"
+    )]
+    MissingProductionAuditKey,
+    #[error(
+        "AUDIT_SIGNING_KEY must be 64 hexadecimal characters (a random 32-byte seed), not a repeated or known value"
+    )]
+    BadAuditKey,
+    #[error(
         "FRONTEND_SECRET_KEY must be set to a random value of at least {MIN_SECRET_LEN} characters when PUPERO_ENV=production"
     )]
     WeakFrontendSecret,
@@ -177,6 +185,12 @@ pub struct Settings {
     /// production; otherwise generated once and kept in the data directory.
     #[arg(long, env = "DATA_ENCRYPTION_KEY", hide_env_values = true)]
     pub data_encryption_key: Option<Secret>,
+    /// The server's Ed25519 signing key (64 hex characters: a random 32-byte seed): signs
+    /// the audit chains' checkpoints and trade receipts; its public key is published at
+    /// `/transactions/audit/public-key`. Required in production; otherwise generated once
+    /// and kept in the data directory (`audit-signing-key`).
+    #[arg(long, env = "AUDIT_SIGNING_KEY", hide_env_values = true)]
+    pub audit_signing_key: Option<Secret>,
     /// Directory of the services' token keys: `<service>.key` (the service's own Ed25519
     /// private key, base64) and `<service>.pub` / `<service>.<id>.pub` (public keys, all
     /// trusted). Each process needs the private keys of the services it runs and login's
@@ -453,6 +467,11 @@ pub struct Settings {
     /// ten minutes; it reads every posting, so not much more often on a large ledger).
     #[arg(long, env = "LEDGER_VERIFY_INTERVAL_SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=604_800))]
     pub ledger_verify_interval_seconds: u64,
+    /// How often the login and transactions services sign their audit chain's head (a
+    /// checkpoint), in seconds. Records after the last checkpoint are only as safe as the
+    /// database; see docs/SECURITY.md.
+    #[arg(long, env = "AUDIT_CHECKPOINT_SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub audit_checkpoint_seconds: u64,
 
     /// Timeout for one proxied request through the gateway, in seconds.
     #[arg(long, env = "GATEWAY_TIMEOUT_SECONDS", default_value_t = 30)]
@@ -762,6 +781,32 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// The audit and receipt signing key's seed (64 hex characters), checked like the data
+    /// key: production refuses an unset one, and any setting refuses a seed of one repeated
+    /// byte (a placeholder such as `000…0`, which anyone could sign with).
+    pub fn resolve_audit_key(&self) -> Result<Secret, ConfigError> {
+        let configured = self
+            .audit_signing_key
+            .as_ref()
+            .filter(|s| !s.expose().trim().is_empty());
+        let key = match configured {
+            Some(s) => s.clone(),
+            None if self.is_production() => return Err(ConfigError::MissingProductionAuditKey),
+            None => {
+                self.ensure_data_dir()?;
+                load_or_create_secret(&self.data_dir.join("audit-signing-key"))?
+            }
+        };
+        let seed = key.expose().trim().to_ascii_lowercase();
+        let repeated = seed.get(..2).is_some_and(|first| seed == first.repeat(32));
+        if !is_data_key(&seed) || repeated {
+            return Err(ConfigError::BadAuditKey);
+        }
+        Ok(Secret::new(seed))
+    }
+}
+
 fn is_data_key(s: &str) -> bool {
     let s = s.trim();
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
@@ -877,6 +922,32 @@ mod tests {
         let first = dev.resolve_data_key().unwrap();
         assert!(is_data_key(first.expose()));
         assert_eq!(first.expose(), dev.resolve_data_key().unwrap().expose());
+    }
+
+    #[test]
+    fn the_audit_key_is_required_in_production_refuses_placeholders_and_is_generated_once() {
+        let dir = temp_dir("auditkey");
+        let d = dir.to_str().unwrap();
+        let prod = settings(&["--pupero-env", "production", "--data-dir", d]);
+        assert!(matches!(
+            prod.resolve_audit_key(),
+            Err(ConfigError::MissingProductionAuditKey)
+        ));
+        let zeros = "0".repeat(64);
+        for bad in ["abcd", zeros.as_str()] {
+            let s = settings(&["--pupero-env", "production", "--audit-signing-key", bad]);
+            assert!(
+                matches!(s.resolve_audit_key(), Err(ConfigError::BadAuditKey)),
+                "{bad}"
+            );
+        }
+        let chosen = "3f".repeat(31) + "a0";
+        let s = settings(&["--pupero-env", "production", "--audit-signing-key", &chosen]);
+        assert_eq!(s.resolve_audit_key().unwrap().expose(), chosen);
+        let dev = settings(&["--data-dir", d]);
+        let first = dev.resolve_audit_key().unwrap();
+        assert!(is_data_key(first.expose()));
+        assert_eq!(first.expose(), dev.resolve_audit_key().unwrap().expose());
     }
 
     #[test]

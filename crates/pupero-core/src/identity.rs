@@ -276,8 +276,8 @@ mod tests {
 }
 
 crate::string_enum! {
-    /// What a staff member did, as an audit line records it (`login_audit.action`,
-    /// `audit_log.action`).
+    /// What an audit-chain record is about (`<chain>_audit_records.action`): a staff
+    /// member's action, or a money movement the ledger made.
     #[cfg_attr(feature = "sea-orm", derive(sea_orm::DeriveValueType), sea_orm(value_type = "String"))]
     pub enum AuditAction ("audit action") {
         /// An admin changed a role.
@@ -306,5 +306,10 @@ crate::string_enum! {
         DecideAppeal = "decide-appeal",
         /// Staff removed an offer.
         RemoveOffer = "remove-offer",
+
+        /// A moderator split a disputed escrow between buyer and seller.
+        ResolveSplit = "resolve-split",
+        /// The ledger posted a journal entry (every movement of money, by anyone).
+        LedgerEntry = "ledger_entry",
     }
 }

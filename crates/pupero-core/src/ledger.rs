@@ -10,6 +10,9 @@ crate::string_enum! {
         TradeRelease = "trade_release",
         /// Escrow → seller when a trade is cancelled.
         TradeRefund = "trade_refund",
+        /// Escrow divided by a moderator: part to the buyer (and its fee), the rest to the
+        /// seller, in one entry.
+        TradeSplit = "trade_split",
         /// A confirmed deposit credited to its owner.
         Deposit = "deposit",
         /// An admin's correction.

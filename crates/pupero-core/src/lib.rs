@@ -7,6 +7,7 @@ pub mod vocabulary;
 
 pub mod address;
 pub mod deposit;
+pub mod dispute;
 pub mod fiat;
 pub mod identity;
 pub mod ledger;
@@ -20,6 +21,7 @@ pub mod withdrawal;
 
 pub use address::{AddressError, AddressKind, MoneroAddress, Network};
 pub use deposit::DepositStatus;
+pub use dispute::{BuyerShare, ResolutionReason, SplitShares, split_escrow};
 pub use fiat::{Cents, Currency, FiatError};
 pub use identity::{AuditAction, Email, IdentityError, Password, Role, Username};
 pub use ledger::EntryKind;

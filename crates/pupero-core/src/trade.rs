@@ -10,6 +10,7 @@
 //! AWAITING_PAYMENT | PAID ─ both parties: mutual cancel ───────────────────> CANCELLED   escrow → seller
 //! DISPUTED ─ moderator: resolve for buyer ─────────────────────────────────> COMPLETED   escrow → buyer (− fee)
 //! DISPUTED ─ moderator: resolve for seller ────────────────────────────────> CANCELLED   escrow → seller
+//! DISPUTED ─ moderator: resolve split ──────────────────────────────────────> COMPLETED   escrow → both (see dispute.rs)
 //! ```
 
 crate::string_enum! {
@@ -67,6 +68,8 @@ crate::string_enum! {
         Buyer = "buyer",
         /// The escrow goes back to the seller.
         Seller = "seller",
+        /// The escrow is divided: a share to the buyer, the rest to the seller.
+        Split = "split",
     }
 }
 
@@ -82,6 +85,7 @@ crate::string_enum! {
         Expire = "expire",
         ResolveForBuyer = "resolve-buyer",
         ResolveForSeller = "resolve-seller",
+        ResolveSplit = "resolve-split",
     }
 }
 
@@ -105,6 +109,8 @@ pub enum Settlement {
     ReturnToSeller,
     /// Escrow goes to the buyer, minus the platform fee.
     PayBuyer,
+    /// Escrow is divided by the moderator's share (`dispute::split_escrow`).
+    Split,
 }
 
 /// The facts of a trade the rules depend on.
@@ -237,6 +243,13 @@ pub fn step(facts: TradeFacts, action: Action, actor: Actor) -> Result<Step, Ref
             };
             match state {
                 Disputed => moved(next, settlement),
+                s => Err(Refusal::WrongState(s)),
+            }
+        }
+        ResolveSplit => {
+            who(&[Moderator], "a moderator")?;
+            match state {
+                Disputed => moved(Completed, Settlement::Split),
                 s => Err(Refusal::WrongState(s)),
             }
         }
@@ -407,7 +420,7 @@ mod tests {
         );
         assert_eq!(
             a(TradeState::Disputed, Actor::Moderator),
-            vec![ResolveForBuyer, ResolveForSeller]
+            vec![ResolveForBuyer, ResolveForSeller, ResolveSplit]
         );
         assert!(a(TradeState::Completed, Actor::Seller).is_empty());
         assert!(a(TradeState::Cancelled, Actor::Buyer).is_empty());

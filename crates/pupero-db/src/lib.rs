@@ -13,7 +13,9 @@ use sea_orm::{
     RuntimeErr, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
+pub mod audit_chain;
 pub mod seal;
+pub mod signing;
 
 pub use sea_orm;
 pub use sea_orm_migration;

@@ -25,13 +25,17 @@ const SEED_NAMES: [&str; 18] = [
     "SESSION_COOKIE_SAMESITE",
 ];
 
-const PROD_SECRETS: [(&str, &str); 7] = [
+const PROD_SECRETS: [(&str, &str); 8] = [
     ("PUPERO_DOMAIN", "market.example.com"),
     ("PUPERO_API_DOMAIN", "api.market.example.com"),
     ("FRONTEND_SECRET_KEY", "0123456789abcdef0123456789abcdef01"),
     (
         "DATA_ENCRYPTION_KEY",
         "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+    ),
+    (
+        "AUDIT_SIGNING_KEY",
+        "1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100",
     ),
     ("METRICS_TOKEN", "fedcba9876543210fedcba9876543210fe"),
     ("MONERO_WALLET_PASSWORD", "a-wallet-password-of-some-length"),

@@ -79,6 +79,7 @@ fn the_chart_refuses_to_render_without_each_secret_and_endpoint() {
         "secrets.moneroRpcPassword",
         "secrets.moneroWalletPassword",
         "secrets.dataEncryptionKey",
+        "secrets.auditSigningKey",
         "secrets.frontendSecretKey",
         "secrets.metricsToken",
         "secrets.rabbitmqPassword",

@@ -2,6 +2,7 @@
 //! that answers in that shape, token verification as extractors, client IPs behind the
 //! gateway, request ids, metrics, health and OpenAPI.
 
+pub mod audit;
 pub mod auth;
 pub mod authority;
 pub mod client_ip;

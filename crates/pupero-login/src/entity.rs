@@ -67,27 +67,6 @@ pub mod refresh_token {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub mod audit {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "login_audit")]
-    pub struct Model {
-        #[sea_orm(primary_key)]
-        pub id: i64,
-        pub actor_id: i64,
-        pub action: pupero_core::AuditAction,
-        pub target: String,
-        pub details: String,
-        pub created_at_ms: i64,
-    }
-
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
-
 pub mod login_failure {
     use sea_orm::entity::prelude::*;
 

@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateMailSettingsAndEmailTokens),
             Box::new(ModerationRestrictions),
             Box::new(CreateStandingLeases),
+            Box::new(AuditChain),
         ]
     }
 
@@ -557,5 +558,30 @@ impl MigrationTrait for CreateStandingLeases {
                     .to_owned(),
             )
             .await
+    }
+}
+
+/// The account actions' audit lines move onto the hash-chained audit log
+/// (`pupero_db::audit_chain`); `login_audit` goes away.
+struct AuditChain;
+
+impl MigrationName for AuditChain {
+    fn name(&self) -> &str {
+        "m20261202_000005_login_audit_chain"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AuditChain {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let chain = pupero_db::audit_chain::Chain::LOGIN;
+        pupero_db::audit_chain::create_tables(manager, chain).await?;
+        pupero_db::audit_chain::carry_over(manager, chain, "login_audit").await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        pupero_db::audit_chain::drop_tables(manager, pupero_db::audit_chain::Chain::LOGIN).await?;
+        CreateAudit.up(manager).await
     }
 }

@@ -10,7 +10,7 @@ use pupero_core::{Email, Role, Username};
 use pupero_db::now_ms;
 
 use crate::entity::{
-    audit, login_failure, recovery_code, refresh_token, restriction, used_mfa_token, user,
+    login_failure, recovery_code, refresh_token, restriction, used_mfa_token, user,
 };
 
 pub struct NewUser<'a> {
@@ -626,6 +626,10 @@ pub async fn tombstone_user(db: &impl ConnectionTrait, user_id: i64) -> Result<(
     Ok(())
 }
 
+/// Account administration's audit chain (see `pupero_db::audit_chain`).
+pub const AUDIT_CHAIN: pupero_db::audit_chain::Chain = pupero_db::audit_chain::Chain::LOGIN;
+
+/// Appends an admin action on `target_user` to the audit chain, in the caller's transaction.
 pub async fn record_audit(
     db: &impl ConnectionTrait,
     actor_id: i64,
@@ -633,32 +637,18 @@ pub async fn record_audit(
     target_user: i64,
     details: String,
 ) -> Result<(), DbErr> {
-    audit::Entity::insert(audit::ActiveModel {
-        actor_id: Set(actor_id),
-        action: Set(action),
-        target: Set(format!("user:{target_user}")),
-        details: Set(details.chars().take(500).collect()),
-        created_at_ms: Set(now_ms()),
-        ..Default::default()
-    })
-    .exec_without_returning(db)
+    pupero_db::audit_chain::append(
+        db,
+        AUDIT_CHAIN,
+        pupero_db::audit_chain::NewRecord {
+            actor_id: Some(actor_id),
+            action: action.as_str().to_owned(),
+            target: format!("user:{target_user}"),
+            details,
+        },
+    )
     .await?;
     Ok(())
-}
-
-pub async fn audit_page(
-    db: &impl ConnectionTrait,
-    limit: u64,
-    offset: u64,
-) -> Result<(Vec<audit::Model>, u64), DbErr> {
-    let total = audit::Entity::find().count(db).await?;
-    let rows = audit::Entity::find()
-        .order_by_desc(audit::Column::Id)
-        .limit(limit)
-        .offset(offset)
-        .all(db)
-        .await?;
-    Ok((rows, total))
 }
 
 /// (id, username) of the live accounts among `ids`.

@@ -44,14 +44,6 @@ entity!(posting, "postings", {
     amount: i64,
 });
 
-entity!(audit, "audit_log", {
-    actor_id: i64,
-    action: pupero_core::AuditAction,
-    target: String,
-    details: String,
-    created_at_ms: i64,
-});
-
 entity!(trade, "trades", {
     offer_id: i64,
     open_key: Option<String>,
@@ -84,6 +76,8 @@ entity!(trade, "trades", {
     resolution: Option<pupero_core::Resolution>,
     resolved_by: Option<i64>,
     resolution_reason: Option<String>,
+    resolution_code: Option<pupero_core::ResolutionReason>,
+    buyer_share_bps: Option<i32>,
 });
 
 entity!(trade_message, "trade_messages", {

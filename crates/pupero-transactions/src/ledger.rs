@@ -20,7 +20,10 @@ use serde::Serialize;
 
 use pupero_core::{EntryKind, Piconero};
 
+use pupero_db::audit_chain;
+
 use crate::entity::{journal_entry, ledger_account};
+use crate::store::audit;
 use crate::store::ledger::{self as store, Guard, NewAccount};
 use crate::vocabulary::AccountKind;
 
@@ -217,6 +220,9 @@ async fn post_in(
         *net.entry(m.to).or_default() += i128::from(m.amount.as_i64());
     }
     net.retain(|_, delta| *delta != 0);
+    // The audit chain's lock before any balance row's: every money transaction takes them
+    // in this order, so appending to the chain cannot deadlock two movements.
+    audit_chain::lock(db, audit::CHAIN).await?;
 
     let mut by_id = Vec::with_capacity(net.len());
     for (account, delta) in net {
@@ -229,9 +235,15 @@ async fn post_in(
     }
     by_id.sort_by_key(|(id, _, _)| *id);
 
-    let memo = entry.memo.chars().take(500).collect();
-    let entry_id =
-        store::insert_entry(db, entry.kind, entry.reference, memo, entry.actor_id).await?;
+    let memo: String = entry.memo.chars().take(500).collect();
+    let entry_id = store::insert_entry(
+        db,
+        entry.kind,
+        entry.reference.clone(),
+        memo.clone(),
+        entry.actor_id,
+    )
+    .await?;
 
     for (id, account, delta) in &by_id {
         // The guard is on the old balance, so the new one is checked before it exists:
@@ -260,6 +272,26 @@ async fn post_in(
     }
     let amounts: Vec<(i64, i64)> = by_id.iter().map(|(id, _, delta)| (*id, *delta)).collect();
     store::insert_postings(db, entry_id, &amounts).await?;
+    let postings: Vec<String> = by_id
+        .iter()
+        .map(|(_, account, delta)| format!("{account} {delta:+}"))
+        .collect();
+    audit_chain::append(
+        db,
+        audit::CHAIN,
+        audit_chain::NewRecord {
+            actor_id: entry.actor_id,
+            action: pupero_core::AuditAction::LedgerEntry.as_str().to_owned(),
+            target: format!("entry:{entry_id}"),
+            details: format!(
+                "{} {}: {}; {memo}",
+                entry.kind,
+                entry.reference,
+                postings.join(", ")
+            ),
+        },
+    )
+    .await?;
     Ok(entry_id)
 }
 

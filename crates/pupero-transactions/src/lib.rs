@@ -14,6 +14,7 @@ pub mod network_fees;
 pub mod notifications;
 mod operator;
 pub mod outbox;
+pub mod receipts;
 mod routes;
 mod store;
 pub mod trade_rules;
@@ -45,10 +46,15 @@ pub const SERVICE: &str = "transactions";
 /// secret unreadable.
 pub const WEBHOOK_KEY_PURPOSE: &str = "pupero transactions webhook secrets v1";
 
+/// This service's audit chain: every ledger entry and staff action on money.
+pub const AUDIT_CHAIN: pupero_db::audit_chain::Chain = store::audit::CHAIN;
+
 #[derive(Clone)]
 pub struct TransactionsState {
     pub db: DatabaseConnection,
     pub keys: JwtKeys,
+    /// Signs trade receipts (and, in the background, the audit chain's checkpoints).
+    pub signing_key: pupero_db::signing::SigningKey,
     pub trusted: TrustedProxies,
     /// Where trades read the offer they open from.
     pub offers: InternalClient,
@@ -102,6 +108,7 @@ impl TransactionsState {
         db: DatabaseConnection,
         keys: JwtKeys,
         data_key: &pupero_db::seal::DataKey,
+        signing_key: pupero_db::signing::SigningKey,
         settings: &Settings,
     ) -> Result<Self, pupero_http::HttpClientError> {
         let webhook_http = pupero_http::build_client(
@@ -148,6 +155,7 @@ impl TransactionsState {
             offers: client("offers", Service::Offers)?,
             wallet: client("wallet", Service::Wallet)?,
             db,
+            signing_key,
             keys: keys.clone(),
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
             fee_bps: settings.platform_fee_bps,

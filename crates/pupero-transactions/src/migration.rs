@@ -18,6 +18,9 @@ impl MigratorTrait for Migrator {
             Box::new(CreateTradingAccounts),
             Box::new(CreateNetworkFeeCharges),
             Box::new(CreateNotifications),
+            Box::new(AuditChain),
+            Box::new(SplitResolutions),
+            Box::new(EntriesByReference),
         ]
     }
 
@@ -217,6 +220,8 @@ enum Trades {
     Resolution,
     ResolvedBy,
     ResolutionReason,
+    ResolutionCode,
+    BuyerShareBps,
 }
 
 #[derive(DeriveIden)]
@@ -866,5 +871,119 @@ impl MigrationTrait for CreateNotifications {
             m.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
+    }
+}
+
+/// Money movements and the staff actions behind them go onto the hash-chained audit log
+/// (`pupero_db::audit_chain`); the unchained `audit_log` table's lines move onto it and
+/// the table goes away.
+struct AuditChain;
+
+impl MigrationName for AuditChain {
+    fn name(&self) -> &str {
+        "m20261202_000012_transactions_audit_chain"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AuditChain {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let chain = pupero_db::audit_chain::Chain::TRANSACTIONS;
+        pupero_db::audit_chain::create_tables(m, chain).await?;
+        pupero_db::audit_chain::carry_over(m, chain, "audit_log").await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        pupero_db::audit_chain::drop_tables(m, pupero_db::audit_chain::Chain::TRANSACTIONS).await?;
+        m.create_table(
+            Table::create()
+                .table(AuditLog::Table)
+                .if_not_exists()
+                .col(big_pk_auto(AuditLog::Id))
+                .col(big_integer(AuditLog::ActorId))
+                .col(string_len(AuditLog::Action, 64))
+                .col(string_len(AuditLog::Target, 64))
+                .col(string_len(AuditLog::Details, 2000).default(""))
+                .col(big_integer(AuditLog::CreatedAtMs))
+                .to_owned(),
+        )
+        .await
+    }
+}
+
+/// A dispute decision's canned reason, and the buyer's share when the escrow was split.
+struct SplitResolutions;
+
+impl MigrationName for SplitResolutions {
+    fn name(&self) -> &str {
+        "m20261202_000013_split_resolutions"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for SplitResolutions {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // One column per statement: SQLite's ALTER TABLE adds one at a time.
+        m.alter_table(
+            Table::alter()
+                .table(Trades::Table)
+                .add_column(string_len_null(Trades::ResolutionCode, 32))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Trades::Table)
+                .add_column(integer_null(Trades::BuyerShareBps))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for column in [Trades::BuyerShareBps, Trades::ResolutionCode] {
+            m.alter_table(
+                Table::alter()
+                    .table(Trades::Table)
+                    .drop_column(column)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// A trade's receipt lists the journal entries that name it (`reference = 'trade:12'`).
+struct EntriesByReference;
+
+impl MigrationName for EntriesByReference {
+    fn name(&self) -> &str {
+        "m20261202_000014_receipt_entries_by_reference"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for EntriesByReference {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_index(
+            Index::create()
+                .name("idx_journal_entries_reference")
+                .table(JournalEntries::Table)
+                .col(JournalEntries::Reference)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(
+            Index::drop()
+                .name("idx_journal_entries_reference")
+                .table(JournalEntries::Table)
+                .to_owned(),
+        )
+        .await
     }
 }

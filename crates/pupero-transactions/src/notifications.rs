@@ -298,6 +298,8 @@ mod tests {
             dispute_opened_by: None,
             dispute_statement: None,
             resolution: None,
+            resolution_code: None,
+            buyer_share_bps: None,
             resolved_by: None,
             resolution_reason: None,
             updated_at_ms: 0,

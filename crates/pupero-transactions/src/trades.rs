@@ -18,10 +18,10 @@ use crate::group_commit::GroupCommit;
 use crate::ledger::{self, Account, Entry, LedgerError, Move, PlatformAccount, UserAccount};
 use crate::notifications;
 use crate::store::audit;
-use crate::store::trades::{self as store, Advance, NewTrade};
+use crate::store::trades::{self as store, Advance, Decision, NewTrade};
 use crate::trade_rules::{self, TakerCap};
 use crate::trading_accounts;
-use pupero_core::{AuditAction, CancelReason, Resolution};
+use pupero_core::{AuditAction, BuyerShare, CancelReason, Resolution};
 
 pub use crate::trade_rules::OpenTradeCaps;
 
@@ -237,6 +237,8 @@ pub fn view(t: &trade_row::Model, access: Access) -> Result<TradeView, TradeErro
             resolution: t.resolution,
             resolved_by: t.resolved_by,
             reason: t.resolution_reason.clone(),
+            reason_code: t.resolution_code,
+            buyer_share_bps: t.buyer_share_bps.and_then(|b| u32::try_from(b).ok()),
         }),
         your_role: match access {
             Access::Party(Actor::Buyer) => TradeRole::Buyer,
@@ -570,6 +572,18 @@ pub struct ActionInput {
     pub totp: Option<String>,
     pub statement: Option<String>,
     pub reason: Option<String>,
+    /// A dispute decision's canned reason.
+    pub reason_code: Option<pupero_core::ResolutionReason>,
+    /// `resolve-split`: the buyer's share.
+    pub share: Option<BuyerShare>,
+}
+
+/// The resolve actions: a moderator deciding a dispute.
+fn is_resolution(action: Action) -> bool {
+    matches!(
+        action,
+        Action::ResolveForBuyer | Action::ResolveForSeller | Action::ResolveSplit
+    )
 }
 
 fn required_text(text: Option<&str>, field: &'static str, what: &str) -> Result<(), TradeError> {
@@ -613,8 +627,14 @@ pub async fn act(
     if action == Action::Dispute {
         required_text(input.statement.as_deref(), "statement", "statement")?;
     }
-    if matches!(action, Action::ResolveForBuyer | Action::ResolveForSeller) {
+    if is_resolution(action) {
         required_text(input.reason.as_deref(), "reason", "reason")?;
+        if action == Action::ResolveSplit && input.share.is_none() {
+            return Err(TradeError::Invalid {
+                field: "buyer_share_bps",
+                message: "a split needs the buyer's share in basis points (1 to 9999)".into(),
+            });
+        }
         // Deciding a dispute moves the escrow: a moderator with 2FA gives a fresh code.
         if let Step::Move { .. } = first {
             accounts::second_factor_for(state, user.id, &standing, input.totp.as_deref()).await?;
@@ -638,7 +658,9 @@ fn record_security_event(
 ) {
     let event = match action {
         Action::Release => SecurityEvent::EscrowReleased,
-        Action::ResolveForBuyer | Action::ResolveForSeller => SecurityEvent::DisputeResolved,
+        Action::ResolveForBuyer | Action::ResolveForSeller | Action::ResolveSplit => {
+            SecurityEvent::DisputeResolved
+        }
         _ => return,
     };
     let detail = format!("trade {} {} ({} piconero)", t.id, action.as_str(), t.amount);
@@ -683,7 +705,7 @@ async fn step_with_retries(
     input: &ActionInput,
 ) -> Result<(trade_row::Model, bool), TradeError> {
     if let Step::Move { settlement, .. } = first
-        && let Some((_, moves)) = settlement_moves(current, settlement)?
+        && let Some((_, moves)) = settlement_moves(current, settlement, input.share)?
     {
         ledger::ensure_known_accounts(&state.db, &state.account_ids, &ledger::accounts_of(&moves))
             .await?;
@@ -780,32 +802,57 @@ async fn apply_in(
                 }
                 _ => {}
             }
-            change.resolved = match s.action {
-                Action::ResolveForBuyer => Some((Resolution::Buyer, s.actor_id, reason)),
-                Action::ResolveForSeller => Some((Resolution::Seller, s.actor_id, reason)),
+            let outcome = match s.action {
+                Action::ResolveForBuyer => Some(Resolution::Buyer),
+                Action::ResolveForSeller => Some(Resolution::Seller),
+                Action::ResolveSplit => Some(Resolution::Split),
                 _ => None,
             };
+            change.resolved = outcome.map(|outcome| Decision {
+                outcome,
+                by: s.actor_id,
+                reason,
+                code: Some(
+                    s.input
+                        .reason_code
+                        .unwrap_or(pupero_core::ResolutionReason::Other),
+                ),
+                buyer_share_bps: s
+                    .input
+                    .share
+                    .filter(|_| outcome == Resolution::Split)
+                    .and_then(|b| i32::try_from(b.bps()).ok()),
+            });
+            let resolved = change.resolved;
             if !store::advance(tx, s.trade_id, from, next, change, now).await? {
                 // Someone else moved it first; look again with the new state.
                 return Err(TradeError::Raced);
             }
-            settle(tx, ids, &t, settlement, s.action, s.actor_id).await?;
+            settle(tx, ids, &t, settlement, s.input.share, s.action, s.actor_id).await?;
             let told = notifications::for_trade_step(&t, s.action, s.actor_id, next);
             notifications::tell(tx, &told).await?;
-            if let (Some(moderator), Action::ResolveForBuyer | Action::ResolveForSeller) =
-                (s.actor_id, s.action)
-            {
-                let decided = if s.action == Action::ResolveForBuyer {
-                    AuditAction::ResolveForBuyer
-                } else {
-                    AuditAction::ResolveForSeller
+            if let (Some(moderator), Some(decision)) = (s.actor_id, resolved) {
+                let decided = match decision.outcome {
+                    Resolution::Buyer => AuditAction::ResolveForBuyer,
+                    Resolution::Seller => AuditAction::ResolveForSeller,
+                    Resolution::Split => AuditAction::ResolveSplit,
                 };
+                let share = s
+                    .input
+                    .share
+                    .filter(|_| decision.outcome == Resolution::Split)
+                    .map(|b| format!("buyer {b}; "))
+                    .unwrap_or_default();
                 audit::record(
                     tx,
                     moderator,
                     decided,
                     format!("trade:{}", s.trade_id),
-                    s.input.reason.clone().unwrap_or_default(),
+                    format!(
+                        "{share}{}: {}",
+                        decision.code.map_or("other", |c| c.as_str()),
+                        decision.reason
+                    ),
                 )
                 .await?;
             }
@@ -820,6 +867,7 @@ async fn apply_in(
 pub fn settlement_moves(
     t: &trade_row::Model,
     settlement: Settlement,
+    share: Option<BuyerShare>,
 ) -> Result<Option<(EntryKind, Vec<Move>)>, TradeError> {
     let amount = Piconero::new(t.amount)?;
     let fee = Piconero::new(t.fee)?;
@@ -850,6 +898,35 @@ pub fn settlement_moves(
                 ],
             ))
         }
+        Settlement::Split => {
+            let share = share.ok_or(TradeError::Invalid {
+                field: "buyer_share_bps",
+                message: "a split needs the buyer's share in basis points (1 to 9999)".into(),
+            })?;
+            let parts = pupero_core::split_escrow(t.amount, t.fee, share.bps())
+                .ok_or_else(|| TradeError::Corrupt("fee above amount".into()))?;
+            // One entry, three moves out of the one escrow: the parts sum to it exactly.
+            Some((
+                EntryKind::TradeSplit,
+                vec![
+                    Move::new(
+                        escrow,
+                        Account::User(t.buyer_id, UserAccount::Available),
+                        Piconero::new(parts.buyer)?,
+                    ),
+                    Move::new(
+                        escrow,
+                        Account::Platform(PlatformAccount::Fees),
+                        Piconero::new(parts.fee)?,
+                    ),
+                    Move::new(
+                        escrow,
+                        Account::User(t.seller_id, UserAccount::Available),
+                        Piconero::new(parts.seller)?,
+                    ),
+                ],
+            ))
+        }
     })
 }
 
@@ -868,10 +945,11 @@ async fn settle(
     ids: &ledger::AccountIds,
     t: &trade_row::Model,
     settlement: Settlement,
+    share: Option<BuyerShare>,
     action: Action,
     actor_id: Option<i64>,
 ) -> Result<(), TradeError> {
-    let Some((kind, moves)) = settlement_moves(t, settlement)? else {
+    let Some((kind, moves)) = settlement_moves(t, settlement, share)? else {
         return Ok(());
     };
     let entry = Entry {

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use sea_orm_migration::MigratorTrait;
 
-use pupero_core::Piconero;
 use pupero_core::trade::{Action, Actor, Settlement, Step, TradeFacts, TradeState, step};
+use pupero_core::{BuyerShare, Piconero, split_escrow};
 use pupero_transactions::entity::trade;
 use pupero_transactions::ledger::{
     self, Account, Entry, LedgerError, Move, PlatformAccount, UserAccount,
@@ -117,6 +117,8 @@ fn row(id: i64, seller: i64, buyer: i64, amount: i64) -> trade::Model {
         resolution: None,
         resolved_by: None,
         resolution_reason: None,
+        resolution_code: None,
+        buyer_share_bps: None,
     }
 }
 
@@ -214,7 +216,13 @@ async fn run(ops: Vec<Op>) {
                 };
                 match step(*facts, action, actor) {
                     Ok(Step::Move { next, settlement }) => {
-                        if let Some((_, moves)) = settlement_moves(t, settlement).unwrap() {
+                        // Each trade's split share, varied across trades (1..=9999 bps).
+                        let share =
+                            BuyerShare::new(u32::try_from(t.id * 1_237 % 9_999 + 1).unwrap())
+                                .unwrap();
+                        if let Some((_, moves)) =
+                            settlement_moves(t, settlement, Some(share)).unwrap()
+                        {
                             ledger::post(&tx, entry(), &moves)
                                 .await
                                 .expect("escrow always covers its settlement");
@@ -229,6 +237,18 @@ async fn run(ops: Vec<Op>) {
                                 *m.escrow.get_mut(&t.seller_id).unwrap() -= t.amount;
                                 *m.available.entry(t.buyer_id).or_default() += t.amount - t.fee;
                                 m.fees += t.fee;
+                            }
+                            Settlement::Split => {
+                                let parts = split_escrow(t.amount, t.fee, share.bps()).unwrap();
+                                assert_eq!(
+                                    parts.buyer + parts.fee + parts.seller,
+                                    t.amount,
+                                    "a split conserves the escrow"
+                                );
+                                *m.escrow.get_mut(&t.seller_id).unwrap() -= t.amount;
+                                *m.available.entry(t.buyer_id).or_default() += parts.buyer;
+                                *m.available.entry(t.seller_id).or_default() += parts.seller;
+                                m.fees += parts.fee;
                             }
                         }
                         facts.state = next;

@@ -7,6 +7,7 @@ pub mod devchain;
 pub mod migrations;
 pub mod notify;
 pub mod platform;
+pub mod receipts;
 mod shutdown;
 pub mod welcome;
 

@@ -61,6 +61,24 @@ enum Command {
         #[command(flatten)]
         settings: Settings,
     },
+    /// Check a signed trade receipt (from `GET /transactions/trades/{id}/receipt`)
+    /// offline: exits non-zero if any byte of it was changed or another key signed it.
+    VerifyReceipt {
+        /// The receipt file.
+        file: std::path::PathBuf,
+        /// The platform's public key (64 hex characters, from its
+        /// `/transactions/audit/public-key`).
+        #[arg(
+            long,
+            value_name = "HEX",
+            conflicts_with = "url",
+            required_unless_present = "url"
+        )]
+        public_key: Option<String>,
+        /// Or the platform's address, e.g. https://market.example; the key is read there.
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
     /// Operator tasks.
     Admin {
         #[command(subcommand)]
@@ -123,6 +141,18 @@ enum AdminTask {
     /// Recompute every balance from the journal; exit non-zero on any mismatch, unbalanced
     /// entry or negative user balance.
     LedgerVerify {
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Check every audit chain: each record's hash and link, no gap in the numbering, the
+    /// head, and every signed checkpoint. Exits non-zero naming the first bad record (an
+    /// edited, deleted, inserted or reordered one). See docs/OPERATIONS.md.
+    AuditVerify {
+        /// A trusted public key (64 hex characters, from `/transactions/audit/public-key`);
+        /// repeat for the keys of earlier rotations. Default: the public half of
+        /// AUDIT_SIGNING_KEY (or of the key generated in the data directory).
+        #[arg(long = "public-key", value_name = "HEX")]
+        public_keys: Vec<String>,
         #[command(flatten)]
         settings: Settings,
     },
@@ -263,6 +293,30 @@ async fn main() -> anyhow::Result<()> {
             init_logging(settings.log_format);
             pupero::notify::notify(&settings, event, &hash).await
         }
+        Command::VerifyReceipt {
+            file,
+            public_key,
+            url,
+        } => {
+            let key = match (public_key, url) {
+                (Some(hex), _) => pupero::receipts::TrustedKey::Given(hex),
+                (None, Some(url)) => pupero::receipts::TrustedKey::Published(url),
+                (None, None) => bail!("give --public-key or --url"),
+            };
+            let trusted = pupero::receipts::resolve(key).await?;
+            let bytes = std::fs::read(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let receipt = pupero::receipts::verify(&bytes, &trusted)?;
+            println!(
+                "valid receipt: trade {} {} ({} XMR, seller {}, buyer {}), signed by {trusted}",
+                receipt.trade_id,
+                receipt.state,
+                receipt.amount,
+                receipt.seller_id,
+                receipt.buyer_id
+            );
+            Ok(())
+        }
         Command::Migrate { settings } => {
             init_logging(settings.log_format);
             admin::migrate(&settings).await
@@ -309,6 +363,13 @@ async fn run_admin(task: AdminTask) -> anyhow::Result<()> {
         AdminTask::LedgerVerify { settings } => {
             init_logging(settings.log_format);
             admin::ledger_verify(&settings).await
+        }
+        AdminTask::AuditVerify {
+            public_keys,
+            settings,
+        } => {
+            init_logging(settings.log_format);
+            admin::audit_verify(&settings, &public_keys).await
         }
         AdminTask::Backup { to, settings } => {
             init_logging(settings.log_format);

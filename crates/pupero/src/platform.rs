@@ -70,6 +70,17 @@ impl Platform {
             None
         };
         let keys = load_keys(&settings, services)?;
+        // The services that keep an audit chain sign its checkpoints; transactions also
+        // signs trade receipts and publishes the public key.
+        let audit_key =
+            if services.contains(&Service::Login) || services.contains(&Service::Transactions) {
+                Some(pupero_db::signing::SigningKey::from_hex(
+                    settings.resolve_audit_key()?.expose(),
+                )?)
+            } else {
+                None
+            };
+        let checkpoint_interval = Duration::from_secs(settings.audit_checkpoint_seconds);
         // Checked before anything listens, so a refused secret is the error one sees.
         let frontend_secret = if services.contains(&Service::Frontend) {
             Some(settings.resolve_frontend_secret()?)
@@ -123,6 +134,13 @@ impl Platform {
                     if sealed > 0 {
                         tracing::info!(sealed, "sealed TOTP secrets stored before encryption");
                     }
+                    workers.push(pupero_http::audit::spawn_checkpoints(
+                        state.db.clone(),
+                        pupero_login::store::AUDIT_CHAIN,
+                        audit_key.clone().context("login needs the audit key")?,
+                        checkpoint_interval,
+                        workers.signal(),
+                    ));
                     pupero_login::router(state).into_app()
                 }
                 Service::Frontend => {
@@ -226,10 +244,14 @@ impl Platform {
                     let data_key = data_key
                         .as_ref()
                         .context("transactions needs the data key")?;
+                    let audit_key = audit_key
+                        .clone()
+                        .context("transactions needs the audit key")?;
                     let state = pupero_transactions::TransactionsState::new(
                         db,
                         keys.only("transactions"),
                         data_key,
+                        audit_key.clone(),
                         &settings,
                     )?;
                     workers.push(pupero_transactions::spawn_dispatcher(
@@ -238,6 +260,13 @@ impl Platform {
                     ));
                     workers.push(pupero_transactions::spawn_deliverer(
                         state.clone(),
+                        workers.signal(),
+                    ));
+                    workers.push(pupero_http::audit::spawn_checkpoints(
+                        state.db.clone(),
+                        pupero_transactions::AUDIT_CHAIN,
+                        audit_key,
+                        checkpoint_interval,
                         workers.signal(),
                     ));
                     workers.push(pupero_transactions::spawn_expiry_worker(

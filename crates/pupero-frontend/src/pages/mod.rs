@@ -52,6 +52,7 @@ pub fn routes(state: FrontendState) -> Router {
         .route("/trades/{id}", get(trades::page))
         .route("/trades/{id}/action", post(trades::action))
         .route("/trades/{id}/resolve", post(trades::resolve))
+        .route("/trades/{id}/receipt", get(trades::receipt))
         .route(
             "/trades/{id}/messages",
             get(trades::messages).post(trades::post_message),

@@ -315,6 +315,9 @@ pub async fn adjust(
 }
 
 pub struct AuditRow {
+    pub seq: i64,
+    /// The record's hash, shortened for the table (the API has it whole).
+    pub hash: String,
     pub at: String,
     pub actor: String,
     pub action: String,
@@ -335,8 +338,9 @@ pub struct AuditSection {
     pub rows: Vec<AuditRow>,
 }
 
-/// The two audit trails side by side: account administration (login service) and money
-/// (adjustments and dispute decisions, transactions service), newest first.
+/// The two hash-chained audit logs: account administration (login service) and money
+/// (every ledger entry, adjustments and dispute decisions; transactions service), newest
+/// first.
 pub async fn audit(State(state): State<FrontendState>, me: Me) -> Result<Response, PageError> {
     let accounts: Paged<AuditEntry> = state
         .api
@@ -350,15 +354,19 @@ pub async fn audit(State(state): State<FrontendState>, me: Me) -> Result<Respons
         .items
         .iter()
         .chain(&money.items)
-        .map(|e| e.actor_id)
+        .filter_map(|e| e.actor_id)
         .collect();
     let names = super::offers::usernames(&state, &me.caller, &ids).await;
     let rows = |page: Paged<AuditEntry>| -> Vec<AuditRow> {
         page.items
             .into_iter()
             .map(|e| AuditRow {
+                seq: e.seq,
+                hash: e.hash.chars().take(12).collect(),
                 at: view::when(&e.created_at),
-                actor: name_or_id(&names, e.actor_id),
+                actor: e
+                    .actor_id
+                    .map_or_else(|| "platform".to_owned(), |id| name_or_id(&names, id)),
                 action: e.action.to_string(),
                 target: e.target,
                 details: e.details,

@@ -9,11 +9,12 @@ use serde::Deserialize;
 
 use pupero_api::Paged;
 use pupero_api::accounts::MeView;
+use pupero_api::receipts::SignedReceipt;
 use pupero_api::trades::{
     ActionBody, ChatMessage, ChatMessages, NewMessage, ResolveRequest, ReviewRequest, ReviewView,
     TradeRole, TradeView,
 };
-use pupero_core::{Action, Resolution, TradeState};
+use pupero_core::{Action, Resolution, ResolutionReason, TradeState};
 
 use super::offers::usernames;
 use super::{Chrome, Me, PageError, act, redirect_with, refused, render};
@@ -84,6 +85,10 @@ struct TradePageView {
     can_review: bool,
     i_voted_cancel: bool,
     they_voted_cancel: bool,
+    /// The canned reasons the resolve form offers.
+    reasons: &'static [ResolutionReason],
+    /// Either party of an ended trade may download its signed receipt.
+    has_receipt: bool,
 }
 
 pub(super) fn name_or_id(names: &std::collections::HashMap<i64, String>, id: i64) -> String {
@@ -117,6 +122,7 @@ pub async fn page(
     let needs_totp = if t.allows(Action::Release)
         || t.allows(Action::ResolveForBuyer)
         || t.allows(Action::ResolveForSeller)
+        || t.allows(Action::ResolveSplit)
     {
         state
             .api
@@ -163,6 +169,8 @@ pub async fn page(
         can_review: is_party && t.state == TradeState::Completed && !reviewed,
         i_voted_cancel,
         they_voted_cancel,
+        reasons: ResolutionReason::ALL,
+        has_receipt: is_party && t.state.is_final(),
         t,
     }))
 }
@@ -215,7 +223,13 @@ pub async fn action(
         Ok(Action::Dispute) => "Dispute opened. A moderator will look at the trade and its chat.",
         Ok(Action::MutualCancel) => "Your agreement to cancel is recorded.",
         // Resolving has its own form; expiring is the platform's.
-        Ok(Action::Expire | Action::ResolveForBuyer | Action::ResolveForSeller) | Err(_) => {
+        Ok(
+            Action::Expire
+            | Action::ResolveForBuyer
+            | Action::ResolveForSeller
+            | Action::ResolveSplit,
+        )
+        | Err(_) => {
             return redirect_with(
                 &state,
                 &back,
@@ -251,6 +265,11 @@ pub struct ResolveForm {
     #[serde(default)]
     outcome: String,
     #[serde(default)]
+    reason_code: String,
+    /// A split's share for the buyer, in percent with up to two decimals (`37.5`).
+    #[serde(default)]
+    buyer_percent: String,
+    #[serde(default)]
     reason: String,
     #[serde(default)]
     totp: String,
@@ -263,18 +282,76 @@ pub async fn resolve(
     Form(form): Form<ResolveForm>,
 ) -> Response {
     let back = format!("/trades/{id}");
+    let split = form.outcome.parse::<Resolution>() == Ok(Resolution::Split);
+    let buyer_share_bps = if split {
+        match percent_to_bps(&form.buyer_percent) {
+            Some(bps) => Some(bps),
+            None => {
+                return redirect_with(
+                    &state,
+                    &back,
+                    Flash::error(
+                        "The buyer's share is a percentage between 0.01 and 99.99, such as 37.5.",
+                    ),
+                );
+            }
+        }
+    } else {
+        None
+    };
     let body = ResolveRequest {
         outcome: form.outcome.clone(),
+        buyer_share_bps,
+        reason_code: filled(&form.reason_code),
         reason: form.reason.trim().to_owned(),
         totp: filled(&form.totp),
     };
     // An unknown word goes to the API as sent, which refuses it and names the field.
     let done = match form.outcome.parse::<Resolution>() {
         Ok(Resolution::Buyer) => "Resolved for the buyer: the escrow went to the buyer.",
+        Ok(Resolution::Split) => {
+            "Resolved with a split: each side's share of the escrow is in their balance."
+        }
         _ => "Resolved for the seller: the escrow went back to the seller.",
     };
     let path = format!("/transactions/trades/{id}/resolve");
     act(&state, &me, Method::POST, &path, Some(&body), &back, done).await
+}
+
+/// `37.5` → 3750 basis points; up to two decimals, strictly between 0 and 100.
+fn percent_to_bps(text: &str) -> Option<u32> {
+    let text = text.trim().trim_end_matches('%').trim();
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || whole.len() > 2 || frac.len() > 2 || !digits(whole) || !digits(frac) {
+        return None;
+    }
+    let whole: u32 = whole.parse().ok()?;
+    let frac: u32 = format!("{frac:0<2}").parse().ok()?;
+    let bps = whole * 100 + frac;
+    (1..10_000).contains(&bps).then_some(bps)
+}
+
+/// The trade's signed receipt, as a file to keep (the API's JSON, unchanged in meaning:
+/// `pupero verify-receipt` checks it against the published key).
+pub async fn receipt(
+    State(state): State<FrontendState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let signed: SignedReceipt = state
+        .api
+        .get(&me.caller, &format!("/transactions/trades/{id}/receipt"))
+        .await?;
+    // Compact JSON, as the API sends it: every byte of the file is significant.
+    Ok((
+        [(
+            axum::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"pupero-trade-{id}-receipt.json\""),
+        )],
+        axum::Json(signed),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -440,4 +517,20 @@ pub async fn mine(
 pub(super) fn filled(field: &str) -> Option<String> {
     let field = field.trim();
     (!field.is_empty()).then(|| field.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_to_bps;
+
+    #[test]
+    fn a_percentage_becomes_basis_points() {
+        assert_eq!(percent_to_bps("37.5"), Some(3_750));
+        assert_eq!(percent_to_bps(" 50 % "), Some(5_000));
+        assert_eq!(percent_to_bps("0.01"), Some(1));
+        assert_eq!(percent_to_bps("99.99"), Some(9_999));
+        for bad in ["0", "100", "12.345", "-5", "", "1e2", "abc", ".5"] {
+            assert_eq!(percent_to_bps(bad), None, "{bad}");
+        }
+    }
 }

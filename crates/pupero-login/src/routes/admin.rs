@@ -240,7 +240,7 @@ pub async fn logout_everywhere(
     Ok(Json(Revoked { revoked }))
 }
 
-/// Every admin action on accounts, newest first.
+/// The audit chain of account administration, newest first.
 #[utoipa::path(get, path = "/admin/audit", tag = "admin", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, body = Paged<AuditEntry>), (status = 403, description = "not an admin")))]
 pub async fn audit_log(
@@ -249,20 +249,7 @@ pub async fn audit_log(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Paged<AuditEntry>>> {
     let page = q.page(PAGE_DEFAULT, PAGE_MAX)?;
-    let (rows, total) = store::audit_page(&state.db, page.limit, page.offset).await?;
     Ok(Json(
-        page.of(
-            rows.into_iter()
-                .map(|r| AuditEntry {
-                    id: r.id,
-                    actor_id: r.actor_id,
-                    action: r.action,
-                    target: r.target,
-                    details: r.details,
-                    created_at: rfc3339(r.created_at_ms),
-                })
-                .collect(),
-            total,
-        ),
+        pupero_http::audit::page(&state.db, store::AUDIT_CHAIN, page).await?,
     ))
 }

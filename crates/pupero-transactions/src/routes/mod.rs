@@ -1,5 +1,6 @@
 //! HTTP routes of the transactions service.
 
+mod audit;
 mod chat;
 mod deposits;
 mod errors;
@@ -40,10 +41,12 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
         .routes(routes!(money::adjust))
         .routes(routes!(money::transfer))
         .routes(routes!(money::audit_log))
+        .routes(routes!(audit::public_key))
         .routes(routes!(trading::open_trade, trading::list_trades))
         .routes(routes!(trading::get_trade))
         .routes(routes!(trading::trade_action))
         .routes(routes!(trading::resolve))
+        .routes(routes!(trading::receipt))
         .routes(routes!(trading::disputes))
         .routes(routes!(chat::list_messages, chat::post_message))
         .routes(routes!(reviews::review, reviews::my_review))

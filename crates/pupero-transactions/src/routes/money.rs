@@ -208,7 +208,7 @@ pub async fn transfer(
     }))
 }
 
-/// Every moderator and admin action, newest first.
+/// The audit chain: every money movement and every staff action on money, newest first.
 #[utoipa::path(get, path = "/admin/audit", tag = "admin", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, body = Paged<AuditEntry>), (status = 403, description = "not an admin")))]
 pub async fn audit_log(
@@ -217,21 +217,8 @@ pub async fn audit_log(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Paged<AuditEntry>>> {
     let page = q.page(50, 200)?;
-    let (rows, total) = audit_store::page(&state.db, page).await?;
     Ok(Json(
-        page.of(
-            rows.into_iter()
-                .map(|r| AuditEntry {
-                    id: r.id,
-                    actor_id: r.actor_id,
-                    action: r.action,
-                    target: r.target,
-                    details: r.details,
-                    created_at: rfc3339(r.created_at_ms),
-                })
-                .collect(),
-            total,
-        ),
+        pupero_http::audit::page(&state.db, audit_store::CHAIN, page).await?,
     ))
 }
 

@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 
 use pupero_api::Paged;
 use pupero_api::internal::transactions::{OpenTrades, TradeParties, TradingClosed};
+use pupero_api::receipts::SignedReceipt;
 use pupero_api::trades::{ActionBody, OpenRequest, ResolveRequest};
 use pupero_core::Cents;
 use pupero_core::trade::{Action, TradeState};
@@ -21,7 +22,7 @@ use super::optional_json;
 use crate::TransactionsState;
 use crate::store::trades as store;
 use crate::trades::{self, ActionInput, Opened, TradeView, view};
-use pupero_core::Resolution;
+use pupero_core::{BuyerShare, Resolution, ResolutionReason};
 
 /// Open a trade on an offer. The seller's XMR moves to escrow at once; the answer is 409
 /// `insufficient_funds` if it cannot. An `Idempotency-Key` header makes retries safe.
@@ -147,7 +148,7 @@ pub async fn trade_action(
     let input = ActionInput {
         totp: body.totp,
         statement: body.statement,
-        reason: None,
+        ..ActionInput::default()
     };
     Ok(Json(trades::act(&state, id, caller, action, input).await?))
 }
@@ -176,16 +177,48 @@ pub async fn resolve(
     let action = match req.outcome.parse::<Resolution>() {
         Ok(Resolution::Buyer) => Action::ResolveForBuyer,
         Ok(Resolution::Seller) => Action::ResolveForSeller,
+        Ok(Resolution::Split) => Action::ResolveSplit,
         Err(_) => {
             return Err(ApiError::invalid(
                 "outcome",
-                "outcome must be buyer or seller",
+                "outcome must be buyer, seller or split",
             ));
         }
+    };
+    let share = match (action, req.buyer_share_bps) {
+        (Action::ResolveSplit, Some(bps)) => Some(
+            BuyerShare::new(bps)
+                .map_err(|e| ApiError::invalid("buyer_share_bps", e.to_string()))?,
+        ),
+        (Action::ResolveSplit, None) => {
+            return Err(ApiError::invalid(
+                "buyer_share_bps",
+                "a split needs the buyer's share in basis points (1 to 9999)",
+            ));
+        }
+        (_, Some(_)) => {
+            return Err(ApiError::invalid(
+                "buyer_share_bps",
+                "a share is given only with the split outcome",
+            ));
+        }
+        (_, None) => None,
+    };
+    let reason_code = match req.reason_code.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(code) => Some(code.parse::<ResolutionReason>().map_err(|_| {
+            let known: Vec<&str> = ResolutionReason::ALL.iter().map(|r| r.as_str()).collect();
+            ApiError::invalid(
+                "reason_code",
+                format!("reason_code must be one of {}", known.join(", ")),
+            )
+        })?),
     };
     let input = ActionInput {
         reason: Some(req.reason),
         totp: req.totp,
+        reason_code,
+        share,
         ..ActionInput::default()
     };
     Ok(Json(
@@ -253,4 +286,18 @@ pub async fn internal_reopen_account(
 ) -> ApiResult<Json<TradingClosed>> {
     crate::trading_accounts::reopen(&state.db, user_id).await?;
     Ok(Json(TradingClosed { closed: false }))
+}
+
+/// The signed receipt of an ended trade, for either party (`pupero verify-receipt` checks
+/// it offline against `/audit/public-key`).
+#[utoipa::path(get, path = "/trades/{id}/receipt", tag = "trades", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = SignedReceipt), (status = 404, description = "no such trade, or not a party to it"),
+              (status = 409, description = "the trade has not ended")))]
+pub async fn receipt(
+    State(state): State<TransactionsState>,
+    caller: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<SignedReceipt>> {
+    Ok(Json(crate::receipts::receipt(&state, id, caller).await?))
 }

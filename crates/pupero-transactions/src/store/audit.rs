@@ -1,14 +1,13 @@
-//! The `audit_log` table.
+//! This service's audit chain (`transactions_audit_*`, see `pupero_db::audit_chain`): every
+//! ledger entry, and every staff action on money.
 
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect,
-};
+use sea_orm::{ConnectionTrait, DbErr};
 
-use pupero_http::Page;
+use pupero_db::audit_chain::{self, Chain, NewRecord};
 
-use crate::entity::audit;
+pub const CHAIN: Chain = Chain::TRANSACTIONS;
 
-/// Appends one line, in the caller's transaction.
+/// Appends a staff action, in the caller's transaction.
 pub async fn record(
     db: &impl ConnectionTrait,
     actor_id: i64,
@@ -16,30 +15,16 @@ pub async fn record(
     target: String,
     details: String,
 ) -> Result<(), DbErr> {
-    audit::Entity::insert(audit::ActiveModel {
-        actor_id: Set(actor_id),
-        action: Set(action),
-        target: Set(target),
-        details: Set(details.chars().take(2000).collect()),
-        created_at_ms: Set(pupero_db::now_ms()),
-        ..Default::default()
-    })
-    .exec_without_returning(db)
+    audit_chain::append(
+        db,
+        CHAIN,
+        NewRecord {
+            actor_id: Some(actor_id),
+            action: action.as_str().to_owned(),
+            target,
+            details,
+        },
+    )
     .await?;
     Ok(())
-}
-
-/// Newest first, and how many lines there are.
-pub async fn page(
-    db: &impl ConnectionTrait,
-    page: Page,
-) -> Result<(Vec<audit::Model>, u64), DbErr> {
-    let total = audit::Entity::find().count(db).await?;
-    let rows = audit::Entity::find()
-        .order_by_desc(audit::Column::Id)
-        .limit(page.limit)
-        .offset(page.offset)
-        .all(db)
-        .await?;
-    Ok((rows, total))
 }

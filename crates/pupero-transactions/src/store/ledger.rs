@@ -245,3 +245,37 @@ pub async fn user_accounts_after(
         .all(db)
         .await
 }
+
+/// The journal entries caused by `reference` (e.g. `trade:12`), oldest first.
+pub async fn entries_for_reference(
+    db: &impl ConnectionTrait,
+    reference: &str,
+) -> Result<Vec<journal_entry::Model>, DbErr> {
+    journal_entry::Entity::find()
+        .filter(journal_entry::Column::Reference.eq(reference))
+        .order_by_asc(journal_entry::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Every posting of these entries, in id order.
+pub async fn postings_of_entries(
+    db: &impl ConnectionTrait,
+    entry_ids: Vec<i64>,
+) -> Result<Vec<posting::Model>, DbErr> {
+    posting::Entity::find()
+        .filter(posting::Column::EntryId.is_in(entry_ids))
+        .order_by_asc(posting::Column::Id)
+        .all(db)
+        .await
+}
+
+pub async fn accounts_by_id(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+) -> Result<Vec<ledger_account::Model>, DbErr> {
+    ledger_account::Entity::find()
+        .filter(ledger_account::Column::Id.is_in(ids))
+        .all(db)
+        .await
+}

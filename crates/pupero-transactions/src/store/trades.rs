@@ -290,7 +290,18 @@ pub struct Advance<'a> {
     /// Who opened the dispute, and their statement.
     pub disputed: Option<(Option<i64>, &'a str)>,
     /// The decision, who made it, and why.
-    pub resolved: Option<(Resolution, Option<i64>, &'a str)>,
+    pub resolved: Option<Decision<'a>>,
+}
+
+/// A moderator's decision on a dispute, as the trade row keeps it.
+#[derive(Debug, Clone, Copy)]
+pub struct Decision<'a> {
+    pub outcome: Resolution,
+    pub by: Option<i64>,
+    pub reason: &'a str,
+    pub code: Option<pupero_core::ResolutionReason>,
+    /// The buyer's share of a split, in basis points.
+    pub buyer_share_bps: Option<i32>,
 }
 
 /// `from → to`, guarded on the state: true when this call moved the trade.
@@ -332,11 +343,13 @@ pub async fn advance(
             .col_expr(trade::Column::DisputeOpenedBy, Expr::value(by))
             .col_expr(trade::Column::DisputeStatement, Expr::value(statement));
     }
-    if let Some((outcome, by, reason)) = change.resolved {
+    if let Some(d) = change.resolved {
         update = update
-            .col_expr(trade::Column::Resolution, Expr::value(outcome))
-            .col_expr(trade::Column::ResolvedBy, Expr::value(by))
-            .col_expr(trade::Column::ResolutionReason, Expr::value(reason));
+            .col_expr(trade::Column::Resolution, Expr::value(d.outcome))
+            .col_expr(trade::Column::ResolvedBy, Expr::value(d.by))
+            .col_expr(trade::Column::ResolutionReason, Expr::value(d.reason))
+            .col_expr(trade::Column::ResolutionCode, Expr::value(d.code))
+            .col_expr(trade::Column::BuyerShareBps, Expr::value(d.buyer_share_bps));
     }
     Ok(update.exec(db).await?.rows_affected == 1)
 }

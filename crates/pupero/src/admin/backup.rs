@@ -261,6 +261,15 @@ fn operator_must_copy(settings: &Settings) -> Vec<CopyItem> {
                 settings.data_encryption_key.is_some(),
                 "seals the TOTP secrets and web sessions in the database: without it no 2FA secret can be read",
             ),
+            data_file(
+                "audit-signing-key",
+                "signs the audit chains' checkpoints and trade receipts: keep its public key to verify old ones",
+            ),
+            secret(
+                "AUDIT_SIGNING_KEY",
+                settings.audit_signing_key.is_some(),
+                "signs the audit chains' checkpoints and trade receipts: keep its public key to verify old ones",
+            ),
             data_file("frontend-secret", "the web frontend's CSRF secret"),
             secret(
                 "FRONTEND_SECRET_KEY",

@@ -98,6 +98,55 @@ pub async fn ledger_verify(settings: &Settings) -> anyhow::Result<()> {
     }
 }
 
+/// Checks every audit chain against the trusted public keys; fails naming the first bad
+/// record of the first broken chain.
+pub async fn audit_verify(settings: &Settings, public_keys: &[String]) -> anyhow::Result<()> {
+    use pupero_db::signing::{PublicKey, SigningKey};
+    let trusted: Vec<PublicKey> = if public_keys.is_empty() {
+        // Only a key that exists: generating a new one here would distrust every checkpoint.
+        let configured = settings.audit_signing_key.is_some()
+            || settings.data_dir.join("audit-signing-key").exists();
+        if !configured {
+            bail!(
+                "no trusted key: pass --public-key (from /transactions/audit/public-key) or set AUDIT_SIGNING_KEY"
+            );
+        }
+        vec![SigningKey::from_hex(settings.resolve_audit_key()?.expose())?.public_key()]
+    } else {
+        public_keys
+            .iter()
+            .map(|k| PublicKey::from_hex(k))
+            .collect::<Result<_, _>>()?
+    };
+    let db = connect(settings).await?;
+    require_current(&db).await?;
+    let mut broken = None;
+    for chain in pupero_db::audit_chain::CHAINS {
+        let report = pupero_db::audit_chain::verify(&db, chain, &trusted).await?;
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        if let Some(problem) = &report.problem {
+            if broken.is_none() {
+                broken = Some(format!(
+                    "the {} audit chain is BROKEN: {problem}",
+                    report.chain
+                ));
+            }
+        } else {
+            println!(
+                "{} audit chain intact: {} records, signed through record {} by {} checkpoint(s)",
+                report.chain, report.records, report.signed_through, report.checkpoints
+            );
+        }
+    }
+    match broken {
+        Some(message) => bail!(message),
+        None => {
+            println!("audit chains intact");
+            Ok(())
+        }
+    }
+}
+
 /// Makes the token key pairs missing from `keys_dir` and prints every public key's id.
 pub fn generate_keys(keys_dir: &Path) -> anyhow::Result<()> {
     pupero_http::token::generate_missing(keys_dir)?;

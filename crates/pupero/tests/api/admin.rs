@@ -56,7 +56,7 @@ db_test! {
         let audit: Paged<AuditEntry> = typed(&app.get("/auth/admin/audit", a).await.1);
         assert_eq!(audit.total, 1, "only the change that happened is audited: {audit:?}");
         let entry = &audit.items[0];
-        assert_eq!((entry.action, entry.details.as_str(), entry.actor_id), (AuditAction::SetRole, "role = moderator", admin_id));
+        assert_eq!((entry.action, entry.details.as_str(), entry.actor_id), (AuditAction::SetRole, "role = moderator", Some(admin_id)));
         let (status, page) = app.get("/auth/admin/users?q=walt&limit=10", a).await;
         assert_eq!(status, StatusCode::OK);
         let page: Paged<AdminUserView> = typed(&page);

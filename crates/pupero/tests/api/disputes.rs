@@ -32,7 +32,7 @@ db_test! {
         assert_eq!(status, StatusCode::OK);
         let queue: Paged<TradeView> = typed(&queue);
         assert_eq!(queue.total, 1);
-        assert_eq!(queue.items[0].allowed_actions, vec![Action::ResolveForBuyer, Action::ResolveForSeller]);
+        assert_eq!(queue.items[0].allowed_actions, vec![Action::ResolveForBuyer, Action::ResolveForSeller, Action::ResolveSplit]);
         assert_eq!(app.get("/transactions/disputes", m.buyer.t()).await.0, StatusCode::FORBIDDEN);
         let (status, seen) = app.get(&format!("/transactions/trades/{t}"), m.moderator.t()).await;
         assert_eq!(status, StatusCode::OK);
@@ -58,9 +58,9 @@ db_test! {
         assert_eq!(status, StatusCode::OK);
         let audit: Paged<AuditEntry> = typed(&audit);
         let entry = audit.items.iter().find(|e| e.action == AuditAction::ResolveForBuyer).expect("audited");
-        assert_eq!(entry.actor_id, m.moderator.id);
+        assert_eq!(entry.actor_id, Some(m.moderator.id));
         assert_eq!(entry.target, format!("trade:{t}"));
-        assert_eq!(entry.details, "bank statement shows the payment");
+        assert_eq!(entry.details, "other: bank statement shows the payment", "the canned reason (none given: other) and the text");
         assert_eq!(app.get("/transactions/admin/audit", m.moderator.t()).await.0, StatusCode::FORBIDDEN);
         app.assert_ledger_consistent().await;
     }

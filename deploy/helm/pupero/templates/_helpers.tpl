@@ -94,6 +94,10 @@ containers:
       - name: DATA_ENCRYPTION_KEY
         valueFrom: {secretKeyRef: {name: {{ $secret }}, key: DATA_ENCRYPTION_KEY}}
       {{- end }}
+      {{- if has .service (list "login" "transactions") }}
+      - name: AUDIT_SIGNING_KEY
+        valueFrom: {secretKeyRef: {name: {{ $secret }}, key: AUDIT_SIGNING_KEY}}
+      {{- end }}
       {{- if eq .service "frontend" }}
       - name: FRONTEND_SECRET_KEY
         valueFrom: {secretKeyRef: {name: {{ $secret }}, key: FRONTEND_SECRET_KEY}}

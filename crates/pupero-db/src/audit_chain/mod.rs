@@ -1,0 +1,356 @@
+//! The tamper-evident audit log: every staff action and every money movement, appended to
+//! a hash chain in the same database transaction as the action itself.
+//!
+//! Each service keeps its own chain in three tables named after it (`<chain>_audit_records`,
+//! `<chain>_audit_head`, `<chain>_audit_checkpoints`). Record `n` stores the SHA-256 of
+//! its canonical encoding (see [`encoding`]), which includes record `n-1`'s hash, so
+//! changing, removing, inserting or reordering a record breaks every link after it. The
+//! one-row head table holds the last sequence number and hash: an append first updates that
+//! row, which takes its row lock on MariaDB and PostgreSQL (SQLite writes one transaction at
+//! a time anyway), so two appends never read the same head and the chain never forks. The
+//! lock is held until the action's transaction ends.
+//!
+//! An unkeyed chain alone proves nothing against someone who can rewrite the whole table:
+//! [`checkpoint`] therefore signs the head with the server's Ed25519 key every few minutes,
+//! and [`verify`] checks the chain against those signatures (docs/SECURITY.md says what
+//! that does and does not prove).
+
+pub mod encoding;
+mod schema;
+mod verify;
+
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
+use sea_orm::{ConnectionTrait, DbErr, QueryResult};
+
+pub use encoding::GENESIS_HASH;
+pub use schema::{carry_over, create_tables, drop_tables};
+pub use verify::{ChainReport, verify};
+
+use crate::signing::SigningKey;
+use encoding::RecordFields;
+
+/// Longest stored `action`, `target` and `details` (longer text is cut before hashing).
+pub const ACTION_MAX: usize = 64;
+pub const TARGET_MAX: usize = 128;
+pub const DETAILS_MAX: usize = 2000;
+
+/// One service's chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chain {
+    name: &'static str,
+}
+
+/// Every chain the platform keeps, for `pupero admin audit-verify`.
+pub const CHAINS: [Chain; 2] = [Chain::LOGIN, Chain::TRANSACTIONS];
+
+impl Chain {
+    /// Account administration (roles, disabling, forced logouts).
+    pub const LOGIN: Chain = Chain::new("login");
+    /// Every ledger movement, and the staff actions that cause one (adjustments,
+    /// transfers, dispute resolutions).
+    pub const TRANSACTIONS: Chain = Chain::new("transactions");
+
+    pub const fn new(name: &'static str) -> Self {
+        Self { name }
+    }
+
+    pub fn name(self) -> &'static str {
+        self.name
+    }
+
+    fn records(self) -> Alias {
+        Alias::new(format!("{}_audit_records", self.name))
+    }
+
+    fn head(self) -> Alias {
+        Alias::new(format!("{}_audit_head", self.name))
+    }
+
+    fn checkpoints(self) -> Alias {
+        Alias::new(format!("{}_audit_checkpoints", self.name))
+    }
+}
+
+/// What happened, as the caller describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRecord {
+    /// Who acted; `None` for the platform itself (a deposit credited, a trade expired).
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub target: String,
+    pub details: String,
+}
+
+/// A stored record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub id: i64,
+    pub seq: i64,
+    pub at_ms: i64,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub target: String,
+    pub details: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// A signed statement that the chain's record `seq` had hash `hash` at `at_ms`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub id: i64,
+    pub seq: i64,
+    pub hash: String,
+    pub at_ms: i64,
+    pub public_key: String,
+    pub signature: String,
+}
+
+fn cut(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+/// Takes the chain's lock without appending. A transaction that will append after locking
+/// other rows calls this first, so every appender takes the locks in the same order (chain
+/// head first) and two of them cannot deadlock.
+pub async fn lock(db: &impl ConnectionTrait, chain: Chain) -> Result<(), DbErr> {
+    let update = Query::update()
+        .table(chain.head())
+        .value(Alias::new("seq"), Expr::col(Alias::new("seq")))
+        .and_where(Expr::col(Alias::new("id")).eq(1))
+        .to_owned();
+    db.execute(&update).await?;
+    Ok(())
+}
+
+/// Appends `record` now, in the caller's transaction.
+pub async fn append(
+    db: &impl ConnectionTrait,
+    chain: Chain,
+    record: NewRecord,
+) -> Result<Record, DbErr> {
+    append_at(db, chain, record, crate::now_ms()).await
+}
+
+/// Appends `record` with the given time (a migration carrying over older audit lines).
+pub async fn append_at(
+    db: &impl ConnectionTrait,
+    chain: Chain,
+    record: NewRecord,
+    at_ms: i64,
+) -> Result<Record, DbErr> {
+    // The increment comes first: it takes the head's row lock and, on MariaDB's repeatable
+    // read too, makes the read below see the latest committed head (a transaction sees
+    // the row versions it wrote itself).
+    let bump = Query::update()
+        .table(chain.head())
+        .value(
+            Alias::new("seq"),
+            Expr::col(Alias::new("seq")).add(Expr::val(1)),
+        )
+        .and_where(Expr::col(Alias::new("id")).eq(1))
+        .to_owned();
+    if db.execute(&bump).await?.rows_affected() != 1 {
+        return Err(DbErr::RecordNotFound(format!(
+            "the {} audit chain has no head row (migrations not applied?)",
+            chain.name
+        )));
+    }
+    let (seq, prev_hash) = head(db, chain).await?;
+    let action = cut(&record.action, ACTION_MAX);
+    let target = cut(&record.target, TARGET_MAX);
+    let details = cut(&record.details, DETAILS_MAX);
+    let hash = encoding::record_hash(&RecordFields {
+        chain: chain.name,
+        seq,
+        at_ms,
+        actor_id: record.actor_id,
+        action: &action,
+        target: &target,
+        details: &details,
+        prev_hash: &prev_hash,
+    });
+    let insert = Query::insert()
+        .into_table(chain.records())
+        .columns(
+            [
+                "seq",
+                "at_ms",
+                "actor_id",
+                "action",
+                "target",
+                "details",
+                "prev_hash",
+                "hash",
+            ]
+            .map(Alias::new),
+        )
+        .values_panic([
+            seq.into(),
+            at_ms.into(),
+            record.actor_id.into(),
+            action.clone().into(),
+            target.clone().into(),
+            details.clone().into(),
+            prev_hash.clone().into(),
+            hash.clone().into(),
+        ])
+        .to_owned();
+    db.execute(&insert).await?;
+    let set_hash = Query::update()
+        .table(chain.head())
+        .value(Alias::new("hash"), hash.clone())
+        .and_where(Expr::col(Alias::new("id")).eq(1))
+        .to_owned();
+    db.execute(&set_hash).await?;
+    Ok(Record {
+        id: 0,
+        seq,
+        at_ms,
+        actor_id: record.actor_id,
+        action,
+        target,
+        details,
+        prev_hash,
+        hash,
+    })
+}
+
+/// The chain's last sequence number and hash (0 and [`GENESIS_HASH`] when empty).
+pub async fn head(db: &impl ConnectionTrait, chain: Chain) -> Result<(i64, String), DbErr> {
+    let select = Query::select()
+        .columns(["seq", "hash"].map(Alias::new))
+        .from(chain.head())
+        .and_where(Expr::col(Alias::new("id")).eq(1))
+        .to_owned();
+    let row = db.query_one(&select).await?.ok_or_else(|| {
+        DbErr::RecordNotFound(format!("the {} audit chain has no head row", chain.name))
+    })?;
+    Ok((row.try_get("", "seq")?, row.try_get("", "hash")?))
+}
+
+fn record_of(row: &QueryResult) -> Result<Record, DbErr> {
+    Ok(Record {
+        id: row.try_get("", "id")?,
+        seq: row.try_get("", "seq")?,
+        at_ms: row.try_get("", "at_ms")?,
+        actor_id: row.try_get("", "actor_id")?,
+        action: row.try_get("", "action")?,
+        target: row.try_get("", "target")?,
+        details: row.try_get("", "details")?,
+        prev_hash: row.try_get("", "prev_hash")?,
+        hash: row.try_get("", "hash")?,
+    })
+}
+
+const RECORD_COLUMNS: [&str; 9] = [
+    "id",
+    "seq",
+    "at_ms",
+    "actor_id",
+    "action",
+    "target",
+    "details",
+    "prev_hash",
+    "hash",
+];
+
+/// Newest first, and how many records the chain holds.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    chain: Chain,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<Record>, u64), DbErr> {
+    let count = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from(chain.records())
+        .to_owned();
+    let total: i64 = match db.query_one(&count).await? {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    let select = Query::select()
+        .columns(RECORD_COLUMNS.map(Alias::new))
+        .from(chain.records())
+        .order_by(Alias::new("seq"), Order::Desc)
+        .limit(limit)
+        .offset(offset)
+        .to_owned();
+    let rows = db.query_all(&select).await?;
+    let records = rows.iter().map(record_of).collect::<Result<_, _>>()?;
+    Ok((records, u64::try_from(total).unwrap_or(0)))
+}
+
+/// Records in id order after id `after`, for the verifier.
+async fn records_after(
+    db: &impl ConnectionTrait,
+    chain: Chain,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<Record>, DbErr> {
+    let select = Query::select()
+        .columns(RECORD_COLUMNS.map(Alias::new))
+        .from(chain.records())
+        .and_where(Expr::col(Alias::new("id")).gt(after))
+        .order_by(Alias::new("id"), Order::Asc)
+        .limit(limit)
+        .to_owned();
+    db.query_all(&select).await?.iter().map(record_of).collect()
+}
+
+/// Every checkpoint, oldest first.
+pub async fn checkpoints(
+    db: &impl ConnectionTrait,
+    chain: Chain,
+) -> Result<Vec<Checkpoint>, DbErr> {
+    let select = Query::select()
+        .columns(["id", "seq", "hash", "at_ms", "public_key", "signature"].map(Alias::new))
+        .from(chain.checkpoints())
+        .order_by(Alias::new("id"), Order::Asc)
+        .to_owned();
+    db.query_all(&select)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(Checkpoint {
+                id: row.try_get("", "id")?,
+                seq: row.try_get("", "seq")?,
+                hash: row.try_get("", "hash")?,
+                at_ms: row.try_get("", "at_ms")?,
+                public_key: row.try_get("", "public_key")?,
+                signature: row.try_get("", "signature")?,
+            })
+        })
+        .collect()
+}
+
+/// Signs the chain's current head, unless the last checkpoint already covers it; returns
+/// the new checkpoint's sequence number. The head is read as committed: its record is
+/// committed with it.
+pub async fn checkpoint(
+    db: &impl ConnectionTrait,
+    chain: Chain,
+    key: &SigningKey,
+) -> Result<Option<i64>, DbErr> {
+    let (seq, hash) = head(db, chain).await?;
+    let last = checkpoints(db, chain).await?.last().map_or(0, |c| c.seq);
+    if seq == 0 || seq <= last {
+        return Ok(None);
+    }
+    let at_ms = crate::now_ms();
+    let signature = key.sign_hex(&encoding::checkpoint_bytes(chain.name, seq, &hash, at_ms));
+    let insert = Query::insert()
+        .into_table(chain.checkpoints())
+        .columns(["seq", "hash", "at_ms", "public_key", "signature"].map(Alias::new))
+        .values_panic([
+            seq.into(),
+            hash.into(),
+            at_ms.into(),
+            key.public_key().to_string().into(),
+            signature.into(),
+        ])
+        .to_owned();
+    db.execute(&insert).await?;
+    Ok(Some(seq))
+}

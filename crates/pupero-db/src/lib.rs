@@ -13,6 +13,7 @@ use sea_orm::{
     RuntimeErr, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
+pub mod lease;
 pub mod seal;
 
 pub use sea_orm;

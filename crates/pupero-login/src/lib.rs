@@ -7,6 +7,7 @@ pub mod migration;
 mod passwords;
 mod routes;
 mod sessions;
+pub mod shared_limits;
 mod state;
 pub mod store;
 mod totp;

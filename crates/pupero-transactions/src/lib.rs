@@ -69,7 +69,12 @@ pub struct TransactionsState {
     pub metrics_interval: Duration,
     /// How often the ledger is verified in the background (LEDGER_VERIFY_INTERVAL_SECONDS).
     pub ledger_verify_interval: Duration,
+    /// The background jobs' worker leases: each runs on one replica at a time.
+    pub leases: pupero_http::Leases,
 }
+
+/// This service's worker-lease table (see `pupero_db::lease`).
+pub const LEASE_TABLE: &str = "transactions_worker_leases";
 
 impl TransactionsState {
     pub fn new(
@@ -97,7 +102,15 @@ impl TransactionsState {
                 SecurityEvent::DisputeResolved,
             ],
         );
+        let leases = pupero_http::Leases::new(
+            db.clone(),
+            LEASE_TABLE,
+            &settings.replica_id(),
+            settings.worker_lease(),
+            metrics.clone(),
+        );
         Ok(Self {
+            leases,
             metrics,
             metrics_interval: Duration::from_secs(settings.metrics_interval_seconds.max(1)),
             ledger_verify_interval: Duration::from_secs(

@@ -3,7 +3,7 @@
 //! to a second replica; background jobs hold a fenced worker lease, taken over when the
 //! holder is killed; per-IP login limits are one budget across replicas through Redis.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -134,8 +134,8 @@ fn dying_replica(seen: Arc<AtomicUsize>) -> String {
                     return;
                 }
                 seen.fetch_add(1, Ordering::SeqCst);
-                // Half an answer, then gone: the request may have acted.
-                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{");
+                // Gone before answering: the request may have acted.
+                drop(stream);
             });
         }
     });
@@ -155,7 +155,7 @@ db_test! {
             async move {
                 seen.store(0, Ordering::SeqCst);
                 let (status, body) = send(app, method, format!("{gw}/offers"), Some("t"), key, Some(json!({}))).await;
-                assert!(status == StatusCode::BAD_GATEWAY || status == StatusCode::OK, "{status} {body}");
+                assert_eq!(status, StatusCode::BAD_GATEWAY, "{body}");
                 seen.load(Ordering::SeqCst)
             }
         };

@@ -128,6 +128,9 @@ impl Node {
             .env("MONERO_NETWORK", "regtest")
             .env("SWEEP_INTERVAL_SECONDS", "1")
             .env("RABBITMQ_POLL_INTERVAL_SECONDS", "1")
+            // A restarted process is a new replica: it waits for the dead one's leases to
+            // run out before its jobs (the withdrawal worker) start.
+            .env("WORKER_LEASE_SECONDS", "2")
             .env("RUST_LOG", "warn")
             .env_remove("PUPERO_CRASH_AT")
             .stdout(

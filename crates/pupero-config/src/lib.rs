@@ -473,6 +473,32 @@ pub struct Settings {
     #[arg(long, env = "AUDIT_CHECKPOINT_SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub audit_checkpoint_seconds: u64,
 
+    /// This process's name among the replicas: the holder of the worker leases it takes and
+    /// the `replica` label of `pupero_worker_lease_held`. Default: host name, process id
+    /// and a random suffix, so a restarted process is a new holder.
+    #[arg(long, env = "REPLICA_ID")]
+    pub replica_id: Option<String>,
+    /// Length of a worker lease (trade expiry, deposit sweep, withdrawal worker, outbox
+    /// relay, metrics and ledger verification run on one replica at a time), in seconds.
+    /// A holder renews every third of it; after a holder dies another replica takes over
+    /// within about 1⅓ of it.
+    #[arg(long, env = "WORKER_LEASE_SECONDS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub worker_lease_seconds: u64,
+    /// How often the gateway and service clients probe each replica's `/healthz` when a
+    /// `*_SERVICE_URL` lists several, in seconds. A replica that fails is left out until
+    /// it answers 200 again.
+    #[arg(long, env = "REPLICA_HEALTH_INTERVAL_SECONDS", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub replica_health_interval_seconds: u64,
+    /// Redis shared by the replicas for per-IP rate limits, e.g. redis://127.0.0.1:6379.
+    /// Unset: each process counts on its own (in memory). While Redis is unreachable each
+    /// replica counts on its own again (see docs/SECURITY.md).
+    #[arg(long, env = "RATE_LIMIT_REDIS_URL", hide_env_values = true, value_parser = parse_redis_url)]
+    pub rate_limit_redis_url: Option<Secret>,
+    /// Prefix of every rate-limit key in Redis, so deployments (and test runs) sharing one
+    /// Redis do not count each other's requests.
+    #[arg(long, env = "RATE_LIMIT_REDIS_PREFIX", default_value = "pupero")]
+    pub rate_limit_redis_prefix: String,
+
     /// Timeout for one proxied request through the gateway, in seconds.
     #[arg(long, env = "GATEWAY_TIMEOUT_SECONDS", default_value_t = 30)]
     pub gateway_timeout_seconds: u64,
@@ -485,6 +511,25 @@ pub struct Settings {
     /// Log output: text for people, json for log collectors.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+}
+
+fn parse_redis_url(url: &str) -> Result<Secret, String> {
+    let rest = url
+        .strip_prefix("redis://")
+        .ok_or("RATE_LIMIT_REDIS_URL must start with redis:// (e.g. redis://127.0.0.1:6379)")?;
+    let host = rest.rsplit('@').next().unwrap_or_default();
+    if host.is_empty() || host.starts_with('/') {
+        return Err("RATE_LIMIT_REDIS_URL needs a host, e.g. redis://127.0.0.1:6379".into());
+    }
+    Ok(Secret::new(url.to_owned()))
+}
+
+/// A comma-separated list of base URLs, each trimmed and without a trailing slash.
+pub fn split_replicas(urls: &str) -> Vec<String> {
+    urls.split(',')
+        .map(|u| u.trim().trim_end_matches('/').to_owned())
+        .filter(|u| !u.is_empty())
+        .collect()
 }
 
 /// The services of the platform, with their seed port variables.
@@ -553,11 +598,49 @@ impl Settings {
     }
 
     /// Where the gateway (and other services) reach `service`.
+    /// The service's base URL, or its replicas' base URLs separated by commas (each
+    /// without a trailing slash); see [`Settings::service_replicas`].
     pub fn service_url(&self, service: Service) -> String {
+        self.service_replicas(service).join(",")
+    }
+
+    /// The base URLs of the service's replicas: `*_SERVICE_URL` may list several,
+    /// comma-separated. Default: the local port.
+    pub fn service_replicas(&self, service: Service) -> Vec<String> {
         match self.configured_service_url(service) {
-            Some(url) => url.trim_end_matches('/').to_owned(),
-            None => format!("http://127.0.0.1:{}", self.port(service)),
+            Some(urls) => split_replicas(urls),
+            None => vec![format!("http://127.0.0.1:{}", self.port(service))],
         }
+    }
+
+    /// This process's replica id: `REPLICA_ID`, or host name, process id and a random
+    /// suffix (fixed for the life of the process).
+    pub fn replica_id(&self) -> String {
+        if let Some(id) = self.replica_id.as_deref().map(str::trim)
+            && !id.is_empty()
+        {
+            return id.to_owned();
+        }
+        static GENERATED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        GENERATED
+            .get_or_init(|| {
+                let host = std::env::var("HOSTNAME")
+                    .ok()
+                    .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+                    .map(|h| h.trim().to_owned())
+                    .filter(|h| !h.is_empty())
+                    .unwrap_or_else(|| "host".to_owned());
+                format!(
+                    "{host}-{}-{:04x}",
+                    std::process::id(),
+                    rand::random::<u16>()
+                )
+            })
+            .clone()
+    }
+
+    pub fn worker_lease(&self) -> Duration {
+        Duration::from_secs(self.worker_lease_seconds)
     }
 
     /// The URL the operator set for `service` (`*_SERVICE_URL`), if any.
@@ -1134,5 +1217,17 @@ mod tests {
         assert_eq!(s.service_url(Service::Login), "http://127.0.0.1:9101");
         let s = settings(&["--login-service-url", "http://login:8001/"]);
         assert_eq!(s.service_url(Service::Login), "http://login:8001");
+        let s = settings(&[
+            "--login-service-url",
+            "http://login-a:8001/, http://login-b:8001 ,",
+        ]);
+        assert_eq!(
+            s.service_replicas(Service::Login),
+            ["http://login-a:8001", "http://login-b:8001"]
+        );
+        assert_eq!(
+            s.service_url(Service::Login),
+            "http://login-a:8001,http://login-b:8001"
+        );
     }
 }

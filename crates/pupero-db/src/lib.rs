@@ -14,6 +14,8 @@ use sea_orm::{
 };
 
 pub mod audit_chain;
+
+pub mod lease;
 pub mod seal;
 pub mod signing;
 

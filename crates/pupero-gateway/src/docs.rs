@@ -46,7 +46,7 @@ pub async fn service_spec(
     let Some(service) = Service::BACKENDS.into_iter().find(|s| s.name() == name) else {
         return ApiError::not_found("no such service").into_response();
     };
-    let Some(base) = state.upstreams.url(service) else {
+    let Some(base) = state.upstreams.any_base(service) else {
         return ApiError::not_found(format!("the {name} service is not part of this deployment"))
             .into_response();
     };

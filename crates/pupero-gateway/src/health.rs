@@ -15,7 +15,8 @@ use crate::GatewayState;
 const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Always 200 while the gateway itself runs; `status` is `ok` when every service is ready
-/// and `degraded` otherwise, with each service's own answer under `services`.
+/// and `degraded` otherwise, with each service's own answer under `services` (for a service
+/// run as several replicas, a ready one's).
 pub async fn aggregate(State(state): State<GatewayState>) -> Json<PlatformHealth> {
     let checks = state.upstreams.iter().map(|(service, base)| {
         let client = state.client.clone();
@@ -40,10 +41,17 @@ pub async fn aggregate(State(state): State<GatewayState>) -> Json<PlatformHealth
             (service.name().to_owned(), seen)
         }
     });
-    let services: BTreeMap<String, Upstream> = futures::future::join_all(checks)
-        .await
-        .into_iter()
-        .collect();
+    // A service with several replicas is ready when one of them is (the gateway sends
+    // requests only to those in service).
+    let mut services: BTreeMap<String, Upstream> = BTreeMap::new();
+    for (name, seen) in futures::future::join_all(checks).await {
+        match services.get(&name) {
+            Some(kept) if kept.status == HealthStatus::Ok => {}
+            _ => {
+                services.insert(name, seen);
+            }
+        }
+    }
     let all_ok = services.values().all(|u| u.status == HealthStatus::Ok);
     Json(PlatformHealth {
         status: if all_ok {

@@ -19,16 +19,26 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 use pupero_config::{Service, Settings};
-use pupero_http::{JwtKeys, ServiceRouter, TrustedProxies};
+use pupero_http::{JwtKeys, Replicas, ServiceRouter, TrustedProxies};
 
 pub use routes::{Origin, Route, route_for};
 
 pub const SERVICE: &str = "gateway";
 
-/// Where each backend service lives: its configured URL, and that URL parsed once into
-/// the origin every proxied request is sent to.
+/// Where each backend service lives: its configured URL (one base URL, or its replicas'
+/// separated by commas), those replicas parsed once into the origins proxied requests are
+/// sent to, and which of them are in service.
 #[derive(Debug, Clone)]
-pub struct Upstreams(Arc<Vec<(Service, String, Option<Origin>)>>);
+pub struct Upstreams(Arc<Vec<Upstream>>);
+
+#[derive(Debug)]
+pub struct Upstream {
+    service: Service,
+    url: String,
+    pub(crate) replicas: Replicas,
+    /// One per replica, in the same order; `None` for a URL that is not usable.
+    pub(crate) origins: Vec<Option<Origin>>,
+}
 
 impl Upstreams {
     /// The services this deployment runs: those in `deployed` (what this build serves),
@@ -41,40 +51,64 @@ impl Upstreams {
                 .filter(|&&s| deployed.contains(&s) || settings.configured_service_url(s).is_some())
                 .map(|&s| {
                     let url = settings.service_url(s);
-                    let origin = Origin::parse(&url);
-                    if origin.is_none() {
-                        tracing::warn!(service = s.name(), "the service's URL is not an http(s) URL with a host and port; the gateway answers 502 for it");
+                    let replicas = Replicas::new(s.name(), &url);
+                    let origins: Vec<Option<Origin>> =
+                        replicas.bases().iter().map(|b| Origin::parse(b)).collect();
+                    if origins.is_empty() || origins.iter().any(Option::is_none) {
+                        tracing::warn!(service = s.name(), "a replica URL of the service is not an http(s) URL with a host and port; the gateway answers 502 for it");
                     }
-                    (s, url, origin)
+                    replicas.watch_health(Duration::from_secs(
+                        settings.replica_health_interval_seconds,
+                    ));
+                    Upstream {
+                        service: s,
+                        url,
+                        replicas,
+                        origins,
+                    }
                 })
                 .collect(),
         ))
     }
 
-    pub fn url(&self, service: Service) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(s, _, _)| *s == service)
-            .map(|(_, u, _)| u.as_str())
+    fn get(&self, service: Service) -> Option<&Upstream> {
+        self.0.iter().find(|u| u.service == service)
     }
 
-    pub fn origin(&self, service: Service) -> Option<&Origin> {
-        self.0
-            .iter()
-            .find(|(s, _, _)| *s == service)
-            .and_then(|(_, _, o)| o.as_ref())
+    /// The service's configured URL (its replicas separated by commas).
+    pub fn url(&self, service: Service) -> Option<&str> {
+        self.get(service).map(|u| u.url.as_str())
+    }
+
+    /// A base URL to ask the service something (its first replica in service).
+    pub fn any_base(&self, service: Service) -> Option<&str> {
+        let u = self.get(service)?;
+        let i = (0..u.replicas.len())
+            .find(|&i| u.replicas.is_up(i))
+            .unwrap_or(0);
+        u.replicas.bases().get(i).map(String::as_str)
+    }
+
+    pub(crate) fn upstream(&self, service: Service) -> Option<&Upstream> {
+        self.get(service)
     }
 
     pub fn runs(&self, service: Service) -> bool {
-        self.0.iter().any(|(s, _, _)| *s == service)
+        self.get(service).is_some()
     }
 
     pub fn services(&self) -> Vec<Service> {
-        self.0.iter().map(|(s, _, _)| *s).collect()
+        self.0.iter().map(|u| u.service).collect()
     }
 
+    /// Every replica of every service: (service, replica base URL).
     pub fn iter(&self) -> impl Iterator<Item = (Service, &str)> {
-        self.0.iter().map(|(s, u, _)| (*s, u.as_str()))
+        self.0.iter().flat_map(|u| {
+            u.replicas
+                .bases()
+                .iter()
+                .map(move |b| (u.service, b.as_str()))
+        })
     }
 }
 

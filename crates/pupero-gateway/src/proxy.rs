@@ -2,7 +2,7 @@
 
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use pupero_http::ErrorCode;
 
@@ -77,13 +77,10 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
             "the {service} service is not part of this deployment"
         )));
     }
-    let origin = state
+    let upstream = state
         .upstreams
-        .origin(route.service)
+        .upstream(route.service)
         .ok_or_else(|| unavailable(service))?;
-    let uri = origin
-        .uri_for(&route, parts.uri.query())
-        .ok_or_else(|| ApiError::bad_request("malformed request path"))?;
 
     let mut headers = parts.headers;
     strip_hop_by_hop(&mut headers);
@@ -95,22 +92,47 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
         headers.insert("x-forwarded-for", v);
     }
 
-    // A pooled connection the service has just closed fails the next request on it. Safe
-    // methods carry no body and change nothing, so they get one more try on a fresh one.
-    let retryable = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-    let build = |body: Body| {
+    // Read whole (it is small: BODY_LIMIT_BYTES) so it can go to another replica.
+    let body = axum::body::to_bytes(body, pupero_http::service::BODY_LIMIT_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::PayloadTooLarge,
+                format!(
+                    "request bodies are limited to {} bytes",
+                    pupero_http::service::BODY_LIMIT_BYTES
+                ),
+            )
+        })?;
+    // A request that may have reached a replica is sent again only when repeating it
+    // changes nothing more; one whose connection failed never reached any and may go on.
+    let repeatable = pupero_http::replicas::safe_to_retry(&parts.method, &headers);
+    let mut order = upstream.replicas.order();
+    // With one replica, a safe request still gets a second try: a pooled connection the
+    // service has just closed fails the next request on it.
+    if order.len() == 1 && repeatable {
+        order.extend(order.clone());
+    }
+    let build = |uri: axum::http::Uri| {
         let mut request = axum::http::Request::builder()
             .method(parts.method.clone())
-            .uri(uri.clone())
-            .body(body)
+            .uri(uri)
+            .body(Body::from(body.clone()))
             .map_err(ApiError::internal)?;
         *request.headers_mut() = headers.clone();
         Ok::<_, ApiError>(request)
     };
-    let mut upstream = build(body)?;
-    let mut attempt = 1;
-    let response = loop {
-        match tokio::time::timeout(state.timeout, state.client.request(upstream)).await {
+    let mut answer = None;
+    for i in order {
+        let Some(origin) = upstream.origins.get(i).and_then(Option::as_ref) else {
+            continue;
+        };
+        let uri = origin
+            .uri_for(&route, parts.uri.query())
+            .ok_or_else(|| ApiError::bad_request("malformed request path"))?;
+        match tokio::time::timeout(state.timeout, state.client.request(build(uri)?)).await {
+            // Not retried: the service may still be working on it.
             Err(_) => {
                 return Err(ApiError::new(
                     StatusCode::GATEWAY_TIMEOUT,
@@ -118,18 +140,24 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
                     format!("the {service} service did not answer in time"),
                 ));
             }
-            Ok(Err(e)) if retryable && attempt == 1 && !e.is_connect() => {
-                tracing::debug!(service, error = %e, "retrying a safe request on a fresh connection");
-                attempt += 1;
-                upstream = build(Body::empty())?;
+            Ok(Err(e)) if e.is_connect() => {
+                tracing::warn!(service, replica = %upstream.replicas.base(i), error = %e, "upstream connection failed");
+                upstream.replicas.mark_down(i, "connection failed");
+            }
+            Ok(Err(e)) if repeatable => {
+                tracing::debug!(service, error = %e, "retrying a safe request on another connection");
             }
             Ok(Err(e)) => {
-                tracing::warn!(service, error = %e, "upstream request failed");
+                tracing::warn!(service, error = %e, "upstream request failed; not repeated (it may have acted)");
                 return Err(unavailable(service));
             }
-            Ok(Ok(response)) => break response,
+            Ok(Ok(response)) => {
+                answer = Some(response);
+                break;
+            }
         }
-    };
+    }
+    let response = answer.ok_or_else(|| unavailable(service))?;
     let (mut parts, body) = response.into_parts();
     strip_hop_by_hop(&mut parts.headers);
     Ok(Response::from_parts(parts, Body::new(body)))

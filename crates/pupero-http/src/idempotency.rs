@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 
 use crate::ApiError;
 
-const HEADER: &str = "idempotency-key";
+pub const HEADER: &str = "idempotency-key";
 const MAX_LEN: usize = 64;
 
 /// A present, well-formed `Idempotency-Key`: 1 to 64 visible ASCII characters. As

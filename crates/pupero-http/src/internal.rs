@@ -2,16 +2,25 @@
 //!
 //! An unreachable service becomes a 503 naming it (the caller's request may be retried);
 //! the callee's own 4xx errors pass through unchanged, in our error shape.
+//!
+//! The callee may run as several replicas (a comma-separated base URL list): calls go
+//! round robin over those in service ([`Replicas`]). A call whose connection failed never
+//! reached a replica and goes to the next one; a GET that failed after that (a replica died
+//! mid-answer, a 5xx) goes to the next one too; a POST does not, since it may have acted.
 
 use std::time::Duration;
 
 use axum::http::StatusCode;
+use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use pupero_api::error::ErrorBody;
 
-use crate::{ApiError, JwtKeys};
+use crate::{ApiError, JwtKeys, Replicas};
+
+/// How often a callee's replicas are health-checked (when there are several).
+const HEALTH_INTERVAL: Duration = Duration::from_secs(2);
 
 #[derive(Clone)]
 pub struct InternalClient {
@@ -19,7 +28,7 @@ pub struct InternalClient {
     keys: JwtKeys,
     caller: &'static str,
     callee: &'static str,
-    base: String,
+    replicas: Replicas,
 }
 
 /// An HTTP client could not be built (its TLS backend, or the system's proxy settings).
@@ -51,6 +60,7 @@ impl From<HttpClientError> for pupero_config::ConfigError {
 }
 
 impl InternalClient {
+    /// `base`: the callee's base URL, or its replicas' separated by commas.
     pub fn new(
         keys: JwtKeys,
         caller: &'static str,
@@ -63,18 +73,19 @@ impl InternalClient {
                 .timeout(Duration::from_secs(10))
                 .connect_timeout(Duration::from_secs(2)),
         )?;
+        let replicas = Replicas::new(callee, &base);
+        replicas.watch_health(HEALTH_INTERVAL);
         Ok(Self {
             http,
             keys,
             caller,
             callee,
-            base: base.trim_end_matches('/').to_owned(),
+            replicas,
         })
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        self.send(self.http.get(format!("{}{path}", self.base)))
-            .await
+        self.send(Method::GET, path, None).await
     }
 
     pub async fn post<B: Serialize, T: DeserializeOwned>(
@@ -82,8 +93,8 @@ impl InternalClient {
         path: &str,
         body: &B,
     ) -> Result<T, ApiError> {
-        self.send(self.http.post(format!("{}{path}", self.base)).json(body))
-            .await
+        let body = serde_json::to_vec(body).map_err(ApiError::internal)?;
+        self.send(Method::POST, path, Some(body)).await
     }
 
     pub async fn put<B: Serialize, T: DeserializeOwned>(
@@ -97,7 +108,9 @@ impl InternalClient {
 
     async fn send<T: DeserializeOwned>(
         &self,
-        request: reqwest::RequestBuilder,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
     ) -> Result<T, ApiError> {
         let token = self
             .keys
@@ -109,21 +122,66 @@ impl InternalClient {
                 self.callee
             ))
         };
-        let response = request.bearer_auth(token).send().await.map_err(|e| {
-            tracing::warn!(callee = self.callee, error = %e, "internal call failed");
-            unavailable()
-        })?;
-        let status = response.status();
-        let bytes = response.bytes().await.map_err(|_| unavailable())?;
+        let retry_after_sent = method == Method::GET;
+        let mut outcome = Err(unavailable());
+        for i in self.replicas.order() {
+            let mut request = self
+                .http
+                .request(method.clone(), format!("{}{path}", self.replicas.base(i)))
+                .bearer_auth(&token);
+            request = crate::trace::propagate(request);
+            if let Some(body) = &body {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            let response = match request.send().await {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::warn!(callee = self.callee, replica = %self.replicas.base(i), error = %e, "internal call failed");
+                    if e.is_connect() {
+                        self.replicas.mark_down(i, "connection failed");
+                        continue;
+                    }
+                    if retry_after_sent {
+                        continue;
+                    }
+                    return Err(unavailable());
+                }
+            };
+            let status = response.status();
+            let Ok(bytes) = response.bytes().await else {
+                if retry_after_sent {
+                    continue;
+                }
+                return Err(unavailable());
+            };
+            outcome = self.answer(status, &bytes);
+            if status.is_server_error() && retry_after_sent {
+                continue;
+            }
+            return outcome;
+        }
+        outcome
+    }
+
+    fn answer<T: DeserializeOwned>(
+        &self,
+        status: reqwest::StatusCode,
+        bytes: &[u8],
+    ) -> Result<T, ApiError> {
         if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| {
+            return serde_json::from_slice(bytes).map_err(|e| {
                 ApiError::internal(format!("{} answered unexpectedly: {e}", self.callee))
             });
         }
         if status.is_server_error() {
-            return Err(unavailable());
+            return Err(ApiError::unavailable(format!(
+                "the {} service is unavailable; try again shortly",
+                self.callee
+            )));
         }
-        match serde_json::from_slice::<ErrorBody>(&bytes) {
+        match serde_json::from_slice::<ErrorBody>(bytes) {
             Ok(body) => {
                 let status =
                     StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::BAD_REQUEST);

@@ -11,13 +11,16 @@ pub mod extract;
 pub mod health;
 pub mod idempotency;
 pub mod internal;
+pub mod lease;
 pub mod metric_set;
 pub mod observe;
 pub mod paging;
 pub mod periodic;
+pub mod replicas;
 pub mod security;
 pub mod service;
 pub mod token;
+pub mod trace;
 
 pub use auth::{ActiveUser, AdminUser, AuthUser, ModeratorUser, ServiceCaller, internal_route};
 pub use authority::{AccountAuthority, Standing, StandingSource};
@@ -26,12 +29,15 @@ pub use error::{ApiError, ApiResult, ErrorCode};
 pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use idempotency::IdempotencyKey;
 pub use internal::{HttpClientError, InternalClient, build_client};
+pub use lease::{JobLease, Leases};
 pub use metric_set::MetricSet;
 pub use observe::MetricsAuth;
 pub use paging::{Page, PageQuery};
+pub use replicas::Replicas;
 pub use security::SecurityEvent;
 pub use service::{ServiceRouter, serve, with_common_layers};
 pub use token::{Claims, IssuedToken, JwtKeys, KeyError, TokenKind};
+pub use trace::TraceContext;
 
 /// An epoch-milliseconds timestamp as RFC 3339 UTC, the format every API answers with.
 pub fn rfc3339(ms: i64) -> String {

@@ -109,6 +109,12 @@ impl MetricSet {
         });
     }
 
+    /// Drops every sample of the named families: numbers this process no longer keeps
+    /// current (another replica computes them now) must not linger as if they were.
+    pub fn forget(&self, names: &[&str]) {
+        self.with(|f| f.retain(|name, _| !names.contains(name)));
+    }
+
     /// One sample's current value, if it was ever set (for tests and reports).
     pub fn value(&self, name: &str, labels: &[(&str, &str)]) -> Option<i128> {
         self.with(|f| {

@@ -86,7 +86,8 @@ impl ServiceRouter {
 }
 
 /// `/metrics` and the layers every service has: per-route metrics, the body limit, panic
-/// → 500, a tracing span with the request id, and sensitive headers kept out of logs.
+/// → 500, a tracing span with the request id and trace id (see [`crate::trace`]), and
+/// sensitive headers kept out of logs.
 pub fn with_common_layers(routes: Router, service: &'static str) -> Router {
     // Installed before the first request, or the counters of early requests are lost.
     crate::observe::prometheus();
@@ -100,8 +101,14 @@ pub fn with_common_layers(routes: Router, service: &'static str) -> Router {
             .get(&REQUEST_ID)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("-");
+        let trace_id = req
+            .headers()
+            .get(&crate::trace::TRACEPARENT)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|t| t.get(3..35))
+            .unwrap_or("-");
         let (method, uri) = (req.method(), req.uri().path());
-        tracing::info_span!("request", service, method = %method, uri = %uri, request_id = %id)
+        tracing::info_span!("request", service, method = %method, uri = %uri, request_id = %id, trace_id = %trace_id)
     });
     routes
         .route(
@@ -119,6 +126,7 @@ pub fn with_common_layers(routes: Router, service: &'static str) -> Router {
             ApiError::internal("handler panicked").into_response()
         }))
         .layer(trace)
+        .layer(axum::middleware::from_fn(crate::trace::carry))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(SetSensitiveRequestHeadersLayer::new([

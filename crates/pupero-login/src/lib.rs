@@ -9,6 +9,8 @@ mod passwords;
 mod routes;
 mod sessions;
 pub mod standing_leases;
+
+pub mod shared_limits;
 mod state;
 pub mod store;
 mod totp;

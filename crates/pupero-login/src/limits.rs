@@ -1,6 +1,10 @@
 //! Per-IP limits on login and registration, and per-account limits on registration
 //! attempts. Failed logins per account are counted in the database instead (see
 //! `store::record_failed_login`), so they survive restarts and hold across replicas.
+//!
+//! With `RATE_LIMIT_REDIS_URL` the per-IP limits are counted in Redis, shared by every
+//! replica (`shared_limits.rs`); the in-memory limiters stay, as the default and as the
+//! fallback while Redis is unreachable.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -8,13 +12,23 @@ use std::num::NonZeroU32;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
 use pupero_http::ApiError;
+
+use crate::shared_limits::{SharedLimiter, Verdict};
 
 pub struct Limits {
     login_per_ip: DefaultKeyedRateLimiter<IpAddr>,
     register_per_ip: DefaultKeyedRateLimiter<IpAddr>,
     register_per_account: DefaultKeyedRateLimiter<String>,
     reset_per_ip: DefaultKeyedRateLimiter<IpAddr>,
+    login_per_minute: u32,
+    register_per_hour: u32,
+    shared: Option<SharedLimiter>,
+    /// Whether the last Redis call failed (logged once per outage, not per request).
+    shared_down: AtomicBool,
 }
 
 fn non_zero(n: u32) -> NonZeroU32 {
@@ -30,20 +44,75 @@ impl Limits {
             // Password-reset requests per client address: a few typos' worth, not a way to
             // probe many addresses or flood mailboxes.
             reset_per_ip: RateLimiter::keyed(Quota::per_hour(non_zero(10))),
+            login_per_minute,
+            register_per_hour,
+            shared: None,
+            shared_down: AtomicBool::new(false),
         }
     }
 
-    pub fn check_login(&self, ip: IpAddr) -> Result<(), ApiError> {
-        check(&self.login_per_ip, &ip)
+    /// Counts the per-IP limits in Redis, shared with the other replicas.
+    pub fn shared_through(mut self, limiter: SharedLimiter) -> Self {
+        self.shared = Some(limiter);
+        self
     }
 
-    pub fn check_register(&self, ip: IpAddr, account_key: String) -> Result<(), ApiError> {
-        check(&self.register_per_ip, &ip)?;
+    pub async fn check_login(&self, ip: IpAddr) -> Result<(), ApiError> {
+        self.check_ip(
+            "login",
+            ip,
+            self.login_per_minute,
+            Duration::from_secs(60),
+            &self.login_per_ip,
+        )
+        .await
+    }
+
+    pub async fn check_register(&self, ip: IpAddr, account_key: String) -> Result<(), ApiError> {
+        self.check_ip(
+            "register",
+            ip,
+            self.register_per_hour,
+            Duration::from_secs(3600),
+            &self.register_per_ip,
+        )
+        .await?;
         check(&self.register_per_account, &account_key)
     }
 
     pub fn check_reset(&self, ip: IpAddr) -> Result<(), ApiError> {
         check(&self.reset_per_ip, &ip)
+    }
+
+    /// In Redis when configured and reachable, else in this process's memory.
+    async fn check_ip(
+        &self,
+        kind: &str,
+        ip: IpAddr,
+        limit: u32,
+        period: Duration,
+        local: &DefaultKeyedRateLimiter<IpAddr>,
+    ) -> Result<(), ApiError> {
+        let Some(shared) = &self.shared else {
+            return check(local, &ip);
+        };
+        match shared.check(kind, &ip.to_string(), limit, period).await {
+            Ok(verdict) => {
+                if self.shared_down.swap(false, Ordering::Relaxed) {
+                    tracing::info!("rate limits: Redis is back; limits are shared again");
+                }
+                match verdict {
+                    Verdict::Allowed => Ok(()),
+                    Verdict::Wait(wait) => Err(ApiError::too_many_requests(wait.as_secs() + 1)),
+                }
+            }
+            Err(e) => {
+                if !self.shared_down.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(error = %e, "rate limits: Redis unreachable; counting in this replica's memory until it is back");
+                }
+                check(local, &ip)
+            }
+        }
     }
 
     /// Forgets idle keys so the maps do not grow without bound.

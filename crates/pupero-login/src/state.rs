@@ -54,10 +54,21 @@ impl LoginState {
     ) -> anyhow::Result<Self> {
         let hashing_threads =
             std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        let limits = Arc::new(Limits::new(
+        let mut limits = Limits::new(
             settings.login_rate_per_minute,
             settings.register_rate_per_hour,
-        ));
+        );
+        if let Some(url) = &settings.rate_limit_redis_url {
+            match crate::shared_limits::SharedLimiter::new(
+                url.expose(),
+                &settings.rate_limit_redis_prefix,
+            ) {
+                Ok(shared) => limits = limits.shared_through(shared),
+                // The setting is checked when it is read; this is only a second look.
+                Err(e) => tracing::error!(error = %e, "rate limits stay per replica"),
+            }
+        }
+        let limits = Arc::new(limits);
         let pruned = Arc::downgrade(&limits);
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {

@@ -133,6 +133,20 @@ impl Publisher {
     }
 
     pub async fn publish_json<T: serde::Serialize>(&self, message: &T) -> Result<(), QueueError> {
+        self.publish_json_with_headers(message, &[]).await
+    }
+
+    /// Publishes `message` with string headers (e.g. the request id and `traceparent` of
+    /// the request behind it, so its consumer can log under them).
+    pub async fn publish_json_with_headers<T: serde::Serialize>(
+        &self,
+        message: &T,
+        headers: &[(&str, &str)],
+    ) -> Result<(), QueueError> {
+        let mut table = FieldTable::default();
+        for (name, value) in headers {
+            table.insert((*name).into(), AMQPValue::LongString((*value).into()));
+        }
         let payload = serde_json::to_vec(message)?;
         let mut open = self.open.lock().await;
         if open.as_ref().is_none_or(|(c, _)| !c.status().connected()) {
@@ -150,7 +164,8 @@ impl Publisher {
                     &payload,
                     BasicProperties::default()
                         .with_delivery_mode(2)
-                        .with_content_type("application/json".into()),
+                        .with_content_type("application/json".into())
+                        .with_headers(table.clone()),
                 )
                 .await?
                 .await?;
@@ -166,6 +181,22 @@ impl Publisher {
             *open = None;
         }
         result
+    }
+}
+
+/// One delivery: its body and its string headers.
+#[derive(Debug, Clone, Default)]
+pub struct Message {
+    pub payload: Vec<u8>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Message {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -188,7 +219,7 @@ pub fn spawn_consumer<F, Fut>(
     handler: F,
 ) -> tokio::task::JoinHandle<()>
 where
-    F: Fn(Vec<u8>) -> Fut + Send + Sync + 'static,
+    F: Fn(Message) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Outcome> + Send,
 {
     tokio::spawn(async move {
@@ -220,7 +251,7 @@ async fn consume<F, Fut>(
     shutdown: &mut tokio::sync::watch::Receiver<bool>,
 ) -> Result<(), QueueError>
 where
-    F: Fn(Vec<u8>) -> Fut,
+    F: Fn(Message) -> Fut,
     Fut: Future<Output = Outcome>,
 {
     let (_connection, channel) = broker.open().await?;
@@ -241,7 +272,29 @@ where
         };
         let Some(delivery) = next else { break };
         let delivery = delivery?;
-        match handler(delivery.data.clone()).await {
+        let headers = delivery
+            .properties
+            .headers()
+            .as_ref()
+            .map(|table| {
+                table
+                    .inner()
+                    .iter()
+                    .filter_map(|(k, v)| match v {
+                        AMQPValue::LongString(s) => Some((
+                            k.as_str().to_owned(),
+                            String::from_utf8_lossy(s.as_bytes()).into_owned(),
+                        )),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let message = Message {
+            payload: delivery.data.clone(),
+            headers,
+        };
+        match handler(message).await {
             Outcome::Ack => {
                 delivery.ack(BasicAckOptions::default()).await?;
             }

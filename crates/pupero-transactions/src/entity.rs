@@ -127,6 +127,8 @@ entity!(withdrawal, "withdrawals", {
     updated_at_ms: i64,
     relayed_at_ms: Option<i64>,
     confirmed_at_ms: Option<i64>,
+    request_id: Option<String>,
+    traceparent: Option<String>,
 });
 
 entity!(outbox, "outbox", {

@@ -1,6 +1,6 @@
 //! Cancels unpaid trades once their payment window has passed, returning the escrow.
-//! Several replicas may run it: each expiry is the same guarded transition, so a trade
-//! expires once whoever gets there first.
+//! One replica at a time runs it (the `trade_expiry` worker lease); each expiry is also a
+//! guarded transition that checks the lease's fence, so a trade expires once.
 
 use crate::TransactionsState;
 use crate::store::trades as store;
@@ -10,6 +10,7 @@ pub fn spawn_expiry_worker(
     state: TransactionsState,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
+    let lease = state.leases.keep("trade_expiry", shutdown.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(state.expiry_interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -18,7 +19,8 @@ pub fn spawn_expiry_worker(
                 _ = tick.tick() => {}
                 _ = shutdown.wait_for(|stop| *stop) => return,
             }
-            let (pass, changed) = crate::balance_changes::collect(expire_due(&state)).await;
+            let Some(fence) = lease.fence() else { continue };
+            let (pass, changed) = crate::balance_changes::collect(expire_due(&state, &fence)).await;
             crate::balance_changes::tell_offers(&state.offers, changed).await;
             if let Err(e) = pass {
                 tracing::warn!(error = %e, "trade expiry pass failed; will retry");
@@ -34,11 +36,14 @@ pub fn spawn_expiry_worker(
 /// one that keeps failing (it is due first in every pass) cannot hold back the trades
 /// behind it; it is tried again next pass. Returns how many expired.
 #[tracing::instrument(skip_all, err(level = "debug"))]
-pub async fn expire_due(state: &TransactionsState) -> Result<usize, TradeError> {
+pub async fn expire_due(
+    state: &TransactionsState,
+    fence: &pupero_http::lease::Fence,
+) -> Result<usize, TradeError> {
     let due = store::due_for_expiry(&state.db, pupero_db::now_ms(), 100).await?;
     let mut expired = 0;
     for t in due {
-        match trades::expire(state, t.id).await {
+        match trades::expire(state, t.id, fence).await {
             Ok(_) => {
                 tracing::info!(
                     trade_id = t.id,

@@ -101,7 +101,13 @@ pub struct TransactionsState {
     pub known_traders: Arc<trading_accounts::KnownRows>,
     /// Where trade writes run: on SQLite, grouped into shared transactions.
     pub trade_writes: group_commit::GroupCommit,
+
+    /// The background jobs' worker leases: each runs on one replica at a time.
+    pub leases: pupero_http::Leases,
 }
+
+/// This service's worker-lease table (see `pupero_db::lease`).
+pub const LEASE_TABLE: &str = "transactions_worker_leases";
 
 impl TransactionsState {
     pub fn new(
@@ -138,7 +144,15 @@ impl TransactionsState {
                 SecurityEvent::DisputeResolved,
             ],
         );
+        let leases = pupero_http::Leases::new(
+            db.clone(),
+            LEASE_TABLE,
+            &settings.replica_id(),
+            settings.worker_lease(),
+            metrics.clone(),
+        );
         Ok(Self {
+            leases,
             metrics,
             metrics_interval: Duration::from_secs(settings.metrics_interval_seconds.max(1)),
             account_ids: Arc::default(),

@@ -21,6 +21,8 @@ impl MigratorTrait for Migrator {
             Box::new(AuditChain),
             Box::new(SplitResolutions),
             Box::new(EntriesByReference),
+            Box::new(CreateWorkerLeases),
+            Box::new(AddWithdrawalTrace),
         ]
     }
 
@@ -985,5 +987,69 @@ impl MigrationTrait for EntriesByReference {
                 .to_owned(),
         )
         .await
+    }
+}
+
+/// One row per background job: which replica holds it, its fencing token and expiry
+/// (see `pupero_db::lease`).
+struct CreateWorkerLeases;
+
+impl MigrationName for CreateWorkerLeases {
+    fn name(&self) -> &str {
+        "m20261202_100001_transactions_worker_leases"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateWorkerLeases {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        pupero_db::lease::create_table(m, crate::LEASE_TABLE).await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        pupero_db::lease::drop_table(m, crate::LEASE_TABLE).await
+    }
+}
+
+/// The request id and W3C trace context of the request that asked for a withdrawal, so the
+/// wallet worker's log lines about it can be found from either (docs/OPERATIONS.md).
+struct AddWithdrawalTrace;
+
+impl MigrationName for AddWithdrawalTrace {
+    fn name(&self) -> &str {
+        "m20261202_100002_withdrawal_trace"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddWithdrawalTrace {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Withdrawals::Table)
+                .add_column(string_len_null(Alias::new("request_id"), 128))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Withdrawals::Table)
+                .add_column(string_len_null(Alias::new("traceparent"), 64))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for column in ["traceparent", "request_id"] {
+            m.alter_table(
+                Table::alter()
+                    .table(Withdrawals::Table)
+                    .drop_column(Alias::new(column))
+                    .to_owned(),
+            )
+            .await?;
+        }
+        Ok(())
     }
 }

@@ -4,8 +4,9 @@
 //! Gauges are recomputed on a timer (`METRICS_INTERVAL_SECONDS`), never per scrape, so a
 //! scraper (or someone hammering `/metrics`) costs the database nothing. The ledger check
 //! reads every posting, so it runs on its own, slower timer
-//! (`LEDGER_VERIFY_INTERVAL_SECONDS`). Every replica computes the same numbers from the
-//! shared database; dashboards take `max` over replicas.
+//! (`LEDGER_VERIFY_INTERVAL_SECONDS`). Both run on one replica at a time (worker leases
+//! `money_metrics`, `ledger_verify`): they only read, so the lease saves the database the
+//! others' work; dashboards take `max` over replicas.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -33,6 +34,20 @@ pub const VERIFY_CONSISTENT: &str = "pupero_ledger_verify_consistent";
 pub const VERIFY_PROBLEMS: &str = "pupero_ledger_verify_problems";
 pub const VERIFY_ERRORS: &str = "pupero_ledger_verify_errors_total";
 
+/// What the `money_metrics` job publishes (dropped on a replica that does not hold it).
+const BUSINESS_GAUGES: [&str; 7] = [
+    TRADES,
+    LIABILITIES,
+    WITHDRAWALS_PENDING,
+    WITHDRAWAL_OLDEST_AGE,
+    DISPUTES_OPEN,
+    DISPUTE_OLDEST_AGE,
+    REFRESHED_AT,
+];
+
+/// What the `ledger_verify` job publishes.
+const VERIFY_GAUGES: [&str; 3] = [VERIFY_LAST_RUN, VERIFY_CONSISTENT, VERIFY_PROBLEMS];
+
 /// Withdrawals that have not left yet: the queue a stuck worker makes grow.
 pub const PENDING: [WithdrawalStatus; 3] = [
     WithdrawalStatus::Queued,
@@ -52,7 +67,9 @@ pub fn spawn_money_metrics(
     interval: Duration,
     shutdown: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
-    pupero_http::periodic::every(interval, shutdown, move || {
+    let lease = state.leases.keep("money_metrics", shutdown.clone());
+    let published = (state.metrics.clone(), &BUSINESS_GAUGES[..]);
+    pupero_http::lease::every_leased(lease, interval, shutdown, published, move |_fence| {
         let state = state.clone();
         async move {
             if let Err(e) = refresh(&state.db, &state.metrics).await {
@@ -73,7 +90,9 @@ pub fn spawn_ledger_verifier(
         "Ledger verification runs that could not finish (database unavailable)",
         &[],
     );
-    pupero_http::periodic::every(interval, shutdown, move || {
+    let lease = state.leases.keep("ledger_verify", shutdown.clone());
+    let published = (state.metrics.clone(), &VERIFY_GAUGES[..]);
+    pupero_http::lease::every_leased(lease, interval, shutdown, published, move |_fence| {
         let state = state.clone();
         async move { verify_ledger(&state.db, &state.metrics).await }
     })

@@ -640,8 +640,17 @@ pub async fn act(
             accounts::second_factor_for(state, user.id, &standing, input.totp.as_deref()).await?;
         }
     }
-    let (t, moved) =
-        step_with_retries(state, &current, first, actor, Some(user.id), action, &input).await?;
+    let (t, moved) = step_with_retries(
+        state,
+        &current,
+        first,
+        actor,
+        Some(user.id),
+        action,
+        &input,
+        None,
+    )
+    .await?;
     if moved {
         record_security_event(state, &t, user.id, action);
     }
@@ -676,9 +685,12 @@ fn record_security_event(
 /// Cancels an unpaid trade whose payment window has passed (the expiry worker, acting as
 /// the platform), returning the escrow to the seller.
 #[tracing::instrument(skip_all, fields(trade_id = trade_id), err(level = "debug"))]
+/// Expires an unpaid trade past its deadline. `fence`: the expiry job's worker lease,
+/// checked in the step's transaction, so a replica that lost the lease cannot step it.
 pub async fn expire(
     state: &TransactionsState,
     trade_id: i64,
+    fence: &pupero_http::lease::Fence,
 ) -> Result<trade_row::Model, TradeError> {
     let current = load(&state.db, trade_id).await?;
     let first = trade::step(facts(&current), Action::Expire, Actor::System)?;
@@ -690,6 +702,7 @@ pub async fn expire(
         None,
         Action::Expire,
         &ActionInput::default(),
+        Some(fence),
     )
     .await
     .map(|(t, _)| t)
@@ -703,6 +716,7 @@ async fn step_with_retries(
     actor_id: Option<i64>,
     action: Action,
     input: &ActionInput,
+    fence: Option<&pupero_http::lease::Fence>,
 ) -> Result<(trade_row::Model, bool), TradeError> {
     if let Step::Move { settlement, .. } = first
         && let Some((_, moves)) = settlement_moves(current, settlement, input.share)?
@@ -716,6 +730,7 @@ async fn step_with_retries(
         actor_id,
         action,
         input,
+        fence,
     };
     let step = &step;
     let done =
@@ -734,6 +749,8 @@ struct Stepping<'a> {
     actor_id: Option<i64>,
     action: Action,
     input: &'a ActionInput,
+    /// A background job's lease, checked in the step's transaction.
+    fence: Option<&'a pupero_http::lease::Fence>,
 }
 
 async fn apply(
@@ -760,6 +777,9 @@ async fn apply_in(
     ids: &ledger::AccountIds,
     s: &Stepping<'_>,
 ) -> Result<(trade_row::Model, bool), TradeError> {
+    if let Some(fence) = s.fence {
+        fence.check(tx).await?;
+    }
     let t = load(tx, s.trade_id).await?;
     let from = t.state;
     let now = now_ms();

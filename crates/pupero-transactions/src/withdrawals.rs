@@ -184,6 +184,7 @@ pub async fn request(
             address: req.address.as_str(),
             amount: req.amount.as_i64(),
             now_ms: now,
+            trace: pupero_http::TraceContext::current(),
         },
     )
     .await;
@@ -223,10 +224,17 @@ pub async fn request(
         // Push, not poll: wake the wallet worker now. If it is down, its periodic sweep
         // (and restart) finds the withdrawal in the database anyway.
         let wallet = state.wallet.clone();
+        let trace = pupero_http::TraceContext::current();
         tokio::spawn(async move {
-            let _: Result<WorkerWoken, _> = wallet
-                .post("/internal/withdrawals/wake", &WakeWorker { id })
-                .await;
+            let wake = async {
+                let _: Result<WorkerWoken, _> = wallet
+                    .post("/internal/withdrawals/wake", &WakeWorker { id })
+                    .await;
+            };
+            match trace {
+                Some(trace) => trace.scope(wake).await,
+                None => wake.await,
+            }
         });
     }
     Ok((id, S::Queued))
@@ -260,6 +268,8 @@ pub async fn claim(
                 address: w.address,
                 amount: stored(w.id, w.amount)?,
                 status: S::Signing,
+                request_id: w.request_id,
+                traceparent: w.traceparent,
             }));
         }
     }

@@ -92,7 +92,10 @@ pub struct SweepReport {
 /// One pass: refresh the wallet, record what arrived on users' subaddresses, and credit
 /// what is confirmed and unlocked.
 #[tracing::instrument(skip_all, err(level = "warn"))]
-pub async fn sweep(state: &WalletState) -> Result<SweepReport, ApiError> {
+pub async fn sweep(
+    state: &WalletState,
+    fence: &pupero_db::lease::Fence,
+) -> Result<SweepReport, ApiError> {
     let wallet = state.wallet()?;
     wallet.refresh().await.map_err(|e| wallet_unavailable(&e))?;
     let transfers = wallet
@@ -129,7 +132,12 @@ pub async fn sweep(state: &WalletState) -> Result<SweepReport, ApiError> {
                 // A crash after the ledger's credit and before the row below was marked.
                 tracing::info!(user_id, txid = %transfer.txid, "deposit was already credited");
             }
-            store::deposits::mark_credited(&state.db, row.id).await?;
+            // Under the sweep's lease: a sweeper that lost it marks nothing (the credit
+            // itself is once per deposit key, whoever asks).
+            let tx = pupero_db::write_tx(&state.db).await?;
+            fence.check(&tx).await?;
+            store::deposits::mark_credited(&tx, row.id).await?;
+            tx.commit().await?;
             tracing::info!(user_id, txid = %transfer.txid, amount = %request.amount, "deposit credited");
             report.credited += 1;
         }
@@ -188,6 +196,7 @@ pub fn spawn_sweeper(
     state: WalletState,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
+    let lease = state.leases.keep("deposit_sweep", shutdown.clone());
     tokio::spawn(async move {
         // Whether wallet-rpc's own refresh period is set (below): a wallet-rpc that was
         // away may have restarted with its default, so it is set again after a failure.
@@ -210,7 +219,12 @@ pub fn spawn_sweeper(
                     Err(e) => tracing::debug!(error = %e, "wallet refresh period not set yet"),
                 }
             }
-            let outcome = sweep(&state).await;
+            let Some(fence) = lease.fence() else {
+                // Another replica sweeps: its numbers are the current ones.
+                state.metrics.forget(&crate::wallet_metrics::SWEEP_GAUGES);
+                continue;
+            };
+            let outcome = sweep(&state, &fence).await;
             if outcome.is_ok() {
                 crate::wallet_metrics::sweep_succeeded(&state.metrics);
             }

@@ -72,7 +72,15 @@ pub struct WalletState {
     pub metrics: pupero_http::MetricSet,
     /// How often they are read (METRICS_INTERVAL_SECONDS).
     pub metrics_interval: Duration,
+    /// The background jobs' worker leases: each runs on one replica at a time.
+    pub leases: pupero_http::Leases,
+    /// The withdrawal worker's lease, once the worker runs (its fence guards every send
+    /// stored, whoever asked for the pass).
+    pub(crate) withdrawal_lease: Arc<std::sync::OnceLock<pupero_http::JobLease>>,
 }
+
+/// This service's worker-lease table (see `pupero_db::lease`).
+pub const LEASE_TABLE: &str = "wallet_worker_leases";
 
 impl WalletState {
     /// Fails only when an HTTP client cannot be built (see `HttpClientError`).
@@ -82,7 +90,16 @@ impl WalletState {
         settings: &Settings,
     ) -> Result<Self, HttpClientError> {
         let credentials = settings.monero_rpc_credentials();
+        let metrics = pupero_http::MetricSet::new();
         Ok(Self {
+            leases: pupero_http::Leases::new(
+                db.clone(),
+                LEASE_TABLE,
+                &settings.replica_id(),
+                settings.worker_lease(),
+                metrics.clone(),
+            ),
+            withdrawal_lease: Arc::new(std::sync::OnceLock::new()),
             authority: AccountAuthority::from_login(
                 InternalClient::new(
                     keys.clone(),
@@ -126,7 +143,7 @@ impl WalletState {
                     url,
                     queue: settings.rabbitmq_queue.clone(),
                 }),
-            metrics: pupero_http::MetricSet::new(),
+            metrics,
             metrics_interval: Duration::from_secs(settings.metrics_interval_seconds.max(1)),
             db,
             keys,

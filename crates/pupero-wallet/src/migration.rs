@@ -13,6 +13,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateDeposits),
             Box::new(CreateSends),
             Box::new(CreateBatches),
+            Box::new(CreateWorkerLeases),
         ]
     }
 
@@ -230,5 +231,26 @@ impl MigrationTrait for CreateBatches {
         .await?;
         m.drop_table(Table::drop().table(SendBatches::Table).to_owned())
             .await
+    }
+}
+
+/// One row per background job: which replica holds it, its fencing token and expiry
+/// (see `pupero_db::lease`).
+struct CreateWorkerLeases;
+
+impl MigrationName for CreateWorkerLeases {
+    fn name(&self) -> &str {
+        "m20261202_100001_wallet_worker_leases"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateWorkerLeases {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        pupero_db::lease::create_table(m, crate::LEASE_TABLE).await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        pupero_db::lease::drop_table(m, crate::LEASE_TABLE).await
     }
 }

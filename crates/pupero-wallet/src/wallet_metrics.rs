@@ -1,7 +1,8 @@
 //! The hot wallet as an operator sees it: what it holds (unlocked and still locked), whether
 //! wallet-rpc and the daemon answer and how far the wallet is behind the chain, and how
 //! fresh the deposit scan is. Read on a timer (`METRICS_INTERVAL_SECONDS`), never per
-//! scrape, so scrapes never reach wallet-rpc. What users are owed comes from the
+//! scrape, so scrapes never reach wallet-rpc, and by one replica at a time (the
+//! `wallet_metrics` lease). What users are owed comes from the
 //! transactions service; the solvency margin is their difference, a recording rule in
 //! `deploy/prometheus/alerts.yaml`.
 
@@ -23,12 +24,27 @@ pub const SWEEP_SUCCESS: &str = "pupero_deposit_sweep_last_success_timestamp_sec
 pub const DETECTION_LAG: &str = "pupero_deposit_detection_lag_seconds";
 pub const REFRESHED_AT: &str = "pupero_business_metrics_refreshed_timestamp_seconds";
 
+/// What the `wallet_metrics` job publishes (dropped on a replica that does not hold it).
+const WALLET_GAUGES: [&str; 6] = [
+    BALANCE,
+    WALLET_UP,
+    DAEMON_UP,
+    WALLET_HEIGHT,
+    DAEMON_HEIGHT,
+    REFRESHED_AT,
+];
+
+/// What the deposit sweep publishes.
+pub(crate) const SWEEP_GAUGES: [&str; 2] = [SWEEP_SUCCESS, DETECTION_LAG];
+
 pub fn spawn_wallet_metrics(
     state: WalletState,
     interval: Duration,
     shutdown: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
-    pupero_http::periodic::every(interval, shutdown, move || {
+    let lease = state.leases.keep("wallet_metrics", shutdown.clone());
+    let published = (state.metrics.clone(), &WALLET_GAUGES[..]);
+    pupero_http::lease::every_leased(lease, interval, shutdown, published, move |_fence| {
         let state = state.clone();
         async move { refresh(&state).await }
     })

@@ -13,7 +13,12 @@
 //! 4. Watch relayed transactions to 10 confirmations.
 //!
 //! One send is built at a time per worker: wallet-rpc does not reserve inputs between
-//! build and relay, so two concurrent builds could pick the same outputs.
+//! build and relay, so two concurrent builds could pick the same outputs. With several
+//! wallet replicas one runs the worker (the `withdrawal_worker` lease), and every send is
+//! stored under its fence, so a replica that lost the lease cannot build a second one.
+//!
+//! Each claimed withdrawal carries the request id and `traceparent` of the request that
+//! asked for it; the worker logs under them (docs/OPERATIONS.md, "Follow one withdrawal").
 
 mod fee_split;
 pub mod float;
@@ -103,6 +108,8 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
     if !state.is_configured() {
         return Ok(());
     }
+    let fence = holder_fence(state).await?;
+    let fence = &fence;
     let _one_at_a_time = state.send_lock.lock().await;
     // wallet-rpc refreshes itself only every 20 s: without this, outputs unlocked by the
     // last blocks look locked and a payable withdrawal would wait for nothing.
@@ -117,7 +124,7 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
             break;
         }
         let full = claimed.len() >= state.batch_size;
-        send_batch(state, claimed).await?;
+        send_batch(state, claimed, fence).await?;
         // `only` asks for one withdrawal now (a queue message, an operator): it went out
         // with whatever else was waiting; the rest waits for the next pass.
         if only.is_some() || !full {
@@ -125,7 +132,33 @@ pub async fn work(state: &WalletState, only: Option<i64>) -> Result<(), ApiError
         }
     }
     watch_confirmations(state).await?;
-    float::top_up(state).await
+    float::top_up(state, fence).await
+}
+
+/// How long a pass asked for on this replica (an operator, a queue message) waits for the
+/// worker's lease before leaving the withdrawal to the replica that holds it.
+const LEASE_WAIT: Duration = Duration::from_secs(3);
+
+/// The withdrawal worker's fence, while this replica holds its lease.
+async fn holder_fence(state: &WalletState) -> Result<pupero_db::lease::Fence, ApiError> {
+    let elsewhere = || {
+        ApiError::unavailable(
+            "another wallet replica runs the withdrawal worker; it sends this withdrawal",
+        )
+    };
+    let mut lease = state
+        .withdrawal_lease
+        .get()
+        .cloned()
+        .ok_or_else(elsewhere)?;
+    tokio::time::timeout(LEASE_WAIT, lease.held())
+        .await
+        .map_err(|_| elsewhere())
+}
+
+/// The claimed withdrawal's request context, as the request that asked for it had it.
+fn trace_of(w: &ClaimedWithdrawal) -> pupero_http::TraceContext {
+    pupero_http::TraceContext::from_parts(w.request_id.as_deref(), w.traceparent.as_deref())
 }
 
 /// Claims up to `batch_size` withdrawals: `first` (if given) and then the oldest waiting.
@@ -142,7 +175,11 @@ async fn claim_batch(
             .post("/internal/withdrawals/claim", &ClaimRequest { id: asked })
             .await?;
         match answer.withdrawal {
-            Some(w) => claimed.push(w),
+            Some(w) => {
+                let trace = trace_of(&w);
+                tracing::info!(withdrawal_id = w.id, request_id = %trace.request_id, trace_id = %trace.trace_id(), amount = %w.amount, "withdrawal claimed by the worker");
+                claimed.push(w);
+            }
             // The named one is not claimable (sent already, cancelled): the oldest waiting
             // still are.
             None if asked.is_some() => {}
@@ -179,7 +216,11 @@ async fn finish_interrupted(state: &WalletState) -> Result<(), ApiError> {
 /// Builds one transaction for the claimed withdrawals, stores it with each one's share of
 /// the fee, tells the ledger each is signed, and relays it.
 #[tracing::instrument(skip_all, fields(withdrawals = claimed.len()), err(level = "warn"))]
-async fn send_batch(state: &WalletState, claimed: Vec<ClaimedWithdrawal>) -> Result<(), ApiError> {
+async fn send_batch(
+    state: &WalletState,
+    claimed: Vec<ClaimedWithdrawal>,
+    fence: &pupero_db::lease::Fence,
+) -> Result<(), ApiError> {
     let mut fresh = Vec::with_capacity(claimed.len());
     for w in claimed {
         // Built before a crash? Then that one is the one to relay; never build a second.
@@ -212,7 +253,7 @@ async fn send_batch(state: &WalletState, claimed: Vec<ClaimedWithdrawal>) -> Res
         // so only the refused one fails.
         Err(Setback::Fail(_)) if fresh.len() > 1 => {
             for w in fresh {
-                Box::pin(send_batch(state, vec![w])).await?;
+                Box::pin(send_batch(state, vec![w], fence)).await?;
             }
             return Ok(());
         }
@@ -236,18 +277,25 @@ async fn send_batch(state: &WalletState, claimed: Vec<ClaimedWithdrawal>) -> Res
         fee,
         shares: &shares,
     };
-    let Some(batch_id) = store::sends::insert_batch(&state.db, new).await? else {
+    let Some(batch_id) = store::sends::insert_batch(&state.db, new, Some(fence)).await? else {
         // Another worker stored a send for one of them a moment ago: relay what is stored.
         return finish_interrupted(state).await;
     };
     tracing::info!(batch_id, withdrawals = shares.len(), fee, tx = %built.tx_hash_list.join(","), "withdrawal batch built");
     crash_point("after_sign");
-    for &(id, share) in &shares {
+    for (w, &(id, share)) in fresh.iter().zip(&shares) {
         let sent = Sent {
             tx_hashes: built.tx_hash_list.clone(),
             fee: Piconero::new(share).map_err(ApiError::internal)?,
         };
-        report(state, id, Progress::Signed(sent)).await?;
+        // Under the asking request's context, so the ledger's side logs it too.
+        let trace = trace_of(w);
+        let span = trace.span("withdrawal_worker");
+        let signed = async {
+            tracing::info!(withdrawal_id = id, tx = %built.tx_hash_list.join(","), "withdrawal signed");
+            report(state, id, Progress::Signed(sent)).await
+        };
+        tracing::Instrument::instrument(trace.scope(signed), span).await?;
     }
     crash_point("before_relay");
     finish_interrupted(state).await
@@ -371,9 +419,13 @@ pub fn spawn_worker(
     poll: Duration,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
+    let lease = state.leases.keep("withdrawal_worker", shutdown.clone());
+    let _ = state.withdrawal_lease.set(lease.clone());
     tokio::spawn(async move {
         loop {
-            if let Err(e) = work(&state, None).await {
+            if lease.fence().is_some()
+                && let Err(e) = work(&state, None).await
+            {
                 tracing::warn!(error = %e, "withdrawal worker pass failed; will retry");
             }
             tokio::select! {
@@ -393,13 +445,30 @@ pub fn spawn_consumer(
     broker: pupero_queue::Broker,
     shutdown: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
-    pupero_queue::spawn_consumer(broker, shutdown, move |payload| {
+    pupero_queue::spawn_consumer(broker, shutdown, move |delivery| {
         let state = state.clone();
-        async move {
-            let Ok(message) = serde_json::from_slice::<WithdrawalQueued>(&payload) else {
+        let trace = pupero_http::TraceContext::from_parts(
+            delivery.header(pupero_http::trace::REQUEST_ID_NAME),
+            delivery.header(pupero_http::trace::TRACEPARENT_NAME),
+        );
+        let span = trace.span("withdrawal_message");
+        let handle = async move {
+            let Ok(message) = serde_json::from_slice::<WithdrawalQueued>(&delivery.payload) else {
                 tracing::warn!("malformed withdrawal message; dead-lettered");
                 return pupero_queue::Outcome::Reject;
             };
+            tracing::info!(
+                withdrawal_id = message.withdrawal_id,
+                "withdrawal message received"
+            );
+            // Another replica runs the worker: back to the queue, for its consumer.
+            if state
+                .withdrawal_lease
+                .get()
+                .is_none_or(|lease| lease.fence().is_none())
+            {
+                return pupero_queue::Outcome::Retry;
+            }
             match work(&state, Some(message.withdrawal_id)).await {
                 Ok(()) => pupero_queue::Outcome::Ack,
                 Err(e) => {
@@ -407,6 +476,7 @@ pub fn spawn_consumer(
                     pupero_queue::Outcome::Retry
                 }
             }
-        }
+        };
+        tracing::Instrument::instrument(trace.scope(handle), span)
     })
 }

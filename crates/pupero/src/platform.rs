@@ -288,6 +288,7 @@ impl Platform {
                             state.db.clone(),
                             publisher,
                             state.outbox_wake.clone(),
+                            state.leases.keep("outbox_relay", workers.signal()),
                             workers.signal(),
                         ));
                     }

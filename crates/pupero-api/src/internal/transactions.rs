@@ -89,6 +89,12 @@ pub struct ClaimedWithdrawal {
     pub address: String,
     pub amount: Piconero,
     pub status: WithdrawalStatus,
+    /// The id of the request that asked for it (its `x-request-id`), for the worker's logs.
+    #[serde(default)]
+    pub request_id: Option<String>,
+    /// That request's W3C `traceparent`.
+    #[serde(default)]
+    pub traceparent: Option<String>,
 }
 
 /// `POST /internal/withdrawals/{id}/{step}` (wallet): what the worker reports. The step is

@@ -28,7 +28,7 @@ pub async fn register(
     let email = Email::parse(&req.email)?;
     let username = Username::parse(&req.username)?;
     let password = Password::parse_new(&req.password, &username, &email)?;
-    state.limits.check_register(ip, email.normalized())?;
+    state.limits.check_register(ip, email.normalized()).await?;
     ensure_identity_free(&state, &email, &username).await?;
     let password_hash = state.passwords.hash(password.expose().to_owned()).await?;
     let new = NewUser {
@@ -97,7 +97,7 @@ pub async fn login(
     if req.password.is_empty() {
         return Err(ApiError::invalid("password", "password is required"));
     }
-    state.limits.check_login(ip)?;
+    state.limits.check_login(ip).await?;
     let Some(user) = store::find_by_login(&state.db, &identifier).await? else {
         state.passwords.verify_decoy(req.password).await?;
         security::record(
@@ -151,7 +151,7 @@ async fn second_factor(
     token: &str,
     req: &LoginRequest,
 ) -> ApiResult<Json<TokenPair>> {
-    state.limits.check_login(ip)?;
+    state.limits.check_login(ip).await?;
     let expired = || {
         ApiError::unauthorized(
             ErrorCode::InvalidToken,

@@ -50,6 +50,8 @@ pub struct NewWithdrawal<'a> {
     pub address: &'a str,
     pub amount: i64,
     pub now_ms: i64,
+    /// The asking request's id and trace context, for following it to the wallet worker.
+    pub trace: Option<pupero_http::TraceContext>,
 }
 
 /// Inserts a `queued` withdrawal; a unique violation means the key was used before.
@@ -69,6 +71,8 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewWithdrawal<'_>) -> Result
         updated_at_ms: Set(new.now_ms),
         relayed_at_ms: Set(None),
         confirmed_at_ms: Set(None),
+        request_id: Set(new.trace.as_ref().map(|t| t.request_id.clone())),
+        traceparent: Set(new.trace.map(|t| t.traceparent)),
         ..Default::default()
     };
     Ok(withdrawal::Entity::insert(row)

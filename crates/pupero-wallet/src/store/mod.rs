@@ -88,12 +88,12 @@ mod tests {
             fee: 43,
             shares,
         };
-        let id = sends::insert_batch(&db, batch(&[(11, 22), (12, 21)]))
+        let id = sends::insert_batch(&db, batch(&[(11, 22), (12, 21)]), None)
             .await
             .unwrap()
             .unwrap();
         assert!(
-            sends::insert_batch(&db, batch(&[(13, 22), (11, 21)]))
+            sends::insert_batch(&db, batch(&[(13, 22), (11, 21)]), None)
                 .await
                 .unwrap()
                 .is_none(),
@@ -151,7 +151,7 @@ mod tests {
             fee: 1,
             shares: &[(12, 1)],
         };
-        let id = sends::insert_batch(&db, new).await.unwrap().unwrap();
+        let id = sends::insert_batch(&db, new, None).await.unwrap().unwrap();
         // The ledger's word for it, not the wallet's.
         db.execute_unprepared("UPDATE withdrawal_sends SET status = 'signed'")
             .await

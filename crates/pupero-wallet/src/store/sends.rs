@@ -49,9 +49,14 @@ pub struct NewBatch<'a> {
 pub async fn insert_batch(
     db: &DatabaseConnection,
     new: NewBatch<'_>,
+    fence: Option<&pupero_db::lease::Fence>,
 ) -> Result<Option<i64>, DbErr> {
     let now = now_ms();
     let tx = write_tx(db).await?;
+    // The worker's lease: a worker that lost it stores (and so relays) nothing new.
+    if let Some(fence) = fence {
+        fence.check(&tx).await?;
+    }
     let tx_hashes = new.tx_hashes.join(",");
     let batch = send_batch::ActiveModel {
         kind: Set(new.kind),

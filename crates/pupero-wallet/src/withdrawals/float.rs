@@ -56,7 +56,10 @@ pub(crate) fn refill_outputs(policy: FloatPolicy, outputs: &[Output]) -> usize {
 
 /// Relays refills stored before a crash, watches sent ones to 10 confirmations, and starts
 /// a new one when the float runs low and none is on its way.
-pub(super) async fn top_up(state: &WalletState) -> Result<(), ApiError> {
+pub(super) async fn top_up(
+    state: &WalletState,
+    fence: &pupero_db::lease::Fence,
+) -> Result<(), ApiError> {
     let Some(policy) = state.float.filter(|p| p.target > 0) else {
         return Ok(());
     };
@@ -123,7 +126,7 @@ pub(super) async fn top_up(state: &WalletState) -> Result<(), ApiError> {
         fee,
         shares: &[],
     };
-    let Some(id) = store::sends::insert_batch(&state.db, new).await? else {
+    let Some(id) = store::sends::insert_batch(&state.db, new, Some(fence)).await? else {
         return Ok(());
     };
     tracing::info!(batch_id = id, outputs = count, fee, "float refill built");

@@ -32,6 +32,8 @@ pub(crate) struct Node {
     pub(crate) env: Vec<(&'static str, String)>,
     /// `pupero up --regtest`: its own private chain instead of the fixture's.
     pub(crate) regtest: bool,
+    /// No hot wallet at all (MONERO_RPC_URL unset): for tests that need no chain.
+    pub(crate) chainless: bool,
     child: Option<Child>,
 }
 
@@ -66,6 +68,7 @@ impl Node {
             hot_url: None,
             env: Vec::new(),
             regtest: false,
+            chainless: false,
             child: None,
         }
     }
@@ -125,6 +128,9 @@ impl Node {
             .env("MONERO_NETWORK", "regtest")
             .env("SWEEP_INTERVAL_SECONDS", "1")
             .env("RABBITMQ_POLL_INTERVAL_SECONDS", "1")
+            // A restarted process is a new replica: it waits for the dead one's leases to
+            // run out before its jobs (the withdrawal worker) start.
+            .env("WORKER_LEASE_SECONDS", "2")
             .env("RUST_LOG", "warn")
             .env_remove("PUPERO_CRASH_AT")
             .stdout(
@@ -147,6 +153,8 @@ impl Node {
         if self.regtest {
             // Its own chain and wallets (the data directory's); the ones below are unused.
             cmd.arg("--regtest");
+        } else if self.chainless {
+            cmd.env_remove("MONERO_RPC_URL").env_remove("MONEROD_URL");
         } else {
             let f = chain::fixture().await;
             cmd.env(
@@ -174,6 +182,14 @@ impl Node {
         }
         let log = std::fs::read_to_string(self.data.join("pupero.log")).unwrap_or_default();
         panic!("the process did not reach its crash point; its log:\n{log}");
+    }
+
+    /// SIGKILL: the process dies where it stands, releasing nothing.
+    pub(crate) fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 
     pub(crate) fn stop(&mut self) {
@@ -231,7 +247,7 @@ async fn withdrawal(http: &reqwest::Client, node: &Node, token: &str, id: i64) -
     typed(&body)
 }
 
-async fn wait_withdrawal(
+pub(crate) async fn wait_withdrawal(
     http: &reqwest::Client,
     node: &Node,
     token: &str,

@@ -102,8 +102,8 @@ impl InternalClient {
         path: &str,
         body: &B,
     ) -> Result<T, ApiError> {
-        self.send(self.http.put(format!("{}{path}", self.base)).json(body))
-            .await
+        let body = serde_json::to_vec(body).map_err(ApiError::internal)?;
+        self.send(Method::PUT, path, Some(body)).await
     }
 
     async fn send<T: DeserializeOwned>(

@@ -640,17 +640,15 @@ pub async fn act(
             accounts::second_factor_for(state, user.id, &standing, input.totp.as_deref()).await?;
         }
     }
-    let (t, moved) = step_with_retries(
-        state,
-        &current,
-        first,
+    let step = Stepping {
+        trade_id: current.id,
         actor,
-        Some(user.id),
+        actor_id: Some(user.id),
         action,
-        &input,
-        None,
-    )
-    .await?;
+        input: &input,
+        fence: None,
+    };
+    let (t, moved) = step_with_retries(state, &current, first, &step).await?;
     if moved {
         record_security_event(state, &t, user.id, action);
     }
@@ -694,45 +692,31 @@ pub async fn expire(
 ) -> Result<trade_row::Model, TradeError> {
     let current = load(&state.db, trade_id).await?;
     let first = trade::step(facts(&current), Action::Expire, Actor::System)?;
-    step_with_retries(
-        state,
-        &current,
-        first,
-        Actor::System,
-        None,
-        Action::Expire,
-        &ActionInput::default(),
-        Some(fence),
-    )
-    .await
-    .map(|(t, _)| t)
+    let step = Stepping {
+        trade_id: current.id,
+        actor: Actor::System,
+        actor_id: None,
+        action: Action::Expire,
+        input: &ActionInput::default(),
+        fence: Some(fence),
+    };
+    step_with_retries(state, &current, first, &step)
+        .await
+        .map(|(t, _)| t)
 }
 
 async fn step_with_retries(
     state: &TransactionsState,
     current: &trade_row::Model,
     first: Step,
-    actor: Actor,
-    actor_id: Option<i64>,
-    action: Action,
-    input: &ActionInput,
-    fence: Option<&pupero_http::lease::Fence>,
+    step: &Stepping<'_>,
 ) -> Result<(trade_row::Model, bool), TradeError> {
     if let Step::Move { settlement, .. } = first
-        && let Some((_, moves)) = settlement_moves(current, settlement, input.share)?
+        && let Some((_, moves)) = settlement_moves(current, settlement, step.input.share)?
     {
         ledger::ensure_known_accounts(&state.db, &state.account_ids, &ledger::accounts_of(&moves))
             .await?;
     }
-    let step = Stepping {
-        trade_id: current.id,
-        actor,
-        actor_id,
-        action,
-        input,
-        fence,
-    };
-    let step = &step;
     let done =
         with_retry(|| async move { apply(&state.trade_writes, &state.account_ids, step).await })
             .await?;

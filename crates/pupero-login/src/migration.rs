@@ -477,7 +477,7 @@ struct ModerationRestrictions;
 
 impl MigrationName for ModerationRestrictions {
     fn name(&self) -> &str {
-        "m20261202_000005_moderation_restrictions"
+        "m20261202_000021_moderation_restrictions"
     }
 }
 
@@ -530,7 +530,7 @@ struct CreateStandingLeases;
 
 impl MigrationName for CreateStandingLeases {
     fn name(&self) -> &str {
-        "m20261202_000005_standing_leases"
+        "m20261202_000022_standing_leases"
     }
 }
 
@@ -567,7 +567,7 @@ struct AuditChain;
 
 impl MigrationName for AuditChain {
     fn name(&self) -> &str {
-        "m20261202_000005_login_audit_chain"
+        "m20261202_000023_login_audit_chain"
     }
 }
 

@@ -256,7 +256,7 @@ struct CreateBarredOwners;
 
 impl MigrationName for CreateBarredOwners {
     fn name(&self) -> &str {
-        "m20261202_000011_offer_barred_owners"
+        "m20261202_000021_offer_barred_owners"
     }
 }
 

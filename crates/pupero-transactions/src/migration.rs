@@ -883,7 +883,7 @@ struct AuditChain;
 
 impl MigrationName for AuditChain {
     fn name(&self) -> &str {
-        "m20261202_000012_transactions_audit_chain"
+        "m20261202_000021_transactions_audit_chain"
     }
 }
 
@@ -919,7 +919,7 @@ struct SplitResolutions;
 
 impl MigrationName for SplitResolutions {
     fn name(&self) -> &str {
-        "m20261202_000013_split_resolutions"
+        "m20261202_000022_split_resolutions"
     }
 }
 
@@ -962,7 +962,7 @@ struct EntriesByReference;
 
 impl MigrationName for EntriesByReference {
     fn name(&self) -> &str {
-        "m20261202_000014_receipt_entries_by_reference"
+        "m20261202_000023_receipt_entries_by_reference"
     }
 }
 

@@ -108,3 +108,29 @@ pub async fn require_current(db: &DatabaseConnection) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::MIGRATORS;
+
+    /// A database lists its applied migrations by name (the backup manifest reads them in
+    /// that order and a restore compares them with this binary's list), so each service's
+    /// migrations must be named in the order they run: two branches each appending one can
+    /// otherwise leave a later migration with an earlier name.
+    #[test]
+    fn every_service_names_its_migrations_in_the_order_they_run() {
+        for m in &MIGRATORS {
+            let names = (m.names)();
+            let mut sorted = names.clone();
+            sorted.sort();
+            assert_eq!(names, sorted, "{} migrations", m.service);
+            sorted.dedup();
+            assert_eq!(
+                names.len(),
+                sorted.len(),
+                "{}: a name used twice",
+                m.service
+            );
+        }
+    }
+}

@@ -215,6 +215,15 @@ async fn load_rows(
                         })
                     })
                     .collect::<anyhow::Result<Vec<_>>>()?;
+                // The database was empty, so any row here is one a migration seeded (the
+                // audit chains' head row): the backup's rows replace it.
+                txn.execute(
+                    &Query::delete()
+                        .from_table(Alias::new(&header.table))
+                        .to_owned(),
+                )
+                .await
+                .with_context(|| format!("cannot clear the seeded rows of {}", header.table))?;
                 batch = Batch {
                     table: Some(header.table),
                     columns: header.columns,

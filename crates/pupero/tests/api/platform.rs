@@ -138,11 +138,35 @@ fn production_refuses_missing_keys_and_a_missing_short_or_default_secret() {
     let keys = std::env::temp_dir().join(format!("pupero-keys-{}", rand::random::<u32>()));
     pupero_http::token::generate_missing(&keys).unwrap();
     let keys_dir = keys.display().to_string();
+    // No audit signing key, or one of a single repeated byte: refused, naming it.
+    for audit_key in [None, Some("11".repeat(32))] {
+        let mut env = vec![
+            ("PUPERO_ENV", "production"),
+            ("DATA_ENCRYPTION_KEY", data_key),
+            ("PUPERO_KEYS_DIR", keys_dir.as_str()),
+            (
+                "FRONTEND_SECRET_KEY",
+                "a-long-enough-frontend-secret-for-production-use",
+            ),
+        ];
+        if let Some(k) = &audit_key {
+            env.push(("AUDIT_SIGNING_KEY", k.as_str()));
+        }
+        let out = pupero(&["up"], &env);
+        assert!(
+            !out.status.success(),
+            "started with audit key {audit_key:?}"
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("AUDIT_SIGNING_KEY"), "{stderr}");
+    }
+    let audit_key = "8f3a1c5e7b9d2f4a6c8e0b1d3f5a7c9e2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a";
     for secret in [None, Some(""), Some("short-secret"), Some("changeme")] {
         let mut env = vec![
             ("PUPERO_ENV", "production"),
             ("DATA_ENCRYPTION_KEY", data_key),
             ("PUPERO_KEYS_DIR", keys_dir.as_str()),
+            ("AUDIT_SIGNING_KEY", audit_key),
         ];
         if let Some(s) = secret {
             env.push(("FRONTEND_SECRET_KEY", s));

@@ -24,7 +24,14 @@ pub async fn resolve(key: TrustedKey) -> anyhow::Result<PublicKey> {
                 "{}/transactions/audit/public-key",
                 url.trim_end_matches('/')
             );
-            let view: SigningKeyView = reqwest::get(&url)
+            // A platform that does not answer must not hang an operator's check.
+            let client = reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(30))
+                .build()
+                .context("cannot build an HTTP client")?;
+            let view: SigningKeyView = client
+                .get(&url)
+                .send()
                 .await
                 .and_then(reqwest::Response::error_for_status)
                 .with_context(|| format!("cannot read the public key from {url}"))?

@@ -26,13 +26,21 @@ async fn receipt_bytes(app: &TestApp, token: Option<&str>, trade: i64) -> (Statu
     (response.status(), response.bytes().await.unwrap().to_vec())
 }
 
-fn verify_cli(file: &std::path::Path, args: &[&str]) -> (bool, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pupero"))
-        .arg("verify-receipt")
-        .arg(file)
-        .args(args)
-        .output()
-        .unwrap();
+/// Runs the command off the test's runtime: with `--url` it asks this very platform, whose
+/// services run on that runtime, so a blocking wait here would deadlock it.
+async fn verify_cli(file: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let file = file.to_owned();
+    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_pupero"))
+            .arg("verify-receipt")
+            .arg(file)
+            .args(args)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
     (
         out.status.success(),
         format!(
@@ -96,16 +104,16 @@ db_test! {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("receipt.json");
         std::fs::write(&file, &bytes).unwrap();
-        let (ok, out) = verify_cli(&file, &["--public-key", &key.public_key]);
+        let (ok, out) = verify_cli(&file, &["--public-key", &key.public_key]).await;
         assert!(ok, "{out}");
         assert!(out.contains(&format!("valid receipt: trade {t} completed")), "{out}");
-        let (ok, out) = verify_cli(&file, &["--url", &app.gateway]);
+        let (ok, out) = verify_cli(&file, &["--url", &app.gateway]).await;
         assert!(ok, "{out}");
         let amount_at = bytes.windows(4).position(|w| w == b"2.00").unwrap();
         let mut forged = bytes.clone();
         forged[amount_at] = b'9';
         std::fs::write(&file, &forged).unwrap();
-        let (ok, out) = verify_cli(&file, &["--public-key", &key.public_key]);
+        let (ok, out) = verify_cli(&file, &["--public-key", &key.public_key]).await;
         assert!(!ok, "a forged amount must fail: {out}");
         assert!(out.contains("changed after signing"), "{out}");
         std::fs::remove_dir_all(&dir).ok();

@@ -37,6 +37,10 @@ const PUBLIC: &[(&str, &str, &str)] = &[
     ("offers", "GET", "/offers"),
     ("offers", "GET", "/offers/{id}"),
     ("offers", "GET", "/offers/payment-methods"),
+    // The market prices margin offers follow, for anyone deciding on one.
+    ("offers", "GET", "/offers/prices"),
+    // The key receipts and audit checkpoints are signed with: published so anyone can check.
+    ("transactions", "GET", "/audit/public-key"),
     // Transactions: public reputation.
     ("transactions", "GET", "/users/{id}/reputation"),
     // The gateway's own documentation.

@@ -253,6 +253,7 @@ db_test! {
     async fn production_refuses_staff_without_two_factor(app, Options::with(&[
         "--pupero-env", "production",
         "--data-encryption-key", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+        "--audit-signing-key", "8f3a1c5e7b9d2f4a6c8e0b1d3f5a7c9e2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a",
         "--login-rate-per-minute", "100000",
         "--register-rate-per-hour", "100000",
     ])) {

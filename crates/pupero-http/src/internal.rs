@@ -122,7 +122,10 @@ impl InternalClient {
                 self.callee
             ))
         };
-        let retry_after_sent = method == Method::GET;
+        // The gateway's rule: an internal call carries no idempotency key, so this is the
+        // method alone (a PUT replaces, so sending it again changes nothing more).
+        let retry_after_sent =
+            crate::replicas::safe_to_retry(&method, &axum::http::HeaderMap::new());
         let mut outcome = Err(unavailable());
         for i in self.replicas.order() {
             let mut request = self

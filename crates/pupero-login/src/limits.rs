@@ -31,6 +31,10 @@ pub struct Limits {
     shared_down: AtomicBool,
 }
 
+/// Password-reset requests per client address and hour: a few typos' worth, not a way to
+/// probe many addresses or flood mailboxes.
+const RESETS_PER_HOUR: u32 = 10;
+
 fn non_zero(n: u32) -> NonZeroU32 {
     NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
 }
@@ -41,9 +45,7 @@ impl Limits {
             login_per_ip: RateLimiter::keyed(Quota::per_minute(non_zero(login_per_minute))),
             register_per_ip: RateLimiter::keyed(Quota::per_hour(non_zero(register_per_hour))),
             register_per_account: RateLimiter::keyed(Quota::per_hour(non_zero(5))),
-            // Password-reset requests per client address: a few typos' worth, not a way to
-            // probe many addresses or flood mailboxes.
-            reset_per_ip: RateLimiter::keyed(Quota::per_hour(non_zero(10))),
+            reset_per_ip: RateLimiter::keyed(Quota::per_hour(non_zero(RESETS_PER_HOUR))),
             login_per_minute,
             register_per_hour,
             shared: None,
@@ -80,8 +82,15 @@ impl Limits {
         check(&self.register_per_account, &account_key)
     }
 
-    pub fn check_reset(&self, ip: IpAddr) -> Result<(), ApiError> {
-        check(&self.reset_per_ip, &ip)
+    pub async fn check_reset(&self, ip: IpAddr) -> Result<(), ApiError> {
+        self.check_ip(
+            "reset",
+            ip,
+            RESETS_PER_HOUR,
+            Duration::from_secs(3600),
+            &self.reset_per_ip,
+        )
+        .await
     }
 
     /// In Redis when configured and reachable, else in this process's memory.

@@ -172,19 +172,8 @@ pub async fn append_at(
     });
     let insert = Query::insert()
         .into_table(chain.records())
-        .columns(
-            [
-                "seq",
-                "at_ms",
-                "actor_id",
-                "action",
-                "target",
-                "details",
-                "prev_hash",
-                "hash",
-            ]
-            .map(Alias::new),
-        )
+        // Every column but the id, which the database assigns.
+        .columns(RECORD_COLUMNS.iter().skip(1).map(|c| Alias::new(*c)))
         .values_panic([
             seq.into(),
             at_ms.into(),
@@ -325,6 +314,19 @@ pub async fn checkpoints(
         .collect()
 }
 
+/// The sequence number the newest checkpoint signed (0 without one): one row read, however
+/// many checkpoints the chain has gathered.
+async fn last_checkpoint_seq(db: &impl ConnectionTrait, chain: Chain) -> Result<i64, DbErr> {
+    let select = Query::select()
+        .expr(Expr::cust("MAX(seq)"))
+        .from(chain.checkpoints())
+        .to_owned();
+    match db.query_one(&select).await? {
+        Some(row) => Ok(row.try_get_by_index::<Option<i64>>(0)?.unwrap_or(0)),
+        None => Ok(0),
+    }
+}
+
 /// Signs the chain's current head, unless the last checkpoint already covers it; returns
 /// the new checkpoint's sequence number. The head is read as committed: its record is
 /// committed with it.
@@ -334,7 +336,7 @@ pub async fn checkpoint(
     key: &SigningKey,
 ) -> Result<Option<i64>, DbErr> {
     let (seq, hash) = head(db, chain).await?;
-    let last = checkpoints(db, chain).await?.last().map_or(0, |c| c.seq);
+    let last = last_checkpoint_seq(db, chain).await?;
     if seq == 0 || seq <= last {
         return Ok(None);
     }

@@ -226,7 +226,7 @@ pub async fn request_reset(
     ApiJson(req): ApiJson<PasswordResetRequest>,
 ) -> ApiResult<(StatusCode, Json<MailAccepted>)> {
     let email = Email::parse(&req.email)?;
-    state.limits.check_reset(ip)?;
+    state.limits.check_reset(ip).await?;
     if !state.mailer.is_configured() {
         return Err(mail_unavailable(&MailError::NotConfigured));
     }

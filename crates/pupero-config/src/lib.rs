@@ -280,6 +280,11 @@ pub struct Settings {
     /// Days after a sanction begins during which its user may appeal it.
     #[arg(long, env = "APPEAL_WINDOW_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub appeal_window_days: u32,
+    /// Seconds between the moderation service's passes over the accounts whose latest
+    /// sanction change login or offers may not have been told (a crash between the commit
+    /// and the telling, or a service that was down): each is told again.
+    #[arg(long, env = "SANCTION_RETELL_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub sanction_retell_seconds: u64,
     /// How often unpaid trades past their payment deadline are cancelled, in seconds.
     #[arg(long, env = "TRADE_EXPIRY_INTERVAL_SECONDS", default_value_t = 10)]
     pub trade_expiry_interval_seconds: u64,

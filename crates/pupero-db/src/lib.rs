@@ -18,6 +18,7 @@ pub mod audit_chain;
 pub mod lease;
 pub mod seal;
 pub mod signing;
+pub mod told_versions;
 
 pub use sea_orm;
 pub use sea_orm_migration;

@@ -22,3 +22,5 @@ pub use state::LoginState;
 
 /// The name a user types into their authenticator app next to the account.
 pub const SERVICE: &str = "login";
+/// The newest version of each account's restrictions moderation told.
+pub const RESTRICTION_VERSIONS: &str = "login_restriction_versions";

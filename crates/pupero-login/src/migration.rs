@@ -18,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(ModerationRestrictions),
             Box::new(CreateStandingLeases),
             Box::new(AuditChain),
+            Box::new(RestrictionVersions),
         ]
     }
 
@@ -583,5 +584,26 @@ impl MigrationTrait for AuditChain {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         pupero_db::audit_chain::drop_tables(manager, pupero_db::audit_chain::Chain::LOGIN).await?;
         CreateAudit.up(manager).await
+    }
+}
+
+/// The newest version of each account's restrictions moderation told, so an older telling
+/// arriving late is ignored (`pupero_db::told_versions`).
+struct RestrictionVersions;
+
+impl MigrationName for RestrictionVersions {
+    fn name(&self) -> &str {
+        "m20261203_050001_login_restriction_versions"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for RestrictionVersions {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        pupero_db::told_versions::create_table(manager, crate::RESTRICTION_VERSIONS).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        pupero_db::told_versions::drop_table(manager, crate::RESTRICTION_VERSIONS).await
     }
 }

@@ -90,6 +90,27 @@ entity!(audit, "moderation_audit", {
     created_at_ms: i64,
 });
 
+/// Per account: how many times its sanctions changed (`version`, bumped in the same
+/// transaction as each change) and the newest version login and offers both took
+/// (`told_version`). Behind while a telling may not have arrived.
+pub mod enforcement {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "moderation_enforcement")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        pub version: i64,
+        pub told_version: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 impl sanction::Model {
     /// Neither lifted nor past its end at `now_ms`.
     pub fn in_force(&self, now_ms: i64) -> bool {

@@ -25,6 +25,10 @@ pub use migration::Migrator;
 pub use routes::router;
 
 pub const SERVICE: &str = "moderation";
+/// The background jobs' worker leases (`pupero_db::lease`).
+pub const LEASE_TABLE: &str = "moderation_worker_leases";
+
+pub use enforcement::spawn_retell;
 
 #[derive(Clone)]
 pub struct ModerationState {
@@ -43,6 +47,12 @@ pub struct ModerationState {
     pub escalation_threshold: u64,
     /// APPEAL_WINDOW_DAYS, in ms.
     pub appeal_window_ms: i64,
+    /// Which replica runs each background job.
+    pub leases: pupero_http::Leases,
+    /// The service's own metrics (its worker leases).
+    pub metrics: pupero_http::MetricSet,
+    /// SANCTION_RETELL_SECONDS.
+    pub retell_interval: std::time::Duration,
 }
 
 impl ModerationState {
@@ -60,7 +70,20 @@ impl ModerationState {
             )
         };
         let login = client(Service::Login)?;
+        let metrics = pupero_http::MetricSet::new();
+        let leases = pupero_http::Leases::new(
+            db.clone(),
+            LEASE_TABLE,
+            &settings.replica_id(),
+            settings.worker_lease(),
+            metrics.clone(),
+        );
         Ok(Self {
+            leases,
+            metrics,
+            retell_interval: std::time::Duration::from_secs(
+                settings.sanction_retell_seconds.max(1),
+            ),
             authority: AccountAuthority::from_login(login.clone(), settings.is_production()),
             login,
             offers: client(Service::Offers)?,

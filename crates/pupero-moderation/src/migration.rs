@@ -8,7 +8,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateModeration)]
+        vec![Box::new(CreateModeration), Box::new(CreateEnforcement)]
     }
 
     fn migration_table_name() -> DynIden {
@@ -324,5 +324,53 @@ impl MigrationTrait for CreateModeration {
                 .await?;
         }
         Ok(())
+    }
+}
+
+#[derive(DeriveIden)]
+enum ModerationEnforcement {
+    Table,
+    UserId,
+    Version,
+    ToldVersion,
+}
+
+/// What login and offers were told of each account's sanctions, so a telling lost to a
+/// crash or an outage is made again by a job (`enforcement`), and that job's lease table.
+struct CreateEnforcement;
+
+impl MigrationName for CreateEnforcement {
+    fn name(&self) -> &str {
+        "m20261203_050001_moderation_enforcement"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateEnforcement {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(ModerationEnforcement::Table)
+                    .if_not_exists()
+                    .col(big_integer(ModerationEnforcement::UserId).primary_key())
+                    .col(big_integer(ModerationEnforcement::Version))
+                    .col(big_integer(ModerationEnforcement::ToldVersion))
+                    .to_owned(),
+            )
+            .await?;
+        pupero_db::lease::create_table(manager, crate::LEASE_TABLE).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        pupero_db::lease::drop_table(manager, crate::LEASE_TABLE).await?;
+        manager
+            .drop_table(
+                Table::drop()
+                    .table(ModerationEnforcement::Table)
+                    .if_exists()
+                    .to_owned(),
+            )
+            .await
     }
 }

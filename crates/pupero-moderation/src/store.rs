@@ -1,6 +1,6 @@
 //! The moderation service's SQL, through SeaORM so one text serves the three backends.
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -13,7 +13,7 @@ use pupero_core::{
 use pupero_db::{is_unique_violation, now_ms};
 use pupero_http::Page;
 
-use crate::entity::{appeal, audit, case, case_party, note, report, sanction};
+use crate::entity::{appeal, audit, case, case_party, enforcement, note, report, sanction};
 
 /// The key that merges the reports of one target while its case is undecided.
 fn open_key(target: ReportTarget, target_id: i64) -> String {
@@ -305,7 +305,7 @@ pub async fn insert_sanction(
     db: &impl ConnectionTrait,
     new: &NewSanction<'_>,
 ) -> Result<sanction::Model, DbErr> {
-    sanction::ActiveModel {
+    let row = sanction::ActiveModel {
         user_id: Set(new.user_id),
         kind: Set(new.kind),
         reason: Set(new.reason.to_owned()),
@@ -318,7 +318,9 @@ pub async fn insert_sanction(
         ..Default::default()
     }
     .insert(db)
-    .await
+    .await?;
+    bump_enforcement(db, new.user_id).await?;
+    Ok(row)
 }
 
 pub async fn find_sanction(
@@ -363,7 +365,7 @@ pub async fn sanctions_page(
 /// Ends a sanction now; false when it was lifted already.
 pub async fn lift(
     db: &impl ConnectionTrait,
-    id: i64,
+    row: &sanction::Model,
     by: i64,
     reason: &str,
 ) -> Result<bool, DbErr> {
@@ -371,15 +373,19 @@ pub async fn lift(
         .col_expr(sanction::Column::LiftedAtMs, Expr::value(now_ms()))
         .col_expr(sanction::Column::LiftedBy, Expr::value(by))
         .col_expr(sanction::Column::LiftReason, Expr::value(reason))
-        .filter(sanction::Column::Id.eq(id))
+        .filter(sanction::Column::Id.eq(row.id))
         .filter(sanction::Column::LiftedAtMs.is_null())
         .exec(db)
         .await?;
-    Ok(done.rows_affected == 1)
+    if done.rows_affected != 1 {
+        return Ok(false);
+    }
+    bump_enforcement(db, row.user_id).await?;
+    Ok(true)
 }
 
 /// Undoes [`lift`] (the lift could not be made to take effect).
-pub async fn unlift(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+pub async fn unlift(db: &impl ConnectionTrait, row: &sanction::Model) -> Result<(), DbErr> {
     sanction::Entity::update_many()
         .col_expr(
             sanction::Column::LiftedAtMs,
@@ -390,10 +396,72 @@ pub async fn unlift(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
             sanction::Column::LiftReason,
             Expr::value(Option::<String>::None),
         )
-        .filter(sanction::Column::Id.eq(id))
+        .filter(sanction::Column::Id.eq(row.id))
+        .exec(db)
+        .await?;
+    bump_enforcement(db, row.user_id).await
+}
+
+/// Counts a change to `user_id`'s sanctions, in the transaction that makes it: until
+/// login and offers take this version, the account is behind (see `enforcement`).
+async fn bump_enforcement(db: &impl ConnectionTrait, user_id: i64) -> Result<(), DbErr> {
+    // The row first (a no-op when it exists; its user id "updated" to itself), then the
+    // count, which a concurrent change of the same account waits to make after this one.
+    enforcement::Entity::insert(enforcement::ActiveModel {
+        user_id: Set(user_id),
+        version: Set(0),
+        told_version: Set(0),
+    })
+    .on_conflict(
+        OnConflict::column(enforcement::Column::UserId)
+            .update_column(enforcement::Column::UserId)
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    enforcement::Entity::update_many()
+        .col_expr(
+            enforcement::Column::Version,
+            Expr::col(enforcement::Column::Version).add(1),
+        )
+        .filter(enforcement::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// How many changes `user_id`'s sanctions have had (0: never sanctioned).
+pub async fn enforcement_version(db: &impl ConnectionTrait, user_id: i64) -> Result<i64, DbErr> {
+    Ok(enforcement::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .map_or(0, |e| e.version))
+}
+
+/// Login and offers both took `version` of `user_id`'s sanctions.
+pub async fn mark_told(db: &impl ConnectionTrait, user_id: i64, version: i64) -> Result<(), DbErr> {
+    enforcement::Entity::update_many()
+        .col_expr(enforcement::Column::ToldVersion, Expr::value(version))
+        .filter(enforcement::Column::UserId.eq(user_id))
+        .filter(enforcement::Column::ToldVersion.lt(version))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Accounts whose latest sanction change may not have been told, up to `limit`.
+pub async fn untold(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<i64>, DbErr> {
+    Ok(enforcement::Entity::find()
+        .filter(
+            Expr::col(enforcement::Column::ToldVersion).lt(Expr::col(enforcement::Column::Version)),
+        )
+        .order_by_asc(enforcement::Column::UserId)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| e.user_id)
+        .collect())
 }
 
 /// A new appeal; `None` when the sanction was appealed already.

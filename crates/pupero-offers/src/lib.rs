@@ -24,6 +24,8 @@ pub use repricing::spawn_price_feed;
 pub use routes::router;
 
 pub const SERVICE: &str = "offers";
+/// The newest version of each owner's bar moderation told.
+pub const BAR_VERSIONS: &str = "offer_bar_versions";
 
 #[derive(Clone)]
 pub struct OffersState {

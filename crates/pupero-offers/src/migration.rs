@@ -11,6 +11,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateHiddenOwners),
             Box::new(MarketPricesAndTakerConditions),
             Box::new(CreateBarredOwners),
+            Box::new(BarVersions),
         ]
     }
 
@@ -280,5 +281,26 @@ impl MigrationTrait for CreateBarredOwners {
         manager
             .drop_table(Table::drop().table(OfferBarredOwners::Table).to_owned())
             .await
+    }
+}
+
+/// The newest version of each owner's bar moderation told, so an older telling arriving
+/// late is ignored (`pupero_db::told_versions`).
+struct BarVersions;
+
+impl MigrationName for BarVersions {
+    fn name(&self) -> &str {
+        "m20261203_050001_offer_bar_versions"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for BarVersions {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        pupero_db::told_versions::create_table(manager, crate::BAR_VERSIONS).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        pupero_db::told_versions::drop_table(manager, crate::BAR_VERSIONS).await
     }
 }

@@ -629,7 +629,8 @@ async fn internal_owner(
 }
 
 /// For the moderation service: a trade ban or ban on the owner began (until `until_ms`)
-/// or was lifted. The very next listing read shows it.
+/// or was lifted. The very next listing read shows it. A telling older than the newest
+/// one applied changes nothing.
 #[tracing::instrument(skip_all, fields(owner_id = owner_id))]
 async fn internal_owner_bar(
     State(state): State<OffersState>,
@@ -638,8 +639,20 @@ async fn internal_owner_bar(
     ApiJson(req): ApiJson<OwnerBar>,
 ) -> ApiResult<Json<OwnerBar>> {
     let tx = pupero_db::write_tx(&state.db).await?;
-    store::set_owner_barred(&tx, owner_id, req.barred, req.until_ms).await?;
+    let admitted =
+        pupero_db::told_versions::admit(&tx, crate::BAR_VERSIONS, owner_id, req.version).await?;
+    if admitted {
+        store::set_owner_barred(&tx, owner_id, req.barred, req.until_ms).await?;
+    }
     tx.commit().await?;
+    if !admitted {
+        tracing::info!(
+            owner_id,
+            version = req.version,
+            "an older telling of an owner's bar ignored"
+        );
+        return Ok(Json(store::owner_bar(&state.db, owner_id).await?));
+    }
     match req.until_ms {
         Some(until) if req.barred => state.listing.bar_ends_at(until),
         _ => state.listing.changed(),

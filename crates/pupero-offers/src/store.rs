@@ -134,6 +134,19 @@ pub async fn set_owner_barred(
     Ok(())
 }
 
+/// The bar held on an owner, with the newest version told.
+pub async fn owner_bar(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+) -> Result<pupero_api::internal::offers::OwnerBar, DbErr> {
+    let row = barred_owner::Entity::find_by_id(owner_id).one(db).await?;
+    Ok(pupero_api::internal::offers::OwnerBar {
+        barred: row.is_some(),
+        until_ms: row.and_then(|b| b.until_ms),
+        version: pupero_db::told_versions::newest(db, crate::BAR_VERSIONS, owner_id).await?,
+    })
+}
+
 /// The earliest end of a bar still in force after `now` (when the listing changes by
 /// itself), if any.
 pub async fn next_bar_end(db: &impl ConnectionTrait, now: i64) -> Result<Option<i64>, DbErr> {

@@ -193,6 +193,10 @@ impl Platform {
                         keys.only("moderation"),
                         &settings,
                     )?;
+                    workers.push(pupero_moderation::spawn_retell(
+                        state.clone(),
+                        workers.signal(),
+                    ));
                     pupero_moderation::router(state).into_app()
                 }
                 Service::Wallet => {

@@ -85,4 +85,8 @@ impl Restriction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Restrictions {
     pub restrictions: Vec<Restriction>,
+    /// Moderation's count of changes to the account's sanctions when it read them. Login
+    /// keeps the highest it was told and ignores an older one, so a late, slower telling
+    /// of an earlier state never replaces a newer one. In an answer: the version held.
+    pub version: i64,
 }

@@ -39,4 +39,6 @@ pub struct OwnerBar {
     pub barred: bool,
     /// Epoch ms when the bar ends by itself; `None`: until lifted.
     pub until_ms: Option<i64>,
+    /// As in [`crate::internal::login::Restrictions::version`]: an older one is ignored.
+    pub version: i64,
 }

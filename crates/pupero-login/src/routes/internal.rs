@@ -50,7 +50,8 @@ async fn in_force(
 }
 
 /// For the moderation service: every sanction now in force on the account (replacing
-/// what was here). Sign-in, refresh and every standing check read them from here.
+/// what was here). Sign-in, refresh and every standing check read them from here. A
+/// telling older than the newest one applied changes nothing and gets what is held.
 pub async fn set_restrictions(
     State(state): State<LoginState>,
     _caller: ServiceCaller,
@@ -61,18 +62,33 @@ pub async fn set_restrictions(
         return Err(ApiError::not_found("no such user"));
     }
     let tx = pupero_db::write_tx(&state.db).await?;
-    store::replace_restrictions(&tx, id, &req.restrictions).await?;
+    let admitted =
+        pupero_db::told_versions::admit(&tx, crate::RESTRICTION_VERSIONS, id, req.version).await?;
+    if admitted {
+        store::replace_restrictions(&tx, id, &req.restrictions).await?;
+    }
     tx.commit().await?;
-    // Services may keep the account's standing for a lease: a sanction is in force
-    // everywhere only once every lease granted before it has run out.
-    crate::standing_leases::hold_until_released(&state.db, id).await?;
-    tracing::info!(
-        user_id = id,
-        restrictions = req.restrictions.len(),
-        "account restrictions set"
-    );
+    if admitted {
+        // Services may keep the account's standing for a lease: a sanction is in force
+        // everywhere only once every lease granted before it has run out.
+        crate::standing_leases::hold_until_released(&state.db, id).await?;
+        tracing::info!(
+            user_id = id,
+            restrictions = req.restrictions.len(),
+            version = req.version,
+            "account restrictions set"
+        );
+    } else {
+        tracing::info!(
+            user_id = id,
+            version = req.version,
+            "an older telling of account restrictions ignored"
+        );
+    }
     Ok(Json(Restrictions {
         restrictions: in_force(&state.db, id).await?,
+        version: pupero_db::told_versions::newest(&state.db, crate::RESTRICTION_VERSIONS, id)
+            .await?,
     }))
 }
 

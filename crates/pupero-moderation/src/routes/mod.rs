@@ -23,6 +23,7 @@ struct ApiDoc;
 
 pub fn router(state: ModerationState) -> ServiceRouter {
     let health_db = state.db.clone();
+    let metrics = state.metrics.clone();
     let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(cases::file_report))
         .routes(routes!(cases::my_reports))
@@ -39,7 +40,7 @@ pub fn router(state: ModerationState) -> ServiceRouter {
         .routes(routes!(offers::remove))
         .with_state(state)
         .split_for_parts();
-    ServiceRouter::with_database(crate::SERVICE, routes, openapi, health_db)
+    ServiceRouter::with_database(crate::SERVICE, routes, openapi, health_db).with_metrics(metrics)
 }
 
 /// Lists here: 20 rows unless asked, at most 100.

@@ -128,13 +128,7 @@ pub async fn impose(
 async fn withdraw(state: &ModerationState, row: &sanction::Model, staff: i64) {
     let undone = async {
         let tx = write_tx(&state.db).await?;
-        store::lift(
-            &tx,
-            row.id,
-            staff,
-            "not in force: a service could not be told",
-        )
-        .await?;
+        store::lift(&tx, row, staff, "not in force: a service could not be told").await?;
         tx.commit().await?;
         enforcement::tell(state, row.user_id).await
     }
@@ -211,7 +205,7 @@ pub(super) async fn lift_now(
     action: AuditAction,
 ) -> ApiResult<()> {
     let tx = write_tx(&state.db).await?;
-    if !store::lift(&tx, row.id, staff, reason).await? {
+    if !store::lift(&tx, row, staff, reason).await? {
         return Err(ApiError::conflict(
             ErrorCode::InvalidTransition,
             "this sanction was lifted already",
@@ -229,7 +223,7 @@ pub(super) async fn lift_now(
     if let Err(e) = enforcement::tell(state, row.user_id).await {
         let restored = async {
             let tx = write_tx(&state.db).await?;
-            store::unlift(&tx, row.id).await?;
+            store::unlift(&tx, row).await?;
             tx.commit().await?;
             enforcement::tell(state, row.user_id).await
         }

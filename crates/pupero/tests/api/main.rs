@@ -39,6 +39,7 @@ mod receipts;
 mod replicas;
 mod reputation_record;
 mod route_guards;
+mod sanction_retell;
 mod security_authority;
 mod security_gateway;
 mod security_login;

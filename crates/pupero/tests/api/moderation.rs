@@ -482,7 +482,7 @@ db_test! {
         }
         // At login itself, only the moderation service may set restrictions.
         let path = format!("/internal/users/{}/restrictions", user.id);
-        let body = json!({"restrictions": [{"sanction_id": 1, "kind": "ban", "reason": "forged", "expires_at_ms": null}]});
+        let body = json!({"restrictions": [{"sanction_id": 1, "kind": "ban", "reason": "forged", "expires_at_ms": null}], "version": 1});
         let (status, _) = app.call_at(&app.login, "PUT", &path, user.t(), Some(body.clone())).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "a user's token");
         let keys = app.keys();

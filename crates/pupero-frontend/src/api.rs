@@ -53,6 +53,28 @@ impl Failure {
         }
     }
 
+    /// The message with the API's field name replaced by the form's label for it
+    /// (`labels`: field name → label as the form shows it), so a person reads
+    /// "Payment window (minutes): must be a whole number, not "abc"." A message about no
+    /// field, or one the form does not label, stays as it is.
+    pub fn labelled(mut self, labels: &[(&str, &str)]) -> Self {
+        let Some(field) = self.field.as_deref() else {
+            return self;
+        };
+        let Some((_, label)) = labels.iter().find(|(name, _)| *name == field) else {
+            return self;
+        };
+        let message = self.message.as_str();
+        let rest = match message.get(..field.len()) {
+            Some(head) if head.eq_ignore_ascii_case(field) => {
+                message[field.len()..].trim_start_matches(':').trim_start()
+            }
+            _ => message,
+        };
+        self.message = format!("{label}: {rest}");
+        self
+    }
+
     /// A missing, wrong or already used two-factor code: the same step may ask again.
     pub fn is_second_factor_refusal(&self) -> bool {
         matches!(
@@ -207,6 +229,35 @@ mod tests {
     fn failure(code: &str) -> Failure {
         let body = json!({"error": {"code": code, "message": "nope", "field": "totp"}});
         Failure::from_body(StatusCode::FORBIDDEN, body.to_string().as_bytes())
+    }
+
+    #[test]
+    fn a_message_about_a_field_names_it_as_the_form_labels_it() {
+        let f = Failure {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: ErrorCode::InvalidBody,
+            message: sentence("payment_window_minutes: must be a whole number, not \"abc\""),
+            field: Some("payment_window_minutes".into()),
+            mfa_token: None,
+        };
+        let labels = [("payment_window_minutes", "Payment window (minutes)")];
+        assert_eq!(
+            f.clone().labelled(&labels).message,
+            "Payment window (minutes): must be a whole number, not \"abc\"."
+        );
+        let other = Failure {
+            field: Some("price".into()),
+            message: "Price must be positive.".into(),
+            ..f.clone()
+        };
+        assert_eq!(
+            other
+                .clone()
+                .labelled(&[("price", "Fixed price per XMR")])
+                .message,
+            "Fixed price per XMR: must be positive."
+        );
+        assert_eq!(other.labelled(&labels).message, "Price must be positive.");
     }
 
     #[test]

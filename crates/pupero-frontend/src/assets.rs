@@ -27,3 +27,59 @@ pub async fn serve(Path(file): Path<String>) -> Response {
     );
     response
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::STYLE;
+
+    /// A colour variable's value in the stylesheet's `:root`, as RGB.
+    fn colour(name: &str) -> [f64; 3] {
+        let at = STYLE
+            .find(&format!("--{name}:"))
+            .unwrap_or_else(|| panic!("no --{name}"));
+        let hex = STYLE[at..].split('#').nth(1).unwrap();
+        let hex: String = hex.chars().take_while(char::is_ascii_hexdigit).collect();
+        let hex = if hex.len() == 3 {
+            hex.chars().flat_map(|c| [c, c]).collect()
+        } else {
+            hex
+        };
+        let channel = |i: usize| f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+        [channel(0), channel(2), channel(4)]
+    }
+
+    /// WCAG 2 contrast ratio.
+    fn contrast(a: &str, b: &str) -> f64 {
+        let luminance = |c: [f64; 3]| {
+            let lin = |v: f64| {
+                if v <= 0.039_28 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
+        };
+        let (x, y) = (luminance(colour(a)), luminance(colour(b)));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn primary_buttons_and_links_meet_wcag_aa_contrast() {
+        for (fg, bg) in [
+            ("accent-ink", "accent"),
+            ("accent-ink", "accent-dark"),
+            ("accent-dark", "bg"),
+            ("accent-dark", "card"),
+            ("ink", "bg"),
+            ("muted", "card"),
+        ] {
+            let ratio = contrast(fg, bg);
+            assert!(
+                ratio >= 4.5,
+                "--{fg} on --{bg} is {ratio:.2}:1, below WCAG AA's 4.5:1"
+            );
+        }
+    }
+}

@@ -45,6 +45,21 @@ pub fn xmr(amount: impl std::fmt::Display) -> String {
     }
 }
 
+/// A typed decimal with a decimal comma ("0,5", as French, Spanish, Portuguese and German
+/// write it) in the API's form ("0.5"). Only an unambiguous comma is read so: one comma,
+/// no dot, and not three digits after it ("1,000" may be a thousands separator, so it is
+/// left for the API to refuse, naming the field, rather than guessed at with money).
+pub fn decimal_input(raw: &str) -> String {
+    let raw = raw.trim();
+    let thousands = |frac: &str| frac.len() == 3 && frac.bytes().all(|b| b.is_ascii_digit());
+    match raw.split_once(',') {
+        Some((whole, frac)) if !raw.contains('.') && !frac.contains(',') && !thousands(frac) => {
+            format!("{whole}.{frac}")
+        }
+        _ => raw.to_owned(),
+    }
+}
+
 /// An RFC 3339 instant as "2026-12-01 08:30 UTC".
 pub fn when(rfc3339: &str) -> String {
     use time::format_description::well_known::Rfc3339;
@@ -128,6 +143,21 @@ pub fn qr_data_uri(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decimal_comma_is_read_only_when_unambiguous() {
+        assert_eq!(decimal_input(" 0,5 "), "0.5");
+        assert_eq!(decimal_input("150,25"), "150.25");
+        assert_eq!(decimal_input("1.5"), "1.5");
+        assert_eq!(
+            decimal_input("1,000"),
+            "1,000",
+            "maybe a thousands separator"
+        );
+        assert_eq!(decimal_input("1,000.5"), "1,000.5");
+        assert_eq!(decimal_input("1,2,3"), "1,2,3");
+        assert_eq!(decimal_input("-1,5"), "-1.5");
+    }
 
     #[test]
     fn xmr_trims_only_trailing_zeros() {

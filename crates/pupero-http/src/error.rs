@@ -86,13 +86,16 @@ impl ApiError {
         Self::new(StatusCode::CONFLICT, code, message)
     }
 
+    /// 429 with `Retry-After`; the message says how long, so a person locked out of
+    /// their account knows when to come back.
     pub fn too_many_requests(retry_after_secs: u64) -> Self {
+        let secs = retry_after_secs.max(1);
         Self {
-            retry_after_secs: Some(retry_after_secs.max(1)),
+            retry_after_secs: Some(secs),
             ..Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 ErrorCode::RateLimited,
-                "too many attempts; wait before trying again",
+                format!("too many attempts; try again in {}", how_long(secs)),
             )
         }
     }
@@ -188,5 +191,37 @@ impl From<sea_orm::DbErr> for ApiError {
 impl From<IdentityError> for ApiError {
     fn from(err: IdentityError) -> Self {
         Self::invalid(err.field(), err.to_string())
+    }
+}
+
+/// A wait in the largest whole unit that reads naturally: "45 seconds", "15 minutes",
+/// "about 2 hours" (rounded up, so nobody comes back a moment too early).
+pub fn how_long(secs: u64) -> String {
+    let plural = |n: u64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit}")
+        } else {
+            format!("{n} {unit}s")
+        }
+    };
+    match secs {
+        0..=59 => plural(secs.max(1), "second"),
+        60..=5399 => plural(secs.div_ceil(60), "minute"),
+        _ => format!("about {}", plural(secs.div_ceil(3600), "hour")),
+    }
+}
+
+#[cfg(test)]
+mod wait_tests {
+    use super::how_long;
+
+    #[test]
+    fn waits_read_in_natural_units_rounded_up() {
+        assert_eq!(how_long(1), "1 second");
+        assert_eq!(how_long(45), "45 seconds");
+        assert_eq!(how_long(60), "1 minute");
+        assert_eq!(how_long(61), "2 minutes");
+        assert_eq!(how_long(900), "15 minutes");
+        assert_eq!(how_long(7200), "about 2 hours");
     }
 }

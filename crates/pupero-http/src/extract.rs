@@ -33,7 +33,7 @@ impl From<JsonRejection> for ApiError {
                 let err = ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     ErrorCode::InvalidBody,
-                    detail,
+                    plain(&detail),
                 );
                 match field {
                     Some(f) => err.with_field(f),
@@ -102,9 +102,110 @@ fn field_of(detail: &str) -> Option<String> {
     plain.then(|| path.to_owned())
 }
 
+/// serde's message in plain words, for a person filling a form as much as for a program:
+/// `payment_window_minutes: must be a whole number, not "abc"` instead of
+/// `payment_window_minutes: invalid type: string "abc", expected i64 at line 1 column 108`.
+fn plain(detail: &str) -> String {
+    let detail = match detail.rfind(" at line ") {
+        Some(i) => &detail[..i],
+        None => detail,
+    };
+    if let Some(rest) = detail.strip_prefix("missing field `")
+        && let Some(field) = rest.split('`').next()
+    {
+        return format!("{field}: is required");
+    }
+    match field_of(detail) {
+        Some(field) => {
+            let reason = detail[field.len()..].trim_start_matches(": ");
+            format!("{field}: {}", plain_reason(reason))
+        }
+        None => plain_reason(detail),
+    }
+}
+
+fn plain_reason(reason: &str) -> String {
+    let typed = reason
+        .strip_prefix("invalid type: ")
+        .or_else(|| reason.strip_prefix("invalid value: "));
+    if let Some(rest) = typed
+        && let Some((found, expected)) = rest.rsplit_once(", expected ")
+    {
+        return format!(
+            "must be {}, not {}",
+            expected_words(expected),
+            found_words(found)
+        );
+    }
+    if let Some(rest) = reason.strip_prefix("unknown variant `")
+        && let Some((found, expected)) = rest.split_once("`, expected ")
+    {
+        let choices = expected.trim_start_matches("one of ").replace('`', "");
+        return format!("must be one of {choices}, not \"{found}\"");
+    }
+    reason.to_owned()
+}
+
+fn expected_words(expected: &str) -> &str {
+    match expected {
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" | "an integer" => {
+            "a whole number"
+        }
+        "f32" | "f64" | "a number" => "a number",
+        "a string" | "a borrowed string" => "text",
+        "a boolean" => "true or false",
+        "a sequence" => "a list",
+        other => other,
+    }
+}
+
+fn found_words(found: &str) -> String {
+    if let Some(text) = found.strip_prefix("string ") {
+        return text.to_owned();
+    }
+    for kind in ["integer ", "floating point ", "boolean "] {
+        if let Some(v) = found.strip_prefix(kind) {
+            return v.trim_matches('`').to_owned();
+        }
+    }
+    match found {
+        "null" | "unit value" => "empty".into(),
+        "sequence" => "a list".into(),
+        "map" => "an object".into(),
+        other => other.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::field_of;
+    use super::{field_of, plain};
+
+    #[test]
+    fn serde_messages_read_as_plain_words_naming_the_field() {
+        assert_eq!(
+            plain(
+                "payment_window_minutes: invalid type: string \"abc\", expected i64 at line 1 column 108"
+            ),
+            "payment_window_minutes: must be a whole number, not \"abc\""
+        );
+        assert_eq!(
+            plain("price: invalid type: integer `5`, expected a string at line 1 column 9"),
+            "price: must be text, not 5"
+        );
+        assert_eq!(
+            plain("missing field `email` at line 1 column 2"),
+            "email: is required"
+        );
+        assert_eq!(
+            plain("kind: unknown variant `bann`, expected one of `warn`, `ban` at line 1 column 3"),
+            "kind: must be one of warn, ban, not \"bann\""
+        );
+        assert_eq!(
+            plain("trusted_only: invalid type: null, expected a boolean"),
+            "trusted_only: must be true or false, not empty"
+        );
+        assert_eq!(plain("something else"), "something else");
+    }
 
     #[test]
     fn serde_messages_name_their_field() {

@@ -15,7 +15,9 @@ use pupero_api::accounts::{
 use pupero_core::Role;
 
 use super::trades::filled;
-use super::{Chrome, Me, PageError, act, redirect_signed_out, redirect_with, refused, render};
+use super::{
+    Chrome, Me, PageError, act, redirect_signed_out, redirect_with, refused, render, render_with,
+};
 use crate::FrontendState;
 use crate::csrf::Form;
 use crate::flash::Flash;
@@ -197,8 +199,10 @@ pub async fn sign_out_everywhere(
 struct EnrolPage {
     chrome: Chrome,
     secret: String,
+    otpauth_url: String,
     qr: String,
     recovery_codes: Vec<String>,
+    error: Option<String>,
 }
 
 /// The secret is shown on this page only; the login service never returns it again.
@@ -228,7 +232,9 @@ pub async fn enable_2fa(
             chrome: me.chrome("Two-factor authentication"),
             qr: view::qr_data_uri(&e.otpauth_url),
             secret: e.secret,
+            otpauth_url: e.otpauth_url,
             recovery_codes: e.recovery_codes,
+            error: None,
         }),
         Err(f) => refused(&state, "/settings", f),
     }
@@ -238,6 +244,14 @@ pub async fn enable_2fa(
 pub struct CodeForm {
     #[serde(default)]
     code: String,
+    /// The enrolment page's key, QR text and recovery codes, sent back so a mistyped code
+    /// shows the same page again (login keeps the pending key until a code matches).
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    otpauth_url: String,
+    #[serde(default)]
+    recovery_codes: String,
 }
 
 pub async fn confirm_2fa(
@@ -249,16 +263,36 @@ pub async fn confirm_2fa(
         code: form.code.trim().to_owned(),
     };
     let done = "Two-factor authentication is on. Sign-ins and releases now ask for a code.";
-    act(
-        &state,
-        &me,
-        Method::POST,
-        "/auth/2fa/confirm",
-        Some(&body),
-        "/settings",
-        done,
-    )
-    .await
+    match state
+        .api
+        .post::<_, serde_json::Value>(&me.caller, "/auth/2fa/confirm", &body)
+        .await
+    {
+        Ok(_) => redirect_with(&state, "/settings", Flash::success(done)),
+        // A typo: the same key again, not a new one to scan.
+        Err(f)
+            if f.field.as_deref() == Some("code")
+                && !form.secret.is_empty()
+                && form.otpauth_url.starts_with("otpauth://") =>
+        {
+            render_with(
+                f.status,
+                &EnrolPage {
+                    chrome: me.chrome("Two-factor authentication"),
+                    qr: view::qr_data_uri(&form.otpauth_url),
+                    secret: form.secret,
+                    otpauth_url: form.otpauth_url,
+                    recovery_codes: form
+                        .recovery_codes
+                        .split_whitespace()
+                        .map(str::to_owned)
+                        .collect(),
+                    error: Some(f.message),
+                },
+            )
+        }
+        Err(f) => refused(&state, "/settings", f),
+    }
 }
 
 #[derive(Deserialize)]

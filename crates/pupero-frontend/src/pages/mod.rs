@@ -3,6 +3,7 @@
 
 mod account;
 mod auth;
+mod history;
 mod inbox;
 mod mail;
 mod offers;
@@ -70,6 +71,7 @@ pub fn routes(state: FrontendState) -> Router {
         .route("/notifications/read-all", post(inbox::read_all))
         .route("/notifications/{id}/read", post(inbox::read))
         .route("/balances", get(wallet::page))
+        .route("/history", get(history::page))
         .route("/withdraw", post(wallet::withdraw))
         .route("/withdrawals/{id}/cancel", post(wallet::cancel_withdrawal))
         .route("/settings", get(account::page))

@@ -340,7 +340,7 @@ pub async fn start_trade(
     let back = format!("/offers/{id}");
     let body = OpenRequest {
         offer_id: id,
-        amount: form.amount.trim().to_owned(),
+        amount: view::decimal_input(&form.amount),
         price: Some(form.price.trim().to_owned()),
     };
     let key = (!form.key.is_empty() && form.key.len() <= 64).then_some(form.key.as_str());
@@ -360,7 +360,7 @@ pub async fn start_trade(
             &format!("/trades/{}", t.id),
             Flash::success("Trade opened. The seller's XMR is now held in escrow."),
         ),
-        Err(f) => refused(&state, &back, f),
+        Err(f) => refused(&state, &back, f.labelled(&[("amount", "Amount (XMR)")])),
     }
 }
 
@@ -489,19 +489,43 @@ impl OfferForm {
                 String::new()
             }
         };
+        let decimal = view::decimal_input;
         json!({
             "side": self.side, "currency": self.currency.trim(),
-            "price_mode": self.price_mode, "price": only(!margin, &self.price),
-            "margin_percent": only(margin, &self.margin_percent),
-            "price_min": only(margin, &self.price_min), "price_max": only(margin, &self.price_max),
-            "payment_method": self.payment_method, "min_amount": self.min_amount.trim(),
-            "max_amount": self.max_amount.trim(), "amounts": amounts,
-            "first_trade_max_amount": self.first_trade_max_amount.trim(),
+            "price_mode": self.price_mode, "price": only(!margin, &decimal(&self.price)),
+            "margin_percent": only(margin, &decimal(&self.margin_percent)),
+            "price_min": only(margin, &decimal(&self.price_min)),
+            "price_max": only(margin, &decimal(&self.price_max)),
+            "payment_method": self.payment_method, "min_amount": decimal(&self.min_amount),
+            "max_amount": decimal(&self.max_amount), "amounts": amounts,
+            "first_trade_max_amount": decimal(&self.first_trade_max_amount),
             "min_taker_trades": trades, "trusted_only": self.is_trusted_only(),
             "payment_window_minutes": window, "terms": self.terms,
         })
     }
 }
+
+/// The offer form's labels, for the API's field names (see `Failure::labelled`).
+const OFFER_LABELS: &[(&str, &str)] = &[
+    ("side", "Side"),
+    ("currency", "Currency"),
+    ("price_mode", "Price"),
+    ("price", "Fixed price per XMR"),
+    ("margin_percent", "Margin over the market (%)"),
+    ("price_min", "Pause below"),
+    ("price_max", "Pause above"),
+    ("payment_method", "Payment method"),
+    ("min_amount", "Minimum (XMR)"),
+    ("max_amount", "Maximum (XMR)"),
+    ("amounts", "Only these amounts"),
+    (
+        "first_trade_max_amount",
+        "Most XMR for someone's first trade with you",
+    ),
+    ("min_taker_trades", "Completed trades a taker needs"),
+    ("payment_window_minutes", "Payment window (minutes)"),
+    ("terms", "Terms"),
+];
 
 #[derive(Template)]
 #[template(path = "offer_form.html")]
@@ -549,7 +573,7 @@ pub async fn create(
                 action: "/offers/new".into(),
                 methods: methods(&state, &me.caller).await,
                 form,
-                error: Some(f.message),
+                error: Some(f.labelled(OFFER_LABELS).message),
             },
         ),
     }
@@ -596,7 +620,7 @@ pub async fn update(
                 action: format!("/offers/{id}/edit"),
                 methods: methods(&state, &me.caller).await,
                 form,
-                error: Some(f.message),
+                error: Some(f.labelled(OFFER_LABELS).message),
             },
         ),
     }

@@ -209,7 +209,13 @@ pub async fn withdraw(
         let error = Some("Enter the address and the amount to withdraw.".into());
         return balances_page(&state, &me, form, error).await;
     }
+    let amount = view::decimal_input(&amount);
     if form.confirm != "yes" || form.key.is_empty() || form.key.len() > 64 {
+        // The last look shows only a withdrawal that could be sent: a malformed address,
+        // a negative amount or more than the balance are said here, on the form.
+        if let Some(problem) = review_problem(&state, &me, &address, &amount).await? {
+            return balances_page(&state, &me, form, Some(problem)).await;
+        }
         return Ok(render(&ConfirmPage {
             chrome: me.chrome("Confirm withdrawal"),
             needs_totp: has_2fa(&state, &me).await,
@@ -257,8 +263,54 @@ pub async fn withdraw(
                 error: Some(f.message),
             },
         )),
-        Err(f) => balances_page(&state, &me, form, Some(f.message)).await,
+        Err(f) => {
+            let f = f.labelled(WITHDRAW_LABELS);
+            balances_page(&state, &me, form, Some(f.message)).await
+        }
     }
+}
+
+/// The withdrawal form's labels, for the API's field names.
+const WITHDRAW_LABELS: &[(&str, &str)] =
+    &[("address", "Monero address"), ("amount", "Amount (XMR)")];
+
+/// Why a withdrawal could not be sent as typed, checked before the confirmation page
+/// (the API checks again when it is sent: the network of the address, limits, holds).
+async fn review_problem(
+    state: &FrontendState,
+    me: &Me,
+    address: &str,
+    amount: &str,
+) -> Result<Option<String>, PageError> {
+    if let Err(e) = pupero_core::MoneroAddress::parse_any(address) {
+        let e = e.to_string();
+        return Ok(Some(format!(
+            "Monero address: {}.",
+            e.strip_prefix("address ").unwrap_or(&e)
+        )));
+    }
+    let amount = match pupero_core::Piconero::parse_xmr(amount) {
+        Ok(a) if a.is_zero() => return Ok(Some("Amount (XMR): must be greater than zero.".into())),
+        Ok(a) => a,
+        Err(e) => {
+            let e = e.to_string();
+            return Ok(Some(format!(
+                "Amount (XMR): {}.",
+                e.strip_prefix("amount ").unwrap_or(&e)
+            )));
+        }
+    };
+    let b: BalancesView = state
+        .api
+        .get(&me.caller, &format!("/transactions/balances/{}", me.id))
+        .await?;
+    if amount > b.available {
+        return Ok(Some(format!(
+            "Amount (XMR): more than your available balance of {} XMR.",
+            view::xmr(b.available)
+        )));
+    }
+    Ok(None)
 }
 
 /// Takes back a withdrawal the wallet has not started on; the API refuses once it has.

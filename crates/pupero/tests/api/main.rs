@@ -53,6 +53,7 @@ mod trading;
 mod two_factor;
 mod validation;
 mod web;
+mod web_forms;
 mod webhooks;
 mod withdrawal_steps;
 mod withdrawal_trace;

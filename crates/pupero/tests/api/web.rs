@@ -496,17 +496,15 @@ db_test! {
         let (_, offers) = app.get("/offers", None).await;
         assert_eq!(typed::<Paged<OfferView>>(&offers).total, 0, "no offer was created");
 
-        // A withdrawal to a malformed address is refused at the confirmation step.
+        // A withdrawal to a malformed address is refused before the confirmation step.
         let review = web.submit("/balances", "/withdraw", &[("address", "not-an-address"), ("amount", "1")]).await;
-        assert_eq!(review.status, StatusCode::OK);
-        assert!(review.body.contains("Confirm withdrawal"));
-        let key = {
-            let m = "name=\"key\" value=\"";
-            let s = review.body.find(m).unwrap() + m.len();
-            review.body[s..s + 32].to_owned()
-        };
+        assert_eq!(review.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", review.body);
+        assert!(!review.body.contains("Confirm withdrawal"), "{}", review.body);
+        assert!(review.body.contains("id=\"form-error\""));
+        assert!(review.body.contains("Monero address:"), "{}", review.body);
+        // And one sent anyway, skipping that step, is refused by the API, naming the field.
         let sent = web
-            .post_raw("/withdraw", &[("_csrf", &review.csrf()), ("address", "not-an-address"), ("amount", "1"), ("key", &key), ("confirm", "yes")], &[])
+            .post_raw("/withdraw", &[("_csrf", &review.csrf()), ("address", "not-an-address"), ("amount", "1"), ("key", "k0123456789abcdef0123456789abcde"), ("confirm", "yes")], &[])
             .await;
         assert_eq!(sent.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", sent.body);
         assert!(sent.body.contains("id=\"form-error\""));
@@ -606,7 +604,7 @@ db_test! {
 }
 
 /// The text of the element with `id` in `body` (its first text node).
-fn text_of(body: &str, id: &str) -> String {
+pub fn text_of(body: &str, id: &str) -> String {
     let marker = format!("id=\"{id}\"");
     let start = body
         .find(&marker)

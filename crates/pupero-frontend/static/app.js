@@ -22,6 +22,30 @@
     });
   });
 
+  // Trade progress: when the trade moves on (paid, released, cancelled, disputed, a
+  // cancel vote), show it. Reload at once unless the visitor is typing something the
+  // reload would lose; then say so and let them choose.
+  var progress = document.getElementById("trade-state");
+  if (progress && progress.getAttribute("data-poll")) {
+    var typing = function () {
+      return Array.prototype.some.call(document.querySelectorAll("textarea, input[type=text], input:not([type])"), function (el) {
+        return el.value.trim() !== "" || el === document.activeElement;
+      });
+    };
+    var check = function () {
+      fetch(progress.getAttribute("data-poll"), { credentials: "same-origin", cache: "no-store" })
+        .then(function (r) { return r.ok ? r.text() : ""; })
+        .then(function (now) {
+          now = now.trim();
+          if (!now || now === progress.getAttribute("data-moment")) return;
+          if (typing()) { document.getElementById("trade-changed").hidden = false; return; }
+          window.location.reload();
+        })
+        .catch(function () {});
+    };
+    setInterval(check, 5000);
+  }
+
   // Trade chat: fetch new lines every few seconds.
   var chat = document.getElementById("chat-lines");
   if (chat && chat.getAttribute("data-poll")) {

@@ -52,6 +52,7 @@ pub fn routes(state: FrontendState) -> Router {
         .route("/trades", get(trades::mine))
         .route("/trades/{id}", get(trades::page))
         .route("/trades/{id}/action", post(trades::action))
+        .route("/trades/{id}/progress", get(trades::progress))
         .route("/trades/{id}/resolve", post(trades::resolve))
         .route("/trades/{id}/receipt", get(trades::receipt))
         .route(

@@ -89,6 +89,8 @@ struct TradePageView {
     reasons: &'static [ResolutionReason],
     /// Either party of an ended trade may download its signed receipt.
     has_receipt: bool,
+    /// What the page shows of the trade's progress, as a token (see [`moment`]).
+    moment: String,
 }
 
 pub(super) fn name_or_id(names: &std::collections::HashMap<i64, String>, id: i64) -> String {
@@ -171,8 +173,40 @@ pub async fn page(
         they_voted_cancel,
         reasons: ResolutionReason::ALL,
         has_receipt: is_party && t.state.is_final(),
+        moment: moment(&t),
         t,
     }))
+}
+
+/// A token that changes whenever anything the trade page shows of the trade's progress
+/// changes: its state, the cancel votes, the dispute, and what the visitor may do next.
+/// The page polls it and reloads when it differs (the chat has its own poll).
+fn moment(t: &TradeView) -> String {
+    use std::hash::{Hash, Hasher};
+    // SipHash with fixed keys: the same token from every replica of the same build.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    t.state.as_str().hash(&mut h);
+    (t.buyer_wants_cancel, t.seller_wants_cancel).hash(&mut h);
+    format!("{:?}", t.dispute).hash(&mut h);
+    format!("{:?}", t.allowed_actions).hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+/// The trade's current [`moment`], for the page's poll (text, no markup).
+pub async fn progress(
+    State(state): State<FrontendState>,
+    me: Me,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let t: TradeView = state
+        .api
+        .get(&me.caller, &format!("/transactions/trades/{id}"))
+        .await?;
+    Ok((
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        moment(&t),
+    )
+        .into_response())
 }
 
 fn chat_lines(

@@ -183,3 +183,39 @@ db_test! {
         assert_eq!(Web::new(&app).get("/history").await.status, StatusCode::SEE_OTHER, "signed out");
     }
 }
+
+db_test! {
+    async fn the_trade_page_can_tell_when_the_trade_moved_on(app) {
+        let m = crate::trading::market(&app).await;
+        let t = app.trade(&m.buyer, m.offer, "1").await;
+        let web = Web::new(&app);
+        web.sign_in("seller").await;
+        let moment_of = |body: &str| {
+            let marker = "data-moment=\"";
+            let start = body.find(marker).unwrap_or_else(|| panic!("no moment: {body}")) + marker.len();
+            body[start..start + 16].to_owned()
+        };
+        let page = web.get(&format!("/trades/{t}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let shown = moment_of(&page.body);
+        assert!(page.body.contains(&format!("data-poll=\"/trades/{t}/progress\"")));
+        let now = web.get(&format!("/trades/{t}/progress")).await;
+        assert_eq!((now.status, now.body.trim()), (StatusCode::OK, shown.as_str()), "nothing happened yet");
+
+        // The buyer pays: the seller's open page learns it without the seller doing anything.
+        let (status, body) = app.step(&m.buyer, t, "paid", json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let now = web.get(&format!("/trades/{t}/progress")).await;
+        assert_ne!(now.body.trim(), shown, "the trade moved on");
+        let reloaded = web.get(&format!("/trades/{t}")).await;
+        assert_eq!(moment_of(&reloaded.body), now.body.trim(), "the reloaded page shows the new moment");
+        assert!(reloaded.body.contains("id=\"trade-changed\""));
+
+        // Only the trade's parties (and staff) may ask.
+        let stranger = Web::new(&app);
+        stranger.sign_in("stranger").await;
+        let refused = stranger.get(&format!("/trades/{t}/progress")).await;
+        assert!(refused.status.is_client_error(), "{} {}", refused.status, refused.body);
+        assert_ne!(refused.body.trim(), now.body.trim());
+    }
+}

@@ -31,6 +31,8 @@ pub struct LoginState {
     pub trusted: TrustedProxies,
     /// Seals TOTP secrets at rest (a subkey of DATA_ENCRYPTION_KEY).
     pub totp_key: Sealer,
+    /// Seals API keys' signing secrets at rest (another subkey of DATA_ENCRYPTION_KEY).
+    pub api_key_sealer: Sealer,
     /// The ledger, asked before an account is deleted.
     pub transactions: InternalClient,
     /// Told when an account is disabled, enabled or deleted, so its offers hide or show.
@@ -136,6 +138,7 @@ impl LoginState {
                 },
             },
             totp_key: data_key.subkey(TOTP_KEY_PURPOSE),
+            api_key_sealer: data_key.subkey(API_KEY_PURPOSE),
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
         })
     }
@@ -143,6 +146,9 @@ impl LoginState {
 
 /// The label the TOTP subkey is derived under; changing it makes every secret unreadable.
 pub const TOTP_KEY_PURPOSE: &str = "pupero login totp secrets v1";
+
+/// The label API keys' signing secrets are sealed under.
+pub const API_KEY_PURPOSE: &str = "pupero login api key signing secrets v1";
 
 fn millis(secs: u64) -> i64 {
     i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX)

@@ -86,3 +86,41 @@ impl Restriction {
 pub struct Restrictions {
     pub restrictions: Vec<Restriction>,
 }
+
+/// `POST /internal/api-keys/authenticate`: the gateway asks whether a presented API key
+/// may make this call now, and gets a short-lived access token to forward it with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyPresented {
+    /// The whole key (`Authorization: ApiKey <key>`), or only its public `pup_<id>`
+    /// (`X-Pupero-Key`) when the call is signed.
+    pub key: String,
+    pub signature: Option<KeySignature>,
+    /// The client's address, for the key's allow-list.
+    pub client_ip: String,
+    /// The scope the gateway's list says this call needs.
+    pub scope: String,
+    /// Whether the call moves money, and so must be signed.
+    pub money_moving: bool,
+}
+
+/// The signing headers and what they sign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeySignature {
+    pub timestamp: String,
+    pub nonce: String,
+    /// Lower-case hex HMAC-SHA256.
+    pub signature: String,
+    pub method: String,
+    /// The path and query as the client sent them to the gateway.
+    pub path: String,
+    /// The request body, base64 (standard alphabet).
+    pub body_base64: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyGrant {
+    pub user_id: i64,
+    /// An access token for this one call (role `user` whatever the account's role, so a
+    /// key never acts as staff), valid for a minute.
+    pub token: String,
+}

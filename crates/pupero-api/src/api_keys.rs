@@ -1,9 +1,9 @@
 //! Personal API keys for bots (the login service, `/auth/api-keys` through the gateway).
 //!
-//! A key is `pup_<id>_<secret>`: the id is public (listed, and sent alone as
-//! `X-Pupero-Key` on signed calls), the secret is shown once. A key is presented as
-//! `Authorization: ApiKey <key>`; money-moving calls are signed instead (see
-//! docs/SECURITY.md, "API keys").
+//! A key is `pup_<id>_<secret>`: the id is public (listed, and enough on signed calls),
+//! the secret is shown once. A key is presented as `Authorization: ApiKey <key>`;
+//! money-moving calls must also be signed, and then `Authorization: ApiKey pup_<id>` is
+//! enough (see docs/SECURITY.md, "API keys").
 
 use serde::{Deserialize, Serialize};
 
@@ -36,7 +36,7 @@ pub struct NewApiKey {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiKeyView {
     pub id: i64,
-    /// `pup_<id>`: the key's public part, sent as `X-Pupero-Key` on signed calls.
+    /// `pup_<id>`: the key's public part, all a signed call needs to send.
     pub prefix: String,
     pub name: Option<String>,
     pub scopes: Vec<String>,

@@ -91,8 +91,8 @@ pub struct Restrictions {
 /// may make this call now, and gets a short-lived access token to forward it with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyPresented {
-    /// The whole key (`Authorization: ApiKey <key>`), or only its public `pup_<id>`
-    /// (`X-Pupero-Key`) when the call is signed.
+    /// What followed `Authorization: ApiKey`: the whole key, or, on a signed call, only
+    /// its public `pup_<id>`.
     pub key: String,
     pub signature: Option<KeySignature>,
     /// The client's address, for the key's allow-list.

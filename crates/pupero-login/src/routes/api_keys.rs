@@ -227,7 +227,7 @@ pub async fn authenticate(
         None if req.money_moving => {
             return Err(ApiError::unauthorized(
                 ErrorCode::SignatureRequired,
-                "this call moves money: sign it with X-Pupero-Key, X-Pupero-Timestamp, X-Pupero-Nonce and X-Pupero-Signature",
+                "this call moves money: sign it (X-Pupero-Timestamp, X-Pupero-Nonce and X-Pupero-Signature beside Authorization: ApiKey)",
             ));
         }
         None if !whole => {

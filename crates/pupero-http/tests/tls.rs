@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a failed unwrap or index is a failed test
+
 //! Outgoing HTTP speaks TLS: a client built the way every service builds its clients
 //! (`build_client`, which installs the process's one crypto provider, ring) reaches an
 //! https server whose certificate a test CA signed, and refuses it when that CA is not

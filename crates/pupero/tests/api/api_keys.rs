@@ -21,7 +21,12 @@ const ADDRESS: &str = "45MtP6Jy2o93QdedfWzn1uSkJdwCfdYM8PEtKTSiyMnQXDbe5cswnCEHV
 
 /// Withdrawals are accepted (a wallet is configured) and wait: nothing answers there.
 fn with_a_wallet() -> Options {
-    Options::with(&["--monero-rpc-url", "http://127.0.0.1:9", "--monerod-url", "http://127.0.0.1:9"])
+    Options::with(&[
+        "--monero-rpc-url",
+        "http://127.0.0.1:9",
+        "--monerod-url",
+        "http://127.0.0.1:9",
+    ])
 }
 
 async fn make_key(app: &TestApp, who: &Party, body: Value) -> CreatedApiKey {
@@ -483,5 +488,52 @@ db_test! {
         assert!(spec["paths"]["/admin/adjust"]["post"]["x-api-key"].as_str().unwrap().starts_with("refused"));
         let (_, login) = app.get("/api-docs/services/login", None).await;
         assert!(login["paths"]["/api-keys"]["post"]["x-api-key"].as_str().unwrap().starts_with("refused"));
+    }
+}
+
+db_test! {
+    /// Settings → API keys in the web UI: a form with the CSRF token makes a key and shows
+    /// it once; the list shows its prefix; revoking stops it; a form without the token
+    /// makes nothing.
+    async fn the_settings_page_makes_lists_and_revokes_keys_with_csrf(app) {
+        use crate::web::Web;
+        let web = Web::new(&app);
+        web.register("kim").await;
+        let refused = web.post_raw("/settings/api-keys", &[("name", "no token"), ("scope_read", "on")], &[]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+        let shown = web.submit("/settings", "/settings/api-keys",
+            &[("name", "web bot"), ("scope_read", "on"), ("allowed_ips", "127.0.0.1, ::1"), ("expires_on", "2999-12-31")]).await;
+        assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+        let marker = "id=\"api-key-secret\">";
+        let start = shown.body.find(marker).expect("the key is shown") + marker.len();
+        let key = shown.body[start..].split('<').next().unwrap().to_owned();
+        assert!(key.starts_with("pup_"), "{key}");
+        let (status, me) = with_key(&app, "GET", "/auth/me", &key, None).await;
+        assert_eq!(status, StatusCode::OK, "{me}");
+        assert_eq!(me["username"], json!("kim"));
+
+        let prefix = &key[..16];
+        let settings = web.get("/settings").await;
+        assert!(settings.body.contains(prefix) && settings.body.contains("web bot"));
+        assert!(!settings.body.contains(&key), "the secret is shown once only");
+        let row = pupero_login::entity::api_key::Entity::find()
+            .filter(pupero_login::entity::api_key::Column::Prefix.eq(prefix))
+            .one(&app.db).await.unwrap().unwrap();
+        assert_eq!(row.allowed_ips.as_deref(), Some("127.0.0.1/32,::1/128"));
+        assert!(row.expires_at_ms.is_some());
+
+        // A bad range comes back as a message naming it, and makes nothing.
+        let bad = web.submit("/settings", "/settings/api-keys", &[("scope_read", "on"), ("allowed_ips", "nowhere")]).await;
+        assert_eq!(bad.status, StatusCode::SEE_OTHER);
+        assert!(web.follow(&bad).await.body.contains("nowhere"));
+
+        let revoked = web.submit("/settings", &format!("/settings/api-keys/{}/revoke", row.id), &[]).await;
+        assert_eq!(revoked.status, StatusCode::SEE_OTHER, "{}", revoked.body);
+        let (status, body) = with_key(&app, "GET", "/auth/me", &key, None).await;
+        assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, ErrorCode::InvalidApiKey));
+        assert!(web.get("/settings").await.body.contains("No API keys."));
+        let rows = pupero_login::entity::api_key::Entity::find().all(&app.db).await.unwrap();
+        assert_eq!(rows.len(), 1, "the refused forms made no key");
     }
 }

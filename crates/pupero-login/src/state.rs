@@ -33,6 +33,10 @@ pub struct LoginState {
     pub totp_key: Sealer,
     /// Seals API keys' signing secrets at rest (another subkey of DATA_ENCRYPTION_KEY).
     pub api_key_sealer: Sealer,
+    /// The access token last given for each API key, reused while it has more than
+    /// half its minute left (every check is still made on every call).
+    pub(crate) key_tokens:
+        Arc<std::sync::Mutex<std::collections::HashMap<i64, pupero_http::IssuedToken>>>,
     /// The ledger, asked before an account is deleted.
     pub transactions: InternalClient,
     /// Told when an account is disabled, enabled or deleted, so its offers hide or show.
@@ -139,6 +143,7 @@ impl LoginState {
             },
             totp_key: data_key.subkey(TOTP_KEY_PURPOSE),
             api_key_sealer: data_key.subkey(API_KEY_PURPOSE),
+            key_tokens: Arc::default(),
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
         })
     }

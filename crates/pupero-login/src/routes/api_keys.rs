@@ -322,19 +322,41 @@ pub async fn authenticate(
         ));
     }
     keys::touch(&state.db, key.id, now).await?;
-    let token = state
+    Ok(Json(KeyGrant {
+        user_id: user.id,
+        token: grant_token(&state, key.id, user.id, now)?,
+    }))
+}
+
+/// The token a key call is forwarded with: the one last given for this key while more
+/// than half its minute is left, so a bot's calls cost neither a fresh signature here nor
+/// a fresh verification in the service (which remembers tokens it verified). It never
+/// leaves the platform, and every check above is made on every call before it is given.
+fn grant_token(state: &LoginState, key_id: i64, user_id: i64, now: i64) -> ApiResult<String> {
+    let ttl_ms = i64::try_from(keys::GRANT_TTL_SECONDS * 1000).unwrap_or(60_000);
+    let mut kept = state
+        .key_tokens
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(t) = kept.get(&key_id)
+        && t.expires_at_ms - now > ttl_ms / 2
+    {
+        return Ok(t.token.clone());
+    }
+    let fresh = state
         .keys
         .issue(
-            user.id,
+            user_id,
             Role::User,
             TokenKind::Access,
             std::time::Duration::from_secs(keys::GRANT_TTL_SECONDS),
         )
         .map_err(ApiError::internal)?;
-    Ok(Json(KeyGrant {
-        user_id: user.id,
-        token: token.token,
-    }))
+    if kept.len() >= 10_000 {
+        kept.retain(|_, t| t.expires_at_ms > now);
+    }
+    kept.insert(key_id, fresh.clone());
+    Ok(fresh.token)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -86,6 +86,21 @@ pupero_core::string_enum! {
         // Notifications and account mail.
         WebhookLimit = "webhook_limit",
         InvalidEmailToken = "invalid_email_token",
+        // API keys.
+        /// An API key that is unknown, revoked or expired.
+        InvalidApiKey = "invalid_api_key",
+        /// The key's allow-list does not hold the client's address.
+        ApiKeyIpRefused = "api_key_ip_refused",
+        /// The key lacks the scope the call needs, or no key may make the call.
+        InsufficientScope = "insufficient_scope",
+        /// A money-moving call with a key that is not signed.
+        SignatureRequired = "signature_required",
+        /// The signature does not match the request.
+        InvalidSignature = "invalid_signature",
+        /// The signed timestamp is outside the accepted window.
+        StaleSignature = "stale_signature",
+        /// The nonce was already used with this key.
+        NonceReused = "nonce_reused",
     }
 }
 

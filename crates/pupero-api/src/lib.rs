@@ -17,6 +17,7 @@
 
 pub mod account_mail;
 pub mod accounts;
+pub mod api_keys;
 pub mod auth;
 pub mod error;
 pub mod health;

@@ -508,6 +508,11 @@ pub struct Settings {
     #[arg(long, env = "GATEWAY_TIMEOUT_SECONDS", default_value_t = 30)]
     pub gateway_timeout_seconds: u64,
 
+    /// Requests per minute (and burst) the gateway takes from one client address; every
+    /// answer says what is left (`RateLimit-*` headers). 0 turns the limit off.
+    #[arg(long, env = "GATEWAY_RATE_PER_MINUTE", default_value_t = 6000)]
+    pub gateway_rate_per_minute: u32,
+
     /// On SIGTERM/SIGINT: how long requests in flight and background steps under way may
     /// take to finish before their connections are cut, in seconds.
     #[arg(long, env = "SHUTDOWN_GRACE_SECONDS", default_value_t = 20)]

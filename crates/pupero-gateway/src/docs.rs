@@ -76,5 +76,51 @@ pub async fn service_spec(
     if let Some(spec) = spec.as_object_mut() {
         spec.insert("servers".into(), json!([{ "url": prefix(service) }]));
     }
+    document_key_access(service, &mut spec);
     Json(spec).into_response()
+}
+
+/// Adds to every route that takes a token the API-key schemes the gateway's list allows
+/// there (`api_key` and `signed_api_key` together, where money moves), and the scope it needs as
+/// `x-api-key-scope`; a route no key may call says so in `x-api-key`.
+fn document_key_access(service: Service, spec: &mut Value) {
+    use crate::key_policy::{KeyAccess, key_access};
+    let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, operations) in paths.iter_mut() {
+        let Some(operations) = operations.as_object_mut() else {
+            continue;
+        };
+        for (method, operation) in operations.iter_mut() {
+            let Ok(parsed) = axum::http::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+            else {
+                continue;
+            };
+            let Some(operation) = operation.as_object_mut() else {
+                continue;
+            };
+            let Some(security) = operation.get_mut("security").and_then(Value::as_array_mut) else {
+                continue;
+            };
+            match key_access(service, &parsed, path) {
+                KeyAccess::Allowed {
+                    scope,
+                    money_moving,
+                } => {
+                    // One requirement object with both schemes means both are needed.
+                    security.push(if money_moving {
+                        json!({ "api_key": [], "signed_api_key": [] })
+                    } else {
+                        json!({ "api_key": [] })
+                    });
+                    operation.insert("x-api-key-scope".into(), json!(scope.as_str()));
+                    operation.insert("x-api-key-signed".into(), json!(money_moving));
+                }
+                KeyAccess::Refused(reason) => {
+                    operation.insert("x-api-key".into(), json!(format!("refused: {reason}")));
+                }
+            }
+        }
+    }
 }

@@ -5,7 +5,9 @@
 
 mod docs;
 mod health;
+pub mod key_policy;
 mod proxy;
+pub mod rate_limit;
 mod routes;
 
 use std::sync::Arc;
@@ -19,7 +21,9 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 use pupero_config::{Service, Settings};
-use pupero_http::{JwtKeys, Replicas, ServiceRouter, TrustedProxies};
+use pupero_http::{
+    HttpClientError, InternalClient, JwtKeys, Replicas, ServiceRouter, TrustedProxies,
+};
 
 pub use routes::{Origin, Route, route_for};
 
@@ -119,11 +123,20 @@ pub struct GatewayState {
     pub(crate) keys: JwtKeys,
     pub(crate) timeout: Duration,
     pub(crate) trusted: TrustedProxies,
+    /// Checks presented API keys (login owns them) and mints the token a key call is
+    /// forwarded with.
+    pub(crate) login: InternalClient,
+    /// Per client address; `None` when GATEWAY_RATE_PER_MINUTE is 0.
+    pub(crate) limiter: Option<Arc<rate_limit::RateLimiter>>,
 }
 
 impl GatewayState {
     /// `deployed`: the backend services this deployment runs (see [`Upstreams::from_settings`]).
-    pub fn new(settings: &Settings, keys: JwtKeys, deployed: &[Service]) -> Self {
+    pub fn new(
+        settings: &Settings,
+        keys: JwtKeys,
+        deployed: &[Service],
+    ) -> Result<Self, HttpClientError> {
         let mut connector = HttpConnector::new();
         connector.set_nodelay(true);
         connector.set_connect_timeout(Some(Duration::from_secs(2)));
@@ -131,13 +144,22 @@ impl GatewayState {
             .pool_idle_timeout(Duration::from_secs(60))
             .pool_max_idle_per_host(64)
             .build(connector);
-        Self {
+        let login = InternalClient::new(
+            keys.clone(),
+            SERVICE,
+            "login",
+            settings.service_url(Service::Login),
+        )?;
+        Ok(Self {
             client,
             upstreams: Upstreams::from_settings(settings, deployed),
             keys,
             timeout: Duration::from_secs(settings.gateway_timeout_seconds.max(1)),
             trusted: TrustedProxies(Arc::new(settings.gateway_trusted_proxies.clone())),
-        }
+            login,
+            limiter: rate_limit::RateLimiter::per_minute(settings.gateway_rate_per_minute)
+                .map(Arc::new),
+        })
     }
 }
 
@@ -155,12 +177,17 @@ impl FromRef<GatewayState> for TrustedProxies {
 
 pub fn router(state: GatewayState) -> ServiceRouter {
     let documented = state.upstreams.services();
+    let limited = state.clone();
     let routes = axum::Router::new()
         .route("/healthz", get(health::aggregate))
         .route("/api-docs/services/{service}", get(docs::service_spec))
         .route("/{*path}", any(proxy::forward))
         .with_state(state)
-        .merge(docs::swagger_ui(&documented));
+        .merge(docs::swagger_ui(&documented))
+        .layer(axum::middleware::from_fn_with_state(
+            limited,
+            proxy::rate_limit,
+        ));
     ServiceRouter {
         name: SERVICE,
         routes,

@@ -10,7 +10,12 @@ use pupero_http::client_ip::{FRONTEND_CLIENT_IP, FRONTEND_CREDENTIAL};
 use pupero_http::{ApiError, AuthUser, ClientIp};
 
 use crate::GatewayState;
+use crate::key_policy::{KeyAccess, key_access};
 use crate::routes::route_for;
+
+const KEY_TIMESTAMP: HeaderName = HeaderName::from_static("x-pupero-timestamp");
+const KEY_NONCE: HeaderName = HeaderName::from_static("x-pupero-nonce");
+const KEY_SIGNATURE: HeaderName = HeaderName::from_static("x-pupero-signature");
 
 /// Headers that describe one connection, not the message; never forwarded.
 const HOP_BY_HOP: [HeaderName; 8] = [
@@ -69,8 +74,7 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
             .await?
             .require(pupero_core::Role::Admin)?;
     }
-    let Ok(ClientIp(peer_ip)) = ClientIp::from_request_parts(&mut parts, &state).await;
-    let client_ip = vouched_client_ip(&state, &parts.headers).unwrap_or(peer_ip);
+    let client_ip = client_ip(&state, &mut parts).await;
     let service = route.service.name();
     if !state.upstreams.runs(route.service) {
         return Err(ApiError::not_found(format!(
@@ -105,6 +109,18 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
                 ),
             )
         })?;
+    if let Some(presented) = presented_key(&headers)? {
+        exchange_key(
+            &state,
+            (&parts.method, &parts.uri),
+            &route,
+            &body,
+            client_ip,
+            presented,
+            &mut headers,
+        )
+        .await?;
+    }
     // A request that may have reached a replica is sent again only when repeating it
     // changes nothing more; one whose connection failed never reached any and may go on.
     let repeatable = pupero_http::replicas::safe_to_retry(&parts.method, &headers);
@@ -161,6 +177,139 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
     let (mut parts, body) = response.into_parts();
     strip_hop_by_hop(&mut parts.headers);
     Ok(Response::from_parts(parts, Body::new(body)))
+}
+
+/// The client's address: the peer (or what a trusted proxy in front says), or the browser's
+/// when the frontend vouches for it.
+async fn client_ip(
+    state: &GatewayState,
+    parts: &mut axum::http::request::Parts,
+) -> std::net::IpAddr {
+    let Ok(ClientIp(peer_ip)) = ClientIp::from_request_parts(parts, state).await;
+    vouched_client_ip(state, &parts.headers).unwrap_or(peer_ip)
+}
+
+/// Every answer of the gateway carries the client's budget (`RateLimit-*`); over it, 429
+/// with `Retry-After`, and nothing is forwarded.
+pub async fn rate_limit(
+    State(state): State<GatewayState>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let Some(limiter) = state.limiter.clone() else {
+        return next.run(request).await;
+    };
+    let (mut parts, body) = request.into_parts();
+    let client = client_ip(&state, &mut parts).await;
+    let quota = limiter.check(client);
+    let mut response = match quota.retry_after_secs {
+        Some(wait) => ApiError::too_many_requests(wait).into_response(),
+        None => next.run(Request::from_parts(parts, body)).await,
+    };
+    quota.write(response.headers_mut());
+    response
+}
+
+/// An API key presented with the request: the key (whole, or its public part when the
+/// call is signed) and the signing headers, if any.
+struct PresentedKey {
+    key: String,
+    signed: Option<[String; 3]>,
+}
+
+fn header_text(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn presented_key(headers: &HeaderMap) -> Result<Option<PresentedKey>, ApiError> {
+    let from_authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("apikey"))
+        .map(|(_, key)| key.trim().to_owned());
+    // A key is always presented as `Authorization: ApiKey <key>` (the contract);
+    // on a signed call that may be only its public part, so the secret need not travel.
+    let Some(key) = from_authorization else {
+        return Ok(None);
+    };
+    let parts = [&KEY_TIMESTAMP, &KEY_NONCE, &KEY_SIGNATURE].map(|h| header_text(headers, h));
+    let signed = match parts {
+        [None, None, None] => None,
+        [Some(t), Some(n), Some(s)] => Some([t, n, s]),
+        _ => {
+            return Err(ApiError::unauthorized(
+                ErrorCode::InvalidSignature,
+                "a signed call needs all of X-Pupero-Timestamp, X-Pupero-Nonce and X-Pupero-Signature",
+            ));
+        }
+    };
+    Ok(Some(PresentedKey { key, signed }))
+}
+
+/// Asks login whether the key may make this call (scope and signing from the gateway's
+/// list), and forwards the call with the short-lived token login gives for it. The client
+/// never sees that token, and the key never reaches the service.
+async fn exchange_key(
+    state: &GatewayState,
+    (method, uri): (&axum::http::Method, &axum::http::Uri),
+    route: &crate::Route,
+    body: &[u8],
+    client_ip: std::net::IpAddr,
+    presented: PresentedKey,
+    headers: &mut HeaderMap,
+) -> Result<(), ApiError> {
+    use base64::Engine;
+    use pupero_api::internal::login::{KeyGrant, KeyPresented, KeySignature};
+    let (scope, money_moving) = match key_access(route.service, method, &route.upstream_path) {
+        KeyAccess::Refused(reason) => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                ErrorCode::InsufficientScope,
+                reason,
+            ));
+        }
+        KeyAccess::Allowed {
+            scope,
+            money_moving,
+        } => (scope, money_moving),
+    };
+    let signature = presented
+        .signed
+        .map(|[timestamp, nonce, signature]| KeySignature {
+            timestamp,
+            nonce,
+            signature,
+            method: method.as_str().to_owned(),
+            path: uri
+                .path_and_query()
+                .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned()),
+            body_base64: base64::engine::general_purpose::STANDARD.encode(body),
+        });
+    let grant: KeyGrant = state
+        .login
+        .post(
+            "/internal/api-keys/authenticate",
+            &KeyPresented {
+                key: presented.key,
+                signature,
+                client_ip: client_ip.to_string(),
+                scope: scope.as_str().to_owned(),
+                money_moving,
+            },
+        )
+        .await?;
+    for name in [&KEY_TIMESTAMP, &KEY_NONCE, &KEY_SIGNATURE] {
+        headers.remove(name);
+    }
+    let bearer = HeaderValue::from_str(&format!("Bearer {}", grant.token))
+        .map_err(|_| ApiError::internal("login minted an unprintable token"))?;
+    headers.insert(header::AUTHORIZATION, bearer);
+    Ok(())
 }
 
 /// The browser's address, when the frontend vouches for it with its service token. Trust

@@ -47,6 +47,7 @@ pub fn build_client(
     client: &str,
     builder: reqwest::ClientBuilder,
 ) -> Result<reqwest::Client, HttpClientError> {
+    crate::tls::install_crypto_provider();
     builder.build().map_err(|source| HttpClientError {
         client: client.to_owned(),
         source,

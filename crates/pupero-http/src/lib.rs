@@ -22,6 +22,8 @@ pub mod service;
 pub mod token;
 pub mod trace;
 
+pub mod tls;
+
 pub use auth::{ActiveUser, AdminUser, AuthUser, ModeratorUser, ServiceCaller, internal_route};
 pub use authority::{AccountAuthority, Standing, StandingSource};
 pub use client_ip::{ClientIp, TrustedProxies};

@@ -162,20 +162,45 @@ pub async fn serve(
     .await
 }
 
-/// Declares the `bearer` security scheme the handlers' `security(("bearer" = []))` refer to,
-/// so the interactive docs offer an "Authorize" button.
+/// Declares the security schemes: `bearer` (the access token the handlers'
+/// `security(("bearer" = []))` refer to, so the interactive docs offer "Authorize"), and
+/// the two ways a bot's API key is presented. Which routes take a key (and which must be
+/// signed) is the gateway's list; its `/docs` adds them to each route.
 pub fn document_bearer_auth(openapi: &mut OpenApi) {
-    use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-    openapi
-        .components
-        .get_or_insert_with(Default::default)
-        .add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
-        );
+    use utoipa::openapi::security::{
+        ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+    };
+    let components = openapi.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        "api_key",
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+            "Authorization",
+            "A personal API key: `Authorization: ApiKey pup_<id>_<secret>` (made at \
+             POST /auth/api-keys). The key acts as its owner with only its scopes (read, \
+             trade, withdraw). Calls that move money refuse it unsigned: see signed_api_key.",
+        ))),
+    );
+    components.add_security_scheme(
+        "signed_api_key",
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+            "X-Pupero-Signature",
+            "The signature an API key call must carry where money moves (beside api_key, \
+             where `Authorization: ApiKey pup_<id>`, the key's public part, is then enough): \
+             `X-Pupero-Timestamp` (Unix seconds, within \
+             300 s of the server), `X-Pupero-Nonce` (16-64 of [A-Za-z0-9_-], once per key) \
+             and `X-Pupero-Signature`: lower-case hex HMAC-SHA256, keyed with the whole \
+             key, of `METHOD\\nPATH?QUERY\\nTIMESTAMP\\nNONCE\\nBODY` (the path as sent to the \
+             gateway). Missing, wrong, stale or replayed signatures answer 401 \
+             signature_required, invalid_signature, stale_signature or nonce_reused.",
+        ))),
+    );
 }

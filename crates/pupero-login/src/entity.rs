@@ -215,3 +215,52 @@ pub mod standing_lease {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod api_key {
+    use sea_orm::entity::prelude::*;
+
+    /// A personal API key: its hash (for `Authorization: ApiKey`) and its sealed signing
+    /// secret (for signed calls), never the key itself.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "api_keys")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub user_id: i64,
+        pub prefix: String,
+        pub name: Option<String>,
+        pub scopes: String,
+        pub allowed_ips: Option<String>,
+        pub key_hash: String,
+        pub signing_secret: String,
+        pub expires_at_ms: Option<i64>,
+        pub created_at_ms: i64,
+        pub last_used_at_ms: Option<i64>,
+        pub revoked_at_ms: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod api_key_nonce {
+    use sea_orm::entity::prelude::*;
+
+    /// A nonce a signed call used, kept until its timestamp is out of the window.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "api_key_nonces")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub nonce: String,
+        pub expires_at_ms: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,6 +1,7 @@
 //! The login service (:8001, `/auth` through the gateway): accounts, sessions as rotating
 //! refresh tokens, TOTP two-factor, admin user management and public profiles.
 
+pub mod api_keys;
 pub mod entity;
 mod limits;
 pub mod mail;

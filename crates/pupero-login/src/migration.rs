@@ -19,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateStandingLeases),
             Box::new(AuditChain),
             Box::new(RestrictionVersions),
+            Box::new(CreateApiKeys),
         ]
     }
 
@@ -584,6 +585,117 @@ impl MigrationTrait for AuditChain {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         pupero_db::audit_chain::drop_tables(manager, pupero_db::audit_chain::Chain::LOGIN).await?;
         CreateAudit.up(manager).await
+    }
+}
+
+#[derive(DeriveIden)]
+enum ApiKeys {
+    Table,
+    Id,
+    UserId,
+    Prefix,
+    Name,
+    Scopes,
+    AllowedIps,
+    KeyHash,
+    SigningSecret,
+    ExpiresAtMs,
+    CreatedAtMs,
+    LastUsedAtMs,
+    RevokedAtMs,
+}
+
+#[derive(DeriveIden)]
+enum ApiKeyNonces {
+    Table,
+    KeyId,
+    Nonce,
+    ExpiresAtMs,
+}
+
+/// Personal API keys for bots (issue 15): the key kept as its SHA-256, the signing secret
+/// sealed (docs/SECURITY.md, "API keys"), and the nonces of signed calls, kept until their
+/// timestamp leaves the accepted window so a replay is refused on every replica.
+struct CreateApiKeys;
+
+impl MigrationName for CreateApiKeys {
+    fn name(&self) -> &str {
+        "m20261203_300001_api_keys"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateApiKeys {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(ApiKeys::Table)
+                    .if_not_exists()
+                    .col(big_pk_auto(ApiKeys::Id))
+                    .col(big_integer(ApiKeys::UserId))
+                    // `pup_<12 hex>`: the public part, looked up on every use.
+                    .col(string_len_uniq(ApiKeys::Prefix, 32))
+                    .col(string_len_null(ApiKeys::Name, 64))
+                    // Comma-separated scopes.
+                    .col(string_len(ApiKeys::Scopes, 40))
+                    // Comma-separated CIDR ranges; NULL: any address.
+                    .col(string_len_null(ApiKeys::AllowedIps, 2000))
+                    .col(string_len(ApiKeys::KeyHash, 64))
+                    .col(string_len(ApiKeys::SigningSecret, 255))
+                    .col(big_integer_null(ApiKeys::ExpiresAtMs))
+                    .col(big_integer(ApiKeys::CreatedAtMs))
+                    .col(big_integer_null(ApiKeys::LastUsedAtMs))
+                    .col(big_integer_null(ApiKeys::RevokedAtMs))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .if_not_exists()
+                    .name("idx_api_keys_user")
+                    .table(ApiKeys::Table)
+                    .col(ApiKeys::UserId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ApiKeyNonces::Table)
+                    .if_not_exists()
+                    .col(big_integer(ApiKeyNonces::KeyId))
+                    .col(string_len(ApiKeyNonces::Nonce, 64))
+                    .col(big_integer(ApiKeyNonces::ExpiresAtMs))
+                    .primary_key(
+                        Index::create()
+                            .col(ApiKeyNonces::KeyId)
+                            .col(ApiKeyNonces::Nonce),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .if_not_exists()
+                    .name("idx_api_key_nonces_expiry")
+                    .table(ApiKeyNonces::Table)
+                    .col(ApiKeyNonces::KeyId)
+                    .col(ApiKeyNonces::ExpiresAtMs)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in [ApiKeyNonces::Table.into_iden(), ApiKeys::Table.into_iden()] {
+            manager
+                .drop_table(Table::drop().table(table).if_exists().to_owned())
+                .await?;
+        }
+        Ok(())
     }
 }
 

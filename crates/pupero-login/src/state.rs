@@ -31,6 +31,12 @@ pub struct LoginState {
     pub trusted: TrustedProxies,
     /// Seals TOTP secrets at rest (a subkey of DATA_ENCRYPTION_KEY).
     pub totp_key: Sealer,
+    /// Seals API keys' signing secrets at rest (another subkey of DATA_ENCRYPTION_KEY).
+    pub api_key_sealer: Sealer,
+    /// The access token last given for each API key, reused while it has more than
+    /// half its minute left (every check is still made on every call).
+    pub(crate) key_tokens:
+        Arc<std::sync::Mutex<std::collections::HashMap<i64, pupero_http::IssuedToken>>>,
     /// The ledger, asked before an account is deleted.
     pub transactions: InternalClient,
     /// Told when an account is disabled, enabled or deleted, so its offers hide or show.
@@ -136,6 +142,8 @@ impl LoginState {
                 },
             },
             totp_key: data_key.subkey(TOTP_KEY_PURPOSE),
+            api_key_sealer: data_key.subkey(API_KEY_PURPOSE),
+            key_tokens: Arc::default(),
             trusted: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
         })
     }
@@ -143,6 +151,9 @@ impl LoginState {
 
 /// The label the TOTP subkey is derived under; changing it makes every secret unreadable.
 pub const TOTP_KEY_PURPOSE: &str = "pupero login totp secrets v1";
+
+/// The label API keys' signing secrets are sealed under.
+pub const API_KEY_PURPOSE: &str = "pupero login api key signing secrets v1";
 
 fn millis(secs: u64) -> i64 {
     i64::try_from(secs.saturating_mul(1000)).unwrap_or(i64::MAX)

@@ -34,6 +34,8 @@ pub struct TestDb {
 
 impl TestDb {
     pub async fn create(backend: Backend) -> Self {
+        // Every test starts here; tests build HTTP clients, which need the TLS provider.
+        pupero_http::tls::install_crypto_provider();
         let n = NEXT_DB.fetch_add(1, Ordering::Relaxed);
         let name = format!("pupero_t_{}_{}_{}", std::process::id(), n, rand_suffix());
         let dir = std::env::temp_dir().join(&name);

@@ -240,6 +240,8 @@ async fn shutdown_signal() {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // Before any HTTP client is built (pupero-http/src/tls.rs).
+    pupero_http::tls::install_crypto_provider();
     // Environment wins over .env, which only fills what is unset.
     let _ = dotenvy::dotenv();
     match Cli::parse().command {

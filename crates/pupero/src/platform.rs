@@ -51,6 +51,7 @@ impl Platform {
     /// Starts `services` with `settings`. Ports of 0 pick free ports; the real addresses
     /// are in [`Platform::addrs`].
     pub async fn start(mut settings: Settings, services: &[Service]) -> anyhow::Result<Self> {
+        pupero_http::tls::install_crypto_provider();
         for s in services {
             if !AVAILABLE.contains(s) {
                 anyhow::bail!("the {} service is not part of this build yet", s.name());
@@ -173,7 +174,7 @@ impl Platform {
                         &settings,
                         keys.only("gateway"),
                         deployed,
-                    );
+                    )?;
                     pupero_gateway::router(state).into_app()
                 }
                 Service::Offers => {

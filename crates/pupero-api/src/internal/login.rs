@@ -90,3 +90,41 @@ pub struct Restrictions {
     /// of an earlier state never replaces a newer one. In an answer: the version held.
     pub version: i64,
 }
+
+/// `POST /internal/api-keys/authenticate`: the gateway asks whether a presented API key
+/// may make this call now, and gets a short-lived access token to forward it with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyPresented {
+    /// What followed `Authorization: ApiKey`: the whole key, or, on a signed call, only
+    /// its public `pup_<id>`.
+    pub key: String,
+    pub signature: Option<KeySignature>,
+    /// The client's address, for the key's allow-list.
+    pub client_ip: String,
+    /// The scope the gateway's list says this call needs.
+    pub scope: String,
+    /// Whether the call moves money, and so must be signed.
+    pub money_moving: bool,
+}
+
+/// The signing headers and what they sign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeySignature {
+    pub timestamp: String,
+    pub nonce: String,
+    /// Lower-case hex HMAC-SHA256.
+    pub signature: String,
+    pub method: String,
+    /// The path and query as the client sent them to the gateway.
+    pub path: String,
+    /// The request body, base64 (standard alphabet).
+    pub body_base64: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyGrant {
+    pub user_id: i64,
+    /// An access token for this one call (role `user` whatever the account's role, so a
+    /// key never acts as staff), valid for a minute.
+    pub token: String,
+}

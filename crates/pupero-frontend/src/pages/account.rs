@@ -36,6 +36,7 @@ struct SettingsPage {
     member_since: String,
     mail: Option<MailSettingsView>,
     events: Vec<super::mail::EventChoice>,
+    api_keys: Vec<pupero_api::api_keys::ApiKeyView>,
 }
 
 pub async fn page(State(state): State<FrontendState>, me: Me) -> Result<Response, PageError> {
@@ -43,12 +44,19 @@ pub async fn page(State(state): State<FrontendState>, me: Me) -> Result<Response
     // The rest of the page works while mail settings cannot be read.
     let mail: Option<MailSettingsView> =
         state.api.get(&me.caller, "/auth/mail-settings").await.ok();
+    // Likewise without the key list.
+    let api_keys = state
+        .api
+        .get(&me.caller, "/auth/api-keys")
+        .await
+        .unwrap_or_default();
     let events = super::mail::choices(
         mail.as_ref()
             .map(|m| m.email_events.as_slice())
             .unwrap_or_default(),
     );
     Ok(render(&SettingsPage {
+        api_keys,
         mail,
         events,
         chrome: me.chrome("Settings"),

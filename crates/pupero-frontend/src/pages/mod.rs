@@ -2,6 +2,7 @@
 //! become pages or messages.
 
 mod account;
+mod api_keys;
 mod auth;
 mod history;
 mod inbox;
@@ -87,6 +88,8 @@ pub fn routes(state: FrontendState) -> Router {
             post(account::regenerate_recovery_codes),
         )
         .route("/settings/delete", post(account::delete))
+        .route("/settings/api-keys", post(api_keys::create))
+        .route("/settings/api-keys/{id}/revoke", post(api_keys::revoke))
         .route(
             "/settings/sign-out-everywhere",
             post(account::sign_out_everywhere),

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod api_keys;
 mod auth;
 pub mod internal;
 mod mail;
@@ -57,6 +58,8 @@ pub fn router(state: LoginState) -> ServiceRouter {
         .routes(routes!(mail::verify_email))
         .routes(routes!(mail::request_reset))
         .routes(routes!(mail::confirm_reset))
+        .routes(routes!(api_keys::create, api_keys::list))
+        .routes(routes!(api_keys::revoke))
         .with_state(state)
         .split_for_parts();
     let routes = routes
@@ -76,6 +79,14 @@ pub fn router(state: LoginState) -> ServiceRouter {
                 &["moderation"],
                 axum::routing::put(internal::set_restrictions)
                     .with_state(state_for_internal.clone()),
+            ),
+        )
+        .route(
+            "/internal/api-keys/authenticate",
+            internal_route(
+                &keys,
+                &["gateway"],
+                axum::routing::post(api_keys::authenticate).with_state(state_for_internal.clone()),
             ),
         )
         .route(

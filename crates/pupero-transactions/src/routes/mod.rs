@@ -60,6 +60,7 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
         .routes(routes!(notifications::inbox))
         .routes(routes!(notifications::mark_read))
         .routes(routes!(notifications::mark_all_read))
+        .routes(routes!(notifications::stream))
         .routes(routes!(webhooks::create, webhooks::list))
         .routes(routes!(webhooks::delete))
         .routes(routes!(webhooks::deliveries))

@@ -170,3 +170,32 @@ pub async fn postpone_dispatch(
         .await?;
     Ok(())
 }
+
+/// The user's newest event id (0: none yet): where a live stream without `Last-Event-ID`
+/// starts.
+pub async fn latest_id(db: &impl ConnectionTrait, user_id: i64) -> Result<i64, DbErr> {
+    Ok(notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user_id))
+        .order_by_desc(notification::Column::Id)
+        .one(db)
+        .await?
+        .map_or(0, |n| n.id))
+}
+
+/// The user's events after `after_id`, oldest first, written at or before `until_ms`.
+pub async fn after(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    after_id: i64,
+    until_ms: i64,
+    limit: u64,
+) -> Result<Vec<notification::Model>, DbErr> {
+    notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user_id))
+        .filter(notification::Column::Id.gt(after_id))
+        .filter(notification::Column::CreatedAtMs.lte(until_ms))
+        .order_by_asc(notification::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}

@@ -21,6 +21,8 @@ pub async fn monero(settings: &mut pupero_config::Settings, samples: usize) -> a
     settings.sweep_interval_seconds = 1;
     settings.rabbitmq_poll_interval_seconds = 10;
     settings.login_rate_per_minute = 1_000_000;
+    // The load comes from one address; the gateway's per-address budget would refuse it.
+    settings.gateway_rate_per_minute = 0;
     settings.ensure_data_dir()?;
     // A long block interval: the bench mines itself, when it needs to.
     let chain = crate::devchain::start(settings, 3600).await?;

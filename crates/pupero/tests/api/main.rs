@@ -7,6 +7,7 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod api_keys;
 mod audit_chain;
 mod backup;
 mod business_metrics;

@@ -82,14 +82,6 @@ entity!(appeal, "moderation_appeals", {
     decided_at_ms: Option<i64>,
 });
 
-entity!(audit, "moderation_audit", {
-    actor_id: i64,
-    action: pupero_core::AuditAction,
-    target: String,
-    details: String,
-    created_at_ms: i64,
-});
-
 impl sanction::Model {
     /// Neither lifted nor past its end at `now_ms`.
     pub fn in_force(&self, now_ms: i64) -> bool {

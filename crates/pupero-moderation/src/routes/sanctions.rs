@@ -128,11 +128,14 @@ pub async fn impose(
 async fn withdraw(state: &ModerationState, row: &sanction::Model, staff: i64) {
     let undone = async {
         let tx = write_tx(&state.db).await?;
-        store::lift(
+        let why = "not in force: a service could not be told";
+        store::lift(&tx, row.id, staff, why).await?;
+        store::record(
             &tx,
-            row.id,
             staff,
-            "not in force: a service could not be told",
+            AuditAction::LiftSanction,
+            format!("user:{}", row.user_id),
+            format!("sanction {} withdrawn, {why}", row.id),
         )
         .await?;
         tx.commit().await?;

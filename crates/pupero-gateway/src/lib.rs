@@ -119,6 +119,8 @@ pub struct GatewayState {
     pub(crate) keys: JwtKeys,
     pub(crate) timeout: Duration,
     pub(crate) trusted: TrustedProxies,
+    /// EVIDENCE_MAX_BYTES: the one kind of request body allowed past BODY_LIMIT_BYTES.
+    pub(crate) evidence_max_bytes: usize,
 }
 
 impl GatewayState {
@@ -137,6 +139,7 @@ impl GatewayState {
             keys,
             timeout: Duration::from_secs(settings.gateway_timeout_seconds.max(1)),
             trusted: TrustedProxies(Arc::new(settings.gateway_trusted_proxies.clone())),
+            evidence_max_bytes: usize::try_from(settings.evidence_max_bytes).unwrap_or(usize::MAX),
         }
     }
 }

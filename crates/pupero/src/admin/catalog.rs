@@ -16,6 +16,8 @@ pub enum ColumnKind {
     Integer,
     Boolean,
     Text,
+    /// Binary data (dispute evidence files), written to a backup as base64.
+    Bytes,
 }
 
 impl ColumnKind {
@@ -34,6 +36,9 @@ impl ColumnKind {
             }
             "character" if lower.starts_with("character varying") || lower == "character" => {
                 Some(Self::Text)
+            }
+            "blob" | "tinyblob" | "mediumblob" | "longblob" | "bytea" | "binary" | "varbinary" => {
+                Some(Self::Bytes)
             }
             _ => None,
         }
@@ -269,6 +274,9 @@ mod tests {
             ("character varying", Some(ColumnKind::Text)),
             ("text", Some(ColumnKind::Text)),
             ("character", Some(ColumnKind::Text)),
+            ("BLOB", Some(ColumnKind::Bytes)),
+            ("longblob", Some(ColumnKind::Bytes)),
+            ("bytea", Some(ColumnKind::Bytes)),
             ("point", None),
             ("interval", None),
             ("blob", None),

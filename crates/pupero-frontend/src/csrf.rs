@@ -219,7 +219,7 @@ fn parse_multipart(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
         }
         at += 2;
         let headers_end = find(body, b"\r\n\r\n", at)?;
-        let headers = std::str::from_utf8(&body[at..headers_end]).ok()?;
+        let headers = std::str::from_utf8(body.get(at..headers_end)?).ok()?;
         let disposition = headers.split("\r\n").find_map(|line| {
             let (name, value) = line.split_once(':')?;
             name.trim()
@@ -231,7 +231,7 @@ fn parse_multipart(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
         parts.push(Part {
             name: disposition_param(disposition, "name")?,
             file_name: disposition_param(disposition, "filename"),
-            bytes: body[content_start..content_end].to_vec(),
+            bytes: body.get(content_start..content_end)?.to_vec(),
         });
         at = content_end + next_delimiter.len();
     }

@@ -55,7 +55,7 @@ pub fn sniff(bytes: &[u8]) -> Option<EvidenceKind> {
         Some(EvidenceKind::Png)
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some(EvidenceKind::Jpeg)
-    } else if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+    } else if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP".as_slice()) {
         Some(EvidenceKind::Webp)
     } else if bytes.starts_with(b"%PDF-") {
         Some(EvidenceKind::Pdf)
@@ -106,12 +106,15 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn be32(b: &[u8]) -> usize {
-    u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize
-}
-
-fn le32(b: &[u8]) -> usize {
-    u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
+/// The four bytes at `at` as a big- or little-endian length.
+fn u32_at(b: &[u8], at: usize, big_endian: bool) -> Option<usize> {
+    let four: [u8; 4] = b.get(at..at.checked_add(4)?)?.try_into().ok()?;
+    let n = if big_endian {
+        u32::from_be_bytes(four)
+    } else {
+        u32::from_le_bytes(four)
+    };
+    usize::try_from(n).ok()
 }
 
 /// PNG text (`tEXt`, `zTXt`, `iTXt`), EXIF (`eXIf`) and modification time (`tIME`) chunks.
@@ -124,19 +127,19 @@ pub fn strip_png(bytes: &[u8]) -> Result<Vec<u8>, Malformed> {
     out.extend_from_slice(PNG_SIGNATURE);
     let mut at = PNG_SIGNATURE.len();
     loop {
-        let header = bytes
-            .get(at..at + 8)
+        let len = u32_at(bytes, at, true).ok_or_else(|| bad("it ends before its IEND chunk"))?;
+        let kind = bytes
+            .get(at + 4..at + 8)
             .ok_or_else(|| bad("it ends before its IEND chunk"))?;
-        let len = be32(&header[0..4]);
-        let kind = &header[4..8];
         // Length, type, data, CRC.
-        let end = at
-            .checked_add(12)
-            .and_then(|n| n.checked_add(len))
-            .filter(|end| *end <= bytes.len())
+        let end = len
+            .checked_add(at + 12)
+            .ok_or_else(|| bad("a chunk runs past the end of the file"))?;
+        let chunk = bytes
+            .get(at..end)
             .ok_or_else(|| bad("a chunk runs past the end of the file"))?;
         if !PNG_METADATA.iter().any(|m| m.as_slice() == kind) {
-            out.extend_from_slice(&bytes[at..end]);
+            out.extend_from_slice(chunk);
         }
         at = end;
         if kind == b"IEND" {
@@ -151,16 +154,14 @@ pub fn strip_png(bytes: &[u8]) -> Result<Vec<u8>, Malformed> {
 pub fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, Malformed> {
     let bad = |why| Malformed { kind: "JPEG", why };
     let mut out = Vec::with_capacity(bytes.len());
-    out.extend_from_slice(&bytes[0..2]);
+    out.extend_from_slice(&[0xFF, 0xD8]);
     let mut at = 2;
     loop {
-        let marker = bytes
-            .get(at..at + 2)
-            .ok_or_else(|| bad("it ends before its image data"))?;
-        if marker[0] != 0xFF {
-            return Err(bad("a segment does not start with a marker"));
-        }
-        let code = marker[1];
+        let (Some(&0xFF), Some(&code)) = (bytes.get(at), bytes.get(at + 1)) else {
+            return Err(bad(
+                "it ends before its image data, or a segment has no marker",
+            ));
+        };
         match code {
             // Fill bytes before a marker.
             0xFF => {
@@ -169,40 +170,40 @@ pub fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, Malformed> {
             }
             // Markers without a length.
             0x01 | 0xD0..=0xD7 => {
-                out.extend_from_slice(marker);
+                out.extend_from_slice(&[0xFF, code]);
                 at += 2;
                 continue;
             }
             0xD9 => {
-                out.extend_from_slice(marker);
+                out.extend_from_slice(&[0xFF, code]);
                 return Ok(out);
             }
             _ => {}
         }
-        let len_bytes = bytes
-            .get(at + 2..at + 4)
-            .ok_or_else(|| bad("a segment's length is cut off"))?;
-        let len = usize::from(u16::from_be_bytes([len_bytes[0], len_bytes[1]]));
+        let len = match (bytes.get(at + 2), bytes.get(at + 3)) {
+            (Some(&hi), Some(&lo)) => usize::from(u16::from_be_bytes([hi, lo])),
+            _ => return Err(bad("a segment's length is cut off")),
+        };
         if len < 2 {
             return Err(bad("a segment's length is too short"));
         }
         let end = at + 2 + len;
-        if end > bytes.len() {
-            return Err(bad("a segment runs past the end of the file"));
+        let segment = bytes
+            .get(at..end)
+            .ok_or_else(|| bad("a segment runs past the end of the file"))?;
+        if code == 0xDA {
+            // Start of scan: the rest is image data (and the markers inside or after it).
+            out.extend_from_slice(bytes.get(at..).unwrap_or_default());
+            return Ok(out);
         }
-        let payload = &bytes[at + 4..end];
+        let payload = segment.get(4..).unwrap_or_default();
         let metadata = match code {
             0xE0 => !payload.starts_with(b"JFIF\0"),
             0xE1..=0xEF | 0xFE => true,
             _ => false,
         };
-        if code == 0xDA {
-            // Start of scan: the rest is image data (and the markers inside or after it).
-            out.extend_from_slice(&bytes[at..]);
-            return Ok(out);
-        }
         if !metadata {
-            out.extend_from_slice(&bytes[at..end]);
+            out.extend_from_slice(segment);
         }
         at = end;
     }
@@ -211,32 +212,34 @@ pub fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, Malformed> {
 /// Copies a WebP without its `EXIF` and `XMP ` chunks, clearing their flags in `VP8X`.
 pub fn strip_webp(bytes: &[u8]) -> Result<Vec<u8>, Malformed> {
     let bad = |why| Malformed { kind: "WebP", why };
-    let riff_len = le32(&bytes[4..8]);
-    let end = riff_len
-        .checked_add(8)
+    let end = u32_at(bytes, 4, false)
+        .and_then(|riff_len| riff_len.checked_add(8))
         .filter(|end| *end <= bytes.len())
         .ok_or_else(|| bad("its RIFF size runs past the end of the file"))?;
     let mut body = Vec::with_capacity(end);
     body.extend_from_slice(b"WEBP");
     let mut at = 12;
     while at < end {
-        let header = bytes
-            .get(at..at + 8)
+        let len = u32_at(bytes, at + 4, false)
             .filter(|_| at + 8 <= end)
             .ok_or_else(|| bad("a chunk header is cut off"))?;
-        let len = le32(&header[4..8]);
         // Chunks are padded to an even length.
-        let chunk_end = at
-            .checked_add(8 + len + (len & 1))
+        let chunk_end = len
+            .checked_add(at + 8 + (len & 1))
             .filter(|e| *e <= end)
             .ok_or_else(|| bad("a chunk runs past the end of the file"))?;
-        let kind = &header[0..4];
+        let chunk = bytes
+            .get(at..chunk_end)
+            .ok_or_else(|| bad("a chunk runs past the end of the file"))?;
+        let kind = chunk.get(0..4).unwrap_or_default();
         if kind != b"EXIF" && kind != b"XMP " {
             let start = body.len();
-            body.extend_from_slice(&bytes[at..chunk_end]);
-            if kind == b"VP8X" && len >= 1 {
-                // Flags byte: bit 3 EXIF, bit 2 XMP present.
-                body[start + 8] &= !0b0000_1100;
+            body.extend_from_slice(chunk);
+            if kind == b"VP8X"
+                && let Some(flags) = body.get_mut(start + 8)
+            {
+                // Bit 3: EXIF present; bit 2: XMP present.
+                *flags &= !0b0000_1100;
             }
         }
         at = chunk_end;

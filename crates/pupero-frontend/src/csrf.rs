@@ -147,9 +147,8 @@ impl FromRequest<FrontendState> for MultipartForm {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .and_then(boundary_of)
-            .ok_or_else(|| {
-                PageError::BadForm("the form must be sent as multipart/form-data".into())
-            })?;
+            // Not the upload form's encoding, so not its token either.
+            .ok_or(PageError::Forbidden)?;
         let body = Bytes::from_request(req, state)
             .await
             .map_err(|_| PageError::BadForm("the file is too large".into()))?;

@@ -163,15 +163,33 @@ pub struct AuditEntry {
     /// Who acted; absent for the platform itself (a deposit credited, a trade expired).
     pub actor_id: Option<i64>,
     /// `set_role`, `set_disabled`, `force_logout`, `adjust`, `transfer`, `resolve-buyer`,
-    /// `resolve-seller`, `resolve-split` or `ledger_entry`.
+    /// `resolve-seller`, `resolve-split`, `ledger_entry`, and the moderation chain's
+    /// `claim-case`, `resolve-case`, `add-note`, `sanction`, `lift-sanction`,
+    /// `decide-appeal`, `remove-offer`.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub action: AuditAction,
-    /// What it is about, e.g. `user:7`, `trade:12`, `entry:40`.
+    /// The action in words ("Lifted a sanction"), for a page to show.
+    #[serde(default)]
+    pub action_label: String,
+    /// Which chain holds the record: `login`, `transactions` or `moderation`.
+    #[serde(default)]
+    pub chain: String,
+    /// What it is about, e.g. `user:7`, `trade:12`, `entry:40`, `case:3`, `offer:9`,
+    /// `appeal:2` (see [`AuditEntry::target_ref`]).
     pub target: String,
     pub details: String,
     pub created_at: String,
     /// SHA-256 (hex) of the record, which the next record commits to.
     pub hash: String,
+}
+
+impl AuditEntry {
+    /// The target as its kind and id (`("user", 7)` for `user:7`), for a link to it;
+    /// `None` for a target that is not of that shape.
+    pub fn target_ref(&self) -> Option<(&str, i64)> {
+        let (kind, id) = self.target.split_once(':')?;
+        Some((kind, id.parse().ok()?))
+    }
 }
 
 /// The key that signs the audit chains' checkpoints and the trade receipts.

@@ -162,6 +162,12 @@ pub struct ChatMessage {
     pub sender_id: i64,
     pub body: String,
     pub created_at: String,
+    /// Written by a moderator or admin acting as staff in a dispute (not a party).
+    #[serde(default)]
+    pub staff: bool,
+    /// The staff author's name (for a party, the page shows the parties' names it knows).
+    #[serde(default)]
+    pub author_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,4 +218,111 @@ pub struct Reputation {
     pub average_rating: Option<String>,
     /// The 20 most recent.
     pub reviews: Vec<ReviewView>,
+}
+
+/// `PUT /trades/{id}/statement`: a party's account of a dispute.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatementRequest {
+    /// 1–2000 characters; replaces the caller's earlier statement.
+    pub body: String,
+}
+
+/// One party's statement in a dispute: one per party, editable until the dispute is
+/// decided (the opener's first statement is the one they opened it with).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DisputeStatement {
+    pub trade_id: i64,
+    pub author_id: i64,
+    /// `buyer` or `seller`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub author_role: TradeRole,
+    pub body: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A file attached to a dispute (its bytes are at `download`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvidenceView {
+    pub id: i64,
+    pub trade_id: i64,
+    pub uploader_id: i64,
+    /// `buyer` or `seller`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub uploader_role: TradeRole,
+    /// What the content is, judged from its bytes: `image/png`, `image/jpeg`,
+    /// `image/webp` or `application/pdf`.
+    pub content_type: String,
+    pub file_name: String,
+    /// Size as stored (after image metadata was removed).
+    pub size_bytes: u64,
+    /// SHA-256 of the stored bytes, hex.
+    pub sha256: String,
+    pub created_at: String,
+    /// When the file is deleted (EVIDENCE_RETENTION_DAYS after its upload).
+    pub expires_at: String,
+    /// The API path that serves the file (parties and staff only).
+    pub download: String,
+}
+
+/// `GET /trades/{id}/dispute/files`: a party's view of the dispute: their own statement and
+/// every file either party attached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DisputeFiles {
+    pub statements: Vec<DisputeStatement>,
+    pub evidence: Vec<EvidenceView>,
+}
+
+/// One step of a trade's life.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimelineStep {
+    /// The state the trade entered.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub state: TradeState,
+    pub at: String,
+    /// Who made the step, when the trade records it (the dispute's opener, the moderator
+    /// who decided it).
+    pub by: Option<i64>,
+}
+
+/// A canned reason a moderator may give.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReasonOption {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub code: ResolutionReason,
+    pub label: String,
+}
+
+/// How a dispute may be decided (`POST /trades/{id}/resolve`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResolutionOptions {
+    /// `buyer`, `seller`, `split`; empty once decided or for a caller who may not decide.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub outcomes: Vec<Resolution>,
+    /// A split's buyer share, in basis points: from `split_min_bps` to `split_max_bps`.
+    pub split_min_bps: u32,
+    pub split_max_bps: u32,
+    pub reasons: Vec<ReasonOption>,
+}
+
+/// `GET /trades/{id}/workbench` (staff): everything a moderator needs to decide a dispute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DisputeWorkbench {
+    pub trade: TradeView,
+    /// Each party's statement (at most one each).
+    pub statements: Vec<DisputeStatement>,
+    /// The whole chat, oldest first.
+    pub chat: Vec<ChatMessage>,
+    /// The trade's steps in time order.
+    pub timeline: Vec<TimelineStep>,
+    pub evidence: Vec<EvidenceView>,
+    pub options: ResolutionOptions,
 }

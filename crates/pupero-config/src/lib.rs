@@ -285,6 +285,12 @@ pub struct Settings {
     /// and the telling, or a service that was down): each is told again.
     #[arg(long, env = "SANCTION_RETELL_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub sanction_retell_seconds: u64,
+    /// Largest dispute evidence file a party may upload, in bytes (images and PDF only).
+    #[arg(long, env = "EVIDENCE_MAX_BYTES", default_value_t = 5 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(1024..=64 * 1024 * 1024))]
+    pub evidence_max_bytes: u64,
+    /// Days dispute evidence is kept after its upload; the expiry worker deletes it after.
+    #[arg(long, env = "EVIDENCE_RETENTION_DAYS", default_value_t = 180, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub evidence_retention_days: u32,
     /// How often unpaid trades past their payment deadline are cancelled, in seconds.
     #[arg(long, env = "TRADE_EXPIRY_INTERVAL_SECONDS", default_value_t = 10)]
     pub trade_expiry_interval_seconds: u64,

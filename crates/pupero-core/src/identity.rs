@@ -298,6 +298,8 @@ crate::string_enum! {
         ClaimCase = "claim-case",
         /// A moderator decided a report case.
         ResolveCase = "resolve-case",
+        /// A moderator wrote a private note on a case.
+        AddNote = "add-note",
         /// A moderator or admin sanctioned an account.
         Sanction = "sanction",
         /// A sanction was lifted before its end.
@@ -311,5 +313,29 @@ crate::string_enum! {
         ResolveSplit = "resolve-split",
         /// The ledger posted a journal entry (every movement of money, by anyone).
         LedgerEntry = "ledger_entry",
+    }
+}
+
+impl AuditAction {
+    /// The action in words, for the admin audit page.
+    pub const fn label(self) -> &'static str {
+        match self {
+            AuditAction::SetRole => "Changed a role",
+            AuditAction::SetDisabled => "Disabled or enabled an account",
+            AuditAction::ForceLogout => "Ended every session of an account",
+            AuditAction::Adjust => "Adjusted a balance",
+            AuditAction::Transfer => "Moved money between users",
+            AuditAction::ResolveForBuyer => "Decided a dispute for the buyer",
+            AuditAction::ResolveForSeller => "Decided a dispute for the seller",
+            AuditAction::ClaimCase => "Claimed a report case",
+            AuditAction::ResolveCase => "Decided a report case",
+            AuditAction::AddNote => "Wrote a note on a case",
+            AuditAction::Sanction => "Sanctioned an account",
+            AuditAction::LiftSanction => "Lifted a sanction",
+            AuditAction::DecideAppeal => "Decided an appeal",
+            AuditAction::RemoveOffer => "Removed an offer",
+            AuditAction::ResolveSplit => "Split a disputed escrow",
+            AuditAction::LedgerEntry => "Posted a ledger entry",
+        }
     }
 }

@@ -164,15 +164,8 @@ impl Api {
             .await
     }
 
-    /// Sends one request. `idempotency_key` makes a repeated money-moving POST safe.
-    pub async fn send<B: Serialize, T: DeserializeOwned>(
-        &self,
-        caller: &Caller,
-        method: Method,
-        path: &str,
-        body: Option<&B>,
-        idempotency_key: Option<&str>,
-    ) -> Result<T, Failure> {
+    /// A request for `caller`: their token, and their address vouched for to the gateway.
+    fn request(&self, caller: &Caller, method: Method, path: &str) -> reqwest::RequestBuilder {
         let mut req = self.http.request(method, format!("{}{path}", self.base));
         if let Some(token) = &caller.token {
             req = req.bearer_auth(token);
@@ -183,6 +176,62 @@ impl Api {
                 .header(FRONTEND_CREDENTIAL, credential)
                 .header(FRONTEND_CLIENT_IP, caller.ip.to_string());
         }
+        req
+    }
+
+    /// POSTs a file as the request body (dispute evidence); the answer is JSON.
+    pub async fn upload<T: DeserializeOwned>(
+        &self,
+        caller: &Caller,
+        path: &str,
+        bytes: Vec<u8>,
+    ) -> Result<T, Failure> {
+        let req = self
+            .request(caller, Method::POST, path)
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(bytes);
+        let response = req.send().await.map_err(|e| {
+            tracing::warn!(error = %e, "gateway unreachable");
+            Failure::unavailable()
+        })?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(|_| Failure::unavailable())?;
+        if !status.is_success() {
+            return Err(Failure::from_body(status, &bytes));
+        }
+        serde_json::from_slice(&bytes).map_err(|_| Failure::unavailable())
+    }
+
+    /// GETs a file as it is (dispute evidence): its headers and bytes.
+    pub async fn download(
+        &self,
+        caller: &Caller,
+        path: &str,
+    ) -> Result<(reqwest::header::HeaderMap, Vec<u8>), Failure> {
+        let response = self
+            .request(caller, Method::GET, path)
+            .send()
+            .await
+            .map_err(|_| Failure::unavailable())?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.map_err(|_| Failure::unavailable())?;
+        if !status.is_success() {
+            return Err(Failure::from_body(status, &bytes));
+        }
+        Ok((headers, bytes.to_vec()))
+    }
+
+    /// Sends one request. `idempotency_key` makes a repeated money-moving POST safe.
+    pub async fn send<B: Serialize, T: DeserializeOwned>(
+        &self,
+        caller: &Caller,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        idempotency_key: Option<&str>,
+    ) -> Result<T, Failure> {
+        let mut req = self.request(caller, method, path);
         if let Some(key) = idempotency_key {
             req = req.header("idempotency-key", key);
         }

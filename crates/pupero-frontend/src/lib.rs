@@ -52,6 +52,8 @@ pub struct FrontendState {
     /// Seals the API tokens kept in `web_sessions` and `web_login_challenges`: a subkey
     /// of DATA_ENCRYPTION_KEY that opens nothing else.
     pub(crate) sessions_key: Sealer,
+    /// EVIDENCE_MAX_BYTES: the largest dispute evidence file (the upload form's limit).
+    pub evidence_max_bytes: usize,
 }
 
 /// The label of the frontend's own subkey.
@@ -79,6 +81,7 @@ impl FrontendState {
             csrf_key: Arc::new(csrf::derive_key(secret)),
             session_ttl_ms: i64::from(settings.refresh_token_hours) * 3_600_000,
             sessions_key: data_key.subkey(SESSIONS_KEY_PURPOSE),
+            evidence_max_bytes: usize::try_from(settings.evidence_max_bytes).unwrap_or(usize::MAX),
         })
     }
 }

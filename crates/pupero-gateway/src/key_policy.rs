@@ -83,7 +83,12 @@ pub fn key_access(service: Service, method: &Method, path: &str) -> KeyAccess {
             _ if read => allowed(Scope::Read),
             // Opening a trade locks the seller's XMR in escrow.
             ["trades"] => money(Scope::Trade),
-            ["trades", _, "messages" | "review"] => allowed(Scope::Trade),
+            // Chat, reviews and a dispute's statement and evidence move no money.
+            [
+                "trades",
+                _,
+                "messages" | "review" | "statement" | "evidence",
+            ] => allowed(Scope::Trade),
             // Every step: paid, release, cancel, dispute, agree to cancel…
             ["trades", _, _] => money(Scope::Trade),
             ["withdraw"] | ["withdrawals", _, "cancel"] => money(Scope::Withdraw),

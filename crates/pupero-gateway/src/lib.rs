@@ -128,6 +128,8 @@ pub struct GatewayState {
     pub(crate) login: InternalClient,
     /// Per client address; `None` when GATEWAY_RATE_PER_MINUTE is 0.
     pub(crate) limiter: Option<Arc<rate_limit::RateLimiter>>,
+    /// EVIDENCE_MAX_BYTES: the one kind of request body allowed past BODY_LIMIT_BYTES.
+    pub(crate) evidence_max_bytes: usize,
 }
 
 impl GatewayState {
@@ -159,6 +161,7 @@ impl GatewayState {
             login,
             limiter: rate_limit::RateLimiter::per_minute(settings.gateway_rate_per_minute)
                 .map(Arc::new),
+            evidence_max_bytes: usize::try_from(settings.evidence_max_bytes).unwrap_or(usize::MAX),
         })
     }
 }

@@ -47,21 +47,27 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
     let route = route_for(parts.uri.path()).ok_or_else(|| ApiError::not_found("no such route"))?;
     // Refused here rather than by the service: a service that answers 413 mid-upload and
     // closes the connection leaves the gateway with a broken pipe instead of the answer.
+    // A dispute evidence upload is the one body allowed up to EVIDENCE_MAX_BYTES (the
+    // service sniffs, limits and strips it again).
+    let limit = if is_evidence_upload(&parts.method, parts.uri.path()) {
+        state.evidence_max_bytes
+    } else {
+        pupero_http::service::BODY_LIMIT_BYTES
+    };
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            format!("request bodies are limited to {limit} bytes"),
+        )
+    };
     let declared = parts
         .headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > pupero_http::service::BODY_LIMIT_BYTES) {
-        let mut response = ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorCode::PayloadTooLarge,
-            format!(
-                "request bodies are limited to {} bytes",
-                pupero_http::service::BODY_LIMIT_BYTES
-            ),
-        )
-        .into_response();
+    if declared.is_some_and(|len| len > limit) {
+        let mut response = too_large().into_response();
         // The body is left unread, so this connection cannot carry another request.
         response
             .headers_mut()
@@ -96,19 +102,11 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
         headers.insert("x-forwarded-for", v);
     }
 
-    // Read whole (it is small: BODY_LIMIT_BYTES) so it can go to another replica.
-    let body = axum::body::to_bytes(body, pupero_http::service::BODY_LIMIT_BYTES)
+    // Read whole (it is small: BODY_LIMIT_BYTES, or one evidence file) so it can go to
+    // another replica.
+    let body = axum::body::to_bytes(body, limit)
         .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                ErrorCode::PayloadTooLarge,
-                format!(
-                    "request bodies are limited to {} bytes",
-                    pupero_http::service::BODY_LIMIT_BYTES
-                ),
-            )
-        })?;
+        .map_err(|_| too_large())?;
     if let Some(presented) = presented_key(&headers)? {
         exchange_key(
             &state,
@@ -339,4 +337,14 @@ fn unavailable(service: &str) -> ApiError {
         ErrorCode::BadGateway,
         format!("the {service} service is unavailable; try again shortly"),
     )
+}
+
+/// `POST /transactions/trades/{id}/evidence`: a dispute evidence file.
+fn is_evidence_upload(method: &axum::http::Method, path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    method == axum::http::Method::POST
+        && matches!(
+            segments.as_slice(),
+            ["", "transactions", "trades", id, "evidence"] if id.parse::<i64>().is_ok()
+        )
 }

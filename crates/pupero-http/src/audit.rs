@@ -11,12 +11,14 @@ use crate::{ApiError, ApiResult, Page};
 
 /// One record for the API. An action this build does not know is a record written by a
 /// newer version or edited by hand: reported, not guessed.
-pub fn entry(record: Record) -> ApiResult<AuditEntry> {
-    let action = record.action.parse().map_err(ApiError::internal)?;
+pub fn entry(chain: Chain, record: Record) -> ApiResult<AuditEntry> {
+    let action: pupero_core::AuditAction = record.action.parse().map_err(ApiError::internal)?;
     Ok(AuditEntry {
         seq: record.seq,
         actor_id: record.actor_id,
         action,
+        action_label: action.label().to_owned(),
+        chain: chain.name().to_owned(),
         target: record.target,
         details: record.details,
         created_at: crate::rfc3339(record.at_ms),
@@ -33,7 +35,7 @@ pub async fn page(
     let (records, total) = audit_chain::page(db, chain, page.limit, page.offset).await?;
     let items = records
         .into_iter()
-        .map(entry)
+        .map(|r| entry(chain, r))
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(page.of(items, total))
 }

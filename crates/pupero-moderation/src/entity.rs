@@ -82,14 +82,6 @@ entity!(appeal, "moderation_appeals", {
     decided_at_ms: Option<i64>,
 });
 
-entity!(audit, "moderation_audit", {
-    actor_id: i64,
-    action: pupero_core::AuditAction,
-    target: String,
-    details: String,
-    created_at_ms: i64,
-});
-
 /// Per account: how many times its sanctions changed (`version`, bumped in the same
 /// transaction as each change) and the newest version login and offers both took
 /// (`told_version`). Behind while a telling may not have arrived.

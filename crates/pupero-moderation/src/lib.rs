@@ -23,6 +23,7 @@ use pupero_http::{AccountAuthority, InternalClient, JwtKeys, TrustedProxies};
 
 pub use migration::Migrator;
 pub use routes::router;
+pub use store::AUDIT_CHAIN;
 
 pub const SERVICE: &str = "moderation";
 /// The background jobs' worker leases (`pupero_db::lease`).

@@ -8,7 +8,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateModeration), Box::new(CreateEnforcement)]
+        vec![
+            Box::new(CreateModeration),
+            Box::new(CreateEnforcement),
+            Box::new(ModerationAuditChain),
+        ]
     }
 
     fn migration_table_name() -> DynIden {
@@ -324,6 +328,46 @@ impl MigrationTrait for CreateModeration {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// The moderation service's staff actions go onto their own hash chain
+/// (`pupero_db::audit_chain`, checked by `pupero admin audit-verify`): the unchained
+/// `moderation_audit` lines move onto it in their order and the table goes away.
+struct ModerationAuditChain;
+
+impl MigrationName for ModerationAuditChain {
+    fn name(&self) -> &str {
+        "m20261203_100001_moderation_audit_chain"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for ModerationAuditChain {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let chain = pupero_db::audit_chain::Chain::MODERATION;
+        pupero_db::audit_chain::create_tables(manager, chain).await?;
+        pupero_db::audit_chain::carry_over(manager, chain, "moderation_audit").await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        pupero_db::audit_chain::drop_tables(manager, pupero_db::audit_chain::Chain::MODERATION)
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ModerationAudit::Table)
+                    .if_not_exists()
+                    .col(big_pk_auto(ModerationAudit::Id))
+                    .col(big_integer(ModerationAudit::ActorId))
+                    .col(string_len(ModerationAudit::Action, 64))
+                    .col(string_len(ModerationAudit::Target, 64))
+                    .col(string_len(ModerationAudit::Details, 2000))
+                    .col(big_integer(ModerationAudit::CreatedAtMs))
+                    .to_owned(),
+            )
+            .await
     }
 }
 

@@ -13,7 +13,7 @@ use pupero_core::{
 use pupero_db::{is_unique_violation, now_ms};
 use pupero_http::Page;
 
-use crate::entity::{appeal, audit, case, case_party, enforcement, note, report, sanction};
+use crate::entity::{appeal, case, case_party, enforcement, note, report, sanction};
 
 /// The key that merges the reports of one target while its case is undecided.
 fn open_key(target: ReportTarget, target_id: i64) -> String {
@@ -570,8 +570,11 @@ pub async fn reopen_appeal(db: &impl ConnectionTrait, id: i64) -> Result<(), DbE
     Ok(())
 }
 
-/// Appends one staff action to this service's audit lines, in the caller's transaction.
-/// (The same shape as login's and the ledger's, so one log can replace all three.)
+/// The moderation service's hash chain (`pupero_db::audit_chain`): every staff action here.
+pub const AUDIT_CHAIN: pupero_db::audit_chain::Chain = pupero_db::audit_chain::Chain::MODERATION;
+
+/// Appends one staff action to the moderation audit chain, in the caller's transaction, so
+/// the action and its record commit together or not at all.
 pub async fn record(
     db: &impl ConnectionTrait,
     actor_id: i64,
@@ -579,15 +582,16 @@ pub async fn record(
     target: String,
     details: String,
 ) -> Result<(), DbErr> {
-    audit::Entity::insert(audit::ActiveModel {
-        actor_id: Set(actor_id),
-        action: Set(action),
-        target: Set(target.chars().take(64).collect()),
-        details: Set(details.chars().take(2000).collect()),
-        created_at_ms: Set(now_ms()),
-        ..Default::default()
-    })
-    .exec_without_returning(db)
+    pupero_db::audit_chain::append(
+        db,
+        AUDIT_CHAIN,
+        pupero_db::audit_chain::NewRecord {
+            actor_id: Some(actor_id),
+            action: action.as_str().to_owned(),
+            target,
+            details,
+        },
+    )
     .await?;
     Ok(())
 }

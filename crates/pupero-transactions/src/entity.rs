@@ -85,6 +85,41 @@ entity!(trade_message, "trade_messages", {
     sender_id: i64,
     body: String,
     created_at_ms: i64,
+    // The author's name when they wrote as staff (a moderator or admin in a dispute).
+    staff_name: Option<String>,
+});
+
+entity!(dispute_statement, "dispute_statements", {
+    trade_id: i64,
+    author_id: i64,
+    body: String,
+    created_at_ms: i64,
+    updated_at_ms: i64,
+});
+
+// Two views of one table: the file with its bytes, and its description without them (what
+// lists read, so a list of evidence never loads the files).
+entity!(dispute_evidence, "dispute_evidence", {
+    trade_id: i64,
+    uploader_id: i64,
+    content_type: String,
+    file_name: String,
+    size_bytes: i64,
+    sha256: String,
+    data: Vec<u8>,
+    created_at_ms: i64,
+    expires_at_ms: i64,
+});
+
+entity!(dispute_evidence_meta, "dispute_evidence", {
+    trade_id: i64,
+    uploader_id: i64,
+    content_type: String,
+    file_name: String,
+    size_bytes: i64,
+    sha256: String,
+    created_at_ms: i64,
+    expires_at_ms: i64,
 });
 
 entity!(review, "reviews", {

@@ -28,8 +28,26 @@ pub fn spawn_expiry_worker(
             if let Err(e) = crate::notifications::warn_expiring(&state).await {
                 tracing::warn!(error = %e, "trade expiry warnings failed; will retry");
             }
+            match purge_expired_evidence(&state, &fence).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "dispute evidence past its retention deleted"),
+                Err(e) => tracing::warn!(error = %e, "evidence purge failed; will retry"),
+            }
         }
     })
+}
+
+/// Deletes the dispute evidence whose retention (EVIDENCE_RETENTION_DAYS) has ended, under
+/// the expiry job's lease: a replica that lost it deletes nothing.
+pub async fn purge_expired_evidence(
+    state: &TransactionsState,
+    fence: &pupero_http::lease::Fence,
+) -> Result<u64, sea_orm::DbErr> {
+    let tx = pupero_db::write_tx(&state.db).await?;
+    fence.check(&tx).await?;
+    let purged = crate::store::disputes::purge_expired(&tx, pupero_db::now_ms()).await?;
+    tx.commit().await?;
+    Ok(purged)
 }
 
 /// One pass: expires every due trade it can. A trade that fails is logged and skipped, so

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod balance_changes;
 pub mod deposits;
 pub mod entity;
+pub mod evidence;
 mod expiry;
 pub mod group_commit;
 pub mod ledger;
@@ -104,6 +105,10 @@ pub struct TransactionsState {
 
     /// The background jobs' worker leases: each runs on one replica at a time.
     pub leases: pupero_http::Leases,
+    /// EVIDENCE_MAX_BYTES: the largest dispute evidence file accepted.
+    pub evidence_max_bytes: usize,
+    /// EVIDENCE_RETENTION_DAYS, in ms: how long evidence is kept after its upload.
+    pub evidence_retention_ms: i64,
 }
 
 /// This service's worker-lease table (see `pupero_db::lease`).
@@ -154,6 +159,8 @@ impl TransactionsState {
         Ok(Self {
             leases,
             metrics,
+            evidence_max_bytes: usize::try_from(settings.evidence_max_bytes).unwrap_or(usize::MAX),
+            evidence_retention_ms: i64::from(settings.evidence_retention_days) * 86_400_000,
             metrics_interval: Duration::from_secs(settings.metrics_interval_seconds.max(1)),
             account_ids: Arc::default(),
             trade_writes: group_commit::GroupCommit::for_db(&db),

@@ -23,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(EntriesByReference),
             Box::new(CreateWorkerLeases),
             Box::new(AddWithdrawalTrace),
+            Box::new(DisputeWorkbench),
         ]
     }
 
@@ -1049,6 +1050,132 @@ impl MigrationTrait for AddWithdrawalTrace {
                     .to_owned(),
             )
             .await?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(DeriveIden)]
+enum DisputeStatements {
+    Table,
+    Id,
+    TradeId,
+    AuthorId,
+    Body,
+    CreatedAtMs,
+    UpdatedAtMs,
+}
+
+#[derive(DeriveIden)]
+enum DisputeEvidence {
+    Table,
+    Id,
+    TradeId,
+    UploaderId,
+    ContentType,
+    FileName,
+    SizeBytes,
+    Sha256,
+    Data,
+    CreatedAtMs,
+    ExpiresAtMs,
+}
+
+/// The dispute workbench (issue 14): each party's statement (one each, editable while the
+/// dispute is open), evidence files kept in the database until their retention ends, and
+/// the name of a staff member who writes in a trade's chat.
+struct DisputeWorkbench;
+
+impl MigrationName for DisputeWorkbench {
+    fn name(&self) -> &str {
+        "m20261203_100002_dispute_workbench"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for DisputeWorkbench {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(DisputeStatements::Table)
+                .if_not_exists()
+                .col(big_pk_auto(DisputeStatements::Id))
+                .col(big_integer(DisputeStatements::TradeId))
+                .col(big_integer(DisputeStatements::AuthorId))
+                .col(string_len(DisputeStatements::Body, 4000))
+                .col(big_integer(DisputeStatements::CreatedAtMs))
+                .col(big_integer(DisputeStatements::UpdatedAtMs))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_dispute_statements_trade_author")
+                .table(DisputeStatements::Table)
+                .col(DisputeStatements::TradeId)
+                .col(DisputeStatements::AuthorId)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        // A MySQL/MariaDB BLOB holds 64 KiB; LONGBLOB holds what EVIDENCE_MAX_BYTES allows.
+        let mut data = ColumnDef::new(DisputeEvidence::Data);
+        match m.get_database_backend() {
+            sea_orm::DatabaseBackend::MySql => data.custom(Alias::new("LONGBLOB")),
+            _ => data.blob(),
+        };
+        m.create_table(
+            Table::create()
+                .table(DisputeEvidence::Table)
+                .if_not_exists()
+                .col(big_pk_auto(DisputeEvidence::Id))
+                .col(big_integer(DisputeEvidence::TradeId))
+                .col(big_integer(DisputeEvidence::UploaderId))
+                .col(string_len(DisputeEvidence::ContentType, 32))
+                .col(string_len(DisputeEvidence::FileName, 64))
+                .col(big_integer(DisputeEvidence::SizeBytes))
+                .col(string_len(DisputeEvidence::Sha256, 64))
+                .col(data.not_null())
+                .col(big_integer(DisputeEvidence::CreatedAtMs))
+                .col(big_integer(DisputeEvidence::ExpiresAtMs))
+                .to_owned(),
+        )
+        .await?;
+        for (name, col) in [
+            ("idx_dispute_evidence_trade", DisputeEvidence::TradeId),
+            ("idx_dispute_evidence_expires", DisputeEvidence::ExpiresAtMs),
+        ] {
+            m.create_index(
+                Index::create()
+                    .name(name)
+                    .table(DisputeEvidence::Table)
+                    .col(col)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        m.alter_table(
+            Table::alter()
+                .table(TradeMessages::Table)
+                .add_column(string_len_null(Alias::new("staff_name"), 64))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(TradeMessages::Table)
+                .drop_column(Alias::new("staff_name"))
+                .to_owned(),
+        )
+        .await?;
+        for table in [
+            DisputeEvidence::Table.into_iden(),
+            DisputeStatements::Table.into_iden(),
+        ] {
+            m.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
     }

@@ -73,14 +73,16 @@ impl Platform {
         let keys = load_keys(&settings, services)?;
         // The services that keep an audit chain sign its checkpoints; transactions also
         // signs trade receipts and publishes the public key.
-        let audit_key =
-            if services.contains(&Service::Login) || services.contains(&Service::Transactions) {
-                Some(pupero_db::signing::SigningKey::from_hex(
-                    settings.resolve_audit_key()?.expose(),
-                )?)
-            } else {
-                None
-            };
+        let audit_key = if [Service::Login, Service::Transactions, Service::Moderation]
+            .iter()
+            .any(|s| services.contains(s))
+        {
+            Some(pupero_db::signing::SigningKey::from_hex(
+                settings.resolve_audit_key()?.expose(),
+            )?)
+        } else {
+            None
+        };
         let checkpoint_interval = Duration::from_secs(settings.audit_checkpoint_seconds);
         // Checked before anything listens, so a refused secret is the error one sees.
         let frontend_secret = if services.contains(&Service::Frontend) {
@@ -196,6 +198,15 @@ impl Platform {
                     )?;
                     workers.push(pupero_moderation::spawn_retell(
                         state.clone(),
+                        workers.signal(),
+                    ));
+                    workers.push(pupero_http::audit::spawn_checkpoints(
+                        state.db.clone(),
+                        pupero_moderation::AUDIT_CHAIN,
+                        audit_key
+                            .clone()
+                            .context("moderation needs the audit key")?,
+                        checkpoint_interval,
                         workers.signal(),
                     ));
                     pupero_moderation::router(state).into_app()

@@ -41,7 +41,7 @@ pub struct Chain {
 }
 
 /// Every chain the platform keeps, for `pupero admin audit-verify`.
-pub const CHAINS: [Chain; 2] = [Chain::LOGIN, Chain::TRANSACTIONS];
+pub const CHAINS: [Chain; 3] = [Chain::LOGIN, Chain::TRANSACTIONS, Chain::MODERATION];
 
 impl Chain {
     /// Account administration (roles, disabling, forced logouts).
@@ -49,6 +49,9 @@ impl Chain {
     /// Every ledger movement, and the staff actions that cause one (adjustments,
     /// transfers, dispute resolutions).
     pub const TRANSACTIONS: Chain = Chain::new("transactions");
+    /// The moderation service's staff actions (cases claimed and decided, sanctions imposed
+    /// and lifted, appeals decided, offers removed).
+    pub const MODERATION: Chain = Chain::new("moderation");
 
     pub const fn new(name: &'static str) -> Self {
         Self { name }

@@ -56,6 +56,18 @@ pub fn routes(state: FrontendState) -> Router {
         .route("/trades/{id}/progress", get(trades::progress))
         .route("/trades/{id}/resolve", post(trades::resolve))
         .route("/trades/{id}/receipt", get(trades::receipt))
+        .route("/trades/{id}/statement", post(trades::statement))
+        .route(
+            "/trades/{id}/evidence",
+            // A file form: up to EVIDENCE_MAX_BYTES plus the form's own parts.
+            post(trades::upload_evidence).layer(axum::extract::DefaultBodyLimit::max(
+                state.evidence_max_bytes.saturating_add(64 * 1024),
+            )),
+        )
+        .route(
+            "/trades/{id}/evidence/{evidence_id}",
+            get(trades::evidence_file),
+        )
         .route(
             "/trades/{id}/messages",
             get(trades::messages).post(trades::post_message),

@@ -11,7 +11,8 @@ use pupero_api::Paged;
 use pupero_api::accounts::MeView;
 use pupero_api::receipts::SignedReceipt;
 use pupero_api::trades::{
-    ActionBody, ChatMessage, ChatMessages, NewMessage, ResolveRequest, ReviewRequest, ReviewView,
+    ActionBody, ChatMessage, ChatMessages, DisputeFiles, DisputeStatement, DisputeWorkbench,
+    EvidenceView, NewMessage, ResolveRequest, ReviewRequest, ReviewView, StatementRequest,
     TradeRole, TradeView,
 };
 use pupero_core::{Action, Resolution, ResolutionReason, TradeState};
@@ -19,7 +20,7 @@ use pupero_core::{Action, Resolution, ResolutionReason, TradeState};
 use super::offers::usernames;
 use super::{Chrome, Me, PageError, act, redirect_with, refused, render};
 use crate::FrontendState;
-use crate::csrf::Form;
+use crate::csrf::{Form, MultipartForm};
 use crate::flash::Flash;
 use crate::view;
 
@@ -60,6 +61,8 @@ pub struct ChatLine {
     pub id: i64,
     pub mine: bool,
     pub who: String,
+    /// Written by a moderator or admin for the platform (shown with a badge).
+    pub staff: bool,
     pub body: String,
     pub at: String,
 }
@@ -91,6 +94,148 @@ struct TradePageView {
     has_receipt: bool,
     /// What the page shows of the trade's progress, as a token (see [`moment`]).
     moment: String,
+    /// The dispute's statements, evidence and (for staff) timeline; `None` without a dispute.
+    dispute: Option<DisputePart>,
+}
+
+/// The dispute part of the trade page: the parties file their statement and evidence;
+/// staff see the workbench (both statements, the timeline, the evidence).
+struct DisputePart {
+    /// A party of an open dispute: the statement and upload forms are shown.
+    can_file: bool,
+    /// Staff see both statements and the timeline.
+    staff: bool,
+    /// The caller's own statement (a party), to edit.
+    my_statement: String,
+    statements: Vec<StatementLine>,
+    evidence: Vec<EvidenceLine>,
+    timeline: Vec<TimelineLine>,
+}
+
+struct StatementLine {
+    who: String,
+    role: String,
+    body: String,
+    updated: String,
+}
+
+struct EvidenceLine {
+    href: String,
+    file_name: String,
+    kind: &'static str,
+    size: String,
+    sha256: String,
+    who: String,
+    expires: String,
+}
+
+struct TimelineLine {
+    state: &'static str,
+    at: String,
+    by: String,
+}
+
+fn evidence_kind(content_type: &str) -> &'static str {
+    match content_type {
+        "application/pdf" => "PDF",
+        "image/png" => "PNG image",
+        "image/jpeg" => "JPEG image",
+        "image/webp" => "WebP image",
+        _ => "file",
+    }
+}
+
+fn size_label(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!(
+            "{}.{} MiB",
+            bytes / (1024 * 1024),
+            (bytes % (1024 * 1024)) * 10 / (1024 * 1024)
+        )
+    } else {
+        format!("{} KiB", bytes.div_ceil(1024))
+    }
+}
+
+/// Loads the dispute part for whoever looks: a party reads their own statement and every
+/// file; staff read the workbench. A failed read leaves the part out rather than the page.
+async fn dispute_part(
+    state: &FrontendState,
+    me: &Me,
+    t: &TradeView,
+    names: &std::collections::HashMap<i64, String>,
+) -> Option<DisputePart> {
+    t.dispute.as_ref()?;
+    let who = |id: i64| {
+        if id == me.id {
+            "You".to_owned()
+        } else {
+            name_or_id(names, id)
+        }
+    };
+    let statement = |s: &DisputeStatement| StatementLine {
+        who: who(s.author_id),
+        role: s.author_role.to_string(),
+        body: s.body.clone(),
+        updated: view::when(&s.updated_at),
+    };
+    let file = |e: &EvidenceView| EvidenceLine {
+        href: format!("/trades/{}/evidence/{}", t.id, e.id),
+        file_name: e.file_name.clone(),
+        kind: evidence_kind(&e.content_type),
+        size: size_label(e.size_bytes),
+        sha256: e.sha256.clone(),
+        who: who(e.uploader_id),
+        expires: view::when(&e.expires_at),
+    };
+    if t.your_role.is_party() {
+        let files: DisputeFiles = state
+            .api
+            .get(
+                &me.caller,
+                &format!("/transactions/trades/{}/dispute/files", t.id),
+            )
+            .await
+            .ok()?;
+        Some(DisputePart {
+            can_file: t.state == TradeState::Disputed,
+            staff: false,
+            my_statement: files
+                .statements
+                .iter()
+                .find(|s| s.author_id == me.id)
+                .map(|s| s.body.clone())
+                .unwrap_or_default(),
+            statements: files.statements.iter().map(statement).collect(),
+            evidence: files.evidence.iter().map(file).collect(),
+            timeline: Vec::new(),
+        })
+    } else {
+        let bench: DisputeWorkbench = state
+            .api
+            .get(
+                &me.caller,
+                &format!("/transactions/trades/{}/workbench", t.id),
+            )
+            .await
+            .ok()?;
+        Some(DisputePart {
+            can_file: false,
+            staff: true,
+            my_statement: String::new(),
+            statements: bench.statements.iter().map(statement).collect(),
+            evidence: bench.evidence.iter().map(file).collect(),
+            timeline: bench
+                .timeline
+                .iter()
+                .map(|s| TimelineLine {
+                    state: view::trade_state(s.state),
+                    at: view::when(&s.at),
+                    by: s.by.map(who).unwrap_or_default(),
+                })
+                .collect(),
+        })
+    }
 }
 
 pub(super) fn name_or_id(names: &std::collections::HashMap<i64, String>, id: i64) -> String {
@@ -174,6 +319,7 @@ pub async fn page(
         reasons: ResolutionReason::ALL,
         has_receipt: is_party && t.state.is_final(),
         moment: moment(&t),
+        dispute: dispute_part(&state, &me, &t, &names).await,
         t,
     }))
 }
@@ -219,11 +365,12 @@ fn chat_lines(
         .map(|m| ChatLine {
             id: m.id,
             mine: m.sender_id == me,
-            who: if m.sender_id == me {
-                "You".into()
-            } else {
-                name_or_id(names, m.sender_id)
+            who: match (&m.author_name, m.sender_id == me) {
+                (_, true) => "You".into(),
+                (Some(name), false) => name.clone(),
+                (None, false) => name_or_id(names, m.sender_id),
             },
+            staff: m.staff,
             body: m.body.clone(),
             at: view::when(&m.created_at),
         })
@@ -416,6 +563,98 @@ pub async fn post_message(
         Ok(_) => super::redirect(&back),
         Err(f) => refused(&state, &back, f),
     }
+}
+
+#[derive(Deserialize)]
+pub struct StatementForm {
+    #[serde(default)]
+    body: String,
+}
+
+/// A party files or rewrites their dispute statement.
+pub async fn statement(
+    State(state): State<FrontendState>,
+    me: Me,
+    Path(id): Path<i64>,
+    Form(form): Form<StatementForm>,
+) -> Response {
+    let back = format!("/trades/{id}#dispute");
+    let body = StatementRequest {
+        body: form.body.trim().to_owned(),
+    };
+    let path = format!("/transactions/trades/{id}/statement");
+    act(
+        &state,
+        &me,
+        Method::PUT,
+        &path,
+        Some(&body),
+        &back,
+        "Your statement is saved. You can change it until the dispute is decided.",
+    )
+    .await
+}
+
+/// A party attaches a file to the dispute (a `multipart/form-data` form with `file`).
+pub async fn upload_evidence(
+    State(state): State<FrontendState>,
+    me: Me,
+    Path(id): Path<i64>,
+    form: MultipartForm,
+) -> Response {
+    let back = format!("/trades/{id}#dispute");
+    let Some(file) = form.field("file").filter(|f| !f.bytes.is_empty()) else {
+        return redirect_with(&state, &back, Flash::error("Choose a file to upload."));
+    };
+    let name = file.file_name.clone().unwrap_or_default();
+    let path = format!(
+        "/transactions/trades/{id}/evidence?name={}",
+        crate::api::q(&name)
+    );
+    match state
+        .api
+        .upload::<EvidenceView>(&me.caller, &path, file.bytes.clone())
+        .await
+    {
+        Ok(e) => redirect_with(
+            &state,
+            &back,
+            Flash::success(format!("{} attached (SHA-256 {}).", e.file_name, e.sha256)),
+        ),
+        Err(f) => refused(&state, &back, f),
+    }
+}
+
+/// An evidence file, passed on from the API with its type, as an attachment.
+pub async fn evidence_file(
+    State(state): State<FrontendState>,
+    me: Me,
+    Path((id, evidence_id)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    let (headers, bytes) = state
+        .api
+        .download(
+            &me.caller,
+            &format!("/transactions/trades/{id}/evidence/{evidence_id}"),
+        )
+        .await?;
+    let mut response = bytes.into_response();
+    for name in [
+        axum::http::header::CONTENT_TYPE,
+        axum::http::header::CONTENT_DISPOSITION,
+    ] {
+        if let Some(value) = headers
+            .get(name.as_str())
+            .and_then(|v| axum::http::HeaderValue::from_bytes(v.as_bytes()).ok())
+        {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response.headers_mut().insert(
+        axum::http::header::X_CONTENT_TYPE_OPTIONS,
+        axum::http::HeaderValue::from_static("nosniff"),
+    );
+    Ok(response)
 }
 
 #[derive(Template)]

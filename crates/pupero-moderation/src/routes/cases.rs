@@ -242,7 +242,18 @@ pub async fn add_note(
 ) -> ApiResult<(StatusCode, Json<CaseNote>)> {
     let body = text("text", &req.text, MAX_TEXT)?;
     case_for(&state, id, moderator.id).await?;
-    let note = store::add_note(&state.db, id, moderator.id, &body).await?;
+    let tx = write_tx(&state.db).await?;
+    let note = store::add_note(&tx, id, moderator.id, &body).await?;
+    // The note's words stay private to moderators; the chain records that it was written.
+    store::record(
+        &tx,
+        moderator.id,
+        AuditAction::AddNote,
+        format!("case:{id}"),
+        format!("note {}", note.id),
+    )
+    .await?;
+    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(case_note(&note))))
 }
 

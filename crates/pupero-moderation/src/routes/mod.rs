@@ -1,6 +1,7 @@
 //! HTTP routes of the moderation service.
 
 mod appeals;
+mod audit;
 mod cases;
 mod offers;
 mod sanctions;
@@ -38,6 +39,7 @@ pub fn router(state: ModerationState) -> ServiceRouter {
         .routes(routes!(appeals::file, appeals::list))
         .routes(routes!(appeals::decide))
         .routes(routes!(offers::remove))
+        .routes(routes!(audit::audit_log))
         .with_state(state)
         .split_for_parts();
     ServiceRouter::with_database(crate::SERVICE, routes, openapi, health_db).with_metrics(metrics)

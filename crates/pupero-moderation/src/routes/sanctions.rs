@@ -128,7 +128,16 @@ pub async fn impose(
 async fn withdraw(state: &ModerationState, row: &sanction::Model, staff: i64) {
     let undone = async {
         let tx = write_tx(&state.db).await?;
-        store::lift(&tx, row, staff, "not in force: a service could not be told").await?;
+        let why = "not in force: a service could not be told";
+        store::lift(&tx, row, staff, why).await?;
+        store::record(
+            &tx,
+            staff,
+            AuditAction::LiftSanction,
+            format!("user:{}", row.user_id),
+            format!("sanction {} withdrawn, {why}", row.id),
+        )
+        .await?;
         tx.commit().await?;
         enforcement::tell(state, row.user_id).await
     }

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use pupero_api::internal::login::AccountFacts;
 use pupero_api::internal::transactions::MessageAuthor;
 use pupero_api::trades::{ChatMessage, ChatMessages, NewMessage};
 use pupero_http::{
@@ -32,10 +33,10 @@ async fn chat_access(
     state: &TransactionsState,
     trade_id: i64,
     caller: AuthUser,
-) -> ApiResult<trade_row::Model> {
+) -> ApiResult<(trade_row::Model, Access)> {
     let t = trades::load(&state.db, trade_id).await?;
     match trades::current_access(state, &t, caller).await? {
-        Some(Access::Party(_) | Access::Moderator) => Ok(t),
+        Some(a @ (Access::Party(_) | Access::Moderator)) => Ok((t, a)),
         // Admins may read any trade, but join its chat only through a dispute.
         Some(Access::Observer) => Err(ApiError::forbidden(
             "the chat opens to staff only in a dispute",
@@ -44,12 +45,14 @@ async fn chat_access(
     }
 }
 
-fn message(m: trade_message::Model) -> ChatMessage {
+pub(super) fn message(m: trade_message::Model) -> ChatMessage {
     ChatMessage {
         id: m.id,
         sender_id: m.sender_id,
         body: m.body,
         created_at: rfc3339(m.created_at_ms),
+        staff: m.staff_name.is_some(),
+        author_name: m.staff_name,
     }
 }
 
@@ -111,7 +114,7 @@ pub async fn post_message(
         .authority
         .permit(caller, pupero_core::Privilege::Chat)
         .await?;
-    let t = chat_access(&state, id, caller).await?;
+    let (t, access) = chat_access(&state, id, caller).await?;
     let body = req.body.trim();
     if body.is_empty() || body.chars().count() > MAX_BODY {
         return Err(ApiError::invalid(
@@ -119,8 +122,20 @@ pub async fn post_message(
             format!("a message is 1 to {MAX_BODY} characters"),
         ));
     }
+    // Staff (not a party) write under their name, so both traders see who speaks for the
+    // platform instead of a bare user number. Login owns names.
+    let staff_name = match access {
+        Access::Moderator => Some(
+            state
+                .login
+                .get::<AccountFacts>(&format!("/internal/users/{}", caller.id))
+                .await?
+                .username,
+        ),
+        _ => None,
+    };
     let tx = pupero_db::write_tx(&state.db).await?;
-    let saved = store::insert_message(&tx, id, caller.id, body).await?;
+    let saved = store::insert_message(&tx, id, caller.id, body, staff_name).await?;
     notifications::tell(&tx, &notifications::for_message(&t, caller.id)).await?;
     tx.commit().await?;
     state.notify_wake.notify_one();

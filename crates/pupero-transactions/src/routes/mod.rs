@@ -3,6 +3,7 @@
 mod audit;
 mod chat;
 mod deposits;
+mod disputes;
 mod errors;
 mod money;
 mod notifications;
@@ -49,6 +50,11 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
         .routes(routes!(trading::receipt))
         .routes(routes!(trading::disputes))
         .routes(routes!(chat::list_messages, chat::post_message))
+        .routes(routes!(disputes::put_statement))
+        .routes(routes!(disputes::dispute_files))
+        .routes(routes!(disputes::upload_evidence))
+        .routes(routes!(disputes::download_evidence))
+        .routes(routes!(disputes::workbench))
         .routes(routes!(reviews::review, reviews::my_review))
         .routes(routes!(reviews::reputation))
         .routes(routes!(deposits::deposit_address))

@@ -23,17 +23,20 @@ pub async fn messages_after(
         .await
 }
 
-/// Stores a message and reads it back as stored.
+/// Stores a message (`staff_name`: its author's name when they write as staff) and reads
+/// it back as stored.
 pub async fn insert_message(
     db: &impl ConnectionTrait,
     trade_id: i64,
     sender_id: i64,
     body: &str,
+    staff_name: Option<String>,
 ) -> Result<trade_message::Model, DbErr> {
     let row = trade_message::ActiveModel {
         trade_id: Set(trade_id),
         sender_id: Set(sender_id),
         body: Set(body.to_owned()),
+        staff_name: Set(staff_name),
         created_at_ms: Set(pupero_db::now_ms()),
         ..Default::default()
     };

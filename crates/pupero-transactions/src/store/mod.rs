@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod chat;
 pub mod deposits;
+pub mod disputes;
 pub mod ledger;
 pub mod metrics;
 pub mod network_fees;

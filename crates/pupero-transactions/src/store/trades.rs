@@ -351,5 +351,11 @@ pub async fn advance(
             .col_expr(trade::Column::ResolutionCode, Expr::value(d.code))
             .col_expr(trade::Column::BuyerShareBps, Expr::value(d.buyer_share_bps));
     }
-    Ok(update.exec(db).await?.rows_affected == 1)
+    let moved = update.exec(db).await?.rows_affected == 1;
+    // The opener's statement is also their first statement on the workbench, which they
+    // may edit while the dispute is open.
+    if moved && let Some((Some(by), statement)) = change.disputed {
+        super::disputes::put_statement(db, id, by, statement, now).await?;
+    }
+    Ok(moved)
 }

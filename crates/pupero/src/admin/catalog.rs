@@ -9,13 +9,15 @@ use anyhow::{Context, bail};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
 
 /// How a column's values are read and written. The schema uses only these (see
-/// pupero-db: timestamps are BIGINT epoch milliseconds); any other type stops the backup
-/// with its name, instead of being copied wrongly.
+/// pupero-db: timestamps are BIGINT epoch milliseconds; files are BLOB/LONGBLOB/bytea);
+/// any other type stops the backup with its name, instead of being copied wrongly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnKind {
     Integer,
     Boolean,
     Text,
+    /// Binary data (dispute evidence files), written to a backup as base64.
+    Bytes,
 }
 
 impl ColumnKind {
@@ -34,6 +36,9 @@ impl ColumnKind {
             }
             "character" if lower.starts_with("character varying") || lower == "character" => {
                 Some(Self::Text)
+            }
+            "blob" | "tinyblob" | "mediumblob" | "longblob" | "bytea" | "binary" | "varbinary" => {
+                Some(Self::Bytes)
             }
             _ => None,
         }
@@ -257,7 +262,7 @@ mod tests {
     use super::ColumnKind;
 
     #[test]
-    fn declared_types_map_to_the_three_kinds_and_nothing_else() {
+    fn declared_types_map_to_the_four_kinds_and_nothing_else() {
         for (declared, kind) in [
             ("bigint", Some(ColumnKind::Integer)),
             ("BIGINT", Some(ColumnKind::Integer)),
@@ -269,9 +274,11 @@ mod tests {
             ("character varying", Some(ColumnKind::Text)),
             ("text", Some(ColumnKind::Text)),
             ("character", Some(ColumnKind::Text)),
+            ("BLOB", Some(ColumnKind::Bytes)),
+            ("longblob", Some(ColumnKind::Bytes)),
+            ("bytea", Some(ColumnKind::Bytes)),
             ("point", None),
             ("interval", None),
-            ("blob", None),
             ("double precision", None),
             ("timestamp with time zone", None),
         ] {

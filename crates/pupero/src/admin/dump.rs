@@ -1,12 +1,13 @@
 //! The portable data file of a backup (`data.jsonl`): for each table, one header line
 //! `{"table": NAME, "columns": [..]}` and then one JSON array per row, values as JSON
-//! numbers, booleans, strings or null. Plain text on purpose: it restores into any of the
+//! numbers, booleans, strings (binary columns as base64) or null. Plain text on purpose: it restores into any of the
 //! three databases, a person can read it, and its SHA-256 in the manifest catches any
 //! change to it.
 
 use std::io::{BufRead, Write};
 
 use anyhow::{Context, bail};
+use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
@@ -149,6 +150,10 @@ pub fn read_value(
             .try_get::<Option<String>>("", column)
             .with_context(|| format!("column {column} is not text"))?
             .map(Json::from),
+        ColumnKind::Bytes => row
+            .try_get::<Option<Vec<u8>>>("", column)
+            .with_context(|| format!("column {column} is not binary"))?
+            .map(|b| Json::from(base64::engine::general_purpose::STANDARD.encode(b))),
     };
     Ok(value.unwrap_or(Json::Null))
 }
@@ -162,6 +167,12 @@ pub fn to_db_value(value: &Json, kind: ColumnKind) -> anyhow::Result<sea_orm::Va
         (ColumnKind::Integer, Json::Null) => V::BigInt(None),
         (ColumnKind::Boolean, Json::Null) => V::Bool(None),
         (ColumnKind::Text, Json::Null) => V::String(None),
+        (ColumnKind::Bytes, Json::Null) => V::Bytes(None),
+        (ColumnKind::Bytes, Json::String(s)) => V::Bytes(Some(
+            base64::engine::general_purpose::STANDARD
+                .decode(s)
+                .context("binary data that is not base64")?,
+        )),
         (ColumnKind::Integer, Json::Number(n)) => V::BigInt(Some(
             n.as_i64()
                 .with_context(|| format!("{n} is not a 64-bit integer"))?,
@@ -227,5 +238,10 @@ mod tests {
         assert!(to_db_value(&json!("7"), ColumnKind::Integer).is_err());
         assert!(to_db_value(&json!(1.5), ColumnKind::Integer).is_err());
         assert!(to_db_value(&json!(3), ColumnKind::Text).is_err());
+        assert_eq!(
+            to_db_value(&json!("AAH/"), ColumnKind::Bytes).unwrap(),
+            sea_orm::Value::Bytes(Some(vec![0, 1, 255]))
+        );
+        assert!(to_db_value(&json!("not base64!"), ColumnKind::Bytes).is_err());
     }
 }

@@ -58,18 +58,23 @@ async fn exec(app: &TestApp, sql: &str) {
 
 /// One record's stored fields, by sequence number.
 async fn record(app: &TestApp, seq: i64) -> audit_chain::Record {
-    let (records, _) = audit_chain::page(&app.db, Chain::TRANSACTIONS, 1000, 0)
-        .await
-        .unwrap();
+    record_of(app, Chain::TRANSACTIONS, seq).await
+}
+
+async fn record_of(app: &TestApp, chain: Chain, seq: i64) -> audit_chain::Record {
+    let (records, _) = audit_chain::page(&app.db, chain, 1000, 0).await.unwrap();
     records.into_iter().find(|r| r.seq == seq).unwrap()
 }
 
 /// What a careful forger does after changing history: recomputes every hash from `from`
 /// on and moves the head, so that the chain alone looks intact.
 async fn rehash_from(app: &TestApp, from: i64) {
-    let (mut records, _) = audit_chain::page(&app.db, Chain::TRANSACTIONS, 1000, 0)
-        .await
-        .unwrap();
+    rehash_chain(app, Chain::TRANSACTIONS, from).await
+}
+
+async fn rehash_chain(app: &TestApp, chain: Chain, from: i64) {
+    let name = chain.name();
+    let (mut records, _) = audit_chain::page(&app.db, chain, 1000, 0).await.unwrap();
     records.sort_by_key(|r| r.seq);
     let mut prev = records
         .iter()
@@ -77,7 +82,7 @@ async fn rehash_from(app: &TestApp, from: i64) {
         .map_or(audit_chain::GENESIS_HASH.to_owned(), |r| r.hash.clone());
     for r in records.iter().filter(|r| r.seq >= from) {
         let hash = record_hash(&RecordFields {
-            chain: "transactions",
+            chain: name,
             seq: r.seq,
             at_ms: r.at_ms,
             actor_id: r.actor_id,
@@ -89,7 +94,7 @@ async fn rehash_from(app: &TestApp, from: i64) {
         exec(
             app,
             &format!(
-                "UPDATE {TABLE} SET prev_hash = '{prev}', hash = '{hash}' WHERE id = {}",
+                "UPDATE {name}_audit_records SET prev_hash = '{prev}', hash = '{hash}' WHERE id = {}",
                 r.id
             ),
         )
@@ -99,7 +104,7 @@ async fn rehash_from(app: &TestApp, from: i64) {
     let last = records.last().unwrap().seq;
     exec(
         app,
-        &format!("UPDATE transactions_audit_head SET seq = {last}, hash = '{prev}' WHERE id = 1"),
+        &format!("UPDATE {name}_audit_head SET seq = {last}, hash = '{prev}' WHERE id = 1"),
     )
     .await;
 }
@@ -298,5 +303,185 @@ db_test! {
         let (ok, out) = audit_verify(&app, &key);
         assert!(ok, "{out}");
         app.assert_ledger_consistent().await;
+    }
+}
+
+/// Six moderation records (a sanction, its lift, a case claimed, noted and decided, an
+/// offer removed), signed: each one in the same transaction as its action.
+async fn moderation_history(app: &TestApp) -> String {
+    let m = crate::trading::market(app).await;
+    let (status, body) = app
+        .post(
+            "/moderation/sanctions",
+            m.moderator.t(),
+            json!({"user_id": m.stranger.id, "kind": "mute", "reason": "spam in chat"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let sanction = body["id"].as_i64().unwrap();
+    let (status, body) = app
+        .post(
+            &format!("/moderation/sanctions/{sanction}/lift"),
+            m.moderator.t(),
+            json!({"reason": "apologised"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = app
+        .post("/moderation/reports", m.buyer.t(), json!({"target": "user", "target_id": m.seller.id, "category": "scam", "text": "asked to pay outside"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let case = body["case_id"].as_i64().unwrap();
+    for (path, body) in [
+        ("claim", json!({})),
+        ("notes", json!({"text": "checked their trades"})),
+        (
+            "resolve",
+            json!({"resolution": "actioned", "reason": "seller warned"}),
+        ),
+    ] {
+        let (status, answer) = app
+            .post(
+                &format!("/moderation/cases/{case}/{path}"),
+                m.moderator.t(),
+                body,
+            )
+            .await;
+        assert!(status.is_success(), "{path}: {answer}");
+    }
+    let (status, body) = app
+        .post(
+            &format!("/moderation/offers/{}/remove", m.offer),
+            m.admin.t(),
+            json!({"reason": "misleading terms"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let (status, audit) = app.get("/moderation/admin/audit", m.admin.t()).await;
+    assert_eq!(status, StatusCode::OK, "{audit}");
+    let audit: Paged<AuditEntry> = typed(&audit);
+    let actions: Vec<(AuditAction, String)> = audit
+        .items
+        .iter()
+        .rev()
+        .map(|e| (e.action, e.target.clone()))
+        .collect();
+    use AuditAction::{AddNote, ClaimCase, LiftSanction, RemoveOffer, ResolveCase, Sanction};
+    assert_eq!(
+        actions,
+        vec![
+            (Sanction, format!("user:{}", m.stranger.id)),
+            (LiftSanction, format!("user:{}", m.stranger.id)),
+            (ClaimCase, format!("case:{case}")),
+            (AddNote, format!("case:{case}")),
+            (ResolveCase, format!("case:{case}")),
+            (RemoveOffer, format!("offer:{}", m.offer)),
+        ]
+    );
+    let newest = &audit.items[0];
+    assert_eq!(
+        (newest.chain.as_str(), newest.action_label.as_str()),
+        ("moderation", "Removed an offer")
+    );
+    assert_eq!(newest.target_ref(), Some(("offer", m.offer)));
+    assert_eq!(newest.actor_id, Some(m.admin.id));
+    assert!(
+        audit
+            .items
+            .iter()
+            .all(|e| !e.details.contains("checked their trades")),
+        "a note's words stay off the log"
+    );
+    assert_eq!(
+        app.get("/moderation/admin/audit", m.moderator.t()).await.0,
+        StatusCode::FORBIDDEN,
+        "admins only"
+    );
+
+    let signed = audit_chain::checkpoint(&app.db, Chain::MODERATION, &server_key(app))
+        .await
+        .unwrap();
+    assert_eq!(signed, Some(6));
+    let key = published_key(app).await;
+    let (ok, out) = audit_verify(app, &key);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("moderation audit chain intact: 6 records, signed through record 6"),
+        "{out}"
+    );
+    key
+}
+
+const MODERATION: &str = "moderation_audit_records";
+
+db_test! {
+    async fn the_moderation_chain_catches_edits_deletions_insertions_and_reordering(app) {
+        let key = moderation_history(&app).await;
+        let chain = Chain::MODERATION;
+        let broken = |out: &str, needle: &str| {
+            assert!(out.contains("the moderation audit chain is BROKEN"), "{out}");
+            assert!(out.contains(needle), "{needle}: {out}");
+        };
+
+        // Edited: a lift's reason rewritten.
+        let second = record_of(&app, chain, 2).await;
+        exec(&app, &format!("UPDATE {MODERATION} SET details = 'lifted on appeal' WHERE seq = 2")).await;
+        let (ok, out) = audit_verify(&app, &key);
+        assert!(!ok);
+        broken(&out, "record 2 (id 2) was altered");
+        // ...and re-hashed to look whole: the signed checkpoint still disagrees.
+        rehash_chain(&app, chain, 2).await;
+        let (ok, out) = audit_verify(&app, &key);
+        assert!(!ok);
+        broken(&out, "record 6 (id 6) differs from what checkpoint id 1 signed");
+        exec(&app, &format!("UPDATE {MODERATION} SET details = '{}' WHERE seq = 2", second.details.replace('\'', "''"))).await;
+        rehash_chain(&app, chain, 2).await;
+        assert!(audit_verify(&app, &key).0, "restored");
+
+        // Reordered: the claim and the note change places.
+        exec(&app, &format!("UPDATE {MODERATION} SET seq = 100 WHERE seq = 3")).await;
+        exec(&app, &format!("UPDATE {MODERATION} SET seq = 3 WHERE seq = 4")).await;
+        exec(&app, &format!("UPDATE {MODERATION} SET seq = 4 WHERE seq = 100")).await;
+        let (ok, out) = audit_verify(&app, &key);
+        assert!(!ok);
+        broken(&out, "record 3 is not where it belongs: id 3 carries record 4");
+        exec(&app, &format!("UPDATE {MODERATION} SET seq = 100 WHERE seq = 3")).await;
+        exec(&app, &format!("UPDATE {MODERATION} SET seq = 3 WHERE seq = 4")).await;
+        exec(&app, &format!("UPDATE {MODERATION} SET seq = 4 WHERE seq = 100")).await;
+        assert!(audit_verify(&app, &key).0, "put back in order");
+
+        // Inserted: a forged lift appended after the rest, correctly linked, head left.
+        let last = record_of(&app, chain, 6).await;
+        let forged = RecordFields {
+            chain: "moderation",
+            seq: 7,
+            at_ms: last.at_ms,
+            actor_id: Some(1),
+            action: "lift-sanction",
+            target: "user:2",
+            details: "sanction 9 lifted",
+            prev_hash: &last.hash,
+        };
+        let hash = record_hash(&forged);
+        exec(&app, &format!(
+            "INSERT INTO {MODERATION} (seq, at_ms, actor_id, action, target, details, prev_hash, hash) \
+             VALUES (7, {}, 1, 'lift-sanction', 'user:2', 'sanction 9 lifted', '{}', '{hash}')",
+            last.at_ms, last.hash
+        )).await;
+        let (ok, out) = audit_verify(&app, &key);
+        assert!(!ok);
+        broken(&out, "the chain ends at record 7 but its head names record 6");
+        exec(&app, &format!("DELETE FROM {MODERATION} WHERE seq = 7")).await;
+        assert!(audit_verify(&app, &key).0, "the forgery removed");
+
+        // Deleted: the sanction's record, then the newest ones with the head moved back.
+        exec(&app, &format!("DELETE FROM {MODERATION} WHERE seq = 1")).await;
+        let (ok, out) = audit_verify(&app, &key);
+        assert!(!ok);
+        broken(&out, "record 1 is not where it belongs");
+        exec(&app, &format!("DELETE FROM {MODERATION} WHERE seq >= 5")).await;
+        let (ok, out) = audit_verify(&app, &key);
+        assert!(!ok, "{out}");
     }
 }

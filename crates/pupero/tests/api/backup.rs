@@ -107,6 +107,26 @@ db_test! {
         let withdrawal: WithdrawalAccepted = body.json().await.unwrap();
         wait_relayed(&app, &buyer, withdrawal.withdrawal_id).await;
 
+        // A dispute evidence file (binary, every byte value) travels as base64.
+        let evidence: Vec<u8> = (0..=255u8).chain(0..=255u8).collect();
+        use sea_orm::{ActiveValue::Set, EntityTrait};
+        use pupero_transactions::entity::dispute_evidence;
+        dispute_evidence::Entity::insert(dispute_evidence::ActiveModel {
+            trade_id: Set(1),
+            uploader_id: Set(buyer.id),
+            content_type: Set("application/pdf".into()),
+            file_name: Set("proof.pdf".into()),
+            size_bytes: Set(evidence.len() as i64),
+            sha256: Set("0".repeat(64)),
+            data: Set(evidence.clone()),
+            created_at_ms: Set(1),
+            expires_at_ms: Set(i64::MAX),
+            ..Default::default()
+        })
+        .exec(&app.db)
+        .await
+        .unwrap();
+
         // Back up while trades complete and balances are adjusted beside it.
         let dir = scratch("backup");
         let backup_settings = settings_for(
@@ -159,6 +179,8 @@ db_test! {
         assert_eq!(totals(&restored).await, manifest.ledger_totals);
         assert_eq!(count(&restored, "trades").await, rows("trades") as i64);
         assert!(count(&restored, "trades").await < live_trades, "trade {open} came after the backup");
+        let restored_files = dispute_evidence::Entity::find().all(&restored).await.unwrap();
+        assert_eq!(restored_files.iter().map(|f| f.data.clone()).collect::<Vec<_>>(), vec![evidence], "binary columns come back byte for byte");
         let cli = std::process::Command::new(env!("CARGO_BIN_EXE_pupero"))
             .args(["admin", "ledger-verify", "--database-url", &fresh.url, "--data-dir"])
             .arg(&restore_dir)

@@ -16,6 +16,7 @@ mod chain_notify;
 mod chat_reviews;
 mod concurrency;
 mod deposits;
+mod dispute_workbench;
 mod disputes;
 mod expiry;
 mod faults;

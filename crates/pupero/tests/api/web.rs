@@ -142,6 +142,16 @@ impl Web {
         self.send(req).await
     }
 
+    /// Posts `body` as it is, with this content type (a file form).
+    pub async fn post_body(&self, path: &str, content_type: &str, body: Vec<u8>) -> Page {
+        let req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body);
+        self.send(req).await
+    }
+
     /// Opens `page`, takes its CSRF token and posts `fields` to `action`, as a browser does.
     pub async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
         let form = self.get(page).await;
@@ -280,7 +290,7 @@ db_test! {
         let posts = [
             "/logout", "/offers/new", "/offers/1/trade", "/offers/1/edit", "/offers/1/status",
             "/offers/1/delete", "/trades/1/action", "/trades/1/resolve", "/trades/1/messages",
-            "/trades/1/review", "/withdraw", "/settings/profile", "/settings/email",
+            "/trades/1/review", "/trades/1/statement", "/trades/1/evidence", "/withdraw", "/settings/profile", "/settings/email",
             "/settings/password", "/settings/2fa/enable", "/settings/2fa/confirm",
             "/settings/2fa/disable", "/settings/delete", "/settings/sign-out-everywhere", "/admin/users/1/role",
             "/admin/users/1/disable", "/admin/users/1/logout", "/admin/adjust", "/login",
@@ -289,6 +299,14 @@ db_test! {
         for path in posts {
             let page = web.post_raw(path, &[("username", "renamed"), ("status", "closed")], &[]).await;
             assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
+        }
+        // The file form, sent as a file form, without the token or with a wrong one.
+        for token in ["", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"] {
+            let body = format!(
+                "--b0\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n--b0\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.4\r\n--b0--\r\n"
+            );
+            let page = web.post_body("/trades/1/evidence", "multipart/form-data; boundary=b0", body.into_bytes()).await;
+            assert_eq!(page.status, StatusCode::FORBIDDEN, "token {token:?}");
         }
         let settings = web.get("/settings").await;
         assert_eq!(settings.status, StatusCode::OK, "still signed in: the logout was refused");

@@ -358,6 +358,16 @@ impl Browser {
         .await
     }
 
+    /// Chooses the local file at `path` in the file input matching `css`.
+    pub async fn attach(&self, css: &str, path: &std::path::Path) {
+        let path = path.display().to_string();
+        self.retry(&format!("attach {path:?} to {css:?}"), || async {
+            let el = self.client.find(Locator::Css(css)).await?;
+            el.send_keys(&path).await
+        })
+        .await
+    }
+
     /// Picks the `<option>` with `value` in the `<select>` matching `css`.
     pub async fn select(&self, css: &str, value: &str) {
         self.retry(&format!("select {value:?} in {css:?}"), || async {

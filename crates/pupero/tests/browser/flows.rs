@@ -139,6 +139,35 @@ async fn start_trade(buyer: &Browser, app: &TestApp, offer: &str, amount: &str) 
     buyer.current_path().await
 }
 
+/// A small PNG whose `tEXt` chunk names a place, written to a scratch file.
+fn receipt_png() -> std::path::PathBuf {
+    let chunk = |kind: &[u8; 4], data: &[u8]| {
+        let mut c = (data.len() as u32).to_be_bytes().to_vec();
+        c.extend_from_slice(kind);
+        c.extend_from_slice(data);
+        c.extend_from_slice(&[0, 0, 0, 0]);
+        c
+    };
+    let png = [
+        b"\x89PNG\r\n\x1a\n".to_vec(),
+        chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]),
+        chunk(b"tEXt", b"Location\0Home"),
+        chunk(b"IDAT", b"pixels"),
+        chunk(b"IEND", b""),
+    ]
+    .concat();
+    // A directory of its own: the three databases' runs share the process.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let dir = std::env::temp_dir().join(format!("pupero-evidence-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bank-receipt.png");
+    std::fs::write(&path, png).unwrap();
+    path
+}
+
 async fn assert_state(browser: &Browser, state: &str) {
     assert_eq!(
         browser.attr("#trade-state", "data-state").await.as_deref(),
@@ -317,6 +346,20 @@ db_test! {
         buyer.wait_for_text("Dispute opened", TIMEOUT).await;
         assert_state(&buyer, "disputed").await;
 
+        // The buyer rewrites their statement and attaches a bank receipt (a PNG whose text
+        // chunk says where it was made: removed before it is stored).
+        buyer.fill("#statement-text", "I paid 74.95 EUR by SEPA, reference 42.").await;
+        buyer.submit_form("#statement-save").await;
+        buyer.wait_for_text("Your statement is saved", TIMEOUT).await;
+        let receipt = receipt_png();
+        buyer.attach("#evidence-file", &receipt).await;
+        buyer.submit_form("#evidence-upload").await;
+        buyer.wait_for_text("bank-receipt.png attached", TIMEOUT).await;
+        assert!(buyer.text("#evidence-list").await.contains("bank-receipt.png"));
+        if let Some(dir) = receipt.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+
         moderator.goto(&format!("{}/moderation", app.frontend)).await;
         moderator.wait_for_text("I paid but the seller does not answer.", TIMEOUT).await;
         shot(&moderator, "moderation").await;
@@ -324,6 +367,19 @@ db_test! {
         moderator.submit_form(&format!("#dispute-{id}")).await;
         moderator.wait_for_text("reference attached to my bank statement", TIMEOUT).await;
         assert!(!moderator.exists("#action-release").await, "a moderator does not release");
+        // The workbench: the buyer's statement, the timeline, the evidence.
+        moderator.wait_for_text("I paid 74.95 EUR by SEPA, reference 42.", TIMEOUT).await;
+        assert!(moderator.exists("#dispute-timeline li").await);
+        assert!(moderator.text("#evidence-list").await.contains("bank-receipt.png"));
+        assert!(!moderator.exists("#statement-form").await, "staff do not file statements");
+        // A moderator writes in the chat under their name, with a staff badge.
+        moderator.fill("#chat-body", "Thanks, I am checking the receipt.").await;
+        moderator.submit_form("#chat-send").await;
+        buyer.goto(&trade_url).await;
+        buyer.wait_for_text("Thanks, I am checking the receipt.", TIMEOUT).await;
+        assert!(buyer.text("#chat-lines li.staff .who").await.starts_with("mia"));
+        assert!(buyer.exists("#chat-lines .badge.staff").await);
+        shot(&buyer, "dispute-staff-chat").await;
         moderator.fill("#resolve-reason", "The buyer's bank statement shows the payment.").await;
         shot(&moderator, "dispute-resolution").await;
         agree_to_confirmations(&moderator).await;

@@ -89,6 +89,8 @@ struct TradePageView {
     reasons: &'static [ResolutionReason],
     /// Either party of an ended trade may download its signed receipt.
     has_receipt: bool,
+    /// A mute in force: the chat form gives way to its reason and a link.
+    muted: Option<super::moderation::Blocked>,
 }
 
 pub(super) fn name_or_id(names: &std::collections::HashMap<i64, String>, id: i64) -> String {
@@ -171,6 +173,12 @@ pub async fn page(
         they_voted_cancel,
         reasons: ResolutionReason::ALL,
         has_receipt: is_party && t.state.is_final(),
+        muted: if is_party && !t.state.is_final() {
+            super::moderation::blocked_by(&state, &me.caller, &[pupero_core::SanctionKind::Mute])
+                .await
+        } else {
+            None
+        },
         t,
     }))
 }

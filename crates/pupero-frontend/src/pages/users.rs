@@ -1,5 +1,5 @@
 //! Staff find a person by name (`/admin/users?q=`) and see everything about them on one
-//! page: balances, offers, the cases about them, sanctions and their audit trail. What a
+//! page: balances, trades, offers, the cases about them, sanctions and their audit trail. What a
 //! moderator may not read (balances, the audit logs) the API refuses, and the page leaves out.
 
 use askama::Template;
@@ -12,11 +12,13 @@ use pupero_api::accounts::{AuditEntry, StaffUserView};
 use pupero_api::moderation::{CaseView, SanctionView};
 use pupero_api::money::BalancesView;
 use pupero_api::offers::OfferView;
+use pupero_api::trades::TradeView;
 use pupero_core::Role;
 
 use super::moderation::{SanctionRow, category_label, sanction_row};
 use super::offers::usernames;
 use super::staff::{AuditRow, audit_row};
+use super::trades::name_or_id;
 use super::{Chrome, Me, PageError, render};
 use crate::FrontendState;
 use crate::api::q;
@@ -118,6 +120,15 @@ pub struct OfferRow {
     pub currency: String,
 }
 
+pub struct TradeRow {
+    pub id: i64,
+    pub role: &'static str,
+    pub counterparty: String,
+    pub amount: String,
+    pub state: &'static str,
+    pub opened: String,
+}
+
 pub struct UserCaseRow {
     pub id: i64,
     pub category: &'static str,
@@ -138,6 +149,8 @@ struct UserPage {
     chrome: Chrome,
     user: FoundUser,
     balances: Option<Balances>,
+    /// `None`: not an admin's to read.
+    trades: Option<Vec<TradeRow>>,
     offers: Vec<OfferRow>,
     cases: Vec<UserCaseRow>,
     sanctions: Vec<SanctionRow>,
@@ -169,6 +182,15 @@ pub async fn page(
             escrow: view::xmr(b.escrow),
             withdrawing: view::xmr(b.withdrawing),
         });
+    let trades = state
+        .api
+        .get::<Paged<TradeView>>(
+            &me.caller,
+            &format!("/transactions/admin/users/{id}/trades?limit=50"),
+        )
+        .await
+        .ok()
+        .map(|p| p.items);
     let offers = state
         .api
         .get::<Paged<OfferView>>(
@@ -215,12 +237,36 @@ pub async fn page(
         .flat_map(|s| [s.user_id, s.imposed_by])
         .chain(entries.iter().filter_map(|e| e.actor_id))
         .chain(entries.iter().filter_map(|e| target_user(&e.target)))
+        .chain(
+            trades
+                .iter()
+                .flatten()
+                .flat_map(|t| [t.buyer_id, t.seller_id]),
+        )
         .collect();
     ids.push(id);
     let names = usernames(&state, &me.caller, &ids).await;
     Ok(render(&UserPage {
         chrome: me.chrome(format!("User {}", user.username)),
         balances,
+        trades: trades.map(|list| {
+            list.iter()
+                .map(|t| {
+                    let buyer = t.buyer_id == id;
+                    TradeRow {
+                        id: t.id,
+                        role: if buyer { "buyer" } else { "seller" },
+                        counterparty: name_or_id(
+                            &names,
+                            if buyer { t.seller_id } else { t.buyer_id },
+                        ),
+                        amount: view::xmr(t.amount),
+                        state: view::trade_state(t.state),
+                        opened: view::when(&t.created_at),
+                    }
+                })
+                .collect()
+        }),
         offers: offers
             .into_iter()
             .map(|o| OfferRow {

@@ -48,6 +48,7 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
         .routes(routes!(trading::resolve))
         .routes(routes!(trading::receipt))
         .routes(routes!(trading::disputes))
+        .routes(routes!(trading::trades_of_user))
         .routes(routes!(chat::list_messages, chat::post_message))
         .routes(routes!(reviews::review, reviews::my_review))
         .routes(routes!(reviews::reputation))

@@ -318,3 +318,38 @@ db_test! {
         app.assert_ledger_consistent().await;
     }
 }
+
+db_test! {
+    /// The admin's user page lists the user's trades from `GET /transactions/admin/users/{id}/trades`,
+    /// which only an admin may call (a moderator or the user themself gets 403); a bad state
+    /// filter is named.
+    async fn an_admin_reads_a_users_trades_and_nobody_else_does(app) {
+        let m = market(&app).await;
+        let trade = app.trade(&m.buyer, m.offer, "1").await;
+        let path = format!("/transactions/admin/users/{}/trades", m.buyer.id);
+        let (status, body) = app.get(&path, m.admin.t()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let page: Paged<pupero_api::trades::TradeView> = typed(&body);
+        assert_eq!((page.total, page.items[0].id), (1, trade));
+        let (_, body) = app.get(&format!("/transactions/admin/users/{}/trades", m.stranger.id), m.admin.t()).await;
+        assert_eq!(typed::<Paged<pupero_api::trades::TradeView>>(&body).total, 0);
+        for who in [&m.moderator, &m.buyer] {
+            let (status, body) = app.get(&path, who.t()).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        }
+        let (status, body) = app.get(&format!("{path}?state=sideways"), m.admin.t()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(error_of(&body).field.as_deref(), Some("state"));
+
+        let admin = Web::new(&app);
+        admin.sign_in("admin").await;
+        let page = admin.get(&format!("/admin/users/{}", m.buyer.id)).await;
+        assert!(has(&page, "staff-user-trades") && page.body.contains(&format!("href=\"/trades/{trade}\"")), "{}", page.body);
+        // A moderator's user page leaves out what only admins read.
+        let moderator = Web::new(&app);
+        moderator.sign_in("moderator").await;
+        let page = moderator.get(&format!("/admin/users/{}", m.buyer.id)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(!has(&page, "staff-user-trades") && !has(&page, "staff-user-balances") && has(&page, "staff-user-sanctions"), "{}", page.body);
+    }
+}

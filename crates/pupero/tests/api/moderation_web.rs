@@ -272,6 +272,20 @@ db_test! {
         let (status, body) = app.post(&format!("/transactions/trades/{trade}/messages"), m.seller.t(), json!({"body": "thanks"})).await;
         assert_eq!(status, StatusCode::CREATED, "the chat works again: {body}");
 
+        // The other report links: the trade (for its parties), the other side's chat
+        // message, the offer (not for its owner); a message report goes through the form.
+        let message = body["id"].as_i64().unwrap();
+        let trade_page = buyer.get(&format!("/trades/{trade}")).await;
+        assert!(has(&trade_page, "report-trade") && has(&trade_page, &format!("report-message-{message}")), "{}", trade_page.body);
+        assert!(!has(&seller.get(&format!("/trades/{trade}")).await, &format!("report-message-{message}")), "nobody reports their own message");
+        assert!(has(&buyer.get(&format!("/offers/{}", m.offer)).await, "report-offer"));
+        assert!(!has(&seller.get(&format!("/offers/{}", m.offer)).await, "report-offer"), "nobody reports their own offer");
+        let form = buyer.get(&format!("/report?target=message&id={message}")).await;
+        let message_id = message.to_string();
+        let sent = post_from(&buyer, &form, "/report", &[("target", "message"), ("target_id", &message_id), ("category", "harassment"), ("text", "rude")]).await;
+        assert_eq!(sent.location(), "/reports", "{}", sent.body);
+        assert!(buyer.get("/reports").await.body.contains(&format!("chat message #{message}")));
+
         // The history shows it, lifted, with the user's page a click away.
         let history = second.get("/moderation/sanctions").await;
         assert!(history.body.contains("insults in the trade chat") && history.body.contains(&format!("/admin/users/{}", m.seller.id)), "{}", history.body);

@@ -120,6 +120,19 @@ pub struct AdminUserView {
     pub created_at: String,
 }
 
+/// An account as staff see it in a search (`GET /auth/staff/users`): moderators and
+/// admins find people by name, not only by number. No email: a moderator needs none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffUserView {
+    pub id: i64,
+    pub username: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub role: Role,
+    pub disabled: bool,
+    pub created_at: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleRequest {

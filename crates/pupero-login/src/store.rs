@@ -551,6 +551,48 @@ pub async fn list_users(
     Ok((rows, total))
 }
 
+/// Live accounts whose username contains `part` (already lower-case, username characters
+/// only), those starting with it first, then by name. `_` is a username character and a
+/// LIKE wildcard, so the pattern escapes it (and the escape character) explicitly: SQLite
+/// has no default escape.
+pub async fn search_usernames(
+    db: &impl ConnectionTrait,
+    part: &str,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<user::Model>, u64), DbErr> {
+    use sea_orm::sea_query::LikeExpr;
+    let escaped = escape_like(part);
+    let contains = LikeExpr::new(format!("%{escaped}%")).escape('\\');
+    let starts = LikeExpr::new(format!("{escaped}%")).escape('\\');
+    let query = user::Entity::find()
+        .filter(user::Column::DeletedAtMs.is_null())
+        .filter(user::Column::UsernameNormalized.like(contains));
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .order_by_asc(Into::<Expr>::into(
+            Expr::case(Expr::col(user::Column::UsernameNormalized).like(starts), 0).finally(1),
+        ))
+        .order_by_asc(user::Column::UsernameNormalized)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// `text` with LIKE's wildcards and the escape character `\` escaped.
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub async fn set_role(db: &impl ConnectionTrait, user_id: i64, role: Role) -> Result<bool, DbErr> {
     update_live_user(db, user_id, user::Column::Role, Expr::value(role.as_str())).await
 }

@@ -174,6 +174,7 @@ pub struct QueueFilter {
     pub statuses: Vec<CaseStatus>,
     pub category: Option<ReportCategory>,
     pub target: Option<ReportTarget>,
+    pub target_id: Option<i64>,
     pub assignee: Option<i64>,
 }
 
@@ -194,6 +195,9 @@ pub async fn queue(
     }
     if let Some(t) = filter.target {
         q = q.filter(case::Column::TargetKind.eq(t));
+    }
+    if let Some(id) = filter.target_id {
+        q = q.filter(case::Column::TargetId.eq(id));
     }
     if let Some(a) = filter.assignee {
         q = q.filter(case::Column::AssigneeId.eq(a));

@@ -7,10 +7,12 @@ mod auth;
 mod history;
 mod inbox;
 mod mail;
+mod moderation;
 mod offers;
 mod profile;
 mod staff;
 mod trades;
+mod users;
 mod wallet;
 
 use std::net::IpAddr;
@@ -108,6 +110,32 @@ pub fn routes(state: FrontendState) -> Router {
         )
         .route("/u/{username}", get(profile::page))
         .route("/moderation", get(staff::disputes))
+        .route(
+            "/report",
+            get(moderation::report_page).post(moderation::file_report),
+        )
+        .route("/reports", get(moderation::my_reports))
+        .route("/sanctions", get(moderation::my_sanctions))
+        .route("/sanctions/{id}/appeal", post(moderation::appeal))
+        .route("/moderation/queue", get(moderation::queue))
+        .route("/moderation/cases/{id}", get(moderation::case))
+        .route("/moderation/cases/{id}/claim", post(moderation::claim))
+        .route("/moderation/cases/{id}/notes", post(moderation::note))
+        .route("/moderation/cases/{id}/resolve", post(moderation::resolve))
+        .route(
+            "/moderation/cases/{id}/sanction",
+            post(moderation::sanction),
+        )
+        .route(
+            "/moderation/cases/{id}/remove-offer",
+            post(moderation::remove_offer),
+        )
+        .route("/moderation/sanctions", get(moderation::history))
+        .route("/moderation/sanctions/{id}/lift", post(moderation::lift))
+        .route("/moderation/appeals", get(moderation::appeals))
+        .route("/moderation/appeals/{id}/decide", post(moderation::decide))
+        .route("/admin/users", get(users::search))
+        .route("/admin/users/{id}", get(users::page))
         .route("/admin", get(staff::admin))
         .route("/admin/users/{id}/role", post(staff::set_role))
         .route("/admin/users/{id}/disable", post(staff::set_disabled))

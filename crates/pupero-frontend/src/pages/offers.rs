@@ -536,6 +536,8 @@ struct OfferFormPage {
     form: OfferForm,
     methods: Vec<(String, String)>,
     error: Option<String>,
+    /// A trade ban in force: its reason and a link, instead of a form that would be refused.
+    blocked: Option<super::moderation::Blocked>,
 }
 
 pub async fn new_page(State(state): State<FrontendState>, me: Me) -> Response {
@@ -546,6 +548,12 @@ pub async fn new_page(State(state): State<FrontendState>, me: Me) -> Response {
         form: OfferForm::blank(),
         methods: methods(&state, &me.caller).await,
         error: None,
+        blocked: super::moderation::blocked_by(
+            &state,
+            &me.caller,
+            &[pupero_core::SanctionKind::TradeBan],
+        )
+        .await,
     })
 }
 
@@ -573,6 +581,18 @@ pub async fn create(
                 action: "/offers/new".into(),
                 methods: methods(&state, &me.caller).await,
                 form,
+                // A trade ban refused it: say which, why and until when, with the way
+                // to appeal, rather than the bare refusal.
+                blocked: if f.code == pupero_api::error::ErrorCode::TradeBanned {
+                    super::moderation::blocked_by(
+                        &state,
+                        &me.caller,
+                        &[pupero_core::SanctionKind::TradeBan],
+                    )
+                    .await
+                } else {
+                    None
+                },
                 error: Some(f.labelled(OFFER_LABELS).message),
             },
         ),
@@ -595,6 +615,7 @@ pub async fn edit_page(
         form: OfferForm::from_offer(&offer),
         methods: methods(&state, &me.caller).await,
         error: None,
+        blocked: None,
     }))
 }
 
@@ -620,6 +641,18 @@ pub async fn update(
                 action: format!("/offers/{id}/edit"),
                 methods: methods(&state, &me.caller).await,
                 form,
+                // A trade ban refused it: say which, why and until when, with the way
+                // to appeal, rather than the bare refusal.
+                blocked: if f.code == pupero_api::error::ErrorCode::TradeBanned {
+                    super::moderation::blocked_by(
+                        &state,
+                        &me.caller,
+                        &[pupero_core::SanctionKind::TradeBan],
+                    )
+                    .await
+                } else {
+                    None
+                },
                 error: Some(f.labelled(OFFER_LABELS).message),
             },
         ),

@@ -31,6 +31,8 @@ struct ProfilePage {
     rating: Option<String>,
     reviews_count: u64,
     reviews: Vec<ReviewRow>,
+    /// A signed-in visitor other than this trader may report them.
+    report_id: Option<i64>,
 }
 
 pub async fn page(
@@ -64,7 +66,13 @@ pub async fn page(
             at: view::day(&rv.created_at),
         })
         .collect();
+    let report_id = visit
+        .session
+        .as_ref()
+        .filter(|s| s.user_id != p.id)
+        .map(|_| p.id);
     Ok(render(&ProfilePage {
+        report_id,
         chrome: visit.chrome(p.username.clone()),
         username: p.username,
         member_since: view::day(&p.member_since),

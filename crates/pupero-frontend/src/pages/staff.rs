@@ -9,11 +9,14 @@ use reqwest::Method;
 use serde::Deserialize;
 
 use pupero_api::Paged;
+use std::collections::HashMap;
+
 use pupero_api::accounts::{
     AdminUserView, AuditEntry, DisableRequest, ForceLogoutRequest, Revoked, RoleRequest,
+    StaffUserView,
 };
-use pupero_api::money::{AdjustRequest, Adjusted};
-use pupero_core::Role;
+use pupero_api::money::{AdjustRequest, Adjusted, BalancesView};
+use pupero_core::{AuditAction, Role};
 
 use super::trades::{PageNumber, filled, name_or_id, trades_page};
 use super::{Chrome, Me, PageError, act, redirect_with, refused, render};
@@ -268,8 +271,27 @@ pub struct AdjustForm {
     reason: String,
     #[serde(default)]
     totp: String,
+    /// `yes` from the confirmation page; anything else shows that page first.
+    #[serde(default)]
+    confirm: String,
 }
 
+#[derive(Template)]
+#[template(path = "adjust_confirm.html")]
+struct AdjustConfirm {
+    chrome: Chrome,
+    user_id: i64,
+    username: String,
+    amount: String,
+    direction: String,
+    credit: bool,
+    reason: String,
+    available: Option<String>,
+    needs_totp: bool,
+}
+
+/// A balance adjustment: first a page that says what will happen (whose balance, how
+/// much, which way, why) and asks to confirm; then, confirmed, the ledger entry.
 pub async fn adjust(
     State(state): State<FrontendState>,
     me: Me,
@@ -282,6 +304,12 @@ pub async fn adjust(
             Flash::error("Choose the user (their number) to adjust."),
         );
     };
+    if !matches!(form.direction.as_str(), "credit" | "debit") {
+        return redirect_with(&state, "/admin", Flash::error("Choose credit or debit."));
+    }
+    if form.confirm != "yes" {
+        return confirm_adjustment(&state, &me, user_id, &form).await;
+    }
     let body = AdjustRequest {
         user_id,
         amount: form.amount.trim().to_owned(),
@@ -314,15 +342,127 @@ pub async fn adjust(
     }
 }
 
+/// The confirmation step: nothing moves until the admin presses the button on it.
+async fn confirm_adjustment(
+    state: &FrontendState,
+    me: &Me,
+    user_id: i64,
+    form: &AdjustForm,
+) -> Response {
+    let user: StaffUserView = match state
+        .api
+        .get(&me.caller, &format!("/auth/staff/users/{user_id}"))
+        .await
+    {
+        Ok(u) => u,
+        Err(f) if f.status == reqwest::StatusCode::NOT_FOUND => {
+            return redirect_with(
+                state,
+                "/admin",
+                Flash::error(format!("There is no user #{user_id}.")),
+            );
+        }
+        Err(f) => return refused(state, "/admin", f),
+    };
+    let available = state
+        .api
+        .get::<BalancesView>(&me.caller, &format!("/transactions/balances/{user_id}"))
+        .await
+        .ok()
+        .map(|b| view::xmr(b.available));
+    render(&AdjustConfirm {
+        chrome: me.chrome("Confirm adjustment"),
+        user_id,
+        username: user.username,
+        amount: form.amount.trim().to_owned(),
+        direction: form.direction.clone(),
+        credit: form.direction == "credit",
+        reason: form.reason.trim().to_owned(),
+        available,
+        needs_totp: super::wallet::has_2fa(state, me).await,
+    })
+}
+
 pub struct AuditRow {
     pub seq: i64,
     /// The record's hash, shortened for the table (the API has it whole).
     pub hash: String,
     pub at: String,
     pub actor: String,
-    pub action: String,
+    /// The staff page of who acted, when a person did.
+    pub actor_href: Option<String>,
+    /// What was done, in words.
+    pub action: &'static str,
+    /// The action's code, as stored (for whoever searches the raw log).
+    pub code: String,
+    /// What it was done to, in words, and its page when it has one.
     pub target: String,
+    pub target_href: Option<String>,
     pub details: String,
+}
+
+/// An audit action in words.
+pub fn action_label(action: AuditAction) -> &'static str {
+    match action {
+        AuditAction::SetRole => "changed the role of",
+        AuditAction::SetDisabled => "disabled or enabled",
+        AuditAction::ForceLogout => "signed out everywhere",
+        AuditAction::Adjust => "adjusted the balance of",
+        AuditAction::Transfer => "moved money for",
+        AuditAction::ResolveForBuyer => "decided a dispute for the buyer of",
+        AuditAction::ResolveForSeller => "decided a dispute for the seller of",
+        AuditAction::ResolveSplit => "split the escrow of",
+        AuditAction::ClaimCase => "claimed",
+        AuditAction::AddNote => "wrote a note on",
+        AuditAction::ResolveCase => "decided",
+        AuditAction::Sanction => "sanctioned",
+        AuditAction::LiftSanction => "lifted a sanction of",
+        AuditAction::DecideAppeal => "decided an appeal of",
+        AuditAction::RemoveOffer => "removed",
+        AuditAction::LedgerEntry => "ledger entry",
+    }
+}
+
+/// An audit target (`user:7`, `trade:12`, `offer:3`, `case:4`, `entry:40`) in words, with
+/// the page that shows it.
+pub fn target_of(target: &str, names: &HashMap<i64, String>) -> (String, Option<String>) {
+    let Some((kind, rest)) = target.split_once(':') else {
+        return (target.to_owned(), None);
+    };
+    // `user:7:available` (a ledger account) names the user first.
+    let id = rest.split(':').next().and_then(|n| n.parse::<i64>().ok());
+    match (kind, id) {
+        ("user", Some(id)) => (
+            format!("user {}", name_or_id(names, id)),
+            Some(format!("/admin/users/{id}")),
+        ),
+        ("trade", Some(id)) => (format!("trade #{id}"), Some(format!("/trades/{id}"))),
+        ("offer", Some(id)) => (format!("offer #{id}"), Some(format!("/offers/{id}"))),
+        ("case", Some(id)) => (
+            format!("case #{id}"),
+            Some(format!("/moderation/cases/{id}")),
+        ),
+        ("entry", Some(id)) => (format!("ledger entry #{id}"), None),
+        _ => (target.to_owned(), None),
+    }
+}
+
+pub fn audit_row(e: &AuditEntry, names: &HashMap<i64, String>) -> AuditRow {
+    let (target, target_href) = target_of(&e.target, names);
+    AuditRow {
+        seq: e.seq,
+        hash: e.hash.chars().take(12).collect(),
+        at: view::when(&e.created_at),
+        actor: e
+            .actor_id
+            .map_or_else(|| "platform".to_owned(), |id| name_or_id(names, id)),
+        actor_href: e.actor_id.map(|id| format!("/admin/users/{id}")),
+        action: action_label(e.action),
+        code: e.action.to_string(),
+        target,
+        target_href,
+        details: e.details.clone(),
+    }
 }
 
 #[derive(Template)]
@@ -338,9 +478,10 @@ pub struct AuditSection {
     pub rows: Vec<AuditRow>,
 }
 
-/// The two hash-chained audit logs: account administration (login service) and money
-/// (every ledger entry, adjustments and dispute decisions; transactions service), newest
-/// first.
+/// The three hash-chained audit logs: account administration (login service), money
+/// (every ledger entry, adjustments and dispute decisions; transactions service) and
+/// moderation (cases, notes, sanctions, appeals, offer removals), newest first, in words,
+/// each target linked to its page.
 pub async fn audit(State(state): State<FrontendState>, me: Me) -> Result<Response, PageError> {
     let accounts: Paged<AuditEntry> = state
         .api
@@ -350,28 +491,21 @@ pub async fn audit(State(state): State<FrontendState>, me: Me) -> Result<Respons
         .api
         .get(&me.caller, "/transactions/admin/audit?limit=100")
         .await?;
+    let moderation: Paged<AuditEntry> = state
+        .api
+        .get(&me.caller, "/moderation/admin/audit?limit=100")
+        .await?;
     let ids: Vec<i64> = accounts
         .items
         .iter()
         .chain(&money.items)
-        .filter_map(|e| e.actor_id)
+        .chain(&moderation.items)
+        .flat_map(|e| [e.actor_id, super::users::target_user(&e.target)])
+        .flatten()
         .collect();
     let names = super::offers::usernames(&state, &me.caller, &ids).await;
     let rows = |page: Paged<AuditEntry>| -> Vec<AuditRow> {
-        page.items
-            .into_iter()
-            .map(|e| AuditRow {
-                seq: e.seq,
-                hash: e.hash.chars().take(12).collect(),
-                at: view::when(&e.created_at),
-                actor: e
-                    .actor_id
-                    .map_or_else(|| "platform".to_owned(), |id| name_or_id(&names, id)),
-                action: e.action.to_string(),
-                target: e.target,
-                details: e.details,
-            })
-            .collect()
+        page.items.iter().map(|e| audit_row(e, &names)).collect()
     };
     Ok(render(&AuditView {
         chrome: me.chrome("Audit log"),
@@ -385,6 +519,11 @@ pub async fn audit(State(state): State<FrontendState>, me: Me) -> Result<Respons
                 heading: "Money",
                 id: "audit-money",
                 rows: rows(money),
+            },
+            AuditSection {
+                heading: "Moderation",
+                id: "audit-moderation",
+                rows: rows(moderation),
             },
         ],
     }))

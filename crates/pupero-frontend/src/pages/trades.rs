@@ -96,6 +96,8 @@ struct TradePageView {
     moment: String,
     /// The dispute's statements, evidence and (for staff) timeline; `None` without a dispute.
     dispute: Option<DisputePart>,
+    /// A mute in force: the chat form gives way to its reason and a link.
+    muted: Option<super::moderation::Blocked>,
 }
 
 /// The dispute part of the trade page: the parties file their statement and evidence;
@@ -320,6 +322,12 @@ pub async fn page(
         has_receipt: is_party && t.state.is_final(),
         moment: moment(&t),
         dispute: dispute_part(&state, &me, &t, &names).await,
+        muted: if is_party && !t.state.is_final() {
+            super::moderation::blocked_by(&state, &me.caller, &[pupero_core::SanctionKind::Mute])
+                .await
+        } else {
+            None
+        },
         t,
     }))
 }

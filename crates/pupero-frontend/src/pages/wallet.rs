@@ -77,6 +77,8 @@ struct BalancesPage {
     withdrawals: Vec<WithdrawalRow>,
     form: WithdrawForm,
     error: Option<String>,
+    /// A withdrawal hold in force: withdrawals wait, and the page says why.
+    hold: Option<super::moderation::Blocked>,
 }
 
 async fn balances_page(
@@ -133,6 +135,12 @@ async fn balances_page(
             withdrawals: withdrawals.items.iter().map(withdrawal_row).collect(),
             form,
             error,
+            hold: super::moderation::blocked_by(
+                state,
+                &me.caller,
+                &[pupero_core::SanctionKind::WithdrawalHold],
+            )
+            .await,
         },
     ))
 }

@@ -7,6 +7,7 @@ mod auth;
 pub mod internal;
 mod mail;
 mod public;
+mod staff;
 mod two_factor;
 
 use axum::http::StatusCode;
@@ -51,6 +52,8 @@ pub fn router(state: LoginState) -> ServiceRouter {
         .routes(routes!(admin::set_disabled))
         .routes(routes!(admin::logout_everywhere))
         .routes(routes!(admin::audit_log))
+        .routes(routes!(staff::search))
+        .routes(routes!(staff::user))
         .routes(routes!(public::profile))
         .routes(routes!(public::names))
         .routes(routes!(mail::get_settings, mail::put_settings))

@@ -99,11 +99,14 @@ pub async fn my_reports(
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct QueueQuery {
-    /// `open`, `claimed` or `resolved`; default: open and claimed.
+    /// `open`, `claimed`, `resolved` or `all`; default: open and claimed.
     pub status: Option<String>,
     pub category: Option<String>,
     /// `user`, `offer`, `trade` or `message`.
     pub target: Option<String>,
+    /// Only the cases about this one (with `target`): e.g. every case about a user, for
+    /// the staff's user page.
+    pub target_id: Option<i64>,
     /// A moderator's id, or `me`.
     pub assignee: Option<String>,
     pub limit: Option<u64>,
@@ -148,12 +151,21 @@ pub async fn queue(
                 ApiError::invalid("assignee", "assignee is a moderator's id or `me`")
             })?),
         };
+    if q.target_id.is_some() && q.target.is_none() {
+        return Err(ApiError::invalid(
+            "target_id",
+            "target_id needs target: user, offer, trade or message",
+        ));
+    }
+    let statuses = match q.status.as_deref() {
+        Some("all") => CaseStatus::ALL.to_vec(),
+        other => word::<CaseStatus>("status", other)?.into_iter().collect(),
+    };
     let filter = QueueFilter {
-        statuses: word::<CaseStatus>("status", q.status.as_deref())?
-            .into_iter()
-            .collect(),
+        statuses,
         category: word::<ReportCategory>("category", q.category.as_deref())?,
         target: word::<ReportTarget>("target", q.target.as_deref())?,
+        target_id: q.target_id,
         assignee,
     };
     let (rows, total) = store::queue(&state.db, &filter, page).await?;

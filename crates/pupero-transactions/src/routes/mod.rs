@@ -49,6 +49,7 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
         .routes(routes!(trading::resolve))
         .routes(routes!(trading::receipt))
         .routes(routes!(trading::disputes))
+        .routes(routes!(trading::trades_of_user))
         .routes(routes!(chat::list_messages, chat::post_message))
         .routes(routes!(disputes::put_statement))
         .routes(routes!(disputes::dispute_files))

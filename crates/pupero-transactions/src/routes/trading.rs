@@ -14,8 +14,8 @@ use pupero_api::trades::{ActionBody, OpenRequest, ResolveRequest};
 use pupero_core::Cents;
 use pupero_core::trade::{Action, TradeState};
 use pupero_http::{
-    ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, IdempotencyKey, ModeratorUser, Page,
-    PageQuery, ServiceCaller,
+    AdminUser, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, AuthUser, IdempotencyKey,
+    ModeratorUser, Page, PageQuery, ServiceCaller,
 };
 
 use super::optional_json;
@@ -103,6 +103,23 @@ pub async fn list_trades(
     let only = q.state.as_deref().map(parse_state).transpose()?;
     let (rows, total) = store::page_of(&state.db, caller.id, only, page).await?;
     Ok(Json(page.of(trades::views_for(&rows, caller)?, total)))
+}
+
+/// One user's trades (as buyer or seller), newest first, for the admin's user page.
+#[utoipa::path(get, path = "/admin/users/{id}/trades", tag = "admin", security(("bearer" = [])),
+    params(("id" = i64, Path), TradeQuery),
+    responses((status = 200, body = Paged<TradeView>), (status = 403, description = "not an admin"),
+              (status = 422, description = "bad state, limit or offset")))]
+pub async fn trades_of_user(
+    State(state): State<TransactionsState>,
+    AdminUser(admin): AdminUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<TradeQuery>,
+) -> ApiResult<Json<Paged<TradeView>>> {
+    let page = q.page()?;
+    let only = q.state.as_deref().map(parse_state).transpose()?;
+    let (rows, total) = store::page_of(&state.db, id, only, page).await?;
+    Ok(Json(page.of(trades::views_for(&rows, admin)?, total)))
 }
 
 /// One trade, for its parties, moderators once it is disputed, and admins.

@@ -29,6 +29,7 @@ mod listing_freshness;
 mod mail;
 mod market_prices;
 mod moderation;
+mod moderation_web;
 mod monitoring;
 mod networks;
 mod notifications;

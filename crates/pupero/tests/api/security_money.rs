@@ -565,9 +565,15 @@ queued_test! {
 
         let staff = Web::new(&app);
         staff.sign_in("admin").await;
-        assert!(!staff.get("/admin").await.body.contains("id=\"adjust-totp\""), "no 2FA, no code field");
+        // The code is asked on the adjustment's confirmation page (nothing moves before it).
+        let wes_id = wes.id.to_string();
+        let review = [("user_id", wes_id.as_str()), ("amount", "1"), ("direction", "credit"), ("reason", "check")];
+        let confirm = staff.submit("/admin", "/admin/adjust", &review).await;
+        assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+        assert!(!confirm.body.contains("id=\"adjust-totp\""), "no 2FA, no code field");
         enrol_2fa(&app, &admin).await;
-        assert!(staff.get("/admin").await.body.contains("id=\"adjust-totp\""), "the adjustment form asks for the code");
+        let confirm = staff.submit("/admin", "/admin/adjust", &review).await;
+        assert!(confirm.body.contains("id=\"adjust-totp\""), "the confirmation asks for the code");
         app.assert_ledger_consistent().await;
     }
 }

@@ -216,6 +216,11 @@ const PRIVATE_PAGES: &[&str] = &[
     "/moderation",
     "/admin",
     "/admin/audit",
+    "/admin/users",
+    "/reports",
+    "/sanctions",
+    "/moderation/queue",
+    "/moderation/appeals",
 ];
 
 db_test! {
@@ -561,7 +566,12 @@ db_test! {
         let (_, before) = app.get(&format!("/transactions/balances/{id}"), Some(&app.login("root").await.access)).await;
         let before: BalancesView = typed(&before);
         assert!(before.available.is_zero(), "the user's forged adjustment moved nothing");
-        let done = admin.submit("/admin", "/admin/adjust", &[("user_id", &id_text), ("amount", "2.5"), ("direction", "credit"), ("reason", "float")]).await;
+        // The console's form first shows a confirmation page; only its button records.
+        let confirm = admin.submit("/admin", "/admin/adjust", &[("user_id", &id_text), ("amount", "2.5"), ("direction", "credit"), ("reason", "float")]).await;
+        assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+        assert!(confirm.body.contains("adjust-confirm"), "{}", confirm.body);
+        let token = confirm.csrf();
+        let done = admin.post_raw("/admin/adjust", &[("_csrf", token.as_str()), ("user_id", &id_text), ("amount", "2.5"), ("direction", "credit"), ("reason", "float"), ("confirm", "yes")], &[("sec-fetch-site", "same-origin")]).await;
         let shown = admin.follow(&done).await;
         assert!(shown.body.contains("available balance is now 2.5 XMR"), "{}", shown.body);
         let audit = admin.get("/admin/audit").await;

@@ -218,6 +218,10 @@ db_test! {
         admin.select("#adjust-direction", "credit").await;
         admin.fill("#adjust-reason", "opening deposit paid in person").await;
         admin.submit_form("#adjust-submit").await;
+        admin.wait_for("#adjust-confirm", TIMEOUT).await;
+        assert_eq!(admin.text("#confirm-amount").await, "5 XMR");
+        shot(&admin, "adjust-confirm").await;
+        admin.submit_form("#adjust-confirm").await;
         admin.wait_for_text("available balance is now 5 XMR", TIMEOUT).await;
         shot(&admin, "admin").await;
         admin.click("#audit-link").await;

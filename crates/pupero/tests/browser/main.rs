@@ -9,6 +9,7 @@ mod driver;
 use pupero_testkit as helpers;
 
 mod flows;
+mod moderation;
 mod security_gateway;
 mod security_money;
 mod smoke;

@@ -55,6 +55,8 @@ pub struct World {
     pub faucet: WalletRpc,
     pub moderator: Caller,
     pub users: Mutex<Vec<Caller>>,
+    /// The sellers and buyers (who have funds to withdraw).
+    pub traders: Mutex<Vec<Caller>>,
     pub records: Mutex<Records>,
     next: AtomicU32,
 }
@@ -66,6 +68,7 @@ impl World {
             faucet,
             moderator,
             users: Mutex::default(),
+            traders: Mutex::default(),
             records: Mutex::default(),
             // 1 is the moderator's address.
             next: AtomicU32::new(2),
@@ -83,7 +86,11 @@ impl World {
     }
 
     fn random_user(&self) -> Option<Caller> {
-        let users = self.users.lock().ok()?;
+        Self::pick(&self.users)
+    }
+
+    fn pick(list: &Mutex<Vec<Caller>>) -> Option<Caller> {
+        let users = list.lock().ok()?;
         if users.is_empty() {
             return None;
         }
@@ -222,13 +229,22 @@ pub async fn deposits(world: &World, until: Instant) {
     }
 }
 
-/// Withdrawals from random users (most are refused for want of funds until trades have
-/// paid buyers), each to a fresh faucet subaddress, each with its own idempotency key,
-/// retried with that key while the platform is unavailable.
+/// Withdrawals, each to a fresh faucet subaddress, each with its own idempotency key,
+/// retried with that key while the platform is unavailable: half from traders (who have
+/// funds), half from any user (a new one is refused for want of funds). Every third one
+/// accepted is cancelled at once, racing the withdrawal worker: it ends either cancelled
+/// (and never paid) or sent (and the cancel refused).
 pub async fn withdrawals(world: &World, until: Instant) {
+    let mut round: u32 = 0;
     while Instant::now() < until {
-        tokio::time::sleep(Duration::from_millis(1500)).await;
-        let Some(user) = world.random_user() else {
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        round += 1;
+        let user = if round % 2 == 0 {
+            World::pick(&world.traders)
+        } else {
+            world.random_user()
+        };
+        let Some(user) = user else {
             continue;
         };
         let n = world.next();
@@ -257,6 +273,21 @@ pub async fn withdrawals(world: &World, until: Instant) {
             Some((status, body)) if status.is_success() => body["withdrawal_id"].as_i64(),
             _ => None,
         };
+        if let Some(id) = accepted
+            && round % 3 == 0
+        {
+            world
+                .client
+                .call(
+                    "withdraw-cancel",
+                    Method::POST,
+                    &format!("/transactions/withdrawals/{id}/cancel"),
+                    &user,
+                    None,
+                    None,
+                )
+                .await;
+        }
         // A refusal (no funds) moved nothing and needs no check; anything else may have.
         if !matches!(&answer, Some((status, _)) if status.is_client_error()) {
             world.record(|r| {

@@ -9,11 +9,11 @@
 //! regtest chain. Every `*_SERVICE_URL` is the comma-separated list of the replicas.
 //! See docs/OPERATIONS.md, "Chaos run".
 
-mod checks;
+pub mod checks;
 mod client;
 mod fleet;
 mod leases;
-mod load;
+pub mod load;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -122,7 +122,7 @@ pub async fn run(mut settings: Settings, options: Options) -> anyhow::Result<boo
     let hot = WalletRpc::new(&endpoints.hot_url, None)?;
     let faucet_address = faucet.primary_address().await?;
     // Coinbase outputs enough for the faucet's payments during the run.
-    daemon.generate(40, &faucet_address).await?;
+    mine(&daemon, 40, &faucet_address).await?;
 
     let keys_dir = settings.keys_dir();
     let common: Vec<(String, String)> = [
@@ -214,9 +214,11 @@ pub async fn run(mut settings: Settings, options: Options) -> anyhow::Result<boo
         pairs.push((seller, buyer));
     }
     for (seller, buyer) in &pairs {
-        if let Ok(mut users) = world.users.lock() {
-            users.push(seller.clone());
-            users.push(buyer.clone());
+        for list in [&world.users, &world.traders] {
+            if let Ok(mut users) = list.lock() {
+                users.push(seller.clone());
+                users.push(buyer.clone());
+            }
         }
         let funding = 20 * i64::try_from(PICONERO_PER_XMR)? + i64::from(seller.ip.octets()[3]);
         world
@@ -319,6 +321,25 @@ pub async fn run(mut settings: Settings, options: Options) -> anyhow::Result<boo
     };
     report.print();
     Ok(report.checks.iter().all(checks::Check::holds))
+}
+
+/// Mines `blocks` more, ten per call: on a loaded machine one call for many blocks can
+/// outlast the RPC timeout (and may still have mined, so the height is read again).
+async fn mine(daemon: &DaemonRpc, blocks: u64, address: &str) -> anyhow::Result<()> {
+    let target = daemon.height().await? + blocks;
+    let mut failures = 0;
+    loop {
+        let now = daemon.height().await?;
+        if now >= target {
+            return Ok(());
+        }
+        if let Err(e) = daemon.generate((target - now).min(10), address).await {
+            failures += 1;
+            if failures > 5 {
+                return Err(e).context("mining the private chain");
+            }
+        }
+    }
 }
 
 async fn scalar(db: &DatabaseConnection, sql: &str) -> anyhow::Result<i64> {

@@ -7,6 +7,9 @@
 #
 #   scripts/dashboard-screenshots.sh            # builds target/debug/pupero if missing
 #   PUPERO_BIN=/path/to/pupero CHAOS_SECONDS=180 scripts/dashboard-screenshots.sh
+#   SHOTS_FROM=/tmp/pupero-shots.XXXXXX scripts/dashboard-screenshots.sh   # re-render a kept run
+#
+# The run's directory (Prometheus's data, the chaos run's report) is kept and printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -18,22 +21,38 @@ MARIADB=${PUPERO_TEST_MARIADB_URL:-mysql://root@127.0.0.1:3306}
 PORT=${PROMETHEUS_PORT:-19090}
 
 eval "$(scripts/test-deps.sh)"
-[ -x "$BIN" ] || cargo build -p pupero --bin pupero
 mkdir -p "$OUT"
 
-WORK=$(mktemp -d /tmp/pupero-shots.XXXXXX)
-DB=pupero_shots_$$
-TOKEN=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-mariadb -h 127.0.0.1 -uroot -e "CREATE DATABASE \`$DB\` CHARACTER SET utf8mb4"
 PROM_PID=
+DB=
 cleanup() {
   [ -n "$PROM_PID" ] && kill "$PROM_PID" 2>/dev/null || true
-  mariadb -h 127.0.0.1 -uroot -e "DROP DATABASE IF EXISTS \`$DB\`" || true
+  [ -n "$DB" ] && mariadb -h 127.0.0.1 -uroot -e "DROP DATABASE IF EXISTS \`$DB\`" || true
 }
 trap cleanup EXIT
 
-echo '[]' > "$WORK/targets.json"
-cat > "$WORK/prometheus.yml" <<YAML
+start_prometheus() {
+  prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
+    --web.listen-address="127.0.0.1:$PORT" >>"$WORK/prometheus.log" 2>&1 &
+  PROM_PID=$!
+  for _ in $(seq 60); do
+    curl -sf "http://127.0.0.1:$PORT/-/ready" >/dev/null && return 0
+    sleep 1
+  done
+  echo "prometheus did not start (see $WORK/prometheus.log)" >&2; return 1
+}
+
+if [ -n "${SHOTS_FROM:-}" ]; then
+  WORK=$SHOTS_FROM
+  start_prometheus
+else
+  [ -x "$BIN" ] || cargo build -p pupero --bin pupero
+  WORK=$(mktemp -d /tmp/pupero-shots.XXXXXX)
+  DB=pupero_shots_$$
+  TOKEN=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  mariadb -h 127.0.0.1 -uroot -e "CREATE DATABASE \`$DB\` CHARACTER SET utf8mb4"
+  echo '[]' > "$WORK/targets.json"
+  cat > "$WORK/prometheus.yml" <<YAML
 global:
   scrape_interval: 2s
   evaluation_interval: 2s
@@ -43,13 +62,18 @@ scrape_configs:
     authorization: {type: Bearer, credentials: "$TOKEN"}
     file_sd_configs: [{files: ["$WORK/targets.json"], refresh_interval: 1s}]
 YAML
-prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
-  --web.listen-address="127.0.0.1:$PORT" >"$WORK/prometheus.log" 2>&1 &
-PROM_PID=$!
+  start_prometheus
+  # The chaos run's verdict does not matter here (its own runs are in docs/OPERATIONS.md).
+  METRICS_TOKEN=$TOKEN "$BIN" chaos --database-url "$MARIADB/$DB" --seconds "$SECS" \
+    --prometheus-targets "$WORK/targets.json" | tee "$WORK/chaos.txt" || true
+fi
+echo "run kept in $WORK"
 
-# The chaos run's verdict does not matter here (its own runs are in docs/OPERATIONS.md).
-METRICS_TOKEN=$TOKEN "$BIN" chaos --database-url "$MARIADB/$DB" --seconds "$SECS" \
-  --prometheus-targets "$WORK/targets.json" | tee "$WORK/chaos.txt" || true
+# From the first target list (the fleet's start) to the end of the chaos run.
+first=$(stat -c %Y "$WORK/targets.json")
+last=$(stat -c %Y "$WORK/chaos.txt")
+range="$(( (last - first) / 60 + 1 ))m"
+end=$(date -u -d "@$((last + 30))" '+%Y-%m-%d %H:%M:%S')
 
 # name | expression (the dashboards' own, with 1m rate windows for a run of minutes)
 shots=(
@@ -63,13 +87,13 @@ shots=(
   "health-replicas-up|up"
   "health-worker-lease-holders|max by (worker, replica) (pupero_worker_lease_held)"
 )
-range="$(( SECS / 60 + 6 ))m"
+enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
 for shot in "${shots[@]}"; do
   name=${shot%%|*}
   expr=${shot#*|}
-  enc=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$expr")
-  url="http://127.0.0.1:$PORT/graph?g0.expr=$enc&g0.tab=0&g0.stacked=0&g0.show_exemplars=0&g0.range_input=$range"
-  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,700 \
+  url="http://127.0.0.1:$PORT/graph?g0.expr=$(enc "$expr")&g0.tab=0&g0.stacked=0&g0.show_exemplars=0&g0.range_input=$range&g0.end_input=$(enc "$end")"
+  # Tall enough for the legend under the graph.
+  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,980 \
     --virtual-time-budget=8000 --screenshot="$OUT/$name.png" "$url" >/dev/null 2>&1
   echo "docs/screenshots/$name.png: $expr"
 done

@@ -239,7 +239,7 @@ pub async fn withdrawals(world: &World, until: Instant) {
     while Instant::now() < until {
         tokio::time::sleep(Duration::from_millis(1000)).await;
         round += 1;
-        let user = if round % 2 == 0 {
+        let user = if round.is_multiple_of(2) {
             World::pick(&world.traders)
         } else {
             world.random_user()
@@ -274,7 +274,7 @@ pub async fn withdrawals(world: &World, until: Instant) {
             _ => None,
         };
         if let Some(id) = accepted
-            && round % 3 == 0
+            && round.is_multiple_of(3)
         {
             world
                 .client

@@ -220,7 +220,7 @@ pub async fn run(mut settings: Settings, options: Options) -> anyhow::Result<boo
                 users.push(buyer.clone());
             }
         }
-        let funding = 20 * i64::try_from(PICONERO_PER_XMR)? + i64::from(seller.ip.octets()[3]);
+        let funding = 20 * PICONERO_PER_XMR + i64::from(seller.ip.octets()[3]);
         world
             .deposit(seller, funding)
             .await

@@ -6,7 +6,7 @@
 # Chromium (Debian's `chromium`) photographs its graph pages, one panel's expression each.
 #
 #   scripts/dashboard-screenshots.sh            # builds target/debug/pupero if missing
-#   PUPERO_BIN=/path/to/pupero CHAOS_SECONDS=180 scripts/dashboard-screenshots.sh
+#   PUPERO_BIN=/path/to/pupero CHAOS_SECONDS=180 CHAOS_ARGS='--kill-every 4' scripts/dashboard-screenshots.sh
 #   SHOTS_FROM=/tmp/pupero-shots.XXXXXX scripts/dashboard-screenshots.sh   # re-render a kept run
 #
 # The run's directory (Prometheus's data, the chaos run's report) is kept and printed.
@@ -64,8 +64,9 @@ scrape_configs:
 YAML
   start_prometheus
   # The chaos run's verdict does not matter here (its own runs are in docs/OPERATIONS.md).
+  # shellcheck disable=SC2086 # CHAOS_ARGS is a list of options
   METRICS_TOKEN=$TOKEN "$BIN" chaos --database-url "$MARIADB/$DB" --seconds "$SECS" \
-    --prometheus-targets "$WORK/targets.json" | tee "$WORK/chaos.txt" || true
+    --prometheus-targets "$WORK/targets.json" ${CHAOS_ARGS:-} | tee "$WORK/chaos.txt" || true
 fi
 echo "run kept in $WORK"
 

@@ -247,3 +247,62 @@ impl Fleet {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)] // test code
+
+    use super::*;
+
+    fn var<'a>(r: &'a Replica, name: &str) -> Option<&'a str> {
+        // The last setting wins, as in the child's environment.
+        r.env
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn every_replica_gets_its_port_its_id_and_every_replica_list() {
+        let logs = std::env::temp_dir().join(format!("pupero-fleet-{}", std::process::id()));
+        let common = vec![("DATABASE_URL".to_owned(), "mysql://x/y".to_owned())];
+        let fleet = Fleet::plan(
+            &[
+                (Service::Login, 2),
+                (Service::Wallet, 2),
+                (Service::Gateway, 1),
+            ],
+            &common,
+            &logs,
+        )
+        .unwrap();
+        let ids: Vec<&str> = fleet.replicas.keys().map(String::as_str).collect();
+        assert_eq!(
+            ids,
+            ["gateway-1", "login-1", "login-2", "wallet-1", "wallet-2"]
+        );
+        let login = fleet.list(Service::Login);
+        let wallet = fleet.list(Service::Wallet);
+        assert_eq!(login.split(',').count(), 2);
+        for r in fleet.replicas.values() {
+            assert_eq!(var(r, "REPLICA_ID"), Some(r.id.as_str()));
+            assert_eq!(
+                var(r, port_var(r.service)),
+                Some(r.port.to_string().as_str())
+            );
+            assert_eq!(var(r, "LOGIN_SERVICE_URL"), Some(login.as_str()));
+            assert_eq!(var(r, "MONERO_SERVICE_URL"), Some(wallet.as_str()));
+            assert_eq!(var(r, "DATABASE_URL"), Some("mysql://x/y"));
+            assert!(
+                login.contains(&r.url())
+                    || wallet.contains(&r.url())
+                    || r.service == Service::Gateway
+            );
+        }
+        let ports: std::collections::BTreeSet<u16> =
+            fleet.replicas.values().map(|r| r.port).collect();
+        assert_eq!(ports.len(), 5, "each replica its own port");
+        let _ = std::fs::remove_dir_all(logs);
+    }
+}

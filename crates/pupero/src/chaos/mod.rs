@@ -320,7 +320,14 @@ pub async fn run(mut settings: Settings, options: Options) -> anyhow::Result<boo
         checks: results,
     };
     report.print();
-    Ok(report.checks.iter().all(checks::Check::holds))
+    let held = report.checks.iter().all(checks::Check::holds);
+    // The chain, wallets and logs are kept only when they have a failure to explain.
+    if held {
+        let _ = std::fs::remove_dir_all(&dir);
+    } else {
+        println!("data and logs kept in {}", dir.display());
+    }
+    Ok(held)
 }
 
 /// Mines `blocks` more, ten per call: on a loaded machine one call for many blocks can

@@ -59,6 +59,10 @@ pub struct Options {
     /// Seconds to wait, after the load, for withdrawals and deposits to settle.
     #[arg(long, default_value_t = 300)]
     pub settle_seconds: u64,
+    /// RabbitMQ for the withdrawal queue (default: RABBITMQ_URL or RABBITMQ_USER/…, else
+    /// amqp://guest:guest@127.0.0.1:5672/%2f).
+    #[arg(long, value_name = "URL")]
+    pub amqp_url: Option<String>,
     /// Write every replica's address to FILE as a Prometheus `file_sd_configs` target
     /// list (with METRICS_TOKEN set, a Prometheus server can scrape the run; see
     /// scripts/dashboard-screenshots.sh).
@@ -86,8 +90,10 @@ pub async fn run(mut settings: Settings, options: Options) -> anyhow::Result<boo
             "pupero chaos needs --database-url of an empty MariaDB or PostgreSQL database (replicas in several processes share it; SQLite is one machine's file)"
         );
     }
-    let amqp = settings
-        .rabbitmq_amqp_url()
+    let amqp = options
+        .amqp_url
+        .clone()
+        .or_else(|| settings.rabbitmq_amqp_url())
         .unwrap_or_else(|| "amqp://guest:guest@127.0.0.1:5672/%2f".to_owned());
     let redis = settings.rate_limit_redis_url.as_ref().map_or_else(
         || "redis://127.0.0.1:6379".to_owned(),

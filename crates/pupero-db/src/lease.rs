@@ -184,6 +184,29 @@ pub async fn current<C: ConnectionTrait>(
     )))
 }
 
+/// Every job's holder, token and expiry (epoch ms) in `table` (for watching takeovers).
+pub async fn all<C: ConnectionTrait>(
+    db: &C,
+    table: &str,
+) -> Result<Vec<(String, String, i64, i64)>, DbErr> {
+    let select = Query::select()
+        .columns([Lease::Job, Lease::Holder, Lease::Token, Lease::ExpiresAtMs])
+        .from(Alias::new(table))
+        .to_owned();
+    db.query_all(&select)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                row.try_get::<String>("", "job")?,
+                row.try_get::<String>("", "holder")?,
+                row.try_get::<i64>("", "token")?,
+                row.try_get::<i64>("", "expires_at_ms")?,
+            ))
+        })
+        .collect()
+}
+
 /// The job's row, created unheld (token 0, run out) the first time any replica asks.
 async fn ensure_row(db: &DatabaseConnection, table: &str, job: &str) -> Result<(), DbErr> {
     if current(db, table, job).await?.is_some() {

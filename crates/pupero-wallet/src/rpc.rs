@@ -414,6 +414,16 @@ impl WalletRpc {
         self.0.json_rpc("get_transfers", params).await
     }
 
+    /// Outgoing transfers of account 0, mined and pending (what the wallet has sent).
+    pub async fn outgoing(&self) -> Result<Transfers, RpcError> {
+        self.0
+            .json_rpc(
+                "get_transfers",
+                json!({"out": true, "pending": true, "account_index": 0}),
+            )
+            .await
+    }
+
     /// Builds a transfer without relaying it: the hashes are known before anything leaves.
     pub async fn build_transfer(
         &self,

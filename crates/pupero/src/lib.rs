@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod bench;
+pub mod chaos;
 pub mod devchain;
 pub mod migrations;
 pub mod notify;

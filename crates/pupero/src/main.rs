@@ -84,6 +84,18 @@ enum Command {
         #[command(subcommand)]
         task: AdminTask,
     },
+    /// The chaos run (a long system test, not for production): one gateway and two
+    /// replicas each of login, offers, transactions and wallet as separate processes on
+    /// --database-url (an empty MariaDB or PostgreSQL database), RabbitMQ, Redis and a
+    /// private regtest chain, under a mixed load while replicas are SIGKILLed and
+    /// restarted; then checks that no money was lost or moved twice. Exits non-zero when
+    /// an invariant fails. See docs/OPERATIONS.md, "Chaos run".
+    Chaos {
+        #[command(flatten)]
+        options: pupero::chaos::Options,
+        #[command(flatten)]
+        settings: Settings,
+    },
     /// Measure throughput and latency of the API on this machine (see docs/BENCHMARKS.md).
     Bench {
         /// Requests per scenario.
@@ -324,6 +336,18 @@ async fn main() -> anyhow::Result<()> {
             admin::migrate(&settings).await
         }
         Command::Admin { task } => run_admin(task).await,
+        Command::Chaos { options, settings } => {
+            if std::env::var_os("RUST_LOG").is_none() {
+                init_logging_with(LogFormat::Text, "warn");
+            } else {
+                init_logging(LogFormat::Text);
+            }
+            if pupero::chaos::run(settings, options).await? {
+                Ok(())
+            } else {
+                bail!("the chaos run found invariants broken (see above)")
+            }
+        }
         Command::Bench {
             requests,
             concurrency,

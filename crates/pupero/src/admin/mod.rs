@@ -38,7 +38,6 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
 pub async fn solvency(settings: &Settings) -> anyhow::Result<()> {
     let db = connect(settings).await?;
     require_current(&db).await?;
-    let owed = pupero_transactions::ledger::liabilities(&db).await?;
     let (url, credentials) = match settings.monero_rpc_url.clone() {
         Some(url) => (url, settings.monero_rpc_credentials()),
         // Beside `pupero up --regtest`, whose wallet-rpc has no login and a random port.
@@ -54,18 +53,7 @@ pub async fn solvency(settings: &Settings) -> anyhow::Result<()> {
         },
     };
     let wallet = pupero_wallet::rpc::WalletRpc::new(&url, credentials)?;
-    // A stale balance could call an insolvent platform solvent (or the reverse).
-    wallet
-        .refresh()
-        .await
-        .context("cannot refresh the hot wallet, so its balance may be stale")?;
-    let held = i128::from(
-        wallet
-            .balance()
-            .await
-            .context("cannot read the hot wallet's balance")?
-            .balance,
-    );
+    let (held, owed) = solvency_figures(&db, &wallet).await?;
     println!(
         "hot wallet holds {} XMR; users are owed {} XMR; margin {} XMR",
         format_signed_xmr(held),
@@ -78,6 +66,27 @@ pub async fn solvency(settings: &Settings) -> anyhow::Result<()> {
     } else {
         bail!("INSOLVENT: the hot wallet holds less than the platform owes")
     }
+}
+
+/// What the hot wallet holds (refreshed first) and what users are owed, in piconero.
+pub async fn solvency_figures(
+    db: &DatabaseConnection,
+    wallet: &pupero_wallet::rpc::WalletRpc,
+) -> anyhow::Result<(i128, i128)> {
+    // A stale balance could call an insolvent platform solvent (or the reverse).
+    wallet
+        .refresh()
+        .await
+        .context("cannot refresh the hot wallet, so its balance may be stale")?;
+    let held = i128::from(
+        wallet
+            .balance()
+            .await
+            .context("cannot read the hot wallet's balance")?
+            .balance,
+    );
+    let owed = pupero_transactions::ledger::liabilities(db).await?;
+    Ok((held, owed))
 }
 
 /// Recomputes every balance from the journal; fails on any mismatch, unbalanced entry or

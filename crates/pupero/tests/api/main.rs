@@ -13,6 +13,7 @@ mod backup;
 mod business_metrics;
 mod chain;
 mod chain_notify;
+mod chaos;
 mod chat_reviews;
 mod concurrency;
 mod deposits;

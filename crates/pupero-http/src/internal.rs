@@ -48,6 +48,8 @@ pub fn build_client(
     builder: reqwest::ClientBuilder,
 ) -> Result<reqwest::Client, HttpClientError> {
     crate::tls::install_crypto_provider();
+    // The one place a client is built: the provider is installed just above.
+    #[allow(clippy::disallowed_methods)]
     builder.build().map_err(|source| HttpClientError {
         client: client.to_owned(),
         source,

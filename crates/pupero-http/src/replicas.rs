@@ -105,11 +105,12 @@ impl Replicas {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };
-        let Ok(client) = reqwest::Client::builder()
-            .timeout(Duration::from_secs(2))
-            .connect_timeout(Duration::from_secs(1))
-            .build()
-        else {
+        let Ok(client) = crate::build_client(
+            "replica health",
+            reqwest::Client::builder()
+                .timeout(Duration::from_secs(2))
+                .connect_timeout(Duration::from_secs(1)),
+        ) else {
             return;
         };
         let weak: Weak<Inner> = Arc::downgrade(&self.0);

@@ -93,7 +93,7 @@ impl TestApp {
             transactions,
             db_url: db.url.clone(),
             db: db_conn,
-            http: reqwest::Client::new(),
+            http: pupero_http::build_client("tests", reqwest::Client::builder()).unwrap(),
             keys_dir,
         };
         (app, platform)

@@ -25,10 +25,11 @@ pub async fn resolve(key: TrustedKey) -> anyhow::Result<PublicKey> {
                 url.trim_end_matches('/')
             );
             // A platform that does not answer must not hang an operator's check.
-            let client = reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(30))
-                .build()
-                .context("cannot build an HTTP client")?;
+            let client = pupero_http::build_client(
+                "verify-receipt",
+                reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)),
+            )
+            .context("cannot build an HTTP client")?;
             let view: SigningKeyView = client
                 .get(&url)
                 .send()

@@ -32,15 +32,16 @@ pub(super) async fn web_sign_in(
         "_csrf={token}&username={username}&password={}",
         password.replace(' ', "+")
     );
-    let signed = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?
-        .post(format!("{frontend}/login"))
-        .header("cookie", anonymous)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form)
-        .send()
-        .await?;
+    let signed = pupero_http::build_client(
+        "bench",
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()),
+    )?
+    .post(format!("{frontend}/login"))
+    .header("cookie", anonymous)
+    .header("content-type", "application/x-www-form-urlencoded")
+    .body(form)
+    .send()
+    .await?;
     cookie_of(&signed).context("sign-in through the frontend failed")
 }
 

@@ -56,7 +56,7 @@ pub async fn api(
     let offers = platform
         .url(Service::Offers)
         .context("offers not started")?;
-    let http = reqwest::Client::new();
+    let http = pupero_http::build_client("bench", reqwest::Client::builder())?;
     let password = "bench password 123";
     let run_id = std::process::id();
 

@@ -38,7 +38,7 @@ pub async fn monero(settings: &mut pupero_config::Settings, samples: usize) -> a
 
     let platform = crate::Platform::start(settings.clone(), &crate::platform::AVAILABLE).await?;
     let gateway = platform.url(Service::Gateway).context("gateway")?;
-    let http = reqwest::Client::new();
+    let http = pupero_http::build_client("bench", reqwest::Client::builder())?;
     let password = "bench password 123";
     http.post(format!("{gateway}/auth/register"))
         .json(&serde_json::json!({"email": "m@example.com", "username": "monerobench", "password": password}))

@@ -67,7 +67,7 @@ impl Nginx {
             .context("starting nginx")?;
         let url = format!("http://127.0.0.1:{port}");
         let this = Self { child, url };
-        let http = reqwest::Client::new();
+        let http = pupero_http::build_client("bench", reqwest::Client::builder())?;
         for _ in 0..50 {
             if let Ok(r) = http.get(format!("{}/offers", this.url)).send().await
                 && r.status().is_success()

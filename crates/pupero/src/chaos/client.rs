@@ -57,9 +57,10 @@ const ATTEMPTS: u32 = 60;
 impl Client {
     pub fn new(gateway: &str) -> anyhow::Result<Self> {
         Ok(Self {
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(40))
-                .build()?,
+            http: pupero_http::build_client(
+                "chaos load",
+                reqwest::Client::builder().timeout(Duration::from_secs(40)),
+            )?,
             gateway: gateway.trim_end_matches('/').to_owned(),
             tally: Tally::default(),
         })

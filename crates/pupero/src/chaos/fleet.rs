@@ -160,9 +160,10 @@ impl Fleet {
         Ok(Self {
             exe,
             replicas,
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(2))
-                .build()?,
+            http: pupero_http::build_client(
+                "chaos fleet",
+                reqwest::Client::builder().timeout(Duration::from_secs(2)),
+            )?,
         })
     }
 

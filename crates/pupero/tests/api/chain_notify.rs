@@ -16,7 +16,7 @@ use crate::helpers::{PASSWORD, error_field, typed, xmr};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deposit_in_the_pool_is_pending_at_once_through_the_wallets_notice() {
-    let http = reqwest::Client::new();
+    let http = pupero_http::build_client("tests", reqwest::Client::builder()).unwrap();
     let mut node = Node::new();
     node.regtest = true;
     node.env = vec![

@@ -386,7 +386,7 @@ pub(crate) async fn funded_user(
 async fn withdrawals_go_out_exactly_once_across_crashes() {
     let _turn = chain::chain_turn().await;
     let fixture = chain::fixture().await;
-    let http = reqwest::Client::new();
+    let http = pupero_http::build_client("tests", reqwest::Client::builder()).unwrap();
     let mut node = Node::new();
     node.start(Some("after_sign")).await;
     let gw = node.gateway();
@@ -473,7 +473,7 @@ async fn a_batch_goes_out_exactly_once_after_a_crash_between_building_and_relayi
     let fixture = chain::fixture().await;
     let switch = Switch::to(fixture.hot_url.trim_start_matches("http://").to_owned()).await;
     switch.set(true);
-    let http = reqwest::Client::new();
+    let http = pupero_http::build_client("tests", reqwest::Client::builder()).unwrap();
     let mut node = Node::new();
     node.hot_url = Some(format!("http://127.0.0.1:{}", switch.port));
     node.start(None).await;

@@ -37,7 +37,7 @@ async fn the_gateway_leaves_out_services_this_deployment_does_not_run() {
         .collect();
     let platform = Platform::start(settings, &services).await.unwrap();
     let gateway = platform.url(Service::Gateway).unwrap();
-    let http = reqwest::Client::new();
+    let http = pupero_http::build_client("tests", reqwest::Client::builder()).unwrap();
 
     let health: serde_json::Value = http
         .get(format!("{gateway}/healthz"))

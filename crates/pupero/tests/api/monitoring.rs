@@ -320,7 +320,7 @@ async fn a_real_prometheus_scraping_a_live_platform_finds_every_metric_the_dashb
         transactions: url(Service::Transactions),
         db_url: db.url.clone(),
         db: platform.db.clone().unwrap(),
-        http: reqwest::Client::new(),
+        http: pupero_http::build_client("tests", reqwest::Client::builder()).unwrap(),
         keys_dir: dir.join("keys"),
     };
 
@@ -357,7 +357,7 @@ async fn a_real_prometheus_scraping_a_live_platform_finds_every_metric_the_dashb
 
     let targets: Vec<String> = platform.addrs.values().map(ToString::to_string).collect();
     let prometheus = start_prometheus(&targets);
-    let http = reqwest::Client::new();
+    let http = pupero_http::build_client("tests", reqwest::Client::builder()).unwrap();
     let (expressions, recorded) = expressions();
     let mut wanted = BTreeSet::new();
     for (place, expr) in &expressions {

@@ -56,7 +56,7 @@ async fn a_generated_secret_is_kept_so_tokens_survive_a_restart() {
     let data = std::env::temp_dir().join(format!("pupero-secret-{}", rand::random::<u32>()));
     let mut settings = settings_for(&db.url, &data, &[]);
     settings.frontend_secret_key = None;
-    let http = reqwest::Client::new();
+    let http = pupero_http::build_client("tests", reqwest::Client::builder()).unwrap();
 
     let first = Platform::start(settings.clone(), &AVAILABLE).await.unwrap();
     let gw = first.url(Service::Gateway).unwrap();
@@ -330,7 +330,7 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
             }
         })
     };
-    let http = reqwest::Client::new();
+    let http = pupero_http::build_client("tests", reqwest::Client::builder()).unwrap();
     let gw = format!("http://127.0.0.1:{}", ports[0]);
     let mut ready = false;
     // Generous: it mines 81 blocks and creates two wallets, on a machine the rest of the

@@ -262,7 +262,8 @@ async fn wait_for_holder(db: &sea_orm::DatabaseConnection, replica: &str) -> Vec
 
 /// `pupero_worker_lease_held{worker,replica}` (or the takeover counter) on a node.
 async fn lease_sample(node: &Node, metric: &str, worker: &str, replica: &str) -> Option<i64> {
-    let text = reqwest::Client::new()
+    let text = pupero_http::build_client("tests", reqwest::Client::builder())
+        .unwrap()
         .get(format!("http://127.0.0.1:{}/metrics", node.ports[3]))
         .bearer_auth(METRICS_TOKEN)
         .send()

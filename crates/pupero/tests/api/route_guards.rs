@@ -232,10 +232,11 @@ fn refused_anonymous(route: &Route, status: StatusCode, location: &str) -> bool 
 async fn every_route_refuses_an_anonymous_caller_unless_it_is_public() {
     let db = TestDb::create(Backend::Sqlite).await;
     let (app, platform) = TestApp::spawn(&db, &Options::default()).await;
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = pupero_http::build_client(
+        "tests",
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()),
+    )
+    .unwrap();
     let services = [
         (Service::Login, "/auth"),
         (Service::Offers, ""),

@@ -75,7 +75,7 @@ where
         transactions: platform.url(Service::Transactions).unwrap(),
         db_url: db.url.clone(),
         db: platform.db.clone().unwrap(),
-        http: reqwest::Client::new(),
+        http: pupero_http::build_client("tests", reqwest::Client::builder()).unwrap(),
         keys_dir: dir.join("keys"),
     };
     let outcome = tokio::spawn(test(app)).await;

@@ -63,10 +63,11 @@ impl Web {
     pub fn new(app: &TestApp) -> Self {
         Self {
             base: app.frontend.clone(),
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            http: pupero_http::build_client(
+                "tests",
+                reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()),
+            )
+            .unwrap(),
             cookies: Mutex::new(BTreeMap::new()),
         }
     }

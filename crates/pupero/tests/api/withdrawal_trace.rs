@@ -23,7 +23,7 @@ fn lines_with(node: &Node, needle: &str) -> Vec<Value> {
 
 async fn a_withdrawal_can_be_followed_by_its_request_id(broker: bool) {
     let _turn = chain::chain_turn().await;
-    let http = reqwest::Client::new();
+    let http = pupero_http::build_client("tests", reqwest::Client::builder()).unwrap();
     let mut node = Node::new();
     node.env.extend([
         ("RUST_LOG", "info".to_owned()),

@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 image=${PUPERO_IMAGE:-localhost/pupero:local}
 mkdir -p keys/all
 podman run --rm --user "$(id -u):$(id -g)" -v "$PWD/keys/all:/keys:Z" "$image" admin generate-keys --keys-dir /keys
-for service in login offers transactions wallet gateway frontend; do
+for service in login offers transactions moderation wallet gateway frontend; do
   mkdir -p "keys/$service"
   cp keys/all/*.pub "keys/$service/"
   install -m 0600 "keys/all/$service.key" "keys/$service/$service.key"

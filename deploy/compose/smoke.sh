@@ -83,8 +83,8 @@ healthy "wallet-rpc faucet-rpc"
 up miner
 healthy miner 300
 T1=$(date +%s.%N)
-up login offers transactions wallet
-healthy "login offers transactions wallet"
+up login offers transactions moderation wallet
+healthy "login offers transactions moderation wallet"
 up gateway
 healthy gateway
 up frontend

@@ -46,6 +46,31 @@ fn env_example() -> std::path::PathBuf {
     repo_root().join("deploy/compose/.env.example")
 }
 
+/// One service's block of `podman-compose config`'s output (its lines under `services:`).
+fn service<'a>(config: &'a str, name: &str) -> &'a str {
+    let services = config
+        .split_once("\nservices:\n")
+        .map(|(_, rest)| rest)
+        .unwrap_or_else(|| panic!("no services in:\n{config}"));
+    let header = format!("  {name}:\n");
+    let start = if services.starts_with(&header) {
+        0
+    } else {
+        services
+            .find(&format!("\n{header}"))
+            .unwrap_or_else(|| panic!("no service {name} in:\n{config}"))
+            + 1
+    };
+    let body = &services[start + header.len()..];
+    // The block ends at the next line indented less than its own entries.
+    let end = body
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .find(|&i| i < body.len() && !body[i..].starts_with("    "))
+        .unwrap_or(body.len());
+    &body[..end]
+}
+
 #[test]
 fn env_example_names_exactly_the_seed_variables() {
     let text = std::fs::read_to_string(env_example()).unwrap();
@@ -89,6 +114,54 @@ fn every_overlay_resolves_and_regtest_replaces_the_network() {
         "{}",
         run.stdout
     );
+    assert!(
+        service(&run.stdout, "moderation").contains("MONERO_NETWORK: regtest"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_moderation_service_runs_beside_the_others_and_everyone_can_reach_it() {
+    for overlay in [
+        "compose.dev.yaml",
+        "compose.regtest.yaml",
+        "compose.prod.yaml",
+    ] {
+        let run =
+            compose_config(&["compose.yaml", overlay], &env_example(), &PROD_SECRETS).unwrap();
+        assert!(run.success, "{overlay}: {run:#?}");
+        let moderation = service(&run.stdout, "moderation");
+        assert!(
+            moderation.contains("- moderation\n")
+                && moderation.contains("HEALTHCHECK_PORT: '8020'"),
+            "{overlay}: {moderation}"
+        );
+        assert!(
+            moderation.contains("service_completed_successfully"),
+            "{overlay}: after the migrations: {moderation}"
+        );
+        for name in ["gateway", "frontend", "login", "offers", "transactions"] {
+            assert!(
+                service(&run.stdout, name)
+                    .contains("MODERATION_SERVICE_URL: http://moderation:8020"),
+                "{overlay}: {name} cannot reach moderation:\n{}",
+                run.stdout
+            );
+        }
+        // The gateway starts once moderation is healthy, as it does after the others.
+        let gateway = service(&run.stdout, "gateway");
+        assert!(
+            gateway.contains("      moderation:\n        condition: service_healthy"),
+            "{overlay}: {gateway}"
+        );
+    }
+    let run = compose_config(&["compose.yaml", "compose.dev.yaml"], &env_example(), &[]).unwrap();
+    assert!(
+        service(&run.stdout, "moderation").contains("127.0.0.1:8020:8020"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -98,6 +171,19 @@ fn production_refuses_to_start_without_each_secret() {
     assert!(run.success, "{run:#?}");
     // Only Caddy publishes ports.
     assert_eq!(run.stdout.matches("ports:").count(), 1, "{}", run.stdout);
+    // Moderation signs its audit chain's checkpoints and has only its own token key.
+    let moderation = service(&run.stdout, "moderation");
+    for line in [
+        "PUPERO_ENV: production",
+        "AUDIT_SIGNING_KEY: 1f1e1d1c1b1a1918",
+        "./keys/moderation:/run/pupero/keys:ro",
+    ] {
+        assert!(moderation.contains(line), "{line} missing: {moderation}");
+    }
+    assert!(
+        !moderation.contains("DATA_ENCRYPTION_KEY"),
+        "moderation seals nothing: {moderation}"
+    );
     for (i, (missing, _)) in PROD_SECRETS.iter().enumerate().take(6) {
         let mut env: Vec<(&str, &str)> = PROD_SECRETS.to_vec();
         env.remove(i);

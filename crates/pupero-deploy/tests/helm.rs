@@ -13,33 +13,58 @@ fn lines_starting(run: &Run, prefix: &str) -> usize {
     run.stdout.lines().filter(|l| l.starts_with(prefix)).count()
 }
 
+/// The chart rendered with the complete values, as its YAML documents.
+fn rendered_documents() -> Vec<String> {
+    let out = std::env::temp_dir().join(format!("pupero-chart-docs-{}.yaml", std::process::id()));
+    let run = helm_check(
+        "render",
+        &complete_values(),
+        &["--out", &out.to_string_lossy()],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(run.success, "{run:#?}");
+    let text = std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    let _ = std::fs::remove_file(&out);
+    text.split("---\n").map(str::to_owned).collect()
+}
+
+/// The rendered document of `kind` named `name`.
+fn document<'a>(docs: &'a [String], kind: &str, name: &str) -> &'a str {
+    docs.iter()
+        .find(|doc| {
+            doc.contains(&format!("\nkind: {kind}\n"))
+                && doc.contains(&format!("\n  name: {name}\n"))
+        })
+        .unwrap_or_else(|| panic!("no {kind}/{name} rendered"))
+}
+
 #[test]
 fn every_rendered_manifest_is_valid_against_the_kubernetes_schemas() {
     let run = helm_check("validate", &complete_values(), &[]).unwrap();
     assert!(run.success, "{run:#?}");
     assert!(
-        run.stdout.contains("30 manifests, 0 invalid"),
+        run.stdout.contains("34 manifests, 0 invalid"),
         "{}",
         run.stdout
     );
     // A Deployment per service, the wallet's being the one without a disruption budget.
     assert_eq!(
         lines_starting(&run, "valid Deployment/"),
-        6,
+        7,
         "{}",
         run.stdout
     );
     assert_eq!(
         lines_starting(&run, "valid PodDisruptionBudget/"),
-        5,
+        6,
         "{}",
         run.stdout
     );
     assert!(!run.stdout.contains("PodDisruptionBudget/pupero-wallet"));
-    assert_eq!(lines_starting(&run, "valid Service/"), 6, "{}", run.stdout);
+    assert_eq!(lines_starting(&run, "valid Service/"), 7, "{}", run.stdout);
     assert_eq!(
         lines_starting(&run, "valid Secret/pupero-keys-"),
-        6,
+        7,
         "{}",
         run.stdout
     );
@@ -85,7 +110,9 @@ fn the_chart_refuses_to_render_without_each_secret_and_endpoint() {
         "secrets.rabbitmqPassword",
         "tokenKeys.private.login",
         "tokenKeys.private.wallet",
+        "tokenKeys.private.moderation",
         "tokenKeys.public.frontend",
+        "tokenKeys.public.moderation",
         "monero.walletRpcUrl",
         "monero.daemonUrl",
     ] {
@@ -130,4 +157,70 @@ fn the_migrations_run_as_a_hook_before_install_and_upgrade() {
         wallet.contains("replicas: 1") && wallet.contains("type: Recreate"),
         "{wallet}"
     );
+}
+
+#[test]
+fn the_moderation_service_is_deployed_like_the_other_stateless_services() {
+    let docs = rendered_documents();
+    let deployment = document(&docs, "Deployment", "pupero-moderation");
+    for line in [
+        "replicas: 2",
+        "- serve\n        - moderation\n",
+        "containerPort: 8020",
+        "- name: MODERATION_PORT\n          value: '8020'",
+        "key: DATABASE_URL",
+        "key: METRICS_TOKEN",
+        // Required in production: it signs its audit chain's checkpoints.
+        "key: AUDIT_SIGNING_KEY",
+        "name: pupero-config",
+        "secretName: pupero-keys-moderation",
+        "path: /healthz",
+    ] {
+        assert!(deployment.contains(line), "{line} missing:\n{deployment}");
+    }
+    for secret in [
+        "DATA_ENCRYPTION_KEY",
+        "MONERO_RPC_PASSWORD",
+        "MONERO_WALLET_PASSWORD",
+        "FRONTEND_SECRET_KEY",
+    ] {
+        assert!(
+            !deployment.contains(secret),
+            "moderation needs no {secret}:\n{deployment}"
+        );
+    }
+    // The other audit chains' services keep their key.
+    for service in ["login", "transactions"] {
+        let other = document(&docs, "Deployment", &format!("pupero-{service}"));
+        assert!(other.contains("key: AUDIT_SIGNING_KEY"), "{other}");
+    }
+    document(&docs, "PodDisruptionBudget", "pupero-moderation");
+    let service = document(&docs, "Service", "pupero-moderation");
+    assert!(
+        service.contains("port: 8020") && service.contains("component: moderation"),
+        "{service}"
+    );
+    // Every service, the gateway first, reaches it through the shared ConfigMap.
+    let config = document(&docs, "ConfigMap", "pupero-config");
+    assert!(
+        config.contains("MODERATION_SERVICE_URL: http://pupero-moderation:8020"),
+        "{config}"
+    );
+    let gateway = document(&docs, "Deployment", "pupero-gateway");
+    assert!(gateway.contains("name: pupero-config"), "{gateway}");
+    // Its own private key and every public key; every other service trusts its key.
+    let keys = document(&docs, "Secret", "pupero-keys-moderation");
+    assert!(
+        keys.contains("moderation.key:") && keys.contains("login.pub:"),
+        "{keys}"
+    );
+    assert!(!keys.contains("login.key:"), "{keys}");
+    for service in ["login", "offers", "transactions", "gateway", "frontend"] {
+        let keys = document(&docs, "Secret", &format!("pupero-keys-{service}"));
+        assert!(keys.contains("moderation.pub:"), "{keys}");
+        assert!(!keys.contains("moderation.key:"), "{keys}");
+    }
+    // Only the gateway and the frontend take outside traffic.
+    let edge = document(&docs, "NetworkPolicy", "pupero-edge");
+    assert!(!edge.contains("moderation"), "{edge}");
 }

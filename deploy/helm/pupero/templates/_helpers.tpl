@@ -41,7 +41,7 @@ app.kubernetes.io/component: {{ .service }}
 
 {{/* The environment variable naming each service's port. */}}
 {{- define "pupero.portVar" -}}
-{{- get (dict "frontend" "PORT" "gateway" "API_MANAGER_PORT" "login" "LOGIN_PORT" "offers" "OFFERS_PORT" "transactions" "TRANSACTIONS_PORT" "wallet" "MONERO_WALLET_MANAGER_PORT") . -}}
+{{- get (dict "frontend" "PORT" "gateway" "API_MANAGER_PORT" "login" "LOGIN_PORT" "offers" "OFFERS_PORT" "transactions" "TRANSACTIONS_PORT" "moderation" "MODERATION_PORT" "wallet" "MONERO_WALLET_MANAGER_PORT") . -}}
 {{- end -}}
 
 {{/* One service's pod spec: (dict "root" $ "service" NAME "port" PORT) */}}
@@ -94,7 +94,8 @@ containers:
       - name: DATA_ENCRYPTION_KEY
         valueFrom: {secretKeyRef: {name: {{ $secret }}, key: DATA_ENCRYPTION_KEY}}
       {{- end }}
-      {{- if has .service (list "login" "transactions") }}
+      {{- /* The services keeping an audit chain sign its checkpoints. */}}
+      {{- if has .service (list "login" "transactions" "moderation") }}
       - name: AUDIT_SIGNING_KEY
         valueFrom: {secretKeyRef: {name: {{ $secret }}, key: AUDIT_SIGNING_KEY}}
       {{- end }}

@@ -178,7 +178,8 @@ pub struct AuditEntry {
     /// `set_role`, `set_disabled`, `force_logout`, `adjust`, `transfer`, `resolve-buyer`,
     /// `resolve-seller`, `resolve-split`, `ledger_entry`, and the moderation chain's
     /// `claim-case`, `resolve-case`, `add-note`, `sanction`, `lift-sanction`,
-    /// `decide-appeal`, `remove-offer`.
+    /// `decide-appeal`, `remove-offer`, and `execute-withdrawal` (an admin had the wallet
+    /// send a queued withdrawal at once; on the transactions chain).
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub action: AuditAction,
     /// The action in words ("Lifted a sanction"), for a page to show.

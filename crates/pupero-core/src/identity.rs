@@ -308,6 +308,9 @@ crate::string_enum! {
         DecideAppeal = "decide-appeal",
         /// Staff removed an offer.
         RemoveOffer = "remove-offer",
+        /// An admin had the wallet send a queued withdrawal at once, before its worker's
+        /// next pass (the money it moves is on the chain as ledger entries).
+        ExecuteWithdrawal = "execute-withdrawal",
 
         /// A moderator split a disputed escrow between buyer and seller.
         ResolveSplit = "resolve-split",
@@ -334,6 +337,7 @@ impl AuditAction {
             AuditAction::LiftSanction => "Lifted a sanction",
             AuditAction::DecideAppeal => "Decided an appeal",
             AuditAction::RemoveOffer => "Removed an offer",
+            AuditAction::ExecuteWithdrawal => "Sent a queued withdrawal at once",
             AuditAction::ResolveSplit => "Split a disputed escrow",
             AuditAction::LedgerEntry => "Posted a ledger entry",
         }

@@ -208,10 +208,18 @@ async fn chain_notice(
               (status = 503, description = "wallet or ledger unavailable")))]
 async fn execute_withdrawal(
     State(state): State<WalletState>,
-    _admin: AdminUser,
+    AdminUser(admin): AdminUser,
     pupero_http::ApiJson(req): pupero_http::ApiJson<ExecuteRequest>,
 ) -> ApiResult<Json<Executed>> {
     state.wallet()?;
+    // On the audit chain first: a staff action nobody can see afterwards does not happen.
+    let _: serde_json::Value = state
+        .transactions
+        .post(
+            &format!("/internal/withdrawals/{}/executed", req.withdrawal_id),
+            &pupero_api::internal::transactions::ExecuteRequested { admin_id: admin.id },
+        )
+        .await?;
     crate::withdrawals::work(&state, Some(req.withdrawal_id)).await?;
     Ok(Json(Executed {
         withdrawal_id: req.withdrawal_id,

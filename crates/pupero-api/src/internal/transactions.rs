@@ -175,3 +175,12 @@ pub struct MessageAuthor {
     pub buyer_id: i64,
     pub seller_id: i64,
 }
+
+/// `POST /internal/withdrawals/{id}/executed` (wallet): an admin asks the wallet to send a
+/// queued withdrawal now. The staff action goes on the transactions audit chain before the
+/// wallet acts; no record, no action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExecuteRequested {
+    pub admin_id: i64,
+}

@@ -419,6 +419,7 @@ pub fn action_label(action: AuditAction) -> &'static str {
         AuditAction::LiftSanction => "lifted a sanction of",
         AuditAction::DecideAppeal => "decided an appeal of",
         AuditAction::RemoveOffer => "removed",
+        AuditAction::ExecuteWithdrawal => "sent at once",
         AuditAction::LedgerEntry => "ledger entry",
     }
 }

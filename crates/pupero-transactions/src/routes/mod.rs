@@ -151,6 +151,14 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
             ),
         )
         .route(
+            "/internal/withdrawals/{id}/executed",
+            internal_route(
+                &keys,
+                &["wallet"],
+                axum::routing::post(withdrawals::internal_executed),
+            ),
+        )
+        .route(
             "/internal/withdrawals/{id}/{step}",
             internal_route(
                 &keys,

@@ -160,6 +160,30 @@ pub async fn internal_note(
     Ok(Json(view(&w)?))
 }
 
+/// For the wallet: an admin's "send it now" on a queued withdrawal, recorded on the audit
+/// chain before the wallet acts on it.
+pub async fn internal_executed(
+    State(state): State<TransactionsState>,
+    _caller: ServiceCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<pupero_api::internal::transactions::ExecuteRequested>,
+) -> ApiResult<Json<WithdrawalView>> {
+    let tx = pupero_db::write_tx(&state.db).await?;
+    let w = store::find(&tx, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such withdrawal"))?;
+    crate::store::audit::record(
+        &tx,
+        req.admin_id,
+        pupero_core::AuditAction::ExecuteWithdrawal,
+        format!("user:{}", w.user_id),
+        format!("withdrawal {id} sent at once from the wallet service"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(view(&w)?))
+}
+
 fn report<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> ApiResult<T> {
     serde_json::from_value(body).map_err(|e| {
         ApiError::new(

@@ -758,6 +758,22 @@ async fn withdrawals_wait_for_a_wallet_that_is_down_and_go_out_once_when_it_retu
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
+        // The staff action is on the audit chain, by the admin who asked.
+        let (status, audit) = app
+            .get("/transactions/admin/audit?limit=20", admin.t())
+            .await;
+        assert_eq!(status, StatusCode::OK, "{audit}");
+        let audit: pupero_api::Paged<pupero_api::accounts::AuditEntry> = typed(&audit);
+        assert!(
+            audit
+                .items
+                .iter()
+                .any(|e| e.action == pupero_core::AuditAction::ExecuteWithdrawal
+                    && e.actor_id == Some(admin.id)
+                    && e.details.contains(&format!("withdrawal {id} "))),
+            "{:?}",
+            audit.items
+        );
         let (_, now) = app
             .get(&format!("/transactions/withdrawals/{id}"), alice.t())
             .await;

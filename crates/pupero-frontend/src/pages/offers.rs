@@ -14,7 +14,7 @@ use pupero_api::Paged;
 use pupero_api::accounts::UserNames;
 use pupero_api::offers::{OfferPatch, OfferView, PaymentMethods};
 use pupero_api::trades::{OpenRequest, Reputation, TradeView};
-use pupero_core::{OfferHalt, OfferSide, OfferStatus, PriceMode};
+use pupero_core::{Cents, OfferHalt, OfferSide, OfferStatus, PriceMode};
 
 use super::{Chrome, Me, PageError, Visit, act, redirect_with, refused, render, render_with};
 use crate::FrontendState;
@@ -37,6 +37,9 @@ pub struct OfferRow {
     pub method: String,
     pub min: String,
     pub max: String,
+    /// The limits in the offer's currency at its price now ("15.00 – 300.00 EUR"); empty
+    /// when the price cannot be read.
+    pub fiat_limits: String,
     pub window: i32,
     pub terms: String,
     pub status: OfferStatus,
@@ -64,6 +67,15 @@ impl OfferRow {
             method: view::payment_method(&o.payment_method),
             min: view::xmr(o.min_amount),
             max: view::xmr(o.max_amount),
+            fiat_limits: match Cents::parse_positive(&o.price) {
+                Ok(price) => format!(
+                    "{} – {} {}",
+                    Cents::total(o.min_amount, price),
+                    Cents::total(o.max_amount, price),
+                    o.currency
+                ),
+                Err(_) => String::new(),
+            },
             window: o.payment_window_minutes,
             terms: o.terms.clone(),
             status: o.status,
@@ -329,6 +341,24 @@ pub struct TradeForm {
     /// The price the page showed, so a price changed since opens nothing.
     #[serde(default)]
     price: String,
+    /// Instead of `amount`: how much to trade in the offer's currency, turned into XMR at
+    /// the price the page showed.
+    #[serde(default)]
+    fiat: String,
+}
+
+/// The XMR a trade of `fiat` (the offer's currency) comes to at `price` per XMR, rounded
+/// down to the piconero so the fiat total never exceeds what was typed (by more than the
+/// half cent the total's own rounding adds).
+fn xmr_for_fiat(fiat: &str, price: &str) -> Result<String, String> {
+    let fiat = Cents::parse_positive(&view::decimal_input(fiat))
+        .map_err(|_| "must be a positive amount with at most two decimals".to_owned())?;
+    let price = Cents::parse_positive(price)
+        .map_err(|_| "cannot be converted: the offer's price is unreadable".to_owned())?;
+    let pico = i128::from(fiat.0) * i128::from(pupero_core::PICONERO_PER_XMR) / i128::from(price.0);
+    let pico = i64::try_from(pico).map_err(|_| "is too large".to_owned())?;
+    let amount = pupero_core::Piconero::new(pico).map_err(|e| e.to_string())?;
+    Ok(view::xmr(amount))
 }
 
 pub async fn start_trade(
@@ -338,9 +368,29 @@ pub async fn start_trade(
     Form(form): Form<TradeForm>,
 ) -> Response {
     let back = format!("/offers/{id}");
+    let amount = match (form.amount.trim(), form.fiat.trim()) {
+        (xmr, "") => view::decimal_input(xmr),
+        ("", fiat) => match xmr_for_fiat(fiat, &form.price) {
+            Ok(xmr) => xmr,
+            Err(why) => {
+                return redirect_with(
+                    &state,
+                    &back,
+                    Flash::error(format!("Amount in fiat: {why}.")),
+                );
+            }
+        },
+        _ => {
+            return redirect_with(
+                &state,
+                &back,
+                Flash::error("Give the amount in XMR or in the offer's currency, not both."),
+            );
+        }
+    };
     let body = OpenRequest {
         offer_id: id,
-        amount: view::decimal_input(&form.amount),
+        amount,
         price: Some(form.price.trim().to_owned()),
     };
     let key = (!form.key.is_empty() && form.key.len() <= 64).then_some(form.key.as_str());

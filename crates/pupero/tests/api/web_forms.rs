@@ -219,3 +219,43 @@ db_test! {
         assert_ne!(refused.body.trim(), now.body.trim());
     }
 }
+
+db_test! {
+    async fn a_trade_can_be_asked_for_in_fiat_and_limits_show_in_fiat(app) {
+        let m = crate::trading::market(&app).await;
+        let web = Web::new(&app);
+        web.sign_in("buyer").await;
+        let page = web.get(&format!("/offers/{}", m.offer)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        // 0.1 – 5 XMR at 150.00 EUR.
+        assert!(page.body.contains("(15.00 – 750.00 EUR now)"), "{}", page.body);
+
+        // Both, or a bad fiat amount: refused, nothing opened.
+        for fields in [
+            vec![("amount", "1"), ("fiat", "75")],
+            vec![("fiat", "-5")],
+            vec![("fiat", "7,555")],
+        ] {
+            let mut all = vec![("price", "150.00"), ("key", "")];
+            all.extend(fields.iter().copied());
+            let sent = web.submit(&format!("/offers/{}", m.offer), &format!("/offers/{}/trade", m.offer), &all).await;
+            assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+            let back = web.follow(&sent).await;
+            assert!(back.body.contains("flash-error"), "{fields:?}: {}", back.body);
+        }
+        let (_, trades) = app.get("/transactions/trades", m.buyer.t()).await;
+        assert_eq!(trades["total"], 0, "{trades}");
+
+        // 75,50 EUR at 150.00 EUR per XMR is 0.503333333333 XMR (rounded down).
+        let sent = web
+            .submit(&format!("/offers/{}", m.offer), &format!("/offers/{}/trade", m.offer), &[("price", "150.00"), ("fiat", "75,50")])
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        assert!(sent.location().starts_with("/trades/"), "{}", sent.location());
+        let t: i64 = sent.location().trim_start_matches("/trades/").parse().unwrap();
+        let (_, trade) = app.get(&format!("/transactions/trades/{t}"), m.buyer.t()).await;
+        let trade: pupero_api::trades::TradeView = typed(&trade);
+        assert_eq!(trade.amount, Piconero::new(503_333_333_333).unwrap());
+        assert_eq!(trade.fiat_total, "75.50");
+    }
+}

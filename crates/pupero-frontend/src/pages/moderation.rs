@@ -233,18 +233,13 @@ struct MyReportsPage {
     pager: view::Pager,
 }
 
-#[derive(Deserialize)]
-pub struct PageOnly {
-    page: Option<u64>,
-}
-
 /// The visitor's reports and where each stands.
 pub async fn my_reports(
     State(state): State<FrontendState>,
     me: Me,
-    Query(number): Query<PageOnly>,
+    Query(number): Query<super::trades::PageNumber>,
 ) -> Result<Response, PageError> {
-    let page = number.page.unwrap_or(1).max(1);
+    let page = number.get();
     let offset = view::Pager::offset(page, PER_PAGE);
     let list: Paged<ReportView> = state
         .api

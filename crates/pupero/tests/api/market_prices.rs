@@ -365,9 +365,13 @@ feed_test! {
         for (market, halt) in [("160.00", OfferHalt::AbovePriceMax), ("130.00", OfferHalt::BelowPriceMin)] {
             sources.eur(market);
             eur_is(&app, market).await;
-            until!("the offer paused", (listed(&app).await.total == 0).then_some(()));
-            let (_, body) = app.get(&format!("/offers/{}", offer.id), None).await;
-            assert_eq!(typed::<OfferView>(&body).halted, Some(halt));
+            // The repricing pass follows the feed: wait for this market's reason, not only
+            // for a pause (from 160 to 130 the offer is paused already, for the old one).
+            until!("the offer paused for this market", {
+                let (_, body) = app.get(&format!("/offers/{}", offer.id), None).await;
+                (typed::<OfferView>(&body).halted == Some(halt)).then_some(())
+            });
+            assert_eq!(listed(&app).await.total, 0, "a paused offer is not listed");
             let (status, body) = take(&app, &buyer, offer.id, market).await;
             assert_eq!(status, StatusCode::CONFLICT, "{body}");
             assert_eq!(error_code(&body), ErrorCode::OfferNotOpen);

@@ -21,7 +21,7 @@ use pupero_http::ApiError;
 /// Jobs waiting for a worker; a full queue makes callers wait to enqueue.
 const QUEUE: usize = 1024;
 
-type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
+type Job = Box<dyn FnOnce(&mut Memory) + Send>;
 
 #[derive(Clone)]
 pub struct Passwords {
@@ -45,7 +45,7 @@ const ALWAYS_MAPPED_BYTES: usize = 32 * 1024 * 1024 + 4096;
 /// One idle worker waits on the queue while the others wait for its lock, so only the
 /// waiting one can notice idleness; it gives up the lock first, the next one then waits
 /// its turn, and every idle worker's block goes within `workers × idle`.
-fn work(queue: &Mutex<mpsc::Receiver<Job>>, held: &AtomicUsize, idle: Duration) {
+fn work(queue: &Mutex<mpsc::Receiver<Job>>, held: Arc<AtomicUsize>, idle: Duration) {
     let Ok(waiter) = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
@@ -53,11 +53,14 @@ fn work(queue: &Mutex<mpsc::Receiver<Job>>, held: &AtomicUsize, idle: Duration) 
         tracing::error!("a password hashing thread could not build its timer");
         return;
     };
-    let mut blocks: Vec<Block> = Vec::new();
+    let mut memory = Memory {
+        blocks: Vec::new(),
+        held,
+    };
     loop {
         let next = {
             let Ok(mut q) = queue.lock() else { return };
-            if blocks.is_empty() {
+            if memory.blocks.is_empty() {
                 Some(waiter.block_on(q.recv()))
             } else {
                 waiter
@@ -66,19 +69,44 @@ fn work(queue: &Mutex<mpsc::Receiver<Job>>, held: &AtomicUsize, idle: Duration) 
             }
         };
         match next {
-            Some(Some(job)) => {
-                let before = size_of_val(blocks.as_slice());
-                job(&mut blocks);
-                let after = size_of_val(blocks.as_slice());
-                held.fetch_add(after, Ordering::Relaxed);
-                held.fetch_sub(before, Ordering::Relaxed);
-            }
+            Some(Some(job)) => job(&mut memory),
             Some(None) => return,
-            None => {
-                held.fetch_sub(size_of_val(blocks.as_slice()), Ordering::Relaxed);
-                blocks = Vec::new();
-            }
+            None => memory.release(),
         }
+    }
+}
+
+/// A worker's memory block, reused by every hash it computes, and the count of what all
+/// workers hold.
+struct Memory {
+    blocks: Vec<Block>,
+    held: Arc<AtomicUsize>,
+}
+
+impl Memory {
+    /// The block grown to what `params` needs (never shrunk: the next hash needs the same).
+    fn for_params(&mut self, params: &Params) -> &mut [Block] {
+        let count = params.block_count();
+        if self.blocks.len() < count {
+            let before = size_of_val(self.blocks.as_slice());
+            // One allocation above glibc's largest dynamic mmap threshold (32 MiB), so it
+            // is always its own mapping and `free` unmaps it: a smaller block would, from
+            // the second allocation on, come from the thread's arena, which keeps it after
+            // the idle release. Only the `count` blocks written become resident.
+            let reserve = count.max(ALWAYS_MAPPED_BYTES.div_ceil(size_of::<Block>()));
+            self.blocks
+                .reserve_exact(reserve.saturating_sub(self.blocks.len()));
+            self.blocks.resize(count, Block::new());
+            let grown = size_of_val(self.blocks.as_slice()).saturating_sub(before);
+            self.held.fetch_add(grown, Ordering::Relaxed);
+        }
+        self.blocks.get_mut(..count).unwrap_or_default()
+    }
+
+    fn release(&mut self) {
+        self.held
+            .fetch_sub(size_of_val(self.blocks.as_slice()), Ordering::Relaxed);
+        self.blocks = Vec::new();
     }
 }
 
@@ -97,7 +125,7 @@ impl Passwords {
             let (queue, held) = (queue.clone(), held.clone());
             let spawned = std::thread::Builder::new()
                 .name(format!("argon2-{n}"))
-                .spawn(move || work(&queue, &held, idle));
+                .spawn(move || work(&queue, held, idle));
             if let Err(e) = spawned {
                 tracing::error!(error = %e, "a password hashing thread could not start");
             }
@@ -115,12 +143,12 @@ impl Passwords {
     }
 
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
-        self.run(move |blocks| hash_with(blocks, password.as_bytes()))
+        self.run(move |memory| hash_with(memory, password.as_bytes()))
             .await?
     }
 
     pub async fn verify(&self, password: String, hash: String) -> Result<bool, ApiError> {
-        self.run(move |blocks| verify_with(blocks, password.as_bytes(), &hash))
+        self.run(move |memory| verify_with(memory, password.as_bytes(), &hash))
             .await
     }
 
@@ -136,11 +164,11 @@ impl Passwords {
 
     async fn run<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&mut Vec<Block>) -> T + Send + 'static,
+        work: impl FnOnce(&mut Memory) -> T + Send + 'static,
     ) -> Result<T, ApiError> {
         let (tx, rx) = oneshot::channel();
-        let job: Job = Box::new(move |blocks| {
-            let _ = tx.send(work(blocks));
+        let job: Job = Box::new(move |memory| {
+            let _ = tx.send(work(memory));
         });
         self.jobs
             .send(job)
@@ -157,30 +185,14 @@ fn params() -> Params {
     Params::default()
 }
 
-/// The worker's block memory, grown to what `params` needs (never shrunk: the next hash
-/// needs the same).
-fn memory_for<'a>(blocks: &'a mut Vec<Block>, params: &Params) -> &'a mut [Block] {
-    let count = params.block_count();
-    if blocks.len() < count {
-        // One allocation above glibc's largest dynamic mmap threshold (32 MiB), so it is
-        // always its own mapping and `free` unmaps it: a smaller block would, from the
-        // second allocation on, come from the thread's arena, which keeps it after the
-        // idle release. Only the `count` blocks written become resident.
-        let reserve = count.max(ALWAYS_MAPPED_BYTES.div_ceil(size_of::<Block>()));
-        blocks.reserve_exact(reserve.saturating_sub(blocks.len()));
-        blocks.resize(count, Block::new());
-    }
-    blocks.get_mut(..count).unwrap_or_default()
-}
-
-fn hash_with(blocks: &mut Vec<Block>, password: &[u8]) -> Result<String, ApiError> {
+fn hash_with(memory: &mut Memory, password: &[u8]) -> Result<String, ApiError> {
     let fail = |e: &dyn std::fmt::Display| ApiError::internal(format!("argon2 hash: {e}"));
     let params = params();
     let salt_bytes = argon2::password_hash::generate_salt();
     let salt = Salt::new(&salt_bytes).map_err(|e| fail(&e))?;
     let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
-        .hash_password_into_with_memory(password, &salt, &mut out, memory_for(blocks, &params))
+        .hash_password_into_with_memory(password, &salt, &mut out, memory.for_params(&params))
         .map_err(|e| fail(&e))?;
     let phc = PasswordHash {
         algorithm: Algorithm::Argon2id.ident(),
@@ -195,7 +207,7 @@ fn hash_with(blocks: &mut Vec<Block>, password: &[u8]) -> Result<String, ApiErro
 /// Verifies `password` against a stored PHC string with whatever parameters it names
 /// (older or stronger ones too), in the worker's memory. A string that does not parse
 /// verifies nothing.
-fn verify_with(blocks: &mut Vec<Block>, password: &[u8], stored: &str) -> bool {
+fn verify_with(memory: &mut Memory, password: &[u8], stored: &str) -> bool {
     let Ok(phc) = PasswordHash::new(stored) else {
         return false;
     };
@@ -220,7 +232,7 @@ fn verify_with(blocks: &mut Vec<Block>, password: &[u8], stored: &str) -> bool {
     };
     let argon2 = Argon2::new(algorithm, version, params.clone());
     if argon2
-        .hash_password_into_with_memory(password, salt, out, memory_for(blocks, &params))
+        .hash_password_into_with_memory(password, salt, out, memory.for_params(&params))
         .is_err()
     {
         return false;
@@ -309,7 +321,7 @@ mod tests {
     /// An idle worker gives its memory block back, and hashes again when asked.
     #[tokio::test]
     async fn idle_workers_give_their_memory_back() {
-        let passwords = Passwords::with_idle_release(2, Duration::from_millis(200));
+        let passwords = Passwords::with_idle_release(2, Duration::from_secs(2));
         let stored = passwords.hash("idle".into()).await.unwrap();
         assert!(
             passwords
@@ -323,7 +335,7 @@ mod tests {
             "{}",
             passwords.memory_held()
         );
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
         while passwords.memory_held() > 0 {
             assert!(
                 std::time::Instant::now() < deadline,

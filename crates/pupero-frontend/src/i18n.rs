@@ -295,6 +295,12 @@ pub fn amount(value: impl Display) -> String {
     current().decimal(&crate::view::xmr(value))
 }
 
+/// A decimal for reading with its digits kept ("150.50" → "150,50" in French): fiat
+/// prices and totals, whose cents are significant even when zero.
+pub fn decimal(value: impl Display) -> String {
+    current().decimal(&value.to_string())
+}
+
 /// An RFC 3339 instant as the request's language writes it, in UTC.
 pub fn when(rfc3339: &str) -> String {
     match utc(rfc3339) {

@@ -1,7 +1,8 @@
 //! How amounts, times and codes read on a page. Amounts stay exact: trimming the
 //! trailing zeros of a twelve-decimal string changes no digit that matters.
 
-use pupero_core::{TradeState, WithdrawalStatus};
+use pupero_api::trades::TradeRole;
+use pupero_core::{OfferStatus, ResolutionReason, TradeState, WithdrawalStatus};
 
 use crate::i18n::t;
 
@@ -79,6 +80,37 @@ pub fn trade_state(state: TradeState) -> String {
         TradeState::Completed => "trade-state-completed",
         TradeState::Cancelled => "trade-state-cancelled",
         TradeState::Disputed => "trade-state-disputed",
+    })
+}
+
+pub fn trade_role(role: TradeRole) -> String {
+    t(match role {
+        TradeRole::Buyer => "trades-role-buyer",
+        TradeRole::Seller => "trades-role-seller",
+        TradeRole::Moderator => "trades-role-moderator",
+        TradeRole::Observer => "trades-role-observer",
+    })
+}
+
+/// A dispute decision's canned reason, in words.
+pub fn resolution_reason(reason: ResolutionReason) -> String {
+    t(match reason {
+        ResolutionReason::PaymentConfirmed => "trades-reason-payment-confirmed",
+        ResolutionReason::PaymentNotReceived => "trades-reason-payment-not-received",
+        ResolutionReason::PartialPayment => "trades-reason-partial-payment",
+        ResolutionReason::BuyerUnresponsive => "trades-reason-buyer-unresponsive",
+        ResolutionReason::SellerUnresponsive => "trades-reason-seller-unresponsive",
+        ResolutionReason::PartiesAgreed => "trades-reason-parties-agreed",
+        ResolutionReason::FraudEvidence => "trades-reason-fraud-evidence",
+        ResolutionReason::Other => "trades-reason-other",
+    })
+}
+
+pub fn offer_status(status: OfferStatus) -> String {
+    t(match status {
+        OfferStatus::Open => "offers-status-open",
+        OfferStatus::Paused => "offers-status-paused",
+        OfferStatus::Closed => "offers-status-closed",
     })
 }
 

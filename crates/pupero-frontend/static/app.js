@@ -2,14 +2,16 @@
 (function () {
   "use strict";
 
-  // Payment window countdowns.
+  // Payment window countdowns, in the words the page gives in its own language.
   function tick() {
     document.querySelectorAll("time[data-countdown]").forEach(function (el) {
       var left = Math.floor((Date.parse(el.getAttribute("data-countdown")) - Date.now()) / 1000);
       if (isNaN(left)) return;
-      if (left <= 0) { el.textContent = "time is up"; el.classList.add("late"); return; }
+      var word = function (name, english) { return el.getAttribute("data-" + name) || english; };
+      if (left <= 0) { el.textContent = word("up", "time is up"); el.classList.add("late"); return; }
       var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
-      el.textContent = (h ? h + " h " : "") + m + " min " + (s < 10 ? "0" : "") + s + " s left";
+      el.textContent = (h ? h + " " + word("h", "h") + " " : "") + m + " " + word("min", "min") + " " +
+        (s < 10 ? "0" : "") + s + " " + word("s-left", "s left");
     });
   }
   tick();

@@ -12,14 +12,15 @@ use pupero_core::EntryKind;
 use super::trades::PageNumber;
 use super::{Chrome, Me, PageError, render};
 use crate::FrontendState;
+use crate::i18n::{self, t};
 use crate::view;
 
 const PER_PAGE: u64 = 50;
 
 pub struct Row {
     pub when: String,
-    pub what: &'static str,
-    pub account: &'static str,
+    pub what: String,
+    pub account: String,
     pub amount: String,
     pub incoming: bool,
     /// The trade's page, when the movement belongs to one.
@@ -49,7 +50,7 @@ pub async fn page(
     let rows = lines.items.iter().map(row).collect();
     let pager = view::Pager::new(n, lines.total, PER_PAGE, |p| format!("/history?page={p}"));
     Ok(render(&HistoryPage {
-        chrome: me.chrome("History"),
+        chrome: me.chrome(t("history-title")),
         rows,
         pager,
     }))
@@ -60,13 +61,14 @@ fn row(l: &StatementLine) -> Row {
     Row {
         when: view::when(&l.created_at),
         what: kind(l.kind),
-        account: match l.account.as_str() {
-            "available" => "available",
-            "escrow" => "in escrow",
-            "withdrawing" => "being withdrawn",
-            _ => "other",
-        },
-        amount: view::xmr(&l.amount),
+        account: t(match l.account.as_str() {
+            "available" => "history-account-available",
+            "escrow" => "history-account-escrow",
+            "withdrawing" => "history-account-withdrawing",
+            _ => "history-account-other",
+        }),
+        // Signed: "-0.5" reads "-0,5" where the decimal mark is a comma.
+        amount: i18n::amount(&l.amount),
         incoming,
         trade: l
             .reference
@@ -76,19 +78,19 @@ fn row(l: &StatementLine) -> Row {
     }
 }
 
-fn kind(kind: EntryKind) -> &'static str {
-    match kind {
-        EntryKind::TradeOpen => "Trade opened: XMR into escrow",
-        EntryKind::TradeRelease => "Trade completed: escrow released",
-        EntryKind::TradeRefund => "Trade cancelled: escrow returned",
-        EntryKind::TradeSplit => "Dispute decided: escrow divided",
-        EntryKind::Deposit => "Deposit credited",
-        EntryKind::Adjustment => "Adjustment by an admin",
-        EntryKind::Transfer => "Transfer by an admin",
-        EntryKind::WithdrawalRequest => "Withdrawal requested",
-        EntryKind::Withdrawal => "Withdrawal sent",
-        EntryKind::WithdrawalRefund => "Withdrawal failed: returned",
-        EntryKind::WithdrawalCancel => "Withdrawal cancelled: returned",
-        EntryKind::NetworkFee => "Network fee",
-    }
+fn kind(kind: EntryKind) -> String {
+    t(match kind {
+        EntryKind::TradeOpen => "history-kind-trade-open",
+        EntryKind::TradeRelease => "history-kind-trade-release",
+        EntryKind::TradeRefund => "history-kind-trade-refund",
+        EntryKind::TradeSplit => "history-kind-trade-split",
+        EntryKind::Deposit => "history-kind-deposit",
+        EntryKind::Adjustment => "history-kind-adjustment",
+        EntryKind::Transfer => "history-kind-transfer",
+        EntryKind::WithdrawalRequest => "history-kind-withdrawal-request",
+        EntryKind::Withdrawal => "history-kind-withdrawal",
+        EntryKind::WithdrawalRefund => "history-kind-withdrawal-refund",
+        EntryKind::WithdrawalCancel => "history-kind-withdrawal-cancel",
+        EntryKind::NetworkFee => "history-kind-network-fee",
+    })
 }

@@ -7,12 +7,14 @@ use axum::response::Response;
 use reqwest::Method;
 use serde_json::json;
 
-use pupero_api::notifications::Inbox;
+use pupero_api::notifications::{Inbox, NotificationView};
+use pupero_core::NotificationKind as K;
 
 use super::trades::PageNumber;
 use super::{Chrome, Me, PageError, act, render};
 use crate::FrontendState;
 use crate::csrf::Form;
+use crate::i18n::{self, t, t1, t2};
 use crate::view;
 
 const PER_PAGE: u64 = 30;
@@ -51,7 +53,7 @@ pub async fn page(
         .iter()
         .map(|item| Row {
             id: item.id,
-            text: item.text.clone(),
+            text: text(item),
             link: match item.trade_id {
                 Some(t) => format!("/trades/{t}"),
                 None => "/balances".into(),
@@ -63,7 +65,7 @@ pub async fn page(
     let pager = view::Pager::new(n, inbox.page.total, PER_PAGE, |p| {
         format!("/notifications?page={p}")
     });
-    let mut chrome = me.chrome("Inbox");
+    let mut chrome = me.chrome(t("inbox-title"));
     // The count this page just read is the freshest.
     chrome.unread = Some(inbox.unread);
     Ok(render(&InboxPage {
@@ -72,6 +74,34 @@ pub async fn page(
         unread: inbox.unread,
         pager,
     }))
+}
+
+/// What happened, in the page's language, from the event's kind and facts; the API's
+/// own English sentence for an event that lacks a fact its sentence needs.
+fn text(item: &NotificationView) -> String {
+    let amount = item.amount.map(i18n::amount);
+    let said = match (item.kind, item.trade_id, amount) {
+        (K::TradeOpened, Some(id), Some(a)) => {
+            Some(t2("inbox-trade-opened", "trade", id, "amount", a))
+        }
+        (K::TradePaid, Some(id), Some(a)) => Some(t2("inbox-trade-paid", "trade", id, "amount", a)),
+        (K::TradeReleased, Some(id), Some(a)) => {
+            Some(t2("inbox-trade-released", "trade", id, "amount", a))
+        }
+        (K::TradeCancelled, Some(id), Some(a)) => {
+            Some(t2("inbox-trade-cancelled", "trade", id, "amount", a))
+        }
+        (K::TradeExpiring, Some(id), Some(a)) => {
+            Some(t2("inbox-trade-expiring", "trade", id, "amount", a))
+        }
+        (K::DisputeOpened, Some(id), _) => Some(t1("inbox-dispute-opened", "trade", id)),
+        (K::DisputeResolved, Some(id), _) => Some(t1("inbox-dispute-resolved", "trade", id)),
+        (K::MessageReceived, Some(id), _) => Some(t1("inbox-message-received", "trade", id)),
+        (K::DepositCredited, _, Some(a)) => Some(t1("inbox-deposit-credited", "amount", a)),
+        (K::WithdrawalSent, _, Some(a)) => Some(t1("inbox-withdrawal-sent", "amount", a)),
+        _ => None,
+    };
+    said.unwrap_or_else(|| item.text.clone())
 }
 
 pub async fn read(
@@ -88,7 +118,7 @@ pub async fn read(
         &path,
         Some(&json!({})),
         "/notifications",
-        "Marked as read.",
+        t("inbox-marked-read"),
     )
     .await
 }
@@ -105,7 +135,7 @@ pub async fn read_all(
         "/notifications/read-all",
         Some(&json!({})),
         "/notifications",
-        "Everything is marked as read.",
+        t("inbox-all-marked-read"),
     )
     .await
 }

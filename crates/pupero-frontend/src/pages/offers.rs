@@ -21,6 +21,7 @@ use crate::FrontendState;
 use crate::api::{Caller, q};
 use crate::csrf::Form;
 use crate::flash::Flash;
+use crate::i18n::{self, t, t1, t2};
 use crate::view;
 
 const PAGE_SIZE: u64 = 20;
@@ -29,12 +30,16 @@ const PAGE_SIZE: u64 = 20;
 pub struct OfferRow {
     pub id: i64,
     /// What the visitor does by taking it: "Buy" from a sell offer, "Sell" to a buy offer.
-    pub action: &'static str,
+    pub action: String,
     pub side: OfferSide,
     pub owner: Option<String>,
+    /// The price as the API writes it (the trade form sends it back as the price seen).
     pub price: String,
+    /// The price for reading, in the page's language.
+    pub price_shown: String,
     pub currency: String,
     pub method: String,
+    /// The limits for reading, in the page's language.
     pub min: String,
     pub max: String,
     /// The limits in the offer's currency at its price now ("15.00 – 300.00 EUR"); empty
@@ -43,6 +48,7 @@ pub struct OfferRow {
     pub window: i32,
     pub terms: String,
     pub status: OfferStatus,
+    pub status_label: String,
     pub funded: bool,
     /// "market +2.50 %" for a margin offer, empty for a fixed one.
     pub pricing: String,
@@ -56,22 +62,23 @@ impl OfferRow {
     fn new(o: &OfferView, names: &HashMap<i64, String>) -> Self {
         Self {
             id: o.id,
-            action: match o.side {
-                OfferSide::Sell => "Buy",
-                OfferSide::Buy => "Sell",
-            },
+            action: t(match o.side {
+                OfferSide::Sell => "offers-action-buy",
+                OfferSide::Buy => "offers-action-sell",
+            }),
             side: o.side,
             owner: names.get(&o.owner_id).cloned(),
             price: o.price.clone(),
+            price_shown: i18n::decimal(&o.price),
             currency: o.currency.clone(),
             method: view::payment_method(&o.payment_method),
-            min: view::xmr(o.min_amount),
-            max: view::xmr(o.max_amount),
+            min: i18n::amount(o.min_amount),
+            max: i18n::amount(o.max_amount),
             fiat_limits: match Cents::parse_positive(&o.price) {
                 Ok(price) => format!(
                     "{} – {} {}",
-                    Cents::total(o.min_amount, price),
-                    Cents::total(o.max_amount, price),
+                    i18n::decimal(Cents::total(o.min_amount, price)),
+                    i18n::decimal(Cents::total(o.max_amount, price)),
                     o.currency
                 ),
                 Err(_) => String::new(),
@@ -79,22 +86,21 @@ impl OfferRow {
             window: o.payment_window_minutes,
             terms: o.terms.clone(),
             status: o.status,
+            status_label: view::offer_status(o.status),
             funded: o.available != Some(false),
+            // The sign is part of the message: a "+2.50" argument would be read as the
+            // number 2.5 and lose it.
             pricing: match (o.price_mode, &o.margin_percent) {
-                (PriceMode::Margin, Some(m)) if m.starts_with('-') => format!("market {m} %"),
-                (PriceMode::Margin, Some(m)) => format!("market +{m} %"),
+                (PriceMode::Margin, Some(m)) => match m.strip_prefix('-') {
+                    Some(below) => t1("offers-pricing-below", "margin", i18n::decimal(below)),
+                    None => t1("offers-pricing-above", "margin", i18n::decimal(m)),
+                },
                 _ => String::new(),
             },
             halted: match o.halted {
-                Some(OfferHalt::PriceFeedStale) => {
-                    "paused: there is no fresh market price right now".into()
-                }
-                Some(OfferHalt::BelowPriceMin) => {
-                    "paused: the market is below the owner's minimum price".into()
-                }
-                Some(OfferHalt::AbovePriceMax) => {
-                    "paused: the market is above the owner's maximum price".into()
-                }
+                Some(OfferHalt::PriceFeedStale) => t("offers-halted-stale"),
+                Some(OfferHalt::BelowPriceMin) => t("offers-halted-below-min"),
+                Some(OfferHalt::AbovePriceMax) => t("offers-halted-above-max"),
                 None => String::new(),
             },
             conditions: conditions(o),
@@ -105,20 +111,31 @@ impl OfferRow {
 fn conditions(o: &OfferView) -> Vec<String> {
     let mut said = Vec::new();
     if !o.amounts.is_empty() {
-        let amounts: Vec<String> = o.amounts.iter().map(|a| view::xmr(*a)).collect();
-        said.push(format!("Only these amounts: {} XMR", amounts.join(", ")));
+        // A decimal comma would blur the list's own commas: a semicolon separates them.
+        let separator = if i18n::current() == i18n::Locale::En {
+            ", "
+        } else {
+            "; "
+        };
+        let amounts: Vec<String> = o.amounts.iter().map(|a| i18n::amount(*a)).collect();
+        said.push(t1(
+            "offers-condition-amounts",
+            "amounts",
+            amounts.join(separator),
+        ));
     }
     if let Some(first) = o.first_trade_max_amount {
-        said.push(format!(
-            "A first trade with this trader: at most {} XMR",
-            view::xmr(first)
+        said.push(t1(
+            "offers-condition-first-trade",
+            "amount",
+            i18n::amount(first),
         ));
     }
     if o.min_taker_trades > 0 {
-        said.push(format!("You need {} completed trades", o.min_taker_trades));
+        said.push(t1("offers-condition-min-trades", "n", o.min_taker_trades));
     }
     if o.trusted_only {
-        said.push("Only for traders the owner trusts".into());
+        said.push(t("offers-condition-trusted-only"));
     }
     said
 }
@@ -275,7 +292,7 @@ pub async fn home(
         Err(f) => return Err(f.into()),
     };
     Ok(render(&HomePage {
-        chrome: visit.chrome("Offers"),
+        chrome: visit.chrome(t("offers-title")),
         methods: methods(&state, &caller).await,
         pager: view::Pager::new(page, total, PAGE_SIZE, |p| filter_query(&filters, p)),
         signed_in: caller.token.is_some(),
@@ -291,11 +308,43 @@ pub async fn home(
 struct OfferPageView {
     chrome: Chrome,
     offer: OfferRow,
-    reputation: Option<Reputation>,
     is_owner: bool,
     signed_in: bool,
     trade_key: String,
     amount: String,
+    /// "Between 0.1 and 2 XMR at 150.00 EUR each."
+    between: String,
+    /// What starting the trade locks, and the time to pay.
+    escrow_note: String,
+    /// The owner's record in words (counts with their plural).
+    record: Option<Record>,
+}
+
+/// An offer owner's reputation, as sentences.
+struct Record {
+    completed: String,
+    rated: Option<String>,
+    cancelled: String,
+    disputes_lost: String,
+}
+
+impl Record {
+    fn new(r: &Reputation) -> Self {
+        Self {
+            completed: t1("offers-rep-completed", "n", r.completed_trades),
+            rated: r.average_rating.as_ref().map(|avg| {
+                t2(
+                    "offers-rep-rated",
+                    "rating",
+                    i18n::decimal(avg),
+                    "n",
+                    r.reviews_count,
+                )
+            }),
+            cancelled: t1("offers-rep-cancelled", "n", r.cancellations),
+            disputes_lost: t1("offers-rep-disputes-lost", "n", r.lost_disputes),
+        }
+    }
 }
 
 pub async fn detail(
@@ -315,11 +364,25 @@ pub async fn detail(
         .await
         .ok();
     let is_owner = visit.session.as_ref().map(|s| s.user_id) == Some(offer.owner_id);
+    let row = OfferRow::new(&offer, &names);
     Ok(render(&OfferPageView {
-        chrome: visit.chrome(format!("Offer #{id}")),
+        chrome: visit.chrome(t1("offers-offer-title", "id", id)),
         amount: view::xmr(offer.min_amount),
-        offer: OfferRow::new(&offer, &names),
-        reputation,
+        between: i18n::t_args(
+            "offers-trade-between",
+            &[
+                ("min", &row.min),
+                ("max", &row.max),
+                ("price", &row.price_shown),
+                ("currency", &row.currency),
+            ],
+        ),
+        escrow_note: match offer.side {
+            OfferSide::Sell => t1("offers-trade-sell-escrow", "n", row.window),
+            OfferSide::Buy => t("offers-trade-buy-escrow"),
+        },
+        record: reputation.as_ref().map(Record::new),
+        offer: row,
         is_owner,
         signed_in: caller.token.is_some(),
         trade_key: random_key(),
@@ -352,12 +415,12 @@ pub struct TradeForm {
 /// half cent the total's own rounding adds).
 fn xmr_for_fiat(fiat: &str, price: &str) -> Result<String, String> {
     let fiat = Cents::parse_positive(&view::decimal_input(fiat))
-        .map_err(|_| "must be a positive amount with at most two decimals".to_owned())?;
-    let price = Cents::parse_positive(price)
-        .map_err(|_| "cannot be converted: the offer's price is unreadable".to_owned())?;
+        .map_err(|_| t("offers-fiat-not-positive"))?;
+    let price = Cents::parse_positive(price).map_err(|_| t("offers-fiat-price-unreadable"))?;
     let pico = i128::from(fiat.0) * i128::from(pupero_core::PICONERO_PER_XMR) / i128::from(price.0);
-    let pico = i64::try_from(pico).map_err(|_| "is too large".to_owned())?;
-    let amount = pupero_core::Piconero::new(pico).map_err(|e| e.to_string())?;
+    let pico = i64::try_from(pico).map_err(|_| t("offers-fiat-too-large"))?;
+    // Positive by construction: only an amount beyond what can exist is refused here.
+    let amount = pupero_core::Piconero::new(pico).map_err(|_| t("offers-fiat-too-large"))?;
     Ok(view::xmr(amount))
 }
 
@@ -376,16 +439,12 @@ pub async fn start_trade(
                 return redirect_with(
                     &state,
                     &back,
-                    Flash::error(format!("Amount in fiat: {why}.")),
+                    Flash::error(t1("offers-fiat-error", "why", why)),
                 );
             }
         },
         _ => {
-            return redirect_with(
-                &state,
-                &back,
-                Flash::error("Give the amount in XMR or in the offer's currency, not both."),
-            );
+            return redirect_with(&state, &back, Flash::error(t("offers-amount-both")));
         }
     };
     let body = OpenRequest {
@@ -408,9 +467,13 @@ pub async fn start_trade(
         Ok(t) => redirect_with(
             &state,
             &format!("/trades/{}", t.id),
-            Flash::success("Trade opened. The seller's XMR is now held in escrow."),
+            Flash::success(i18n::t("offers-trade-opened")),
         ),
-        Err(f) => refused(&state, &back, f.labelled(&[("amount", "Amount (XMR)")])),
+        Err(f) => refused(
+            &state,
+            &back,
+            labelled(f, &[("amount", t("offers-field-amount-xmr"))]),
+        ),
     }
 }
 
@@ -555,27 +618,39 @@ impl OfferForm {
     }
 }
 
-/// The offer form's labels, for the API's field names (see `Failure::labelled`).
-const OFFER_LABELS: &[(&str, &str)] = &[
-    ("side", "Side"),
-    ("currency", "Currency"),
-    ("price_mode", "Price"),
-    ("price", "Fixed price per XMR"),
-    ("margin_percent", "Margin over the market (%)"),
-    ("price_min", "Pause below"),
-    ("price_max", "Pause above"),
-    ("payment_method", "Payment method"),
-    ("min_amount", "Minimum (XMR)"),
-    ("max_amount", "Maximum (XMR)"),
-    ("amounts", "Only these amounts"),
-    (
-        "first_trade_max_amount",
-        "Most XMR for someone's first trade with you",
-    ),
-    ("min_taker_trades", "Completed trades a taker needs"),
-    ("payment_window_minutes", "Payment window (minutes)"),
-    ("terms", "Terms"),
-];
+/// The offer form's labels in the page's language, for the API's field names (see
+/// `Failure::labelled`).
+fn offer_labels() -> Vec<(&'static str, String)> {
+    [
+        ("side", "offers-label-side"),
+        ("currency", "offers-field-currency"),
+        ("price_mode", "offers-label-price-mode"),
+        ("price", "offers-label-price"),
+        ("margin_percent", "offers-label-margin"),
+        ("price_min", "offers-label-pause-below"),
+        ("price_max", "offers-label-pause-above"),
+        ("payment_method", "offers-label-payment-method"),
+        ("min_amount", "offers-label-min"),
+        ("max_amount", "offers-label-max"),
+        ("amounts", "offers-label-amounts"),
+        ("first_trade_max_amount", "offers-label-first-trade"),
+        ("min_taker_trades", "offers-label-min-trades"),
+        ("payment_window_minutes", "offers-label-window"),
+        ("terms", "offers-label-terms"),
+    ]
+    .into_iter()
+    .map(|(field, key)| (field, t(key)))
+    .collect()
+}
+
+/// `failure` with the API's field name replaced by the form's label for it.
+pub(super) fn labelled(
+    failure: crate::api::Failure,
+    labels: &[(&'static str, String)],
+) -> crate::api::Failure {
+    let labels: Vec<(&str, &str)> = labels.iter().map(|(f, l)| (*f, l.as_str())).collect();
+    failure.labelled(&labels)
+}
 
 #[derive(Template)]
 #[template(path = "offer_form.html")]
@@ -592,8 +667,8 @@ struct OfferFormPage {
 
 pub async fn new_page(State(state): State<FrontendState>, me: Me) -> Response {
     render(&OfferFormPage {
-        chrome: me.chrome("New offer"),
-        heading: "New offer".into(),
+        chrome: me.chrome(t("offers-new-title")),
+        heading: t("offers-new-title"),
         action: "/offers/new".into(),
         form: OfferForm::blank(),
         methods: methods(&state, &me.caller).await,
@@ -620,14 +695,14 @@ pub async fn create(
         Ok(o) => redirect_with(
             &state,
             &format!("/offers/{}", o.id),
-            Flash::success("Your offer is live."),
+            Flash::success(t("offers-created")),
         ),
         Err(f) if f.is_unauthenticated() => refused(&state, "/offers/new", f),
         Err(f) => render_with(
             f.status,
             &OfferFormPage {
-                chrome: me.chrome("New offer"),
-                heading: "New offer".into(),
+                chrome: me.chrome(t("offers-new-title")),
+                heading: t("offers-new-title"),
                 action: "/offers/new".into(),
                 methods: methods(&state, &me.caller).await,
                 form,
@@ -643,7 +718,7 @@ pub async fn create(
                 } else {
                     None
                 },
-                error: Some(f.labelled(OFFER_LABELS).message),
+                error: Some(labelled(f, &offer_labels()).message),
             },
         ),
     }
@@ -659,8 +734,8 @@ pub async fn edit_page(
         return Err(PageError::NotFound);
     }
     Ok(render(&OfferFormPage {
-        chrome: me.chrome(format!("Edit offer #{id}")),
-        heading: format!("Edit offer #{id}"),
+        chrome: me.chrome(t1("offers-edit-title", "id", id)),
+        heading: t1("offers-edit-title", "id", id),
         action: format!("/offers/{id}/edit"),
         form: OfferForm::from_offer(&offer),
         methods: methods(&state, &me.caller).await,
@@ -681,13 +756,13 @@ pub async fn update(
         .send::<_, OfferView>(&me.caller, Method::PATCH, &path, Some(&form.body()), None)
         .await
     {
-        Ok(_) => redirect_with(&state, &path, Flash::success("Offer updated.")),
+        Ok(_) => redirect_with(&state, &path, Flash::success(t("offers-updated"))),
         Err(f) if f.is_unauthenticated() => refused(&state, &path, f),
         Err(f) => render_with(
             f.status,
             &OfferFormPage {
-                chrome: me.chrome(format!("Edit offer #{id}")),
-                heading: format!("Edit offer #{id}"),
+                chrome: me.chrome(t1("offers-edit-title", "id", id)),
+                heading: t1("offers-edit-title", "id", id),
                 action: format!("/offers/{id}/edit"),
                 methods: methods(&state, &me.caller).await,
                 form,
@@ -703,7 +778,7 @@ pub async fn update(
                 } else {
                     None
                 },
-                error: Some(f.labelled(OFFER_LABELS).message),
+                error: Some(labelled(f, &offer_labels()).message),
             },
         ),
     }
@@ -725,13 +800,11 @@ pub async fn set_status(
         status: Some(form.status.clone()),
         ..OfferPatch::default()
     };
-    let done = match form.status.parse() {
-        Ok(OfferStatus::Paused) => {
-            "Offer paused: nobody can start a trade on it until you resume it."
-        }
-        Ok(OfferStatus::Open) => "Offer resumed.",
-        Ok(OfferStatus::Closed) | Err(_) => "Offer closed.",
-    };
+    let done = t(match form.status.parse() {
+        Ok(OfferStatus::Paused) => "offers-paused",
+        Ok(OfferStatus::Open) => "offers-resumed",
+        Ok(OfferStatus::Closed) | Err(_) => "offers-closed",
+    });
     let path = format!("/offers/{id}");
     act(
         &state,
@@ -759,7 +832,7 @@ pub async fn delete(
         &path,
         None::<&()>,
         "/my/offers",
-        "Offer deleted.",
+        t("offers-deleted"),
     )
     .await
 }
@@ -775,7 +848,7 @@ pub async fn mine(State(state): State<FrontendState>, me: Me) -> Result<Response
     let page: Paged<OfferView> = state.api.get(&me.caller, "/me/offers?limit=100").await?;
     let names = HashMap::new();
     Ok(render(&MyOffersPage {
-        chrome: me.chrome("My offers"),
+        chrome: me.chrome(t("offers-mine-title")),
         offers: page
             .items
             .iter()

@@ -11,6 +11,7 @@ use super::offers::{caller_of, usernames};
 use super::{Chrome, PageError, Visit, render};
 use crate::FrontendState;
 use crate::api::q;
+use crate::i18n::{self, t};
 use crate::view;
 
 pub struct ReviewRow {
@@ -58,7 +59,7 @@ pub async fn page(
             by: names
                 .get(&rv.reviewer_id)
                 .cloned()
-                .unwrap_or_else(|| "a trader".into()),
+                .unwrap_or_else(|| t("profile-a-trader")),
             stars: "★".repeat(usize::try_from(rv.rating.clamp(0, 5)).unwrap_or(0))
                 + &"☆".repeat(usize::try_from(5 - rv.rating.clamp(0, 5)).unwrap_or(0)),
             rating: rv.rating,
@@ -77,7 +78,7 @@ pub async fn page(
         username: p.username,
         member_since: view::day(&p.member_since),
         completed: r.completed_trades,
-        rating: r.average_rating,
+        rating: r.average_rating.as_deref().map(i18n::decimal),
         reviews_count: r.reviews_count,
         reviews,
     }))

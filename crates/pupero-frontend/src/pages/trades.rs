@@ -22,6 +22,7 @@ use super::{Chrome, Me, PageError, act, redirect_with, refused, render};
 use crate::FrontendState;
 use crate::csrf::{Form, MultipartForm};
 use crate::flash::Flash;
+use crate::i18n::{self, t, t1, t2};
 use crate::view;
 
 /// Page `n` of a list of trades from the API's `api_path`, with the names of everyone in
@@ -78,6 +79,13 @@ struct TradePageView {
     counterparty: String,
     amount: String,
     fee: String,
+    /// The price and the fiat total for reading, in the page's language.
+    price: String,
+    fiat_total: String,
+    /// What the buyer is to pay, how, in words.
+    buyer_pay: String,
+    /// The dispute's decision in words, once there is one.
+    resolution: Option<String>,
     method: String,
     deadline: String,
     created: String,
@@ -88,8 +96,8 @@ struct TradePageView {
     can_review: bool,
     i_voted_cancel: bool,
     they_voted_cancel: bool,
-    /// The canned reasons the resolve form offers.
-    reasons: &'static [ResolutionReason],
+    /// The canned reasons the resolve form offers: code and words.
+    reasons: Vec<(&'static str, String)>,
     /// Either party of an ended trade may download its signed receipt.
     has_receipt: bool,
     /// What the page shows of the trade's progress, as a token (see [`moment`]).
@@ -117,6 +125,7 @@ struct DisputePart {
 struct StatementLine {
     who: String,
     role: String,
+    role_label: String,
     body: String,
     updated: String,
 }
@@ -124,11 +133,9 @@ struct StatementLine {
 struct EvidenceLine {
     href: String,
     file_name: String,
-    kind: &'static str,
-    size: String,
+    /// Its kind, size, who sent it and how long it is kept, in words.
+    about: String,
     sha256: String,
-    who: String,
-    expires: String,
 }
 
 struct TimelineLine {
@@ -137,25 +144,26 @@ struct TimelineLine {
     by: String,
 }
 
-fn evidence_kind(content_type: &str) -> &'static str {
-    match content_type {
-        "application/pdf" => "PDF",
-        "image/png" => "PNG image",
-        "image/jpeg" => "JPEG image",
-        "image/webp" => "WebP image",
-        _ => "file",
-    }
+fn evidence_kind(content_type: &str) -> String {
+    t(match content_type {
+        "application/pdf" => "trades-file-pdf",
+        "image/png" => "trades-file-png",
+        "image/jpeg" => "trades-file-jpeg",
+        "image/webp" => "trades-file-webp",
+        _ => "trades-file-other",
+    })
 }
 
 fn size_label(bytes: u64) -> String {
     if bytes >= 1024 * 1024 {
-        format!(
-            "{}.{} MiB",
+        let mib = format!(
+            "{}.{}",
             bytes / (1024 * 1024),
             (bytes % (1024 * 1024)) * 10 / (1024 * 1024)
-        )
+        );
+        t1("trades-size-mib", "size", i18n::decimal(mib))
     } else {
-        format!("{} KiB", bytes.div_ceil(1024))
+        t1("trades-size-kib", "size", bytes.div_ceil(1024))
     }
 }
 
@@ -170,7 +178,7 @@ async fn dispute_part(
     t.dispute.as_ref()?;
     let who = |id: i64| {
         if id == me.id {
-            "You".to_owned()
+            i18n::t("trades-you")
         } else {
             name_or_id(names, id)
         }
@@ -178,17 +186,23 @@ async fn dispute_part(
     let statement = |s: &DisputeStatement| StatementLine {
         who: who(s.author_id),
         role: s.author_role.to_string(),
+        role_label: view::trade_role(s.author_role),
         body: s.body.clone(),
         updated: view::when(&s.updated_at),
     };
     let file = |e: &EvidenceView| EvidenceLine {
         href: format!("/trades/{}/evidence/{}", t.id, e.id),
         file_name: e.file_name.clone(),
-        kind: evidence_kind(&e.content_type),
-        size: size_label(e.size_bytes),
+        about: i18n::t_args(
+            "trades-evidence-line",
+            &[
+                ("kind", &evidence_kind(&e.content_type)),
+                ("size", &size_label(e.size_bytes)),
+                ("who", &who(e.uploader_id)),
+                ("expires", &view::when(&e.expires_at)),
+            ],
+        ),
         sha256: e.sha256.clone(),
-        who: who(e.uploader_id),
-        expires: view::when(&e.expires_at),
     };
     if t.your_role.is_party() {
         let files: DisputeFiles = state
@@ -244,7 +258,7 @@ pub(super) fn name_or_id(names: &std::collections::HashMap<i64, String>, id: i64
     names
         .get(&id)
         .cloned()
-        .unwrap_or_else(|| format!("user #{id}"))
+        .unwrap_or_else(|| t1("trades-user-id", "id", id))
 }
 
 pub async fn page(
@@ -300,14 +314,27 @@ pub async fn page(
         TradeRole::Seller => (t.seller_wants_cancel, t.buyer_wants_cancel),
         TradeRole::Moderator | TradeRole::Observer => (false, false),
     };
+    // Formatted before the awaits below: the message's arguments are not `Send`.
+    let buyer_pay = i18n::t_args(
+        "trades-next-buyer-pay",
+        &[
+            ("amount", &i18n::decimal(&t.fiat_total)),
+            ("currency", &t.currency),
+            ("method", &view::payment_method(&t.payment_method)),
+        ],
+    );
     Ok(render(&TradePageView {
-        chrome: me.chrome(format!("Trade #{id}")),
+        chrome: me.chrome(t1("trades-title", "id", id)),
         state_label: view::trade_state(t.state),
         seller: name_or_id(&names, t.seller_id),
         buyer: name_or_id(&names, t.buyer_id),
         counterparty: name_or_id(&names, counterparty_id),
-        amount: view::xmr(t.amount),
-        fee: view::xmr(t.fee),
+        amount: i18n::amount(t.amount),
+        fee: i18n::amount(t.fee),
+        price: i18n::decimal(&t.price),
+        fiat_total: i18n::decimal(&t.fiat_total),
+        buyer_pay,
+        resolution: t.dispute.as_ref().and_then(resolution),
         method: view::payment_method(&t.payment_method),
         deadline: view::when(&t.payment_deadline),
         created: view::when(&t.created_at),
@@ -318,7 +345,10 @@ pub async fn page(
         can_review: is_party && t.state == TradeState::Completed && !reviewed,
         i_voted_cancel,
         they_voted_cancel,
-        reasons: ResolutionReason::ALL,
+        reasons: ResolutionReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), view::resolution_reason(*r)))
+            .collect(),
         has_receipt: is_party && t.state.is_final(),
         moment: moment(&t),
         dispute: dispute_part(&state, &me, &t, &names).await,
@@ -330,6 +360,30 @@ pub async fn page(
         },
         t,
     }))
+}
+
+/// A dispute's decision in words: for whom, the canned reason, the moderator's words.
+fn resolution(d: &pupero_api::trades::DisputeView) -> Option<String> {
+    let outcome = match d.resolution? {
+        Resolution::Buyer => t("trades-resolved-buyer"),
+        Resolution::Seller => t("trades-resolved-seller"),
+        Resolution::Split => match d.buyer_share_bps {
+            Some(bps) => t1(
+                "trades-resolved-split-share",
+                "percent",
+                i18n::decimal(format!("{}.{:02}", bps / 100, bps % 100)),
+            ),
+            None => t("trades-resolved-split"),
+        },
+    };
+    let mut said = outcome;
+    if let Some(code) = d.reason_code {
+        said = format!("{said} ({})", view::resolution_reason(code));
+    }
+    if let Some(why) = &d.reason {
+        said = format!("{said}: {why}");
+    }
+    Some(said)
 }
 
 /// A token that changes whenever anything the trade page shows of the trade's progress
@@ -374,7 +428,7 @@ fn chat_lines(
             id: m.id,
             mine: m.sender_id == me,
             who: match (&m.author_name, m.sender_id == me) {
-                (_, true) => "You".into(),
+                (_, true) => t("trades-you"),
                 (Some(name), false) => name.clone(),
                 (None, false) => name_or_id(names, m.sender_id),
             },
@@ -404,13 +458,11 @@ pub async fn action(
     let back = format!("/trades/{id}");
     let action = form.action.parse::<Action>();
     let done = match action {
-        Ok(Action::MarkPaid) => {
-            "Marked as paid. The seller has been asked to confirm your payment."
-        }
-        Ok(Action::Release) => "Released. The XMR is now in the buyer's balance.",
-        Ok(Action::Cancel) => "Trade cancelled. The escrow went back to the seller.",
-        Ok(Action::Dispute) => "Dispute opened. A moderator will look at the trade and its chat.",
-        Ok(Action::MutualCancel) => "Your agreement to cancel is recorded.",
+        Ok(Action::MarkPaid) => "trades-done-paid",
+        Ok(Action::Release) => "trades-done-released",
+        Ok(Action::Cancel) => "trades-done-cancelled",
+        Ok(Action::Dispute) => "trades-done-disputed",
+        Ok(Action::MutualCancel) => "trades-done-cancel-proposed",
         // Resolving has its own form; expiring is the platform's.
         Ok(
             Action::Expire
@@ -419,11 +471,7 @@ pub async fn action(
             | Action::ResolveSplit,
         )
         | Err(_) => {
-            return redirect_with(
-                &state,
-                &back,
-                Flash::error("That is not a step of a trade."),
-            );
+            return redirect_with(&state, &back, Flash::error(t("trades-not-a-step")));
         }
     };
     let action = action.ok();
@@ -439,11 +487,11 @@ pub async fn action(
     {
         Ok(t) => {
             let said = if t.state == TradeState::Cancelled && action == Some(Action::MutualCancel) {
-                "Both of you agreed: the trade is cancelled and the escrow went back to the seller."
+                "trades-done-cancel-agreed"
             } else {
                 done
             };
-            redirect_with(&state, &back, Flash::success(said))
+            redirect_with(&state, &back, Flash::success(i18n::t(said)))
         }
         Err(f) => refused(&state, &back, f),
     }
@@ -473,16 +521,11 @@ pub async fn resolve(
     let back = format!("/trades/{id}");
     let split = form.outcome.parse::<Resolution>() == Ok(Resolution::Split);
     let buyer_share_bps = if split {
-        match percent_to_bps(&form.buyer_percent) {
+        // "37,5" as the page's language may write it is read as 37.5.
+        match percent_to_bps(&view::decimal_input(&form.buyer_percent)) {
             Some(bps) => Some(bps),
             None => {
-                return redirect_with(
-                    &state,
-                    &back,
-                    Flash::error(
-                        "The buyer's share is a percentage between 0.01 and 99.99, such as 37.5.",
-                    ),
-                );
+                return redirect_with(&state, &back, Flash::error(t("trades-split-share-invalid")));
             }
         }
     } else {
@@ -496,13 +539,11 @@ pub async fn resolve(
         totp: filled(&form.totp),
     };
     // An unknown word goes to the API as sent, which refuses it and names the field.
-    let done = match form.outcome.parse::<Resolution>() {
-        Ok(Resolution::Buyer) => "Resolved for the buyer: the escrow went to the buyer.",
-        Ok(Resolution::Split) => {
-            "Resolved with a split: each side's share of the escrow is in their balance."
-        }
-        _ => "Resolved for the seller: the escrow went back to the seller.",
-    };
+    let done = t(match form.outcome.parse::<Resolution>() {
+        Ok(Resolution::Buyer) => "trades-done-resolved-buyer",
+        Ok(Resolution::Split) => "trades-done-resolved-split",
+        _ => "trades-done-resolved-seller",
+    });
     let path = format!("/transactions/trades/{id}/resolve");
     act(&state, &me, Method::POST, &path, Some(&body), &back, done).await
 }
@@ -598,7 +639,7 @@ pub async fn statement(
         &path,
         Some(&body),
         &back,
-        "Your statement is saved. You can change it until the dispute is decided.",
+        t("trades-statement-saved"),
     )
     .await
 }
@@ -612,7 +653,7 @@ pub async fn upload_evidence(
 ) -> Response {
     let back = format!("/trades/{id}#dispute");
     let Some(file) = form.field("file").filter(|f| !f.bytes.is_empty()) else {
-        return redirect_with(&state, &back, Flash::error("Choose a file to upload."));
+        return redirect_with(&state, &back, Flash::error(t("trades-choose-file")));
     };
     let name = file.file_name.clone().unwrap_or_default();
     let path = format!(
@@ -627,7 +668,13 @@ pub async fn upload_evidence(
         Ok(e) => redirect_with(
             &state,
             &back,
-            Flash::success(format!("{} attached (SHA-256 {}).", e.file_name, e.sha256)),
+            Flash::success(t2(
+                "trades-file-attached",
+                "file",
+                &e.file_name,
+                "sha256",
+                &e.sha256,
+            )),
         ),
         Err(f) => refused(&state, &back, f),
     }
@@ -718,20 +765,20 @@ pub async fn review(
 ) -> Response {
     let back = format!("/trades/{id}");
     let Ok(rating) = form.rating.trim().parse::<i64>() else {
-        return redirect_with(&state, &back, Flash::error("Choose a rating from 1 to 5."));
+        return redirect_with(&state, &back, Flash::error(t("trades-choose-rating")));
     };
     let body = ReviewRequest {
         rating,
         comment: form.comment.trim().to_owned(),
     };
     let path = format!("/transactions/trades/{id}/review");
-    let done = "Thank you: your review is published.";
+    let done = t("trades-review-published");
     act(&state, &me, Method::POST, &path, Some(&body), &back, done).await
 }
 
 pub struct TradeRow {
     pub id: i64,
-    pub role: TradeRole,
+    pub role: String,
     pub counterparty: String,
     pub amount: String,
     pub fiat: String,
@@ -776,10 +823,10 @@ pub async fn mine(
         .iter()
         .map(|t| TradeRow {
             id: t.id,
-            role: t.your_role,
+            role: view::trade_role(t.your_role),
             counterparty: name_or_id(&names, t.counterparty_id()),
-            amount: view::xmr(t.amount),
-            fiat: format!("{} {}", t.fiat_total, t.currency),
+            amount: i18n::amount(t.amount),
+            fiat: format!("{} {}", i18n::decimal(&t.fiat_total), t.currency),
             state: t.state,
             state_label: view::trade_state(t.state),
             created: view::when(&t.created_at),
@@ -787,7 +834,7 @@ pub async fn mine(
         })
         .collect();
     Ok(render(&MyTradesPage {
-        chrome: me.chrome("My trades"),
+        chrome: me.chrome(t("trades-mine-title")),
         trades,
         total: page.total,
         pager,

@@ -23,7 +23,7 @@ use super::{Chrome, Me, PageError, act, redirect_with, render, render_with};
 use crate::FrontendState;
 use crate::csrf::Form;
 use crate::flash::Flash;
-use crate::i18n;
+use crate::i18n::{self, t, t1, t2};
 use crate::view;
 
 pub struct DepositRow {
@@ -124,7 +124,7 @@ async fn balances_page(
     Ok(render_with(
         status,
         &BalancesPage {
-            chrome: me.chrome("Balances"),
+            chrome: me.chrome(t("wallet-title")),
             available: i18n::amount(b.available),
             escrow: i18n::amount(b.escrow),
             withdrawing: i18n::amount(b.withdrawing),
@@ -151,13 +151,19 @@ fn deposit_row(d: &DepositView) -> DepositRow {
     let have = u64::try_from(d.confirmations.max(0)).unwrap_or(0);
     DepositRow {
         txid: d.txid.clone(),
-        amount: view::xmr(d.amount),
+        amount: i18n::amount(d.amount),
         progress: if d.status == DepositStatus::Credited {
-            DepositStatus::Credited.to_string()
+            t("wallet-deposit-credited")
         } else if have == 0 {
-            "in the pool".into()
+            t("wallet-deposit-pool")
         } else {
-            format!("{} of {needed} confirmations", have.min(needed))
+            t2(
+                "wallet-deposit-confirmations",
+                "have",
+                have.min(needed),
+                "needed",
+                needed,
+            )
         },
         percent: (have.min(needed) * 100) / needed,
         credited: d.status == DepositStatus::Credited,
@@ -169,7 +175,7 @@ fn withdrawal_row(w: &WithdrawalView) -> WithdrawalRow {
     WithdrawalRow {
         id: w.id,
         address: w.address.clone(),
-        amount: view::xmr(w.amount),
+        amount: i18n::amount(w.amount),
         status: view::withdrawal_status(w.status),
         raw_status: w.status,
         txids: w.tx_hashes.clone(),
@@ -187,7 +193,10 @@ pub async fn page(State(state): State<FrontendState>, me: Me) -> Result<Response
 struct ConfirmPage {
     chrome: Chrome,
     address: String,
+    /// As the API reads it (the form sends it back)…
     amount: String,
+    /// …and for reading, in the page's language.
+    amount_shown: String,
     key: String,
     needs_totp: bool,
     error: Option<String>,
@@ -215,7 +224,7 @@ pub async fn withdraw(
     let address = form.address.trim().to_owned();
     let amount = form.amount.trim().to_owned();
     if address.is_empty() || amount.is_empty() {
-        let error = Some("Enter the address and the amount to withdraw.".into());
+        let error = Some(t("wallet-enter-both"));
         return balances_page(&state, &me, form, error).await;
     }
     let amount = view::decimal_input(&amount);
@@ -226,9 +235,10 @@ pub async fn withdraw(
             return balances_page(&state, &me, form, Some(problem)).await;
         }
         return Ok(render(&ConfirmPage {
-            chrome: me.chrome("Confirm withdrawal"),
+            chrome: me.chrome(t("wallet-confirm-title")),
             needs_totp: has_2fa(&state, &me).await,
             address,
+            amount_shown: i18n::amount(&amount),
             amount,
             key: random_key(),
             error: None,
@@ -253,9 +263,12 @@ pub async fn withdraw(
         Ok(a) => Ok(redirect_with(
             &state,
             "/balances",
-            Flash::success(format!(
-                "Withdrawal #{} of {amount} XMR is on its way. It appears below with its transaction id once sent.",
-                a.withdrawal_id
+            Flash::success(t2(
+                "wallet-withdrawal-sent",
+                "id",
+                a.withdrawal_id,
+                "amount",
+                i18n::amount(&amount),
             )),
         )),
         Err(f) if f.is_unauthenticated() => Err(f.into()),
@@ -264,24 +277,64 @@ pub async fn withdraw(
         Err(f) if f.is_second_factor_refusal() => Ok(render_with(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             &ConfirmPage {
-                chrome: me.chrome("Confirm withdrawal"),
+                chrome: me.chrome(t("wallet-confirm-title")),
                 needs_totp: true,
                 address,
+                amount_shown: i18n::amount(&amount),
                 amount,
                 key: form.key.clone(),
                 error: Some(f.message),
             },
         )),
         Err(f) => {
-            let f = f.labelled(WITHDRAW_LABELS);
+            let f = super::offers::labelled(f, &withdraw_labels());
             balances_page(&state, &me, form, Some(f.message)).await
         }
     }
 }
 
-/// The withdrawal form's labels, for the API's field names.
-const WITHDRAW_LABELS: &[(&str, &str)] =
-    &[("address", "Monero address"), ("amount", "Amount (XMR)")];
+/// The withdrawal form's labels in the page's language, for the API's field names.
+fn withdraw_labels() -> Vec<(&'static str, String)> {
+    vec![
+        ("address", t("wallet-label-address")),
+        ("amount", t("wallet-label-amount")),
+    ]
+}
+
+/// "Label: what is wrong." as a form says it.
+fn problem(label_key: &str, why: String) -> String {
+    t2("wallet-problem", "label", t(label_key), "why", why)
+}
+
+fn address_problem(e: &pupero_core::AddressError) -> String {
+    use pupero_core::AddressError as E;
+    match e {
+        E::InvalidCharacter => t("wallet-address-invalid-character"),
+        E::WrongLength => t("wallet-address-wrong-length"),
+        E::UnknownPrefix => t("wallet-address-unknown-prefix"),
+        E::BadChecksum => t("wallet-address-bad-checksum"),
+        E::WrongNetwork { expected, found } => t2(
+            "wallet-address-wrong-network",
+            "found",
+            found,
+            "expected",
+            expected,
+        ),
+        E::UnknownNetwork => t("wallet-address-unknown-network"),
+    }
+}
+
+fn amount_problem(e: &pupero_core::AmountError) -> String {
+    use pupero_core::AmountError as E;
+    match e {
+        E::Malformed => t("wallet-amount-malformed"),
+        E::TooPrecise => t("wallet-amount-too-precise"),
+        E::Negative => t("wallet-amount-negative"),
+        E::Zero => t("wallet-amount-zero"),
+        E::TooLarge => t("wallet-amount-too-large"),
+        E::AboveLimit(limit) => t1("wallet-amount-above-limit", "limit", i18n::amount(limit)),
+    }
+}
 
 /// Why a withdrawal could not be sent as typed, checked before the confirmation page
 /// (the API checks again when it is sent: the network of the address, limits, holds).
@@ -292,32 +345,27 @@ async fn review_problem(
     amount: &str,
 ) -> Result<Option<String>, PageError> {
     if let Err(e) = pupero_core::MoneroAddress::parse_any(address) {
-        let e = e.to_string();
-        return Ok(Some(format!(
-            "Monero address: {}.",
-            e.strip_prefix("address ").unwrap_or(&e)
-        )));
+        return Ok(Some(problem("wallet-label-address", address_problem(&e))));
     }
     let amount = match pupero_core::Piconero::parse_xmr(amount) {
-        Ok(a) if a.is_zero() => return Ok(Some("Amount (XMR): must be greater than zero.".into())),
-        Ok(a) => a,
-        Err(e) => {
-            let e = e.to_string();
-            return Ok(Some(format!(
-                "Amount (XMR): {}.",
-                e.strip_prefix("amount ").unwrap_or(&e)
-            )));
+        Ok(a) if a.is_zero() => {
+            let zero = amount_problem(&pupero_core::AmountError::Zero);
+            return Ok(Some(problem("wallet-label-amount", zero)));
         }
+        Ok(a) => a,
+        Err(e) => return Ok(Some(problem("wallet-label-amount", amount_problem(&e)))),
     };
     let b: BalancesView = state
         .api
         .get(&me.caller, &format!("/transactions/balances/{}", me.id))
         .await?;
     if amount > b.available {
-        return Ok(Some(format!(
-            "Amount (XMR): more than your available balance of {} XMR.",
-            view::xmr(b.available)
-        )));
+        let over = t1(
+            "wallet-amount-over-balance",
+            "available",
+            i18n::amount(b.available),
+        );
+        return Ok(Some(problem("wallet-label-amount", over)));
     }
     Ok(None)
 }
@@ -337,7 +385,7 @@ pub async fn cancel_withdrawal(
         &path,
         Some(&json!({})),
         "/balances",
-        format!("Withdrawal #{id} is cancelled; its amount is back in your available balance."),
+        t1("wallet-withdrawal-cancelled", "id", id),
     )
     .await
 }

@@ -1,0 +1,17 @@
+inbox-title = Posteingang
+inbox-empty = Noch nichts. Trades, Zahlungen, Nachrichten, Einzahlungen und Auszahlungen erscheinen hier.
+inbox-unread = { $n } ungelesen.
+inbox-mark-all = Alle als gelesen markieren
+inbox-mark-one = Als gelesen markieren
+inbox-marked-read = Als gelesen markiert.
+inbox-all-marked-read = Alles ist als gelesen markiert.
+inbox-trade-opened = Jemand hat Trade Nr. { $trade } über { $amount } XMR auf Ihr Angebot eröffnet.
+inbox-trade-paid = Der Käufer hat Trade Nr. { $trade } als bezahlt markiert: Prüfen Sie die Zahlung und geben Sie { $amount } XMR frei.
+inbox-trade-released = Der Verkäufer hat Ihnen in Trade Nr. { $trade } { $amount } XMR freigegeben.
+inbox-trade-cancelled = Trade Nr. { $trade } wurde storniert; { $amount } XMR haben die Treuhand verlassen.
+inbox-trade-expiring = Die Zahlungsfrist von Trade Nr. { $trade } ({ $amount } XMR) endet bald; unbezahlt wird er storniert.
+inbox-dispute-opened = Zu Trade Nr. { $trade } wurde ein Streitfall eröffnet.
+inbox-dispute-resolved = Ein Moderator hat den Streitfall zu Trade Nr. { $trade } entschieden.
+inbox-message-received = Neue Nachricht in Trade Nr. { $trade }.
+inbox-deposit-credited = Eine Einzahlung über { $amount } XMR wurde Ihrem Guthaben gutgeschrieben.
+inbox-withdrawal-sent = Ihre Auszahlung über { $amount } XMR wurde gesendet.

@@ -259,8 +259,17 @@ pub fn t_args(key: &str, args: &[(&str, &dyn Display)]) -> String {
     let fluent_args = (!args.is_empty()).then(|| {
         let mut fa = FluentArgs::new();
         for ((name, _), text) in args.iter().zip(&texts) {
-            // A number stays a number, so plural selection ("{ $n -> [one] … }") works.
-            fa.set(*name, FluentValue::try_number(text));
+            // A whole number stays a number, so plural selection ("{ $n -> [one] … }")
+            // works; anything else stays text, so neither an amount's digits nor a
+            // username such as "1e3" is rewritten by float formatting.
+            let digits = text.strip_prefix('-').unwrap_or(text);
+            let whole = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+            let value = if whole {
+                FluentValue::try_number(text)
+            } else {
+                FluentValue::from(text.as_str())
+            };
+            fa.set(*name, value);
         }
         fa
     });

@@ -13,6 +13,8 @@ use pupero_api::error::{ErrorBody, ErrorCode};
 use pupero_http::JwtKeys;
 use pupero_http::client_ip::{FRONTEND_CLIENT_IP, FRONTEND_CREDENTIAL};
 
+use crate::i18n::{t, t1, t2};
+
 #[derive(Clone)]
 pub struct Api {
     http: reqwest::Client,
@@ -45,9 +47,7 @@ impl Failure {
         Self {
             status: StatusCode::SERVICE_UNAVAILABLE,
             code: ErrorCode::ServiceUnavailable,
-            message:
-                "The platform is unavailable right now. Nothing was changed; try again shortly."
-                    .into(),
+            message: t("forms-unavailable"),
             field: None,
             mfa_token: None,
         }
@@ -71,7 +71,7 @@ impl Failure {
             }
             _ => message,
         };
-        self.message = format!("{label}: {rest}");
+        self.message = t2("forms-field-error", "label", label, "reason", rest);
         self
     }
 
@@ -108,7 +108,7 @@ impl Failure {
             Err(_) => Self {
                 status,
                 code: ErrorCode::UpstreamError,
-                message: format!("The request failed ({status})."),
+                message: t1("forms-request-failed", "status", status),
                 field: None,
                 mfa_token: None,
             },
@@ -257,7 +257,7 @@ impl Api {
             Failure {
                 status: StatusCode::BAD_GATEWAY,
                 code: ErrorCode::UpstreamError,
-                message: "The platform gave an answer this page does not understand.".into(),
+                message: t("forms-not-understood"),
                 field: None,
                 mfa_token: None,
             }

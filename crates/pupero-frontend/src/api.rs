@@ -71,7 +71,7 @@ impl Failure {
             }
             _ => message,
         };
-        self.message = t2("forms-field-error", "label", label, "reason", rest);
+        self.message = t2("forms-field-error", "label", label, "reason", reason(rest));
         self
     }
 
@@ -114,6 +114,41 @@ impl Failure {
             },
         }
     }
+}
+
+/// A reason the API gives for a field it could not read, in the page's language. The API
+/// says these few in fixed plain words (pupero-http's `extract::plain`: "is required", "must
+/// be a whole number, not "abc"", "must be one of a, b, not "c""); any other reason is the
+/// API's own sentence and stays as it was written.
+fn reason(text: &str) -> String {
+    let bare = text.strip_suffix('.').unwrap_or(text);
+    if bare == "is required" {
+        return t("forms-reason-required");
+    }
+    let Some((expected, found)) = bare
+        .strip_prefix("must be ")
+        .and_then(|r| r.rsplit_once(", not "))
+    else {
+        return text.to_owned();
+    };
+    let found = match found {
+        "empty" => t("forms-found-empty"),
+        "a list" => t("forms-found-list"),
+        "an object" => t("forms-found-object"),
+        other => other.to_owned(),
+    };
+    if let Some(choices) = expected.strip_prefix("one of ") {
+        return t2("forms-reason-one-of", "choices", choices, "found", found);
+    }
+    let key = match expected {
+        "a whole number" => "forms-reason-whole-number",
+        "a number" => "forms-reason-number",
+        "text" => "forms-reason-text",
+        "true or false" => "forms-reason-boolean",
+        "a list" => "forms-reason-list",
+        _ => return text.to_owned(),
+    };
+    t1(key, "found", found)
 }
 
 /// API messages are lower-case fragments; pages show sentences.
@@ -307,6 +342,62 @@ mod tests {
             "Fixed price per XMR: must be positive."
         );
         assert_eq!(other.labelled(&labels).message, "Price must be positive.");
+    }
+
+    fn about(field: &str, message: &str) -> Failure {
+        Failure {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: ErrorCode::InvalidBody,
+            message: sentence(message),
+            field: Some(field.into()),
+            mfa_token: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_apis_plain_reasons_read_in_the_pages_language() {
+        use crate::i18n::{Locale, scope};
+        let labels = [
+            ("payment_window_minutes", "Délai de paiement (minutes)"),
+            ("kind", "Type"),
+            ("amount", "Betrag"),
+        ];
+        let french = scope(Locale::Fr, async {
+            [
+                about(
+                    "payment_window_minutes",
+                    "payment_window_minutes: must be a whole number, not \"abc\"",
+                ),
+                about("kind", "kind: must be one of warn, ban, not \"bann\""),
+                about("kind", "kind: must be text, not empty"),
+                about("kind", "kind must be shorter"),
+            ]
+            .map(|f| f.labelled(&labels).message)
+        })
+        .await;
+        assert_eq!(
+            french,
+            [
+                "Délai de paiement (minutes) : doit être un nombre entier, pas \"abc\".",
+                "Type : doit être l'une des valeurs warn, ban, pas \"bann\".",
+                "Type : doit être du texte, pas vide.",
+                // A sentence of the API's own is not guessed at.
+                "Type : must be shorter.",
+            ]
+        );
+        let german = scope(Locale::De, async {
+            about("amount", "amount: is required")
+                .labelled(&labels)
+                .message
+        })
+        .await;
+        assert_eq!(german, "Betrag: ist ein Pflichtfeld.");
+        let english = about("amount", "amount: must be a number, not true");
+        assert_eq!(
+            english.labelled(&labels).message,
+            "Betrag: must be a number, not true.",
+            "English outside a request, word for word as the API wrote it"
+        );
     }
 
     #[test]

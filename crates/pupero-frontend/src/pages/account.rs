@@ -109,7 +109,11 @@ pub async fn profile(
         Ok(m) => {
             // The page chrome shows the username from the session.
             let _ = session::rename(&state.db, &me.visit.sid, &m.username).await;
-            redirect_with(&state, "/settings", Flash::success(t("account-username-changed")))
+            redirect_with(
+                &state,
+                "/settings",
+                Flash::success(t("account-username-changed")),
+            )
         }
         Err(f) => refused(&state, "/settings", f),
     }
@@ -174,15 +178,7 @@ pub async fn password(
     };
     match update_me(&state, &me, body).await {
         // A new password ends every session of the account, this one included.
-        Ok(_) => {
-            signed_out(
-                &state,
-                &me,
-                "/login",
-                &t("account-password-changed"),
-            )
-            .await
-        }
+        Ok(_) => signed_out(&state, &me, "/login", &t("account-password-changed")).await,
         Err(f) => refused(&state, "/settings", f),
     }
 }

@@ -87,17 +87,7 @@ pub async fn register(
         .post::<_, TokenPair>(&caller, "/auth/login", &login)
         .await
     {
-        Ok(pair) => {
-            begin(
-                &state,
-                &caller,
-                &pair,
-                false,
-                "/",
-                &t("auth-welcome"),
-            )
-            .await
-        }
+        Ok(pair) => begin(&state, &caller, &pair, false, "/", &t("auth-welcome")).await,
         Err(_) => Ok(redirect_with(
             &state,
             "/login",
@@ -184,7 +174,17 @@ pub async fn login(
         .post::<_, TokenPair>(&caller, "/auth/login", &body)
         .await
     {
-        Ok(pair) => begin(&state, &caller, &pair, remember, &next, &t("auth-signed-in")).await,
+        Ok(pair) => {
+            begin(
+                &state,
+                &caller,
+                &pair,
+                remember,
+                &next,
+                &t("auth-signed-in"),
+            )
+            .await
+        }
         Err(f) if f.code == ErrorCode::TotpRequired && f.mfa_token.is_some() => {
             let token = f.mfa_token.unwrap_or_default();
             session::save_challenge(&state, &visit.sid, &token, remember, &next)
@@ -345,5 +345,9 @@ pub async fn logout(
             .await
             .map_err(|_| PageError::Unavailable)?;
     }
-    Ok(super::redirect_signed_out(&state, "/", &t("auth-signed-out")))
+    Ok(super::redirect_signed_out(
+        &state,
+        "/",
+        &t("auth-signed-out"),
+    ))
 }

@@ -124,11 +124,7 @@ pub async fn reset(
         )
         .await
     {
-        Ok(_) => redirect_with(
-            &state,
-            "/login",
-            Flash::success(t("mail-password-reset")),
-        ),
+        Ok(_) => redirect_with(&state, "/login", Flash::success(t("mail-password-reset"))),
         Err(f) => {
             shown.error = Some(f.message);
             render_with(f.status, &shown)
@@ -139,12 +135,7 @@ pub async fn reset(
 /// The link's page only shows a button: following a link must not change anything (mail
 /// scanners open links), so the POST verifies.
 pub async fn verify_page(visit: Visit, Query(q): Query<TokenQuery>) -> Response {
-    render(&page(
-        &visit,
-        "verify",
-        &t("mail-verify-title"),
-        q.token,
-    ))
+    render(&page(&visit, "verify", &t("mail-verify-title"), q.token))
 }
 
 pub async fn verify(

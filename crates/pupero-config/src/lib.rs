@@ -500,8 +500,8 @@ pub struct Settings {
     /// it answers 200 again.
     #[arg(long, env = "REPLICA_HEALTH_INTERVAL_SECONDS", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub replica_health_interval_seconds: u64,
-    /// Redis shared by the replicas for per-IP rate limits, e.g. redis://127.0.0.1:6379.
-    /// Unset: each process counts on its own (in memory). While Redis is unreachable each
+    /// Redis shared by the replicas for per-IP rate limits (login's and the gateway's
+    /// budget), e.g. redis://127.0.0.1:6379. Unset: each process counts on its own (in memory). While Redis is unreachable each
     /// replica counts on its own again (see docs/SECURITY.md).
     #[arg(long, env = "RATE_LIMIT_REDIS_URL", hide_env_values = true, value_parser = parse_redis_url)]
     pub rate_limit_redis_url: Option<Secret>,
@@ -515,7 +515,8 @@ pub struct Settings {
     pub gateway_timeout_seconds: u64,
 
     /// Requests per minute (and burst) the gateway takes from one client address; every
-    /// answer says what is left (`RateLimit-*` headers). 0 turns the limit off.
+    /// answer says what is left (`RateLimit-*` headers). One budget for every gateway
+    /// replica with RATE_LIMIT_REDIS_URL, else one per replica. 0 turns the limit off.
     #[arg(long, env = "GATEWAY_RATE_PER_MINUTE", default_value_t = 6000)]
     pub gateway_rate_per_minute: u32,
 

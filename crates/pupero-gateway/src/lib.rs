@@ -22,7 +22,8 @@ use hyper_util::rt::TokioExecutor;
 
 use pupero_config::{Service, Settings};
 use pupero_http::{
-    HttpClientError, InternalClient, JwtKeys, Replicas, ServiceRouter, TrustedProxies,
+    HttpClientError, InternalClient, JwtKeys, MetricSet, Replicas, ServiceRouter, SharedLimiter,
+    TrustedProxies,
 };
 
 pub use routes::{Origin, Route, route_for};
@@ -128,6 +129,8 @@ pub struct GatewayState {
     pub(crate) login: InternalClient,
     /// Per client address; `None` when GATEWAY_RATE_PER_MINUTE is 0.
     pub(crate) limiter: Option<Arc<rate_limit::RateLimiter>>,
+    /// Shown on the gateway's `/metrics` (the shared budget's Redis fallbacks).
+    pub(crate) metrics: MetricSet,
     /// EVIDENCE_MAX_BYTES: the one kind of request body allowed past BODY_LIMIT_BYTES.
     pub(crate) evidence_max_bytes: usize,
 }
@@ -152,6 +155,10 @@ impl GatewayState {
             "login",
             settings.service_url(Service::Login),
         )?;
+        let metrics = MetricSet::new();
+        let limiter = rate_limit::RateLimiter::per_minute(settings.gateway_rate_per_minute)
+            .map(|local| shared_budget(local, settings, &metrics))
+            .map(Arc::new);
         Ok(Self {
             client,
             upstreams: Upstreams::from_settings(settings, deployed),
@@ -159,10 +166,31 @@ impl GatewayState {
             timeout: Duration::from_secs(settings.gateway_timeout_seconds.max(1)),
             trusted: TrustedProxies(Arc::new(settings.gateway_trusted_proxies.clone())),
             login,
-            limiter: rate_limit::RateLimiter::per_minute(settings.gateway_rate_per_minute)
-                .map(Arc::new),
+            limiter,
+            metrics,
             evidence_max_bytes: usize::try_from(settings.evidence_max_bytes).unwrap_or(usize::MAX),
         })
+    }
+}
+
+/// The budget counted in Redis when `RATE_LIMIT_REDIS_URL` is set, else in this process.
+fn shared_budget(
+    local: rate_limit::RateLimiter,
+    settings: &Settings,
+    metrics: &MetricSet,
+) -> rate_limit::RateLimiter {
+    let Some(url) = &settings.rate_limit_redis_url else {
+        return local;
+    };
+    match SharedLimiter::new(url.expose(), &settings.rate_limit_redis_prefix) {
+        Ok(shared) => {
+            local.shared_through(shared.reporting_to(metrics, &[rate_limit::SHARED_KIND]))
+        }
+        // The setting is checked when it is read; this is only a second look.
+        Err(e) => {
+            tracing::error!(error = %e, "the gateway's budget stays per replica");
+            local
+        }
     }
 }
 
@@ -180,6 +208,7 @@ impl FromRef<GatewayState> for TrustedProxies {
 
 pub fn router(state: GatewayState) -> ServiceRouter {
     let documented = state.upstreams.services();
+    let metrics = state.metrics.clone();
     let limited = state.clone();
     let routes = axum::Router::new()
         .route("/healthz", get(health::aggregate))
@@ -194,7 +223,7 @@ pub fn router(state: GatewayState) -> ServiceRouter {
     ServiceRouter {
         name: SERVICE,
         routes,
-        metrics: None,
+        metrics: Some(metrics),
         openapi: utoipa::openapi::OpenApiBuilder::new()
             .info(
                 utoipa::openapi::InfoBuilder::new()

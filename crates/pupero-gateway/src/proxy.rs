@@ -199,7 +199,7 @@ pub async fn rate_limit(
     };
     let (mut parts, body) = request.into_parts();
     let client = client_ip(&state, &mut parts).await;
-    let quota = limiter.check(client);
+    let quota = limiter.check(client).await;
     let mut response = match quota.retry_after_secs {
         Some(wait) => ApiError::too_many_requests(wait).into_response(),
         None => next.run(Request::from_parts(parts, body)).await,

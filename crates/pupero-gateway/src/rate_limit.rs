@@ -5,20 +5,28 @@
 //! ratelimit-headers): `RateLimit-Limit` (requests per window), `RateLimit-Remaining`
 //! (left in the burst now) and `RateLimit-Reset` (seconds until it is full again), plus
 //! `RateLimit-Policy: <limit>;w=60`; a refused request gets 429 `rate_limited` with
-//! `Retry-After`. Counted in this gateway's memory: N gateway replicas give a client N
-//! budgets (the tighter per-purpose limits on sign-in and registration are shared through
-//! Redis by login).
+//! `Retry-After`.
+//!
+//! With `RATE_LIMIT_REDIS_URL` the budget is counted in Redis (the same [`SharedLimiter`]
+//! login's limits use), so every gateway replica spends from one budget per address and
+//! the headers read the same whichever replica answers. Without it, or while Redis is
+//! unreachable, each replica counts in its own memory (N replicas: N budgets), logs the
+//! outage once and counts each such request in `pupero_rate_limit_redis_fallbacks_total`.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Mutex, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use pupero_http::{SharedLimiter, Spent};
 
 const WINDOW_MS: i64 = 60_000;
+const WINDOW: Duration = Duration::from_secs(60);
 /// Past this many addresses, those whose budget is full again are forgotten.
 const MAX_TRACKED: usize = 100_000;
+/// The budget's name in Redis keys and in the fallback metric.
+pub const SHARED_KIND: &str = "gateway";
 
 pub const LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
 pub const REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
@@ -31,6 +39,7 @@ pub struct RateLimiter {
     started: Instant,
     /// Per address: the theoretical arrival time of its next request (ms since `started`).
     next: Mutex<HashMap<IpAddr, i64>>,
+    shared: Option<SharedLimiter>,
 }
 
 /// What the budget looks like after one request.
@@ -47,6 +56,14 @@ fn ceil_secs(ms: i64) -> u64 {
     u64::try_from((ms.max(0) + 999) / 1000).unwrap_or(0)
 }
 
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn duration(ms: i64) -> Duration {
+    Duration::from_millis(u64::try_from(ms).unwrap_or(0))
+}
+
 impl RateLimiter {
     /// `limit` requests per minute per address; 0 turns the limit (and its headers) off.
     pub fn per_minute(limit: u32) -> Option<Self> {
@@ -55,15 +72,34 @@ impl RateLimiter {
             interval_ms: (WINDOW_MS / i64::from(limit)).max(1),
             started: Instant::now(),
             next: Mutex::new(HashMap::new()),
+            shared: None,
         })
     }
 
-    pub fn check(&self, client: IpAddr) -> Quota {
+    /// Counts the budget in Redis, one budget for every replica.
+    pub fn shared_through(mut self, limiter: SharedLimiter) -> Self {
+        self.shared = Some(limiter);
+        self
+    }
+
+    pub async fn check(&self, client: IpAddr) -> Quota {
+        if let Some(shared) = &self.shared
+            && let Some(spent) = shared
+                .check(SHARED_KIND, &client.to_string(), self.limit, WINDOW)
+                .await
+        {
+            return self.quota(spent);
+        }
         let now = i64::try_from(self.started.elapsed().as_millis()).unwrap_or(i64::MAX);
         self.check_at(client, now)
     }
 
     fn check_at(&self, client: IpAddr, now: i64) -> Quota {
+        self.quota(self.spend_locally(client, now))
+    }
+
+    /// The same rule as the Redis script, in this process's memory.
+    fn spend_locally(&self, client: IpAddr, now: i64) -> Spent {
         let burst_ms = self.interval_ms * i64::from(self.limit);
         let mut next = self.next.lock().unwrap_or_else(PoisonError::into_inner);
         if next.len() >= MAX_TRACKED {
@@ -71,21 +107,32 @@ impl RateLimiter {
         }
         let tat = next.get(&client).copied().unwrap_or(now).max(now);
         let new_tat = tat + self.interval_ms;
-        if new_tat - now > burst_ms {
-            return Quota {
-                limit: self.limit,
-                remaining: 0,
-                reset_secs: ceil_secs(tat - now),
-                retry_after_secs: Some(ceil_secs(new_tat - now - burst_ms).max(1)),
+        let over = new_tat - now - burst_ms;
+        if over > 0 {
+            return Spent {
+                refused_for: Some(duration(over)),
+                until_full: duration(tat - now),
             };
         }
         next.insert(client, new_tat);
-        let left = (burst_ms - (new_tat - now)) / self.interval_ms;
+        Spent {
+            refused_for: None,
+            until_full: duration(new_tat - now),
+        }
+    }
+
+    /// The headers' numbers for one counted request, wherever it was counted.
+    fn quota(&self, spent: Spent) -> Quota {
+        let until_full = millis(spent.until_full);
+        let left = (self.interval_ms * i64::from(self.limit) - until_full) / self.interval_ms;
         Quota {
             limit: self.limit,
-            remaining: u32::try_from(left.max(0)).unwrap_or(0),
-            reset_secs: ceil_secs(new_tat - now),
-            retry_after_secs: None,
+            remaining: match spent.refused_for {
+                Some(_) => 0,
+                None => u32::try_from(left.max(0)).unwrap_or(0),
+            },
+            reset_secs: ceil_secs(until_full),
+            retry_after_secs: spent.refused_for.map(|wait| ceil_secs(millis(wait)).max(1)),
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod periodic;
 pub mod replicas;
 pub mod security;
 pub mod service;
+pub mod shared_limits;
 pub mod token;
 pub mod trace;
 
@@ -38,6 +39,7 @@ pub use paging::{Page, PageQuery};
 pub use replicas::Replicas;
 pub use security::SecurityEvent;
 pub use service::{ServiceRouter, serve, with_common_layers};
+pub use shared_limits::{SharedLimiter, Spent};
 pub use token::{Claims, IssuedToken, JwtKeys, KeyError, TokenKind};
 pub use trace::TraceContext;
 

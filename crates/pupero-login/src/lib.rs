@@ -10,8 +10,6 @@ mod passwords;
 mod routes;
 mod sessions;
 pub mod standing_leases;
-
-pub mod shared_limits;
 mod state;
 pub mod store;
 mod totp;

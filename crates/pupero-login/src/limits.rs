@@ -3,21 +3,17 @@
 //! `store::record_failed_login`), so they survive restarts and hold across replicas.
 //!
 //! With `RATE_LIMIT_REDIS_URL` the per-IP limits are counted in Redis, shared by every
-//! replica (`shared_limits.rs`); the in-memory limiters stay, as the default and as the
-//! fallback while Redis is unreachable.
+//! replica (`pupero-http/src/shared_limits.rs`); the in-memory limiters stay, as the
+//! default and as the fallback while Redis is unreachable.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
-
-use pupero_http::ApiError;
-
-use crate::shared_limits::{SharedLimiter, Verdict};
+use pupero_http::{ApiError, SharedLimiter};
 
 pub struct Limits {
     login_per_ip: DefaultKeyedRateLimiter<IpAddr>,
@@ -27,8 +23,6 @@ pub struct Limits {
     login_per_minute: u32,
     register_per_hour: u32,
     shared: Option<SharedLimiter>,
-    /// Whether the last Redis call failed (logged once per outage, not per request).
-    shared_down: AtomicBool,
 }
 
 /// Password-reset requests per client address and hour: a few typos' worth, not a way to
@@ -49,9 +43,11 @@ impl Limits {
             login_per_minute,
             register_per_hour,
             shared: None,
-            shared_down: AtomicBool::new(false),
         }
     }
+
+    /// The kinds of limit counted in Redis (and named in its fallback metric).
+    pub const SHARED_KINDS: [&str; 3] = ["login", "register", "reset"];
 
     /// Counts the per-IP limits in Redis, shared with the other replicas.
     pub fn shared_through(mut self, limiter: SharedLimiter) -> Self {
@@ -106,21 +102,12 @@ impl Limits {
             return check(local, &ip);
         };
         match shared.check(kind, &ip.to_string(), limit, period).await {
-            Ok(verdict) => {
-                if self.shared_down.swap(false, Ordering::Relaxed) {
-                    tracing::info!("rate limits: Redis is back; limits are shared again");
-                }
-                match verdict {
-                    Verdict::Allowed => Ok(()),
-                    Verdict::Wait(wait) => Err(ApiError::too_many_requests(wait.as_secs() + 1)),
-                }
-            }
-            Err(e) => {
-                if !self.shared_down.swap(true, Ordering::Relaxed) {
-                    tracing::warn!(error = %e, "rate limits: Redis unreachable; counting in this replica's memory until it is back");
-                }
-                check(local, &ip)
-            }
+            Some(spent) => match spent.refused_for {
+                None => Ok(()),
+                Some(wait) => Err(ApiError::too_many_requests(wait.as_secs() + 1)),
+            },
+            // Redis unreachable: this replica's own budget (see SharedLimiter::check).
+            None => check(local, &ip),
         }
     }
 

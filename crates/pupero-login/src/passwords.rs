@@ -8,7 +8,9 @@
 //! login burst: every new blocking thread got its own glibc malloc arena, and each arena
 //! kept its freed 19 MiB block (see docs/BENCHMARKS.md).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
@@ -27,32 +29,75 @@ pub struct Passwords {
     /// Verified against when the account does not exist, so "no such user" and
     /// "wrong password" take the same time.
     decoy: Arc<OnceCell<String>>,
+    held: Arc<AtomicUsize>,
+}
+
+/// How long a worker keeps its memory block without work. A burst reuses the blocks;
+/// an idle platform gives the ~19 MiB per worker back (docs/BENCHMARKS.md, issue 11).
+const IDLE_RELEASE: Duration = Duration::from_secs(10);
+
+/// Just above glibc's DEFAULT_MMAP_THRESHOLD_MAX on 64-bit targets.
+const ALWAYS_MAPPED_BYTES: usize = 32 * 1024 * 1024 + 4096;
+
+/// A hashing worker: takes jobs until the queue closes, computing in its own memory block
+/// and dropping the block after `idle` without work.
+///
+/// One idle worker waits on the queue while the others wait for its lock, so only the
+/// waiting one can notice idleness; it gives up the lock first, the next one then waits
+/// its turn, and every idle worker's block goes within `workers × idle`.
+fn work(queue: &Mutex<mpsc::Receiver<Job>>, held: &AtomicUsize, idle: Duration) {
+    let Ok(waiter) = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+    else {
+        tracing::error!("a password hashing thread could not build its timer");
+        return;
+    };
+    let mut blocks: Vec<Block> = Vec::new();
+    loop {
+        let next = {
+            let Ok(mut q) = queue.lock() else { return };
+            if blocks.is_empty() {
+                Some(waiter.block_on(q.recv()))
+            } else {
+                waiter
+                    .block_on(async { tokio::time::timeout(idle, q.recv()).await })
+                    .ok()
+            }
+        };
+        match next {
+            Some(Some(job)) => {
+                let before = size_of_val(blocks.as_slice());
+                job(&mut blocks);
+                let after = size_of_val(blocks.as_slice());
+                held.fetch_add(after, Ordering::Relaxed);
+                held.fetch_sub(before, Ordering::Relaxed);
+            }
+            Some(None) => return,
+            None => {
+                held.fetch_sub(size_of_val(blocks.as_slice()), Ordering::Relaxed);
+                blocks = Vec::new();
+            }
+        }
+    }
 }
 
 impl Passwords {
     /// Starts `workers` hashing threads; they stop when the last clone is dropped.
     pub fn new(workers: usize) -> Self {
+        Self::with_idle_release(workers, IDLE_RELEASE)
+    }
+
+    /// As `new`, with a worker giving back its memory block after `idle` without work.
+    pub fn with_idle_release(workers: usize, idle: Duration) -> Self {
         let (jobs, queue) = mpsc::channel::<Job>(QUEUE);
         let queue = Arc::new(Mutex::new(queue));
+        let held = Arc::new(AtomicUsize::new(0));
         for n in 0..workers.max(1) {
-            let queue = queue.clone();
+            let (queue, held) = (queue.clone(), held.clone());
             let spawned = std::thread::Builder::new()
                 .name(format!("argon2-{n}"))
-                .spawn(move || {
-                    // The worker's memory block, reused by every hash it computes.
-                    let mut blocks = Vec::new();
-                    loop {
-                        // One idle worker waits on the queue; the others wait for the lock.
-                        let job = match queue.lock() {
-                            Ok(mut q) => q.blocking_recv(),
-                            Err(_) => None,
-                        };
-                        match job {
-                            Some(job) => job(&mut blocks),
-                            None => break,
-                        }
-                    }
-                });
+                .spawn(move || work(&queue, &held, idle));
             if let Err(e) = spawned {
                 tracing::error!(error = %e, "a password hashing thread could not start");
             }
@@ -60,7 +105,13 @@ impl Passwords {
         Self {
             jobs,
             decoy: Arc::new(OnceCell::new()),
+            held,
         }
+    }
+
+    /// Bytes of hashing memory the workers hold right now.
+    pub fn memory_held(&self) -> usize {
+        self.held.load(Ordering::Relaxed)
     }
 
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
@@ -111,6 +162,12 @@ fn params() -> Params {
 fn memory_for<'a>(blocks: &'a mut Vec<Block>, params: &Params) -> &'a mut [Block] {
     let count = params.block_count();
     if blocks.len() < count {
+        // One allocation above glibc's largest dynamic mmap threshold (32 MiB), so it is
+        // always its own mapping and `free` unmaps it: a smaller block would, from the
+        // second allocation on, come from the thread's arena, which keeps it after the
+        // idle release. Only the `count` blocks written become resident.
+        let reserve = count.max(ALWAYS_MAPPED_BYTES.div_ceil(size_of::<Block>()));
+        blocks.reserve_exact(reserve.saturating_sub(blocks.len()));
         blocks.resize(count, Block::new());
     }
     blocks.get_mut(..count).unwrap_or_default()
@@ -247,6 +304,36 @@ mod tests {
         for broken in ["", "$argon2id$v=19$m=19456,t=2,p=1$", "not a hash"] {
             assert!(!passwords.verify("x".into(), broken.into()).await.unwrap());
         }
+    }
+
+    /// An idle worker gives its memory block back, and hashes again when asked.
+    #[tokio::test]
+    async fn idle_workers_give_their_memory_back() {
+        let passwords = Passwords::with_idle_release(2, Duration::from_millis(200));
+        let stored = passwords.hash("idle".into()).await.unwrap();
+        assert!(
+            passwords
+                .verify("idle".into(), stored.clone())
+                .await
+                .unwrap()
+        );
+        let one_block = Params::default().block_count() * size_of::<Block>();
+        assert!(
+            passwords.memory_held() >= one_block,
+            "{}",
+            passwords.memory_held()
+        );
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while passwords.memory_held() > 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "still held: {}",
+                passwords.memory_held()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(passwords.verify("idle".into(), stored).await.unwrap());
+        assert!(passwords.memory_held() >= one_block);
     }
 
     /// Many concurrent verifications queue on the fixed workers and all answer.

@@ -64,12 +64,13 @@ impl LoginState {
             settings.login_rate_per_minute,
             settings.register_rate_per_hour,
         );
+        let metrics = pupero_http::MetricSet::new();
         if let Some(url) = &settings.rate_limit_redis_url {
-            match crate::shared_limits::SharedLimiter::new(
-                url.expose(),
-                &settings.rate_limit_redis_prefix,
-            ) {
-                Ok(shared) => limits = limits.shared_through(shared),
+            match pupero_http::SharedLimiter::new(url.expose(), &settings.rate_limit_redis_prefix) {
+                Ok(shared) => {
+                    limits =
+                        limits.shared_through(shared.reporting_to(&metrics, &Limits::SHARED_KINDS));
+                }
                 // The setting is checked when it is read; this is only a second look.
                 Err(e) => tracing::error!(error = %e, "rate limits stay per replica"),
             }
@@ -104,7 +105,6 @@ impl LoginState {
             crate::routes::internal::Accounts(db.clone()),
             settings.is_production(),
         );
-        let metrics = pupero_http::MetricSet::new();
         pupero_http::security::declare(
             &metrics,
             &[

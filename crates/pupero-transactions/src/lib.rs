@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod receipts;
 mod routes;
 mod store;
+pub mod stream_cursor;
 pub mod trade_rules;
 pub mod trades;
 pub mod trading_accounts;

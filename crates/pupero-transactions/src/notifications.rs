@@ -104,21 +104,30 @@ pub async fn warn_expiring(state: &TransactionsState) -> Result<usize, DbErr> {
     let lead = i64::try_from(state.expiry_warning.as_millis()).unwrap_or(i64::MAX);
     let soon =
         trade_store::unpaid_due_before(&state.db, now, now.saturating_add(lead), 200).await?;
-    let mut written = 0;
-    for t in soon {
-        if t.payment_deadline_ms - now > warning_lead_ms(&t, lead) {
-            continue;
-        }
-        for party in [t.buyer_id, t.seller_id] {
-            let notice = Notice {
+    let due: Vec<Notice> = soon
+        .iter()
+        .filter(|t| t.payment_deadline_ms - now <= warning_lead_ms(t, lead))
+        .flat_map(|t| {
+            [t.buyer_id, t.seller_id].map(|party| Notice {
                 event_key: Some(format!("trade:{}:expiring:{party}", t.id)),
                 ..Notice::about_trade(party, K::TradeExpiring, t.id, t.amount)
-            };
-            match store::insert(&state.db, &notice, now).await {
-                Ok(()) => written += 1,
-                Err(e) if is_unique_violation(&e) => {}
-                Err(e) => return Err(e),
-            }
+            })
+        })
+        .collect();
+    // Asked first rather than left to the unique key alone: on MariaDB and PostgreSQL a
+    // refused insert still uses up an id, which every live event stream then holds as a gap
+    // for a minute (see stream_cursor.rs). The key still settles a race between replicas.
+    let keys: Vec<String> = due.iter().filter_map(|n| n.event_key.clone()).collect();
+    let taken = store::taken_event_keys(&state.db, &keys).await?;
+    let mut written = 0;
+    for notice in due
+        .iter()
+        .filter(|n| n.event_key.as_ref().is_none_or(|k| !taken.contains(k)))
+    {
+        match store::insert(&state.db, notice, now).await {
+            Ok(()) => written += 1,
+            Err(e) if is_unique_violation(&e) => {}
+            Err(e) => return Err(e),
         }
     }
     if written > 0 {

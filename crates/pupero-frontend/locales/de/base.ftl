@@ -14,6 +14,7 @@ nav-create-account = Konto erstellen
 footer-about = Pupero — Monero von Person zu Person. Die Plattform verwahrt die XMR des Verkäufers treuhänderisch; Fiatgeld fließt direkt zwischen den Handelspartnern.
 language-label = Sprache
 language-choose = Sprache ändern
+language-invalid = Die Sprache muss eine der folgenden sein: { $choices }.
 language-saved = Die Seite ist jetzt auf Deutsch.
 
 error-form-refused = Dieses Formular wurde abgelehnt

@@ -17,6 +17,7 @@ nav-create-account = Create account
 footer-about = Pupero — peer-to-peer Monero. The platform holds the seller's XMR in escrow; fiat goes directly between traders.
 language-label = Language
 language-choose = Change language
+language-invalid = The language must be one of { $choices }.
 language-saved = The site now speaks English.
 
 error-form-refused = This form was refused

@@ -17,6 +17,7 @@ nav-create-account = Crear cuenta
 footer-about = Pupero — Monero entre pares. La plataforma retiene en custodia los XMR del vendedor; el dinero fiat va directamente entre las partes.
 language-label = Idioma
 language-choose = Cambiar idioma
+language-invalid = El idioma debe ser uno de estos: { $choices }.
 language-saved = El sitio ahora está en español.
 
 error-form-refused = Este formulario fue rechazado

@@ -17,6 +17,7 @@ nav-create-account = Créer un compte
 footer-about = Pupero — Monero de pair à pair. La plateforme garde les XMR du vendeur sous séquestre ; la monnaie fiduciaire passe directement entre les parties.
 language-label = Langue
 language-choose = Changer de langue
+language-invalid = La langue doit être l'une des suivantes : { $choices }.
 language-saved = Le site est désormais en français.
 
 error-form-refused = Ce formulaire a été refusé

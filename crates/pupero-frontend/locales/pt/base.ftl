@@ -17,6 +17,7 @@ nav-create-account = Criar conta
 footer-about = Pupero — Monero ponto a ponto. A plataforma mantém os XMR do vendedor em custódia; o dinheiro fiduciário vai diretamente entre as partes.
 language-label = Idioma
 language-choose = Mudar idioma
+language-invalid = O idioma deve ser um destes: { $choices }.
 language-saved = O site agora está em português.
 
 error-form-refused = Este formulário foi recusado

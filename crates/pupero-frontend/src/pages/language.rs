@@ -35,9 +35,10 @@ pub async fn choose(
     let locale = Locale::parse(&form.lang)
         .filter(|l| l.tag() == form.lang.trim().to_ascii_lowercase())
         .ok_or_else(|| {
-            PageError::BadForm(format!(
-                "lang must be one of {}",
-                Locale::ALL.map(Locale::tag).join(", ")
+            PageError::BadForm(i18n::t1(
+                "language-invalid",
+                "choices",
+                Locale::ALL.map(Locale::tag).join(", "),
             ))
         })?;
     if let Some(s) = &visit.session {

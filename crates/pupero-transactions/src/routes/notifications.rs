@@ -12,6 +12,8 @@ use futures::Stream;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use sea_orm::{DatabaseConnection, DbErr};
+
 use pupero_api::Paged;
 use pupero_api::notifications::{Inbox, NotificationView, ReadAll};
 use pupero_http::{
@@ -21,6 +23,7 @@ use pupero_http::{
 use crate::TransactionsState;
 use crate::notifications::view;
 use crate::store::notifications as store;
+use crate::stream_cursor::Cursor;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct InboxQuery {
@@ -87,80 +90,134 @@ pub async fn mark_all_read(
 
 /// How often a live stream looks for new events.
 const STREAM_POLL: Duration = Duration::from_millis(500);
-/// An event is streamed once its row is this old, so a transaction that wrote a lower id
-/// and committed a moment later is not passed over (ids are taken at insert, not commit).
-const STREAM_SETTLE_MS: i64 = 1_000;
+/// Rows (of any user, ids only) one scan reads; a full scan is followed at once by the next.
+const STREAM_SCAN: u64 = 500;
 const STREAM_KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// The caller's events as they happen, as Server-Sent Events: each `event:` is the kind,
-/// `id:` the event's id and `data:` the same JSON the inbox lists. Reconnecting with
-/// `Last-Event-ID` resumes after that event (without it, the stream starts with the next
-/// new event). A comment every 15 s keeps idle connections open. The stream ends when the
-/// token that opened it expires (a minute for an API key call), so a revoked key or an
-/// ended session stops receiving; the client reconnects with `Last-Event-ID`.
+/// `id:` where the stream stands (the event's id, or with events still pending below it,
+/// `<id>~<pending id>@<ms>…`) and `data:` the same JSON the inbox lists. Reconnecting with
+/// `Last-Event-ID` resumes from there: every later event, including one whose transaction
+/// committed late, and none twice (without it, the stream starts with the next new event).
+/// A comment every 15 s keeps idle connections open. The stream ends when the token that
+/// opened it expires (a minute for an API key call), so a revoked key or an ended session
+/// stops receiving; the client reconnects with `Last-Event-ID`.
 #[utoipa::path(get, path = "/notifications/stream", tag = "notifications", security(("bearer" = [])),
-    params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event id")),
+    params(("Last-Event-ID" = Option<String>, Header, description = "resume from this event's `id:`")),
     responses((status = 200, description = "text/event-stream of the caller's events (each data: a NotificationView)", content_type = "text/event-stream"),
-              (status = 422, description = "Last-Event-ID is not an event id")))]
+              (status = 422, description = "Last-Event-ID is not an id the stream sent")))]
 pub async fn stream(
     State(state): State<TransactionsState>,
     caller: AuthUser,
     headers: HeaderMap,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     let expires_at_ms = token_expiry_ms(&state, &headers)?;
-    let after = match headers.get("last-event-id") {
+    let now = pupero_db::now_ms();
+    let cursor = match headers.get("last-event-id") {
         Some(v) => v
             .to_str()
             .ok()
-            .and_then(|v| v.trim().parse::<i64>().ok())
-            .filter(|id| *id >= 0)
+            .and_then(|v| Cursor::parse(v, now).ok())
             .ok_or_else(|| {
-                ApiError::invalid("Last-Event-ID", "Last-Event-ID must be an event id")
+                ApiError::invalid(
+                    "Last-Event-ID",
+                    "Last-Event-ID must be an id the stream sent",
+                )
             })?,
-        None => store::latest_id(&state.db, caller.id).await?,
+        None => starting_cursor(&state.db, now).await?,
     };
-    let db = state.db.clone();
-    let user_id = caller.id;
-    let events = futures::stream::unfold(
-        (after, VecDeque::new()),
-        move |(mut last, mut pending): (
-            i64,
-            VecDeque<pupero_api::notifications::NotificationView>,
-        )| {
-            let db = db.clone();
-            async move {
-                loop {
-                    if let Some(n) = pending.pop_front() {
-                        let event = Event::default()
-                            .id(n.id.to_string())
-                            .event(n.kind.as_str())
-                            .data(serde_json::to_string(&n).unwrap_or_default());
-                        return Some((Ok(event), (last, pending)));
-                    }
-                    let now = pupero_db::now_ms();
-                    if now >= expires_at_ms {
-                        return None;
-                    }
-                    tokio::time::sleep(STREAM_POLL).await;
-                    match store::after(&db, user_id, last, now - STREAM_SETTLE_MS, 50).await {
-                        Ok(rows) => {
-                            if let Some(newest) = rows.last() {
-                                last = newest.id;
-                            }
-                            pending.extend(rows.iter().map(view));
-                        }
-                        // Tried again at the next poll; the client sees only a pause.
-                        Err(e) => tracing::warn!(error = %e, "notification stream: read failed"),
-                    }
-                }
+    let live = LiveStream {
+        db: state.db.clone(),
+        user_id: caller.id,
+        cursor,
+        pending: VecDeque::new(),
+        catching_up: false,
+    };
+    let events = futures::stream::unfold(live, move |mut live| async move {
+        loop {
+            if let Some(event) = live.pending.pop_front() {
+                return Some((Ok(event), live));
             }
-        },
-    );
+            if pupero_db::now_ms() >= expires_at_ms {
+                return None;
+            }
+            if !live.catching_up {
+                tokio::time::sleep(STREAM_POLL).await;
+            }
+            // Tried again at the next poll; the client sees only a pause.
+            if let Err(e) = live.scan().await {
+                tracing::warn!(error = %e, "notification stream: read failed");
+                live.catching_up = false;
+            }
+        }
+    });
     Ok(Sse::new(events).keep_alive(
         KeepAlive::new()
             .interval(STREAM_KEEP_ALIVE)
             .text("keep-alive"),
     ))
+}
+
+/// Without `Last-Event-ID`: after the newest row of any user, waiting for the ids just
+/// below it that are not committed yet.
+async fn starting_cursor(db: &DatabaseConnection, now: i64) -> Result<Cursor, DbErr> {
+    let recent = store::newest_seen(db, STREAM_SCAN).await?;
+    let Some((oldest, newer)) = recent.split_first() else {
+        return Ok(Cursor::after(0));
+    };
+    let mut cursor = Cursor::after(oldest.id);
+    cursor.advance(newer);
+    cursor.expire(now);
+    Ok(cursor)
+}
+
+struct LiveStream {
+    db: DatabaseConnection,
+    user_id: i64,
+    cursor: Cursor,
+    pending: VecDeque<Event>,
+    /// The last scan was full: more rows are waiting, read them without a pause.
+    catching_up: bool,
+}
+
+impl LiveStream {
+    /// One look at the table: the user's rows among the new ids and the filled gaps become
+    /// events, each carrying the point to resume from once it is received.
+    async fn scan(&mut self) -> Result<(), DbErr> {
+        let now = pupero_db::now_ms();
+        self.cursor.expire(now);
+        let rows = store::seen_since(
+            &self.db,
+            self.cursor.high,
+            self.cursor.gaps.keys().copied(),
+            STREAM_SCAN,
+        )
+        .await?;
+        let mut next = self.cursor.clone();
+        next.advance(&rows);
+        next.expire(now);
+        let mine: Vec<i64> = rows
+            .iter()
+            .filter(|r| r.user_id == self.user_id)
+            .map(|r| r.id)
+            .collect();
+        let owned = store::owned_among(&self.db, self.user_id, &mine).await?;
+        let ids: Vec<i64> = owned.iter().map(|n| n.id).collect();
+        for (i, n) in owned.iter().enumerate() {
+            let resume =
+                next.resume_point(&self.cursor, n.id, ids.get(i + 1..).unwrap_or(&[]), now);
+            let n = view(n);
+            self.pending.push_back(
+                Event::default()
+                    .id(resume.encode())
+                    .event(n.kind.as_str())
+                    .data(serde_json::to_string(&n).unwrap_or_default()),
+            );
+        }
+        self.catching_up = u64::try_from(rows.len()).unwrap_or(u64::MAX) >= STREAM_SCAN;
+        self.cursor = next;
+        Ok(())
+    }
 }
 
 /// When the bearer token of this request expires (epoch ms).

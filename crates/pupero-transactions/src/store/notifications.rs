@@ -2,7 +2,7 @@
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
 
@@ -10,6 +10,7 @@ use pupero_core::NotificationKind;
 use pupero_http::Page;
 
 use crate::entity::notification;
+use crate::stream_cursor::Seen;
 
 /// An event to tell one user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,31 +172,90 @@ pub async fn postpone_dispatch(
     Ok(())
 }
 
-/// The user's newest event id (0: none yet): where a live stream without `Last-Event-ID`
-/// starts.
-pub async fn latest_id(db: &impl ConnectionTrait, user_id: i64) -> Result<i64, DbErr> {
-    Ok(notification::Entity::find()
-        .filter(notification::Column::UserId.eq(user_id))
+/// The newest rows of any user (ids, owners and creation times only), oldest first: where a
+/// live stream without `Last-Event-ID` starts, and which ids just below it are still
+/// uncommitted.
+pub async fn newest_seen(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<Seen>, DbErr> {
+    let mut rows = seen()
         .order_by_desc(notification::Column::Id)
-        .one(db)
-        .await?
-        .map_or(0, |n| n.id))
+        .limit(limit)
+        .into_tuple::<(i64, i64, i64)>()
+        .all(db)
+        .await?;
+    rows.reverse();
+    Ok(rows.into_iter().map(as_seen).collect())
 }
 
-/// The user's events after `after_id`, oldest first, written at or before `until_ms`.
-pub async fn after(
+/// Rows of any user (ids, owners and creation times only) above `high` or among `gaps`,
+/// oldest first: one scan of a live stream (see `stream_cursor.rs`).
+pub async fn seen_since(
     db: &impl ConnectionTrait,
-    user_id: i64,
-    after_id: i64,
-    until_ms: i64,
+    high: i64,
+    gaps: impl IntoIterator<Item = i64>,
     limit: u64,
-) -> Result<Vec<notification::Model>, DbErr> {
-    notification::Entity::find()
-        .filter(notification::Column::UserId.eq(user_id))
-        .filter(notification::Column::Id.gt(after_id))
-        .filter(notification::Column::CreatedAtMs.lte(until_ms))
+) -> Result<Vec<Seen>, DbErr> {
+    let gaps: Vec<i64> = gaps.into_iter().collect();
+    let mut wanted = Condition::any().add(notification::Column::Id.gt(high));
+    if !gaps.is_empty() {
+        wanted = wanted.add(notification::Column::Id.is_in(gaps));
+    }
+    let rows = seen()
+        .filter(wanted)
         .order_by_asc(notification::Column::Id)
         .limit(limit)
+        .into_tuple::<(i64, i64, i64)>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(as_seen).collect())
+}
+
+fn seen() -> sea_orm::Select<notification::Entity> {
+    notification::Entity::find()
+        .select_only()
+        .column(notification::Column::Id)
+        .column(notification::Column::UserId)
+        .column(notification::Column::CreatedAtMs)
+}
+
+fn as_seen((id, user_id, created_at_ms): (i64, i64, i64)) -> Seen {
+    Seen {
+        id,
+        user_id,
+        created_at_ms,
+    }
+}
+
+/// The user's rows among `ids`, oldest first.
+pub async fn owned_among(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    ids: &[i64],
+) -> Result<Vec<notification::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user_id))
+        .filter(notification::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(notification::Column::Id)
         .all(db)
         .await
+}
+
+/// Which of `keys` are already taken by a row (events told at most once).
+pub async fn taken_event_keys(
+    db: &impl ConnectionTrait,
+    keys: &[String],
+) -> Result<Vec<String>, DbErr> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    notification::Entity::find()
+        .select_only()
+        .column(notification::Column::EventKey)
+        .filter(notification::Column::EventKey.is_in(keys.iter().cloned()))
+        .into_tuple::<Option<String>>()
+        .all(db)
+        .await
+        .map(|keys| keys.into_iter().flatten().collect())
 }

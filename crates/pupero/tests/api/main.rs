@@ -19,6 +19,7 @@ mod concurrency;
 mod deposits;
 mod dispute_workbench;
 mod disputes;
+mod event_stream;
 mod expiry;
 mod faults;
 mod first_run;

@@ -1,7 +1,8 @@
 //! Issue 13 item 1: services as several replicas. A gateway spreads requests over two
 //! replicas and keeps answering when one stops; a request that may have acted is never sent
 //! to a second replica; background jobs hold a fenced worker lease, taken over when the
-//! holder is killed; per-IP login limits are one budget across replicas through Redis.
+//! holder is killed; per-IP login limits, and the gateway's per-address budget, are one
+//! budget across replicas through Redis.
 
 use std::io::Read;
 use std::net::TcpListener;
@@ -427,5 +428,141 @@ db_test! {
         let earned = usize::try_from(took.as_secs() / 12).unwrap() * 2;
         println!("login burst over two replicas, Redis down: {through} of 14 through in {:.1} s", took.as_secs_f64());
         assert!((10..=10 + earned).contains(&through), "{through} through in {took:?}");
+    }
+}
+
+/// One request's answer from a gateway: status and its budget headers.
+#[derive(Debug)]
+struct Budget {
+    status: StatusCode,
+    remaining: u64,
+    reset: u64,
+    retry_after: Option<u64>,
+}
+
+/// Two gateways (nothing behind them is asked: `/nowhere` is the gateway's own 404) with
+/// `limit` requests a minute and `limiter`; `tries` requests alternating between them.
+/// Returns each answer with the replica (0 or 1) that gave it, how long the burst took, and
+/// each gateway's `/metrics`.
+async fn gateway_burst(
+    app: &TestApp,
+    limit: u32,
+    limiter: &[&str],
+    tries: usize,
+) -> (Vec<(usize, Budget)>, Duration, [String; 2]) {
+    let limit = limit.to_string();
+    let mut args = vec![
+        "--gateway-rate-per-minute",
+        &limit,
+        "--metrics-token",
+        crate::business_metrics::SCRAPER,
+    ];
+    args.extend_from_slice(limiter);
+    let gateways = [
+        replica(app, &[Service::Gateway], &args).await,
+        replica(app, &[Service::Gateway], &args).await,
+    ];
+    let bases = gateways
+        .each_ref()
+        .map(|g| g.url(Service::Gateway).unwrap());
+    let started = Instant::now();
+    let mut answers = Vec::new();
+    for i in 0..tries {
+        let which = i % 2;
+        let resp = app
+            .http
+            .get(format!("{}/nowhere", bases[which]))
+            .send()
+            .await
+            .unwrap();
+        let number = |name: &str| -> Option<u64> {
+            resp.headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().parse().unwrap())
+        };
+        assert_eq!(number("ratelimit-limit"), Some(limit.parse().unwrap()));
+        answers.push((
+            which,
+            Budget {
+                status: resp.status(),
+                remaining: number("ratelimit-remaining").unwrap(),
+                reset: number("ratelimit-reset").unwrap(),
+                retry_after: number("retry-after"),
+            },
+        ));
+    }
+    let took = started.elapsed();
+    let mut scraped = [String::new(), String::new()];
+    for (text, base) in scraped.iter_mut().zip(&bases) {
+        *text = crate::business_metrics::scrape(app, base).await;
+    }
+    for g in gateways {
+        g.stop().await;
+    }
+    (answers, took, scraped)
+}
+
+const GATEWAY_FALLBACKS: &str = "pupero_rate_limit_redis_fallbacks_total";
+
+db_test! {
+    async fn two_gateways_with_redis_spend_one_budget_and_say_so_alike(app) {
+        // A prefix of its own: other test runs share this Redis.
+        let prefix = format!("pupero-test-{}-{}", std::process::id(), rand::random::<u32>());
+        let (answers, took, scraped) = gateway_burst(&app, 6, &[
+            "--rate-limit-redis-url", "redis://127.0.0.1:6379",
+            "--rate-limit-redis-prefix", &prefix,
+        ], 12).await;
+        println!("gateway burst over two replicas with Redis: {answers:?} in {:.1} s", took.as_secs_f64());
+        // 6 a minute is one more every 10 s: a slow burst may earn one or two more.
+        let earned = usize::try_from(took.as_secs() / 10).unwrap();
+        let allowed: Vec<&Budget> = answers.iter().map(|(_, b)| b).filter(|b| b.status == StatusCode::NOT_FOUND).collect();
+        assert!((6..=6 + earned).contains(&allowed.len()), "{answers:?}");
+        if earned == 0 {
+            // Whichever replica answers, the headers count down one budget: 5, 4, … 0,
+            // and it is full again 10 s later with each request.
+            let remaining: Vec<u64> = allowed.iter().map(|b| b.remaining).collect();
+            assert_eq!(remaining, [5, 4, 3, 2, 1, 0], "{answers:?}");
+            let lag = took.as_secs() + 1;
+            for (i, b) in allowed.iter().enumerate() {
+                let full = 10 * (u64::try_from(i).unwrap() + 1);
+                assert!(b.reset <= full && b.reset + lag >= full, "{answers:?}");
+            }
+        }
+        // Both replicas refuse once it is spent, with the same advice.
+        for which in [0, 1] {
+            let refused: Vec<&Budget> = answers.iter()
+                .filter(|(w, b)| *w == which && b.status == StatusCode::TOO_MANY_REQUESTS)
+                .map(|(_, b)| b).collect();
+            assert!(!refused.is_empty(), "replica {which}: {answers:?}");
+            for b in refused {
+                assert_eq!(b.remaining, 0, "{answers:?}");
+                assert!(b.reset <= 60, "{answers:?}");
+                assert!((1..=10).contains(&b.retry_after.unwrap()), "{answers:?}");
+            }
+        }
+        for text in &scraped {
+            assert_eq!(crate::business_metrics::sample(text, GATEWAY_FALLBACKS, "limit=\"gateway\""), Some(0), "{text}");
+        }
+    }
+}
+
+db_test! {
+    async fn with_redis_unreachable_each_gateway_counts_its_own_budget_and_reports_it(app) {
+        let (answers, took, scraped) = gateway_burst(&app, 3, &["--rate-limit-redis-url", "redis://127.0.0.1:9"], 10).await;
+        println!("gateway burst over two replicas, Redis down: {answers:?} in {:.1} s", took.as_secs_f64());
+        // Still limited, per replica: 3 each (one more every 20 s), 5 tries each.
+        let earned = usize::try_from(took.as_secs() / 20).unwrap();
+        for which in [0, 1] {
+            let mine: Vec<&Budget> = answers.iter().filter(|(w, _)| *w == which).map(|(_, b)| b).collect();
+            let allowed = mine.iter().filter(|b| b.status == StatusCode::NOT_FOUND).count();
+            assert!((3..=3 + earned).contains(&allowed), "replica {which}: {answers:?}");
+            if earned == 0 {
+                let remaining: Vec<u64> = mine.iter().map(|b| b.remaining).collect();
+                assert_eq!(remaining, [2, 1, 0, 0, 0], "replica {which}: {answers:?}");
+                assert!(mine[3].retry_after.is_some() && mine[4].retry_after.is_some(), "{answers:?}");
+            }
+            // Every request was counted in memory, and each says so on /metrics.
+            assert_eq!(crate::business_metrics::sample(&scraped[which], GATEWAY_FALLBACKS, "limit=\"gateway\""), Some(5), "{}", scraped[which]);
+        }
     }
 }

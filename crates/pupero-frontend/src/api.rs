@@ -13,6 +13,8 @@ use pupero_api::error::{ErrorBody, ErrorCode};
 use pupero_http::JwtKeys;
 use pupero_http::client_ip::{FRONTEND_CLIENT_IP, FRONTEND_CREDENTIAL};
 
+use crate::i18n::{t, t1, t2};
+
 #[derive(Clone)]
 pub struct Api {
     http: reqwest::Client,
@@ -45,9 +47,7 @@ impl Failure {
         Self {
             status: StatusCode::SERVICE_UNAVAILABLE,
             code: ErrorCode::ServiceUnavailable,
-            message:
-                "The platform is unavailable right now. Nothing was changed; try again shortly."
-                    .into(),
+            message: t("forms-unavailable"),
             field: None,
             mfa_token: None,
         }
@@ -71,7 +71,7 @@ impl Failure {
             }
             _ => message,
         };
-        self.message = format!("{label}: {rest}");
+        self.message = t2("forms-field-error", "label", label, "reason", reason(rest));
         self
     }
 
@@ -108,12 +108,47 @@ impl Failure {
             Err(_) => Self {
                 status,
                 code: ErrorCode::UpstreamError,
-                message: format!("The request failed ({status})."),
+                message: t1("forms-request-failed", "status", status),
                 field: None,
                 mfa_token: None,
             },
         }
     }
+}
+
+/// A reason the API gives for a field it could not read, in the page's language. The API
+/// says these few in fixed plain words (pupero-http's `extract::plain`: "is required", "must
+/// be a whole number, not "abc"", "must be one of a, b, not "c""); any other reason is the
+/// API's own sentence and stays as it was written.
+fn reason(text: &str) -> String {
+    let bare = text.strip_suffix('.').unwrap_or(text);
+    if bare == "is required" {
+        return t("forms-reason-required");
+    }
+    let Some((expected, found)) = bare
+        .strip_prefix("must be ")
+        .and_then(|r| r.rsplit_once(", not "))
+    else {
+        return text.to_owned();
+    };
+    let found = match found {
+        "empty" => t("forms-found-empty"),
+        "a list" => t("forms-found-list"),
+        "an object" => t("forms-found-object"),
+        other => other.to_owned(),
+    };
+    if let Some(choices) = expected.strip_prefix("one of ") {
+        return t2("forms-reason-one-of", "choices", choices, "found", found);
+    }
+    let key = match expected {
+        "a whole number" => "forms-reason-whole-number",
+        "a number" => "forms-reason-number",
+        "text" => "forms-reason-text",
+        "true or false" => "forms-reason-boolean",
+        "a list" => "forms-reason-list",
+        _ => return text.to_owned(),
+    };
+    t1(key, "found", found)
 }
 
 /// API messages are lower-case fragments; pages show sentences.
@@ -257,7 +292,7 @@ impl Api {
             Failure {
                 status: StatusCode::BAD_GATEWAY,
                 code: ErrorCode::UpstreamError,
-                message: "The platform gave an answer this page does not understand.".into(),
+                message: t("forms-not-understood"),
                 field: None,
                 mfa_token: None,
             }
@@ -307,6 +342,62 @@ mod tests {
             "Fixed price per XMR: must be positive."
         );
         assert_eq!(other.labelled(&labels).message, "Price must be positive.");
+    }
+
+    fn about(field: &str, message: &str) -> Failure {
+        Failure {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: ErrorCode::InvalidBody,
+            message: sentence(message),
+            field: Some(field.into()),
+            mfa_token: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_apis_plain_reasons_read_in_the_pages_language() {
+        use crate::i18n::{Locale, scope};
+        let labels = [
+            ("payment_window_minutes", "Délai de paiement (minutes)"),
+            ("kind", "Type"),
+            ("amount", "Betrag"),
+        ];
+        let french = scope(Locale::Fr, async {
+            [
+                about(
+                    "payment_window_minutes",
+                    "payment_window_minutes: must be a whole number, not \"abc\"",
+                ),
+                about("kind", "kind: must be one of warn, ban, not \"bann\""),
+                about("kind", "kind: must be text, not empty"),
+                about("kind", "kind must be shorter"),
+            ]
+            .map(|f| f.labelled(&labels).message)
+        })
+        .await;
+        assert_eq!(
+            french,
+            [
+                "Délai de paiement (minutes) : doit être un nombre entier, pas \"abc\".",
+                "Type : doit être l'une des valeurs warn, ban, pas \"bann\".",
+                "Type : doit être du texte, pas vide.",
+                // A sentence of the API's own is not guessed at.
+                "Type : must be shorter.",
+            ]
+        );
+        let german = scope(Locale::De, async {
+            about("amount", "amount: is required")
+                .labelled(&labels)
+                .message
+        })
+        .await;
+        assert_eq!(german, "Betrag: ist ein Pflichtfeld.");
+        let english = about("amount", "amount: must be a number, not true");
+        assert_eq!(
+            english.labelled(&labels).message,
+            "Betrag: must be a number, not true.",
+            "English outside a request, word for word as the API wrote it"
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use sha2::Sha256;
 
 use crate::FrontendState;
+use crate::i18n::{t, t1};
 use crate::pages::PageError;
 use crate::session::Sid;
 
@@ -98,7 +99,7 @@ impl<T: DeserializeOwned> FromRequest<FrontendState> for Form<T> {
         }
         let body = Bytes::from_request(req, state)
             .await
-            .map_err(|_| PageError::BadForm("the form is too large".into()))?;
+            .map_err(|_| PageError::BadForm(t("forms-too-large")))?;
         let field: TokenField = serde_urlencoded::from_bytes(&body).unwrap_or(TokenField {
             csrf: String::new(),
         });
@@ -107,7 +108,7 @@ impl<T: DeserializeOwned> FromRequest<FrontendState> for Form<T> {
         }
         serde_urlencoded::from_bytes(&body)
             .map(Form)
-            .map_err(|e| PageError::BadForm(format!("the form is incomplete: {e}")))
+            .map_err(|e| PageError::BadForm(t1("forms-incomplete", "detail", e)))
     }
 }
 
@@ -151,9 +152,9 @@ impl FromRequest<FrontendState> for MultipartForm {
             .ok_or(PageError::Forbidden)?;
         let body = Bytes::from_request(req, state)
             .await
-            .map_err(|_| PageError::BadForm("the file is too large".into()))?;
+            .map_err(|_| PageError::BadForm(t("forms-file-too-large")))?;
         let parts = parse_multipart(&body, &boundary)
-            .ok_or_else(|| PageError::BadForm("the form could not be read".into()))?;
+            .ok_or_else(|| PageError::BadForm(t("forms-unreadable")))?;
         let csrf = parts
             .iter()
             .find(|p| p.name == "_csrf")

@@ -21,6 +21,7 @@ use super::{
 use crate::FrontendState;
 use crate::csrf::Form;
 use crate::flash::Flash;
+use crate::i18n::t;
 use crate::session;
 use crate::view;
 
@@ -30,7 +31,7 @@ struct SettingsPage {
     chrome: Chrome,
     username: String,
     email: String,
-    role: Role,
+    role: String,
     totp_enabled: bool,
     recovery_codes_left: u64,
     member_since: String,
@@ -59,14 +60,23 @@ pub async fn page(State(state): State<FrontendState>, me: Me) -> Result<Response
         api_keys,
         mail,
         events,
-        chrome: me.chrome("Settings"),
+        chrome: me.chrome(t("account-title")),
         username: m.username,
         email: m.email.unwrap_or_default(),
-        role: m.role,
+        role: role_name(m.role),
         totp_enabled: m.totp_enabled,
         recovery_codes_left: m.recovery_codes_left,
         member_since: view::day(&m.created_at),
     }))
+}
+
+/// The account's role in the page's language.
+fn role_name(role: Role) -> String {
+    t(match role {
+        Role::User => "account-role-user",
+        Role::Moderator => "account-role-moderator",
+        Role::Admin => "account-role-admin",
+    })
 }
 
 async fn update_me(
@@ -99,7 +109,11 @@ pub async fn profile(
         Ok(m) => {
             // The page chrome shows the username from the session.
             let _ = session::rename(&state.db, &me.visit.sid, &m.username).await;
-            redirect_with(&state, "/settings", Flash::success("Username changed."))
+            redirect_with(
+                &state,
+                "/settings",
+                Flash::success(t("account-username-changed")),
+            )
         }
         Err(f) => refused(&state, "/settings", f),
     }
@@ -130,7 +144,7 @@ pub async fn email(
         "/auth/me",
         Some(&body),
         "/settings",
-        "Email changed.",
+        t("account-email-changed"),
     )
     .await
 }
@@ -154,7 +168,7 @@ pub async fn password(
         return redirect_with(
             &state,
             "/settings",
-            Flash::error("The two new passwords differ."),
+            Flash::error(t("account-passwords-differ")),
         );
     }
     let body = UpdateMe {
@@ -164,15 +178,7 @@ pub async fn password(
     };
     match update_me(&state, &me, body).await {
         // A new password ends every session of the account, this one included.
-        Ok(_) => {
-            signed_out(
-                &state,
-                &me,
-                "/login",
-                "Password changed. Please sign in with your new password.",
-            )
-            .await
-        }
+        Ok(_) => signed_out(&state, &me, "/login", &t("account-password-changed")).await,
         Err(f) => refused(&state, "/settings", f),
     }
 }
@@ -199,7 +205,7 @@ pub async fn sign_out_everywhere(
     if session::end_all(&state.db, me.id).await.is_err() {
         return PageError::Unavailable.into_response();
     }
-    signed_out(&state, &me, "/login", "You are signed out everywhere.").await
+    signed_out(&state, &me, "/login", &t("account-signed-out-everywhere")).await
 }
 
 #[derive(Template)]
@@ -237,7 +243,7 @@ pub async fn enable_2fa(
         .await
     {
         Ok(e) => render(&EnrolPage {
-            chrome: me.chrome("Two-factor authentication"),
+            chrome: me.chrome(t("account-2fa-title")),
             qr: view::qr_data_uri(&e.otpauth_url),
             secret: e.secret,
             otpauth_url: e.otpauth_url,
@@ -270,7 +276,7 @@ pub async fn confirm_2fa(
     let body = CodeRequest {
         code: form.code.trim().to_owned(),
     };
-    let done = "Two-factor authentication is on. Sign-ins and releases now ask for a code.";
+    let done = t("account-2fa-enabled");
     match state
         .api
         .post::<_, serde_json::Value>(&me.caller, "/auth/2fa/confirm", &body)
@@ -286,7 +292,7 @@ pub async fn confirm_2fa(
             render_with(
                 f.status,
                 &EnrolPage {
-                    chrome: me.chrome("Two-factor authentication"),
+                    chrome: me.chrome(t("account-2fa-title")),
                     qr: view::qr_data_uri(&form.otpauth_url),
                     secret: form.secret,
                     otpauth_url: form.otpauth_url,
@@ -338,7 +344,7 @@ pub async fn regenerate_recovery_codes(
         .await
     {
         Ok(r) => render(&RecoveryCodesPage {
-            chrome: me.chrome("Recovery codes"),
+            chrome: me.chrome(t("account-recovery-title")),
             recovery_codes: r.recovery_codes,
         }),
         Err(f) => refused(&state, "/settings", f),
@@ -351,7 +357,7 @@ pub async fn disable_2fa(
     Form(form): Form<PasswordCodeForm>,
 ) -> Response {
     let body = password_and_code(form);
-    let done = "Two-factor authentication is off.";
+    let done = t("account-2fa-disabled");
     act(
         &state,
         &me,
@@ -386,7 +392,7 @@ pub async fn delete(
         .send::<_, serde_json::Value>(&me.caller, Method::DELETE, "/auth/me", Some(&body), None)
         .await
     {
-        Ok(_) => signed_out(&state, &me, "/", "Your account is deleted. Goodbye.").await,
+        Ok(_) => signed_out(&state, &me, "/", &t("account-deleted")).await,
         Err(f) => refused(&state, "/settings", f),
     }
 }

@@ -11,6 +11,7 @@ use pupero_api::api_keys::{CreatedApiKey, NewApiKey};
 use super::{Chrome, Me, act, refused, render};
 use crate::FrontendState;
 use crate::csrf::Form;
+use crate::i18n::t;
 
 #[derive(Template)]
 #[template(path = "api_key_created.html")]
@@ -78,7 +79,7 @@ pub async fn create(
         .await
     {
         Ok(created) => render(&CreatedPage {
-            chrome: me.chrome("API key"),
+            chrome: me.chrome(t("apikeys-created-title")),
             scopes: created.api_key.scopes.join(", "),
             prefix: created.api_key.prefix,
             key: created.key,
@@ -103,7 +104,7 @@ pub async fn revoke(
         &format!("/auth/api-keys/{id}"),
         None::<&()>,
         "/settings#api-keys",
-        "API key revoked.",
+        t("apikeys-revoked"),
     )
     .await
 }

@@ -15,6 +15,7 @@ use crate::FrontendState;
 use crate::api::{Caller, Failure};
 use crate::csrf::Form;
 use crate::flash::Flash;
+use crate::i18n::t;
 use crate::layers::push_cookie;
 use crate::session;
 
@@ -32,7 +33,7 @@ pub async fn register_page(visit: Visit) -> Response {
         return redirect("/");
     }
     render(&RegisterPage {
-        chrome: visit.chrome("Create an account"),
+        chrome: visit.chrome(t("auth-register-title")),
         error: None,
         username: String::new(),
         email: String::new(),
@@ -68,7 +69,7 @@ pub async fn register(
         return Ok(render_with(
             status_of(&f),
             &RegisterPage {
-                chrome: visit.chrome("Create an account"),
+                chrome: visit.chrome(t("auth-register-title")),
                 error: Some(f.message),
                 username: form.username,
                 email: form.email,
@@ -86,21 +87,11 @@ pub async fn register(
         .post::<_, TokenPair>(&caller, "/auth/login", &login)
         .await
     {
-        Ok(pair) => {
-            begin(
-                &state,
-                &caller,
-                &pair,
-                false,
-                "/",
-                "Welcome to Pupero! Your account is ready.",
-            )
-            .await
-        }
+        Ok(pair) => begin(&state, &caller, &pair, false, "/", &t("auth-welcome")).await,
         Err(_) => Ok(redirect_with(
             &state,
             "/login",
-            Flash::success("Account created. Please sign in."),
+            Flash::success(t("auth-created-sign-in")),
         )),
     }
 }
@@ -139,11 +130,11 @@ pub async fn login_page(
     if visit.session.is_some() {
         return redirect(&next);
     }
-    let mut chrome = visit.chrome("Sign in");
+    let mut chrome = visit.chrome(t("auth-login-title"));
     if q.ended.is_some() && chrome.flash.is_none() {
-        chrome.flash = Some(Flash::error("Please sign in to continue."));
+        chrome.flash = Some(Flash::error(t("auth-sign-in-to-continue")));
     } else if q.next.is_some() && chrome.flash.is_none() {
-        chrome.flash = Some(Flash::error("Please sign in to see that page."));
+        chrome.flash = Some(Flash::error(t("auth-sign-in-to-see")));
     }
     render(&LoginPage {
         chrome,
@@ -183,7 +174,17 @@ pub async fn login(
         .post::<_, TokenPair>(&caller, "/auth/login", &body)
         .await
     {
-        Ok(pair) => begin(&state, &caller, &pair, remember, &next, "Signed in.").await,
+        Ok(pair) => {
+            begin(
+                &state,
+                &caller,
+                &pair,
+                remember,
+                &next,
+                &t("auth-signed-in"),
+            )
+            .await
+        }
         Err(f) if f.code == ErrorCode::TotpRequired && f.mfa_token.is_some() => {
             let token = f.mfa_token.unwrap_or_default();
             session::save_challenge(&state, &visit.sid, &token, remember, &next)
@@ -194,7 +195,7 @@ pub async fn login(
         Err(f) => Ok(render_with(
             status_of(&f),
             &LoginPage {
-                chrome: visit.chrome("Sign in"),
+                chrome: visit.chrome(t("auth-login-title")),
                 error: Some(f.message),
                 username: form.username,
                 next,
@@ -223,11 +224,11 @@ pub async fn code_page(
         return Ok(redirect_with(
             &state,
             "/login",
-            Flash::error("Please enter your password first."),
+            Flash::error(t("auth-password-first")),
         ));
     }
     Ok(render(&CodePage {
-        chrome: visit.chrome("Two-factor code"),
+        chrome: visit.chrome(t("auth-code-title")),
         error: None,
     }))
 }
@@ -250,7 +251,7 @@ pub async fn code(
         return Ok(redirect_with(
             &state,
             "/login",
-            Flash::error("That sign-in step has expired. Please enter your password again."),
+            Flash::error(t("auth-step-expired")),
         ));
     };
     let caller = visit.anonymous_caller();
@@ -275,7 +276,7 @@ pub async fn code(
                 &pair,
                 challenge.remember_me,
                 &challenge.next,
-                "Signed in.",
+                &t("auth-signed-in"),
             )
             .await
         }
@@ -285,7 +286,7 @@ pub async fn code(
         Err(f) => Ok(render_with(
             status_of(&f),
             &CodePage {
-                chrome: visit.chrome("Two-factor code"),
+                chrome: visit.chrome(t("auth-code-title")),
                 error: Some(f.message),
             },
         )),
@@ -344,5 +345,9 @@ pub async fn logout(
             .await
             .map_err(|_| PageError::Unavailable)?;
     }
-    Ok(super::redirect_signed_out(&state, "/", "Signed out."))
+    Ok(super::redirect_signed_out(
+        &state,
+        "/",
+        &t("auth-signed-out"),
+    ))
 }

@@ -19,6 +19,7 @@ use super::{Chrome, Me, Visit, act, redirect_with, refused, render, render_with}
 use crate::FrontendState;
 use crate::csrf::Form;
 use crate::flash::Flash;
+use crate::i18n::t;
 
 /// A one-form page: forgotten password, new password, or verify address.
 #[derive(Template)]
@@ -52,7 +53,7 @@ pub async fn forgot_page(visit: Visit) -> Response {
     render(&page(
         &visit,
         "forgot",
-        "Forgot your password?",
+        &t("mail-forgot-title"),
         String::new(),
     ))
 }
@@ -71,7 +72,7 @@ pub async fn forgot(
     let body = PasswordResetRequest {
         email: form.email.trim().to_owned(),
     };
-    let mut shown = page(&visit, "forgot", "Forgot your password?", String::new());
+    let mut shown = page(&visit, "forgot", &t("mail-forgot-title"), String::new());
     match state
         .api
         .post::<_, MailAccepted>(&visit.anonymous_caller(), "/auth/password-reset", &body)
@@ -87,7 +88,7 @@ pub async fn forgot(
 }
 
 pub async fn reset_page(visit: Visit, Query(q): Query<TokenQuery>) -> Response {
-    render(&page(&visit, "reset", "Choose a new password", q.token))
+    render(&page(&visit, "reset", &t("mail-reset-title"), q.token))
 }
 
 #[derive(Deserialize)]
@@ -105,9 +106,9 @@ pub async fn reset(
     visit: Visit,
     Form(form): Form<ResetForm>,
 ) -> Response {
-    let mut shown = page(&visit, "reset", "Choose a new password", form.token.clone());
+    let mut shown = page(&visit, "reset", &t("mail-reset-title"), form.token.clone());
     if form.password != form.confirm {
-        shown.error = Some("The two passwords are not the same.".into());
+        shown.error = Some(t("mail-passwords-differ"));
         return render_with(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &shown);
     }
     let body = PasswordResetConfirm {
@@ -123,11 +124,7 @@ pub async fn reset(
         )
         .await
     {
-        Ok(_) => redirect_with(
-            &state,
-            "/login",
-            Flash::success("Your password was changed. Sign in with it."),
-        ),
+        Ok(_) => redirect_with(&state, "/login", Flash::success(t("mail-password-reset"))),
         Err(f) => {
             shown.error = Some(f.message);
             render_with(f.status, &shown)
@@ -138,12 +135,7 @@ pub async fn reset(
 /// The link's page only shows a button: following a link must not change anything (mail
 /// scanners open links), so the POST verifies.
 pub async fn verify_page(visit: Visit, Query(q): Query<TokenQuery>) -> Response {
-    render(&page(
-        &visit,
-        "verify",
-        "Confirm your email address",
-        q.token,
-    ))
+    render(&page(&visit, "verify", &t("mail-verify-title"), q.token))
 }
 
 pub async fn verify(
@@ -169,7 +161,7 @@ pub async fn verify(
             Flash::success(crate::api::sentence(&a.message)),
         ),
         Err(f) => {
-            let mut shown = page(&visit, "verify", "Confirm your email address", form.token);
+            let mut shown = page(&visit, "verify", &t("mail-verify-title"), form.token);
             shown.error = Some(f.message);
             render_with(f.status, &shown)
         }
@@ -179,23 +171,24 @@ pub async fn verify(
 /// A notification kind as a settings checkbox.
 pub struct EventChoice {
     pub kind: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub on: bool,
 }
 
-pub fn event_label(kind: NotificationKind) -> &'static str {
-    match kind {
-        NotificationKind::TradeOpened => "Someone opens a trade on my offer",
-        NotificationKind::TradePaid => "My buyer marks a trade as paid",
-        NotificationKind::TradeReleased => "XMR is released to me",
-        NotificationKind::TradeCancelled => "A trade of mine is cancelled",
-        NotificationKind::TradeExpiring => "An unpaid trade is about to expire",
-        NotificationKind::DisputeOpened => "A dispute is opened on my trade",
-        NotificationKind::DisputeResolved => "A dispute of mine is decided",
-        NotificationKind::MessageReceived => "A new chat message",
-        NotificationKind::DepositCredited => "A deposit is credited",
-        NotificationKind::WithdrawalSent => "A withdrawal is sent",
-    }
+/// The event as the mail settings name it, in the page's language.
+pub fn event_label(kind: NotificationKind) -> String {
+    t(match kind {
+        NotificationKind::TradeOpened => "mail-event-trade-opened",
+        NotificationKind::TradePaid => "mail-event-trade-paid",
+        NotificationKind::TradeReleased => "mail-event-trade-released",
+        NotificationKind::TradeCancelled => "mail-event-trade-cancelled",
+        NotificationKind::TradeExpiring => "mail-event-trade-expiring",
+        NotificationKind::DisputeOpened => "mail-event-dispute-opened",
+        NotificationKind::DisputeResolved => "mail-event-dispute-resolved",
+        NotificationKind::MessageReceived => "mail-event-message-received",
+        NotificationKind::DepositCredited => "mail-event-deposit-credited",
+        NotificationKind::WithdrawalSent => "mail-event-withdrawal-sent",
+    })
 }
 
 pub fn choices(on: &[NotificationKind]) -> Vec<EventChoice> {
@@ -239,7 +232,7 @@ pub async fn save_settings(
         )
         .await
     {
-        Ok(_) => redirect_with(&state, "/settings", Flash::success("Mail settings saved.")),
+        Ok(_) => redirect_with(&state, "/settings", Flash::success(t("mail-saved"))),
         Err(f) => refused(&state, "/settings", f),
     }
 }
@@ -256,7 +249,7 @@ pub async fn send_verification(
         "/auth/email/verification",
         Some(&json!({})),
         "/settings",
-        "We sent you a link: open it to confirm your address.",
+        t("mail-verification-sent"),
     )
     .await
 }

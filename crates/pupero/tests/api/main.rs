@@ -59,6 +59,7 @@ mod two_factor;
 mod validation;
 mod web;
 mod web_forms;
+mod web_i18n_account;
 mod web_i18n_trading;
 mod web_language;
 mod webhooks;

@@ -1,0 +1,19 @@
+forms-field-error = { $label }: { $reason }
+forms-unavailable = Die Plattform ist gerade nicht verfügbar. Es wurde nichts geändert; versuchen Sie es gleich noch einmal.
+forms-request-failed = Die Anfrage ist fehlgeschlagen ({ $status }).
+forms-not-understood = Die Plattform hat eine Antwort gegeben, die diese Seite nicht versteht.
+forms-too-large = Das Formular ist zu groß.
+forms-incomplete = Das Formular ist unvollständig: { $detail }
+forms-file-too-large = Die Datei ist zu groß.
+forms-unreadable = Das Formular konnte nicht gelesen werden.
+
+forms-reason-required = ist ein Pflichtfeld.
+forms-reason-whole-number = muss eine ganze Zahl sein, nicht { $found }.
+forms-reason-number = muss eine Zahl sein, nicht { $found }.
+forms-reason-text = muss Text sein, nicht { $found }.
+forms-reason-boolean = muss wahr oder falsch sein, nicht { $found }.
+forms-reason-list = muss eine Liste sein, nicht { $found }.
+forms-reason-one-of = muss einer dieser Werte sein: { $choices }; nicht { $found }.
+forms-found-empty = leer
+forms-found-list = eine Liste
+forms-found-object = ein Objekt

@@ -1,0 +1,37 @@
+mail-forgot-title = Passwort vergessen?
+mail-forgot-intro = Geben Sie die E-Mail-Adresse Ihres Kontos ein. Wenn es eine hat, schicken wir einen Link, mit dem Sie ein neues Passwort wählen.
+mail-email = E-Mail
+mail-send-link = Link senden
+mail-reset-title = Neues Passwort wählen
+mail-new-password = Neues Passwort
+mail-new-password-again = Neues Passwort wiederholen
+mail-set-password = Neues Passwort festlegen
+mail-reset-signs-out = Dadurch werden Sie überall sonst abgemeldet.
+mail-passwords-differ = Die beiden Passwörter sind nicht gleich.
+mail-password-reset = Ihr Passwort wurde geändert. Melden Sie sich damit an.
+mail-verify-title = E-Mail-Adresse bestätigen
+mail-verify-submit = Meine Adresse bestätigen
+
+mail-heading = E-Mail
+mail-disabled = Diese Plattform verschickt keine E-Mails.
+mail-verified = Ihre Adresse ist bestätigt: Die Ereignisse, die Sie unten wählen, werden Ihnen dorthin gemailt.
+mail-unverified = Ihre Adresse ist noch nicht bestätigt, daher wird nichts an sie geschickt.
+mail-send-verification = Bestätigungslink senden
+mail-verification-sent = Wir haben Ihnen einen Link geschickt: Öffnen Sie ihn, um Ihre Adresse zu bestätigen.
+mail-phrase = Anti-Phishing-Satz
+mail-phrase-hint = Jede E-Mail von uns beginnt mit diesem Satz. Eine E-Mail ohne ihn ist nicht von uns.
+mail-events-legend = Mir eine E-Mail schicken, wenn
+mail-save = E-Mail-Einstellungen speichern
+mail-saved = E-Mail-Einstellungen gespeichert.
+mail-unreadable = Die E-Mail-Einstellungen können gerade nicht gelesen werden.
+
+mail-event-trade-opened = jemand einen Trade zu meinem Angebot eröffnet
+mail-event-trade-paid = mein Käufer einen Trade als bezahlt markiert
+mail-event-trade-released = XMR an mich freigegeben werden
+mail-event-trade-cancelled = einer meiner Trades storniert wird
+mail-event-trade-expiring = ein unbezahlter Trade bald abläuft
+mail-event-dispute-opened = zu meinem Trade ein Streitfall eröffnet wird
+mail-event-dispute-resolved = über einen meiner Streitfälle entschieden wird
+mail-event-message-received = eine neue Chat-Nachricht eingeht
+mail-event-deposit-credited = eine Einzahlung gutgeschrieben wird
+mail-event-withdrawal-sent = eine Auszahlung gesendet wird

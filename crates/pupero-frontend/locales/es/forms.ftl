@@ -1,0 +1,19 @@
+forms-field-error = { $label }: { $reason }
+forms-unavailable = La plataforma no está disponible en este momento. No se ha cambiado nada; inténtelo de nuevo en breve.
+forms-request-failed = La solicitud ha fallado ({ $status }).
+forms-not-understood = La plataforma ha dado una respuesta que esta página no entiende.
+forms-too-large = El formulario es demasiado grande.
+forms-incomplete = El formulario está incompleto: { $detail }
+forms-file-too-large = El archivo es demasiado grande.
+forms-unreadable = No se ha podido leer el formulario.
+
+forms-reason-required = es obligatorio.
+forms-reason-whole-number = debe ser un número entero, no { $found }.
+forms-reason-number = debe ser un número, no { $found }.
+forms-reason-text = debe ser texto, no { $found }.
+forms-reason-boolean = debe ser verdadero o falso, no { $found }.
+forms-reason-list = debe ser una lista, no { $found }.
+forms-reason-one-of = debe ser uno de estos valores: { $choices }; no { $found }.
+forms-found-empty = vacío
+forms-found-list = una lista
+forms-found-object = un objeto

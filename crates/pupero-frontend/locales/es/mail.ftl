@@ -1,0 +1,37 @@
+mail-forgot-title = ¿Olvidó su contraseña?
+mail-forgot-intro = Escriba la dirección de correo de su cuenta. Si tiene una, le enviaremos un enlace para elegir una contraseña nueva.
+mail-email = Correo electrónico
+mail-send-link = Enviar el enlace
+mail-reset-title = Elija una contraseña nueva
+mail-new-password = Contraseña nueva
+mail-new-password-again = Repita la contraseña nueva
+mail-set-password = Guardar la contraseña nueva
+mail-reset-signs-out = Esto cierra su sesión en todos los demás dispositivos.
+mail-passwords-differ = Las dos contraseñas no son iguales.
+mail-password-reset = Su contraseña ha cambiado. Inicie sesión con ella.
+mail-verify-title = Confirme su dirección de correo
+mail-verify-submit = Confirmar mi dirección
+
+mail-heading = Correo
+mail-disabled = Esta plataforma no envía correos.
+mail-verified = Su dirección está verificada: los eventos que elija abajo se le envían a ella.
+mail-unverified = Su dirección aún no está verificada, así que no se le envía nada.
+mail-send-verification = Enviarme un enlace de verificación
+mail-verification-sent = Le hemos enviado un enlace: ábralo para confirmar su dirección.
+mail-phrase = Frase antiphishing
+mail-phrase-hint = Todos nuestros correos empiezan con esta frase. Un correo sin ella no es nuestro.
+mail-events-legend = Escribirme cuando
+mail-save = Guardar los ajustes de correo
+mail-saved = Ajustes de correo guardados.
+mail-unreadable = Ahora mismo no se pueden leer los ajustes de correo.
+
+mail-event-trade-opened = Alguien abre una operación en mi oferta
+mail-event-trade-paid = Mi comprador marca una operación como pagada
+mail-event-trade-released = Se me liberan XMR
+mail-event-trade-cancelled = Se cancela una de mis operaciones
+mail-event-trade-expiring = Una operación sin pagar está a punto de caducar
+mail-event-dispute-opened = Se abre una disputa en mi operación
+mail-event-dispute-resolved = Se resuelve una de mis disputas
+mail-event-message-received = Un nuevo mensaje en el chat
+mail-event-deposit-credited = Se acredita un depósito
+mail-event-withdrawal-sent = Se envía una retirada

@@ -1,0 +1,19 @@
+forms-field-error = { $label } : { $reason }
+forms-unavailable = La plateforme est indisponible pour le moment. Rien n'a été modifié ; réessayez dans un instant.
+forms-request-failed = La requête a échoué ({ $status }).
+forms-not-understood = La plateforme a donné une réponse que cette page ne comprend pas.
+forms-too-large = Le formulaire est trop volumineux.
+forms-incomplete = Le formulaire est incomplet : { $detail }
+forms-file-too-large = Le fichier est trop volumineux.
+forms-unreadable = Le formulaire n'a pas pu être lu.
+
+forms-reason-required = est obligatoire.
+forms-reason-whole-number = doit être un nombre entier, pas { $found }.
+forms-reason-number = doit être un nombre, pas { $found }.
+forms-reason-text = doit être du texte, pas { $found }.
+forms-reason-boolean = doit être vrai ou faux, pas { $found }.
+forms-reason-list = doit être une liste, pas { $found }.
+forms-reason-one-of = doit être l'une des valeurs { $choices }, pas { $found }.
+forms-found-empty = vide
+forms-found-list = une liste
+forms-found-object = un objet

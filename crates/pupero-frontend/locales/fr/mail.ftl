@@ -1,0 +1,37 @@
+mail-forgot-title = Mot de passe oublié ?
+mail-forgot-intro = Saisissez l'adresse e-mail de votre compte. S'il en a une, nous y envoyons un lien pour choisir un nouveau mot de passe.
+mail-email = E-mail
+mail-send-link = Envoyer le lien
+mail-reset-title = Choisir un nouveau mot de passe
+mail-new-password = Nouveau mot de passe
+mail-new-password-again = Nouveau mot de passe (confirmation)
+mail-set-password = Enregistrer le nouveau mot de passe
+mail-reset-signs-out = Cela vous déconnecte partout ailleurs.
+mail-passwords-differ = Les deux mots de passe ne sont pas identiques.
+mail-password-reset = Votre mot de passe a été modifié. Connectez-vous avec celui-ci.
+mail-verify-title = Confirmez votre adresse e-mail
+mail-verify-submit = Confirmer mon adresse
+
+mail-heading = E-mails
+mail-disabled = Cette plateforme n'envoie pas d'e-mails.
+mail-verified = Votre adresse est vérifiée : les événements que vous choisissez ci-dessous y sont envoyés.
+mail-unverified = Votre adresse n'est pas encore vérifiée : rien n'y est envoyé.
+mail-send-verification = M'envoyer un lien de vérification
+mail-verification-sent = Nous vous avons envoyé un lien : ouvrez-le pour confirmer votre adresse.
+mail-phrase = Phrase anti-hameçonnage
+mail-phrase-hint = Chacun de nos e-mails commence par cette phrase. Un e-mail qui ne la contient pas ne vient pas de nous.
+mail-events-legend = M'écrire quand
+mail-save = Enregistrer les réglages e-mail
+mail-saved = Réglages e-mail enregistrés.
+mail-unreadable = Les réglages e-mail ne peuvent pas être lus pour le moment.
+
+mail-event-trade-opened = Quelqu'un ouvre un échange sur mon offre
+mail-event-trade-paid = Mon acheteur marque un échange comme payé
+mail-event-trade-released = Des XMR me sont libérés
+mail-event-trade-cancelled = Un de mes échanges est annulé
+mail-event-trade-expiring = Un échange impayé va bientôt expirer
+mail-event-dispute-opened = Un litige est ouvert sur mon échange
+mail-event-dispute-resolved = Un de mes litiges est tranché
+mail-event-message-received = Un nouveau message dans la discussion
+mail-event-deposit-credited = Un dépôt est crédité
+mail-event-withdrawal-sent = Un retrait est envoyé

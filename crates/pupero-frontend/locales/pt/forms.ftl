@@ -1,0 +1,19 @@
+forms-field-error = { $label }: { $reason }
+forms-unavailable = A plataforma está indisponível no momento. Nada foi alterado; tente novamente em instantes.
+forms-request-failed = A solicitação falhou ({ $status }).
+forms-not-understood = A plataforma deu uma resposta que esta página não entende.
+forms-too-large = O formulário é grande demais.
+forms-incomplete = O formulário está incompleto: { $detail }
+forms-file-too-large = O arquivo é grande demais.
+forms-unreadable = Não foi possível ler o formulário.
+
+forms-reason-required = é obrigatório.
+forms-reason-whole-number = deve ser um número inteiro, não { $found }.
+forms-reason-number = deve ser um número, não { $found }.
+forms-reason-text = deve ser um texto, não { $found }.
+forms-reason-boolean = deve ser verdadeiro ou falso, não { $found }.
+forms-reason-list = deve ser uma lista, não { $found }.
+forms-reason-one-of = deve ser um destes valores: { $choices }; não { $found }.
+forms-found-empty = vazio
+forms-found-list = uma lista
+forms-found-object = um objeto

@@ -1,0 +1,37 @@
+mail-forgot-title = Esqueceu sua senha?
+mail-forgot-intro = Digite o endereço de e-mail da sua conta. Se ela tiver um, enviaremos um link para escolher uma nova senha.
+mail-email = E-mail
+mail-send-link = Enviar o link
+mail-reset-title = Escolha uma nova senha
+mail-new-password = Nova senha
+mail-new-password-again = Repita a nova senha
+mail-set-password = Salvar a nova senha
+mail-reset-signs-out = Isso desconecta você de todos os outros lugares.
+mail-passwords-differ = As duas senhas não são iguais.
+mail-password-reset = Sua senha foi alterada. Entre com ela.
+mail-verify-title = Confirme seu endereço de e-mail
+mail-verify-submit = Confirmar meu endereço
+
+mail-heading = E-mail
+mail-disabled = Esta plataforma não envia e-mails.
+mail-verified = Seu endereço está verificado: os eventos que você escolher abaixo são enviados para ele.
+mail-unverified = Seu endereço ainda não foi verificado, então nada é enviado para ele.
+mail-send-verification = Enviar-me um link de verificação
+mail-verification-sent = Enviamos um link para você: abra-o para confirmar seu endereço.
+mail-phrase = Frase antiphishing
+mail-phrase-hint = Todo e-mail nosso começa com esta frase. Um e-mail sem ela não é nosso.
+mail-events-legend = Enviar e-mail quando
+mail-save = Salvar configurações de e-mail
+mail-saved = Configurações de e-mail salvas.
+mail-unreadable = Não é possível ler as configurações de e-mail agora.
+
+mail-event-trade-opened = Alguém abre uma negociação na minha oferta
+mail-event-trade-paid = Meu comprador marca uma negociação como paga
+mail-event-trade-released = XMR são liberados para mim
+mail-event-trade-cancelled = Uma negociação minha é cancelada
+mail-event-trade-expiring = Uma negociação não paga está prestes a expirar
+mail-event-dispute-opened = Uma disputa é aberta na minha negociação
+mail-event-dispute-resolved = Uma disputa minha é decidida
+mail-event-message-received = Uma nova mensagem no chat
+mail-event-deposit-credited = Um depósito é creditado
+mail-event-withdrawal-sent = Um saque é enviado

@@ -259,8 +259,7 @@ pub fn t_args(key: &str, args: &[(&str, &dyn Display)]) -> String {
     let fluent_args = (!args.is_empty()).then(|| {
         let mut fa = FluentArgs::new();
         for ((name, _), text) in args.iter().zip(&texts) {
-            // A number stays a number, so plural selection ("{ $n -> [one] … }") works.
-            fa.set(*name, FluentValue::try_number(text));
+            fa.set(*name, placeholder(text));
         }
         fa
     });
@@ -275,6 +274,16 @@ pub fn t_args(key: &str, args: &[(&str, &dyn Display)]) -> String {
             format(Locale::En, key, fluent_args.as_ref())
         })
         .unwrap_or_else(|| key.to_owned())
+}
+
+/// A placeholder's value as Fluent sees it. A number stays a number, so plural selection
+/// ("{ $n -> [one] … }") works, but only when Fluent writes it back unchanged: Fluent reads
+/// a number as an `f64`, so a username such as "007" or "1e5" would read "7" or "100000".
+fn placeholder(text: &str) -> FluentValue<'_> {
+    match FluentValue::try_number(text) {
+        FluentValue::Number(n) if n.as_string() == text => FluentValue::Number(n),
+        _ => FluentValue::from(text),
+    }
 }
 
 pub fn t(key: &str) -> String {

@@ -645,7 +645,7 @@ async fn candidates(state: &FrontendState, me: &Me, c: &CaseView) -> Vec<i64> {
         ReportTarget::User => vec![c.target_id],
         ReportTarget::Offer => state
             .api
-            .get::<OfferView>(&me.caller, &format!("/offers/offers/{}", c.target_id))
+            .get::<OfferView>(&me.caller, &format!("/offers/{}", c.target_id))
             .await
             .map(|o| vec![o.owner_id])
             .unwrap_or_default(),

@@ -195,10 +195,7 @@ pub async fn page(
         .map(|p| p.items);
     let offers = state
         .api
-        .get::<Paged<OfferView>>(
-            &me.caller,
-            &format!("/offers/offers?owner_id={id}&limit=50"),
-        )
+        .get::<Paged<OfferView>>(&me.caller, &format!("/offers?owner_id={id}&limit=50"))
         .await
         .map(|p| p.items)
         .unwrap_or_default();

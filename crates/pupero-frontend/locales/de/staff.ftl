@@ -108,7 +108,7 @@ staff-actor-platform = Plattform
 
 staff-action-set-role = änderte die Rolle von
 staff-action-set-disabled = sperrte oder entsperrte
-staff-action-force-logout = meldete überall ab
+staff-action-force-logout = beendete alle Sitzungen von
 staff-action-adjust = korrigierte das Guthaben von
 staff-action-transfer = bewegte Geld für
 staff-action-resolve-for-buyer = entschied einen Streitfall für den Käufer von
@@ -118,7 +118,7 @@ staff-action-claim-case = übernahm
 staff-action-add-note = schrieb eine Notiz zu
 staff-action-resolve-case = entschied
 staff-action-sanction = sanktionierte
-staff-action-lift-sanction = hob eine Sanktion auf von
+staff-action-lift-sanction = beendete eine Sanktion von
 staff-action-decide-appeal = entschied einen Einspruch von
 staff-action-remove-offer = entfernte
 staff-action-execute-withdrawal = sendete sofort

@@ -50,7 +50,7 @@ db_test! {
         let web = Web::speaking(&app, "fr");
         let page = choose(&web, "xx", "/").await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
-        assert!(page.body.contains("lang must be one of en, fr, es, pt, de"), "{}", page.body);
+        assert!(page.body.contains("Lang must be one of en, fr, es, pt, de."), "{}", page.body);
         assert_eq!(web.cookie("pupero_lang"), None, "a refused choice sets nothing");
 
         let page = web

@@ -322,6 +322,9 @@ pub struct Chrome {
     pub here: String,
 }
 
+// Templates reach the messages through the page's `chrome` (`chrome.t("key")`), so these
+// take `self` though they read nothing from it.
+#[allow(clippy::unused_self)]
 impl Chrome {
     /// The number on the inbox link: only when there is something unread.
     pub fn unread_badge(&self) -> Option<u64> {

@@ -322,7 +322,7 @@ pub struct Chrome {
     pub here: String,
 }
 
-// Templates reach the messages through the page's `chrome` (`chrome.t("key")`), so these
+// Templates reach the messages through the page's `chrome` (`chrome.t` with a key), so these
 // take `self` though they read nothing from it.
 #[allow(clippy::unused_self)]
 impl Chrome {

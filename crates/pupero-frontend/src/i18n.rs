@@ -259,17 +259,7 @@ pub fn t_args(key: &str, args: &[(&str, &dyn Display)]) -> String {
     let fluent_args = (!args.is_empty()).then(|| {
         let mut fa = FluentArgs::new();
         for ((name, _), text) in args.iter().zip(&texts) {
-            // A whole number stays a number, so plural selection ("{ $n -> [one] … }")
-            // works; anything else stays text, so neither an amount's digits nor a
-            // username such as "1e3" is rewritten by float formatting.
-            let digits = text.strip_prefix('-').unwrap_or(text);
-            let whole = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
-            let value = if whole {
-                FluentValue::try_number(text)
-            } else {
-                FluentValue::from(text.as_str())
-            };
-            fa.set(*name, value);
+            fa.set(*name, placeholder(text));
         }
         fa
     });
@@ -284,6 +274,16 @@ pub fn t_args(key: &str, args: &[(&str, &dyn Display)]) -> String {
             format(Locale::En, key, fluent_args.as_ref())
         })
         .unwrap_or_else(|| key.to_owned())
+}
+
+/// A placeholder's value as Fluent sees it. A number stays a number, so plural selection
+/// ("{ $n -> [one] … }") works, but only when Fluent writes it back unchanged: Fluent reads
+/// a number as an `f64`, so a username such as "007" or "1e5" would read "7" or "100000".
+fn placeholder(text: &str) -> FluentValue<'_> {
+    match FluentValue::try_number(text) {
+        FluentValue::Number(n) if n.as_string() == text => FluentValue::Number(n),
+        _ => FluentValue::from(text),
+    }
 }
 
 pub fn t(key: &str) -> String {

@@ -300,3 +300,24 @@ async fn amounts_and_dates_follow_the_request_language() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn placeholders_that_only_look_like_numbers_keep_their_text() {
+    scope(Locale::En, async {
+        for name in ["007", "1e5", "12.50", "+5", "jill"] {
+            assert_eq!(
+                t1("moderation-target-user", "name", name),
+                format!("user {name}")
+            );
+        }
+        assert_eq!(
+            t1("moderation-my-reports-count", "n", 1),
+            "1 report, newest first."
+        );
+        assert_eq!(
+            t1("moderation-my-reports-count", "n", 2),
+            "2 reports, newest first."
+        );
+    })
+    .await;
+}

@@ -29,66 +29,64 @@ use crate::FrontendState;
 use crate::api::{Caller, q};
 use crate::csrf::Form;
 use crate::flash::Flash;
+use crate::i18n::{t, t_args, t1, t2};
 use crate::view;
 
 /// Rows on a console list page.
 const PER_PAGE: u64 = 20;
 
 /// How a report category reads.
-pub fn category_label(c: ReportCategory) -> &'static str {
-    match c {
-        ReportCategory::Scam => "Scam",
-        ReportCategory::PaymentFraud => "Payment fraud",
-        ReportCategory::Harassment => "Harassment",
-        ReportCategory::Spam => "Spam",
-        ReportCategory::Illegal => "Illegal content or activity",
-        ReportCategory::Other => "Something else",
-    }
+pub fn category_label(c: ReportCategory) -> String {
+    t(match c {
+        ReportCategory::Scam => "moderation-category-scam",
+        ReportCategory::PaymentFraud => "moderation-category-payment-fraud",
+        ReportCategory::Harassment => "moderation-category-harassment",
+        ReportCategory::Spam => "moderation-category-spam",
+        ReportCategory::Illegal => "moderation-category-illegal",
+        ReportCategory::Other => "moderation-category-other",
+    })
 }
 
 /// How a sanction kind reads, and what it does.
-pub fn sanction_label(k: SanctionKind) -> &'static str {
-    match k {
-        SanctionKind::Warn => "Warning",
-        SanctionKind::Mute => "Muted (no trade chat)",
-        SanctionKind::TradeBan => "Trade ban (no new offers or trades)",
-        SanctionKind::WithdrawalHold => "Withdrawal hold",
-        SanctionKind::Suspend => "Suspension",
-        SanctionKind::Ban => "Ban",
-    }
+pub fn sanction_label(k: SanctionKind) -> String {
+    t(match k {
+        SanctionKind::Warn => "moderation-sanction-warn",
+        SanctionKind::Mute => "moderation-sanction-mute",
+        SanctionKind::TradeBan => "moderation-sanction-trade-ban",
+        SanctionKind::WithdrawalHold => "moderation-sanction-withdrawal-hold",
+        SanctionKind::Suspend => "moderation-sanction-suspend",
+        SanctionKind::Ban => "moderation-sanction-ban",
+    })
 }
 
 fn case_status_label(s: CaseStatus, resolution: Option<CaseResolution>) -> String {
-    match (s, resolution) {
-        (CaseStatus::Open, _) => "Waiting for a moderator".into(),
-        (CaseStatus::Claimed, _) => "A moderator is on it".into(),
-        (CaseStatus::Resolved, Some(CaseResolution::Actioned)) => {
-            "Resolved: action was taken".into()
-        }
-        (CaseStatus::Resolved, Some(CaseResolution::Dismissed)) => {
-            "Resolved: nothing against the rules".into()
-        }
-        (CaseStatus::Resolved, None) => "Resolved".into(),
-    }
+    t(match (s, resolution) {
+        (CaseStatus::Open, _) => "moderation-case-open",
+        (CaseStatus::Claimed, _) => "moderation-case-claimed",
+        (CaseStatus::Resolved, Some(CaseResolution::Actioned)) => "moderation-case-actioned",
+        (CaseStatus::Resolved, Some(CaseResolution::Dismissed)) => "moderation-case-dismissed",
+        (CaseStatus::Resolved, None) => "moderation-case-resolved",
+    })
 }
 
-fn target_label(t: ReportTarget) -> &'static str {
-    match t {
-        ReportTarget::User => "user",
-        ReportTarget::Offer => "offer",
-        ReportTarget::Trade => "trade",
-        ReportTarget::Message => "chat message",
-    }
+/// What kind of thing a report is about, as the queue's filter names it.
+fn target_kind_label(target: ReportTarget) -> String {
+    t(match target {
+        ReportTarget::User => "moderation-about-user",
+        ReportTarget::Offer => "moderation-about-offer",
+        ReportTarget::Trade => "moderation-about-trade",
+        ReportTarget::Message => "moderation-about-message",
+    })
 }
 
 /// "3 h", "2 d": how long a case has waited.
 fn age(seconds: i64) -> String {
     let s = seconds.max(0);
     match s {
-        0..=59 => format!("{s} s"),
-        60..=3599 => format!("{} min", s / 60),
-        3600..=86_399 => format!("{} h", s / 3600),
-        _ => format!("{} d", s / 86_400),
+        0..=59 => t1("moderation-age-seconds", "n", s),
+        60..=3599 => t1("moderation-age-minutes", "n", s / 60),
+        3600..=86_399 => t1("moderation-age-hours", "n", s / 3600),
+        _ => t1("moderation-age-days", "n", s / 86_400),
     }
 }
 
@@ -102,10 +100,12 @@ fn target_href(t: ReportTarget, id: i64, names: &HashMap<i64, String>) -> Option
     }
 }
 
-fn target_text(t: ReportTarget, id: i64, names: &HashMap<i64, String>) -> String {
-    match t {
-        ReportTarget::User => format!("user {}", name_or_id(names, id)),
-        other => format!("{} #{id}", target_label(other)),
+fn target_text(target: ReportTarget, id: i64, names: &HashMap<i64, String>) -> String {
+    match target {
+        ReportTarget::User => t1("moderation-target-user", "name", name_or_id(names, id)),
+        ReportTarget::Offer => t1("moderation-target-offer", "id", id),
+        ReportTarget::Trade => t1("moderation-target-trade", "id", id),
+        ReportTarget::Message => t1("moderation-target-message", "id", id),
     }
 }
 
@@ -125,7 +125,7 @@ struct ReportPage {
     target: String,
     target_id: i64,
     what: String,
-    categories: Vec<(&'static str, &'static str)>,
+    categories: Vec<(&'static str, String)>,
 }
 
 /// The report form for one thing (every "Report" link lands here).
@@ -135,9 +135,7 @@ pub async fn report_page(
     Query(query): Query<ReportQuery>,
 ) -> Result<Response, PageError> {
     let (Ok(target), Some(id)) = (query.target.parse::<ReportTarget>(), query.id) else {
-        return Err(PageError::BadForm(
-            "choose what to report: a user, an offer, a trade or a chat message".into(),
-        ));
+        return Err(PageError::BadForm(t("moderation-report-what")));
     };
     let names = if target == ReportTarget::User {
         usernames(&state, &me.caller, &[id]).await
@@ -145,7 +143,7 @@ pub async fn report_page(
         HashMap::new()
     };
     Ok(render(&ReportPage {
-        chrome: me.chrome("Report"),
+        chrome: me.chrome(t("moderation-report-title")),
         target: target.to_string(),
         target_id: id,
         what: target_text(target, id, &names),
@@ -187,7 +185,7 @@ pub async fn file_report(
         return redirect_with(
             &state,
             &back,
-            Flash::error("Choose a reason for the report."),
+            Flash::error(t("moderation-report-no-reason")),
         );
     };
     let body = NewReport {
@@ -204,10 +202,7 @@ pub async fn file_report(
         Ok(r) => redirect_with(
             &state,
             "/reports",
-            Flash::success(format!(
-                "Thank you: report #{} is with the moderators. Its status shows here.",
-                r.id
-            )),
+            Flash::success(t1("moderation-report-sent", "id", r.id)),
         ),
         Err(f) => refused(&state, &back, f),
     }
@@ -217,7 +212,7 @@ pub struct MyReportRow {
     pub id: i64,
     pub what: String,
     pub href: Option<String>,
-    pub category: &'static str,
+    pub category: String,
     pub text: String,
     pub status: String,
     pub resolved: bool,
@@ -257,7 +252,7 @@ pub async fn my_reports(
     let names = usernames(&state, &me.caller, &user_ids).await;
     let pager = view::Pager::new(page, list.total, PER_PAGE, |p| format!("/reports?page={p}"));
     Ok(render(&MyReportsPage {
-        chrome: me.chrome("My reports"),
+        chrome: me.chrome(t("moderation-my-reports-title")),
         reports: list
             .items
             .iter()
@@ -283,7 +278,7 @@ pub struct SanctionRow {
     pub id: i64,
     pub user_id: i64,
     pub user: String,
-    pub kind: &'static str,
+    pub kind: String,
     pub raw_kind: String,
     pub reason: String,
     pub by: String,
@@ -301,19 +296,19 @@ pub struct SanctionRow {
 pub struct AppealRow {
     pub id: i64,
     pub text: String,
-    pub status: &'static str,
+    pub status: String,
     pub pending: bool,
     pub decision_reason: String,
     pub decided_by: String,
     pub at: String,
 }
 
-fn appeal_status_label(s: AppealStatus) -> &'static str {
-    match s {
-        AppealStatus::Pending => "Waiting for a moderator's decision",
-        AppealStatus::Upheld => "Upheld: the sanction stays",
-        AppealStatus::Lifted => "Accepted: the sanction was lifted",
-    }
+fn appeal_status_label(s: AppealStatus) -> String {
+    t(match s {
+        AppealStatus::Pending => "moderation-appeal-pending",
+        AppealStatus::Upheld => "moderation-appeal-upheld",
+        AppealStatus::Lifted => "moderation-appeal-lifted",
+    })
 }
 
 fn appeal_row(a: &AppealView, names: &HashMap<i64, String>) -> AppealRow {
@@ -344,18 +339,21 @@ pub fn sanction_row(s: &SanctionView, names: &HashMap<i64, String>) -> SanctionR
         until: s
             .expires_at
             .as_deref()
-            .map_or_else(|| "until lifted".to_owned(), view::when),
+            .map_or_else(|| t("moderation-until-lifted"), view::when),
         active: s.active,
-        lifted: s.lifted_at.as_deref().map(|at| {
-            format!(
-                "Lifted {}{}",
-                view::when(at),
-                s.lift_reason
-                    .as_deref()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default()
-            )
-        }),
+        lifted: s
+            .lifted_at
+            .as_deref()
+            .map(|at| match s.lift_reason.as_deref() {
+                Some(reason) => t2(
+                    "moderation-lifted-because",
+                    "when",
+                    view::when(at),
+                    "reason",
+                    reason,
+                ),
+                None => t1("moderation-lifted-at", "when", view::when(at)),
+            }),
         appeal_until: s.appeal_until.as_deref().map(view::when),
         how_to_appeal: crate::api::sentence(&s.how_to_appeal),
         appeal: s.appeal.as_ref().map(|a| appeal_row(a, names)),
@@ -392,7 +390,7 @@ pub async fn my_sanctions(
         .await?;
     let names = usernames(&state, &me.caller, &people_of(&list)).await;
     Ok(render(&SanctionsPage {
-        chrome: me.chrome("Sanctions and appeals"),
+        chrome: me.chrome(t("moderation-my-sanctions-title")),
         sanctions: list.iter().map(|s| sanction_row(s, &names)).collect(),
     }))
 }
@@ -426,7 +424,7 @@ pub async fn appeal(
         "/moderation/appeals",
         Some(&body),
         "/sanctions",
-        "Your appeal is sent. A moderator other than the one who imposed the sanction decides it.",
+        t("moderation-appeal-sent"),
     )
     .await
 }
@@ -434,7 +432,7 @@ pub async fn appeal(
 /// A sanction in force that stops what a page offers, said in words with a link to the
 /// sanctions page instead of the form.
 pub struct Blocked {
-    pub kind: &'static str,
+    pub kind: String,
     pub reason: String,
     pub until: String,
 }
@@ -457,8 +455,8 @@ pub async fn blocked_by(
             kind: sanction_label(s.kind),
             reason: s.reason,
             until: s.expires_at.as_deref().map_or_else(
-                || "until lifted".to_owned(),
-                |at| format!("until {}", view::when(at)),
+                || t("moderation-blocked-until-lifted"),
+                |at| t1("moderation-blocked-until", "when", view::when(at)),
             ),
         })
 }
@@ -502,7 +500,7 @@ pub struct CaseRow {
     pub id: i64,
     pub what: String,
     pub href: Option<String>,
-    pub category: &'static str,
+    pub category: String,
     pub reporters: u64,
     pub escalated: bool,
     pub age: String,
@@ -521,8 +519,8 @@ struct QueuePage {
     category: String,
     target: String,
     assignee: String,
-    categories: Vec<(&'static str, &'static str)>,
-    targets: &'static [ReportTarget],
+    categories: Vec<(&'static str, String)>,
+    targets: Vec<(&'static str, String)>,
 }
 
 /// The queue: the most reported first (escalated ones marked), then the oldest.
@@ -558,7 +556,7 @@ pub async fn queue(
         format!("/moderation/queue?page={p}{query}")
     });
     Ok(render(&QueuePage {
-        chrome: me.chrome("Moderation queue"),
+        chrome: me.chrome(t("moderation-queue-title")),
         cases: list
             .items
             .iter()
@@ -587,13 +585,16 @@ pub async fn queue(
             .iter()
             .map(|c| (c.as_str(), category_label(*c)))
             .collect(),
-        targets: ReportTarget::ALL,
+        targets: ReportTarget::ALL
+            .iter()
+            .map(|t| (t.as_str(), target_kind_label(*t)))
+            .collect(),
     }))
 }
 
 pub struct CaseReportRow {
     pub by: String,
-    pub category: &'static str,
+    pub category: String,
     pub text: String,
     pub at: String,
 }
@@ -617,7 +618,7 @@ struct CasePage {
     id: i64,
     what: String,
     href: Option<String>,
-    category: &'static str,
+    category: String,
     status: String,
     open: bool,
     mine: bool,
@@ -631,7 +632,7 @@ struct CasePage {
     reports: Vec<CaseReportRow>,
     notes: Vec<NoteRow>,
     candidates: Vec<Candidate>,
-    kinds: Vec<(&'static str, &'static str)>,
+    kinds: Vec<(&'static str, String)>,
     offer_id: Option<i64>,
     sanctions: Vec<SanctionRow>,
     /// Where a lift from this page comes back to.
@@ -644,7 +645,7 @@ async fn candidates(state: &FrontendState, me: &Me, c: &CaseView) -> Vec<i64> {
         ReportTarget::User => vec![c.target_id],
         ReportTarget::Offer => state
             .api
-            .get::<OfferView>(&me.caller, &format!("/offers/offers/{}", c.target_id))
+            .get::<OfferView>(&me.caller, &format!("/offers/{}", c.target_id))
             .await
             .map(|o| vec![o.owner_id])
             .unwrap_or_default(),
@@ -697,15 +698,15 @@ pub async fn case(
     let names = usernames(&state, &me.caller, &ids).await;
     let role_of = |user: i64| -> &'static str {
         match c.target {
-            ReportTarget::Offer => "the offer's owner",
-            ReportTarget::Trade if people.first() == Some(&user) => "the seller",
-            ReportTarget::Trade => "the buyer",
-            _ => "the reported user",
+            ReportTarget::Offer => "moderation-candidate-owner",
+            ReportTarget::Trade if people.first() == Some(&user) => "moderation-candidate-seller",
+            ReportTarget::Trade => "moderation-candidate-buyer",
+            _ => "moderation-candidate-reported",
         }
     };
     let open = c.status != CaseStatus::Resolved;
     Ok(render(&CasePage {
-        chrome: me.chrome(format!("Case #{id}")),
+        chrome: me.chrome(t1("moderation-case-title", "id", id)),
         id,
         what: target_text(c.target, c.target_id, &names),
         href: target_href(c.target, c.target_id, &names),
@@ -749,7 +750,7 @@ pub async fn case(
             .iter()
             .map(|u| Candidate {
                 id: *u,
-                label: format!("{} ({})", name_or_id(&names, *u), role_of(*u)),
+                label: t1(role_of(*u), "name", name_or_id(&names, *u)),
             })
             .collect(),
         kinds: SanctionKind::ALL
@@ -775,7 +776,7 @@ pub async fn claim(
         &format!("/moderation/cases/{id}/claim"),
         None::<&()>,
         &format!("/moderation/cases/{id}"),
-        "You have this case. It shows as yours in the queue.",
+        t("moderation-claimed"),
     )
     .await
 }
@@ -809,7 +810,7 @@ pub async fn note(
             text: form.text.trim().to_owned(),
         }),
         &format!("/moderation/cases/{id}"),
-        "Note added (only moderators see it).",
+        t("moderation-note-added"),
     )
     .await
 }
@@ -835,9 +836,9 @@ pub async fn resolve(
     Form(form): Form<ResolveForm>,
 ) -> Response {
     let done = if form.resolution == "dismissed" {
-        "Case dismissed. The reporters see it resolved."
+        t("moderation-case-dismissed-done")
     } else {
-        "Case resolved as actioned. The reporters see it resolved."
+        t("moderation-case-actioned-done")
     };
     act(
         &state,
@@ -890,7 +891,7 @@ pub async fn sanction(
         return redirect_with(
             &state,
             &back,
-            Flash::error("Choose whom to sanction (their user number)."),
+            Flash::error(t("moderation-sanction-no-user")),
         );
     };
     let days = form.days.trim();
@@ -905,9 +906,7 @@ pub async fn sanction(
                 return redirect_with(
                     &state,
                     &back,
-                    Flash::error(
-                        "The length is a whole number of days from 1 to 3650, or empty for until lifted.",
-                    ),
+                    Flash::error(t("moderation-sanction-bad-days")),
                 );
             }
         }
@@ -926,11 +925,13 @@ pub async fn sanction(
         Ok(s) => redirect_with(
             &state,
             &back,
-            Flash::success(format!(
-                "{} imposed on user #{} (sanction #{}). They see it with your reason.",
-                sanction_label(s.kind),
-                s.user_id,
-                s.id
+            Flash::success(t_args(
+                "moderation-sanction-imposed",
+                &[
+                    ("kind", &sanction_label(s.kind)),
+                    ("user", &s.user_id),
+                    ("id", &s.id),
+                ],
             )),
         ),
         Err(f) => refused(&state, &back, f),
@@ -968,11 +969,7 @@ pub async fn remove_offer(
         Err(f) => return refused(&state, "/moderation/queue", f),
     };
     if detail.case.target != ReportTarget::Offer {
-        return redirect_with(
-            &state,
-            &back,
-            Flash::error("This case is not about an offer."),
-        );
+        return redirect_with(&state, &back, Flash::error(t("moderation-not-an-offer")));
     }
     act(
         &state,
@@ -983,10 +980,7 @@ pub async fn remove_offer(
             reason: form.reason.trim().to_owned(),
         }),
         &back,
-        format!(
-            "Offer #{} is taken down; trades already open on it run on.",
-            detail.case.target_id
-        ),
+        t1("moderation-offer-removed", "id", detail.case.target_id),
     )
     .await
 }
@@ -1033,7 +1027,7 @@ pub async fn history(
         format!("/moderation/sanctions?page={p}{user_link}")
     });
     Ok(render(&HistoryPage {
-        chrome: me.chrome("Sanctions"),
+        chrome: me.chrome(t("moderation-history-title")),
         sanctions: list.items.iter().map(|s| sanction_row(s, &names)).collect(),
         total: list.total,
         pager,
@@ -1070,7 +1064,7 @@ pub async fn lift(
             reason: form.reason.trim().to_owned(),
         }),
         &back,
-        format!("Sanction #{id} is lifted, everywhere it was enforced."),
+        t1("moderation-sanction-lifted", "id", id),
     )
     .await
 }
@@ -1148,7 +1142,7 @@ pub async fn appeals(
         format!("/moderation/appeals?status={}&page={p}", q(&status))
     });
     Ok(render(&AppealsPage {
-        chrome: me.chrome("Appeals"),
+        chrome: me.chrome(t("moderation-appeals-title")),
         appeals: list
             .items
             .iter()
@@ -1188,9 +1182,9 @@ pub async fn decide(
     Form(form): Form<DecideForm>,
 ) -> Response {
     let done = if form.decision == "lift" {
-        format!("Appeal #{id} accepted: the sanction is lifted.")
+        t1("moderation-appeal-accepted", "id", id)
     } else {
-        format!("Appeal #{id} decided: the sanction stays.")
+        t1("moderation-appeal-upheld-done", "id", id)
     };
     act(
         &state,

@@ -24,6 +24,7 @@ use crate::FrontendState;
 use crate::api::q;
 use crate::csrf::Form;
 use crate::flash::Flash;
+use crate::i18n::{self, t, t_args, t1, t2};
 use crate::view;
 
 pub struct DisputeRow {
@@ -66,8 +67,8 @@ pub async fn disputes(
             id: t.id,
             seller: name(t.seller_id),
             buyer: name(t.buyer_id),
-            amount: view::xmr(t.amount),
-            fiat: format!("{} {}", t.fiat_total, t.currency),
+            amount: i18n::amount(t.amount),
+            fiat: format!("{} {}", i18n::current().decimal(&t.fiat_total), t.currency),
             statement: t
                 .dispute
                 .as_ref()
@@ -81,7 +82,7 @@ pub async fn disputes(
         })
         .collect();
     Ok(render(&DisputesPage {
-        chrome: me.chrome("Disputes"),
+        chrome: me.chrome(t("staff-disputes-title")),
         disputes,
         total: page.total,
         pager,
@@ -93,6 +94,7 @@ pub struct UserRow {
     pub username: String,
     pub email: String,
     pub role: Role,
+    pub role_label: String,
     pub disabled: bool,
     pub totp: bool,
     pub since: String,
@@ -136,7 +138,7 @@ pub async fn admin(
     let link = |p: u64| format!("/admin?q={}&page={p}", q(query.q.trim()));
     let pager = view::Pager::new(page, users.total, USERS_PER_PAGE, link);
     Ok(render(&AdminPage {
-        chrome: me.chrome("Admin"),
+        chrome: me.chrome(t("staff-admin-title")),
         users: users
             .items
             .into_iter()
@@ -146,6 +148,7 @@ pub async fn admin(
                 username: u.username,
                 email: u.email.unwrap_or_default(),
                 role: u.role,
+                role_label: role_label(u.role),
                 disabled: u.disabled,
                 totp: u.totp_enabled,
                 since: view::day(&u.created_at),
@@ -177,10 +180,12 @@ pub async fn set_role(
         totp: filled(&form.totp),
     };
     let path = format!("/auth/admin/users/{id}/role");
-    let done = format!(
-        "User #{id} is now {}. A promotion takes effect at their next token refresh.",
-        form.role
-    );
+    // The API refuses a role it does not know, so an unknown word is never shown as done.
+    let role = form
+        .role
+        .parse::<Role>()
+        .map_or_else(|_| form.role.clone(), role_label);
+    let done = t2("staff-role-set", "id", id, "role", role);
     act(
         &state,
         &me,
@@ -214,9 +219,9 @@ pub async fn set_disabled(
     };
     let path = format!("/auth/admin/users/{id}/disable");
     let done = if disabled {
-        format!("User #{id} is disabled and signed out everywhere.")
+        t1("staff-user-disabled", "id", id)
     } else {
-        format!("User #{id} is enabled again.")
+        t1("staff-user-enabled", "id", id)
     };
     act(
         &state,
@@ -253,7 +258,7 @@ pub async fn force_logout(
         Ok(r) => redirect_with(
             &state,
             "/admin",
-            Flash::success(format!("Ended {} session(s) of user #{id}.", r.revoked)),
+            Flash::success(t2("staff-sessions-ended", "n", r.revoked, "id", id)),
         ),
         Err(f) => refused(&state, "/admin", f),
     }
@@ -282,7 +287,10 @@ struct AdjustConfirm {
     chrome: Chrome,
     user_id: i64,
     username: String,
+    /// As the API reads it, for the form that confirms.
     amount: String,
+    /// As the admin's language writes it, for reading.
+    amount_shown: String,
     direction: String,
     credit: bool,
     reason: String,
@@ -298,21 +306,22 @@ pub async fn adjust(
     Form(form): Form<AdjustForm>,
 ) -> Response {
     let Ok(user_id) = form.user_id.trim().parse::<i64>() else {
+        return redirect_with(&state, "/admin", Flash::error(t("staff-adjust-no-user")));
+    };
+    if !matches!(form.direction.as_str(), "credit" | "debit") {
         return redirect_with(
             &state,
             "/admin",
-            Flash::error("Choose the user (their number) to adjust."),
+            Flash::error(t("staff-adjust-no-direction")),
         );
-    };
-    if !matches!(form.direction.as_str(), "credit" | "debit") {
-        return redirect_with(&state, "/admin", Flash::error("Choose credit or debit."));
     }
     if form.confirm != "yes" {
         return confirm_adjustment(&state, &me, user_id, &form).await;
     }
+    let amount = view::decimal_input(&form.amount);
     let body = AdjustRequest {
         user_id,
-        amount: form.amount.trim().to_owned(),
+        amount: amount.clone(),
         direction: form.direction.clone(),
         reason: form.reason.trim().to_owned(),
         totp: filled(&form.totp),
@@ -323,20 +332,20 @@ pub async fn adjust(
         .await
     {
         Ok(adjusted) => {
-            let available = view::xmr(adjusted.balances.available);
-            redirect_with(
-                &state,
-                "/admin",
-                Flash::success(format!(
-                    "{} of {} XMR recorded for user #{user_id}; their available balance is now {available} XMR.",
-                    if form.direction == "debit" {
-                        "Debit"
-                    } else {
-                        "Credit"
-                    },
-                    form.amount.trim()
-                )),
-            )
+            let key = if form.direction == "debit" {
+                "staff-adjust-debited"
+            } else {
+                "staff-adjust-credited"
+            };
+            let done = t_args(
+                key,
+                &[
+                    ("amount", &i18n::amount(&amount)),
+                    ("id", &user_id),
+                    ("available", &i18n::amount(adjusted.balances.available)),
+                ],
+            );
+            redirect_with(&state, "/admin", Flash::success(done))
         }
         Err(f) => refused(&state, "/admin", f),
     }
@@ -359,7 +368,7 @@ async fn confirm_adjustment(
             return redirect_with(
                 state,
                 "/admin",
-                Flash::error(format!("There is no user #{user_id}.")),
+                Flash::error(t1("staff-adjust-unknown-user", "id", user_id)),
             );
         }
         Err(f) => return refused(state, "/admin", f),
@@ -369,12 +378,14 @@ async fn confirm_adjustment(
         .get::<BalancesView>(&me.caller, &format!("/transactions/balances/{user_id}"))
         .await
         .ok()
-        .map(|b| view::xmr(b.available));
+        .map(|b| i18n::amount(b.available));
+    let amount = view::decimal_input(&form.amount);
     render(&AdjustConfirm {
-        chrome: me.chrome("Confirm adjustment"),
+        chrome: me.chrome(t("staff-adjust-confirm-title")),
         user_id,
         username: user.username,
-        amount: form.amount.trim().to_owned(),
+        amount_shown: i18n::amount(&amount),
+        amount,
         direction: form.direction.clone(),
         credit: form.direction == "credit",
         reason: form.reason.trim().to_owned(),
@@ -392,7 +403,7 @@ pub struct AuditRow {
     /// The staff page of who acted, when a person did.
     pub actor_href: Option<String>,
     /// What was done, in words.
-    pub action: &'static str,
+    pub action: String,
     /// The action's code, as stored (for whoever searches the raw log).
     pub code: String,
     /// What it was done to, in words, and its page when it has one.
@@ -402,26 +413,35 @@ pub struct AuditRow {
 }
 
 /// An audit action in words.
-pub fn action_label(action: AuditAction) -> &'static str {
-    match action {
-        AuditAction::SetRole => "changed the role of",
-        AuditAction::SetDisabled => "disabled or enabled",
-        AuditAction::ForceLogout => "signed out everywhere",
-        AuditAction::Adjust => "adjusted the balance of",
-        AuditAction::Transfer => "moved money for",
-        AuditAction::ResolveForBuyer => "decided a dispute for the buyer of",
-        AuditAction::ResolveForSeller => "decided a dispute for the seller of",
-        AuditAction::ResolveSplit => "split the escrow of",
-        AuditAction::ClaimCase => "claimed",
-        AuditAction::AddNote => "wrote a note on",
-        AuditAction::ResolveCase => "decided",
-        AuditAction::Sanction => "sanctioned",
-        AuditAction::LiftSanction => "lifted a sanction of",
-        AuditAction::DecideAppeal => "decided an appeal of",
-        AuditAction::RemoveOffer => "removed",
-        AuditAction::ExecuteWithdrawal => "sent at once",
-        AuditAction::LedgerEntry => "ledger entry",
-    }
+pub fn action_label(action: AuditAction) -> String {
+    t(match action {
+        AuditAction::SetRole => "staff-action-set-role",
+        AuditAction::SetDisabled => "staff-action-set-disabled",
+        AuditAction::ForceLogout => "staff-action-force-logout",
+        AuditAction::Adjust => "staff-action-adjust",
+        AuditAction::Transfer => "staff-action-transfer",
+        AuditAction::ResolveForBuyer => "staff-action-resolve-for-buyer",
+        AuditAction::ResolveForSeller => "staff-action-resolve-for-seller",
+        AuditAction::ResolveSplit => "staff-action-resolve-split",
+        AuditAction::ClaimCase => "staff-action-claim-case",
+        AuditAction::AddNote => "staff-action-add-note",
+        AuditAction::ResolveCase => "staff-action-resolve-case",
+        AuditAction::Sanction => "staff-action-sanction",
+        AuditAction::LiftSanction => "staff-action-lift-sanction",
+        AuditAction::DecideAppeal => "staff-action-decide-appeal",
+        AuditAction::RemoveOffer => "staff-action-remove-offer",
+        AuditAction::ExecuteWithdrawal => "staff-action-execute-withdrawal",
+        AuditAction::LedgerEntry => "staff-action-ledger-entry",
+    })
+}
+
+/// A role as the staff pages name it.
+pub fn role_label(role: Role) -> String {
+    t(match role {
+        Role::User => "staff-role-user",
+        Role::Moderator => "staff-role-moderator",
+        Role::Admin => "staff-role-admin",
+    })
 }
 
 /// An audit target (`user:7`, `trade:12`, `offer:3`, `case:4`, `entry:40`) in words, with
@@ -434,16 +454,22 @@ pub fn target_of(target: &str, names: &HashMap<i64, String>) -> (String, Option<
     let id = rest.split(':').next().and_then(|n| n.parse::<i64>().ok());
     match (kind, id) {
         ("user", Some(id)) => (
-            format!("user {}", name_or_id(names, id)),
+            t1("staff-target-user", "name", name_or_id(names, id)),
             Some(format!("/admin/users/{id}")),
         ),
-        ("trade", Some(id)) => (format!("trade #{id}"), Some(format!("/trades/{id}"))),
-        ("offer", Some(id)) => (format!("offer #{id}"), Some(format!("/offers/{id}"))),
+        ("trade", Some(id)) => (
+            t1("staff-target-trade", "id", id),
+            Some(format!("/trades/{id}")),
+        ),
+        ("offer", Some(id)) => (
+            t1("staff-target-offer", "id", id),
+            Some(format!("/offers/{id}")),
+        ),
         ("case", Some(id)) => (
-            format!("case #{id}"),
+            t1("staff-target-case", "id", id),
             Some(format!("/moderation/cases/{id}")),
         ),
-        ("entry", Some(id)) => (format!("ledger entry #{id}"), None),
+        ("entry", Some(id)) => (t1("staff-target-entry", "id", id), None),
         _ => (target.to_owned(), None),
     }
 }
@@ -456,7 +482,7 @@ pub fn audit_row(e: &AuditEntry, names: &HashMap<i64, String>) -> AuditRow {
         at: view::when(&e.created_at),
         actor: e
             .actor_id
-            .map_or_else(|| "platform".to_owned(), |id| name_or_id(names, id)),
+            .map_or_else(|| t("staff-actor-platform"), |id| name_or_id(names, id)),
         actor_href: e.actor_id.map(|id| format!("/admin/users/{id}")),
         action: action_label(e.action),
         code: e.action.to_string(),
@@ -474,7 +500,7 @@ struct AuditView {
 }
 
 pub struct AuditSection {
-    pub heading: &'static str,
+    pub heading: String,
     pub id: &'static str,
     pub rows: Vec<AuditRow>,
 }
@@ -509,20 +535,20 @@ pub async fn audit(State(state): State<FrontendState>, me: Me) -> Result<Respons
         page.items.iter().map(|e| audit_row(e, &names)).collect()
     };
     Ok(render(&AuditView {
-        chrome: me.chrome("Audit log"),
+        chrome: me.chrome(t("staff-audit-title")),
         sections: vec![
             AuditSection {
-                heading: "Accounts",
+                heading: t("staff-audit-accounts"),
                 id: "audit-accounts",
                 rows: rows(accounts),
             },
             AuditSection {
-                heading: "Money",
+                heading: t("staff-audit-money"),
                 id: "audit-money",
                 rows: rows(money),
             },
             AuditSection {
-                heading: "Moderation",
+                heading: t("staff-audit-moderation"),
                 id: "audit-moderation",
                 rows: rows(moderation),
             },

@@ -13,15 +13,16 @@ use pupero_api::moderation::{CaseView, SanctionView};
 use pupero_api::money::BalancesView;
 use pupero_api::offers::OfferView;
 use pupero_api::trades::TradeView;
-use pupero_core::Role;
+use pupero_core::{CaseStatus, OfferSide};
 
 use super::moderation::{SanctionRow, category_label, sanction_row};
 use super::offers::usernames;
-use super::staff::{AuditRow, audit_row};
+use super::staff::{AuditRow, audit_row, role_label};
 use super::trades::name_or_id;
 use super::{Chrome, Me, PageError, render};
 use crate::FrontendState;
 use crate::api::q;
+use crate::i18n::{self, t, t_args, t1};
 use crate::view;
 
 const PER_PAGE: u64 = 20;
@@ -29,9 +30,21 @@ const PER_PAGE: u64 = 20;
 pub struct FoundUser {
     pub id: i64,
     pub username: String,
-    pub role: Role,
+    pub role_label: String,
     pub disabled: bool,
     pub since: String,
+}
+
+impl FoundUser {
+    fn new(u: StaffUserView) -> Self {
+        Self {
+            id: u.id,
+            role_label: role_label(u.role),
+            username: u.username,
+            disabled: u.disabled,
+            since: view::day(&u.created_at),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -62,7 +75,7 @@ pub async fn search(
     let text = query.q.trim().to_owned();
     let page = query.page.unwrap_or(1).max(1);
     let empty = |error: Option<String>| SearchPage {
-        chrome: me.chrome("Find a user"),
+        chrome: me.chrome(t("users-search-title")),
         search: text.clone(),
         users: Vec::new(),
         total: 0,
@@ -94,19 +107,9 @@ pub async fn search(
         format!("/admin/users?q={}&page={p}", q(&text))
     });
     Ok(render(&SearchPage {
-        chrome: me.chrome("Find a user"),
+        chrome: me.chrome(t("users-search-title")),
         search: text.clone(),
-        users: found
-            .items
-            .into_iter()
-            .map(|u| FoundUser {
-                id: u.id,
-                username: u.username,
-                role: u.role,
-                disabled: u.disabled,
-                since: view::day(&u.created_at),
-            })
-            .collect(),
+        users: found.items.into_iter().map(FoundUser::new).collect(),
         total: found.total,
         pager,
         error: None,
@@ -115,14 +118,13 @@ pub async fn search(
 
 pub struct OfferRow {
     pub id: i64,
-    pub side: String,
-    pub price: String,
-    pub currency: String,
+    /// "sell at 150.50 EUR", in the page's language.
+    pub terms: String,
 }
 
 pub struct TradeRow {
     pub id: i64,
-    pub role: &'static str,
+    pub role: String,
     pub counterparty: String,
     pub amount: String,
     pub state: String,
@@ -131,7 +133,7 @@ pub struct TradeRow {
 
 pub struct UserCaseRow {
     pub id: i64,
-    pub category: &'static str,
+    pub category: String,
     pub reporters: u64,
     pub status: String,
     pub opened: String,
@@ -178,9 +180,9 @@ pub async fn page(
         .await
         .ok()
         .map(|b| Balances {
-            available: view::xmr(b.available),
-            escrow: view::xmr(b.escrow),
-            withdrawing: view::xmr(b.withdrawing),
+            available: i18n::amount(b.available),
+            escrow: i18n::amount(b.escrow),
+            withdrawing: i18n::amount(b.withdrawing),
         });
     let trades = state
         .api
@@ -193,10 +195,7 @@ pub async fn page(
         .map(|p| p.items);
     let offers = state
         .api
-        .get::<Paged<OfferView>>(
-            &me.caller,
-            &format!("/offers/offers?owner_id={id}&limit=50"),
-        )
+        .get::<Paged<OfferView>>(&me.caller, &format!("/offers?owner_id={id}&limit=50"))
         .await
         .map(|p| p.items)
         .unwrap_or_default();
@@ -247,22 +246,30 @@ pub async fn page(
     ids.push(id);
     let names = usernames(&state, &me.caller, &ids).await;
     Ok(render(&UserPage {
-        chrome: me.chrome(format!("User {}", user.username)),
+        chrome: me.chrome(t1("users-page-title", "name", &user.username)),
         balances,
         trades: trades.map(|list| {
             list.iter()
-                .map(|t| {
-                    let buyer = t.buyer_id == id;
+                .map(|trade| {
+                    let buyer = trade.buyer_id == id;
                     TradeRow {
-                        id: t.id,
-                        role: if buyer { "buyer" } else { "seller" },
+                        id: trade.id,
+                        role: t(if buyer {
+                            "users-trade-as-buyer"
+                        } else {
+                            "users-trade-as-seller"
+                        }),
                         counterparty: name_or_id(
                             &names,
-                            if buyer { t.seller_id } else { t.buyer_id },
+                            if buyer {
+                                trade.seller_id
+                            } else {
+                                trade.buyer_id
+                            },
                         ),
-                        amount: view::xmr(t.amount),
-                        state: view::trade_state(t.state),
-                        opened: view::when(&t.created_at),
+                        amount: i18n::amount(trade.amount),
+                        state: view::trade_state(trade.state),
+                        opened: view::when(&trade.created_at),
                     }
                 })
                 .collect()
@@ -271,9 +278,16 @@ pub async fn page(
             .into_iter()
             .map(|o| OfferRow {
                 id: o.id,
-                side: o.side.to_string(),
-                price: o.price,
-                currency: o.currency,
+                terms: t_args(
+                    match o.side {
+                        OfferSide::Buy => "users-offer-buys-at",
+                        OfferSide::Sell => "users-offer-sells-at",
+                    },
+                    &[
+                        ("price", &i18n::current().decimal(&o.price)),
+                        ("currency", &o.currency),
+                    ],
+                ),
             })
             .collect(),
         cases: cases
@@ -282,7 +296,11 @@ pub async fn page(
                 id: c.id,
                 category: category_label(c.category),
                 reporters: c.reporters,
-                status: c.status.to_string(),
+                status: t(match c.status {
+                    CaseStatus::Open => "users-case-open",
+                    CaseStatus::Claimed => "users-case-claimed",
+                    CaseStatus::Resolved => "users-case-resolved",
+                }),
                 opened: view::when(&c.opened_at),
             })
             .collect(),
@@ -291,13 +309,7 @@ pub async fn page(
         audit_readable,
         back: format!("/admin/users/{id}"),
         is_admin,
-        user: FoundUser {
-            id: user.id,
-            username: user.username,
-            role: user.role,
-            disabled: user.disabled,
-            since: view::day(&user.created_at),
-        },
+        user: FoundUser::new(user),
     }))
 }
 

@@ -60,6 +60,7 @@ mod validation;
 mod web;
 mod web_forms;
 mod web_i18n_account;
+mod web_i18n_moderation;
 mod web_i18n_trading;
 mod web_language;
 mod webhooks;

@@ -12,8 +12,8 @@ use serde_json::json;
 
 use pupero_api::Paged;
 use pupero_api::accounts::UserNames;
-use pupero_api::offers::{OfferPatch, OfferView, PaymentMethods};
-use pupero_api::trades::{OpenRequest, Reputation, TradeView};
+use pupero_api::offers::{OfferPatch, OfferView, PaymentMethods, TraderRecord};
+use pupero_api::trades::{OpenRequest, TradeView};
 use pupero_core::{Cents, OfferHalt, OfferSide, OfferStatus, PriceMode};
 
 use super::{Chrome, Me, PageError, Visit, act, redirect_with, refused, render, render_with};
@@ -50,6 +50,44 @@ pub struct OfferRow {
     pub halted: String,
     /// What the owner asks of takers, in words.
     pub conditions: Vec<String>,
+    /// The owner's record, as the offers service shows it (counts in bands).
+    pub record: Option<RecordView>,
+}
+
+/// A trader's record beside their offer.
+pub struct RecordView {
+    pub trades: String,
+    pub rating: Option<String>,
+    pub reviews: String,
+    pub cancellations: String,
+    pub lost_disputes: String,
+    pub age_days: Option<u32>,
+    /// "today", "this week", "this month" or "over a month ago".
+    pub seen: Option<&'static str>,
+}
+
+impl RecordView {
+    fn new(r: &TraderRecord) -> Self {
+        Self {
+            trades: r.completed_trades.clone(),
+            rating: r.rating.clone(),
+            reviews: r.reviews.clone(),
+            cancellations: r.cancellations.clone(),
+            lost_disputes: r.lost_disputes.clone(),
+            age_days: r.account_age_days,
+            seen: r.last_seen.as_deref().map(|s| match s {
+                "today" => "today",
+                "this_week" => "this week",
+                "this_month" => "this month",
+                _ => "over a month ago",
+            }),
+        }
+    }
+
+    /// Whether it has cancellations or lost disputes to show.
+    pub fn has_marks(&self) -> bool {
+        self.cancellations != "0" || self.lost_disputes != "0"
+    }
 }
 
 impl OfferRow {
@@ -98,6 +136,7 @@ impl OfferRow {
                 None => String::new(),
             },
             conditions: conditions(o),
+            record: o.owner_record.as_ref().map(RecordView::new),
         }
     }
 }
@@ -178,8 +217,35 @@ pub struct Filters {
     pub payment_method: String,
     #[serde(default)]
     pub amount: String,
+    /// The trader-record filters and the order, passed to the API under the same names.
+    #[serde(default)]
+    pub min_completed_trades: String,
+    #[serde(default)]
+    pub min_rating: String,
+    #[serde(default)]
+    pub min_account_age_days: String,
+    #[serde(default)]
+    pub seen_within_days: String,
+    #[serde(default)]
+    pub sort: String,
     #[serde(default)]
     pub page: Option<u64>,
+}
+
+impl Filters {
+    /// The filters the API takes under the page's own names.
+    fn passed_on(&self) -> [(&'static str, &String); 8] {
+        [
+            ("currency", &self.currency),
+            ("payment_method", &self.payment_method),
+            ("amount", &self.amount),
+            ("min_completed_trades", &self.min_completed_trades),
+            ("min_rating", &self.min_rating),
+            ("min_account_age_days", &self.min_account_age_days),
+            ("seen_within_days", &self.seen_within_days),
+            ("sort", &self.sort),
+        ]
+    }
 }
 
 #[derive(Template)]
@@ -214,12 +280,7 @@ async fn methods(state: &FrontendState, caller: &Caller) -> Vec<(String, String)
 
 fn filter_query(f: &Filters, page: u64) -> String {
     let mut parts = Vec::new();
-    for (k, v) in [
-        ("want", &f.want),
-        ("currency", &f.currency),
-        ("payment_method", &f.payment_method),
-        ("amount", &f.amount),
-    ] {
+    for (k, v) in std::iter::once(("want", &f.want)).chain(f.passed_on()) {
         if !v.trim().is_empty() {
             parts.push(format!("{k}={}", q(v.trim())));
         }
@@ -250,11 +311,7 @@ pub async fn home(
     if let Some(side) = side {
         query.push(format!("side={side}"));
     }
-    for (k, v) in [
-        ("currency", &filters.currency),
-        ("payment_method", &filters.payment_method),
-        ("amount", &filters.amount),
-    ] {
+    for (k, v) in filters.passed_on() {
         if !v.trim().is_empty() {
             query.push(format!("{k}={}", q(v.trim())));
         }
@@ -291,7 +348,6 @@ pub async fn home(
 struct OfferPageView {
     chrome: Chrome,
     offer: OfferRow,
-    reputation: Option<Reputation>,
     is_owner: bool,
     signed_in: bool,
     trade_key: String,
@@ -306,20 +362,11 @@ pub async fn detail(
     let caller = caller_of(&state, &mut visit).await?;
     let offer: OfferView = state.api.get(&caller, &format!("/offers/{id}")).await?;
     let names = usernames(&state, &caller, &[offer.owner_id]).await;
-    let reputation = state
-        .api
-        .get::<Reputation>(
-            &caller,
-            &format!("/transactions/users/{}/reputation", offer.owner_id),
-        )
-        .await
-        .ok();
     let is_owner = visit.session.as_ref().map(|s| s.user_id) == Some(offer.owner_id);
     Ok(render(&OfferPageView {
         chrome: visit.chrome(format!("Offer #{id}")),
         amount: view::xmr(offer.min_amount),
         offer: OfferRow::new(&offer, &names),
-        reputation,
         is_owner,
         signed_in: caller.token.is_some(),
         trade_key: random_key(),

@@ -26,7 +26,7 @@ const DAY_MS: i64 = 86_400_000;
 pub fn band(n: i64) -> String {
     match BANDS.iter().find(|&&b| n >= b) {
         Some(b) => format!("{b}+"),
-        None => n.max(0).to_string(),
+        None => Ord::max(n, 0).to_string(),
     }
 }
 
@@ -127,7 +127,7 @@ pub fn view(row: Option<&trader_record::Model>, now: i64) -> TraderRecord {
         lost_disputes: count(|r| r.lost_disputes),
         account_age_days: row
             .and_then(|r| r.joined_at_ms)
-            .map(|j| u32::try_from(now.saturating_sub(j).max(0) / DAY_MS).unwrap_or(u32::MAX)),
+            .map(|j| u32::try_from(Ord::max(now.saturating_sub(j), 0) / DAY_MS).unwrap_or(u32::MAX)),
         last_seen: row
             .and_then(|r| r.seen_at_ms)
             .map(|s| last_seen(s, now).to_owned()),

@@ -168,7 +168,7 @@ async fn views(
     let mut owners: Vec<i64> = rows.iter().map(|o| o.owner_id).collect();
     owners.sort_unstable();
     owners.dedup();
-    let records = store::records_of(&state.db, &owners).await?;
+    let owner_records = store::records_of(&state.db, &owners).await?;
     let now = pupero_db::now_ms();
     let views = rows
         .iter()
@@ -179,7 +179,7 @@ async fn views(
                 balances.get(&o.owner_id).map(|&b| b >= o.min_amount)
             };
             let mut shown = view(o, available, &state.prices)?;
-            shown.owner_record = Some(records::view(records.get(&o.owner_id), now));
+            shown.owner_record = Some(records::view(owner_records.get(&o.owner_id), now));
             Ok(shown)
         })
         .collect::<ApiResult<Vec<_>>>()?;

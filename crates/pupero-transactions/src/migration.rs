@@ -1215,15 +1215,22 @@ impl MigrationTrait for RecordTellings {
                 .to_owned(),
         )
         .await?;
-        for party in [Trades::SellerId, Trades::BuyerId] {
+        for seller in [true, false] {
+            let party = || {
+                if seller {
+                    Trades::SellerId
+                } else {
+                    Trades::BuyerId
+                }
+            };
             let parties = Query::select()
                 .distinct()
-                .expr(Expr::col(party))
+                .expr(Expr::col(party()))
                 .expr(Expr::val(1i64))
                 .expr(Expr::val(0i64))
                 .from(Trades::Table)
                 .and_where(
-                    Expr::col(party).not_in_subquery(
+                    Expr::col(party()).not_in_subquery(
                         Query::select()
                             .column(TraderRecordTellings::UserId)
                             .from(TraderRecordTellings::Table)

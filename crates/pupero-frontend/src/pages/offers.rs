@@ -21,6 +21,7 @@ use crate::FrontendState;
 use crate::api::{Caller, q};
 use crate::csrf::Form;
 use crate::flash::Flash;
+use crate::i18n;
 use crate::view;
 
 const PAGE_SIZE: u64 = 20;
@@ -54,39 +55,47 @@ pub struct OfferRow {
     pub record: Option<RecordView>,
 }
 
-/// A trader's record beside their offer.
+/// A trader's record beside their offer, in the page's language (counts stay the bands
+/// the API gives, e.g. "10+").
 pub struct RecordView {
     pub trades: String,
+    /// "★ 4.8 (10+ reviews)"; none without reviews.
     pub rating: Option<String>,
-    pub reviews: String,
-    pub cancellations: String,
-    pub lost_disputes: String,
-    pub age_days: Option<u32>,
-    /// "today", "this week", "this month" or "over a month ago".
-    pub seen: Option<&'static str>,
+    /// Account age and last seen, as known.
+    pub age_and_seen: String,
+    /// Cancellations and lost disputes, when there are any.
+    pub marks: Option<String>,
 }
 
 impl RecordView {
     fn new(r: &TraderRecord) -> Self {
+        let age = r.account_age_days.map(|days| match days {
+            0 => i18n::t("record-joined-today"),
+            d => i18n::t1("record-age", "days", d),
+        });
+        let seen = r.last_seen.as_deref().map(|s| match s {
+            "today" => i18n::t("record-seen-today"),
+            "this_week" => i18n::t("record-seen-this-week"),
+            "this_month" => i18n::t("record-seen-this-month"),
+            _ => i18n::t("record-seen-long-ago"),
+        });
         Self {
-            trades: r.completed_trades.clone(),
-            rating: r.rating.clone(),
-            reviews: r.reviews.clone(),
-            cancellations: r.cancellations.clone(),
-            lost_disputes: r.lost_disputes.clone(),
-            age_days: r.account_age_days,
-            seen: r.last_seen.as_deref().map(|s| match s {
-                "today" => "today",
-                "this_week" => "this week",
-                "this_month" => "this month",
-                _ => "over a month ago",
+            trades: i18n::t1("record-trades", "count", &r.completed_trades),
+            rating: r.rating.as_deref().map(|score| {
+                let score = i18n::current().decimal(score);
+                i18n::t2("record-rating", "score", score, "reviews", &r.reviews)
+            }),
+            age_and_seen: age.into_iter().chain(seen).collect::<Vec<_>>().join(" · "),
+            marks: (r.cancellations != "0" || r.lost_disputes != "0").then(|| {
+                i18n::t2(
+                    "record-marks",
+                    "cancelled",
+                    &r.cancellations,
+                    "lost",
+                    &r.lost_disputes,
+                )
             }),
         }
-    }
-
-    /// Whether it has cancellations or lost disputes to show.
-    pub fn has_marks(&self) -> bool {
-        self.cancellations != "0" || self.lost_disputes != "0"
     }
 }
 

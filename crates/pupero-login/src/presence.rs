@@ -43,7 +43,11 @@ pub async fn seen(db: &impl ConnectionTrait, user_id: i64) -> Result<bool, DbErr
     if moved.rows_affected > 0 {
         return Ok(true);
     }
-    if presence::Entity::find_by_id(user_id).one(db).await?.is_some() {
+    if presence::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .is_some()
+    {
         return Ok(false);
     }
     match presence::Entity::insert(presence::ActiveModel {

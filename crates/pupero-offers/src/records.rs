@@ -125,9 +125,9 @@ pub fn view(row: Option<&trader_record::Model>, now: i64) -> TraderRecord {
         reviews: count(|r| r.reviews_count),
         cancellations: count(|r| r.cancellations),
         lost_disputes: count(|r| r.lost_disputes),
-        account_age_days: row
-            .and_then(|r| r.joined_at_ms)
-            .map(|j| u32::try_from(Ord::max(now.saturating_sub(j), 0) / DAY_MS).unwrap_or(u32::MAX)),
+        account_age_days: row.and_then(|r| r.joined_at_ms).map(|j| {
+            u32::try_from(Ord::max(now.saturating_sub(j), 0) / DAY_MS).unwrap_or(u32::MAX)
+        }),
         last_seen: row
             .and_then(|r| r.seen_at_ms)
             .map(|s| last_seen(s, now).to_owned()),
@@ -148,8 +148,8 @@ mod tests {
         assert_eq!(
             shown,
             [
-                "0", "1", "9", "10+", "10+", "50+", "50+", "100+", "100+", "500+", "500+",
-                "1000+", "1000+"
+                "0", "1", "9", "10+", "10+", "50+", "50+", "100+", "100+", "500+", "500+", "1000+",
+                "1000+"
             ]
         );
     }

@@ -97,11 +97,7 @@ pub fn router(state: OffersState) -> ServiceRouter {
         )
         .route(
             "/internal/traders/{id}/presence",
-            internal_route(
-                &keys,
-                &["login"],
-                axum::routing::put(internal_presence),
-            ),
+            internal_route(&keys, &["login"], axum::routing::put(internal_presence)),
         )
         .route(
             "/internal/balances-changed",
@@ -757,8 +753,7 @@ async fn internal_trade_record(
 ) -> ApiResult<Json<TradeRecordTold>> {
     let tx = pupero_db::write_tx(&state.db).await?;
     let admitted =
-        pupero_db::told_versions::admit(&tx, crate::RECORD_VERSIONS, user_id, req.version)
-            .await?;
+        pupero_db::told_versions::admit(&tx, crate::RECORD_VERSIONS, user_id, req.version).await?;
     if admitted {
         store::put_trade_record(&tx, user_id, &req).await?;
     }

@@ -419,14 +419,23 @@ pub async fn list(
                 .into(),
         );
     }
-    let trades = || records::band_expr(records::column_or(trader_record::Column::CompletedTrades, 0));
+    let trades = || {
+        records::band_expr(records::column_or(
+            trader_record::Column::CompletedTrades,
+            0,
+        ))
+    };
     let rating = || records::column_or(trader_record::Column::RatingHundredths, -1);
     q = match sort {
         Sort::PriceAsc => q.order_by_asc(offer::Column::PriceCents),
         Sort::PriceDesc => q.order_by_desc(offer::Column::PriceCents),
         Sort::Newest => q.order_by_desc(offer::Column::CreatedAtMs),
-        Sort::RatingDesc => q.order_by(rating(), Order::Desc).order_by(trades(), Order::Desc),
-        Sort::TradesDesc => q.order_by(trades(), Order::Desc).order_by(rating(), Order::Desc),
+        Sort::RatingDesc => q
+            .order_by(rating(), Order::Desc)
+            .order_by(trades(), Order::Desc),
+        Sort::TradesDesc => q
+            .order_by(trades(), Order::Desc)
+            .order_by(rating(), Order::Desc),
         Sort::SeenDesc => q.order_by(
             records::column_or(trader_record::Column::SeenAtMs, 0),
             Order::Desc,

@@ -1254,11 +1254,7 @@ impl MigrationTrait for RecordTellings {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(
-            Table::drop()
-                .table(TraderRecordTellings::Table)
-                .to_owned(),
-        )
-        .await
+        m.drop_table(Table::drop().table(TraderRecordTellings::Table).to_owned())
+            .await
     }
 }

@@ -62,10 +62,7 @@ pub async fn latest_of_reviewee(
 
 /// How many reviews of a user gave each rating: `(rating, count)`. Counted per rating, not
 /// summed: `SUM` is a DECIMAL on MariaDB, while `COUNT` is a BIGINT everywhere.
-pub async fn ratings_of(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-) -> Result<Vec<(i32, i64)>, DbErr> {
+pub async fn ratings_of(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<(i32, i64)>, DbErr> {
     review::Entity::find()
         .select_only()
         .column(review::Column::Rating)

@@ -237,7 +237,8 @@ db_test! {
 
 fn quick_retell() -> Options {
     let mut o = Options::default();
-    o.args.extend(["--record-retell-seconds".into(), "1".into()]);
+    o.args
+        .extend(["--record-retell-seconds".into(), "1".into()]);
     o
 }
 
@@ -257,7 +258,10 @@ where
 async fn one_i64(app: &TestApp, sql: &str) -> i64 {
     let row = app
         .db
-        .query_one_raw(sea_orm::Statement::from_string(app.db.get_database_backend(), sql))
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            sql,
+        ))
         .await
         .unwrap()
         .unwrap_or_else(|| panic!("no row: {sql}"));

@@ -329,14 +329,17 @@ impl Chrome {
     }
 
     /// A message of the page's language (in templates: `chrome.t` with the key).
+    #[allow(clippy::unused_self)] // templates reach it through the page's `chrome`
     pub fn t(&self, key: &str) -> String {
         i18n::t(key)
     }
 
+    #[allow(clippy::unused_self)] // templates reach it through the page's `chrome`
     pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
         i18n::t1(key, name, value)
     }
 
+    #[allow(clippy::unused_self)] // templates reach it through the page's `chrome`
     pub fn t2(
         &self,
         key: &str,
@@ -348,6 +351,7 @@ impl Chrome {
         i18n::t2(key, a, av, b, bv)
     }
 
+    #[allow(clippy::unused_self)] // templates reach it through the page's `chrome`
     pub fn languages(&self) -> [Locale; 5] {
         Locale::ALL
     }

@@ -56,6 +56,33 @@ pub struct OfferView {
     pub available: Option<bool>,
     pub created_at: String,
     pub updated_at: String,
+    /// The owner's record as traders see it (in listings and on `GET /offers/{id}`).
+    #[serde(default)]
+    pub owner_record: Option<TraderRecord>,
+}
+
+/// A trader's record beside their offers. Counts are in bands so that watching them does
+/// not reveal a trader's exact volume: the exact number up to 9, then `10+`, `50+`,
+/// `100+`, `500+`, `1000+`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TraderRecord {
+    /// Completed trades, not counting the ones lost in a dispute (banded).
+    pub completed_trades: String,
+    /// Feedback score: the average review rating, 1.0–5.0 with one decimal; null without
+    /// reviews.
+    pub rating: Option<String>,
+    /// Reviews received (banded).
+    pub reviews: String,
+    /// Trades the trader, as buyer, cancelled or let expire unpaid (banded).
+    pub cancellations: String,
+    /// Disputes resolved against the trader (banded).
+    pub lost_disputes: String,
+    /// Whole days since the account was created; null when not known yet.
+    pub account_age_days: Option<u32>,
+    /// `today`, `this_week`, `this_month` or `long_ago` (signing in or using the site, to
+    /// the hour); null when never seen.
+    pub last_seen: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -285,6 +285,11 @@ pub struct Settings {
     /// and the telling, or a service that was down): each is told again.
     #[arg(long, env = "SANCTION_RETELL_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub sanction_retell_seconds: u64,
+    /// Seconds between passes over the traders whose latest record change (a trade that
+    /// ended, a review; at login: the last time they were seen) the offers service may not
+    /// have been told: each is told again.
+    #[arg(long, env = "RECORD_RETELL_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub record_retell_seconds: u64,
     /// Largest dispute evidence file a party may upload, in bytes (images and PDF only).
     #[arg(long, env = "EVIDENCE_MAX_BYTES", default_value_t = 5 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(1024..=64 * 1024 * 1024))]
     pub evidence_max_bytes: u64,

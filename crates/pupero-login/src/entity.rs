@@ -264,3 +264,23 @@ pub mod api_key_nonce {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// When an account was last seen, and the last of it told to the offers service (see
+/// `presence`).
+pub mod presence {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "login_presence")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        pub seen_at_ms: i64,
+        pub told_seen_ms: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

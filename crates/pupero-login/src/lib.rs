@@ -7,6 +7,7 @@ mod limits;
 pub mod mail;
 pub mod migration;
 mod passwords;
+pub mod presence;
 mod routes;
 mod sessions;
 pub mod standing_leases;

@@ -20,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(AuditChain),
             Box::new(RestrictionVersions),
             Box::new(CreateApiKeys),
+            Box::new(CreatePresence),
         ]
     }
 
@@ -717,5 +718,66 @@ impl MigrationTrait for RestrictionVersions {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         pupero_db::told_versions::drop_table(manager, crate::RESTRICTION_VERSIONS).await
+    }
+}
+
+#[derive(DeriveIden)]
+enum LoginPresence {
+    Table,
+    UserId,
+    SeenAtMs,
+    ToldSeenMs,
+}
+
+/// When each account was last seen (signing in or renewing a session, to the hour) and the
+/// last of it the offers service took, which shows it beside the account's offers (issue
+/// 15). Existing accounts start as seen when they were created, and untold.
+struct CreatePresence;
+
+impl MigrationName for CreatePresence {
+    fn name(&self) -> &str {
+        "m20261203_310001_login_presence"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreatePresence {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(LoginPresence::Table)
+                    .if_not_exists()
+                    .col(big_integer(LoginPresence::UserId).primary_key())
+                    .col(big_integer(LoginPresence::SeenAtMs))
+                    .col(big_integer(LoginPresence::ToldSeenMs))
+                    .to_owned(),
+            )
+            .await?;
+        let accounts = Query::select()
+            .expr(Expr::col(Users::Id))
+            .expr(Expr::col(Users::CreatedAtMs))
+            .expr(Expr::val(0i64))
+            .from(Users::Table)
+            .and_where(Expr::col(Users::DeletedAtMs).is_null())
+            .to_owned();
+        let backfill = Query::insert()
+            .into_table(LoginPresence::Table)
+            .columns([
+                LoginPresence::UserId,
+                LoginPresence::SeenAtMs,
+                LoginPresence::ToldSeenMs,
+            ])
+            .select_from(accounts)
+            .map_err(|e| DbErr::Migration(e.to_string()))?
+            .to_owned();
+        manager.get_connection().execute(&backfill).await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(LoginPresence::Table).to_owned())
+            .await
     }
 }

@@ -100,3 +100,28 @@ pub mod barred_owner {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Each trader's record as the services that know it told it (see `records`).
+pub mod trader_record {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "offer_trader_records")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        pub completed_trades: i64,
+        pub cancellations: i64,
+        pub lost_disputes: i64,
+        pub reviews_count: i64,
+        pub rating_hundredths: Option<i64>,
+        pub joined_at_ms: Option<i64>,
+        pub seen_at_ms: Option<i64>,
+        pub updated_at_ms: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -6,6 +6,7 @@ mod entity;
 mod listing;
 mod migration;
 pub mod prices;
+mod records;
 mod repricing;
 mod routes;
 mod store;
@@ -26,6 +27,10 @@ pub use routes::router;
 pub const SERVICE: &str = "offers";
 /// The newest version of each owner's bar moderation told.
 pub const BAR_VERSIONS: &str = "offer_bar_versions";
+/// The newest version of each trader's trade record transactions told.
+pub const RECORD_VERSIONS: &str = "offer_record_versions";
+/// The newest "last seen" of each trader login told (the time is its own version).
+pub const PRESENCE_VERSIONS: &str = "offer_presence_versions";
 
 #[derive(Clone)]
 pub struct OffersState {

@@ -12,6 +12,7 @@ impl MigratorTrait for Migrator {
             Box::new(MarketPricesAndTakerConditions),
             Box::new(CreateBarredOwners),
             Box::new(BarVersions),
+            Box::new(CreateTraderRecords),
         ]
     }
 
@@ -302,5 +303,63 @@ impl MigrationTrait for BarVersions {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         pupero_db::told_versions::drop_table(manager, crate::BAR_VERSIONS).await
+    }
+}
+
+#[derive(DeriveIden)]
+enum OfferTraderRecords {
+    Table,
+    UserId,
+    CompletedTrades,
+    Cancellations,
+    LostDisputes,
+    ReviewsCount,
+    RatingHundredths,
+    JoinedAtMs,
+    SeenAtMs,
+    UpdatedAtMs,
+}
+
+/// Each trader's record as transactions (trades, reviews) and login (account age, last
+/// seen) tell it, so a listing filters and sorts on it without asking them (issue 15), and
+/// the newest version of each telling kept.
+struct CreateTraderRecords;
+
+impl MigrationName for CreateTraderRecords {
+    fn name(&self) -> &str {
+        "m20261203_100001_offer_trader_records"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateTraderRecords {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(OfferTraderRecords::Table)
+                    .if_not_exists()
+                    .col(big_integer(OfferTraderRecords::UserId).primary_key())
+                    .col(big_integer(OfferTraderRecords::CompletedTrades).default(0))
+                    .col(big_integer(OfferTraderRecords::Cancellations).default(0))
+                    .col(big_integer(OfferTraderRecords::LostDisputes).default(0))
+                    .col(big_integer(OfferTraderRecords::ReviewsCount).default(0))
+                    .col(big_integer_null(OfferTraderRecords::RatingHundredths))
+                    .col(big_integer_null(OfferTraderRecords::JoinedAtMs))
+                    .col(big_integer_null(OfferTraderRecords::SeenAtMs))
+                    .col(big_integer(OfferTraderRecords::UpdatedAtMs))
+                    .to_owned(),
+            )
+            .await?;
+        pupero_db::told_versions::create_table(manager, crate::RECORD_VERSIONS).await?;
+        pupero_db::told_versions::create_table(manager, crate::PRESENCE_VERSIONS).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        pupero_db::told_versions::drop_table(manager, crate::PRESENCE_VERSIONS).await?;
+        pupero_db::told_versions::drop_table(manager, crate::RECORD_VERSIONS).await?;
+        manager
+            .drop_table(Table::drop().table(OfferTraderRecords::Table).to_owned())
+            .await
     }
 }

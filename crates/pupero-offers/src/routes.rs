@@ -15,7 +15,8 @@ use utoipa_axum::routes;
 
 use pupero_api::Paged;
 use pupero_api::internal::offers::{
-    BalancesChanged, BalancesNoted, OwnerBar, OwnerVisibility, OwnerVisibilitySet,
+    BalancesChanged, BalancesNoted, OwnerBar, OwnerVisibility, OwnerVisibilitySet, PresenceTold,
+    TradeRecordTold,
 };
 use pupero_api::internal::transactions::{AvailableBalances, BalancesRequest, OpenTrades};
 use pupero_api::offers::{
@@ -31,6 +32,7 @@ use pupero_http::{
 
 use crate::entity::offer;
 use crate::listing::Generation;
+use crate::records;
 use crate::store::{self, Filter, Sort};
 use crate::terms::{parse_amount, parse_side, validate, view};
 use crate::{OffersState, SERVICE};
@@ -84,6 +86,18 @@ pub fn router(state: OffersState) -> ServiceRouter {
                 &["moderation"],
                 axum::routing::put(internal_owner_bar),
             ),
+        )
+        .route(
+            "/internal/traders/{id}/record",
+            internal_route(
+                &keys,
+                &["transactions"],
+                axum::routing::put(internal_trade_record),
+            ),
+        )
+        .route(
+            "/internal/traders/{id}/presence",
+            internal_route(&keys, &["login"], axum::routing::put(internal_presence)),
         )
         .route(
             "/internal/balances-changed",
@@ -147,6 +161,11 @@ async fn views(
             }
         }
     }
+    let mut owners: Vec<i64> = rows.iter().map(|o| o.owner_id).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let owner_records = store::records_of(&state.db, &owners).await?;
+    let now = pupero_db::now_ms();
     let views = rows
         .iter()
         .map(|o| {
@@ -155,7 +174,9 @@ async fn views(
             } else {
                 balances.get(&o.owner_id).map(|&b| b >= o.min_amount)
             };
-            view(o, available, &state.prices)
+            let mut shown = view(o, available, &state.prices)?;
+            shown.owner_record = Some(records::view(owner_records.get(&o.owner_id), now));
+            Ok(shown)
         })
         .collect::<ApiResult<Vec<_>>>()?;
     Ok((views, complete))
@@ -283,8 +304,19 @@ pub struct ListQuery {
     /// XMR the caller wants to trade; only offers whose limits include it.
     pub amount: Option<String>,
     pub owner_id: Option<i64>,
-    /// `price_asc`, `price_desc` or `newest`. Default: cheapest first for sell offers,
-    /// best price first for buy offers, newest otherwise.
+    /// Only owners with at least this many completed trades: 0 to 10, 50, 100, 500 or
+    /// 1000 (the bands counts are shown in).
+    pub min_completed_trades: Option<String>,
+    /// Only owners whose feedback score (average rating) is at least this, 1 to 5.
+    pub min_rating: Option<String>,
+    /// Only owners whose account is at least this many days old (0–36500).
+    pub min_account_age_days: Option<String>,
+    /// Only owners seen in the last this many days (1–3650).
+    pub seen_within_days: Option<String>,
+    /// `price_asc`, `price_desc`, `newest`, `rating_desc` (best feedback score first),
+    /// `trades_desc` (most completed trades first, by band) or `seen_desc` (most recently
+    /// seen first). Default: cheapest first for sell offers, best price first for buy
+    /// offers, newest otherwise.
     pub sort: Option<String>,
     /// 1–100, default 20.
     pub limit: Option<u64>,
@@ -330,10 +362,13 @@ async fn list_offers(
         Some("price_asc") => Sort::PriceAsc,
         Some("price_desc") => Sort::PriceDesc,
         Some("newest") => Sort::Newest,
+        Some("rating_desc") => Sort::RatingDesc,
+        Some("trades_desc") => Sort::TradesDesc,
+        Some("seen_desc") => Sort::SeenDesc,
         Some(_) => {
             return Err(ApiError::invalid(
                 "sort",
-                "sort must be price_asc, price_desc or newest",
+                "sort must be price_asc, price_desc, newest, rating_desc, trades_desc or seen_desc",
             ));
         }
         None => match side {
@@ -348,6 +383,26 @@ async fn list_offers(
         offset: q.offset,
     }
     .page(PAGE_DEFAULT, PAGE_MAX)?;
+    let min_completed_trades = q
+        .min_completed_trades
+        .as_deref()
+        .map(records::parse_min_trades)
+        .transpose()?;
+    let min_rating_hundredths = q
+        .min_rating
+        .as_deref()
+        .map(records::parse_min_rating)
+        .transpose()?;
+    let min_age = q
+        .min_account_age_days
+        .as_deref()
+        .map(|d| records::parse_days("min_account_age_days", d, 0..=36_500))
+        .transpose()?;
+    let seen_within = q
+        .seen_within_days
+        .as_deref()
+        .map(|d| records::parse_days("seen_within_days", d, 1..=3650))
+        .transpose()?;
     let filter = Filter {
         side,
         currency: currency.map(|c| c.as_str().to_owned()),
@@ -357,6 +412,10 @@ async fn list_offers(
         status: Some(OfferStatus::Open),
         visible_owners_only: true,
         takeable_in: Some(fresh.clone()),
+        min_completed_trades,
+        min_rating_hundredths,
+        joined_before_ms: min_age.map(|d| records::days_before(now, d)),
+        seen_since_ms: seen_within.map(|d| records::days_before(now, d)),
     };
     let (rows, total) = store::list(&state.db, &filter, sort, page.limit, page.offset).await?;
     let (offers, complete) = views(&state, &rows, started).await?;
@@ -680,6 +739,58 @@ async fn internal_remove_offer(
     state.listing.changed();
     let row = store::find_any(&state.db, id).await?.unwrap_or(row);
     Ok(Json(view(&row, None, &state.prices)?))
+}
+
+/// For the transactions service: a trader's whole trade record, after a trade of theirs
+/// ended or they were reviewed. The very next listing read shows it. A telling older than
+/// the newest one applied changes nothing.
+#[tracing::instrument(skip_all, fields(user_id = user_id))]
+async fn internal_trade_record(
+    State(state): State<OffersState>,
+    _caller: ServiceCaller,
+    ApiPath(user_id): ApiPath<i64>,
+    ApiJson(req): ApiJson<TradeRecordTold>,
+) -> ApiResult<Json<TradeRecordTold>> {
+    let tx = pupero_db::write_tx(&state.db).await?;
+    let admitted =
+        pupero_db::told_versions::admit(&tx, crate::RECORD_VERSIONS, user_id, req.version).await?;
+    if admitted {
+        store::put_trade_record(&tx, user_id, &req).await?;
+    }
+    tx.commit().await?;
+    if admitted {
+        state.listing.changed();
+    } else {
+        tracing::info!(
+            user_id,
+            version = req.version,
+            "an older telling of a trade record ignored"
+        );
+    }
+    Ok(Json(req))
+}
+
+/// For the login service: when a trader's account was created and last seen. A telling
+/// of an earlier "last seen" than the one kept changes nothing.
+#[tracing::instrument(skip_all, fields(user_id = user_id))]
+async fn internal_presence(
+    State(state): State<OffersState>,
+    _caller: ServiceCaller,
+    ApiPath(user_id): ApiPath<i64>,
+    ApiJson(req): ApiJson<PresenceTold>,
+) -> ApiResult<Json<PresenceTold>> {
+    let tx = pupero_db::write_tx(&state.db).await?;
+    let admitted =
+        pupero_db::told_versions::admit(&tx, crate::PRESENCE_VERSIONS, user_id, req.seen_at_ms)
+            .await?;
+    if admitted {
+        store::put_presence(&tx, user_id, &req).await?;
+    }
+    tx.commit().await?;
+    if admitted {
+        state.listing.changed();
+    }
+    Ok(Json(req))
 }
 
 /// For the ledger: these users' available balances changed (their writes committed).

@@ -1,15 +1,19 @@
 //! The offers service's SQL.
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use std::collections::HashMap;
+
+use sea_orm::sea_query::Order;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
 use pupero_core::{OfferSide, OfferStatus, PriceMode, TraderList};
 use pupero_db::now_ms;
 
-use crate::entity::{barred_owner, hidden_owner, offer, trader_list};
+use crate::entity::{barred_owner, hidden_owner, offer, trader_list, trader_record};
+use crate::records;
 
 /// The terms of an offer, already validated.
 #[derive(Debug, Clone)]
@@ -283,6 +287,34 @@ pub struct Filter {
     /// Only offers that can be taken now: fixed-price ones, and margin ones in these
     /// currencies (the ones with a fresh market price) whose price is within their guards.
     pub takeable_in: Option<Vec<String>>,
+    /// Only owners whose record (see `records`) shows at least this many completed trades.
+    pub min_completed_trades: Option<i64>,
+    /// Only owners whose average rating, in hundredths, is at least this.
+    pub min_rating_hundredths: Option<i64>,
+    /// Only owners whose account was created before this (epoch ms).
+    pub joined_before_ms: Option<i64>,
+    /// Only owners seen since this (epoch ms).
+    pub seen_since_ms: Option<i64>,
+}
+
+impl Filter {
+    /// The owners' records the filter asks for, if it asks for any.
+    fn on_records(&self) -> Option<Condition> {
+        let mut wanted = Condition::all();
+        if let Some(n) = self.min_completed_trades.filter(|&n| n > 0) {
+            wanted = wanted.add(trader_record::Column::CompletedTrades.gte(n));
+        }
+        if let Some(h) = self.min_rating_hundredths {
+            wanted = wanted.add(trader_record::Column::RatingHundredths.gte(h));
+        }
+        if let Some(ms) = self.joined_before_ms {
+            wanted = wanted.add(trader_record::Column::JoinedAtMs.lte(ms));
+        }
+        if let Some(ms) = self.seen_since_ms {
+            wanted = wanted.add(trader_record::Column::SeenAtMs.gte(ms));
+        }
+        (!wanted.is_empty()).then_some(wanted)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -290,6 +322,18 @@ pub enum Sort {
     PriceAsc,
     PriceDesc,
     Newest,
+    /// Best feedback score first (no reviews last), then most trades.
+    RatingDesc,
+    /// Most completed trades first, by the band shown, then best rated.
+    TradesDesc,
+    /// Most recently seen owners first.
+    SeenDesc,
+}
+
+impl Sort {
+    fn by_record(self) -> bool {
+        matches!(self, Sort::RatingDesc | Sort::TradesDesc | Sort::SeenDesc)
+    }
 }
 
 pub async fn list(
@@ -354,11 +398,48 @@ pub async fn list(
                 ),
         );
     }
+    if let Some(wanted) = filter.on_records() {
+        q = q.filter(
+            offer::Column::OwnerId.in_subquery(
+                Query::select()
+                    .column(trader_record::Column::UserId)
+                    .from(trader_record::Entity)
+                    .cond_where(wanted)
+                    .to_owned(),
+            ),
+        );
+    }
     let counted = q.clone();
+    if sort.by_record() {
+        q = q.join(
+            JoinType::LeftJoin,
+            offer::Entity::belongs_to(trader_record::Entity)
+                .from(offer::Column::OwnerId)
+                .to(trader_record::Column::UserId)
+                .into(),
+        );
+    }
+    let trades = || {
+        records::band_expr(records::column_or(
+            trader_record::Column::CompletedTrades,
+            0,
+        ))
+    };
+    let rating = || records::column_or(trader_record::Column::RatingHundredths, -1);
     q = match sort {
         Sort::PriceAsc => q.order_by_asc(offer::Column::PriceCents),
         Sort::PriceDesc => q.order_by_desc(offer::Column::PriceCents),
         Sort::Newest => q.order_by_desc(offer::Column::CreatedAtMs),
+        Sort::RatingDesc => q
+            .order_by(rating(), Order::Desc)
+            .order_by(trades(), Order::Desc),
+        Sort::TradesDesc => q
+            .order_by(trades(), Order::Desc)
+            .order_by(rating(), Order::Desc),
+        Sort::SeenDesc => q.order_by(
+            records::column_or(trader_record::Column::SeenAtMs, 0),
+            Order::Desc,
+        ),
     };
     // The count and the page in one trip: the window is counted before LIMIT applies.
     let statement = q
@@ -382,6 +463,93 @@ pub async fn list(
 }
 
 const TOTAL: &str = "listing_total";
+
+/// The records of these traders that were told (a trader absent has none yet).
+pub async fn records_of(
+    db: &impl ConnectionTrait,
+    user_ids: &[i64],
+) -> Result<HashMap<i64, trader_record::Model>, DbErr> {
+    if user_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(trader_record::Entity::find()
+        .filter(trader_record::Column::UserId.is_in(user_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.user_id, r))
+        .collect())
+}
+
+/// A new record row: nothing known but what the caller sets.
+fn blank_record(user_id: i64) -> trader_record::ActiveModel {
+    trader_record::ActiveModel {
+        user_id: Set(user_id),
+        completed_trades: Set(0),
+        cancellations: Set(0),
+        lost_disputes: Set(0),
+        reviews_count: Set(0),
+        rating_hundredths: Set(None),
+        joined_at_ms: Set(None),
+        seen_at_ms: Set(None),
+        updated_at_ms: Set(now_ms()),
+    }
+}
+
+/// Replaces a trader's trade record (counts and rating) with what transactions told.
+pub async fn put_trade_record(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    told: &pupero_api::internal::offers::TradeRecordTold,
+) -> Result<(), DbErr> {
+    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    let mut row = blank_record(user_id);
+    row.completed_trades = Set(count(told.completed_trades));
+    row.cancellations = Set(count(told.cancellations));
+    row.lost_disputes = Set(count(told.lost_disputes));
+    row.reviews_count = Set(count(told.reviews_count));
+    row.rating_hundredths = Set(told.rating_hundredths);
+    trader_record::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(trader_record::Column::UserId)
+                .update_columns([
+                    trader_record::Column::CompletedTrades,
+                    trader_record::Column::Cancellations,
+                    trader_record::Column::LostDisputes,
+                    trader_record::Column::ReviewsCount,
+                    trader_record::Column::RatingHundredths,
+                    trader_record::Column::UpdatedAtMs,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets when a trader's account was created and last seen, as login told.
+pub async fn put_presence(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    told: &pupero_api::internal::offers::PresenceTold,
+) -> Result<(), DbErr> {
+    let mut row = blank_record(user_id);
+    row.joined_at_ms = Set(Some(told.joined_at_ms));
+    row.seen_at_ms = Set(Some(told.seen_at_ms));
+    trader_record::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(trader_record::Column::UserId)
+                .update_columns([
+                    trader_record::Column::JoinedAtMs,
+                    trader_record::Column::SeenAtMs,
+                    trader_record::Column::UpdatedAtMs,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
 
 /// The distinct margins of live margin offers in `currency`.
 pub async fn margins_in(db: &impl ConnectionTrait, currency: &str) -> Result<Vec<i32>, DbErr> {

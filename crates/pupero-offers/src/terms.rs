@@ -96,6 +96,7 @@ pub fn view(o: &offer::Model, available: Option<bool>, feed: &PriceFeed) -> ApiR
         available,
         created_at: rfc3339(o.created_at_ms),
         updated_at: rfc3339(o.updated_at_ms),
+        owner_record: None,
     })
 }
 

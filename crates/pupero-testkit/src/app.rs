@@ -30,6 +30,7 @@ pub struct TestApp {
     pub frontend: String,
     pub gateway: String,
     pub login: String,
+    pub offers: String,
     pub transactions: String,
     pub db_url: String,
     pub db: DatabaseConnection,
@@ -84,12 +85,14 @@ impl TestApp {
         let frontend = platform.url(Service::Frontend).unwrap();
         let gateway = platform.url(Service::Gateway).unwrap();
         let login = platform.url(Service::Login).unwrap();
+        let offers = platform.url(Service::Offers).unwrap();
         let transactions = platform.url(Service::Transactions).unwrap();
         let db_conn = platform.db.clone().unwrap();
         let app = Self {
             frontend,
             gateway,
             login,
+            offers,
             transactions,
             db_url: db.url.clone(),
             db: db_conn,

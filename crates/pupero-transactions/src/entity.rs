@@ -214,3 +214,23 @@ entity!(webhook_delivery, "webhook_deliveries", {
     created_at_ms: i64,
     delivered_at_ms: Option<i64>,
 });
+
+/// Each trader's count of changes to their trade record, and the count the offers service
+/// last took (see `records`).
+pub mod record_telling {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "trader_record_tellings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        pub version: i64,
+        pub told_version: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -16,6 +16,7 @@ pub mod notifications;
 mod operator;
 pub mod outbox;
 pub mod receipts;
+pub mod records;
 mod routes;
 mod store;
 pub mod stream_cursor;
@@ -39,6 +40,7 @@ pub use expiry::spawn_expiry_worker;
 pub use migration::Migrator;
 pub use money_metrics::{spawn_ledger_verifier, spawn_money_metrics};
 pub use notifications::spawn_dispatcher;
+pub use records::spawn_retell as spawn_record_retell;
 pub use routes::router;
 pub use webhooks::spawn_deliverer;
 
@@ -74,6 +76,9 @@ pub struct TransactionsState {
     pub wallet_configured: bool,
     pub caps: trades::OpenTradeCaps,
     pub expiry_interval: Duration,
+    /// RECORD_RETELL_SECONDS: how often traders' records offers may have missed are told
+    /// again.
+    pub record_retell_interval: Duration,
     /// How long before an unpaid trade's deadline its parties are warned.
     pub expiry_warning: Duration,
     /// Wakes the notification dispatcher after a change that told someone something.
@@ -191,6 +196,7 @@ impl TransactionsState {
                 per_offer: settings.max_open_trades_per_offer,
             },
             expiry_interval: Duration::from_secs(settings.trade_expiry_interval_seconds.max(1)),
+            record_retell_interval: Duration::from_secs(settings.record_retell_seconds.max(1)),
             expiry_warning: Duration::from_secs(
                 settings.trade_expiry_warning_minutes.saturating_mul(60),
             ),

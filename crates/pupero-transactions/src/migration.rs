@@ -24,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(CreateWorkerLeases),
             Box::new(AddWithdrawalTrace),
             Box::new(DisputeWorkbench),
+            Box::new(RecordTellings),
         ]
     }
 
@@ -1178,5 +1179,82 @@ impl MigrationTrait for DisputeWorkbench {
             m.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
+    }
+}
+
+#[derive(DeriveIden)]
+enum TraderRecordTellings {
+    Table,
+    UserId,
+    Version,
+    ToldVersion,
+}
+
+/// Each trader's count of changes to their trade record and the last count the offers
+/// service took (issue 15): a trader whose two counts differ is told again (`records`).
+/// Every trader with a trade already starts behind, so the offers service learns the
+/// records that were made before it kept them.
+struct RecordTellings;
+
+impl MigrationName for RecordTellings {
+    fn name(&self) -> &str {
+        "m20261203_100003_trader_record_tellings"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for RecordTellings {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(TraderRecordTellings::Table)
+                .if_not_exists()
+                .col(big_integer(TraderRecordTellings::UserId).primary_key())
+                .col(big_integer(TraderRecordTellings::Version))
+                .col(big_integer(TraderRecordTellings::ToldVersion))
+                .to_owned(),
+        )
+        .await?;
+        for seller in [true, false] {
+            let party = || {
+                if seller {
+                    Trades::SellerId
+                } else {
+                    Trades::BuyerId
+                }
+            };
+            let parties = Query::select()
+                .distinct()
+                .expr(Expr::col(party()))
+                .expr(Expr::val(1i64))
+                .expr(Expr::val(0i64))
+                .from(Trades::Table)
+                .and_where(
+                    Expr::col(party()).not_in_subquery(
+                        Query::select()
+                            .column(TraderRecordTellings::UserId)
+                            .from(TraderRecordTellings::Table)
+                            .to_owned(),
+                    ),
+                )
+                .to_owned();
+            let backfill = Query::insert()
+                .into_table(TraderRecordTellings::Table)
+                .columns([
+                    TraderRecordTellings::UserId,
+                    TraderRecordTellings::Version,
+                    TraderRecordTellings::ToldVersion,
+                ])
+                .select_from(parties)
+                .map_err(|e| DbErr::Migration(e.to_string()))?
+                .to_owned();
+            m.get_connection().execute(&backfill).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(TraderRecordTellings::Table).to_owned())
+            .await
     }
 }

@@ -833,6 +833,14 @@ async fn apply_in(
                 return Err(TradeError::Raced);
             }
             settle(tx, ids, &t, settlement, s.input.share, s.action, s.actor_id).await?;
+            if matches!(
+                next,
+                pupero_core::TradeState::Completed | pupero_core::TradeState::Cancelled
+            ) {
+                // An ended trade counts in both parties' records (completed, cancelled,
+                // or a dispute lost).
+                crate::records::changed(tx, &[t.buyer_id, t.seller_id]).await?;
+            }
             let told = notifications::for_trade_step(&t, s.action, s.actor_id, next);
             notifications::tell(tx, &told).await?;
             if let (Some(moderator), Some(decision)) = (s.actor_id, resolved) {

@@ -144,6 +144,11 @@ impl Platform {
                         checkpoint_interval,
                         workers.signal(),
                     ));
+                    workers.push(pupero_login::presence::spawn_retell(
+                        state.clone(),
+                        Duration::from_secs(settings.record_retell_seconds.max(1)),
+                        workers.signal(),
+                    ));
                     pupero_login::router(state).into_app()
                 }
                 Service::Frontend => {
@@ -286,6 +291,10 @@ impl Platform {
                         workers.signal(),
                     ));
                     workers.push(pupero_transactions::spawn_expiry_worker(
+                        state.clone(),
+                        workers.signal(),
+                    ));
+                    workers.push(pupero_transactions::spawn_record_retell(
                         state.clone(),
                         workers.signal(),
                     ));

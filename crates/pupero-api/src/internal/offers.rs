@@ -42,3 +42,25 @@ pub struct OwnerBar {
     /// As in [`crate::internal::login::Restrictions::version`]: an older one is ignored.
     pub version: i64,
 }
+
+/// `PUT /internal/traders/{id}/record` (transactions): a trader's whole trade record, sent
+/// after every change to it and again by a retell job until it was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TradeRecordTold {
+    pub completed_trades: u64,
+    pub cancellations: u64,
+    pub lost_disputes: u64,
+    pub reviews_count: u64,
+    /// The average rating times 100, rounded half up; `None` without reviews.
+    pub rating_hundredths: Option<i64>,
+    /// The teller's count of changes to this record; an older one than applied is ignored.
+    pub version: i64,
+}
+
+/// `PUT /internal/traders/{id}/presence` (login): when the account was created and last
+/// seen (to the hour). The newest `seen_at_ms` wins; an older telling changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceTold {
+    pub joined_at_ms: i64,
+    pub seen_at_ms: i64,
+}

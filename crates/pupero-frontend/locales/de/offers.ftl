@@ -80,16 +80,7 @@ offers-trade-sell-escrow = { $n ->
 }
 offers-trade-buy-escrow = Ihre XMR werden beim Start treuhänderisch gesperrt, bis Sie die Zahlung des Käufers bestätigen.
 offers-start-trade = Trade starten
-offers-reputation = Ruf
-offers-rep-completed = { $n ->
-    [one] { $n } abgeschlossener Trade
-   *[other] { $n } abgeschlossene Trades
 }
-offers-rep-rated = mit { $rating }/5 bewertet von { $n }
-offers-rep-cancelled = { $n } als Käufer storniert
-offers-rep-disputes-lost = { $n ->
-    [one] { $n } Streitfall verloren
-   *[other] { $n } Streitfälle verloren
 }
 offers-fiat-error = Betrag in Fiatgeld: { $why }.
 offers-fiat-not-positive = muss ein positiver Betrag mit höchstens zwei Nachkommastellen sein

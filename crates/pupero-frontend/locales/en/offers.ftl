@@ -83,16 +83,7 @@ offers-trade-sell-escrow = { $n ->
 }
 offers-trade-buy-escrow = Your XMR is locked in escrow as soon as you start, until you confirm the buyer's payment.
 offers-start-trade = Start trade
-offers-reputation = Reputation
-offers-rep-completed = { $n ->
-    [one] { $n } completed trade
-   *[other] { $n } completed trades
 }
-offers-rep-rated = rated { $rating }/5 by { $n }
-offers-rep-cancelled = { $n } cancelled as buyer
-offers-rep-disputes-lost = { $n ->
-    [one] { $n } dispute lost
-   *[other] { $n } disputes lost
 }
 offers-fiat-error = Amount in fiat: { $why }.
 offers-fiat-not-positive = must be a positive amount with at most two decimals

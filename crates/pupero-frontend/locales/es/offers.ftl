@@ -80,19 +80,8 @@ offers-trade-sell-escrow = { $n ->
 }
 offers-trade-buy-escrow = Sus XMR quedan bloqueados en custodia en cuanto empieza, hasta que confirme el pago del comprador.
 offers-start-trade = Iniciar la operación
-offers-reputation = Reputación
-offers-rep-completed = { $n ->
-    [one] { $n } operación completada
-   *[other] { $n } operaciones completadas
 }
-offers-rep-rated = valorado con { $rating }/5 por { $n }
-offers-rep-cancelled = { $n ->
-    [one] { $n } cancelada como comprador
-   *[other] { $n } canceladas como comprador
 }
-offers-rep-disputes-lost = { $n ->
-    [one] { $n } disputa perdida
-   *[other] { $n } disputas perdidas
 }
 offers-fiat-error = Cantidad en moneda fiat: { $why }.
 offers-fiat-not-positive = debe ser una cantidad positiva con dos decimales como máximo

@@ -80,19 +80,8 @@ offers-trade-sell-escrow = { $n ->
 }
 offers-trade-buy-escrow = Vos XMR sont bloqués sous séquestre dès que vous commencez, jusqu'à ce que vous confirmiez le paiement de l'acheteur.
 offers-start-trade = Commencer l'échange
-offers-reputation = Réputation
-offers-rep-completed = { $n ->
-    [one] { $n } échange terminé
-   *[other] { $n } échanges terminés
 }
-offers-rep-rated = noté { $rating }/5 par { $n }
-offers-rep-cancelled = { $n ->
-    [one] { $n } annulé en tant qu'acheteur
-   *[other] { $n } annulés en tant qu'acheteur
 }
-offers-rep-disputes-lost = { $n ->
-    [one] { $n } litige perdu
-   *[other] { $n } litiges perdus
 }
 offers-fiat-error = Montant en monnaie fiduciaire : { $why }.
 offers-fiat-not-positive = doit être un montant positif avec au plus deux décimales

@@ -80,19 +80,8 @@ offers-trade-sell-escrow = { $n ->
 }
 offers-trade-buy-escrow = Seus XMR ficam bloqueados em custódia assim que você começa, até você confirmar o pagamento do comprador.
 offers-start-trade = Iniciar negociação
-offers-reputation = Reputação
-offers-rep-completed = { $n ->
-    [one] { $n } negociação concluída
-   *[other] { $n } negociações concluídas
 }
-offers-rep-rated = avaliado com { $rating }/5 por { $n }
-offers-rep-cancelled = { $n ->
-    [one] { $n } cancelada como comprador
-   *[other] { $n } canceladas como comprador
 }
-offers-rep-disputes-lost = { $n ->
-    [one] { $n } disputa perdida
-   *[other] { $n } disputas perdidas
 }
 offers-fiat-error = Quantia em moeda fiduciária: { $why }.
 offers-fiat-not-positive = deve ser uma quantia positiva com no máximo duas casas decimais

@@ -12,8 +12,8 @@ use serde_json::json;
 
 use pupero_api::Paged;
 use pupero_api::accounts::UserNames;
-use pupero_api::offers::{OfferPatch, OfferView, PaymentMethods};
-use pupero_api::trades::{OpenRequest, Reputation, TradeView};
+use pupero_api::offers::{OfferPatch, OfferView, PaymentMethods, TraderRecord};
+use pupero_api::trades::{OpenRequest, TradeView};
 use pupero_core::{Cents, OfferHalt, OfferSide, OfferStatus, PriceMode};
 
 use super::{Chrome, Me, PageError, Visit, act, redirect_with, refused, render, render_with};
@@ -56,6 +56,52 @@ pub struct OfferRow {
     pub halted: String,
     /// What the owner asks of takers, in words.
     pub conditions: Vec<String>,
+    /// The owner's record, as the offers service shows it (counts in bands).
+    pub record: Option<RecordView>,
+}
+
+/// A trader's record beside their offer, in the page's language (counts stay the bands
+/// the API gives, e.g. "10+").
+pub struct RecordView {
+    pub trades: String,
+    /// "★ 4.8 (10+ reviews)"; none without reviews.
+    pub rating: Option<String>,
+    /// Account age and last seen, as known.
+    pub age_and_seen: String,
+    /// Cancellations and lost disputes, when there are any.
+    pub marks: Option<String>,
+}
+
+impl RecordView {
+    fn new(r: &TraderRecord) -> Self {
+        let age = r.account_age_days.map(|days| match days {
+            0 => i18n::t("record-joined-today"),
+            d => i18n::t1("record-age", "days", d),
+        });
+        let seen = r.last_seen.as_deref().map(|s| match s {
+            "today" => i18n::t("record-seen-today"),
+            "this_week" => i18n::t("record-seen-this-week"),
+            "this_month" => i18n::t("record-seen-this-month"),
+            _ => i18n::t("record-seen-long-ago"),
+        });
+        Self {
+            trades: i18n::t1("record-trades", "count", &r.completed_trades),
+            rating: r.rating.as_deref().map(|score| {
+                let score = i18n::current().decimal(score);
+                i18n::t2("record-rating", "score", score, "reviews", &r.reviews)
+            }),
+            age_and_seen: age.into_iter().chain(seen).collect::<Vec<_>>().join(" · "),
+            marks: (r.cancellations != "0" || r.lost_disputes != "0").then(|| {
+                i18n::t2(
+                    "record-marks",
+                    "cancelled",
+                    &r.cancellations,
+                    "lost",
+                    &r.lost_disputes,
+                )
+            }),
+        }
+    }
 }
 
 impl OfferRow {
@@ -104,6 +150,7 @@ impl OfferRow {
                 None => String::new(),
             },
             conditions: conditions(o),
+            record: o.owner_record.as_ref().map(RecordView::new),
         }
     }
 }
@@ -195,8 +242,35 @@ pub struct Filters {
     pub payment_method: String,
     #[serde(default)]
     pub amount: String,
+    /// The trader-record filters and the order, passed to the API under the same names.
+    #[serde(default)]
+    pub min_completed_trades: String,
+    #[serde(default)]
+    pub min_rating: String,
+    #[serde(default)]
+    pub min_account_age_days: String,
+    #[serde(default)]
+    pub seen_within_days: String,
+    #[serde(default)]
+    pub sort: String,
     #[serde(default)]
     pub page: Option<u64>,
+}
+
+impl Filters {
+    /// The filters the API takes under the page's own names.
+    fn passed_on(&self) -> [(&'static str, &String); 8] {
+        [
+            ("currency", &self.currency),
+            ("payment_method", &self.payment_method),
+            ("amount", &self.amount),
+            ("min_completed_trades", &self.min_completed_trades),
+            ("min_rating", &self.min_rating),
+            ("min_account_age_days", &self.min_account_age_days),
+            ("seen_within_days", &self.seen_within_days),
+            ("sort", &self.sort),
+        ]
+    }
 }
 
 #[derive(Template)]
@@ -231,12 +305,7 @@ async fn methods(state: &FrontendState, caller: &Caller) -> Vec<(String, String)
 
 fn filter_query(f: &Filters, page: u64) -> String {
     let mut parts = Vec::new();
-    for (k, v) in [
-        ("want", &f.want),
-        ("currency", &f.currency),
-        ("payment_method", &f.payment_method),
-        ("amount", &f.amount),
-    ] {
+    for (k, v) in std::iter::once(("want", &f.want)).chain(f.passed_on()) {
         if !v.trim().is_empty() {
             parts.push(format!("{k}={}", q(v.trim())));
         }
@@ -267,11 +336,7 @@ pub async fn home(
     if let Some(side) = side {
         query.push(format!("side={side}"));
     }
-    for (k, v) in [
-        ("currency", &filters.currency),
-        ("payment_method", &filters.payment_method),
-        ("amount", &filters.amount),
-    ] {
+    for (k, v) in filters.passed_on() {
         if !v.trim().is_empty() {
             query.push(format!("{k}={}", q(v.trim())));
         }
@@ -316,35 +381,6 @@ struct OfferPageView {
     between: String,
     /// What starting the trade locks, and the time to pay.
     escrow_note: String,
-    /// The owner's record in words (counts with their plural).
-    record: Option<Record>,
-}
-
-/// An offer owner's reputation, as sentences.
-struct Record {
-    completed: String,
-    rated: Option<String>,
-    cancelled: String,
-    disputes_lost: String,
-}
-
-impl Record {
-    fn new(r: &Reputation) -> Self {
-        Self {
-            completed: t1("offers-rep-completed", "n", r.completed_trades),
-            rated: r.average_rating.as_ref().map(|avg| {
-                t2(
-                    "offers-rep-rated",
-                    "rating",
-                    i18n::decimal(avg),
-                    "n",
-                    r.reviews_count,
-                )
-            }),
-            cancelled: t1("offers-rep-cancelled", "n", r.cancellations),
-            disputes_lost: t1("offers-rep-disputes-lost", "n", r.lost_disputes),
-        }
-    }
 }
 
 pub async fn detail(
@@ -355,14 +391,6 @@ pub async fn detail(
     let caller = caller_of(&state, &mut visit).await?;
     let offer: OfferView = state.api.get(&caller, &format!("/offers/{id}")).await?;
     let names = usernames(&state, &caller, &[offer.owner_id]).await;
-    let reputation = state
-        .api
-        .get::<Reputation>(
-            &caller,
-            &format!("/transactions/users/{}/reputation", offer.owner_id),
-        )
-        .await
-        .ok();
     let is_owner = visit.session.as_ref().map(|s| s.user_id) == Some(offer.owner_id);
     let row = OfferRow::new(&offer, &names);
     Ok(render(&OfferPageView {
@@ -381,7 +409,6 @@ pub async fn detail(
             OfferSide::Sell => t1("offers-trade-sell-escrow", "n", row.window),
             OfferSide::Buy => t("offers-trade-buy-escrow"),
         },
-        record: reputation.as_ref().map(Record::new),
         offer: row,
         is_owner,
         signed_in: caller.token.is_some(),

@@ -38,7 +38,10 @@ pub async fn register(
         role: Role::User,
     };
     match store::insert_user(&state.db, new).await {
-        Ok(user_id) => Ok((StatusCode::CREATED, Json(Registered { user_id }))),
+        Ok(user_id) => {
+            crate::presence::seen_and_tell(&state, user_id).await;
+            Ok((StatusCode::CREATED, Json(Registered { user_id })))
+        }
         // Two registrations raced past the check; the unique index decided.
         Err(e) if is_unique_violation(&e) => {
             ensure_identity_free(&state, &email, &username).await?;
@@ -206,6 +209,7 @@ async fn finish_login(
 ) -> ApiResult<Json<TokenPair>> {
     store::clear_failed_logins(&state.db, user, client).await?;
     let pair = issue_pair(state, &state.db, user, remember_me).await?;
+    crate::presence::seen_and_tell(state, user.id).await;
     tracing::info!(user_id = user.id, "login");
     Ok(Json(pair))
 }
@@ -244,6 +248,7 @@ pub async fn refresh(
                     }
                     let pair = issue_pair(&state, &tx, &user, row.remember_me).await?;
                     tx.commit().await?;
+                    crate::presence::seen_and_tell(&state, user.id).await;
                     Ok(Json(pair))
                 }
                 Some(user) if user.deleted_at_ms.is_none() => {

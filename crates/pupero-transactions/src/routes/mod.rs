@@ -35,6 +35,7 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
     let metrics = state.metrics.clone();
     let internal = state.clone();
     let watcher = state.clone();
+    let recorder = state.clone();
     let keys = state.keys.clone();
     let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(money::balances))
@@ -170,6 +171,10 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
         .layer(axum::middleware::from_fn_with_state(
             watcher,
             crate::balance_changes::after_writes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            recorder,
+            crate::records::after_writes,
         ));
     ServiceRouter::with_database(SERVICE, routes, openapi, health_db).with_metrics(metrics)
 }

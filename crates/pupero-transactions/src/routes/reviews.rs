@@ -7,13 +7,12 @@ use pupero_api::trades::{Reputation, ReviewRequest, ReviewView};
 use pupero_http::ErrorCode;
 
 use pupero_core::trade::{Actor, TradeState};
-use pupero_db::is_unique_violation;
+use pupero_db::{is_unique_violation, write_tx};
 use pupero_http::{ActiveUser, ApiError, ApiJson, ApiPath, ApiResult, AuthUser, rfc3339};
 
 use crate::TransactionsState;
 use crate::entity::review as review_row;
 use crate::store::reviews::{self as store, NewReview};
-use crate::store::trades as trade_store;
 use crate::trades::{self, Access, access};
 
 fn review_view(r: review_row::Model) -> ReviewView {
@@ -87,14 +86,22 @@ pub async fn review(
         rating: i32::try_from(req.rating).unwrap_or(1),
         comment,
     };
-    match store::insert(&state.db, new).await {
-        Ok(saved) => Ok((StatusCode::CREATED, Json(review_view(saved)))),
-        Err(e) if is_unique_violation(&e) => Err(ApiError::conflict(
-            ErrorCode::AlreadyReviewed,
-            "you have already reviewed this trade",
-        )),
-        Err(e) => Err(e.into()),
-    }
+    // The review and the count of the reviewee's record change commit together, so the
+    // record is told to offers (after the commit) or left behind for the retell job.
+    let tx = write_tx(&state.db).await?;
+    let saved = match store::insert(&tx, new).await {
+        Ok(saved) => saved,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(ApiError::conflict(
+                ErrorCode::AlreadyReviewed,
+                "you have already reviewed this trade",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    crate::records::changed(&tx, &[reviewee]).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(review_view(saved))))
 }
 
 /// A user's public reputation.
@@ -104,26 +111,19 @@ pub async fn reputation(
     State(state): State<TransactionsState>,
     ApiPath(user_id): ApiPath<i64>,
 ) -> ApiResult<Json<Reputation>> {
-    let completed_trades = trade_store::count_completed_of(&state.db, user_id).await?;
-    let cancellations = trade_store::count_cancellations_of(&state.db, user_id).await?;
-    let lost_disputes = trade_store::count_lost_disputes_of(&state.db, user_id).await?;
-    let all = store::of_reviewee(&state.db, user_id).await?;
-    let reviews_count = all.len() as u64;
-    let sum: i64 = all.iter().map(|r| i64::from(r.rating)).sum();
-    // Exact two-decimal average, rounded half up, without floats.
-    let average_rating = (reviews_count > 0).then(|| {
-        let n = i64::try_from(reviews_count).unwrap_or(i64::MAX);
-        let hundredths = (sum * 100 * 2 + n) / (2 * n);
-        format!("{}.{:02}", hundredths / 100, hundredths % 100)
-    });
-    let reviews = all.into_iter().take(20).map(review_view).collect();
+    let record = crate::records::record_of(&state.db, user_id).await?;
+    let reviews = store::latest_of_reviewee(&state.db, user_id, 20)
+        .await?
+        .into_iter()
+        .map(review_view)
+        .collect();
     Ok(Json(Reputation {
         user_id,
-        completed_trades,
-        cancellations,
-        lost_disputes,
-        reviews_count,
-        average_rating,
+        completed_trades: record.completed_trades,
+        cancellations: record.cancellations,
+        lost_disputes: record.lost_disputes,
+        reviews_count: record.reviews_count,
+        average_rating: record.average_rating(),
         reviews,
     }))
 }

@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod network_fees;
 pub mod notifications;
 pub mod outbox;
+pub mod record_tellings;
 pub mod reviews;
 pub mod trades;
 pub mod trading_accounts;

@@ -2,6 +2,7 @@
 
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use crate::entity::review;
@@ -45,14 +46,30 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewReview<'_>) -> Result<rev
         .ok_or_else(|| DbErr::RecordNotFound(format!("review {id}")))
 }
 
-/// Every review of a user, newest first.
-pub async fn of_reviewee(
+/// The latest `limit` reviews of a user, newest first.
+pub async fn latest_of_reviewee(
     db: &impl ConnectionTrait,
     user_id: i64,
+    limit: u64,
 ) -> Result<Vec<review::Model>, DbErr> {
     review::Entity::find()
         .filter(review::Column::RevieweeId.eq(user_id))
         .order_by_desc(review::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// How many reviews of a user gave each rating: `(rating, count)`. Counted per rating, not
+/// summed: `SUM` is a DECIMAL on MariaDB, while `COUNT` is a BIGINT everywhere.
+pub async fn ratings_of(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<(i32, i64)>, DbErr> {
+    review::Entity::find()
+        .select_only()
+        .column(review::Column::Rating)
+        .column_as(review::Column::Id.count(), "reviews")
+        .filter(review::Column::RevieweeId.eq(user_id))
+        .group_by(review::Column::Rating)
+        .into_tuple()
         .all(db)
         .await
 }

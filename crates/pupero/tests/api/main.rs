@@ -42,6 +42,7 @@ mod rabbitmq;
 mod rate_limits;
 mod receipts;
 mod replicas;
+mod reputation_listing;
 mod reputation_record;
 mod route_guards;
 mod sanction_retell;

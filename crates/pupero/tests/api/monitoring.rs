@@ -317,6 +317,7 @@ async fn a_real_prometheus_scraping_a_live_platform_finds_every_metric_the_dashb
         frontend: url(Service::Frontend),
         gateway: url(Service::Gateway),
         login: url(Service::Login),
+        offers: url(Service::Offers),
         transactions: url(Service::Transactions),
         db_url: db.url.clone(),
         db: platform.db.clone().unwrap(),

@@ -72,6 +72,7 @@ where
         frontend: platform.url(Service::Frontend).unwrap(),
         gateway: platform.url(Service::Gateway).unwrap(),
         login: platform.url(Service::Login).unwrap(),
+        offers: platform.url(Service::Offers).unwrap(),
         transactions: platform.url(Service::Transactions).unwrap(),
         db_url: db.url.clone(),
         db: platform.db.clone().unwrap(),

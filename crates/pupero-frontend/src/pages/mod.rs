@@ -333,17 +333,14 @@ impl Chrome {
 
     /// A message of the page's language (in templates: `chrome.t` with the key). These
     /// take `self` only so that templates, which see the page's fields, can reach them.
-    #[allow(clippy::unused_self)]
     pub fn t(&self, key: &str) -> String {
         i18n::t(key)
     }
 
-    #[allow(clippy::unused_self)]
     pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
         i18n::t1(key, name, value)
     }
 
-    #[allow(clippy::unused_self)]
     pub fn t2(
         &self,
         key: &str,
@@ -355,7 +352,6 @@ impl Chrome {
         i18n::t2(key, a, av, b, bv)
     }
 
-    #[allow(clippy::unused_self)]
     pub fn languages(&self) -> [Locale; 5] {
         Locale::ALL
     }

@@ -9,7 +9,9 @@ mod driver;
 use pupero_testkit as helpers;
 
 mod flows;
+mod market;
 mod moderation;
 mod security_gateway;
 mod security_money;
 mod smoke;
+mod steps;

@@ -16,8 +16,8 @@ use pupero_api::trades::TradeView;
 use pupero_core::{OfferHalt, PriceMode, Role};
 
 use crate::helpers::{
-    ErrorCode, PRICE_SOURCES as KINDS, Party, PriceReply as Reply, TestApp, eur_at, error_code,
-    error_of, feed_test, typed,
+    ErrorCode, PRICE_SOURCES as KINDS, Party, PriceReply as Reply, TestApp, error_code, error_of,
+    eur_at, feed_test, typed,
 };
 
 /// Polls until `$check` (evaluated afresh each time) is `Some`, or fails naming `$what`:

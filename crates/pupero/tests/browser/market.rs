@@ -39,16 +39,24 @@ async fn other_offers(app: &TestApp, admin: &Party) {
     let dora = funded(app, admin, "dora").await;
     let fixed = app.offer(&carl, "sell", "0.05", "1").await;
     let (status, body) = app
-        .post("/offers", dora.t(), json!({"side": "sell", "currency": "EUR",
+        .post(
+            "/offers",
+            dora.t(),
+            json!({"side": "sell", "currency": "EUR",
             "price_mode": "margin", "margin_percent": "-1", "payment_method": "sepa",
             "min_amount": "0.2", "max_amount": "3", "payment_window_minutes": 60,
-            "terms": "SEPA instant only."}))
+            "terms": "SEPA instant only."}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (status, body) = app
-        .post("/offers", carl.t(), json!({"side": "buy", "currency": "EUR",
+        .post(
+            "/offers",
+            carl.t(),
+            json!({"side": "buy", "currency": "EUR",
             "price_mode": "margin", "margin_percent": "-2", "payment_method": "sepa",
-            "min_amount": "0.1", "max_amount": "1", "payment_window_minutes": 30}))
+            "min_amount": "0.1", "max_amount": "1", "payment_window_minutes": 30}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     // Dora has bought from Carl once: a record to show next to his name.
@@ -62,7 +70,9 @@ async fn other_offers(app: &TestApp, admin: &Party) {
 /// The text of a listed offer's price cell.
 async fn listed_price(browser: &Browser, offer: &str) -> String {
     browser
-        .text(&format!("tr[data-offer=\"{offer}\"] td[data-label=\"Price\"]"))
+        .text(&format!(
+            "tr[data-offer=\"{offer}\"] td[data-label=\"Price\"]"
+        ))
         .await
 }
 

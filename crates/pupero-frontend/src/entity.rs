@@ -1,4 +1,5 @@
-//! The frontend's own tables: web sessions and pending two-factor sign-ins.
+//! The frontend's own tables: web sessions, pending two-factor sign-ins, and the
+//! language each user chose.
 
 pub mod web_session {
     use sea_orm::entity::prelude::*;
@@ -43,6 +44,25 @@ pub mod login_challenge {
         pub remember_me: bool,
         pub next: String,
         pub expires_at_ms: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod user_language {
+    use sea_orm::entity::prelude::*;
+
+    /// The language a user chose for the site, brought back at each sign-in.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "web_user_languages")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        pub lang: String,
+        pub updated_at_ms: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

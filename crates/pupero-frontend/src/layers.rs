@@ -1,5 +1,5 @@
 //! What every response of the frontend goes through: the session-id cookie, the flash
-//! cookie's one-time use, and the security headers.
+//! cookie's one-time use, the language of the request, and the security headers.
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -9,6 +9,7 @@ use axum::response::Response;
 
 use crate::FrontendState;
 use crate::flash;
+use crate::i18n::{self, Locale};
 use crate::session::{self, Sid};
 
 /// Scripts, styles and images come only from this site; nothing may frame the pages,
@@ -39,7 +40,8 @@ async fn cookies_and_headers(
         req.extensions_mut().insert(session::FirstVisit);
     }
 
-    let mut response = next.run(req).await;
+    let locale = request_locale(req.headers());
+    let mut response = crate::i18n::scope(locale, next.run(req)).await;
     let sets = |response: &Response, prefix: &str| {
         response
             .headers()
@@ -79,7 +81,28 @@ async fn cookies_and_headers(
     headers
         .entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(locale.tag()),
+    );
+    headers.append(
+        header::VARY,
+        HeaderValue::from_static("Accept-Language, Cookie"),
+    );
     response
+}
+
+/// The visitor's own choice of language, else their browser's, else English.
+fn request_locale(headers: &axum::http::HeaderMap) -> Locale {
+    session::read_cookie(headers, i18n::COOKIE)
+        .and_then(Locale::parse)
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::negotiate)
+        })
+        .unwrap_or_default()
 }
 
 pub fn push_cookie(response: &mut Response, cookie: &str) {

@@ -10,6 +10,7 @@ mod assets;
 mod csrf;
 mod entity;
 mod flash;
+mod i18n;
 mod layers;
 mod migration;
 mod pages;

@@ -6,7 +6,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateWebSessions)]
+        vec![
+            Box::new(CreateWebSessions),
+            Box::new(CreateWebUserLanguages),
+        ]
     }
 
     fn migration_table_name() -> DynIden {
@@ -118,6 +121,50 @@ impl MigrationTrait for CreateWebSessions {
             .drop_table(
                 Table::drop()
                     .table(WebSessions::Table)
+                    .if_exists()
+                    .to_owned(),
+            )
+            .await
+    }
+}
+
+#[derive(DeriveIden)]
+enum WebUserLanguages {
+    Table,
+    UserId,
+    Lang,
+    UpdatedAtMs,
+}
+
+struct CreateWebUserLanguages;
+
+impl MigrationName for CreateWebUserLanguages {
+    fn name(&self) -> &str {
+        "m20261203_110001_web_user_languages"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateWebUserLanguages {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(WebUserLanguages::Table)
+                    .if_not_exists()
+                    .col(big_integer(WebUserLanguages::UserId).primary_key())
+                    .col(string_len(WebUserLanguages::Lang, 8))
+                    .col(big_integer(WebUserLanguages::UpdatedAtMs))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(
+                Table::drop()
+                    .table(WebUserLanguages::Table)
                     .if_exists()
                     .to_owned(),
             )

@@ -3,6 +3,8 @@
 
 use pupero_core::{TradeState, WithdrawalStatus};
 
+use crate::i18n::t;
+
 /// Where a list is, and the links to its neighbours.
 pub struct Pager {
     pub page: u64,
@@ -60,38 +62,24 @@ pub fn decimal_input(raw: &str) -> String {
     }
 }
 
-/// An RFC 3339 instant as "2026-12-01 08:30 UTC".
+/// An RFC 3339 instant in UTC, as the request's language writes it ("2026-12-01 08:30 UTC").
 pub fn when(rfc3339: &str) -> String {
-    use time::format_description::well_known::Rfc3339;
-    match time::OffsetDateTime::parse(rfc3339, &Rfc3339) {
-        Ok(t) => {
-            let t = t.to_offset(time::UtcOffset::UTC);
-            format!(
-                "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute()
-            )
-        }
-        Err(_) => rfc3339.to_owned(),
-    }
+    crate::i18n::when(rfc3339)
 }
 
-/// The date part only: "2026-12-01".
+/// The date part only ("2026-12-01" in English).
 pub fn day(rfc3339: &str) -> String {
-    when(rfc3339).chars().take(10).collect()
+    crate::i18n::day(rfc3339)
 }
 
-pub fn trade_state(state: TradeState) -> &'static str {
-    match state {
-        TradeState::AwaitingPayment => "Awaiting payment",
-        TradeState::Paid => "Paid — waiting for release",
-        TradeState::Completed => "Completed",
-        TradeState::Cancelled => "Cancelled",
-        TradeState::Disputed => "In dispute",
-    }
+pub fn trade_state(state: TradeState) -> String {
+    t(match state {
+        TradeState::AwaitingPayment => "trade-state-awaiting-payment",
+        TradeState::Paid => "trade-state-paid",
+        TradeState::Completed => "trade-state-completed",
+        TradeState::Cancelled => "trade-state-cancelled",
+        TradeState::Disputed => "trade-state-disputed",
+    })
 }
 
 pub fn payment_method(code: &str) -> String {
@@ -110,15 +98,15 @@ pub fn payment_method(code: &str) -> String {
     }
 }
 
-pub fn withdrawal_status(status: WithdrawalStatus) -> &'static str {
-    match status {
-        WithdrawalStatus::Queued => "Queued",
-        WithdrawalStatus::Signing | WithdrawalStatus::Signed => "Being sent",
-        WithdrawalStatus::Relayed => "Sent, confirming",
-        WithdrawalStatus::Confirmed => "Confirmed",
-        WithdrawalStatus::Failed => "Failed (refunded)",
-        WithdrawalStatus::Cancelled => "Cancelled (refunded)",
-    }
+pub fn withdrawal_status(status: WithdrawalStatus) -> String {
+    t(match status {
+        WithdrawalStatus::Queued => "withdrawal-status-queued",
+        WithdrawalStatus::Signing | WithdrawalStatus::Signed => "withdrawal-status-sending",
+        WithdrawalStatus::Relayed => "withdrawal-status-relayed",
+        WithdrawalStatus::Confirmed => "withdrawal-status-confirmed",
+        WithdrawalStatus::Failed => "withdrawal-status-failed",
+        WithdrawalStatus::Cancelled => "withdrawal-status-cancelled",
+    })
 }
 
 /// A QR code of `text` as an `<img>` source (empty if the text does not fit in one).

@@ -318,6 +318,7 @@ async fn begin(
         &mut response,
         &session::set_cookie(&state.cookies, name, &sid.0, max_age),
     );
+    super::language::restore(state, me.id, &mut response).await;
     Ok(response)
 }
 

@@ -6,6 +6,7 @@ mod api_keys;
 mod auth;
 mod history;
 mod inbox;
+mod language;
 mod mail;
 mod moderation;
 mod offers;
@@ -32,6 +33,7 @@ use crate::FrontendState;
 use crate::api::{Caller, Failure};
 use crate::entity::web_session;
 use crate::flash::Flash;
+use crate::i18n::{self, Locale, t};
 use crate::layers::push_cookie;
 use crate::session::{self, Ended, Sid};
 
@@ -143,6 +145,7 @@ pub fn routes(state: FrontendState) -> Router {
         .route("/admin/adjust", post(staff::adjust))
         .route("/admin/audit", get(staff::audit))
         .route("/static/{file}", get(crate::assets::serve))
+        .route("/language", post(language::choose))
         .route("/healthz", get(health))
         .fallback(not_found)
         .with_state(state)
@@ -238,6 +241,8 @@ impl Visit {
             flash: self.flash.clone(),
             known: true,
             unread: self.unread,
+            lang: i18n::current(),
+            here: self.path.clone(),
         }
     }
 }
@@ -316,12 +321,40 @@ pub struct Chrome {
     pub known: bool,
     /// Unread notifications, shown beside the inbox link.
     pub unread: Option<u64>,
+    /// The language the page is drawn in (`<html lang>`, the language picker).
+    pub lang: Locale,
+    /// The page itself, for the language picker to come back to.
+    pub here: String,
 }
 
 impl Chrome {
     /// The number on the inbox link: only when there is something unread.
     pub fn unread_badge(&self) -> Option<u64> {
         self.unread.filter(|n| *n > 0)
+    }
+
+    /// A message of the page's language (in templates: `chrome.t` with the key).
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(key)
+    }
+
+    pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        i18n::t1(key, name, value)
+    }
+
+    pub fn t2(
+        &self,
+        key: &str,
+        a: &str,
+        av: impl std::fmt::Display,
+        b: &str,
+        bv: impl std::fmt::Display,
+    ) -> String {
+        i18n::t2(key, a, av, b, bv)
+    }
+
+    pub fn languages(&self) -> [Locale; 5] {
+        Locale::ALL
     }
 }
 
@@ -341,6 +374,8 @@ impl Chrome {
             flash: None,
             known: false,
             unread: None,
+            lang: i18n::current(),
+            here: "/".into(),
         }
     }
 }
@@ -513,21 +548,25 @@ impl IntoResponse for PageError {
             }
             PageError::Forbidden => page(
                 StatusCode::FORBIDDEN,
-                "This form was refused",
-                "It has expired or was sent from another site. Go back, reload the page and try again.".into(),
+                &t("error-form-refused"),
+                t("error-form-expired"),
             ),
-            PageError::BadForm(why) => page(StatusCode::BAD_REQUEST, "This form was refused", crate::api::sentence(&why)),
+            PageError::BadForm(why) => page(
+                StatusCode::BAD_REQUEST,
+                &t("error-form-refused"),
+                crate::api::sentence(&why),
+            ),
             PageError::NotFound => page(
                 StatusCode::NOT_FOUND,
-                "Not found",
-                "There is nothing here, or it is not yours to see.".into(),
+                &t("error-not-found"),
+                t("error-not-found-detail"),
             ),
             PageError::Unavailable => page(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "Temporarily unavailable",
-                "The platform cannot be reached right now. Nothing was changed; try again in a moment.".into(),
+                &t("error-unavailable"),
+                t("error-unavailable-detail"),
             ),
-            PageError::Api(f) => page(f.status, "Something went wrong", f.message),
+            PageError::Api(f) => page(f.status, &t("error-something-wrong"), f.message),
         }
     }
 }

@@ -72,7 +72,7 @@ pub struct ChatLine {
 struct TradePageView {
     chrome: Chrome,
     t: TradeView,
-    state_label: &'static str,
+    state_label: String,
     seller: String,
     buyer: String,
     counterparty: String,
@@ -132,7 +132,7 @@ struct EvidenceLine {
 }
 
 struct TimelineLine {
-    state: &'static str,
+    state: String,
     at: String,
     by: String,
 }
@@ -736,7 +736,7 @@ pub struct TradeRow {
     pub amount: String,
     pub fiat: String,
     pub state: TradeState,
-    pub state_label: &'static str,
+    pub state_label: String,
     pub created: String,
     pub needs_you: bool,
 }

@@ -125,7 +125,7 @@ pub struct TradeRow {
     pub role: &'static str,
     pub counterparty: String,
     pub amount: String,
-    pub state: &'static str,
+    pub state: String,
     pub opened: String,
 }
 

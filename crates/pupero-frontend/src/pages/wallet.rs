@@ -23,6 +23,7 @@ use super::{Chrome, Me, PageError, act, redirect_with, render, render_with};
 use crate::FrontendState;
 use crate::csrf::Form;
 use crate::flash::Flash;
+use crate::i18n;
 use crate::view;
 
 pub struct DepositRow {
@@ -38,7 +39,7 @@ pub struct WithdrawalRow {
     pub id: i64,
     pub address: String,
     pub amount: String,
-    pub status: &'static str,
+    pub status: String,
     pub raw_status: WithdrawalStatus,
     pub txids: Vec<String>,
     pub note: Option<String>,
@@ -124,10 +125,10 @@ async fn balances_page(
         status,
         &BalancesPage {
             chrome: me.chrome("Balances"),
-            available: view::xmr(b.available),
-            escrow: view::xmr(b.escrow),
-            withdrawing: view::xmr(b.withdrawing),
-            total: view::xmr(b.total),
+            available: i18n::amount(b.available),
+            escrow: i18n::amount(b.escrow),
+            withdrawing: i18n::amount(b.withdrawing),
+            total: i18n::amount(b.total),
             address,
             qr,
             deposits,

@@ -58,6 +58,7 @@ mod two_factor;
 mod validation;
 mod web;
 mod web_forms;
+mod web_language;
 mod webhooks;
 mod withdrawal_steps;
 mod withdrawal_trace;

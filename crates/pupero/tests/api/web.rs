@@ -61,11 +61,27 @@ impl Page {
 
 impl Web {
     pub fn new(app: &TestApp) -> Self {
+        Self::with_headers(app, HeaderMap::new())
+    }
+
+    /// A browser whose every request says it prefers `accept_language` (e.g. "fr").
+    pub fn speaking(app: &TestApp, accept_language: &str) -> Self {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "accept-language",
+            HeaderValue::from_str(accept_language).unwrap(),
+        );
+        Self::with_headers(app, headers)
+    }
+
+    fn with_headers(app: &TestApp, headers: HeaderMap) -> Self {
         Self {
             base: app.frontend.clone(),
             http: pupero_http::build_client(
                 "tests",
-                reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()),
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .default_headers(headers),
             )
             .unwrap(),
             cookies: Mutex::new(BTreeMap::new()),

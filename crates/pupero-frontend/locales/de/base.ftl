@@ -1,0 +1,43 @@
+site-name = Pupero
+nav-main = Hauptmenü
+nav-offers = Angebote
+nav-my-trades = Meine Trades
+nav-my-offers = Meine Angebote
+nav-balances = Guthaben
+nav-inbox = Posteingang
+nav-unread = { $n } ungelesen
+nav-moderation = Moderation
+nav-admin = Verwaltung
+nav-sign-out = Abmelden
+nav-sign-in = Anmelden
+nav-create-account = Konto erstellen
+footer-about = Pupero — Monero von Person zu Person. Die Plattform verwahrt die XMR des Verkäufers treuhänderisch; Fiatgeld fließt direkt zwischen den Handelspartnern.
+language-label = Sprache
+language-choose = Sprache ändern
+language-saved = Die Seite ist jetzt auf Deutsch.
+
+error-form-refused = Dieses Formular wurde abgelehnt
+error-form-expired = Es ist abgelaufen oder wurde von einer anderen Seite gesendet. Gehen Sie zurück, laden Sie die Seite neu und versuchen Sie es erneut.
+error-not-found = Nicht gefunden
+error-not-found-detail = Hier gibt es nichts, oder es ist nicht für Sie bestimmt.
+error-unavailable = Vorübergehend nicht verfügbar
+error-unavailable-detail = Die Plattform ist gerade nicht erreichbar. Es wurde nichts geändert; versuchen Sie es gleich noch einmal.
+error-something-wrong = Etwas ist schiefgelaufen
+error-back-to-offers = Zurück zu den Angeboten
+
+pager-label = Seiten
+pager-previous = ← Zurück
+pager-next = Weiter →
+pager-position = Seite { $page } von { $pages }
+
+trade-state-awaiting-payment = Warten auf Zahlung
+trade-state-paid = Bezahlt — wartet auf Freigabe
+trade-state-completed = Abgeschlossen
+trade-state-cancelled = Storniert
+trade-state-disputed = Im Streitfall
+withdrawal-status-queued = In der Warteschlange
+withdrawal-status-sending = Wird gesendet
+withdrawal-status-relayed = Gesendet, wird bestätigt
+withdrawal-status-confirmed = Bestätigt
+withdrawal-status-failed = Fehlgeschlagen (erstattet)
+withdrawal-status-cancelled = Storniert (erstattet)

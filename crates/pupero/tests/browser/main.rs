@@ -9,6 +9,7 @@ mod driver;
 use pupero_testkit as helpers;
 
 mod flows;
+mod french;
 mod market;
 mod moderation;
 mod security_gateway;

@@ -327,6 +327,8 @@ pub struct Chrome {
     pub here: String,
 }
 
+// The translation helpers take `&self` so templates can call them as `chrome.t(…)`.
+#[allow(clippy::unused_self)]
 impl Chrome {
     /// The number on the inbox link: only when there is something unread.
     pub fn unread_badge(&self) -> Option<u64> {

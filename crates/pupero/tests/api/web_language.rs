@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, db_test};
+use crate::helpers::db_test;
 use crate::web::{Page, Web};
 
 fn html_lang(page: &Page) -> &str {
@@ -43,7 +43,9 @@ db_test! {
         let english = Web::new(&app).get("/").await;
         assert_eq!(html_lang(&english), "en", "no Accept-Language: English");
     }
+}
 
+db_test! {
     async fn a_chosen_language_wins_over_the_browser_and_bad_choices_change_nothing(app) {
         let web = Web::speaking(&app, "fr");
         let page = choose(&web, "xx", "/").await;
@@ -69,7 +71,9 @@ db_test! {
         let page = web.submit("/", "/language", &[("lang", "fr"), ("next", "//evil.example")]).await;
         assert_eq!(page.location(), "/");
     }
+}
 
+db_test! {
     async fn a_signed_in_users_choice_follows_them_to_another_browser(app) {
         let laptop = Web::speaking(&app, "en");
         laptop.register("lucia").await;

@@ -8,12 +8,14 @@
 mod app;
 mod database;
 mod mail;
+mod prices;
 mod totp;
 mod trading;
 
 pub use app::{TestApp, Tokens, error_code, error_field, error_of, run, settings_for, typed, xmr};
 pub use database::{Backend, TestDb};
 pub use mail::{Mail, MailCatcher};
+pub use prices::{KINDS as PRICE_SOURCES, PriceSources, Reply as PriceReply, eur_at, fixture};
 pub use pupero_api::ErrorCode;
 pub use totp::{align_to_fresh_step, totp_code};
 pub use trading::Party;
@@ -44,6 +46,38 @@ macro_rules! db_test {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 $crate::run($crate::Backend::Postgres, $options, body).await
+            }
+        }
+    };
+}
+
+/// Like [`db_test!`], with the price APIs replayed locally ([`PriceSources`], which the
+/// test body receives to move the market) and the platform reading them.
+#[macro_export]
+macro_rules! feed_test {
+    ($(#[$meta:meta])* async fn $name:ident($app:ident, $sources:ident) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn body($app: $crate::TestApp, $sources: $crate::PriceSources) $body
+
+            async fn run(backend: $crate::Backend) {
+                let sources = $crate::PriceSources::start().await;
+                let options = sources.options();
+                $crate::run(backend, options, move |app| body(app, sources)).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run($crate::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn mariadb() {
+                run($crate::Backend::MariaDb).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                run($crate::Backend::Postgres).await
             }
         }
     };

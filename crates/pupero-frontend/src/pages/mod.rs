@@ -284,18 +284,23 @@ impl FromRequestParts<FrontendState> for Me {
             token: Some(token),
             ip: visit.ip,
         };
-        // The menu's unread count, for pages (a form's answer is a redirect to one). A
-        // failed look-up shows no count rather than no page.
+        // For pages only: a form's answer is a redirect to one.
         if is_get {
-            visit.unread = state
-                .api
-                .get::<pupero_api::notifications::Inbox>(&caller, "/notifications?limit=1")
-                .await
-                .ok()
-                .map(|inbox| inbox.unread);
+            visit.unread = unread_count(state, &caller).await;
         }
         Ok(Self { caller, visit, id })
     }
+}
+
+/// The menu's unread count for a signed-in caller. A failed look-up shows no count rather
+/// than no page.
+pub async fn unread_count(state: &FrontendState, caller: &Caller) -> Option<u64> {
+    state
+        .api
+        .get::<pupero_api::notifications::Inbox>(caller, "/notifications?limit=1")
+        .await
+        .ok()
+        .map(|inbox| inbox.unread)
 }
 
 impl Me {

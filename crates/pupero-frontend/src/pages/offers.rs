@@ -222,13 +222,19 @@ pub async fn caller_of(state: &FrontendState, visit: &mut Visit) -> Result<Calle
         Err(crate::session::Ended::SignedOut) => None,
         Err(crate::session::Ended::Unavailable) => return Err(PageError::Unavailable),
     };
-    if token.is_some() {
+    let signed_in = token.is_some();
+    if signed_in {
         visit.session = Some(row);
     }
-    Ok(Caller {
+    let caller = Caller {
         token,
         ip: visit.ip,
-    })
+    };
+    // The public pages are pages too: a signed-in visitor's menu counts the unread.
+    if signed_in {
+        visit.unread = super::unread_count(state, &caller).await;
+    }
+    Ok(caller)
 }
 
 #[derive(Debug, Default, Deserialize, Serialize, Clone)]

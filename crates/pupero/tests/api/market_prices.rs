@@ -5,164 +5,20 @@
 //! breaker. The server's answers change during a test; every wait below is for the next
 //! refresh (PRICE_REFRESH_SECONDS=1) to have seen the change.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::http::{StatusCode as AxumStatus, Uri};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use pupero_api::Paged;
-use pupero_api::offers::{MarketPrice, OfferView, PriceBoard};
+use pupero_api::offers::{MarketPrice, OfferView};
 use pupero_api::trades::TradeView;
 use pupero_core::{OfferHalt, PriceMode, Role};
 
-use crate::helpers::{Backend, ErrorCode, Options, Party, TestApp, error_code, error_of, typed};
-
-/// What a replayed source answers.
-#[derive(Clone)]
-enum Reply {
-    Body(String),
-    Status(u16),
-    /// Never answers (the feed's timeout cuts it).
-    Hang,
-}
-
-/// A local stand-in for the four price APIs: `/{kraken,coingecko,bitfinex,cryptocompare}/…`.
-#[derive(Clone)]
-struct Sources {
-    port: u16,
-    replies: Arc<Mutex<HashMap<&'static str, Reply>>>,
-}
-
-const KINDS: [&str; 4] = ["kraken", "coingecko", "bitfinex", "cryptocompare"];
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/../pupero-offers/fixtures/prices/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-/// Each source's documented answer with its EUR price replaced.
-fn eur_at(kind: &str, eur: &str) -> String {
-    match kind {
-        "kraken" => fixture("kraken_ticker.json").replace("148.88000000", eur),
-        "coingecko" => fixture("coingecko_simple_price.json").replace("149.02", eur),
-        "cryptocompare" => fixture("cryptocompare_pricemulti.json").replace("149.1", eur),
-        // Bitfinex quotes XMR in USD only.
-        _ => fixture("bitfinex_tickers.json"),
-    }
-}
-
-impl Sources {
-    async fn start() -> Self {
-        let replies: Arc<Mutex<HashMap<&'static str, Reply>>> = Arc::default();
-        {
-            let mut r = replies.lock().unwrap();
-            r.insert("kraken", Reply::Body(fixture("kraken_ticker.json")));
-            r.insert(
-                "coingecko",
-                Reply::Body(fixture("coingecko_simple_price.json")),
-            );
-            r.insert("bitfinex", Reply::Body(fixture("bitfinex_tickers.json")));
-            r.insert(
-                "cryptocompare",
-                Reply::Body(fixture("cryptocompare_pricemulti.json")),
-            );
-        }
-        let shared = replies.clone();
-        let app = axum::Router::new().fallback(move |uri: Uri| {
-            let shared = shared.clone();
-            async move {
-                let kind = uri
-                    .path()
-                    .trim_start_matches('/')
-                    .split('/')
-                    .next()
-                    .unwrap_or("");
-                let reply = shared.lock().unwrap().get(kind).cloned();
-                match reply {
-                    Some(Reply::Body(b)) => (AxumStatus::OK, b),
-                    Some(Reply::Status(s)) => (AxumStatus::from_u16(s).unwrap(), "{}".into()),
-                    Some(Reply::Hang) => {
-                        tokio::time::sleep(Duration::from_secs(3600)).await;
-                        (AxumStatus::OK, String::new())
-                    }
-                    None => (AxumStatus::NOT_FOUND, String::new()),
-                }
-            }
-        });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Self { port, replies }
-    }
-
-    fn options(&self) -> Options {
-        let sources: Vec<String> = KINDS
-            .iter()
-            .map(|k| format!("{k}=http://127.0.0.1:{}/{k}", self.port))
-            .collect();
-        let mut options = Options::default();
-        options.args.extend(
-            [
-                "--price-sources",
-                &sources.join(","),
-                "--price-refresh-seconds",
-                "1",
-                "--price-stale-seconds",
-                "3",
-                "--price-source-timeout-seconds",
-                "1",
-            ]
-            .map(String::from),
-        );
-        options
-    }
-
-    fn set(&self, kind: &'static str, reply: Reply) {
-        self.replies.lock().unwrap().insert(kind, reply);
-    }
-
-    /// Every source that quotes EUR quotes `eur`.
-    fn eur(&self, eur: &str) {
-        for kind in ["kraken", "coingecko", "cryptocompare"] {
-            self.set(kind, Reply::Body(eur_at(kind, eur)));
-        }
-    }
-}
-
-/// Declares a test that runs against the replayed sources on every database.
-macro_rules! feed_test {
-    (async fn $name:ident($app:ident, $sources:ident) $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-            async fn body($app: TestApp, $sources: Sources) $body
-
-            async fn run(backend: Backend) {
-                let sources = Sources::start().await;
-                let options = sources.options();
-                crate::helpers::run(backend, options, move |app| body(app, sources)).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                run(Backend::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn mariadb() {
-                run(Backend::MariaDb).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                run(Backend::Postgres).await
-            }
-        }
-    };
-}
+use crate::helpers::{
+    ErrorCode, PRICE_SOURCES as KINDS, Party, PriceReply as Reply, TestApp, error_code, error_of,
+    eur_at, feed_test, typed,
+};
 
 /// Polls until `$check` (evaluated afresh each time) is `Some`, or fails naming `$what`:
 /// the change it waits for needs a refresh first. (A macro: an async closure here makes
@@ -181,28 +37,9 @@ macro_rules! until {
     }};
 }
 
-async fn board(app: &TestApp) -> PriceBoard {
-    let (status, body) = app.get("/offers/prices", None).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    typed(&body)
-}
-
-async fn price_of(app: &TestApp, currency: &str) -> Option<MarketPrice> {
-    board(app)
-        .await
-        .prices
-        .into_iter()
-        .find(|p| p.currency == currency)
-}
-
 /// Waits for the EUR market price to be `price` and fresh.
 async fn eur_is(app: &TestApp, price: &str) -> MarketPrice {
-    until!(
-        format!("EUR at {price}"),
-        price_of(app, "EUR")
-            .await
-            .filter(|p| p.price == price && p.fresh)
-    )
+    app.wait_for_market_price("EUR", price).await
 }
 
 async fn listed(app: &TestApp) -> Paged<OfferView> {
@@ -248,9 +85,9 @@ feed_test! {
         assert_eq!(names, ["coingecko", "cryptocompare", "kraken"]);
         assert!(eur.quotes.iter().all(|q| q.used), "{eur:?}");
         // USD: all four, 162.15 / 162.27 / 162.31 / 162.40 → the middle two's mean.
-        let usd = price_of(&app, "USD").await.unwrap();
+        let usd = app.market_price("USD").await.unwrap();
         assert_eq!((usd.price.as_str(), usd.quotes.len()), ("162.29", 4));
-        let shown = board(&app).await;
+        let shown = app.price_board().await;
         assert_eq!(shown.sources, KINDS);
         assert_eq!((shown.refresh_seconds, shown.stale_seconds), (1, 3));
 
@@ -324,7 +161,7 @@ feed_test! {
         for kind in KINDS {
             sources.set(kind, Reply::Status(503));
         }
-        until!("EUR stale", price_of(&app, "EUR").await.filter(|p| !p.fresh));
+        until!("EUR stale", app.market_price("EUR").await.filter(|p| !p.fresh));
         let page = listed(&app).await;
         assert_eq!(page.items.iter().map(|o| o.id).collect::<Vec<_>>(), [fixed]);
         let (_, body) = app.get(&format!("/offers/{}", margin.id), None).await;

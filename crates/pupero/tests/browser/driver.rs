@@ -219,38 +219,51 @@ impl Browser {
     /// screenshots. Chromium's windows are at least 500 px wide, so the phone's viewport is
     /// emulated (`mobileEmulation`) rather than a window of that size.
     pub async fn phone() -> Browser {
-        Self::start(390, 844, true).await
+        Self::start(390, 844, true, None).await
     }
 
     /// A desktop browser with a window of that size (at least 500 px wide).
     pub async fn with_window(width: u32, height: u32) -> Browser {
-        Self::start(width, height, false).await
+        Self::start(width, height, false, None).await
     }
 
-    async fn start(width: u32, height: u32, phone: bool) -> Browser {
+    /// A desktop browser whose user reads `language` (a BCP 47 tag such as `"fr"`): its
+    /// interface language and the `Accept-Language` it sends.
+    pub async fn speaking(language: &str) -> Browser {
+        Self::start(1280, 900, false, Some(language)).await
+    }
+
+    async fn start(width: u32, height: u32, phone: bool, language: Option<&str>) -> Browser {
         let port = tokio::task::spawn_blocking(driver_port)
             .await
             .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
         let binary =
             std::env::var("PUPERO_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-        let args = [
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-quic",
-            "--no-first-run",
+        let mut args = vec![
+            "--headless=new".to_owned(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
             // Without these Chromium reaches out to Google's servers; this machine's closed
             // network refuses those connections.
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-default-apps",
-            &format!("--window-size={width},{height}"),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--disable-default-apps".into(),
+            format!("--window-size={width},{height}"),
         ];
+        if let Some(language) = language {
+            args.push(format!("--lang={language}"));
+        }
         let mut caps = Capabilities::new();
         caps.insert("browserName".into(), json!("chrome"));
         let mut options = json!({ "binary": binary, "args": args });
+        if let Some(language) = language {
+            // `--lang` sets the interface; the header comes from this preference.
+            options["prefs"] = json!({ "intl": { "accept_languages": language } });
+        }
         if phone {
             options["mobileEmulation"] = json!({ "deviceMetrics": {
                 "width": width, "height": height, "pixelRatio": 1.0, "touch": true, "mobile": true,

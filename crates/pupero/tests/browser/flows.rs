@@ -7,6 +7,7 @@ use pupero_core::Role;
 
 use crate::driver::{Browser, TIMEOUT};
 use crate::helpers::{PASSWORD, Party, TestApp, db_test, totp_code};
+use crate::steps::{register, shot, sign_in};
 
 /// Codes for one account's authenticator, each for a later time step than the last one
 /// used (the login service refuses a replayed step), waiting for the clock if needed.
@@ -34,34 +35,6 @@ impl Authenticator {
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
     }
-}
-
-async fn register(browser: &Browser, app: &TestApp, username: &str) {
-    browser.goto(&format!("{}/register", app.frontend)).await;
-    browser.fill("#username", username).await;
-    browser
-        .fill("#email", &format!("{username}@example.com"))
-        .await;
-    browser.fill("#password", PASSWORD).await;
-    browser.submit_form("#register-submit").await;
-    browser
-        .wait_for_text("Your account is ready", TIMEOUT)
-        .await;
-    assert_eq!(browser.text("#nav-user").await, username);
-}
-
-async fn sign_in(browser: &Browser, app: &TestApp, username: &str) {
-    browser.goto(&format!("{}/login", app.frontend)).await;
-    browser.fill("#username", username).await;
-    browser.fill("#password", PASSWORD).await;
-    browser.submit_form("#login-submit").await;
-    browser.wait_for_text("Signed in.", TIMEOUT).await;
-}
-
-/// A screenshot of the top of the page (a form submit may have scrolled it).
-async fn shot(browser: &Browser, name: &str) {
-    browser.eval("window.scrollTo(0, 0);").await;
-    browser.screenshot(name).await;
 }
 
 /// Accepts the "are you sure?" of the next form on this page.

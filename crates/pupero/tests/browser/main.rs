@@ -9,7 +9,10 @@ mod driver;
 use pupero_testkit as helpers;
 
 mod flows;
+mod french;
+mod market;
 mod moderation;
 mod security_gateway;
 mod security_money;
 mod smoke;
+mod steps;

@@ -7,21 +7,8 @@
 use pupero_core::Role;
 
 use crate::driver::{Browser, TIMEOUT};
-use crate::helpers::{PASSWORD, TestApp, db_test};
-
-async fn sign_in(browser: &Browser, app: &TestApp, username: &str) {
-    browser.goto(&format!("{}/login", app.frontend)).await;
-    browser.fill("#username", username).await;
-    browser.fill("#password", PASSWORD).await;
-    browser.submit_form("#login-submit").await;
-    browser.wait_for_text("Signed in.", TIMEOUT).await;
-}
-
-/// A screenshot of the top of the page (a form submit may have scrolled it).
-async fn shot(browser: &Browser, name: &str) {
-    browser.eval("window.scrollTo(0, 0);").await;
-    browser.screenshot(name).await;
-}
+use crate::helpers::db_test;
+use crate::steps::{shot, sign_in};
 
 db_test! {
     async fn a_report_leads_to_a_sanction_that_is_appealed_and_lifted(app) {

@@ -1,5 +1,5 @@
 //! The harness itself, on a tiny page of its own (no Pupero service involved): a form, a
-//! cookie, two independent users, a phone-sized window, a screenshot.
+//! cookie, two independent users, a phone-sized window, a French-speaking user, a screenshot.
 
 use std::net::SocketAddr;
 
@@ -61,10 +61,20 @@ async fn echo(Form(echo): Form<Echo>) -> impl IntoResponse {
     )
 }
 
+/// The languages the browser asked for.
+async fn languages(headers: HeaderMap) -> Html<String> {
+    let asked = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    page(&format!("<p id=languages>{}</p>", escape(asked)))
+}
+
 async fn serve() -> SocketAddr {
     let app = Router::new()
         .route("/", get(form))
-        .route("/echo", post(echo));
+        .route("/echo", post(echo))
+        .route("/languages", get(languages));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -130,4 +140,16 @@ async fn a_phone_sized_window() {
     // The PNG header's width field.
     assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 390);
     phone.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_french_speaking_user_asks_for_french_first() {
+    let base = format!("http://{}", serve().await);
+    let french = Browser::speaking("fr").await;
+    french.goto(&format!("{base}/languages")).await;
+    let asked = french.text("#languages").await;
+    assert!(asked.starts_with("fr"), "Accept-Language: {asked:?}");
+    assert!(!asked.contains("en"), "Accept-Language: {asked:?}");
+    assert_eq!(french.eval("return navigator.language;").await, "fr");
+    french.close().await;
 }

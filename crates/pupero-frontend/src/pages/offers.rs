@@ -21,7 +21,7 @@ use crate::FrontendState;
 use crate::api::{Caller, q};
 use crate::csrf::Form;
 use crate::flash::Flash;
-use crate::i18n::{self, t, t1, t2};
+use crate::i18n::{self, t, t1};
 use crate::view;
 
 const PAGE_SIZE: u64 = 20;

@@ -47,6 +47,24 @@ impl Page {
             .collect()
     }
 
+    /// The language the page says it is in: `<html lang="…">`.
+    pub fn html_lang(&self) -> &str {
+        let marker = "<html lang=\"";
+        let start = self.body.find(marker).expect("an <html lang> element") + marker.len();
+        let end = self.body[start..].find('"').unwrap() + start;
+        &self.body[start..end]
+    }
+
+    /// The body with the entities the templates write for quotes undone, to look for
+    /// sentences with apostrophes in them.
+    pub fn text(&self) -> String {
+        self.body
+            .replace("&#39;", "'")
+            .replace("&#x27;", "'")
+            .replace("&#34;", "\"")
+            .replace("&quot;", "\"")
+    }
+
     pub fn csrf(&self) -> String {
         let marker = "name=\"_csrf\" value=\"";
         let start = self

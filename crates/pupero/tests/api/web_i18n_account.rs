@@ -8,24 +8,8 @@ use reqwest::StatusCode;
 use crate::helpers::{PASSWORD, TestApp, db_test};
 use crate::web::{Page, Web};
 
-fn html_lang(page: &Page) -> &str {
-    let marker = "<html lang=\"";
-    let start = page.body.find(marker).expect("an <html lang> element") + marker.len();
-    let end = page.body[start..].find('"').unwrap() + start;
-    &page.body[start..end]
-}
-
-/// The page's text with the entities the templates write for quotes undone.
-fn text(page: &Page) -> String {
-    page.body
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&#34;", "\"")
-        .replace("&quot;", "\"")
-}
-
 fn assert_says(page: &Page, words: &[&str]) {
-    let text = text(page);
+    let text = page.text();
     for w in words {
         assert!(text.contains(w), "{w:?} missing from {}", page.body);
     }
@@ -76,7 +60,7 @@ async fn signed_in_speaking(
     let web = Web::speaking(app, accept_language);
     let page = web.register(username).await;
     let landed = web.follow(&page).await;
-    assert_eq!(html_lang(&landed), lang);
+    assert_eq!(landed.html_lang(), lang);
     web
 }
 
@@ -85,7 +69,7 @@ db_test! {
         let web = Web::speaking(&app, "fr");
         let login = web.get("/login").await;
         assert_eq!(login.status, StatusCode::OK, "{}", login.body);
-        assert_eq!(html_lang(&login), "fr");
+        assert_eq!(login.html_lang(), "fr");
         assert_says(&login, &[
             "<title>Connexion · Pupero</title>",
             "Nom d'utilisateur ou e-mail",
@@ -108,7 +92,7 @@ db_test! {
 
         // English stays word for word what it was.
         let english = Web::new(&app).get("/login").await;
-        assert_eq!(html_lang(&english), "en");
+        assert_eq!(english.html_lang(), "en");
         assert_says(&english, &["Username or email", "Keep me signed in for", "Forgot your password?"]);
     }
 }
@@ -121,7 +105,7 @@ db_test! {
         assert_says(&shown, &["<h1>Votre nouvelle clé d'API</h1>", "dans les limites de ses droits (read, trade)"]);
 
         let settings = web.get("/settings").await;
-        assert_eq!(html_lang(&settings), "fr");
+        assert_eq!(settings.html_lang(), "fr");
         assert_says(&settings, &[
             "<h1>Paramètres</h1>",
             "Connecté en tant que <strong>bastien</strong> (utilisateur)",
@@ -162,7 +146,7 @@ db_test! {
             .await;
         assert_eq!((chosen.status, chosen.location()), (StatusCode::SEE_OTHER, "/settings"));
         let german = web.follow(&chosen).await;
-        assert_eq!(html_lang(&german), "de", "the choice beats Accept-Language: fr");
+        assert_eq!(german.html_lang(), "de", "the choice beats Accept-Language: fr");
         assert_says(&german, &[
             "<h1>Einstellungen</h1>",
             &format!("Mitglied seit {}", today('.')),
@@ -198,7 +182,7 @@ db_test! {
 
         let visitor = Web::speaking(&app, "de");
         let forgot = visitor.get("/forgot-password").await;
-        assert_eq!(html_lang(&forgot), "de");
+        assert_eq!(forgot.html_lang(), "de");
         assert_says(&forgot, &["<title>Passwort vergessen? · Pupero</title>", "Link senden"]);
         let reset = visitor.get("/reset-password?token=abc").await;
         assert_says(&reset, &["Neues Passwort wiederholen", "Neues Passwort festlegen"]);

@@ -14,27 +14,8 @@ use crate::helpers::{Party, TestApp, db_test, typed};
 use crate::trading::market;
 use crate::web::{Page, Web};
 
-fn html_lang(page: &Page) -> &str {
-    let marker = "<html lang=\"";
-    let start = page.body.find(marker).expect("an <html lang> element") + marker.len();
-    let end = page.body[start..].find('"').unwrap() + start;
-    &page.body[start..end]
-}
-
-/// The page's text with the entities the templates escape turned back into characters.
-fn text(page: &Page) -> String {
-    page.body
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
 fn shows(page: &Page, needle: &str) -> bool {
-    text(page).contains(needle)
+    page.text().contains(needle)
 }
 
 /// Whether the page shows a date written `dd<sep>mm<sep>yyyy` (and no ISO date in its place).
@@ -86,7 +67,7 @@ db_test! {
         let form_path = format!("/report?target=user&id={}", m.seller.id);
         let form = buyer.get(&form_path).await;
         assert_eq!(form.status, StatusCode::OK, "{}", form.body);
-        assert_eq!(html_lang(&form), "fr");
+        assert_eq!(form.html_lang(), "fr");
         for label in ["Signaler l'utilisateur seller", "Ce qui s'est passé", "Harcèlement", "Envoyer le signalement", "Mes signalements"] {
             assert!(shows(&form, label), "{label}: {}", form.body);
         }
@@ -102,7 +83,7 @@ db_test! {
         let sent = post_from(&buyer, &form, "/report", &[("target", "user"), ("target_id", &id), ("category", "harassment"), ("text", "insultes dans la discussion")]).await;
         assert_eq!(sent.location(), "/reports", "{}", sent.body);
         let mine = buyer.follow(&sent).await;
-        assert_eq!(html_lang(&mine), "fr");
+        assert_eq!(mine.html_lang(), "fr");
         for label in ["est entre les mains des modérateurs", "1 signalement, du plus récent au plus ancien.", "En attente d'un modérateur", "Ce que vous avez écrit", "l'utilisateur seller"] {
             assert!(shows(&mine, label), "{label}: {}", mine.body);
         }
@@ -129,7 +110,7 @@ db_test! {
         let trade_page = seller.get(&format!("/trades/{trade}")).await;
         assert!(shows(&trade_page, "Voir vos sanctions et comment faire appel") && shows(&trade_page, "Réduit au silence"), "{}", trade_page.body);
         let sanctions = seller.get("/sanctions").await;
-        assert_eq!(html_lang(&sanctions), "fr");
+        assert_eq!(sanctions.html_lang(), "fr");
         let (_, body) = app.get("/moderation/sanctions/mine", m.seller.t()).await;
         let sanction = typed::<Vec<SanctionView>>(&body)[0].id;
         for label in ["Sanctions et recours", "en vigueur", "Recours (jusqu'au ", "Envoyer le recours", "insultes dans la discussion"] {
@@ -168,7 +149,7 @@ db_test! {
         admin.sign_in("root").await;
 
         let found = admin.get("/admin/users?q=jil").await;
-        assert_eq!(html_lang(&found), "de");
+        assert_eq!(found.html_lang(), "de");
         for label in ["Nutzer suchen", "1 Treffer für „jil“", "Nutzer", "aktiv"] {
             assert!(shows(&found, label), "{label}: {}", found.body);
         }
@@ -210,7 +191,7 @@ db_test! {
         let moderator = Web::speaking(&app, "es");
         moderator.sign_in("moda").await;
         let queue = moderator.get("/moderation/queue").await;
-        assert_eq!(html_lang(&queue), "es");
+        assert_eq!(queue.html_lang(), "es");
         for label in ["Cola de denuncias".to_owned(), "1 caso: los más denunciados primero".into(), "Estafa".into(), format!("la oferta n.º {offer}"), "Buscar usuario".into()] {
             assert!(shows(&queue, &label), "{label}: {}", queue.body);
         }

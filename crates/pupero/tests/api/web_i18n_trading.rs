@@ -9,13 +9,6 @@ use time::format_description::well_known::Rfc3339;
 use crate::helpers::db_test;
 use crate::web::{Page, Web, text_of};
 
-fn html_lang(page: &Page) -> &str {
-    let marker = "<html lang=\"";
-    let start = page.body.find(marker).expect("an <html lang> element") + marker.len();
-    let end = page.body[start..].find('"').unwrap() + start;
-    &page.body[start..end]
-}
-
 fn shows(page: &Page, text: &str) {
     assert!(page.body.contains(text), "{text:?} not in: {}", page.body);
 }
@@ -36,7 +29,7 @@ db_test! {
 
         let home = web.get("/").await;
         assert_eq!(home.status, StatusCode::OK, "{}", home.body);
-        assert_eq!(html_lang(&home), "fr");
+        assert_eq!(home.html_lang(), "fr");
         shows(&home, "Publier une offre");
         shows(&home, "<h2>1 offre</h2>");
         shows(&home, "<th>Limites (XMR)</th>");
@@ -47,7 +40,7 @@ db_test! {
         let path = format!("/offers/{}", m.offer);
         let offer = web.get(&path).await;
         assert_eq!(offer.status, StatusCode::OK, "{}", offer.body);
-        assert_eq!(html_lang(&offer), "fr");
+        assert_eq!(offer.html_lang(), "fr");
         shows(&offer, &format!("<title>Offre nº {} · Pupero</title>", m.offer));
         shows(&offer, "(15,00 – 750,00 EUR actuellement)");
         shows(&offer, "Entre 0,1 et 5 XMR à 150,00 EUR");
@@ -74,7 +67,7 @@ db_test! {
         // The same market in Spanish, for a visitor who is not signed in.
         let visitor = Web::speaking(&app, "es");
         let home = visitor.get("/").await;
-        assert_eq!(html_lang(&home), "es");
+        assert_eq!(home.html_lang(), "es");
         shows(&home, "Opere con Monero entre personas");
         shows(&home, "<h2>1 oferta</h2>");
         shows(&home, "<strong>150,00 EUR</strong>");
@@ -93,7 +86,7 @@ db_test! {
         web.sign_in("buyer").await;
         let page = web.get(&format!("/trades/{t}")).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-        assert_eq!(html_lang(&page), "fr");
+        assert_eq!(page.html_lang(), "fr");
         shows(&page, &format!("<h1>Échange nº {t}</h1>"));
         assert_eq!(text_of(&page.body, "trade-amount"), "1,5 XMR");
         assert_eq!(text_of(&page.body, "trade-fiat"), "225,00 EUR");
@@ -124,7 +117,7 @@ db_test! {
         let seller = Web::speaking(&app, "pt-BR");
         seller.sign_in("seller").await;
         let inbox = seller.get("/notifications").await;
-        assert_eq!(html_lang(&inbox), "pt");
+        assert_eq!(inbox.html_lang(), "pt");
         shows(&inbox, &format!("Alguém abriu a negociação nº {t} de 1,5 XMR na sua oferta."));
         shows(&inbox, "1 não lida.");
     }
@@ -139,7 +132,7 @@ db_test! {
         web.sign_in("buyer").await;
         let balances = web.get("/balances").await;
         assert_eq!(balances.status, StatusCode::OK, "{}", balances.body);
-        assert_eq!(html_lang(&balances), "de");
+        assert_eq!(balances.html_lang(), "de");
         assert_eq!(text_of(&balances.body, "bal-available"), "1.234,5");
         shows(&balances, "<h2>Auszahlen</h2>");
         shows(&balances, "Bis zu 1.234,5 XMR.");
@@ -157,7 +150,7 @@ db_test! {
         es.sign_in("buyer").await;
         let history = es.get("/history").await;
         assert_eq!(history.status, StatusCode::OK, "{}", history.body);
-        assert_eq!(html_lang(&history), "es");
+        assert_eq!(history.html_lang(), "es");
         shows(&history, "<h1>Historial</h1>");
         shows(&history, "Ajuste de un administrador");
         shows(&history, "+1234,5");

@@ -6,13 +6,6 @@ use reqwest::StatusCode;
 use crate::helpers::db_test;
 use crate::web::{Page, Web};
 
-fn html_lang(page: &Page) -> &str {
-    let marker = "<html lang=\"";
-    let start = page.body.find(marker).expect("an <html lang> element") + marker.len();
-    let end = page.body[start..].find('"').unwrap() + start;
-    &page.body[start..end]
-}
-
 fn content_language(page: &Page) -> &str {
     page.headers
         .get("content-language")
@@ -36,12 +29,12 @@ db_test! {
         ] {
             let page = Web::speaking(&app, accept).get("/").await;
             assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-            assert_eq!(html_lang(&page), lang, "Accept-Language: {accept}");
+            assert_eq!(page.html_lang(), lang, "Accept-Language: {accept}");
             assert_eq!(content_language(&page), lang);
             assert!(page.body.contains(offers), "{accept}: {}", page.body);
         }
         let english = Web::new(&app).get("/").await;
-        assert_eq!(html_lang(&english), "en", "no Accept-Language: English");
+        assert_eq!(english.html_lang(), "en", "no Accept-Language: English");
     }
 }
 
@@ -64,7 +57,7 @@ db_test! {
         assert_eq!(page.location(), "/");
         assert_eq!(web.cookie("pupero_lang").as_deref(), Some("de"));
         let home = web.follow(&page).await;
-        assert_eq!(html_lang(&home), "de", "the choice beats Accept-Language: fr");
+        assert_eq!(home.html_lang(), "de", "the choice beats Accept-Language: fr");
         assert!(home.body.contains("Die Seite ist jetzt auf Deutsch."), "{}", home.body);
 
         // Only a page of this site is a place to come back to.
@@ -80,18 +73,18 @@ db_test! {
         let page = choose(&laptop, "es", "/settings").await;
         assert_eq!(page.location(), "/settings");
         let settings = laptop.follow(&page).await;
-        assert_eq!(html_lang(&settings), "es");
+        assert_eq!(settings.html_lang(), "es");
 
         let phone = Web::speaking(&app, "en");
-        assert_eq!(html_lang(&phone.get("/").await), "en");
+        assert_eq!(phone.get("/").await.html_lang(), "en");
         let page = phone.sign_in("lucia").await;
         assert_eq!(phone.cookie("pupero_lang").as_deref(), Some("es"), "restored at sign-in");
-        assert_eq!(html_lang(&phone.follow(&page).await), "es");
+        assert_eq!(phone.follow(&page).await.html_lang(), "es");
 
         // Someone who never chose keeps their browser's language after signing in.
         let other = Web::speaking(&app, "pt");
         other.register("otto").await;
         assert_eq!(other.cookie("pupero_lang"), None);
-        assert_eq!(html_lang(&other.get("/").await), "pt");
+        assert_eq!(other.get("/").await.html_lang(), "pt");
     }
 }

@@ -242,7 +242,9 @@ impl Visit {
             known: true,
             unread: self.unread,
             lang: i18n::current(),
-            here: self.path.clone(),
+            // The path alone: a query may carry anything (a hostile `next`), and the
+            // language picker only needs the page to come back to.
+            here: self.path.split('?').next().unwrap_or("/").to_owned(),
         }
     }
 }

@@ -51,6 +51,8 @@ const PUBLIC: &[(&str, &str, &str)] = &[
     ("frontend", "*", "/login/2fa"),
     ("frontend", "*", "/register"),
     ("frontend", "POST", "/logout"),
+    // Choosing the site's language: anyone may (CSRF-checked), signed in or not.
+    ("frontend", "POST", "/language"),
     ("frontend", "GET", "/offers/{id}"),
     ("frontend", "GET", "/u/{username}"),
     ("frontend", "GET", "/static/{file}"),

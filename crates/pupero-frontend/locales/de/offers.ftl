@@ -80,8 +80,6 @@ offers-trade-sell-escrow = { $n ->
 }
 offers-trade-buy-escrow = Ihre XMR werden beim Start treuhänderisch gesperrt, bis Sie die Zahlung des Käufers bestätigen.
 offers-start-trade = Trade starten
-}
-}
 offers-fiat-error = Betrag in Fiatgeld: { $why }.
 offers-fiat-not-positive = muss ein positiver Betrag mit höchstens zwei Nachkommastellen sein
 offers-fiat-price-unreadable = kann nicht umgerechnet werden: Der Preis des Angebots ist unlesbar

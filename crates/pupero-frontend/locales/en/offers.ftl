@@ -83,8 +83,6 @@ offers-trade-sell-escrow = { $n ->
 }
 offers-trade-buy-escrow = Your XMR is locked in escrow as soon as you start, until you confirm the buyer's payment.
 offers-start-trade = Start trade
-}
-}
 offers-fiat-error = Amount in fiat: { $why }.
 offers-fiat-not-positive = must be a positive amount with at most two decimals
 offers-fiat-price-unreadable = cannot be converted: the offer's price is unreadable

@@ -80,9 +80,6 @@ offers-trade-sell-escrow = { $n ->
 }
 offers-trade-buy-escrow = Sus XMR quedan bloqueados en custodia en cuanto empieza, hasta que confirme el pago del comprador.
 offers-start-trade = Iniciar la operación
-}
-}
-}
 offers-fiat-error = Cantidad en moneda fiat: { $why }.
 offers-fiat-not-positive = debe ser una cantidad positiva con dos decimales como máximo
 offers-fiat-price-unreadable = no se puede convertir: el precio de la oferta es ilegible

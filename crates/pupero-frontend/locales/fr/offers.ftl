@@ -80,9 +80,6 @@ offers-trade-sell-escrow = { $n ->
 }
 offers-trade-buy-escrow = Vos XMR sont bloqués sous séquestre dès que vous commencez, jusqu'à ce que vous confirmiez le paiement de l'acheteur.
 offers-start-trade = Commencer l'échange
-}
-}
-}
 offers-fiat-error = Montant en monnaie fiduciaire : { $why }.
 offers-fiat-not-positive = doit être un montant positif avec au plus deux décimales
 offers-fiat-price-unreadable = conversion impossible : le prix de l'offre est illisible

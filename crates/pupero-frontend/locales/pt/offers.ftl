@@ -80,9 +80,6 @@ offers-trade-sell-escrow = { $n ->
 }
 offers-trade-buy-escrow = Seus XMR ficam bloqueados em custódia assim que você começa, até você confirmar o pagamento do comprador.
 offers-start-trade = Iniciar negociação
-}
-}
-}
 offers-fiat-error = Quantia em moeda fiduciária: { $why }.
 offers-fiat-not-positive = deve ser uma quantia positiva com no máximo duas casas decimais
 offers-fiat-price-unreadable = não pode ser convertida: o preço da oferta está ilegível

@@ -207,13 +207,15 @@ pub struct ReviewView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reputation {
     pub user_id: i64,
-    /// Completed trades, not counting the ones the user lost in a dispute.
-    pub completed_trades: u64,
-    /// Trades the user, as buyer, cancelled or let expire unpaid.
-    pub cancellations: u64,
-    /// Disputes resolved against the user.
-    pub lost_disputes: u64,
-    pub reviews_count: u64,
+    /// Completed trades, not counting the ones the user lost in a dispute (banded: exact
+    /// up to 9, then `10+`, `50+`, `100+`, `500+`, `1000+`, as beside offers).
+    pub completed_trades: String,
+    /// Trades the user, as buyer, cancelled or let expire unpaid (banded).
+    pub cancellations: String,
+    /// Disputes resolved against the user (banded).
+    pub lost_disputes: String,
+    /// Reviews received (banded).
+    pub reviews_count: String,
     /// Two decimals, or null without reviews.
     pub average_rating: Option<String>,
     /// The 20 most recent.

@@ -16,6 +16,7 @@ pub mod moderation;
 pub mod money;
 pub mod notification;
 pub mod offer;
+pub mod record_band;
 pub mod trade;
 pub mod withdrawal;
 

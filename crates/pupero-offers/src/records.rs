@@ -5,35 +5,23 @@
 //! ends or review that is posted, login tells when an account was created and last seen.
 //! Both retell what may not have arrived, so a listing never asks them anything.
 //!
-//! Counts are shown in bands: exact up to 9, then the highest of 10, 50, 100, 500 and 1000
-//! reached ("50+"). Watching an exact count would tell anyone how much a trader trades,
-//! and when. So the API answers the band only, a minimum-trades filter takes only band
-//! floors (any other minimum would let a client find the exact count by bisecting), and
-//! sorting by trades sorts by band.
+//! Counts are shown in bands (`pupero_core::record_band`), a minimum-trades filter takes
+//! only band floors, and sorting by trades sorts by band.
 
 use pupero_api::offers::TraderRecord;
 use pupero_core::Cents;
+use pupero_core::record_band::{BAND_FLOORS, band, is_band_floor};
 use pupero_http::{ApiError, ApiResult};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 
 use crate::entity::trader_record;
 
-/// Band floors above the exact range, highest first.
-const BANDS: [i64; 5] = [1000, 500, 100, 50, 10];
 const DAY_MS: i64 = 86_400_000;
-
-/// A count as shown: exact below 10, else the highest band floor reached.
-pub fn band(n: i64) -> String {
-    match BANDS.iter().find(|&&b| n >= b) {
-        Some(b) => format!("{b}+"),
-        None => Ord::max(n, 0).to_string(),
-    }
-}
 
 /// The SQL of a count's band floor, for sorting by what is shown.
 pub fn band_expr(count: Expr) -> Expr {
-    let mut case = Expr::case(count.clone().gte(BANDS[0]), BANDS[0]);
-    for b in &BANDS[1..] {
+    let mut case = Expr::case(count.clone().gte(BAND_FLOORS[0]), BAND_FLOORS[0]);
+    for b in &BAND_FLOORS[1..] {
         case = case.case(count.clone().gte(*b), *b);
     }
     case.finally(count).into()
@@ -51,7 +39,7 @@ pub fn column_or(column: trader_record::Column, missing: i64) -> Expr {
 /// `min_completed_trades`: a band floor (0–10, 50, 100, 500 or 1000).
 pub fn parse_min_trades(raw: &str) -> ApiResult<i64> {
     let n: i64 = raw.trim().parse().map_err(|_| min_trades_error())?;
-    if (0..=10).contains(&n) || BANDS.contains(&n) {
+    if is_band_floor(n) {
         Ok(n)
     } else {
         Err(min_trades_error())
@@ -138,21 +126,6 @@ pub fn view(row: Option<&trader_record::Model>, now: i64) -> TraderRecord {
 #[allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 mod tests {
     use super::*;
-
-    #[test]
-    fn counts_are_exact_below_ten_then_banded() {
-        let shown: Vec<String> = [0, 1, 9, 10, 49, 50, 99, 100, 499, 500, 999, 1000, 123_456]
-            .into_iter()
-            .map(band)
-            .collect();
-        assert_eq!(
-            shown,
-            [
-                "0", "1", "9", "10+", "10+", "50+", "50+", "100+", "100+", "500+", "500+", "1000+",
-                "1000+"
-            ]
-        );
-    }
 
     #[test]
     fn a_minimum_of_trades_must_be_a_band_floor() {

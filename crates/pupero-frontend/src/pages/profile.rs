@@ -1,4 +1,5 @@
-//! A trader's public profile: member since, completed trades, rating and reviews.
+//! A trader's public profile: member since, completed trades, rating, cancellations and
+//! lost disputes (counts banded, as beside offers), and reviews.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -28,9 +29,12 @@ struct ProfilePage {
     chrome: Chrome,
     username: String,
     member_since: String,
-    completed: u64,
+    /// Counts as the API gives them: banded ("10+").
+    completed: String,
     rating: Option<String>,
-    reviews_count: u64,
+    reviews_count: String,
+    /// Cancellations and lost disputes, when there are any.
+    marks: Option<String>,
     reviews: Vec<ReviewRow>,
     /// A signed-in visitor other than this trader may report them.
     report_id: Option<i64>,
@@ -77,6 +81,15 @@ pub async fn page(
         chrome: visit.chrome(p.username.clone()),
         username: p.username,
         member_since: view::day(&p.member_since),
+        marks: (r.cancellations != "0" || r.lost_disputes != "0").then(|| {
+            i18n::t2(
+                "record-marks",
+                "cancelled",
+                &r.cancellations,
+                "lost",
+                &r.lost_disputes,
+            )
+        }),
         completed: r.completed_trades,
         rating: r.average_rating.as_deref().map(i18n::decimal),
         reviews_count: r.reviews_count,

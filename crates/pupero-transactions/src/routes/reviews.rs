@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use pupero_api::trades::{Reputation, ReviewRequest, ReviewView};
 use pupero_http::ErrorCode;
 
+use pupero_core::record_band::band_u64;
 use pupero_core::trade::{Actor, TradeState};
 use pupero_db::{is_unique_violation, write_tx};
 use pupero_http::{ActiveUser, ApiError, ApiJson, ApiPath, ApiResult, AuthUser, rfc3339};
@@ -104,7 +105,8 @@ pub async fn review(
     Ok((StatusCode::CREATED, Json(review_view(saved))))
 }
 
-/// A user's public reputation.
+/// A user's public reputation. Counts are banded for everyone, the user included: the
+/// answer is public, and a user's own exact history is in their trades and ledger.
 #[utoipa::path(get, path = "/users/{id}/reputation", tag = "reviews", params(("id" = i64, Path)),
     responses((status = 200, body = Reputation)))]
 pub async fn reputation(
@@ -119,10 +121,10 @@ pub async fn reputation(
         .collect();
     Ok(Json(Reputation {
         user_id,
-        completed_trades: record.completed_trades,
-        cancellations: record.cancellations,
-        lost_disputes: record.lost_disputes,
-        reviews_count: record.reviews_count,
+        completed_trades: band_u64(record.completed_trades),
+        cancellations: band_u64(record.cancellations),
+        lost_disputes: band_u64(record.lost_disputes),
+        reviews_count: band_u64(record.reviews_count),
         average_rating: record.average_rating(),
         reviews,
     }))

@@ -80,11 +80,14 @@ db_test! {
         let (status, rep) = app.get(&format!("/transactions/users/{}/reputation", m.seller.id), None).await;
         assert_eq!(status, StatusCode::OK);
         let rep: Reputation = typed(&rep);
-        assert_eq!((rep.completed_trades, rep.reviews_count, rep.average_rating.as_deref()), (2, 2, Some("4.50")));
+        assert_eq!(
+            (rep.completed_trades.as_str(), rep.reviews_count.as_str(), rep.average_rating.as_deref()),
+            ("2", "2", Some("4.50"))
+        );
         assert_eq!(rep.reviews[1].comment, "fast and friendly");
         let (_, rep) = app.get(&format!("/transactions/users/{}/reputation", m.stranger.id), None).await;
         let rep: Reputation = typed(&rep);
-        assert_eq!((rep.completed_trades, rep.average_rating), (0, None));
+        assert_eq!((rep.completed_trades.as_str(), rep.average_rating), ("0", None));
     }
 }
 

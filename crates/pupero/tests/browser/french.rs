@@ -1,6 +1,7 @@
 //! The web UI in French (issue 15 item 6), as a browser set to French meets it: it signs
-//! up, looks at the offers and an offer, has a form refused, types an amount with a decimal
-//! comma, and follows its trade to the end, every page in French. The steps find elements
+//! up, has a field of its offer form refused in French words that name the field as the form
+//! labels it, looks at the offers and an offer, has a form refused, types an amount with a
+//! decimal comma, and follows its trade to the end, every page and button in French. The steps find elements
 //! by id, so they hold as more of the pages' text is translated. Each runs on SQLite,
 //! MariaDB and PostgreSQL.
 
@@ -47,6 +48,24 @@ db_test! {
         browser.submit_form("#register-submit").await;
         assert_eq!(browser.text("#nav-user").await, "amelie");
 
+        // A form of her own that the API cannot read: the error names the field as the
+        // French form labels it, in French, and keeps what she typed.
+        browser.goto(&format!("{}/offers/new", app.frontend)).await;
+        assert_eq!(browser.text("#offer-submit").await, "Enregistrer l'offre");
+        browser.click("#side-buy").await;
+        browser.fill("#currency", "EUR").await;
+        browser.fill("#price", "150").await;
+        browser.fill("#min_amount", "0,1").await;
+        browser.fill("#max_amount", "1").await;
+        browser.fill("#payment_window_minutes", "abc").await;
+        browser.submit_form("#offer-submit").await;
+        browser
+            .wait_for_text("Délai de paiement (minutes) : doit être un nombre entier, pas \"abc\".", TIMEOUT)
+            .await;
+        assert!(!browser.text("body").await.contains("must be"), "an English reason on a French page");
+        assert_eq!(browser.attr("#payment_window_minutes", "value").await.as_deref(), Some("abc"));
+        shot(&browser, "fr-field-error").await;
+
         // The offers, in French.
         browser.goto(&format!("{}/", app.frontend)).await;
         assert_eq!(html_lang(&browser).await, "fr");
@@ -64,6 +83,11 @@ db_test! {
         browser.click(&format!("tr[data-offer=\"{offer}\"] a.button")).await;
         browser.wait_for("#trade-form", TIMEOUT).await;
         assert_eq!(html_lang(&browser).await, "fr");
+        assert_eq!(browser.text("#start-trade").await, "Commencer l'échange");
+        let form = browser.text("#trade-form").await;
+        for label in ["Montant (XMR)", "ou en EUR", "Entre 0,1 et 2 XMR"] {
+            assert!(form.contains(label), "{label}: {form}");
+        }
         shot(&browser, "fr-offer").await;
         browser.eval("document.querySelector('#trade-form input[name=_csrf]').value = 'forged';").await;
         browser.submit_form("#start-trade").await;
@@ -83,6 +107,11 @@ db_test! {
         assert_eq!(html_lang(&browser).await, "fr");
         assert_eq!(browser.text("#trade-state").await, "En attente du paiement");
         let facts = browser.text("dl.facts").await;
+        assert_eq!(browser.text("#action-paid").await, "Argent envoyé");
+        assert_eq!(browser.text("#action-cancel").await, "Annuler l'échange");
+        for label in ["Montant", "Prix", "Vendeur", "Acheteur", "Payer avant"] {
+            assert!(facts.contains(label), "{label}: {facts}");
+        }
         let today = today_in_french(&browser).await;
         assert!(facts.contains(&format!("{today} ")), "opened {today}: {facts}");
         browser.submit_form("#action-paid").await;

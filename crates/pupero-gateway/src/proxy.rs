@@ -174,7 +174,39 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
     let response = answer.ok_or_else(|| unavailable(service))?;
     let (mut parts, body) = response.into_parts();
     strip_hop_by_hop(&mut parts.headers);
-    Ok(Response::from_parts(parts, Body::new(body)))
+    let body = match declared_length(&parts.headers) {
+        // A whole answer of known, modest size (a listing page is ~50 KB) is read first
+        // and written in one go: streamed, each of its frames costs the gateway a wake-up
+        // and a write of its own. Streams (events, large downloads) pass through as they come.
+        Some(len) if len <= BUFFERED_ANSWER_BYTES => {
+            match tokio::time::timeout(state.timeout, axum::body::to_bytes(Body::new(body), len))
+                .await
+            {
+                Ok(Ok(bytes)) => Body::from(bytes),
+                _ => {
+                    tracing::warn!(
+                        service,
+                        "upstream answer broke off before its declared length"
+                    );
+                    return Err(unavailable(service));
+                }
+            }
+        }
+        _ => Body::new(body),
+    };
+    Ok(Response::from_parts(parts, body))
+}
+
+/// Answers up to this size are read whole before they are passed on.
+const BUFFERED_ANSWER_BYTES: usize = 1024 * 1024;
+
+fn declared_length(headers: &HeaderMap) -> Option<usize> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
 }
 
 /// The client's address: the peer (or what a trusted proxy in front says), or the browser's

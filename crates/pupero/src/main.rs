@@ -122,6 +122,10 @@ enum Command {
         /// Run only the trade scenario (open → paid → release) and the ledger check.
         #[arg(long)]
         trades_only: bool,
+        /// Append the run (command, machine, load, every figure printed) to this file,
+        /// e.g. docs/BENCHMARKS.md.
+        #[arg(long, value_name = "FILE")]
+        record: Option<std::path::PathBuf>,
         #[command(flatten)]
         settings: Settings,
     },
@@ -357,8 +361,10 @@ async fn main() -> anyhow::Result<()> {
             connections,
             hot_paths_only,
             trades_only,
+            record,
             mut settings,
         } => {
+            let machine = bench::record::Machine::now();
             // The bench is quiet unless RUST_LOG asks otherwise.
             if std::env::var_os("RUST_LOG").is_none() {
                 init_logging_with(LogFormat::Text, "warn");
@@ -366,7 +372,7 @@ async fn main() -> anyhow::Result<()> {
                 init_logging(LogFormat::Text);
             }
             if monero {
-                bench::monero(&mut settings, 20).await
+                bench::monero(&mut settings, 20).await?;
             } else {
                 let hot = bench::HotPaths {
                     seconds,
@@ -374,7 +380,14 @@ async fn main() -> anyhow::Result<()> {
                     only: hot_paths_only,
                     trades_only,
                 };
-                bench::api(&mut settings, requests, concurrency, trades, hot).await
+                bench::api(&mut settings, requests, concurrency, trades, hot).await?;
+            }
+            match record {
+                Some(path) => {
+                    let command = std::env::args().collect::<Vec<_>>().join(" ");
+                    bench::record::append(&path, &command, &machine)
+                }
+                None => Ok(()),
             }
         }
     }

@@ -47,7 +47,12 @@ pub async fn api(
     settings.register_rate_per_hour = 1_000_000;
     let platform = Platform::start(settings.clone(), &AVAILABLE).await?;
     let timeline = memory::Timeline::start();
-    timeline.phase("started, setting up");
+    // At rest before any request: what `pupero up` holds idle.
+    timeline.phase("started, idle (nothing hashed yet)");
+    if !hot.trades_only {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+    }
+    timeline.phase("setting up (3 sign-ups and sign-ins)");
     let db = platform.db.clone().context("no database")?;
     let gateway = platform
         .url(Service::Gateway)
@@ -102,7 +107,7 @@ pub async fn api(
     if !hot.trades_only {
         hot_paths::post_offers(&setup).await?;
     }
-    println!(
+    say!(
         "pupero bench: database {}, build {}",
         pupero_db::backend_name(&db),
         if cfg!(debug_assertions) {
@@ -120,7 +125,7 @@ pub async fn api(
         let _ = std::fs::remove_dir_all(dir);
         return Ok(());
     }
-    println!();
+    say!();
 
     let scenarios = [
         Scenario {
@@ -160,12 +165,12 @@ pub async fn api(
             ..Scenario::default()
         },
     ];
-    println!("in-process load: {requests} requests per scenario, {concurrency} connections");
-    println!("{}", header());
+    say!("in-process load: {requests} requests per scenario, {concurrency} connections");
+    say!("{}", header());
     if !hot.trades_only {
         for scenario in &scenarios {
             let outcome = run(scenario, requests, concurrency).await?;
-            println!("{}", row(&outcome));
+            say!("{}", row(&outcome));
         }
     }
 
@@ -228,8 +233,8 @@ pub async fn api(
         },
     )
     .await?;
-    println!("{}", row(&outcome));
-    println!(
+    say!("{}", row(&outcome));
+    say!(
         "completed trades per second: {:.1} ({} workers)",
         outcome.rps(),
         workers
@@ -254,8 +259,8 @@ pub async fn api(
         .json()
         .await?;
     let trade_id = trades_page.items.first().context("a trade")?.id;
-    println!();
-    println!("{}", header());
+    say!();
+    say!("{}", header());
     let pages = [
         Scenario {
             name: "page / (offers, anonymous)".into(),
@@ -283,7 +288,7 @@ pub async fn api(
     ];
     for scenario in &pages {
         let outcome = run(scenario, requests.min(5_000), concurrency).await?;
-        println!("{}", row(&outcome));
+        say!("{}", row(&outcome));
     }
 
     finish(platform, &db, dir).await
@@ -296,7 +301,7 @@ async fn finish(
     dir: std::path::PathBuf,
 ) -> anyhow::Result<()> {
     let report = pupero_transactions::ledger::verify(db).await?;
-    println!(
+    say!(
         "ledger after the run: consistent = {}, {} entries",
         report.is_consistent(),
         report.entries

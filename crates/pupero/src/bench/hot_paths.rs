@@ -14,6 +14,9 @@ use super::reference::{self, Nginx};
 use super::wrk::{self, Load, Measured};
 
 /// The URLs and accounts the hot paths need.
+/// A pause longer than the hashing workers' idle release (`pupero-login/src/passwords.rs`).
+const IDLE_RELEASE_WAIT: Duration = Duration::from_secs(13);
+
 pub struct Setup<'a> {
     pub gateway: &'a str,
     pub offers: &'a str,
@@ -101,7 +104,7 @@ pub async fn run(
     timeline: &Timeline,
 ) -> anyhow::Result<()> {
     if !wrk::available() || !reference::available() {
-        println!("hot paths skipped: wrk and nginx are needed (run scripts/bench-deps.sh)");
+        say!("hot paths skipped: wrk and nginx are needed (run scripts/bench-deps.sh)");
         return Ok(());
     }
     let d = Duration::from_secs(seconds.max(1));
@@ -115,19 +118,21 @@ pub async fn run(
         .await?;
     let nginx = Nginx::start(scratch, &page, "application/json").await?;
     timeline.phase("idle, 200 offers posted");
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    println!(
+    // Longer than the hashing workers' idle release (10 s), so the idle figure is the
+    // platform's at rest, not the last sign-in's block.
+    tokio::time::sleep(IDLE_RELEASE_WAIT).await;
+    say!(
         "hot paths: wrk -t2 -c{connections} -d{seconds}s; the listing page is {} bytes",
         page.len()
     );
-    println!("{}", header());
+    say!("{}", header());
 
     let reference = wrk::run(
         &Load::get(format!("{}/offers?limit=100", nginx.url), connections, d),
         scratch,
     )
     .await?;
-    println!(
+    say!(
         "{}",
         row(
             "nginx: the same listing bytes, static",
@@ -167,12 +172,12 @@ pub async fn run(
     ];
     for (name, url) in listings {
         let m = wrk::run(&Load::get(url, connections, d), scratch).await?;
-        println!("{}", row(name, &m, nginx_rps));
+        say!("{}", row(name, &m, nginx_rps));
     }
     let mut fresh = Load::get(format!("{}/offers?limit=100", s.gateway), connections, d);
     fresh.fresh = true;
     let m = wrk::run(&fresh, scratch).await?;
-    println!(
+    say!(
         "{}",
         row(
             "GET /offers?limit=100, computed afresh (gateway)",
@@ -189,16 +194,16 @@ pub async fn run(
         .headers
         .push(format!("Authorization: Bearer {}", s.seller_token));
     let m = wrk::run(&balance, scratch).await?;
-    println!(
+    say!(
         "{}",
         row("GET /transactions/balances/{id} (gateway)", &m, None)
     );
     timeline.phase("after the listing load");
     tokio::time::sleep(Duration::from_secs(3)).await;
 
-    // The login burst, with a light listing probe beside it: hashing must not starve
-    // the other services.
-    timeline.phase("login burst (64 connections) + listing probe");
+    // Logins alone, then a second burst with a light listing probe beside it: hashing
+    // must not starve the other services (the probe's own load lowers that burst's rate).
+    timeline.phase("login burst (64 connections)");
     let login = Load {
         url: format!("{}/auth/login", s.gateway),
         connections: 64,
@@ -209,6 +214,12 @@ pub async fn run(
         ),
         fresh: false,
     };
+    let alone = wrk::run(&login, scratch).await.context("login burst")?;
+    say!(
+        "{}",
+        row("POST /auth/login (gateway, Argon2id), alone", &alone, None)
+    );
+    timeline.phase("login burst + listing probe");
     let probe = Load::get(
         format!("{}/offers?limit=100", s.gateway),
         4,
@@ -220,11 +231,15 @@ pub async fn run(
         wrk::run(&probe, scratch).await
     });
     let logins = logins.context("login burst")?;
-    println!(
+    say!(
         "{}",
-        row("POST /auth/login (gateway, Argon2id)", &logins, None)
+        row(
+            "POST /auth/login (gateway), beside the probe",
+            &logins,
+            None
+        )
     );
-    println!(
+    say!(
         "{}",
         row(
             "  GET /offers?limit=100, 4 conns, in the burst",
@@ -232,10 +247,10 @@ pub async fn run(
             None
         )
     );
-    timeline.phase("after the login burst");
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    timeline.phase("after the login bursts, idle");
+    tokio::time::sleep(IDLE_RELEASE_WAIT).await;
     timeline.phase("end");
-    println!();
-    print!("{}", timeline.summary());
+    say!();
+    say!("{}", timeline.summary().trim_end());
     Ok(())
 }

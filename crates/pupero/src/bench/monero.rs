@@ -142,7 +142,7 @@ pub async fn monero(settings: &mut pupero_config::Settings, samples: usize) -> a
         v.sort_unstable();
         v[((v.len() as f64 * p) as usize).min(v.len() - 1)].as_secs_f64() * 1e3
     };
-    println!(
+    say!(
         "pupero bench --monero: {samples} samples each, regtest, database {}, build {}",
         pupero_db::backend_name(platform.db.as_ref().context("db")?),
         if cfg!(debug_assertions) {
@@ -151,15 +151,15 @@ pub async fn monero(settings: &mut pupero_config::Settings, samples: usize) -> a
             "release"
         }
     );
-    println!("| scenario | p50 ms | p95 ms | max ms |\n|---|---|---|---|");
+    say!("| scenario | p50 ms | p95 ms | max ms |\n|---|---|---|---|");
     let max = |v: &[Duration]| v.iter().max().map_or(0.0, |d| d.as_secs_f64() * 1e3);
-    println!(
+    say!(
         "| withdrawal request → tx in the daemon's pool | {:.0} | {:.0} | {:.0} |",
         pct(&mut relayed, 0.5),
         pct(&mut relayed, 0.95),
         max(&relayed)
     );
-    println!(
+    say!(
         "| deposit in the pool → visible as pending (sweep every 1 s) | {:.0} | {:.0} | {:.0} |",
         pct(&mut seen, 0.5),
         pct(&mut seen, 0.95),

@@ -17,7 +17,7 @@ pub fn line(text: &str) {
     println!("{text}");
     let mut printed = PRINTED
         .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     printed.push_str(text);
     printed.push('\n');
 }
@@ -70,7 +70,7 @@ pub fn load_average() -> String {
 pub fn section(command: &str, machine: &Machine, load_after: &str, today: &str) -> String {
     let printed = PRINTED
         .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut s = String::new();
     let _ = writeln!(s, "\n## {today}: recorded by `pupero bench`\n");
     let _ = writeln!(s, "Command: `{command}`\n");

@@ -91,17 +91,22 @@ impl RecordView {
                 i18n::t2("record-rating", "score", score, "reviews", &r.reviews)
             }),
             age_and_seen: age.into_iter().chain(seen).collect::<Vec<_>>().join(" · "),
-            marks: (r.cancellations != "0" || r.lost_disputes != "0").then(|| {
-                i18n::t2(
-                    "record-marks",
-                    "cancelled",
-                    &r.cancellations,
-                    "lost",
-                    &r.lost_disputes,
-                )
-            }),
+            marks: marks(&r.cancellations, &r.lost_disputes),
         }
     }
+}
+
+/// "1 cancelled · 0 disputes lost" from banded counts, when either is not zero.
+pub fn marks(cancellations: &str, lost_disputes: &str) -> Option<String> {
+    (cancellations != "0" || lost_disputes != "0").then(|| {
+        i18n::t2(
+            "record-marks",
+            "cancelled",
+            cancellations,
+            "lost",
+            lost_disputes,
+        )
+    })
 }
 
 impl OfferRow {

@@ -81,15 +81,7 @@ pub async fn page(
         chrome: visit.chrome(p.username.clone()),
         username: p.username,
         member_since: view::day(&p.member_since),
-        marks: (r.cancellations != "0" || r.lost_disputes != "0").then(|| {
-            i18n::t2(
-                "record-marks",
-                "cancelled",
-                &r.cancellations,
-                "lost",
-                &r.lost_disputes,
-            )
-        }),
+        marks: super::offers::marks(&r.cancellations, &r.lost_disputes),
         completed: r.completed_trades,
         rating: r.average_rating.as_deref().map(i18n::decimal),
         reviews_count: r.reviews_count,

@@ -61,12 +61,7 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
             format!("request bodies are limited to {limit} bytes"),
         )
     };
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > limit) {
+    if declared_length(&parts.headers).is_some_and(|len| len > limit) {
         let mut response = too_large().into_response();
         // The body is left unread, so this connection cannot carry another request.
         response
@@ -175,7 +170,7 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
     let (mut parts, body) = response.into_parts();
     strip_hop_by_hop(&mut parts.headers);
     let body = match declared_length(&parts.headers) {
-        // A whole answer of known, modest size (a listing page is ~50 KB) is read first
+        // A whole answer of known, modest size (a listing page is ~80 KB) is read first
         // and written in one go: streamed, each of its frames costs the gateway a wake-up
         // and a write of its own. Streams (events, large downloads) pass through as they come.
         Some(len) if len <= BUFFERED_ANSWER_BYTES => {
@@ -200,6 +195,7 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
 /// Answers up to this size are read whole before they are passed on.
 const BUFFERED_ANSWER_BYTES: usize = 1024 * 1024;
 
+/// A message's `Content-Length`, when it has a readable one.
 fn declared_length(headers: &HeaderMap) -> Option<usize> {
     headers
         .get(header::CONTENT_LENGTH)?

@@ -16,7 +16,7 @@ pub mod store;
 mod totp;
 
 pub use migration::Migrator;
-pub use passwords::Passwords;
+pub use passwords::{IDLE_RELEASE as PASSWORD_MEMORY_IDLE_RELEASE, Passwords};
 pub use routes::router;
 pub use state::LoginState;
 

@@ -41,7 +41,7 @@ pub struct Passwords {
 
 /// How long a worker keeps its memory block without work. A burst reuses the blocks;
 /// an idle platform gives the ~19 MiB per worker back (docs/BENCHMARKS.md, issue 11).
-const IDLE_RELEASE: Duration = Duration::from_secs(10);
+pub const IDLE_RELEASE: Duration = Duration::from_secs(10);
 
 /// A hashing worker: takes jobs until the queue closes, computing in its own memory block
 /// and dropping the block after `idle` without work.

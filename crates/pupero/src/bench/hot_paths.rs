@@ -14,8 +14,10 @@ use super::reference::{self, Nginx};
 use super::wrk::{self, Load, Measured};
 
 /// The URLs and accounts the hot paths need.
-/// A pause longer than the hashing workers' idle release (`pupero-login/src/passwords.rs`).
-const IDLE_RELEASE_WAIT: Duration = Duration::from_secs(13);
+/// A pause longer than the hashing workers' idle release, so an idle phase ends with the
+/// platform at rest rather than holding the last sign-in's arenas.
+const IDLE_RELEASE_WAIT: Duration =
+    pupero_login::PASSWORD_MEMORY_IDLE_RELEASE.saturating_add(Duration::from_secs(3));
 
 pub struct Setup<'a> {
     pub gateway: &'a str,
@@ -118,8 +120,6 @@ pub async fn run(
         .await?;
     let nginx = Nginx::start(scratch, &page, "application/json").await?;
     timeline.phase("idle, 200 offers posted");
-    // Longer than the hashing workers' idle release (10 s), so the idle figure is the
-    // platform's at rest, not the last sign-in's block.
     tokio::time::sleep(IDLE_RELEASE_WAIT).await;
     say!(
         "hot paths: wrk -t2 -c{connections} -d{seconds}s; the listing page is {} bytes",

@@ -21,6 +21,10 @@ impl MigratorTrait for Migrator {
             Box::new(RestrictionVersions),
             Box::new(CreateApiKeys),
             Box::new(CreatePresence),
+            Box::new(pupero_db::audit_chain::AddPendingTable {
+                chain: pupero_db::audit_chain::Chain::LOGIN,
+                name: "m20261203_400001_login_audit_pending",
+            }),
         ]
     }
 

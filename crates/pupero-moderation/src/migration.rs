@@ -12,6 +12,10 @@ impl MigratorTrait for Migrator {
             Box::new(CreateModeration),
             Box::new(CreateEnforcement),
             Box::new(ModerationAuditChain),
+            Box::new(pupero_db::audit_chain::AddPendingTable {
+                chain: pupero_db::audit_chain::Chain::MODERATION,
+                name: "m20261203_200001_moderation_audit_pending",
+            }),
         ]
     }
 

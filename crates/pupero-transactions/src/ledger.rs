@@ -220,9 +220,6 @@ async fn post_in(
         *net.entry(m.to).or_default() += i128::from(m.amount.as_i64());
     }
     net.retain(|_, delta| *delta != 0);
-    // The audit chain's lock before any balance row's: every money transaction takes them
-    // in this order, so appending to the chain cannot deadlock two movements.
-    audit_chain::lock(db, audit::CHAIN).await?;
 
     let mut by_id = Vec::with_capacity(net.len());
     for (account, delta) in net {
@@ -276,7 +273,9 @@ async fn post_in(
         .iter()
         .map(|(_, account, delta)| format!("{account} {delta:+}"))
         .collect();
-    audit_chain::append(
+    // Queued, not chained here: the chain's head is one row every movement would wait on
+    // until the one before it committed.
+    audit_chain::enqueue(
         db,
         audit::CHAIN,
         audit_chain::NewRecord {

@@ -2,6 +2,7 @@
 //! balances, trades with escrow, disputes, trade chat and reviews.
 
 pub mod accounts;
+pub mod audit_sequencer;
 pub mod balance_changes;
 pub mod deposits;
 pub mod entity;
@@ -36,6 +37,7 @@ use sea_orm::DatabaseConnection;
 use pupero_config::{Service, Settings};
 use pupero_http::{AccountAuthority, InternalClient, JwtKeys, SecurityEvent, TrustedProxies};
 
+pub use audit_sequencer::spawn_audit_sequencer;
 pub use expiry::spawn_expiry_worker;
 pub use migration::Migrator;
 pub use money_metrics::{spawn_ledger_verifier, spawn_money_metrics};

@@ -25,6 +25,10 @@ impl MigratorTrait for Migrator {
             Box::new(AddWithdrawalTrace),
             Box::new(DisputeWorkbench),
             Box::new(RecordTellings),
+            Box::new(pupero_db::audit_chain::AddPendingTable {
+                chain: pupero_db::audit_chain::Chain::TRANSACTIONS,
+                name: "m20261203_200001_transactions_audit_pending",
+            }),
         ]
     }
 

@@ -290,6 +290,10 @@ impl Platform {
                         checkpoint_interval,
                         workers.signal(),
                     ));
+                    workers.push(pupero_transactions::spawn_audit_sequencer(
+                        state.clone(),
+                        workers.signal(),
+                    ));
                     workers.push(pupero_transactions::spawn_expiry_worker(
                         state.clone(),
                         workers.signal(),

@@ -11,8 +11,8 @@ fn len(max: usize) -> u32 {
     u32::try_from(max).unwrap_or(u32::MAX)
 }
 
-/// Creates the chain's records, head (with its one row: sequence 0, the genesis hash) and
-/// checkpoints tables.
+/// Creates the chain's records, head (with its one row: sequence 0, the genesis hash),
+/// checkpoints and pending tables.
 pub async fn create_tables(m: &SchemaManager<'_>, chain: Chain) -> Result<(), DbErr> {
     m.create_table(
         Table::create()
@@ -68,11 +68,35 @@ pub async fn create_tables(m: &SchemaManager<'_>, chain: Chain) -> Result<(), Db
             .col(string_len(Alias::new("signature"), 128))
             .to_owned(),
     )
+    .await?;
+    create_pending_table(m, chain).await
+}
+
+/// Creates the chain's queue of records written and not yet chained (see
+/// [`super::enqueue`]).
+pub async fn create_pending_table(m: &SchemaManager<'_>, chain: Chain) -> Result<(), DbErr> {
+    m.create_table(
+        Table::create()
+            .table(chain.pending())
+            .if_not_exists()
+            .col(big_pk_auto(Alias::new("id")))
+            .col(big_integer(Alias::new("at_ms")))
+            .col(big_integer_null(Alias::new("actor_id")))
+            .col(string_len(Alias::new("action"), len(ACTION_MAX)))
+            .col(string_len(Alias::new("target"), len(TARGET_MAX)))
+            .col(string_len(Alias::new("details"), len(DETAILS_MAX)))
+            .to_owned(),
+    )
     .await
 }
 
 pub async fn drop_tables(m: &SchemaManager<'_>, chain: Chain) -> Result<(), DbErr> {
-    for table in [chain.checkpoints(), chain.head(), chain.records()] {
+    for table in [
+        chain.pending(),
+        chain.checkpoints(),
+        chain.head(),
+        chain.records(),
+    ] {
         m.drop_table(Table::drop().table(table).if_exists().to_owned())
             .await?;
     }
@@ -108,4 +132,34 @@ pub async fn carry_over(
     m.drop_table(Table::drop().table(Alias::new(old_table)).to_owned())
         .await?;
     Ok(moved)
+}
+
+/// The migration that gives an existing chain its pending table (chains created before it
+/// had none); each service lists it with its own name.
+pub struct AddPendingTable {
+    pub chain: Chain,
+    pub name: &'static str,
+}
+
+impl sea_orm_migration::MigrationName for AddPendingTable {
+    fn name(&self) -> &str {
+        self.name
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl sea_orm_migration::MigrationTrait for AddPendingTable {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        create_pending_table(m, self.chain).await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(
+            Table::drop()
+                .table(self.chain.pending())
+                .if_exists()
+                .to_owned(),
+        )
+        .await
+    }
 }

@@ -17,6 +17,11 @@ pub struct ChainReport {
     pub checkpoints: u64,
     /// The last record a valid signature vouches for (0: none).
     pub signed_through: i64,
+    /// Records written with their action and not yet chained (see `enqueue`): nothing
+    /// vouches for them until they are.
+    pub pending: u64,
+    /// When the oldest of them was written (ms since the epoch).
+    pub oldest_pending_at_ms: Option<i64>,
     /// The first problem, naming the record; `None` when the chain is intact.
     pub problem: Option<String>,
 }
@@ -42,8 +47,11 @@ pub async fn verify(
         records: 0,
         checkpoints: 0,
         signed_through: 0,
+        pending: 0,
+        oldest_pending_at_ms: None,
         problem: None,
     };
+    (report.pending, report.oldest_pending_at_ms) = super::pending(db, chain).await?;
     // Checkpoints first: each must be signed correctly, and is then compared with the
     // record it names during the walk.
     let mut signed: BTreeMap<i64, (i64, String)> = BTreeMap::new();

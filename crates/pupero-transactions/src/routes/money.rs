@@ -217,6 +217,8 @@ pub async fn audit_log(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<Paged<AuditEntry>>> {
     let page = q.page(50, 200)?;
+    // What is shown is chained: the queue of the last moments first.
+    crate::audit_sequencer::sequence(&state).await?;
     Ok(Json(
         pupero_http::audit::page(&state.db, audit_store::CHAIN, page).await?,
     ))

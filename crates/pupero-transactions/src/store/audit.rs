@@ -7,7 +7,8 @@ use pupero_db::audit_chain::{self, Chain, NewRecord};
 
 pub const CHAIN: Chain = Chain::TRANSACTIONS;
 
-/// Appends a staff action, in the caller's transaction.
+/// Writes a staff action to the chain's queue, in the caller's transaction (the
+/// sequencer chains it once it committed, as it does every ledger movement).
 pub async fn record(
     db: &impl ConnectionTrait,
     actor_id: i64,
@@ -15,7 +16,7 @@ pub async fn record(
     target: String,
     details: String,
 ) -> Result<(), DbErr> {
-    audit_chain::append(
+    audit_chain::enqueue(
         db,
         CHAIN,
         NewRecord {

@@ -142,8 +142,12 @@ pub async fn audit_verify(settings: &Settings, public_keys: &[String]) -> anyhow
             }
         } else {
             println!(
-                "{} audit chain intact: {} records, signed through record {} by {} checkpoint(s)",
-                report.chain, report.records, report.signed_through, report.checkpoints
+                "{} audit chain intact: {} records, signed through record {} by {} checkpoint(s); {} written and not yet chained",
+                report.chain,
+                report.records,
+                report.signed_through,
+                report.checkpoints,
+                report.pending
             );
         }
     }

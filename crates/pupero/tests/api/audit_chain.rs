@@ -293,11 +293,21 @@ db_test! {
                 assert_eq!(status, StatusCode::OK, "{body}");
             }
         });
-        join_all(credits).await;
+        // Sequencers racing the movements and each other (the service's own pass runs
+        // too, every 250 ms): a record is chained once, by one of them.
+        let sequencers = (0..3).map(|_| async {
+            for _ in 0..10 {
+                audit_chain::sequence(&app.db, Chain::TRANSACTIONS).await.unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        });
+        futures::join!(join_all(credits), join_all(sequencers));
+        audit_chain::sequence(&app.db, Chain::TRANSACTIONS).await.unwrap();
         let report = audit_chain::verify(&app.db, Chain::TRANSACTIONS, &[]).await.unwrap();
         assert!(report.is_intact(), "{report:?}");
         let movements = users.len() * EACH;
         assert_eq!(report.records, 2 * movements as u64, "one entry record and one staff record per credit");
+        assert_eq!(report.pending, 0, "everything committed is chained: {report:?}");
         assert!(audit_chain::checkpoint(&app.db, Chain::TRANSACTIONS, &server_key(&app)).await.unwrap().is_some());
         let key = published_key(&app).await;
         let (ok, out) = audit_verify(&app, &key);
@@ -483,5 +493,35 @@ db_test! {
         exec(&app, &format!("DELETE FROM {MODERATION} WHERE seq >= 5")).await;
         let (ok, out) = audit_verify(&app, &key);
         assert!(!ok, "{out}");
+    }
+}
+
+db_test! {
+    async fn a_queued_record_is_reported_pending_until_it_is_chained_and_then_signed(app) {
+        // The login chain: its service appends in place, so nothing chains this queued
+        // record behind the test's back.
+        let chain = Chain::LOGIN;
+        let before = audit_chain::verify(&app.db, chain, &[]).await.unwrap();
+        let record = audit_chain::NewRecord {
+            actor_id: Some(1),
+            action: AuditAction::ForceLogout.as_str().to_owned(),
+            target: "user:1".into(),
+            details: "queued".into(),
+        };
+        audit_chain::enqueue(&app.db, chain, record).await.unwrap();
+        let queued = audit_chain::verify(&app.db, chain, &[]).await.unwrap();
+        assert!(queued.is_intact(), "{queued:?}");
+        assert_eq!((queued.records, queued.pending), (before.records, 1), "{queued:?}");
+        assert!(queued.oldest_pending_at_ms.is_some());
+
+        // A checkpoint chains the queue first, so it vouches for the record.
+        let signed = audit_chain::checkpoint(&app.db, chain, &server_key(&app)).await.unwrap();
+        let last = i64::try_from(before.records).unwrap() + 1;
+        assert_eq!(signed, Some(last));
+        let chained = audit_chain::verify(&app.db, chain, &[]).await.unwrap();
+        assert!(chained.is_intact(), "{chained:?}");
+        assert_eq!((chained.records, chained.pending, chained.signed_through), (before.records + 1, 0, last));
+        let newest = record_of(&app, chain, last).await;
+        assert_eq!((newest.target.as_str(), newest.details.as_str()), ("user:1", "queued"));
     }
 }

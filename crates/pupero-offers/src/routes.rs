@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 use pupero_api::Paged;
 use pupero_api::internal::offers::{
     BalancesChanged, BalancesNoted, OwnerBar, OwnerVisibility, OwnerVisibilitySet, PresenceTold,
-    TradeRecordTold,
+    TradeRecordsTold,
 };
 use pupero_api::internal::transactions::{AvailableBalances, BalancesRequest, OpenTrades};
 use pupero_api::offers::{
@@ -88,11 +88,11 @@ pub fn router(state: OffersState) -> ServiceRouter {
             ),
         )
         .route(
-            "/internal/traders/{id}/record",
+            "/internal/traders/records",
             internal_route(
                 &keys,
                 &["transactions"],
-                axum::routing::put(internal_trade_record),
+                axum::routing::put(internal_trade_records),
             ),
         )
         .route(
@@ -741,31 +741,45 @@ async fn internal_remove_offer(
     Ok(Json(view(&row, None, &state.prices)?))
 }
 
-/// For the transactions service: a trader's whole trade record, after a trade of theirs
-/// ended or they were reviewed. The very next listing read shows it. A telling older than
-/// the newest one applied changes nothing.
-#[tracing::instrument(skip_all, fields(user_id = user_id))]
-async fn internal_trade_record(
+/// For the transactions service: traders' whole trade records, after a trade of theirs
+/// ended or they were reviewed, in one transaction. The very next listing read shows them.
+/// A telling older than the newest one applied for that trader changes nothing.
+#[tracing::instrument(skip_all, fields(traders = req.records.len()))]
+async fn internal_trade_records(
     State(state): State<OffersState>,
     _caller: ServiceCaller,
-    ApiPath(user_id): ApiPath<i64>,
-    ApiJson(req): ApiJson<TradeRecordTold>,
-) -> ApiResult<Json<TradeRecordTold>> {
+    ApiJson(req): ApiJson<TradeRecordsTold>,
+) -> ApiResult<Json<TradeRecordsTold>> {
+    if req.records.len() > TradeRecordsTold::MAX {
+        return Err(ApiError::invalid(
+            "records",
+            format!("at most {} records at once", TradeRecordsTold::MAX),
+        ));
+    }
     let tx = pupero_db::write_tx(&state.db).await?;
-    let admitted =
-        pupero_db::told_versions::admit(&tx, crate::RECORD_VERSIONS, user_id, req.version).await?;
-    if admitted {
-        store::put_trade_record(&tx, user_id, &req).await?;
+    let mut admitted_any = false;
+    for told in &req.records {
+        let admitted = pupero_db::told_versions::admit(
+            &tx,
+            crate::RECORD_VERSIONS,
+            told.user_id,
+            told.version,
+        )
+        .await?;
+        if admitted {
+            store::put_trade_record(&tx, told.user_id, told).await?;
+            admitted_any = true;
+        } else {
+            tracing::info!(
+                user_id = told.user_id,
+                version = told.version,
+                "an older telling of a trade record ignored"
+            );
+        }
     }
     tx.commit().await?;
-    if admitted {
+    if admitted_any {
         state.listing.changed();
-    } else {
-        tracing::info!(
-            user_id,
-            version = req.version,
-            "an older telling of a trade record ignored"
-        );
     }
     Ok(Json(req))
 }

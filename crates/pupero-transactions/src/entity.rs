@@ -227,6 +227,10 @@ pub mod record_telling {
         pub user_id: i64,
         pub version: i64,
         pub told_version: i64,
+        /// The record's counts, kept by each trade that ends (`records::Counts`).
+        pub completed_trades: i64,
+        pub cancellations: i64,
+        pub lost_disputes: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -29,6 +29,7 @@ impl MigratorTrait for Migrator {
                 chain: pupero_db::audit_chain::Chain::TRANSACTIONS,
                 name: "m20261203_200001_transactions_audit_pending",
             }),
+            Box::new(RecordCounts),
         ]
     }
 
@@ -1192,6 +1193,9 @@ enum TraderRecordTellings {
     UserId,
     Version,
     ToldVersion,
+    CompletedTrades,
+    Cancellations,
+    LostDisputes,
 }
 
 /// Each trader's count of changes to their trade record and the last count the offers
@@ -1260,5 +1264,65 @@ impl MigrationTrait for RecordTellings {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(TraderRecordTellings::Table).to_owned())
             .await
+    }
+}
+
+/// Traders' record counts are kept on their `trader_record_tellings` row by the trades that
+/// end (`records::ended`) instead of being counted from every trade at each telling; this
+/// counts them once for the trades before it.
+struct RecordCounts;
+
+impl MigrationName for RecordCounts {
+    fn name(&self) -> &str {
+        "m20261203_200002_trader_record_counts"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for RecordCounts {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // One column per statement: SQLite adds one at a time.
+        for column in [
+            TraderRecordTellings::CompletedTrades,
+            TraderRecordTellings::Cancellations,
+            TraderRecordTellings::LostDisputes,
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(TraderRecordTellings::Table)
+                    .add_column(big_integer(column).default(0))
+                    .to_owned(),
+            )
+            .await?;
+        }
+        let db = m.get_connection();
+        let mut after = 0;
+        loop {
+            let users = crate::store::record_tellings::users_after(db, after, 500).await?;
+            let Some(&last) = users.last() else { break };
+            for user_id in users {
+                let counts = crate::records::counted(db, user_id).await?;
+                crate::store::record_tellings::set_counts(db, user_id, counts).await?;
+            }
+            after = last;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for column in [
+            TraderRecordTellings::CompletedTrades,
+            TraderRecordTellings::Cancellations,
+            TraderRecordTellings::LostDisputes,
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(TraderRecordTellings::Table)
+                    .drop_column(column)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        Ok(())
     }
 }

@@ -286,7 +286,7 @@ async fn check_caps(
     let open = store::count_open_as_taker(tx, taker_id).await?;
     let mut cap = trade_rules::taker_cap(caps, open, None);
     if cap == TakerCap::NeedsHistory {
-        let completed = store::count_completed_of(tx, taker_id).await?;
+        let completed = crate::records::completed_of(tx, taker_id).await?;
         cap = trade_rules::taker_cap(caps, open, Some(completed));
     }
     match cap {
@@ -479,7 +479,7 @@ async fn check_taker_conditions(
     }
     let needs = u64::from(offer.min_taker_trades);
     if needs > 0 {
-        let has = store::count_completed_of(&state.db, taker_id).await?;
+        let has = crate::records::completed_of(&state.db, taker_id).await?;
         if has < needs {
             return Err(TradeError::ReputationTooLow { has, needs });
         }
@@ -769,6 +769,7 @@ async fn apply_in(
     let now = now_ms();
     let taken = trade::step(facts(&t), s.action, s.actor)?;
     let after = facts(&t).after(taken, s.actor);
+    let mut ends = false;
     match taken {
         Step::AlreadyDone => return Ok((t, false)),
         Step::VoteCancel => {
@@ -833,14 +834,10 @@ async fn apply_in(
                 return Err(TradeError::Raced);
             }
             settle(tx, ids, &t, settlement, s.input.share, s.action, s.actor_id).await?;
-            if matches!(
+            ends = matches!(
                 next,
                 pupero_core::TradeState::Completed | pupero_core::TradeState::Cancelled
-            ) {
-                // An ended trade counts in both parties' records (completed, cancelled,
-                // or a dispute lost).
-                crate::records::changed(tx, &[t.buyer_id, t.seller_id]).await?;
-            }
+            );
             let told = notifications::for_trade_step(&t, s.action, s.actor_id, next);
             notifications::tell(tx, &told).await?;
             if let (Some(moderator), Some(decision)) = (s.actor_id, resolved) {
@@ -871,6 +868,11 @@ async fn apply_in(
         }
     }
     let updated = load(tx, s.trade_id).await?;
+    if ends {
+        // An ended trade counts in both parties' records (completed, cancelled, or a
+        // dispute lost).
+        crate::records::changed(tx, &crate::records::ended(&updated)).await?;
+    }
     Ok((updated, true))
 }
 

@@ -43,10 +43,23 @@ pub struct OwnerBar {
     pub version: i64,
 }
 
-/// `PUT /internal/traders/{id}/record` (transactions): a trader's whole trade record, sent
-/// after every change to it and again by a retell job until it was taken.
+/// `PUT /internal/traders/records` (transactions): traders' whole trade records, sent
+/// after every change to them (the two parties of an ended trade in one call) and again by
+/// a retell job until they were taken. The answer is the request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TradeRecordsTold {
+    /// At most [`TradeRecordsTold::MAX`].
+    pub records: Vec<TradeRecordTold>,
+}
+
+impl TradeRecordsTold {
+    pub const MAX: usize = 1000;
+}
+
+/// One trader's whole trade record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TradeRecordTold {
+    pub user_id: i64,
     pub completed_trades: u64,
     pub cancellations: u64,
     pub lost_disputes: u64,

@@ -100,7 +100,7 @@ pub async fn review(
         }
         Err(e) => return Err(e.into()),
     };
-    crate::records::changed(&tx, &[reviewee]).await?;
+    crate::records::changed(&tx, &[(reviewee, crate::records::Counts::default())]).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(review_view(saved))))
 }

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use pupero_api::Paged;
-use pupero_api::internal::offers::TradeRecordTold;
+use pupero_api::internal::offers::{TradeRecordTold, TradeRecordsTold};
 use pupero_api::offers::{OfferView, TraderRecord};
 use reqwest::StatusCode;
 use sea_orm::ConnectionTrait;
@@ -44,19 +44,21 @@ async fn shown_record(app: &TestApp, offer: i64) -> TraderRecord {
 }
 
 /// Tells offers a trade record as the transactions service would.
-async fn tell_record(app: &TestApp, user_id: i64, told: serde_json::Value) -> TradeRecordTold {
+async fn tell_record(app: &TestApp, user_id: i64, mut told: serde_json::Value) -> TradeRecordTold {
+    told["user_id"] = json!(user_id);
     let token = app.keys().issue_service("transactions").unwrap().token;
     let (status, body) = app
         .call_at(
             &app.offers,
             "PUT",
-            &format!("/internal/traders/{user_id}/record"),
+            "/internal/traders/records",
             Some(&token),
-            Some(told),
+            Some(json!({"records": [told]})),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    typed(&body)
+    let mut told: TradeRecordsTold = typed(&body);
+    told.records.pop().expect("the record told")
 }
 
 fn record(completed: u64, reviews: u64, rating: Option<i64>, version: i64) -> serde_json::Value {

@@ -63,6 +63,33 @@ db_test! {
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(record(&app, &m.buyer).await, rec(2, 1, 1));
         assert_eq!(record(&app, &m.seller).await, rec(1, 0, 1));
+
+        // A split and a mutual cancellation, then the counts kept by each ended trade are
+        // what counting every trade of the parties gives.
+        let t = app.trade(&m.buyer, m.offer, "1").await;
+        app.step(&m.buyer, t, "paid", json!({})).await;
+        app.step(&m.seller, t, "dispute", json!({"statement": "half arrived"})).await;
+        let (status, body) = app
+            .post(&format!("/transactions/trades/{t}/resolve"), m.moderator.t(),
+                  json!({"outcome": "split", "buyer_share_bps": 5000, "reason": "half paid"}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let t = app.trade(&m.buyer, m.offer, "1").await;
+        app.step(&m.buyer, t, "mutual-cancel", json!({})).await;
+        let (status, body) = app.step(&m.seller, t, "mutual-cancel", json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        for who in [&m.buyer, &m.seller] {
+            let kept = pupero_transactions::records::record_of(&app.db, who.id).await.unwrap();
+            let counted = pupero_transactions::records::counted(&app.db, who.id).await.unwrap();
+            let u = |n: i64| u64::try_from(n).unwrap();
+            assert_eq!(
+                (kept.completed_trades, kept.cancellations, kept.lost_disputes),
+                (u(counted.completed_trades), u(counted.cancellations), u(counted.lost_disputes)),
+                "user {}: kept (completed, cancellations, lost) against counted", who.id
+            );
+        }
+        assert_eq!(record(&app, &m.buyer).await, rec(3, 1, 1), "a split completes it for both");
+        assert_eq!(record(&app, &m.seller).await, rec(2, 0, 1));
         app.assert_ledger_consistent().await;
     }
 }

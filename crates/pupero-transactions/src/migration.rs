@@ -1272,6 +1272,12 @@ impl MigrationTrait for RecordTellings {
 /// counts them once for the trades before it.
 struct RecordCounts;
 
+const RECORD_COUNT_COLUMNS: [TraderRecordTellings; 3] = [
+    TraderRecordTellings::CompletedTrades,
+    TraderRecordTellings::Cancellations,
+    TraderRecordTellings::LostDisputes,
+];
+
 impl MigrationName for RecordCounts {
     fn name(&self) -> &str {
         "m20261203_200002_trader_record_counts"
@@ -1282,11 +1288,7 @@ impl MigrationName for RecordCounts {
 impl MigrationTrait for RecordCounts {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         // One column per statement: SQLite adds one at a time.
-        for column in [
-            TraderRecordTellings::CompletedTrades,
-            TraderRecordTellings::Cancellations,
-            TraderRecordTellings::LostDisputes,
-        ] {
+        for column in RECORD_COUNT_COLUMNS {
             m.alter_table(
                 Table::alter()
                     .table(TraderRecordTellings::Table)
@@ -1310,11 +1312,7 @@ impl MigrationTrait for RecordCounts {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for column in [
-            TraderRecordTellings::CompletedTrades,
-            TraderRecordTellings::Cancellations,
-            TraderRecordTellings::LostDisputes,
-        ] {
+        for column in RECORD_COUNT_COLUMNS {
             m.alter_table(
                 Table::alter()
                     .table(TraderRecordTellings::Table)

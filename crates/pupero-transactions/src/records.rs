@@ -136,23 +136,28 @@ fn rating_hundredths(ratings: &[(i32, i64)]) -> Option<i64> {
 
 /// A trader's record as it is now.
 pub async fn record_of(db: &impl ConnectionTrait, user_id: i64) -> Result<TradeRecord, DbErr> {
-    let counts = record_tellings::of(db, &[user_id])
+    let counts = counts_of(db, user_id).await?;
+    let ratings: Vec<(i32, i64)> = reviews::ratings_of(db, &[user_id])
         .await?
-        .first()
-        .map(Counts::of_row)
-        .unwrap_or_default();
-    Ok(TradeRecord::of(
-        counts,
-        &reviews::ratings_of(db, user_id).await?,
-    ))
+        .into_iter()
+        .map(|(_, rating, count)| (rating, count))
+        .collect();
+    Ok(TradeRecord::of(counts, &ratings))
 }
 
 /// A trader's completed trades, as their record counts them.
 pub async fn completed_of(db: &impl ConnectionTrait, user_id: i64) -> Result<u64, DbErr> {
+    let completed = counts_of(db, user_id).await?.completed_trades;
+    Ok(u64::try_from(completed).unwrap_or_default())
+}
+
+/// A trader's kept counts (none yet: all zero).
+async fn counts_of(db: &impl ConnectionTrait, user_id: i64) -> Result<Counts, DbErr> {
     Ok(record_tellings::of(db, &[user_id])
         .await?
         .first()
-        .map_or(0, |r| u64::try_from(r.completed_trades).unwrap_or_default()))
+        .map(Counts::of_row)
+        .unwrap_or_default())
 }
 
 /// A trader's counts as the trades themselves give them, counted anew.
@@ -198,7 +203,7 @@ pub async fn tell(state: &TransactionsState, user_ids: &[i64]) -> ApiResult<()> 
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
     let mut ratings: HashMap<i64, Vec<(i32, i64)>> = HashMap::new();
-    for (user_id, rating, count) in reviews::ratings_of_many(&state.db, &ids).await? {
+    for (user_id, rating, count) in reviews::ratings_of(&state.db, &ids).await? {
         ratings.entry(user_id).or_default().push((rating, count));
     }
     let records: Vec<TradeRecordTold> = rows

@@ -127,10 +127,8 @@ fn cut(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
 }
 
-/// Takes the chain's lock without appending. A transaction that will append after locking
-/// other rows calls this first, so every appender takes the locks in the same order (chain
-/// head first) and two of them cannot deadlock.
-pub async fn lock(db: &impl ConnectionTrait, chain: Chain) -> Result<(), DbErr> {
+/// Takes the chain's lock without appending (a sequencer, before it reads the queue).
+async fn lock(db: &impl ConnectionTrait, chain: Chain) -> Result<(), DbErr> {
     let update = Query::update()
         .table(chain.head())
         .value(Alias::new("seq"), Expr::col(Alias::new("seq")))

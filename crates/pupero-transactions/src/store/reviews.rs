@@ -60,10 +60,10 @@ pub async fn latest_of_reviewee(
         .await
 }
 
-/// How many reviews of a user gave each rating: `(rating, count)`. Counted per rating, not
-/// summed: `SUM` is a DECIMAL on MariaDB, while `COUNT` is a BIGINT everywhere.
-/// [`ratings_of`] for several users at once: `(user, rating, count)`.
-pub async fn ratings_of_many(
+/// How many reviews of each of `user_ids` gave each rating: `(user, rating, count)`. Counted
+/// per rating, not summed: `SUM` is a DECIMAL on MariaDB, while `COUNT` is a BIGINT
+/// everywhere.
+pub async fn ratings_of(
     db: &impl ConnectionTrait,
     user_ids: &[i64],
 ) -> Result<Vec<(i64, i32, i64)>, DbErr> {
@@ -74,18 +74,6 @@ pub async fn ratings_of_many(
         .column_as(review::Column::Id.count(), "reviews")
         .filter(review::Column::RevieweeId.is_in(user_ids.iter().copied()))
         .group_by(review::Column::RevieweeId)
-        .group_by(review::Column::Rating)
-        .into_tuple()
-        .all(db)
-        .await
-}
-
-pub async fn ratings_of(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<(i32, i64)>, DbErr> {
-    review::Entity::find()
-        .select_only()
-        .column(review::Column::Rating)
-        .column_as(review::Column::Id.count(), "reviews")
-        .filter(review::Column::RevieweeId.eq(user_id))
         .group_by(review::Column::Rating)
         .into_tuple()
         .all(db)

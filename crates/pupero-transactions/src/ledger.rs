@@ -15,7 +15,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionSession, TransactionTrait};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionSession,
+    TransactionTrait,
+};
 use serde::Serialize;
 
 use pupero_core::{EntryKind, Piconero};
@@ -189,12 +192,7 @@ where
     match post_in(&savepoint, ids, entry, moves).await {
         Ok(id) => {
             savepoint.commit().await?;
-            crate::balance_changes::note(moves.iter().flat_map(|m| [m.from, m.to]).filter_map(
-                |a| match a {
-                    Account::User(id, UserAccount::Available) => Some(id),
-                    _ => None,
-                },
-            ));
+            note_balance_changes(moves);
             Ok(id)
         }
         Err(e) => {
@@ -203,6 +201,29 @@ where
             Err(e)
         }
     }
+}
+
+/// [`post_known`] without a savepoint of its own, for a caller that rolls its whole
+/// transaction back on any error it gets (a trade step): the savepoint would only protect
+/// a commit that never follows a failure, and costs two statements per entry.
+pub async fn post_known_whole(
+    tx: &DatabaseTransaction,
+    ids: &AccountIds,
+    entry: Entry,
+    moves: &[Move],
+) -> Result<i64, LedgerError> {
+    let id = post_in(tx, Some(ids), entry, moves).await?;
+    note_balance_changes(moves);
+    Ok(id)
+}
+
+fn note_balance_changes(moves: &[Move]) {
+    crate::balance_changes::note(moves.iter().flat_map(|m| [m.from, m.to]).filter_map(
+        |a| match a {
+            Account::User(id, UserAccount::Available) => Some(id),
+            _ => None,
+        },
+    ));
 }
 
 async fn post_in(

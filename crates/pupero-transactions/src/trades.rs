@@ -2,11 +2,11 @@
 //! of `pupero_core::trade` to it with guarded updates, so concurrent clicks move money
 //! exactly once. The SQL is in `store::trades`; the caps and who sells in `trade_rules`.
 
-use sea_orm::{DbErr, TransactionTrait};
+use sea_orm::DbErr;
 
 use pupero_api::offers::OfferView;
 pub use pupero_api::trades::{DisputeView, TradeRole, TradeView};
-use pupero_core::trade::{self, Action, Actor, Refusal, Settlement, Step, TradeFacts};
+use pupero_core::trade::{self, Action, Actor, Refusal, Settlement, Step, TradeFacts, TradeState};
 use pupero_core::{AmountError, Cents, EntryKind, FiatError, OfferStatus, Piconero, Role};
 use pupero_db::{Retryable, is_unique_violation, now_ms, with_retry};
 use pupero_http::{AuthUser, IdempotencyKey, SecurityEvent, rfc3339};
@@ -18,7 +18,7 @@ use crate::group_commit::GroupCommit;
 use crate::ledger::{self, Account, Entry, LedgerError, Move, PlatformAccount, UserAccount};
 use crate::notifications;
 use crate::store::audit;
-use crate::store::trades::{self as store, Advance, Decision, NewTrade};
+use crate::store::trades::{self as store, NewTrade};
 use crate::trade_rules::{self, TakerCap};
 use crate::trading_accounts;
 use pupero_core::{AuditAction, BuyerShare, CancelReason, Resolution};
@@ -434,8 +434,8 @@ pub async fn open(
         }
     })
     .await?;
-    let id = match inserted {
-        Ok(id) => id,
+    let t = match inserted {
+        Ok(t) => t,
         Err(unique) => {
             let existing = match key {
                 Some(key) => store::find_by_open_key(&state.db, caller.id, key).await?,
@@ -448,9 +448,8 @@ pub async fn open(
         }
     };
     state.notify_wake.notify_one();
-    tracing::Span::current().record("trade_id", id);
-    let t = load(&state.db, id).await?;
-    tracing::info!(trade_id = id, seller_id, buyer_id, amount = %amount, "trade opened");
+    tracing::Span::current().record("trade_id", t.id);
+    tracing::info!(trade_id = t.id, seller_id, buyer_id, amount = %amount, "trade opened");
     Ok(Opened::New(view(
         &t,
         Access::Party(party_of(&t, caller.id)),
@@ -502,7 +501,7 @@ async fn open_in(
     new: &NewTrade,
     parties: &[i64],
     amount: Piconero,
-) -> Result<Result<i64, DbErr>, TradeError> {
+) -> Result<Result<trade_row::Model, DbErr>, TradeError> {
     // First statement: both parties' rows, so a concurrent account closing or open
     // waits for this one (or this one for it), and the counts below are current.
     if let Some(closed) = trading_accounts::lock_for_trade(tx, parties).await? {
@@ -513,19 +512,20 @@ async fn open_in(
         });
     }
     check_caps(tx, caps, new.taker_id, new.offer_id).await?;
-    let id = match store::insert(tx, new).await {
-        Ok(id) => id,
+    let t = match store::insert(tx, new).await {
+        Ok(t) => t,
         // The same idempotency key won a race a moment ago.
         Err(e) if is_unique_violation(&e) => return Ok(Err(e)),
         Err(e) => return Err(e.into()),
     };
+    let id = t.id;
     let entry = Entry {
         kind: EntryKind::TradeOpen,
         reference: format!("trade:{id}"),
         memo: format!("escrow for trade {id}"),
         actor_id: Some(new.taker_id),
     };
-    match ledger::post_known(tx, Some(ids), entry, &[escrow_move(new.seller_id, amount)]).await {
+    match ledger::post_known_whole(tx, ids, entry, &[escrow_move(new.seller_id, amount)]).await {
         Err(LedgerError::InsufficientFunds(_)) => {
             return Err(TradeError::InsufficientFunds {
                 caller_is_seller: new.seller_id == new.taker_id,
@@ -535,7 +535,7 @@ async fn open_in(
     };
     let told = notifications::for_trade_opened(id, new.maker_id, new.amount);
     notifications::tell(tx, &[told]).await?;
-    Ok(Ok(id))
+    Ok(Ok(t))
 }
 
 /// The answer to a repeated idempotency key: the trade it opened, if this is the same
@@ -711,15 +711,25 @@ async fn step_with_retries(
     first: Step,
     step: &Stepping<'_>,
 ) -> Result<(trade_row::Model, bool), TradeError> {
-    if let Step::Move { settlement, .. } = first
-        && let Some((_, moves)) = settlement_moves(current, settlement, step.input.share)?
-    {
-        ledger::ensure_known_accounts(&state.db, &state.account_ids, &ledger::accounts_of(&moves))
-            .await?;
+    match first {
+        // A repeat: nothing to write, and the row just read is the answer.
+        Step::AlreadyDone => return Ok((current.clone(), false)),
+        Step::Move { settlement, .. } => {
+            if let Some((_, moves)) = settlement_moves(current, settlement, step.input.share)? {
+                let accounts = ledger::accounts_of(&moves);
+                ledger::ensure_known_accounts(&state.db, &state.account_ids, &accounts).await?;
+            }
+        }
+        Step::VoteCancel => {}
     }
-    let done =
-        with_retry(|| async move { apply(&state.trade_writes, &state.account_ids, step).await })
-            .await?;
+    // The first attempt steps from the row `act` read; its write is guarded on that row's
+    // facts, so a race makes it match nothing and the next attempt reads again.
+    let mut seen = Some(current.clone());
+    let done = with_retry(|| {
+        let seen = seen.take();
+        async move { apply(&state.trade_writes, &state.account_ids, step, seen).await }
+    })
+    .await?;
     if done.1 {
         state.notify_wake.notify_one();
     }
@@ -741,9 +751,10 @@ async fn apply(
     writes: &GroupCommit,
     ids: &ledger::AccountIds,
     s: &Stepping<'_>,
+    seen: Option<trade_row::Model>,
 ) -> Result<(trade_row::Model, bool), TradeError> {
     let turn = writes.turn().await?;
-    match apply_in(turn.tx(), ids, s).await {
+    match apply_in(turn.tx(), ids, s, seen).await {
         Ok((t, true)) => {
             turn.commit().await?;
             Ok((t, true))
@@ -755,125 +766,129 @@ async fn apply(
     }
 }
 
-/// One step's statements (the caller commits when it moved, else rolls back).
+/// The trade as `taken` leaves it, `now`; `after` holds its new facts.
+fn stepped(t: &trade_row::Model, s: &Stepping<'_>, taken: Step, now: i64) -> trade_row::Model {
+    let after = facts(t).after(taken, s.actor);
+    let mut next = trade_row::Model {
+        state: after.state,
+        buyer_wants_cancel: after.buyer_wants_cancel,
+        seller_wants_cancel: after.seller_wants_cancel,
+        updated_at_ms: now,
+        ..t.clone()
+    };
+    let Step::Move { next: to, .. } = taken else {
+        return next;
+    };
+    match (s.action, to) {
+        (Action::MarkPaid, _) => next.paid_at_ms = Some(now),
+        (_, TradeState::Completed) => next.completed_at_ms = Some(now),
+        (_, TradeState::Cancelled) => {
+            next.cancelled_at_ms = Some(now);
+            next.cancel_reason = Some(match s.action {
+                Action::Cancel => CancelReason::BuyerCancelled,
+                Action::Expire => CancelReason::Expired,
+                Action::MutualCancel => CancelReason::Mutual,
+                _ => CancelReason::Dispute,
+            });
+        }
+        (_, TradeState::Disputed) => {
+            next.disputed_at_ms = Some(now);
+            next.dispute_opened_by = s.actor_id;
+            next.dispute_statement = Some(trimmed(s.input.statement.as_deref()).to_owned());
+        }
+        _ => {}
+    }
+    if let Some(outcome) = resolution_of(s.action) {
+        next.resolution = Some(outcome);
+        next.resolved_by = s.actor_id;
+        next.resolution_reason = Some(trimmed(s.input.reason.as_deref()).to_owned());
+        next.resolution_code = Some(
+            s.input
+                .reason_code
+                .unwrap_or(pupero_core::ResolutionReason::Other),
+        );
+        next.buyer_share_bps = s
+            .input
+            .share
+            .filter(|_| outcome == Resolution::Split)
+            .and_then(|b| i32::try_from(b.bps()).ok());
+    }
+    next
+}
+
+fn trimmed(text: Option<&str>) -> &str {
+    text.map(str::trim).unwrap_or_default()
+}
+
+fn resolution_of(action: Action) -> Option<Resolution> {
+    match action {
+        Action::ResolveForBuyer => Some(Resolution::Buyer),
+        Action::ResolveForSeller => Some(Resolution::Seller),
+        Action::ResolveSplit => Some(Resolution::Split),
+        _ => None,
+    }
+}
+
+/// One step's statements (the caller commits when it moved, else rolls back). `seen`: the
+/// row as last read, if it may still be current; else it is read here.
 async fn apply_in(
     tx: &sea_orm::DatabaseTransaction,
     ids: &ledger::AccountIds,
     s: &Stepping<'_>,
+    seen: Option<trade_row::Model>,
 ) -> Result<(trade_row::Model, bool), TradeError> {
     if let Some(fence) = s.fence {
         fence.check(tx).await?;
     }
-    let t = load(tx, s.trade_id).await?;
-    let from = t.state;
-    let now = now_ms();
+    let t = match seen {
+        Some(t) => t,
+        None => load(tx, s.trade_id).await?,
+    };
     let taken = trade::step(facts(&t), s.action, s.actor)?;
-    let after = facts(&t).after(taken, s.actor);
-    let mut ends = false;
-    match taken {
-        Step::AlreadyDone => return Ok((t, false)),
-        Step::VoteCancel => {
-            let by_buyer = s.actor == Actor::Buyer;
-            if !store::vote_cancel(tx, s.trade_id, from, by_buyer, now).await? {
-                return Err(TradeError::Raced);
-            }
-        }
-        Step::Move { next, settlement } => {
-            let statement = s
-                .input
-                .statement
-                .as_deref()
-                .map(str::trim)
-                .unwrap_or_default();
-            let reason = s.input.reason.as_deref().map(str::trim).unwrap_or_default();
-            let mut change = Advance {
-                buyer_wants_cancel: after.buyer_wants_cancel,
-                seller_wants_cancel: after.seller_wants_cancel,
-                ..Advance::default()
-            };
-            match (s.action, next) {
-                (Action::MarkPaid, _) => change.paid_at_ms = Some(now),
-                (_, pupero_core::TradeState::Completed) => change.completed_at_ms = Some(now),
-                (_, pupero_core::TradeState::Cancelled) => {
-                    change.cancelled = Some(match s.action {
-                        Action::Cancel => CancelReason::BuyerCancelled,
-                        Action::Expire => CancelReason::Expired,
-                        Action::MutualCancel => CancelReason::Mutual,
-                        _ => CancelReason::Dispute,
-                    });
-                }
-                (_, pupero_core::TradeState::Disputed) => {
-                    change.disputed = Some((s.actor_id, statement));
-                }
-                _ => {}
-            }
-            let outcome = match s.action {
-                Action::ResolveForBuyer => Some(Resolution::Buyer),
-                Action::ResolveForSeller => Some(Resolution::Seller),
-                Action::ResolveSplit => Some(Resolution::Split),
-                _ => None,
-            };
-            change.resolved = outcome.map(|outcome| Decision {
-                outcome,
-                by: s.actor_id,
-                reason,
-                code: Some(
-                    s.input
-                        .reason_code
-                        .unwrap_or(pupero_core::ResolutionReason::Other),
-                ),
-                buyer_share_bps: s
-                    .input
-                    .share
-                    .filter(|_| outcome == Resolution::Split)
-                    .and_then(|b| i32::try_from(b.bps()).ok()),
-            });
-            let resolved = change.resolved;
-            if !store::advance(tx, s.trade_id, from, next, change, now).await? {
-                // Someone else moved it first; look again with the new state.
-                return Err(TradeError::Raced);
-            }
-            settle(tx, ids, &t, settlement, s.input.share, s.action, s.actor_id).await?;
-            ends = matches!(
-                next,
-                pupero_core::TradeState::Completed | pupero_core::TradeState::Cancelled
-            );
-            let told = notifications::for_trade_step(&t, s.action, s.actor_id, next);
-            notifications::tell(tx, &told).await?;
-            if let (Some(moderator), Some(decision)) = (s.actor_id, resolved) {
-                let decided = match decision.outcome {
-                    Resolution::Buyer => AuditAction::ResolveForBuyer,
-                    Resolution::Seller => AuditAction::ResolveForSeller,
-                    Resolution::Split => AuditAction::ResolveSplit,
-                };
-                let share = s
-                    .input
-                    .share
-                    .filter(|_| decision.outcome == Resolution::Split)
-                    .map(|b| format!("buyer {b}; "))
-                    .unwrap_or_default();
-                audit::record(
-                    tx,
-                    moderator,
-                    decided,
-                    format!("trade:{}", s.trade_id),
-                    format!(
-                        "{share}{}: {}",
-                        decision.code.map_or("other", |c| c.as_str()),
-                        decision.reason
-                    ),
-                )
-                .await?;
-            }
-        }
+    if taken == Step::AlreadyDone {
+        return Ok((t, false));
     }
-    let updated = load(tx, s.trade_id).await?;
-    if ends {
+    let next = stepped(&t, s, taken, now_ms());
+    if !store::step(tx, &t, &next).await? {
+        // Someone else moved it first; look again with the new state.
+        return Err(TradeError::Raced);
+    }
+    if let Step::Move { settlement, .. } = taken {
+        settle(tx, ids, &t, settlement, s.input.share, s.action, s.actor_id).await?;
+        let told = notifications::for_trade_step(&t, s.action, s.actor_id, next.state);
+        notifications::tell(tx, &told).await?;
+    }
+    if let (Some(moderator), Some(outcome)) = (s.actor_id, resolution_of(s.action)) {
+        let decided = match outcome {
+            Resolution::Buyer => AuditAction::ResolveForBuyer,
+            Resolution::Seller => AuditAction::ResolveForSeller,
+            Resolution::Split => AuditAction::ResolveSplit,
+        };
+        let share = s
+            .input
+            .share
+            .filter(|_| outcome == Resolution::Split)
+            .map(|b| format!("buyer {b}; "))
+            .unwrap_or_default();
+        audit::record(
+            tx,
+            moderator,
+            decided,
+            format!("trade:{}", s.trade_id),
+            format!(
+                "{share}{}: {}",
+                next.resolution_code.map_or("other", |c| c.as_str()),
+                next.resolution_reason.as_deref().unwrap_or_default()
+            ),
+        )
+        .await?;
+    }
+    if matches!(next.state, TradeState::Completed | TradeState::Cancelled) {
         // An ended trade counts in both parties' records (completed, cancelled, or a
         // dispute lost).
-        crate::records::changed(tx, &crate::records::ended(&updated)).await?;
+        crate::records::changed(tx, &crate::records::ended(&next)).await?;
     }
-    Ok((updated, true))
+    Ok((next, true))
 }
 
 /// The ledger moves of a settlement: where the escrow goes. Pure, so the property tests
@@ -955,7 +970,7 @@ pub fn escrow_move(seller_id: i64, amount: Piconero) -> Move {
 
 /// The ledger side of a step.
 async fn settle(
-    tx: &(impl sea_orm::ConnectionTrait + TransactionTrait),
+    tx: &sea_orm::DatabaseTransaction,
     ids: &ledger::AccountIds,
     t: &trade_row::Model,
     settlement: Settlement,
@@ -972,6 +987,6 @@ async fn settle(
         memo: format!("{} of trade {}", action.as_str(), t.id),
         actor_id,
     };
-    ledger::post_known(tx, Some(ids), entry, &moves).await?;
+    ledger::post_known_whole(tx, ids, entry, &moves).await?;
     Ok(())
 }

@@ -3,15 +3,14 @@
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, DbErr,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
-use pupero_core::{OfferSide, TradeState};
+use pupero_core::{CancelReason, OfferSide, Resolution, TradeState};
 use pupero_http::Page;
 
 use crate::entity::trade;
-use pupero_core::{CancelReason, Resolution};
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<trade::Model>, DbErr> {
     trade::Entity::find_by_id(id).one(db).await
@@ -51,33 +50,49 @@ pub struct NewTrade {
     pub now_ms: i64,
 }
 
-/// Inserts an `awaiting_payment` trade; a unique violation means its open key was used.
-pub async fn insert(db: &impl ConnectionTrait, new: &NewTrade) -> Result<i64, DbErr> {
-    let row = trade::ActiveModel {
-        offer_id: Set(new.offer_id),
-        open_key: Set(new.open_key.clone()),
-        maker_id: Set(new.maker_id),
-        taker_id: Set(new.taker_id),
-        seller_id: Set(new.seller_id),
-        buyer_id: Set(new.buyer_id),
-        side: Set(new.side),
-        currency: Set(new.currency.clone()),
-        price_cents: Set(new.price_cents),
-        amount: Set(new.amount),
-        fee: Set(new.fee),
-        fiat_total_cents: Set(new.fiat_total_cents),
-        payment_method: Set(new.payment_method.clone()),
-        payment_window_minutes: Set(new.payment_window_minutes),
-        terms: Set(new.terms.clone()),
-        state: Set(TradeState::AwaitingPayment),
-        buyer_wants_cancel: Set(false),
-        seller_wants_cancel: Set(false),
-        payment_deadline_ms: Set(new.now_ms + i64::from(new.payment_window_minutes) * 60_000),
-        created_at_ms: Set(new.now_ms),
-        updated_at_ms: Set(new.now_ms),
-        ..Default::default()
+/// Inserts an `awaiting_payment` trade and answers with its row (no read after the
+/// write); a unique violation means its open key was used.
+pub async fn insert(db: &impl ConnectionTrait, new: &NewTrade) -> Result<trade::Model, DbErr> {
+    let row = trade::Model {
+        id: 0,
+        offer_id: new.offer_id,
+        open_key: new.open_key.clone(),
+        maker_id: new.maker_id,
+        taker_id: new.taker_id,
+        seller_id: new.seller_id,
+        buyer_id: new.buyer_id,
+        side: new.side,
+        currency: new.currency.clone(),
+        price_cents: new.price_cents,
+        amount: new.amount,
+        fee: new.fee,
+        fiat_total_cents: new.fiat_total_cents,
+        payment_method: new.payment_method.clone(),
+        payment_window_minutes: new.payment_window_minutes,
+        terms: new.terms.clone(),
+        state: TradeState::AwaitingPayment,
+        buyer_wants_cancel: false,
+        seller_wants_cancel: false,
+        payment_deadline_ms: new.now_ms + i64::from(new.payment_window_minutes) * 60_000,
+        created_at_ms: new.now_ms,
+        updated_at_ms: new.now_ms,
+        paid_at_ms: None,
+        completed_at_ms: None,
+        cancelled_at_ms: None,
+        cancel_reason: None,
+        disputed_at_ms: None,
+        dispute_opened_by: None,
+        dispute_statement: None,
+        resolution: None,
+        resolved_by: None,
+        resolution_reason: None,
+        resolution_code: None,
+        buyer_share_bps: None,
     };
-    Ok(trade::Entity::insert(row).exec(db).await?.last_insert_id)
+    let mut insert = row.clone().into_active_model().reset_all();
+    insert.id = NotSet;
+    let id = trade::Entity::insert(insert).exec(db).await?.last_insert_id;
+    Ok(trade::Model { id, ..row })
 }
 
 fn as_party(user_id: i64) -> Condition {
@@ -256,106 +271,60 @@ pub async fn unpaid_due_before(
         .await
 }
 
-/// One party's vote for a mutual cancel, while the trade is still `from`.
-pub async fn vote_cancel(
+/// Writes the columns a step may change, as `next` has them, if the trade is still as
+/// `seen` (its state and both cancel votes): true when this call moved it. The step's
+/// answer is `next` itself, so no read follows the write; a concurrent step that changed
+/// any of those facts makes this one match nothing and look again.
+pub async fn step(
     db: &impl ConnectionTrait,
-    id: i64,
-    from: TradeState,
-    by_buyer: bool,
-    now: i64,
+    seen: &trade::Model,
+    next: &trade::Model,
 ) -> Result<bool, DbErr> {
-    let column = if by_buyer {
-        trade::Column::BuyerWantsCancel
-    } else {
-        trade::Column::SellerWantsCancel
-    };
-    let changed = trade::Entity::update_many()
-        .col_expr(column, Expr::value(true))
-        .col_expr(trade::Column::UpdatedAtMs, Expr::value(now))
-        .filter(trade::Column::Id.eq(id))
-        .filter(trade::Column::State.eq(from))
-        .exec(db)
-        .await?;
-    Ok(changed.rows_affected == 1)
-}
-
-/// What a step writes besides the new state (`None`: left as it is).
-#[derive(Debug, Default)]
-pub struct Advance<'a> {
-    pub buyer_wants_cancel: bool,
-    pub seller_wants_cancel: bool,
-    pub paid_at_ms: Option<i64>,
-    pub completed_at_ms: Option<i64>,
-    pub cancelled: Option<CancelReason>,
-    /// Who opened the dispute, and their statement.
-    pub disputed: Option<(Option<i64>, &'a str)>,
-    /// The decision, who made it, and why.
-    pub resolved: Option<Decision<'a>>,
-}
-
-/// A moderator's decision on a dispute, as the trade row keeps it.
-#[derive(Debug, Clone, Copy)]
-pub struct Decision<'a> {
-    pub outcome: Resolution,
-    pub by: Option<i64>,
-    pub reason: &'a str,
-    pub code: Option<pupero_core::ResolutionReason>,
-    /// The buyer's share of a split, in basis points.
-    pub buyer_share_bps: Option<i32>,
-}
-
-/// `from → to`, guarded on the state: true when this call moved the trade.
-pub async fn advance(
-    db: &impl ConnectionTrait,
-    id: i64,
-    from: TradeState,
-    to: TradeState,
-    change: Advance<'_>,
-    now: i64,
-) -> Result<bool, DbErr> {
+    use trade::Column as C;
     let mut update = trade::Entity::update_many()
-        .col_expr(trade::Column::State, Expr::value(to))
-        .col_expr(
-            trade::Column::BuyerWantsCancel,
-            Expr::value(change.buyer_wants_cancel),
-        )
-        .col_expr(
-            trade::Column::SellerWantsCancel,
-            Expr::value(change.seller_wants_cancel),
-        )
-        .col_expr(trade::Column::UpdatedAtMs, Expr::value(now))
-        .filter(trade::Column::Id.eq(id))
-        .filter(trade::Column::State.eq(from));
-    if let Some(at) = change.paid_at_ms {
-        update = update.col_expr(trade::Column::PaidAtMs, Expr::value(at));
+        .col_expr(C::UpdatedAtMs, Expr::value(next.updated_at_ms))
+        .filter(C::Id.eq(seen.id))
+        .filter(C::State.eq(seen.state))
+        .filter(C::BuyerWantsCancel.eq(seen.buyer_wants_cancel))
+        .filter(C::SellerWantsCancel.eq(seen.seller_wants_cancel));
+    // Only what differs, so each kind of step is one statement text (and one prepared
+    // statement) however many kinds there are.
+    macro_rules! changed {
+        ($($field:ident => $column:ident),* $(,)?) => {$(
+            if seen.$field != next.$field {
+                update = update.col_expr(C::$column, Expr::value(next.$field.clone()));
+            }
+        )*};
     }
-    if let Some(at) = change.completed_at_ms {
-        update = update.col_expr(trade::Column::CompletedAtMs, Expr::value(at));
-    }
-    if let Some(reason) = change.cancelled {
-        update = update
-            .col_expr(trade::Column::CancelledAtMs, Expr::value(now))
-            .col_expr(trade::Column::CancelReason, Expr::value(reason));
-    }
-    if let Some((by, statement)) = change.disputed {
-        update = update
-            .col_expr(trade::Column::DisputedAtMs, Expr::value(now))
-            .col_expr(trade::Column::DisputeOpenedBy, Expr::value(by))
-            .col_expr(trade::Column::DisputeStatement, Expr::value(statement));
-    }
-    if let Some(d) = change.resolved {
-        update = update
-            .col_expr(trade::Column::Resolution, Expr::value(d.outcome))
-            .col_expr(trade::Column::ResolvedBy, Expr::value(d.by))
-            .col_expr(trade::Column::ResolutionReason, Expr::value(d.reason))
-            .col_expr(trade::Column::ResolutionCode, Expr::value(d.code))
-            .col_expr(trade::Column::BuyerShareBps, Expr::value(d.buyer_share_bps));
-    }
+    changed!(
+        state => State,
+        buyer_wants_cancel => BuyerWantsCancel,
+        seller_wants_cancel => SellerWantsCancel,
+        paid_at_ms => PaidAtMs,
+        completed_at_ms => CompletedAtMs,
+        cancelled_at_ms => CancelledAtMs,
+        cancel_reason => CancelReason,
+        disputed_at_ms => DisputedAtMs,
+        dispute_opened_by => DisputeOpenedBy,
+        dispute_statement => DisputeStatement,
+        resolution => Resolution,
+        resolved_by => ResolvedBy,
+        resolution_reason => ResolutionReason,
+        resolution_code => ResolutionCode,
+        buyer_share_bps => BuyerShareBps,
+    );
     let moved = update.exec(db).await?.rows_affected == 1;
     // The opener's statement is also their first statement on the workbench, which they
     // may edit while the dispute is open.
-    if moved && let Some((Some(by), statement)) = change.disputed {
-        super::disputes::put_statement(db, id, by, statement, now).await?;
+    if moved
+        && seen.disputed_at_ms.is_none()
+        && let (Some(at), Some(by), Some(statement)) = (
+            next.disputed_at_ms,
+            next.dispute_opened_by,
+            next.dispute_statement.as_deref(),
+        )
+    {
+        super::disputes::put_statement(db, next.id, by, statement, at).await?;
     }
     Ok(moved)
 }

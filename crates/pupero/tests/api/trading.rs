@@ -448,3 +448,65 @@ db_test! {
         app.assert_ledger_consistent().await;
     }
 }
+
+db_test! {
+    async fn every_step_answers_with_the_trade_as_stored(app) {
+        // A step answers with the row it wrote, without reading it back: the answer must be
+        // what a read finds right after, field for field.
+        let m = market(&app).await;
+        let stored = async |who: &Party, t: i64| app.get(&format!("/transactions/trades/{t}"), who.t()).await.1;
+
+        let (status, opened) = app.open_trade(&m.buyer, m.offer, "2").await;
+        assert_eq!(status, StatusCode::CREATED, "{opened}");
+        let t = trade(opened.clone()).id;
+        assert_eq!(opened, stored(&m.buyer, t).await);
+        let (_, paid) = app.step(&m.buyer, t, "paid", json!({})).await;
+        assert_eq!(paid, stored(&m.buyer, t).await);
+        let (_, disputed) = app.step(&m.seller, t, "dispute", dispute_body()).await;
+        assert_eq!(trade(disputed.clone()).state, TradeState::Disputed);
+        assert_eq!(disputed, stored(&m.seller, t).await);
+        let (status, split) = app.post(&format!("/transactions/trades/{t}/resolve"), m.moderator.t(),
+            json!({"outcome": "split", "buyer_share_bps": 2500, "reason": "half proof", "reason_code": "partial_payment"})).await;
+        assert_eq!(status, StatusCode::OK, "{split}");
+        assert_eq!(split, stored(&m.moderator, t).await);
+
+        let t = app.trade(&m.buyer, m.offer, "1").await;
+        let (_, voted) = app.step(&m.seller, t, "mutual-cancel", json!({})).await;
+        assert!(trade(voted.clone()).seller_wants_cancel);
+        assert_eq!(voted, stored(&m.seller, t).await);
+        let (_, cancelled) = app.step(&m.buyer, t, "mutual-cancel", json!({})).await;
+        assert_eq!(trade(cancelled.clone()).cancel_reason, Some(CancelReason::Mutual));
+        assert_eq!(cancelled, stored(&m.buyer, t).await);
+
+        let t = app.trade(&m.buyer, m.offer, "1").await;
+        let (_, cancelled) = app.step(&m.buyer, t, "cancel", json!({})).await;
+        assert_eq!(cancelled, stored(&m.buyer, t).await);
+
+        let t = app.trade(&m.buyer, m.offer, "1").await;
+        app.step(&m.buyer, t, "paid", json!({})).await;
+        let (_, released) = app.step(&m.seller, t, "release", json!({})).await;
+        assert_eq!(trade(released.clone()).state, TradeState::Completed);
+        assert_eq!(released, stored(&m.seller, t).await);
+        app.assert_ledger_consistent().await;
+    }
+}
+
+db_test! {
+    async fn both_parties_voting_to_cancel_at_once_cancel_the_trade(app) {
+        // Each vote is written only if neither vote changed since it was read, so two votes
+        // at the same moment cannot both be recorded without the trade being cancelled.
+        let m = market(&app).await;
+        for _ in 0..4 {
+            let t = app.trade(&m.buyer, m.offer, "1").await;
+            let (a, b) = tokio::join!(
+                app.step(&m.buyer, t, "mutual-cancel", json!({})),
+                app.step(&m.seller, t, "mutual-cancel", json!({})),
+            );
+            assert_eq!((a.0, b.0), (StatusCode::OK, StatusCode::OK), "{} {}", a.1, b.1);
+            let now = trade(app.get(&format!("/transactions/trades/{t}"), m.buyer.t()).await.1);
+            assert_eq!(now.state, TradeState::Cancelled, "both voted: {now:?}");
+        }
+        assert_eq!(app.balances(&m.seller).await.0, "10.000000000000");
+        app.assert_ledger_consistent().await;
+    }
+}

@@ -16,7 +16,6 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use pupero_api::internal::offers::{BalancesChanged, BalancesNoted};
-use pupero_http::InternalClient;
 
 use crate::TransactionsState;
 
@@ -45,22 +44,27 @@ pub async fn collect<F: Future>(work: F) -> (F::Output, Vec<i64>) {
         .await
 }
 
-/// Tells the offers service; a failure is logged (its view then refreshes on its own
-/// schedule, see the offers service's availability view), never the write's failure.
-pub async fn tell_offers(offers: &InternalClient, mut user_ids: Vec<i64>) {
-    user_ids.sort_unstable();
-    user_ids.dedup();
-    for batch in user_ids.chunks(BATCH) {
-        let body = BalancesChanged {
-            user_ids: batch.to_vec(),
-        };
-        if let Err(e) = offers
-            .post::<_, BalancesNoted>("/internal/balances-changed", &body)
-            .await
-        {
-            tracing::warn!(error = %e, users = batch.len(), "offers not told of balance changes");
-        }
-    }
+/// Tells the offers service, in a call combined with concurrent requests' (see
+/// [`crate::combined`]); a failure is logged (its view then refreshes on its own schedule,
+/// see the offers service's availability view), never the write's failure.
+pub async fn tell_offers(state: &TransactionsState, user_ids: Vec<i64>) {
+    let offers = &state.offers;
+    state
+        .balance_tellings
+        .send(&user_ids, |user_ids| async move {
+            for batch in user_ids.chunks(BATCH) {
+                let body = BalancesChanged {
+                    user_ids: batch.to_vec(),
+                };
+                if let Err(e) = offers
+                    .post::<_, BalancesNoted>("/internal/balances-changed", &body)
+                    .await
+                {
+                    tracing::warn!(error = %e, users = batch.len(), "offers not told of balance changes");
+                }
+            }
+        })
+        .await;
 }
 
 /// Every request that may write: collect what it changed, tell offers, then answer.
@@ -74,7 +78,7 @@ pub async fn after_writes(
     }
     let (response, changed) = collect(next.run(req)).await;
     if !changed.is_empty() {
-        tell_offers(&state.offers, changed).await;
+        tell_offers(&state, changed).await;
     }
     response
 }

@@ -24,7 +24,7 @@ pub fn spawn_expiry_worker(
                 crate::balance_changes::collect(expire_due(&state, &fence)),
             )
             .await;
-            crate::balance_changes::tell_offers(&state.offers, changed).await;
+            crate::balance_changes::tell_offers(&state, changed).await;
             crate::records::tell_all(&state, records).await;
             if let Err(e) = pass {
                 tracing::warn!(error = %e, "trade expiry pass failed; will retry");

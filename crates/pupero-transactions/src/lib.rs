@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit_sequencer;
 pub mod balance_changes;
+pub mod combined;
 pub mod deposits;
 pub mod entity;
 pub mod evidence;
@@ -110,6 +111,10 @@ pub struct TransactionsState {
     pub known_traders: Arc<trading_accounts::KnownRows>,
     /// Where trade writes run: on SQLite, grouped into shared transactions.
     pub trade_writes: group_commit::GroupCommit,
+    /// Telling offers whose balances changed, combined across concurrent requests.
+    pub balance_tellings: Arc<combined::Combined>,
+    /// Telling offers traders' changed records, combined across concurrent requests.
+    pub record_tellings: Arc<combined::Combined>,
 
     /// The background jobs' worker leases: each runs on one replica at a time.
     pub leases: pupero_http::Leases,
@@ -172,6 +177,8 @@ impl TransactionsState {
             metrics_interval: Duration::from_secs(settings.metrics_interval_seconds.max(1)),
             account_ids: Arc::default(),
             trade_writes: group_commit::GroupCommit::for_db(&db),
+            balance_tellings: Arc::default(),
+            record_tellings: Arc::default(),
             known_traders: Arc::default(),
             ledger_verify_interval: Duration::from_secs(
                 settings.ledger_verify_interval_seconds.max(1),

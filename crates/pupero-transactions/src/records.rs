@@ -236,16 +236,20 @@ pub async fn tell(state: &TransactionsState, user_ids: &[i64]) -> ApiResult<()> 
     Ok(())
 }
 
-/// Tells `user_ids`; a failure is logged and left to the retell job, never the write's
+/// Tells `user_ids`, in a call combined with concurrent requests' (see
+/// [`crate::combined`]); a failure is logged and left to the retell job, never the write's
 /// failure (it has committed).
-pub async fn tell_all(state: &TransactionsState, mut user_ids: Vec<i64>) {
-    user_ids.sort_unstable();
-    user_ids.dedup();
-    for batch in user_ids.chunks(TradeRecordsTold::MAX) {
-        if let Err(e) = tell(state, batch).await {
-            tracing::warn!(traders = ?batch, error = %e.message, "trade records not told to offers; the retell job will");
-        }
-    }
+pub async fn tell_all(state: &TransactionsState, user_ids: Vec<i64>) {
+    state
+        .record_tellings
+        .send(&user_ids, |user_ids| async move {
+            for batch in user_ids.chunks(TradeRecordsTold::MAX) {
+                if let Err(e) = tell(state, batch).await {
+                    tracing::warn!(traders = ?batch, error = %e.message, "trade records not told to offers; the retell job will");
+                }
+            }
+        })
+        .await;
 }
 
 /// Every request that may write: collect whose record it changed, tell offers, then answer.

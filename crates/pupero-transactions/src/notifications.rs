@@ -5,7 +5,7 @@
 
 use sea_orm::{ConnectionTrait, DbErr};
 
-use pupero_api::internal::login::{MailNotice, MailOutcome};
+use pupero_api::internal::login::{MailNotice, MailNotices, MailOutcome, MailOutcomes};
 use pupero_api::notifications::NotificationView;
 use pupero_core::trade::Action;
 use pupero_core::{NotificationKind as K, Piconero, TradeState};
@@ -200,56 +200,89 @@ pub fn web_path(n: &notification::Model) -> String {
 }
 
 /// Hands on every due row: its webhook deliveries are queued and login is asked to
-/// e-mail it (login decides by the user's address and preferences). A row whose hand-on
-/// fails (login or the database down) waits and is tried again, backing off; it is marked
-/// dispatched only once both steps succeeded, so nothing is dropped. Returns how many
-/// rows were handed on.
+/// e-mail it (login decides by the user's address and preferences), for up to a batch of
+/// rows with one webhook lookup, one call to login and one write. A row whose hand-on
+/// fails (login, the SMTP server or the database down) waits and is tried again, backing
+/// off; it is marked dispatched only once both steps succeeded, so nothing is dropped.
+/// Returns how many rows were handed on.
 pub async fn dispatch_due(state: &TransactionsState) -> Result<usize, DbErr> {
-    let now = now_ms();
-    let due = store::due_for_dispatch(&state.db, now, 50).await?;
-    let mut done = 0;
-    for n in due {
-        match hand_on(state, &n).await {
-            Ok(()) => {
-                store::mark_dispatched(&state.db, n.id, now_ms()).await?;
-                done += 1;
-            }
-            Err(why) => {
-                let attempts = n.dispatch_attempts.saturating_add(1);
-                // 1 s doubling up to 5 minutes: an outage of login or the SMTP server
-                // delays mail, and nothing is lost.
-                let wait_ms = 1000_i64
-                    .saturating_mul(1_i64 << attempts.clamp(0, 8))
-                    .min(300_000);
-                tracing::warn!(notification_id = n.id, attempts, error = %why, "notification not handed on yet; will retry");
-                store::postpone_dispatch(
-                    &state.db,
-                    n.id,
-                    attempts,
-                    now_ms().saturating_add(wait_ms),
-                )
-                .await?;
-            }
+    let due = store::due_for_dispatch(&state.db, now_ms(), DISPATCH_BATCH).await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let outcomes = match hand_on(state, &due).await {
+        Ok(outcomes) => outcomes,
+        Err(why) => vec![Err(why); due.len()],
+    };
+    let mut handed_on = Vec::with_capacity(due.len());
+    for (n, outcome) in due.iter().zip(outcomes) {
+        match outcome {
+            Ok(()) => handed_on.push(n.id),
+            Err(why) => postpone(state, n, &why).await?,
         }
     }
-    Ok(done)
+    store::mark_dispatched(&state.db, &handed_on, now_ms()).await?;
+    Ok(handed_on.len())
 }
 
-async fn hand_on(state: &TransactionsState, n: &notification::Model) -> Result<(), String> {
-    crate::webhooks::enqueue_for(state, n)
+/// Rows handed on per pass (login's limit per call).
+const DISPATCH_BATCH: u64 = MailNotices::MAX as u64;
+
+/// Each row's outcome, in order; an `Err` for all when the webhooks or login could not
+/// be reached at all.
+async fn hand_on(
+    state: &TransactionsState,
+    due: &[notification::Model],
+) -> Result<Vec<Result<(), String>>, String> {
+    crate::webhooks::enqueue_for(state, due)
         .await
         .map_err(|e| e.to_string())?;
-    let notice = MailNotice {
-        kind: n.kind,
-        text: text(n.kind, n.trade_id, n.amount),
-        path: web_path(n),
+    let notices = MailNotices {
+        notices: due
+            .iter()
+            .map(|n| MailNotice {
+                user_id: n.user_id,
+                kind: n.kind,
+                text: text(n.kind, n.trade_id, n.amount),
+                path: web_path(n),
+            })
+            .collect(),
     };
-    let _: MailOutcome = state
+    let answer: MailOutcomes = state
         .login
-        .post(&format!("/internal/users/{}/mail", n.user_id), &notice)
+        .post("/internal/mail", &notices)
         .await
         .map_err(|e| e.to_string())?;
-    Ok(())
+    if answer.outcomes.len() != due.len() {
+        return Err(format!(
+            "login answered {} outcomes for {} notices",
+            answer.outcomes.len(),
+            due.len()
+        ));
+    }
+    Ok(answer
+        .outcomes
+        .into_iter()
+        .map(|o| match o {
+            MailOutcome::Sent | MailOutcome::NotWanted => Ok(()),
+            MailOutcome::Unavailable => Err("the mail server refused it".to_owned()),
+        })
+        .collect())
+}
+
+/// Puts a row back: 1 s doubling up to 5 minutes, so an outage of login or the SMTP server
+/// delays mail, and nothing is lost.
+async fn postpone(
+    state: &TransactionsState,
+    n: &notification::Model,
+    why: &str,
+) -> Result<(), DbErr> {
+    let attempts = n.dispatch_attempts.saturating_add(1);
+    let wait_ms = 1000_i64
+        .saturating_mul(1_i64 << attempts.clamp(0, 8))
+        .min(300_000);
+    tracing::warn!(notification_id = n.id, attempts, error = %why, "notification not handed on yet; will retry");
+    store::postpone_dispatch(&state.db, n.id, attempts, now_ms().saturating_add(wait_ms)).await
 }
 
 /// Dispatches when woken and every second, until `shutdown` turns true.

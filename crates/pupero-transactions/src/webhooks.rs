@@ -209,21 +209,28 @@ pub fn delivery_view(d: &webhook_delivery::Model) -> WebhookDeliveryView {
     }
 }
 
-/// Queues a delivery of `n` to each of its owner's webhooks that wants its kind. Run by
-/// the dispatcher, possibly again after a crash: the unique key keeps one per webhook.
+/// Queues a delivery of each of `notices` to each of its owner's webhooks that wants its
+/// kind, with one lookup of the owners' webhooks. Run by the dispatcher, possibly again
+/// after a crash: the unique key keeps one per webhook and notice.
 pub async fn enqueue_for(
     state: &TransactionsState,
-    n: &notification::Model,
+    notices: &[notification::Model],
 ) -> Result<usize, DbErr> {
+    let mut owners: Vec<i64> = notices.iter().map(|n| n.user_id).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let hooks = store::live_of_many(&state.db, &owners).await?;
     let mut queued = 0;
-    for w in store::live_of(&state.db, n.user_id).await? {
-        if !wants(&w, n.kind) {
-            continue;
-        }
-        match store::insert_delivery(&state.db, w.id, n.id, n.user_id, now_ms()).await {
-            Ok(()) => queued += 1,
-            Err(e) if is_unique_violation(&e) => {}
-            Err(e) => return Err(e),
+    for n in notices {
+        for w in hooks.iter().filter(|w| w.user_id == n.user_id) {
+            if !wants(w, n.kind) {
+                continue;
+            }
+            match store::insert_delivery(&state.db, w.id, n.id, n.user_id, now_ms()).await {
+                Ok(()) => queued += 1,
+                Err(e) if is_unique_violation(&e) => {}
+                Err(e) => return Err(e),
+            }
         }
     }
     if queued > 0 {

@@ -42,11 +42,23 @@ pub struct TotpChecked {
     pub required: bool,
 }
 
-/// `POST /internal/users/{id}/mail`: transactions asks login to e-mail a user about an
-/// event. Login alone knows the address, whether it is verified, the user's preferences and
+/// `POST /internal/mail`: transactions asks login to e-mail users about events, up to
+/// [`MailNotices::MAX`] at once (the dispatcher hands on what is due in one call). Login
+/// alone knows each address, whether it is verified, the user's preferences and
 /// anti-phishing phrase, and holds the SMTP credentials.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailNotices {
+    pub notices: Vec<MailNotice>,
+}
+
+impl MailNotices {
+    /// The most notices one call carries.
+    pub const MAX: usize = 100;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailNotice {
+    pub user_id: i64,
     pub kind: pupero_core::NotificationKind,
     /// The sentence the inbox shows.
     pub text: String,
@@ -54,11 +66,21 @@ pub struct MailNotice {
     pub path: String,
 }
 
+/// One outcome per notice, in the order sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailOutcomes {
+    pub outcomes: Vec<MailOutcome>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MailOutcome {
-    /// False when nothing was sent: no verified address, the preference is off, the
-    /// account is closed, or no SMTP server is configured.
-    pub sent: bool,
+#[serde(rename_all = "snake_case")]
+pub enum MailOutcome {
+    Sent,
+    /// Nothing to send: no verified address, the preference is off, the account is
+    /// closed, or no SMTP server is configured.
+    NotWanted,
+    /// The SMTP server refused or could not be reached: try this one again later.
+    Unavailable,
 }
 
 /// A restriction on an account: a sanction in force, as the moderation service told

@@ -9,12 +9,10 @@ use pupero_api::account_mail::{
     EmailToken, MailAccepted, MailSettingsUpdate, MailSettingsView, PasswordResetConfirm,
     PasswordResetRequest,
 };
-use pupero_api::internal::login::{MailNotice, MailOutcome};
+use pupero_api::internal::login::{MailNotice, MailNotices, MailOutcome, MailOutcomes};
 use pupero_core::{Email, Password, Username};
 use pupero_db::{now_ms, write_tx};
-use pupero_http::{
-    ApiError, ApiJson, ApiPath, ApiResult, AuthUser, ClientIp, ErrorCode, ServiceCaller,
-};
+use pupero_http::{ApiError, ApiJson, ApiResult, AuthUser, ClientIp, ErrorCode, ServiceCaller};
 use sea_orm::ActiveValue::Set;
 use sea_orm::IntoActiveModel;
 
@@ -331,23 +329,38 @@ pub async fn confirm_reset(
     }))
 }
 
-/// For the transactions service: mail an event to a user, if they want it and have a
-/// verified address. Answers 503 when the SMTP server refuses, so the caller tries again.
+/// For the transactions service: mail events to users, each if its user wants it and has
+/// a verified address. A notice the SMTP server refuses is answered `unavailable`, so the
+/// caller tries that one again; the others are not held up by it.
 pub async fn internal_mail(
     State(state): State<LoginState>,
     _caller: ServiceCaller,
-    ApiPath(id): ApiPath<i64>,
-    ApiJson(notice): ApiJson<MailNotice>,
-) -> ApiResult<Json<MailOutcome>> {
-    let not_sent = Json(MailOutcome { sent: false });
-    if !state.mailer.is_configured() {
-        return Ok(not_sent);
+    ApiJson(req): ApiJson<MailNotices>,
+) -> ApiResult<Json<MailOutcomes>> {
+    if req.notices.len() > MailNotices::MAX {
+        return Err(ApiError::invalid(
+            "notices",
+            format!("at most {} notices at once", MailNotices::MAX),
+        ));
     }
+    let mut outcomes = Vec::with_capacity(req.notices.len());
+    for notice in &req.notices {
+        outcomes.push(if state.mailer.is_configured() {
+            mail_one(&state, notice).await?
+        } else {
+            MailOutcome::NotWanted
+        });
+    }
+    Ok(Json(MailOutcomes { outcomes }))
+}
+
+async fn mail_one(state: &LoginState, notice: &MailNotice) -> ApiResult<MailOutcome> {
+    let id = notice.user_id;
     let Some(u) = store::find_user(&state.db, id)
         .await?
         .filter(user::Model::is_active)
     else {
-        return Ok(not_sent);
+        return Ok(MailOutcome::NotWanted);
     };
     let settings = mail_store::settings_of(&state.db, id).await?;
     let wanted = mail::parse_events(settings.as_ref().and_then(|s| s.email_events.as_deref()))
@@ -357,7 +370,7 @@ pub async fn internal_mail(
         is_verified(&u, settings.as_ref()),
         u.email.as_deref(),
     ) else {
-        return Ok(not_sent);
+        return Ok(MailOutcome::NotWanted);
     };
     let link = state.mailer.link(&notice.path);
     let body = format!(
@@ -367,7 +380,7 @@ pub async fn internal_mail(
         notice.text,
         state.mailer.link("/settings")
     );
-    state
+    let sent = state
         .mailer
         .send(Outgoing {
             to: address,
@@ -377,7 +390,12 @@ pub async fn internal_mail(
                 .as_ref()
                 .and_then(|s| s.anti_phishing_phrase.as_deref()),
         })
-        .await
-        .map_err(|e| mail_unavailable(&e))?;
-    Ok(Json(MailOutcome { sent: true }))
+        .await;
+    Ok(match sent {
+        Ok(()) => MailOutcome::Sent,
+        Err(e) => {
+            tracing::warn!(user_id = id, error = %e, "event mail not sent; transactions will try again");
+            MailOutcome::Unavailable
+        }
+    })
 }

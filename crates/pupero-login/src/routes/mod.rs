@@ -101,7 +101,7 @@ pub fn router(state: LoginState) -> ServiceRouter {
             ),
         )
         .route(
-            "/internal/users/{id}/mail",
+            "/internal/mail",
             internal_route(
                 &keys,
                 &["transactions"],

@@ -144,10 +144,17 @@ pub async fn due_for_dispatch(
         .await
 }
 
-pub async fn mark_dispatched(db: &impl ConnectionTrait, id: i64, now: i64) -> Result<(), DbErr> {
+pub async fn mark_dispatched(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    now: i64,
+) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     notification::Entity::update_many()
         .col_expr(notification::Column::DispatchedAtMs, Expr::value(now))
-        .filter(notification::Column::Id.eq(id))
+        .filter(notification::Column::Id.is_in(ids.iter().copied()))
         .exec(db)
         .await?;
     Ok(())

@@ -48,6 +48,22 @@ pub async fn live_of(
         .await
 }
 
+/// The live webhooks of any of `user_ids`.
+pub async fn live_of_many(
+    db: &impl ConnectionTrait,
+    user_ids: &[i64],
+) -> Result<Vec<webhook::Model>, DbErr> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    webhook::Entity::find()
+        .filter(webhook::Column::UserId.is_in(user_ids.iter().copied()))
+        .filter(webhook::Column::DeletedAtMs.is_null())
+        .order_by_asc(webhook::Column::Id)
+        .all(db)
+        .await
+}
+
 pub async fn count_live(db: &impl ConnectionTrait, user_id: i64) -> Result<u64, DbErr> {
     webhook::Entity::find()
         .filter(webhook::Column::UserId.eq(user_id))

@@ -225,6 +225,10 @@ pub async fn dispatch_due(state: &TransactionsState) -> Result<usize, DbErr> {
     Ok(handed_on.len())
 }
 
+/// How long a woken dispatcher waits for more notices before a pass (a mail leaving
+/// 50 ms later changes nothing for its reader).
+const DISPATCH_GATHER: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// Rows handed on per pass (login's limit per call).
 const DISPATCH_BATCH: u64 = MailNotices::MAX as u64;
 
@@ -295,10 +299,15 @@ pub fn spawn_dispatcher(
             if let Err(e) = dispatch_due(&state).await {
                 tracing::warn!(error = %e, "notification dispatch: database unavailable; will retry");
             }
-            tokio::select! {
-                () = state.notify_wake.notified() => {}
-                () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+            let woken = tokio::select! {
+                () = state.notify_wake.notified() => true,
+                () = tokio::time::sleep(std::time::Duration::from_secs(1)) => false,
                 _ = shutdown.wait_for(|stop| *stop) => return,
+            };
+            if woken {
+                // Let the changes of the next moments join this pass, so a busy market
+                // hands on batches instead of a pass per step.
+                tokio::time::sleep(DISPATCH_GATHER).await;
             }
         }
     })

@@ -276,14 +276,14 @@ async fn check_caps(
     taker_id: i64,
     offer_id: i64,
 ) -> Result<(), TradeError> {
-    let open_on_offer = store::count_open_on_offer(tx, offer_id).await?;
+    let (open_on_offer, open) =
+        store::count_open_on_offer_and_as_taker(tx, offer_id, taker_id).await?;
     if !trade_rules::offer_has_room(caps, open_on_offer) {
         return Err(TradeError::OfferTradeLimit {
             open: open_on_offer,
             limit: caps.per_offer,
         });
     }
-    let open = store::count_open_as_taker(tx, taker_id).await?;
     let mut cap = trade_rules::taker_cap(caps, open, None);
     if cap == TakerCap::NeedsHistory {
         let completed = crate::records::completed_of(tx, taker_id).await?;

@@ -3,54 +3,57 @@
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, Iden,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::entity::record_telling;
 use crate::records::Counts;
 
 /// Counts a change to each trader's record, adding `counts` to it, in the transaction
-/// that makes the change.
+/// that makes the change: one statement for all of them, creating the rows not there yet.
 pub async fn bump(db: &impl ConnectionTrait, changes: &[(i64, Counts)]) -> Result<(), DbErr> {
     use record_telling::Column as C;
-    for &(user_id, counts) in changes {
-        // The row first (a no-op when it exists), then the change, which a concurrent
-        // change of the same trader waits to make after this one.
-        record_telling::Entity::insert(record_telling::ActiveModel {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    // In user order, so two transactions bumping the same traders lock them alike.
+    let mut changes = changes.to_vec();
+    changes.sort_unstable_by_key(|&(user_id, _)| user_id);
+    let rows = changes
+        .iter()
+        .map(|&(user_id, counts)| record_telling::ActiveModel {
             user_id: Set(user_id),
-            version: Set(0),
+            version: Set(1),
             told_version: Set(0),
-            completed_trades: Set(0),
-            cancellations: Set(0),
-            lost_disputes: Set(0),
-        })
+            completed_trades: Set(counts.completed_trades),
+            cancellations: Set(counts.cancellations),
+            lost_disputes: Set(counts.lost_disputes),
+        });
+    let backend = db.get_database_backend();
+    let kept = |c: C| Expr::col((record_telling::Entity, c));
+    let added = |c: C| kept(c).add(proposed(backend, c));
+    record_telling::Entity::insert_many(rows)
         .on_conflict(
             OnConflict::column(C::UserId)
-                .update_column(C::UserId)
+                .value(C::Version, kept(C::Version).add(1))
+                .value(C::CompletedTrades, added(C::CompletedTrades))
+                .value(C::Cancellations, added(C::Cancellations))
+                .value(C::LostDisputes, added(C::LostDisputes))
                 .to_owned(),
         )
         .exec_without_returning(db)
         .await?;
-        record_telling::Entity::update_many()
-            .col_expr(C::Version, Expr::col(C::Version).add(1))
-            .col_expr(
-                C::CompletedTrades,
-                Expr::col(C::CompletedTrades).add(counts.completed_trades),
-            )
-            .col_expr(
-                C::Cancellations,
-                Expr::col(C::Cancellations).add(counts.cancellations),
-            )
-            .col_expr(
-                C::LostDisputes,
-                Expr::col(C::LostDisputes).add(counts.lost_disputes),
-            )
-            .filter(C::UserId.eq(user_id))
-            .exec(db)
-            .await?;
-    }
     Ok(())
+}
+
+/// The value a conflicting insert proposed for `column`, as each backend names it.
+fn proposed(backend: DbBackend, column: record_telling::Column) -> Expr {
+    let name = column.to_string();
+    match backend {
+        DbBackend::MySql => Expr::cust(format!("VALUES(`{name}`)")),
+        _ => Expr::cust(format!("excluded.\"{name}\"")),
+    }
 }
 
 /// The rows of `user_ids` that exist (a trader without one has an empty record).

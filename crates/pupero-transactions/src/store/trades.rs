@@ -110,13 +110,35 @@ pub async fn count_open_on_offer(db: &impl ConnectionTrait, offer_id: i64) -> Re
         .await
 }
 
-/// Open trades this user started as taker.
-pub async fn count_open_as_taker(db: &impl ConnectionTrait, taker_id: i64) -> Result<u64, DbErr> {
-    trade::Entity::find()
-        .filter(trade::Column::TakerId.eq(taker_id))
-        .filter(trade::Column::State.is_in(TradeState::OPEN))
-        .count(db)
-        .await
+/// Open trades on this offer, and open trades this taker started, in one query (the two
+/// caps a trade opening checks).
+pub async fn count_open_on_offer_and_as_taker(
+    db: &impl ConnectionTrait,
+    offer_id: i64,
+    taker_id: i64,
+) -> Result<(u64, u64), DbErr> {
+    use trade::Column as C;
+    let count_where = |c: Expr| {
+        Expr::from(sea_orm::sea_query::Func::count(
+            Expr::case(c, Expr::val(1)).finally(Expr::null()),
+        ))
+    };
+    let (on_offer, as_taker): (i64, i64) = trade::Entity::find()
+        .select_only()
+        .column_as(count_where(C::OfferId.eq(offer_id)), "on_offer")
+        .column_as(count_where(C::TakerId.eq(taker_id)), "as_taker")
+        .filter(C::State.is_in(TradeState::OPEN))
+        .filter(
+            Condition::any()
+                .add(C::OfferId.eq(offer_id))
+                .add(C::TakerId.eq(taker_id)),
+        )
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or_default();
+    let count = |n: i64| u64::try_from(n).unwrap_or_default();
+    Ok((count(on_offer), count(as_taker)))
 }
 
 /// Open trades in which the user is buyer or seller.

@@ -32,6 +32,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .min_connections(0)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
+        // sqlx pings a connection when it goes back to the pool, and by default again
+        // before lending it out: a round trip before every autocommit statement and
+        // transaction. A connection back from use under a second ago is known alive (its
+        // return ping answered); one idle longer is pinged first (a restarted server).
+        .test_before_acquire_if_idle_for(Duration::from_secs(1))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o| {
             // WAL lets readers run beside the one writer; busy_timeout makes writers queue

@@ -88,8 +88,10 @@ pub async fn ensure_known(
     Ok(())
 }
 
-/// Takes the rows of `user_ids` (in id order, so two opens never wait on each other in a
-/// circle) for a trade about to open. Returns the first user whose account is closed.
+/// Takes the rows of `user_ids` for a trade about to open, in one statement (each
+/// backend takes the rows of an `IN` list on the primary key in id order, so two opens
+/// never wait on each other in a circle; if one ever did, the deadlock is retried).
+/// Returns the first user whose account is closed.
 pub async fn lock_for_trade(
     tx: &impl ConnectionTrait,
     user_ids: &[i64],
@@ -97,13 +99,10 @@ pub async fn lock_for_trade(
     let mut ids = user_ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    let now = now_ms();
-    for id in ids {
-        if !store::lock_open(tx, id, now).await? {
-            return Ok(Some(id));
-        }
+    if usize::try_from(store::lock_open(tx, &ids, now_ms()).await?) == Ok(ids.len()) {
+        return Ok(None);
     }
-    Ok(None)
+    store::first_closed(tx, &ids).await
 }
 
 /// Closes the account for trading if, at this moment, it holds nothing: no balance in any

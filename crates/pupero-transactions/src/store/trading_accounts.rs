@@ -2,7 +2,9 @@
 //! both update first (see `trading_accounts` for why).
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+};
 
 use crate::entity::trading_account;
 
@@ -26,19 +28,40 @@ pub async fn ensure(db: &impl ConnectionTrait, user_id: i64, now: i64) -> Result
     Ok(())
 }
 
-/// Takes the row's write lock if the account is open; false when it is closed.
-pub async fn lock_open(db: &impl ConnectionTrait, user_id: i64, now: i64) -> Result<bool, DbErr> {
+/// Takes the write locks of the rows of the open accounts among `user_ids`; answers how
+/// many it took.
+pub async fn lock_open(
+    db: &impl ConnectionTrait,
+    user_ids: &[i64],
+    now: i64,
+) -> Result<u64, DbErr> {
     let changed = trading_account::Entity::update_many()
         .col_expr(
             trading_account::Column::Version,
             Expr::col(trading_account::Column::Version).add(1),
         )
         .col_expr(trading_account::Column::UpdatedAtMs, Expr::value(now))
-        .filter(trading_account::Column::Id.eq(user_id))
+        .filter(trading_account::Column::Id.is_in(user_ids.iter().copied()))
         .filter(trading_account::Column::ClosedAtMs.is_null())
         .exec(db)
         .await?;
-    Ok(changed.rows_affected == 1)
+    Ok(changed.rows_affected)
+}
+
+/// The first of `user_ids` whose account is closed (or has no row).
+pub async fn first_closed(
+    db: &impl ConnectionTrait,
+    user_ids: &[i64],
+) -> Result<Option<i64>, DbErr> {
+    let open: Vec<i64> = trading_account::Entity::find()
+        .select_only()
+        .column(trading_account::Column::Id)
+        .filter(trading_account::Column::Id.is_in(user_ids.iter().copied()))
+        .filter(trading_account::Column::ClosedAtMs.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(user_ids.iter().copied().find(|id| !open.contains(id)))
 }
 
 /// Takes the row's write lock and marks the account closed.

@@ -30,6 +30,7 @@ impl MigratorTrait for Migrator {
                 name: "m20261203_200001_transactions_audit_pending",
             }),
             Box::new(RecordCounts),
+            Box::new(OpenTradesByOffer),
         ]
     }
 
@@ -1322,5 +1323,56 @@ impl MigrationTrait for RecordCounts {
             .await?;
         }
         Ok(())
+    }
+}
+
+/// A trade opening counts the offer's open trades: with an index on the offer alone that
+/// read every trade the offer ever had (hundreds on a busy offer, per opening).
+struct OpenTradesByOffer;
+
+impl MigrationName for OpenTradesByOffer {
+    fn name(&self) -> &str {
+        "m20261204_100001_open_trades_by_offer"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for OpenTradesByOffer {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_index(
+            Index::create()
+                .name("idx_trades_offer_state")
+                .table(Trades::Table)
+                .col(Trades::OfferId)
+                .col(Trades::State)
+                .to_owned(),
+        )
+        .await?;
+        // Its first column serves every lookup the old one did.
+        m.drop_index(
+            Index::drop()
+                .name("idx_trades_offer")
+                .table(Trades::Table)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_index(
+            Index::create()
+                .name("idx_trades_offer")
+                .table(Trades::Table)
+                .col(Trades::OfferId)
+                .to_owned(),
+        )
+        .await?;
+        m.drop_index(
+            Index::drop()
+                .name("idx_trades_offer_state")
+                .table(Trades::Table)
+                .to_owned(),
+        )
+        .await
     }
 }

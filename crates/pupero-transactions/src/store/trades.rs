@@ -1,7 +1,7 @@
 //! The `trades` table: opening, the guarded state changes, and the counts and lists the
 //! service answers with.
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, DbErr,
     EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
@@ -127,11 +127,19 @@ pub async fn count_open_on_offer_and_as_taker(
         .select_only()
         .column_as(count_where(C::OfferId.eq(offer_id)), "on_offer")
         .column_as(count_where(C::TakerId.eq(taker_id)), "as_taker")
-        .filter(C::State.is_in(TradeState::OPEN))
+        // The state in each arm, so each reads its own (…, state) index.
         .filter(
             Condition::any()
-                .add(C::OfferId.eq(offer_id))
-                .add(C::TakerId.eq(taker_id)),
+                .add(
+                    C::OfferId
+                        .eq(offer_id)
+                        .and(C::State.is_in(TradeState::OPEN)),
+                )
+                .add(
+                    C::TakerId
+                        .eq(taker_id)
+                        .and(C::State.is_in(TradeState::OPEN)),
+                ),
         )
         .into_tuple()
         .one(db)

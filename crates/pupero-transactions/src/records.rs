@@ -228,8 +228,11 @@ pub async fn tell(state: &TransactionsState, user_ids: &[i64]) -> ApiResult<()> 
         .offers
         .put("/internal/traders/records", &TradeRecordsTold { records })
         .await?;
-    let told: Vec<(i64, i64)> = rows.iter().map(|r| (r.user_id, r.version)).collect();
-    record_tellings::mark_told(&state.db, &told).await?;
+    let tx = pupero_db::write_tx(&state.db).await?;
+    for row in &rows {
+        record_tellings::mark_told(&tx, row.user_id, row.version).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -766,7 +766,8 @@ async fn apply(
     }
 }
 
-/// The trade as `taken` leaves it, `now`; `after` holds its new facts.
+/// The trade row as the step `taken` by `s` at `now` leaves it (what `store::trades::step`
+/// writes, and what the step answers with).
 fn stepped(t: &trade_row::Model, s: &Stepping<'_>, taken: Step, now: i64) -> trade_row::Model {
     let after = facts(t).after(taken, s.actor);
     let mut next = trade_row::Model {
@@ -850,7 +851,7 @@ async fn apply_in(
     }
     let next = stepped(&t, s, taken, now_ms());
     if !store::step(tx, &t, &next).await? {
-        // Someone else moved it first; look again with the new state.
+        // Someone changed its state or a vote first; look again.
         return Err(TradeError::Raced);
     }
     if let Step::Move { settlement, .. } = taken {

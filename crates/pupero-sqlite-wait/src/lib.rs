@@ -1,4 +1,5 @@
-//! How a SQLite connection waits for the write lock another connection holds.
+//! How a SQLite connection waits for the write lock another connection holds, and keeps
+//! its statements' plans (see [`install`]): what sqlx's options cannot set.
 //!
 //! SQLite's own busy handler (what `busy_timeout` installs) sleeps 1, 2, 5, 10, 15, 20,
 //! 25, 25, 25, 50, 50 and then 100 ms between tries, and does not wake when the lock is
@@ -46,7 +47,19 @@ extern "C" fn short_naps(_arg: *mut c_void, count: c_int) -> c_int {
     }
 }
 
-/// Replaces the connection's busy handler with [`short_naps`]; for sqlx's `after_connect`.
+/// Sets up what sqlx's options cannot, on one lock of the connection's handle; for sqlx's
+/// `after_connect`:
+/// - the busy handler becomes [`short_naps`];
+/// - SQLite's query planner stability guarantee (`SQLITE_DBCONFIG_ENABLE_QPSG`) is on.
+///
+/// Without the guarantee, SQLite plans some statements for the values bound to them, and
+/// marks such a statement to be prepared again whenever one of those parameters is bound
+/// anew, whatever the value. Every `LIMIT ?` is one (SQLite 3.51 reads a bound LIMIT as a
+/// constant), and SeaORM binds the limit of every `.one()` and page: a trade run spent 8 %
+/// of the platform's processor time in `sqlite3Reprepare` (docs/BENCHMARKS.md, 2026-12-04
+/// later). With it, a cached statement keeps its plan. Nothing here depends on plans chosen
+/// per value: the database has no `ANALYZE` statistics, and no LIKE pattern is a prefix
+/// that an index could serve.
 pub async fn install(conn: &mut SqliteConnection) -> Result<(), sea_orm::sqlx::Error> {
     let mut handle = conn.lock_handle().await?;
     let db = handle.as_raw_handle().as_ptr();
@@ -56,11 +69,27 @@ pub async fn install(conn: &mut SqliteConnection) -> Result<(), sea_orm::sqlx::E
     // SQLite keeps it for the connection's life, which it outlives (it is static).
     let rc =
         unsafe { libsqlite3_sys::sqlite3_busy_handler(db, Some(short_naps), std::ptr::null_mut()) };
+    succeeded(rc, "set the SQLite busy handler")?;
+    #[allow(unsafe_code)]
+    // SAFETY: `db` as above; the option takes an int and an optional int pointer for the
+    // old value (null: not wanted).
+    let rc = unsafe {
+        libsqlite3_sys::sqlite3_db_config(
+            db,
+            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+            1,
+            std::ptr::null_mut::<c_int>(),
+        )
+    };
+    succeeded(rc, "turn on SQLite's query planner stability guarantee")
+}
+
+fn succeeded(rc: c_int, what: &str) -> Result<(), sea_orm::sqlx::Error> {
     if rc == libsqlite3_sys::SQLITE_OK {
         Ok(())
     } else {
         Err(sea_orm::sqlx::Error::Protocol(format!(
-            "could not set the SQLite busy handler (code {rc})"
+            "could not {what} (code {rc})"
         )))
     }
 }
@@ -68,6 +97,39 @@ pub async fn install(conn: &mut SqliteConnection) -> Result<(), sea_orm::sqlx::E
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The connection's query planner stability setting, read back from SQLite.
+    async fn qpsg(conn: &mut SqliteConnection) -> c_int {
+        let mut handle = conn.lock_handle().await.unwrap();
+        let db = handle.as_raw_handle().as_ptr();
+        let mut on: c_int = -1;
+        #[allow(unsafe_code)]
+        // SAFETY: an open connection's handle, locked; -1 asks for the current value, which
+        // SQLite writes to `on` (alive for the call).
+        let rc = unsafe {
+            libsqlite3_sys::sqlite3_db_config(
+                db,
+                libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+                -1,
+                &mut on as *mut c_int,
+            )
+        };
+        assert_eq!(rc, libsqlite3_sys::SQLITE_OK);
+        on
+    }
+
+    #[tokio::test]
+    async fn an_installed_connection_keeps_its_plans() {
+        use sea_orm::sqlx::Connection;
+        let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
+        assert_eq!(
+            qpsg(&mut conn).await,
+            0,
+            "SQLite's default: plans follow bound values"
+        );
+        install(&mut conn).await.unwrap();
+        assert_eq!(qpsg(&mut conn).await, 1);
+    }
 
     #[test]
     fn naps_start_short_and_stop_after_ten_seconds() {

@@ -46,7 +46,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
         })
-        // busy_timeout's naps (up to 100 ms) replaced by short ones: see pupero-sqlite-wait.
+        // busy_timeout's naps (up to 100 ms) replaced by short ones, and cached statements
+        // kept prepared: see pupero-sqlite-wait.
         .map_sqlx_sqlite_pool_opts(|o| {
             o.after_connect(|conn, _| Box::pin(pupero_sqlite_wait::install(conn)))
         });

@@ -756,19 +756,20 @@ async fn internal_trade_records(
             format!("at most {} records at once", TradeRecordsTold::MAX),
         ));
     }
+    let mut users: Vec<i64> = req.records.iter().map(|r| r.user_id).collect();
+    users.sort_unstable();
+    if users.windows(2).any(|w| matches!(w, [a, b] if a == b)) {
+        return Err(ApiError::invalid("records", "one record per trader"));
+    }
+    // Three statements for the versions and one for the records, however many traders.
     let tx = pupero_db::write_tx(&state.db).await?;
-    let mut admitted_any = false;
-    for told in &req.records {
-        let admitted = pupero_db::told_versions::admit(
-            &tx,
-            crate::RECORD_VERSIONS,
-            told.user_id,
-            told.version,
-        )
-        .await?;
+    let versions: Vec<(i64, i64)> = req.records.iter().map(|r| (r.user_id, r.version)).collect();
+    let admitted =
+        pupero_db::told_versions::admit_many(&tx, crate::RECORD_VERSIONS, &versions).await?;
+    let mut taken = Vec::with_capacity(req.records.len());
+    for (told, admitted) in req.records.iter().zip(admitted) {
         if admitted {
-            store::put_trade_record(&tx, told.user_id, told).await?;
-            admitted_any = true;
+            taken.push(told);
         } else {
             tracing::info!(
                 user_id = told.user_id,
@@ -777,8 +778,9 @@ async fn internal_trade_records(
             );
         }
     }
+    store::put_trade_records(&tx, &taken).await?;
     tx.commit().await?;
-    if admitted_any {
+    if !taken.is_empty() {
         state.listing.changed();
     }
     Ok(Json(req))

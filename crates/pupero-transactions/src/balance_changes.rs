@@ -10,11 +10,6 @@
 use std::cell::RefCell;
 use std::future::Future;
 
-use axum::extract::{Request, State};
-use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::Response;
-
 use pupero_api::internal::offers::{BalancesChanged, BalancesNoted};
 
 use crate::TransactionsState;
@@ -65,20 +60,4 @@ pub async fn tell_offers(state: &TransactionsState, user_ids: Vec<i64>) {
             }
         })
         .await;
-}
-
-/// Every request that may write: collect what it changed, tell offers, then answer.
-pub async fn after_writes(
-    State(state): State<TransactionsState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.run(req).await;
-    }
-    let (response, changed) = collect(next.run(req)).await;
-    if !changed.is_empty() {
-        tell_offers(&state, changed).await;
-    }
-    response
 }

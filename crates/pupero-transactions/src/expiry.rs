@@ -20,12 +20,9 @@ pub fn spawn_expiry_worker(
                 _ = shutdown.wait_for(|stop| *stop) => return,
             }
             let Some(fence) = lease.fence() else { continue };
-            let ((pass, changed), records) = crate::records::collect(
-                crate::balance_changes::collect(expire_due(&state, &fence)),
-            )
-            .await;
-            crate::balance_changes::tell_offers(&state, changed).await;
-            crate::records::tell_all(&state, records).await;
+            let (pass, changed) =
+                crate::told_after_writes::collect(expire_due(&state, &fence)).await;
+            crate::told_after_writes::tell(&state, changed).await;
             if let Err(e) = pass {
                 tracing::warn!(error = %e, "trade expiry pass failed; will retry");
             }

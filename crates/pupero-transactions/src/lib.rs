@@ -22,6 +22,7 @@ pub mod records;
 mod routes;
 mod store;
 pub mod stream_cursor;
+pub mod told_after_writes;
 pub mod trade_rules;
 pub mod trades;
 pub mod trading_accounts;

@@ -23,10 +23,6 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::future::Future;
 
-use axum::extract::{Request, State};
-use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::Response;
 use sea_orm::{ConnectionTrait, DbErr};
 
 use pupero_api::internal::offers::{TradeRecordTold, TradeRecordsTold};
@@ -228,11 +224,8 @@ pub async fn tell(state: &TransactionsState, user_ids: &[i64]) -> ApiResult<()> 
         .offers
         .put("/internal/traders/records", &TradeRecordsTold { records })
         .await?;
-    let tx = pupero_db::write_tx(&state.db).await?;
-    for row in &rows {
-        record_tellings::mark_told(&tx, row.user_id, row.version).await?;
-    }
-    tx.commit().await?;
+    let told: Vec<(i64, i64)> = rows.iter().map(|r| (r.user_id, r.version)).collect();
+    record_tellings::mark_told(&state.db, &told).await?;
     Ok(())
 }
 
@@ -250,22 +243,6 @@ pub async fn tell_all(state: &TransactionsState, user_ids: Vec<i64>) {
             }
         })
         .await;
-}
-
-/// Every request that may write: collect whose record it changed, tell offers, then answer.
-pub async fn after_writes(
-    State(state): State<TransactionsState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.run(req).await;
-    }
-    let (response, changed) = collect(next.run(req)).await;
-    if !changed.is_empty() {
-        tell_all(&state, changed).await;
-    }
-    response
 }
 
 /// Tells again, every `RECORD_RETELL_SECONDS` while this replica holds the job's lease,

@@ -34,8 +34,7 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
     let health_db = state.db.clone();
     let metrics = state.metrics.clone();
     let internal = state.clone();
-    let watcher = state.clone();
-    let recorder = state.clone();
+    let told = state.clone();
     let keys = state.keys.clone();
     let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(money::balances))
@@ -169,12 +168,8 @@ pub fn router(state: TransactionsState) -> ServiceRouter {
         )
         .with_state(internal)
         .layer(axum::middleware::from_fn_with_state(
-            watcher,
-            crate::balance_changes::after_writes,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            recorder,
-            crate::records::after_writes,
+            told,
+            crate::told_after_writes::after_writes,
         ));
     ServiceRouter::with_database(SERVICE, routes, openapi, health_db).with_metrics(metrics)
 }

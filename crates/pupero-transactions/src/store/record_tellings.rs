@@ -1,7 +1,7 @@
 //! The `trader_record_tellings` table: per trader, the counts of their trade record, how
 //! many changes it had, and the last of them the offers service took.
 
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, Iden,
     QueryFilter, QueryOrder, QuerySelect,
@@ -67,12 +67,24 @@ pub async fn of(
         .await
 }
 
-/// The offers service took `version` of `user_id`'s record.
-pub async fn mark_told(db: &impl ConnectionTrait, user_id: i64, version: i64) -> Result<(), DbErr> {
+/// The offers service took these versions of these traders' records (each trader once):
+/// one statement, which leaves a trader alone whose newer version was marked meanwhile.
+pub async fn mark_told(db: &impl ConnectionTrait, told: &[(i64, i64)]) -> Result<(), DbErr> {
+    use record_telling::Column as C;
+    if told.is_empty() {
+        return Ok(());
+    }
+    let version_of = || {
+        told.iter()
+            .fold(CaseStatement::new(), |case, &(user_id, version)| {
+                case.case(C::UserId.eq(user_id), version)
+            })
+            .finally(Expr::col(C::ToldVersion))
+    };
     record_telling::Entity::update_many()
-        .col_expr(record_telling::Column::ToldVersion, Expr::value(version))
-        .filter(record_telling::Column::UserId.eq(user_id))
-        .filter(record_telling::Column::ToldVersion.lt(version))
+        .col_expr(C::ToldVersion, version_of().into())
+        .filter(C::UserId.is_in(told.iter().map(|&(user_id, _)| user_id)))
+        .filter(Expr::col(C::ToldVersion).lt(version_of()))
         .exec(db)
         .await?;
     Ok(())

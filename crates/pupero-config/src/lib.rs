@@ -138,6 +138,11 @@ pub struct Settings {
     /// protects the internal services.
     #[arg(long, env = "BIND_ADDRESS", default_value = "127.0.0.1")]
     pub bind_address: IpAddr,
+    /// Services started together in one process (`pupero up`) hand their calls to each
+    /// other without the loopback socket: same routes, checks and answers, less CPU. Set
+    /// false to send every call over the socket, as separate processes do.
+    #[arg(long, env = "IN_PROCESS_CALLS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub in_process_calls: bool,
 
     /// Web frontend port.
     #[arg(long, env = "PORT", default_value_t = 5000)]

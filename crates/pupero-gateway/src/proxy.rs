@@ -140,7 +140,16 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
         let uri = origin
             .uri_for(&route, parts.uri.query())
             .ok_or_else(|| ApiError::bad_request("malformed request path"))?;
-        match tokio::time::timeout(state.timeout, state.client.request(build(uri)?)).await {
+        // A service of this process takes the request straight (pupero_http::in_process).
+        let sent = match pupero_http::in_process::local(upstream.replicas.base(i)) {
+            Some(local) => tokio::time::timeout(state.timeout, local.call(build(uri)?))
+                .await
+                .map(Ok::<_, hyper_util::client::legacy::Error>),
+            None => tokio::time::timeout(state.timeout, state.client.request(build(uri)?))
+                .await
+                .map(|sent| sent.map(|response| response.map(Body::new))),
+        };
+        match sent {
             // Not retried: the service may still be working on it.
             Err(_) => {
                 return Err(ApiError::new(
@@ -174,9 +183,7 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
         // and written in one go: streamed, each of its frames costs the gateway a wake-up
         // and a write of its own. Streams (events, large downloads) pass through as they come.
         Some(len) if len <= BUFFERED_ANSWER_BYTES => {
-            match tokio::time::timeout(state.timeout, axum::body::to_bytes(Body::new(body), len))
-                .await
-            {
+            match tokio::time::timeout(state.timeout, axum::body::to_bytes(body, len)).await {
                 Ok(Ok(bytes)) => Body::from(bytes),
                 _ => {
                     tracing::warn!(
@@ -187,7 +194,7 @@ async fn try_forward(state: GatewayState, req: Request) -> Result<Response, ApiE
                 }
             }
         }
-        _ => Body::new(body),
+        _ => body,
     };
     Ok(Response::from_parts(parts, body))
 }

@@ -10,6 +10,7 @@
 
 use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::http::StatusCode;
 use reqwest::Method;
 use serde::Serialize;
@@ -21,6 +22,16 @@ use crate::{ApiError, JwtKeys, Replicas};
 
 /// How often a callee's replicas are health-checked (when there are several).
 const HEALTH_INTERVAL: Duration = Duration::from_secs(2);
+/// The longest a call may take, its answer read whole.
+const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How a call failed without an answer.
+enum Failed {
+    /// It never reached the replica (connection refused): another one may take it.
+    NotReached,
+    /// It may have reached it and acted.
+    AfterSent,
+}
 
 #[derive(Clone)]
 pub struct InternalClient {
@@ -73,7 +84,7 @@ impl InternalClient {
         let http = build_client(
             &format!("{caller} → {callee}"),
             reqwest::Client::builder()
-                .timeout(Duration::from_secs(10))
+                .timeout(CALL_TIMEOUT)
                 .connect_timeout(Duration::from_secs(2)),
         )?;
         let replicas = Replicas::new(callee, &base);
@@ -97,7 +108,7 @@ impl InternalClient {
         body: &B,
     ) -> Result<T, ApiError> {
         let body = serde_json::to_vec(body).map_err(ApiError::internal)?;
-        self.send(Method::POST, path, Some(body)).await
+        self.send(Method::POST, path, Some(body.into())).await
     }
 
     pub async fn put<B: Serialize, T: DeserializeOwned>(
@@ -106,14 +117,14 @@ impl InternalClient {
         body: &B,
     ) -> Result<T, ApiError> {
         let body = serde_json::to_vec(body).map_err(ApiError::internal)?;
-        self.send(Method::PUT, path, Some(body)).await
+        self.send(Method::PUT, path, Some(body.into())).await
     }
 
     async fn send<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
-        body: Option<Vec<u8>>,
+        body: Option<Bytes>,
     ) -> Result<T, ApiError> {
         let token = self
             .keys
@@ -131,36 +142,25 @@ impl InternalClient {
             crate::replicas::safe_to_retry(&method, &axum::http::HeaderMap::new());
         let mut outcome = Err(unavailable());
         for i in self.replicas.order() {
-            let mut request = self
-                .http
-                .request(method.clone(), format!("{}{path}", self.replicas.base(i)))
-                .bearer_auth(&token);
-            request = crate::trace::propagate(request);
-            if let Some(body) = &body {
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body.clone());
-            }
-            let response = match request.send().await {
-                Ok(r) => r,
-                Err(e) => {
-                    tracing::warn!(callee = self.callee, replica = %self.replicas.base(i), error = %e, "internal call failed");
-                    if e.is_connect() {
-                        self.replicas.mark_down(i, "connection failed");
-                        continue;
-                    }
-                    if retry_after_sent {
-                        continue;
-                    }
-                    return Err(unavailable());
+            let base = self.replicas.base(i);
+            let sent = match crate::in_process::local(base) {
+                Some(local) => {
+                    self.in_process(&local, &method, path, &token, body.as_ref())
+                        .await
+                }
+                None => {
+                    self.over_socket(base, &method, path, &token, body.as_ref())
+                        .await
                 }
             };
-            let status = response.status();
-            let Ok(bytes) = response.bytes().await else {
-                if retry_after_sent {
+            let (status, bytes) = match sent {
+                Ok(answer) => answer,
+                Err(Failed::NotReached) => {
+                    self.replicas.mark_down(i, "connection failed");
                     continue;
                 }
-                return Err(unavailable());
+                Err(Failed::AfterSent) if retry_after_sent => continue,
+                Err(Failed::AfterSent) => return Err(unavailable()),
             };
             outcome = self.answer(status, &bytes);
             if status.is_server_error() && retry_after_sent {
@@ -171,11 +171,77 @@ impl InternalClient {
         outcome
     }
 
-    fn answer<T: DeserializeOwned>(
+    async fn over_socket(
         &self,
-        status: reqwest::StatusCode,
-        bytes: &[u8],
-    ) -> Result<T, ApiError> {
+        base: &str,
+        method: &Method,
+        path: &str,
+        token: &str,
+        body: Option<&Bytes>,
+    ) -> Result<(StatusCode, Bytes), Failed> {
+        let mut request = self
+            .http
+            .request(method.clone(), format!("{base}{path}"))
+            .bearer_auth(token);
+        request = crate::trace::propagate(request);
+        if let Some(body) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let response = request.send().await.map_err(|e| {
+            tracing::warn!(callee = self.callee, replica = %base, error = %e, "internal call failed");
+            if e.is_connect() {
+                Failed::NotReached
+            } else {
+                Failed::AfterSent
+            }
+        })?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(|_| Failed::AfterSent)?;
+        Ok((status, bytes))
+    }
+
+    /// The same call handed to a service of this process ([`crate::in_process`]), with the
+    /// headers and the time limit the socket's client gives it.
+    async fn in_process(
+        &self,
+        local: &crate::in_process::Local,
+        method: &Method,
+        path: &str,
+        token: &str,
+        body: Option<&Bytes>,
+    ) -> Result<(StatusCode, Bytes), Failed> {
+        let mut request = axum::http::Request::builder()
+            .method(method.clone())
+            .uri(path)
+            .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"));
+        if let Some(c) = crate::TraceContext::current() {
+            request = request
+                .header(crate::service::REQUEST_ID, c.request_id)
+                .header(crate::trace::TRACEPARENT, c.traceparent);
+        }
+        let body = match body {
+            Some(body) => {
+                request = request.header(axum::http::header::CONTENT_TYPE, "application/json");
+                axum::body::Body::from(body.clone())
+            }
+            None => axum::body::Body::empty(),
+        };
+        let request = request.body(body).map_err(|e| {
+            tracing::warn!(callee = self.callee, error = %e, "internal call not built");
+            Failed::NotReached
+        })?;
+        match local.exchange(request, CALL_TIMEOUT).await {
+            Some(answer) => Ok((answer.status, answer.body)),
+            None => {
+                tracing::warn!(callee = self.callee, "internal call timed out or broke off");
+                Err(Failed::AfterSent)
+            }
+        }
+    }
+
+    fn answer<T: DeserializeOwned>(&self, status: StatusCode, bytes: &[u8]) -> Result<T, ApiError> {
         if status.is_success() {
             return serde_json::from_slice(bytes).map_err(|e| {
                 ApiError::internal(format!("{} answered unexpectedly: {e}", self.callee))

@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod health;
 pub mod idempotency;
+pub mod in_process;
 pub mod internal;
 pub mod lease;
 pub mod metric_set;

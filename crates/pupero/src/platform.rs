@@ -330,8 +330,15 @@ impl Platform {
                 _ => &mut inner,
             };
             let mut signal = stage.signal();
+            // Offered to this process's callers until the service is told to stop, when a
+            // call over the socket would find the listener closing too.
+            let offer = match (settings.in_process_calls, addrs.get(service.name())) {
+                (true, Some(&addr)) => Some(pupero_http::in_process::offer(addr, app.clone())),
+                _ => None,
+            };
             let stop = async move {
                 let _ = signal.wait_for(|stop| *stop).await;
+                drop(offer);
             };
             let exited = exited.clone();
             let name = service.name();

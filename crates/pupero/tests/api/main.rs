@@ -51,6 +51,7 @@ mod security_gateway;
 mod security_login;
 mod security_money;
 mod security_trades;
+mod socket_calls;
 mod split_resolutions;
 mod standing_leases;
 mod stored_words;

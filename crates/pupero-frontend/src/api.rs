@@ -5,6 +5,8 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Bytes;
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -14,6 +16,9 @@ use pupero_http::JwtKeys;
 use pupero_http::client_ip::{FRONTEND_CLIENT_IP, FRONTEND_CREDENTIAL};
 
 use crate::i18n::{t, t1, t2};
+
+/// The longest one exchange with the gateway may take, its answer read whole.
+const TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub struct Api {
@@ -170,7 +175,7 @@ impl Api {
             "frontend → gateway",
             reqwest::Client::builder()
                 .connect_timeout(Duration::from_secs(2))
-                .timeout(Duration::from_secs(30))
+                .timeout(TIMEOUT)
                 .redirect(reqwest::redirect::Policy::none()),
         )?;
         Ok(Self {
@@ -199,19 +204,67 @@ impl Api {
             .await
     }
 
-    /// A request for `caller`: their token, and their address vouched for to the gateway.
-    fn request(&self, caller: &Caller, method: Method, path: &str) -> reqwest::RequestBuilder {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
+    /// One whole exchange with the gateway for `caller`: their token, and their address
+    /// vouched for to the gateway. A gateway of this process takes it straight
+    /// (`pupero_http::in_process`); any other is reached over the socket. An error: the
+    /// gateway could not be reached, or its answer broke off.
+    async fn exchange(
+        &self,
+        caller: &Caller,
+        method: Method,
+        path: &str,
+        idempotency_key: Option<&str>,
+        body: Option<(&'static str, Bytes)>,
+    ) -> Result<(StatusCode, HeaderMap, Bytes), Failure> {
+        let mut headers = HeaderMap::new();
+        let mut set = |name: HeaderName, value: &str| {
+            if let Ok(v) = HeaderValue::from_str(value) {
+                headers.insert(name, v);
+            }
+        };
         if let Some(token) = &caller.token {
-            req = req.bearer_auth(token);
+            set(header::AUTHORIZATION, &format!("Bearer {token}"));
         }
         // The gateway believes the browser's address only with our service credential.
         if let Ok(credential) = self.keys.service_credential(crate::SERVICE) {
-            req = req
-                .header(FRONTEND_CREDENTIAL, credential)
-                .header(FRONTEND_CLIENT_IP, caller.ip.to_string());
+            set(FRONTEND_CREDENTIAL, &credential);
+            set(FRONTEND_CLIENT_IP, &caller.ip.to_string());
         }
-        req
+        if let Some(key) = idempotency_key {
+            set(HeaderName::from_static("idempotency-key"), key);
+        }
+        if let Some((content_type, _)) = &body {
+            set(header::CONTENT_TYPE, content_type);
+        }
+        let body = body.map(|(_, bytes)| bytes);
+        if let Some(local) = pupero_http::in_process::local(&self.base) {
+            let mut request = axum::http::Request::builder()
+                .method(method)
+                .uri(path)
+                .body(body.map_or_else(axum::body::Body::empty, axum::body::Body::from))
+                .map_err(|_| Failure::unavailable())?;
+            *request.headers_mut() = headers;
+            let answer = local
+                .exchange(request, TIMEOUT)
+                .await
+                .ok_or_else(Failure::unavailable)?;
+            return Ok((answer.status, answer.headers, answer.body));
+        }
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .headers(headers);
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let response = request.send().await.map_err(|e| {
+            tracing::warn!(error = %e, "gateway unreachable");
+            Failure::unavailable()
+        })?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.map_err(|_| Failure::unavailable())?;
+        Ok((status, headers, bytes))
     }
 
     /// POSTs a file as the request body (dispute evidence); the answer is JSON.
@@ -221,16 +274,10 @@ impl Api {
         path: &str,
         bytes: Vec<u8>,
     ) -> Result<T, Failure> {
-        let req = self
-            .request(caller, Method::POST, path)
-            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-            .body(bytes);
-        let response = req.send().await.map_err(|e| {
-            tracing::warn!(error = %e, "gateway unreachable");
-            Failure::unavailable()
-        })?;
-        let status = response.status();
-        let bytes = response.bytes().await.map_err(|_| Failure::unavailable())?;
+        let body = Some(("application/octet-stream", Bytes::from(bytes)));
+        let (status, _, bytes) = self
+            .exchange(caller, Method::POST, path, None, body)
+            .await?;
         if !status.is_success() {
             return Err(Failure::from_body(status, &bytes));
         }
@@ -242,15 +289,8 @@ impl Api {
         &self,
         caller: &Caller,
         path: &str,
-    ) -> Result<(reqwest::header::HeaderMap, Vec<u8>), Failure> {
-        let response = self
-            .request(caller, Method::GET, path)
-            .send()
-            .await
-            .map_err(|_| Failure::unavailable())?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(|_| Failure::unavailable())?;
+    ) -> Result<(HeaderMap, Vec<u8>), Failure> {
+        let (status, headers, bytes) = self.exchange(caller, Method::GET, path, None, None).await?;
         if !status.is_success() {
             return Err(Failure::from_body(status, &bytes));
         }
@@ -266,22 +306,16 @@ impl Api {
         body: Option<&B>,
         idempotency_key: Option<&str>,
     ) -> Result<T, Failure> {
-        let mut req = self.request(caller, method, path);
-        if let Some(key) = idempotency_key {
-            req = req.header("idempotency-key", key);
-        }
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        let response = match req.send().await {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::warn!(error = %e, "gateway unreachable");
-                return Err(Failure::unavailable());
-            }
+        let body = match body {
+            Some(b) => Some((
+                "application/json",
+                Bytes::from(serde_json::to_vec(b).map_err(|_| Failure::unavailable())?),
+            )),
+            None => None,
         };
-        let status = response.status();
-        let bytes = response.bytes().await.map_err(|_| Failure::unavailable())?;
+        let (status, _, bytes) = self
+            .exchange(caller, method, path, idempotency_key, body)
+            .await?;
         if !status.is_success() {
             return Err(Failure::from_body(status, &bytes));
         }

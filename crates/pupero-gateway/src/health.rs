@@ -65,6 +65,8 @@ pub async fn aggregate(State(state): State<GatewayState>) -> Json<PlatformHealth
     })
 }
 
+/// Always over the socket, even to a service of this process: the check is that its
+/// listener answers too.
 async fn check(
     client: &hyper_util::client::legacy::Client<
         hyper_util::client::legacy::connect::HttpConnector,

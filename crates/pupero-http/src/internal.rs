@@ -31,6 +31,8 @@ enum Failed {
     NotReached,
     /// It may have reached it and acted.
     AfterSent,
+    /// It could not be made (a path that is no URI): no replica would take it.
+    Unsendable(String),
 }
 
 #[derive(Clone)]
@@ -161,6 +163,12 @@ impl InternalClient {
                 }
                 Err(Failed::AfterSent) if retry_after_sent => continue,
                 Err(Failed::AfterSent) => return Err(unavailable()),
+                Err(Failed::Unsendable(e)) => {
+                    return Err(ApiError::internal(format!(
+                        "a call to {} could not be made: {e}",
+                        self.callee
+                    )));
+                }
             };
             outcome = self.answer(status, &bytes);
             if status.is_server_error() && retry_after_sent {
@@ -191,7 +199,9 @@ impl InternalClient {
         }
         let response = request.send().await.map_err(|e| {
             tracing::warn!(callee = self.callee, replica = %base, error = %e, "internal call failed");
-            if e.is_connect() {
+            if e.is_builder() {
+                Failed::Unsendable(e.to_string())
+            } else if e.is_connect() {
                 Failed::NotReached
             } else {
                 Failed::AfterSent
@@ -228,10 +238,9 @@ impl InternalClient {
             }
             None => axum::body::Body::empty(),
         };
-        let request = request.body(body).map_err(|e| {
-            tracing::warn!(callee = self.callee, error = %e, "internal call not built");
-            Failed::NotReached
-        })?;
+        let request = request
+            .body(body)
+            .map_err(|e| Failed::Unsendable(e.to_string()))?;
         match local.exchange(request, CALL_TIMEOUT).await {
             Some(answer) => Ok((answer.status, answer.body)),
             None => {
@@ -286,6 +295,34 @@ mod tests {
         );
         let config: pupero_config::ConfigError = error.into();
         assert!(config.to_string().contains("wallet → transactions"));
+    }
+
+    #[tokio::test]
+    async fn an_in_process_call_carries_the_token_and_a_malformed_path_downs_no_replica() {
+        use axum::routing::get;
+        let seed = crate::token::generate_seed();
+        let keys = JwtKeys::from_keys(
+            [("wallet", seed)],
+            [("wallet", crate::token::public_key(&seed))],
+        );
+        let router = axum::Router::new().route(
+            "/internal/echo",
+            get(|headers: axum::http::HeaderMap| async move {
+                axum::Json(headers.contains_key(axum::http::header::AUTHORIZATION))
+            }),
+        );
+        let _offer = crate::in_process::offer("127.0.0.1:4".parse().unwrap(), router);
+        let client =
+            InternalClient::new(keys, "wallet", "transactions", "http://127.0.0.1:4".into())
+                .unwrap();
+        let carried: bool = client.get("/internal/echo").await.unwrap();
+        assert!(carried, "the service token travels in process too");
+        let error = client.get::<bool>("/internal/a b").await.unwrap_err();
+        assert_eq!(error.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(
+            client.replicas.is_up(0),
+            "a call that could not be made is no replica's fault"
+        );
     }
 
     #[test]

@@ -45,6 +45,10 @@ fn free_port() -> u16 {
         .port()
 }
 
+fn fresh_ports() -> [u16; 6] {
+    std::array::from_fn(|_| free_port())
+}
+
 impl Node {
     pub(crate) fn new() -> Self {
         let data = std::env::temp_dir().join(format!(
@@ -56,14 +60,7 @@ impl Node {
         let db_url = format!("sqlite://{}/pupero.db?mode=rwc", data.display());
         Self {
             data,
-            ports: [
-                free_port(),
-                free_port(),
-                free_port(),
-                free_port(),
-                free_port(),
-                free_port(),
-            ],
+            ports: fresh_ports(),
             db_url,
             hot_url: None,
             env: Vec::new(),
@@ -84,24 +81,37 @@ impl Node {
         // same free port (with --regtest, monerod, a wallet-rpc, or another platform's
         // service), and then this one could not bind it.
         let log = self.data.join("pupero.log");
-        let before = std::fs::metadata(&log).map_or(0, |m| m.len());
-        let before = usize::try_from(before).unwrap_or(usize::MAX);
+        let log_len = || {
+            let len = std::fs::metadata(&log).map_or(0, |m| m.len());
+            usize::try_from(len).unwrap_or(usize::MAX)
+        };
+        let mut before = log_len();
         self.launch(crash_at).await;
         // A ceiling, not a measurement: on a loaded 2-core machine a start (migrations,
         // opening the wallet) has taken over 20 s, and with --regtest it first mines 81
         // blocks.
         let tries = if self.regtest { 3000 } else { 600 };
-        for _ in 0..tries {
+        let mut port_retries = 3;
+        let mut tried = 0;
+        while tried < tries {
+            tried += 1;
             let text = std::fs::read(&log).unwrap_or_default();
-            if text
-                .get(before..)
-                .is_some_and(|new| String::from_utf8_lossy(new).contains("Pupero is up."))
-            {
+            let new = String::from_utf8_lossy(text.get(before..).unwrap_or_default());
+            if new.contains("Pupero is up.") {
                 return;
             }
             if let Some(child) = self.child.as_mut()
                 && let Ok(Some(status)) = child.try_wait()
             {
+                // A free port is only free when it was asked for: another test's process
+                // may have been given it since. Fresh ports, and the start again.
+                if new.contains("Address already in use") && port_retries > 0 {
+                    port_retries -= 1;
+                    self.ports = fresh_ports();
+                    before = log_len();
+                    self.launch(crash_at).await;
+                    continue;
+                }
                 let text = std::fs::read_to_string(&log).unwrap_or_default();
                 panic!("pupero up exited ({status}) before it started; its log:\n{text}");
             }

@@ -142,16 +142,29 @@ impl InternalClient {
         // method alone (a PUT replaces, so sending it again changes nothing more).
         let retry_after_sent =
             crate::replicas::safe_to_retry(&method, &axum::http::HeaderMap::new());
+        // The same headers for every replica and either way of reaching it.
+        let mut headers = axum::http::HeaderMap::new();
+        let mut bearer = axum::http::HeaderValue::from_str(&format!("Bearer {token}"))
+            .map_err(ApiError::internal)?;
+        bearer.set_sensitive(true);
+        headers.insert(axum::http::header::AUTHORIZATION, bearer);
+        if body.is_some() {
+            headers.insert(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("application/json"),
+            );
+        }
+        crate::trace::propagate(&mut headers);
         let mut outcome = Err(unavailable());
         for i in self.replicas.order() {
             let base = self.replicas.base(i);
             let sent = match crate::in_process::local(base) {
                 Some(local) => {
-                    self.in_process(&local, &method, path, &token, body.as_ref())
+                    self.in_process(&local, &method, path, &headers, body.as_ref())
                         .await
                 }
                 None => {
-                    self.over_socket(base, &method, path, &token, body.as_ref())
+                    self.over_socket(base, &method, path, &headers, body.as_ref())
                         .await
                 }
             };
@@ -184,18 +197,15 @@ impl InternalClient {
         base: &str,
         method: &Method,
         path: &str,
-        token: &str,
+        headers: &axum::http::HeaderMap,
         body: Option<&Bytes>,
     ) -> Result<(StatusCode, Bytes), Failed> {
         let mut request = self
             .http
             .request(method.clone(), format!("{base}{path}"))
-            .bearer_auth(token);
-        request = crate::trace::propagate(request);
+            .headers(headers.clone());
         if let Some(body) = body {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.clone());
+            request = request.body(body.clone());
         }
         let response = request.send().await.map_err(|e| {
             tracing::warn!(callee = self.callee, replica = %base, error = %e, "internal call failed");
@@ -219,28 +229,18 @@ impl InternalClient {
         local: &crate::in_process::Local,
         method: &Method,
         path: &str,
-        token: &str,
+        headers: &axum::http::HeaderMap,
         body: Option<&Bytes>,
     ) -> Result<(StatusCode, Bytes), Failed> {
+        let body = body.map_or_else(axum::body::Body::empty, |b| {
+            axum::body::Body::from(b.clone())
+        });
         let mut request = axum::http::Request::builder()
             .method(method.clone())
             .uri(path)
-            .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"));
-        if let Some(c) = crate::TraceContext::current() {
-            request = request
-                .header(crate::service::REQUEST_ID, c.request_id)
-                .header(crate::trace::TRACEPARENT, c.traceparent);
-        }
-        let body = match body {
-            Some(body) => {
-                request = request.header(axum::http::header::CONTENT_TYPE, "application/json");
-                axum::body::Body::from(body.clone())
-            }
-            None => axum::body::Body::empty(),
-        };
-        let request = request
             .body(body)
             .map_err(|e| Failed::Unsendable(e.to_string()))?;
+        *request.headers_mut() = headers.clone();
         match local.exchange(request, CALL_TIMEOUT).await {
             Some(answer) => Ok((answer.status, answer.body)),
             None => {

@@ -73,13 +73,14 @@ impl TraceContext {
     }
 }
 
-/// Adds the current request's id and trace context to an outgoing call.
-pub fn propagate(request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-    match TraceContext::current() {
-        Some(c) => request
-            .header(REQUEST_ID.as_str(), c.request_id)
-            .header(TRACEPARENT.as_str(), c.traceparent),
-        None => request,
+/// Adds the current request's id and trace context to an outgoing call's headers.
+pub fn propagate(headers: &mut HeaderMap) {
+    if let Some(c) = TraceContext::current() {
+        for (name, value) in [(REQUEST_ID, c.request_id), (TRACEPARENT, c.traceparent)] {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                headers.insert(name, value);
+            }
+        }
     }
 }
 

@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use pupero_api::error::{ErrorBody, ErrorCode};
 use pupero_http::JwtKeys;
 use pupero_http::client_ip::{FRONTEND_CLIENT_IP, FRONTEND_CREDENTIAL};
+use pupero_http::exchange::{Outgoing, exchange};
 
 use crate::i18n::{t, t1, t2};
 
@@ -236,35 +237,20 @@ impl Api {
         if let Some((content_type, _)) = &body {
             set(header::CONTENT_TYPE, content_type);
         }
-        let body = body.map(|(_, bytes)| bytes);
-        if let Some(local) = pupero_http::in_process::local(&self.base) {
-            let mut request = axum::http::Request::builder()
-                .method(method)
-                .uri(path)
-                .body(body.map_or_else(axum::body::Body::empty, axum::body::Body::from))
-                .map_err(|_| Failure::unavailable())?;
-            *request.headers_mut() = headers;
-            let answer = local
-                .exchange(request, TIMEOUT)
-                .await
-                .ok_or_else(Failure::unavailable)?;
-            return Ok((answer.status, answer.headers, answer.body));
-        }
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .headers(headers);
-        if let Some(body) = body {
-            request = request.body(body);
-        }
-        let response = request.send().await.map_err(|e| {
-            tracing::warn!(error = %e, "gateway unreachable");
-            Failure::unavailable()
-        })?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(|_| Failure::unavailable())?;
-        Ok((status, headers, bytes))
+        let request = Outgoing {
+            method,
+            path,
+            headers,
+            body: body.map(|(_, bytes)| bytes),
+            limit: TIMEOUT,
+        };
+        let answer = exchange(&self.http, &self.base, request)
+            .await
+            .map_err(|e| {
+                tracing::warn!(error = %e, "gateway unreachable");
+                Failure::unavailable()
+            })?;
+        Ok((answer.status, answer.headers, answer.body))
     }
 
     /// POSTs a file as the request body (dispute evidence); the answer is JSON.

@@ -110,6 +110,7 @@ impl Local {
 }
 
 /// A whole answer: status, headers and body.
+#[derive(Debug)]
 pub struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,

@@ -18,22 +18,13 @@ use serde::de::DeserializeOwned;
 
 use pupero_api::error::ErrorBody;
 
+use crate::exchange::{Failed, Outgoing, exchange};
 use crate::{ApiError, JwtKeys, Replicas};
 
 /// How often a callee's replicas are health-checked (when there are several).
 const HEALTH_INTERVAL: Duration = Duration::from_secs(2);
 /// The longest a call may take, its answer read whole.
 const CALL_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// How a call failed without an answer.
-enum Failed {
-    /// It never reached the replica (connection refused): another one may take it.
-    NotReached,
-    /// It may have reached it and acted.
-    AfterSent,
-    /// It could not be made (a path that is no URI): no replica would take it.
-    Unsendable(String),
-}
 
 #[derive(Clone)]
 pub struct InternalClient {
@@ -158,96 +149,40 @@ impl InternalClient {
         let mut outcome = Err(unavailable());
         for i in self.replicas.order() {
             let base = self.replicas.base(i);
-            let sent = match crate::in_process::local(base) {
-                Some(local) => {
-                    self.in_process(&local, &method, path, &headers, body.as_ref())
-                        .await
-                }
-                None => {
-                    self.over_socket(base, &method, path, &headers, body.as_ref())
-                        .await
-                }
+            let request = Outgoing {
+                method: method.clone(),
+                path,
+                headers: headers.clone(),
+                body: body.clone(),
+                limit: CALL_TIMEOUT,
             };
-            let (status, bytes) = match sent {
+            let answer = match exchange(&self.http, base, request).await {
                 Ok(answer) => answer,
-                Err(Failed::NotReached) => {
-                    self.replicas.mark_down(i, "connection failed");
-                    continue;
-                }
-                Err(Failed::AfterSent) if retry_after_sent => continue,
-                Err(Failed::AfterSent) => return Err(unavailable()),
-                Err(Failed::Unsendable(e)) => {
-                    return Err(ApiError::internal(format!(
-                        "a call to {} could not be made: {e}",
-                        self.callee
-                    )));
+                Err(failed) => {
+                    tracing::warn!(callee = self.callee, replica = %base, error = %failed, "internal call failed");
+                    match failed {
+                        Failed::NotReached(_) => {
+                            self.replicas.mark_down(i, "connection failed");
+                            continue;
+                        }
+                        Failed::AfterSent(_) if retry_after_sent => continue,
+                        Failed::AfterSent(_) => return Err(unavailable()),
+                        Failed::Unsendable(e) => {
+                            return Err(ApiError::internal(format!(
+                                "a call to {} could not be made: {e}",
+                                self.callee
+                            )));
+                        }
+                    }
                 }
             };
-            outcome = self.answer(status, &bytes);
-            if status.is_server_error() && retry_after_sent {
+            outcome = self.answer(answer.status, &answer.body);
+            if answer.status.is_server_error() && retry_after_sent {
                 continue;
             }
             return outcome;
         }
         outcome
-    }
-
-    async fn over_socket(
-        &self,
-        base: &str,
-        method: &Method,
-        path: &str,
-        headers: &axum::http::HeaderMap,
-        body: Option<&Bytes>,
-    ) -> Result<(StatusCode, Bytes), Failed> {
-        let mut request = self
-            .http
-            .request(method.clone(), format!("{base}{path}"))
-            .headers(headers.clone());
-        if let Some(body) = body {
-            request = request.body(body.clone());
-        }
-        let response = request.send().await.map_err(|e| {
-            tracing::warn!(callee = self.callee, replica = %base, error = %e, "internal call failed");
-            if e.is_builder() {
-                Failed::Unsendable(e.to_string())
-            } else if e.is_connect() {
-                Failed::NotReached
-            } else {
-                Failed::AfterSent
-            }
-        })?;
-        let status = response.status();
-        let bytes = response.bytes().await.map_err(|_| Failed::AfterSent)?;
-        Ok((status, bytes))
-    }
-
-    /// The same call handed to a service of this process ([`crate::in_process`]), with the
-    /// headers and the time limit the socket's client gives it.
-    async fn in_process(
-        &self,
-        local: &crate::in_process::Local,
-        method: &Method,
-        path: &str,
-        headers: &axum::http::HeaderMap,
-        body: Option<&Bytes>,
-    ) -> Result<(StatusCode, Bytes), Failed> {
-        let body = body.map_or_else(axum::body::Body::empty, |b| {
-            axum::body::Body::from(b.clone())
-        });
-        let mut request = axum::http::Request::builder()
-            .method(method.clone())
-            .uri(path)
-            .body(body)
-            .map_err(|e| Failed::Unsendable(e.to_string()))?;
-        *request.headers_mut() = headers.clone();
-        match local.exchange(request, CALL_TIMEOUT).await {
-            Some(answer) => Ok((answer.status, answer.body)),
-            None => {
-                tracing::warn!(callee = self.callee, "internal call timed out or broke off");
-                Err(Failed::AfterSent)
-            }
-        }
     }
 
     fn answer<T: DeserializeOwned>(&self, status: StatusCode, bytes: &[u8]) -> Result<T, ApiError> {

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod authority;
 pub mod client_ip;
 pub mod error;
+pub mod exchange;
 pub mod extract;
 pub mod health;
 pub mod idempotency;

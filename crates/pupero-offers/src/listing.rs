@@ -13,6 +13,12 @@
 //! it: the listing keeps the earliest such end (`horizon_ms`), and the first read at or
 //! after it drops every kept answer and looks up the next one.
 //!
+//! An answer missing (never computed, or dropped by a change) is computed once: readers
+//! asking for the same query meanwhile, under the same generation, wait for that
+//! computation instead of each running it ([`Listing::lookup`]). Without this, 64
+//! connections reading a query that was just invalidated all computed it at once, and
+//! the listing's p99 went from 6 to 34–61 ms (docs/BENCHMARKS.md, 2026-12-05 later).
+//!
 //! `SAFETY_REFRESH` is only the net under a lost notice (the offers service was
 //! unreachable when the ledger told it): nothing is kept longer than that.
 //!
@@ -25,6 +31,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
+use tokio::sync::watch;
 
 /// The most any kept answer or balance is served without a refresh.
 const SAFETY_REFRESH: Duration = Duration::from_secs(60);
@@ -36,6 +43,10 @@ const MAX_SELLERS: usize = 100_000;
 
 #[derive(Default)]
 pub struct Listing {
+    /// Answers being computed, per query.
+    flights: Mutex<HashMap<String, Flight>>,
+    /// Tells flights apart, so a finished one removes only itself.
+    flight_ids: AtomicU64,
     /// Bumped when anything a kept answer shows changed.
     generation: AtomicU64,
     /// Bumped by every balance notice, known seller or not: a fetch in flight for that
@@ -70,6 +81,52 @@ impl<T: Clone> Kept<T> {
             && self.at.elapsed() < SAFETY_REFRESH
             && self.until.is_none_or(|u| Instant::now() < u))
         .then(|| self.value.clone())
+    }
+}
+
+/// One answer being computed, and the generation it was started under.
+struct Flight {
+    id: u64,
+    started: Generation,
+    answer: watch::Receiver<Option<Bytes>>,
+}
+
+/// What a reader of a query is to do: answer with these bytes, or compute the answer.
+pub enum Lookup<'a> {
+    Answer(Bytes),
+    Compute(Computing<'a>),
+}
+
+/// The right and the duty to compute one query's answer for everyone asking meanwhile:
+/// [`Computing::done`] hands them the answer; dropped without it (an error, a request
+/// gone), they compute it themselves.
+pub struct Computing<'a> {
+    listing: &'a Listing,
+    query: String,
+    id: u64,
+    started: Generation,
+    answer: watch::Sender<Option<Bytes>>,
+}
+
+impl Computing<'_> {
+    /// The generation the answer is computed under (see [`Listing::keep_answer`]).
+    pub fn started(&self) -> Generation {
+        self.started
+    }
+
+    /// The answer, for the readers waiting on it.
+    pub fn done(self, body: Bytes) {
+        let _ = self.answer.send(Some(body));
+    }
+}
+
+impl Drop for Computing<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut flights) = self.listing.flights.lock()
+            && flights.get(&self.query).is_some_and(|f| f.id == self.id)
+        {
+            flights.remove(&self.query);
+        }
     }
 }
 
@@ -113,6 +170,54 @@ impl Listing {
     pub fn bar_ends_at(&self, until_ms: i64) {
         self.horizon_ms.fetch_min(until_ms, Ordering::AcqRel);
         self.changed();
+    }
+
+    /// The answer to `query`: a kept one if still current; else the one being computed
+    /// under the current generation, waited for; else the duty to compute it.
+    pub async fn lookup(&self, query: &str) -> Lookup<'_> {
+        if let Some(body) = self.answer(query) {
+            return Lookup::Answer(body);
+        }
+        let waiting = {
+            let Ok(mut flights) = self.flights.lock() else {
+                return Lookup::Compute(self.computing(query));
+            };
+            let now = self.generation();
+            match flights.get(query) {
+                // Started before the latest change: its answer may not show it.
+                Some(f) if f.started == now => Some(f.answer.clone()),
+                _ => {
+                    let computing = self.computing(query);
+                    flights.insert(
+                        query.to_owned(),
+                        Flight {
+                            id: computing.id,
+                            started: computing.started,
+                            answer: computing.answer.subscribe(),
+                        },
+                    );
+                    return Lookup::Compute(computing);
+                }
+            }
+        };
+        if let Some(mut answer) = waiting
+            && let Ok(body) = answer.wait_for(Option::is_some).await
+            && let Some(body) = body.clone()
+        {
+            return Lookup::Answer(body);
+        }
+        // The one computing it gave up: compute it here (not as everyone's).
+        Lookup::Compute(self.computing(query))
+    }
+
+    fn computing(&self, query: &str) -> Computing<'_> {
+        Computing {
+            listing: self,
+            query: query.to_owned(),
+            id: self.flight_ids.fetch_add(1, Ordering::Relaxed),
+            started: self.generation(),
+            answer: watch::channel(None).0,
+        }
     }
 
     /// A kept answer for this exact query, if still current.
@@ -241,6 +346,58 @@ mod tests {
             None,
             "a change drops kept answers"
         );
+    }
+
+    fn computing<'a>(lookup: Lookup<'a>) -> Computing<'a> {
+        match lookup {
+            Lookup::Compute(c) => c,
+            Lookup::Answer(b) => panic!("expected to compute, got {b:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn readers_meanwhile_wait_for_the_one_computing() {
+        let listing = Listing::default();
+        let first = computing(listing.lookup("q").await);
+        let (second, _) = tokio::join!(listing.lookup("q"), async {
+            tokio::task::yield_now().await;
+            first.done(Bytes::from_static(b"one"));
+        });
+        match second {
+            Lookup::Answer(body) => assert_eq!(body, "one"),
+            Lookup::Compute(_) => panic!("a second reader computed the same answer"),
+        }
+        assert!(
+            listing.flights.lock().unwrap().is_empty(),
+            "the flight ended"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_reader_after_a_change_does_not_take_an_answer_started_before_it() {
+        let listing = Listing::default();
+        let before = computing(listing.lookup("q").await);
+        listing.changed();
+        let after = computing(listing.lookup("q").await);
+        assert_ne!(before.started(), after.started());
+        // The one started before ends; the newer flight stays for its own readers.
+        drop(before);
+        let (third, _) = tokio::join!(listing.lookup("q"), async {
+            tokio::task::yield_now().await;
+            after.done(Bytes::from_static(b"new"));
+        });
+        assert!(matches!(third, Lookup::Answer(body) if body == "new"));
+    }
+
+    #[tokio::test]
+    async fn readers_compute_themselves_when_the_one_computing_gives_up() {
+        let listing = Listing::default();
+        let first = computing(listing.lookup("q").await);
+        let (second, _) = tokio::join!(listing.lookup("q"), async {
+            tokio::task::yield_now().await;
+            drop(first);
+        });
+        assert!(matches!(second, Lookup::Compute(_)));
     }
 
     #[test]

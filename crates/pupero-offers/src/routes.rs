@@ -31,7 +31,7 @@ use pupero_http::{
 };
 
 use crate::entity::offer;
-use crate::listing::Generation;
+use crate::listing::{Generation, Lookup};
 use crate::records;
 use crate::store::{self, Filter, Sort};
 use crate::terms::{parse_amount, parse_side, validate, view};
@@ -340,10 +340,11 @@ async fn list_offers(
     }
     // Only answers to valid queries are kept, so a kept one needs no parsing.
     let key = raw.unwrap_or_default();
-    if let Some(body) = state.listing.answer(&key) {
-        return Ok(json_bytes(body));
-    }
-    let started = state.listing.generation();
+    let computing = match state.listing.lookup(&key).await {
+        Lookup::Answer(body) => return Ok(json_bytes(body)),
+        Lookup::Compute(computing) => computing,
+    };
+    let started = computing.started();
     // Read after the generation: a refresh that lands meanwhile bumps it, and this
     // answer is then not kept.
     let (fresh, first_stale) = state.prices.fresh();
@@ -426,6 +427,7 @@ async fn list_offers(
             .listing
             .keep_answer(&key, started, body.clone(), first_stale);
     }
+    computing.done(body.clone());
     Ok(json_bytes(body))
 }
 

@@ -77,11 +77,18 @@ fn script(load: &Load, scratch: &Path) -> anyhow::Result<PathBuf> {
         lua.push_str(&format!("wrk.body = {}\n", lua_string(body)));
     }
     if load.fresh {
+        // Unique across wrk's threads too: each thread's Lua state has its own counter,
+        // and the same unseeded random sequence, so a thread number is part of the key.
         lua.push_str(
-            "local n = 0\n\
+            "local threads = 0\n\
+             setup = function(thread)\n\
+               threads = threads + 1\n\
+               thread:set(\"thread_no\", threads)\n\
+             end\n\
+             local n = 0\n\
              request = function()\n\
                n = n + 1\n\
-               return wrk.format(nil, wrk.path .. \"&fresh=\" .. n .. \"-\" .. math.random(1000000000))\n\
+               return wrk.format(nil, wrk.path .. \"&fresh=\" .. thread_no .. \"-\" .. n)\n\
              end\n",
         );
     }

@@ -355,14 +355,20 @@ mod tests {
         }
     }
 
+    /// What a reader of "q" gets when it arrives just before `then` runs.
+    async fn read_before<'a>(listing: &'a Listing, then: impl FnOnce()) -> Lookup<'a> {
+        let (read, ()) = tokio::join!(listing.lookup("q"), async {
+            tokio::task::yield_now().await;
+            then();
+        });
+        read
+    }
+
     #[tokio::test]
     async fn readers_meanwhile_wait_for_the_one_computing() {
         let listing = Listing::default();
         let first = computing(listing.lookup("q").await);
-        let (second, _) = tokio::join!(listing.lookup("q"), async {
-            tokio::task::yield_now().await;
-            first.done(Bytes::from_static(b"one"));
-        });
+        let second = read_before(&listing, || first.done(Bytes::from_static(b"one"))).await;
         match second {
             Lookup::Answer(body) => assert_eq!(body, "one"),
             Lookup::Compute(_) => panic!("a second reader computed the same answer"),
@@ -382,10 +388,7 @@ mod tests {
         assert_ne!(before.started(), after.started());
         // The one started before ends; the newer flight stays for its own readers.
         drop(before);
-        let (third, _) = tokio::join!(listing.lookup("q"), async {
-            tokio::task::yield_now().await;
-            after.done(Bytes::from_static(b"new"));
-        });
+        let third = read_before(&listing, || after.done(Bytes::from_static(b"new"))).await;
         assert!(matches!(third, Lookup::Answer(body) if body == "new"));
     }
 
@@ -393,10 +396,7 @@ mod tests {
     async fn readers_compute_themselves_when_the_one_computing_gives_up() {
         let listing = Listing::default();
         let first = computing(listing.lookup("q").await);
-        let (second, _) = tokio::join!(listing.lookup("q"), async {
-            tokio::task::yield_now().await;
-            drop(first);
-        });
+        let second = read_before(&listing, || drop(first)).await;
         assert!(matches!(second, Lookup::Compute(_)));
     }
 

@@ -403,7 +403,7 @@ db_test! {
         };
         let challenges = raw("web_login_challenges", &["mfa_token"]).await;
         assert_eq!(challenges.len(), 1);
-        assert!(challenges[0].starts_with("v1:") && !challenges[0].contains("eyJ"), "{}", challenges[0]);
+        assert!(challenges[0].starts_with("v1:") && !crate::helpers::contains_jwt(&challenges[0]), "{}", challenges[0]);
 
         let page = web.get("/login/2fa").await;
         let code = totp_code(&secret, step);
@@ -413,7 +413,7 @@ db_test! {
         let stored = raw("web_sessions", &["access_token", "refresh_token"]).await;
         assert_eq!(stored.len(), 2);
         for token in &stored {
-            assert!(token.starts_with("v1:") && !token.contains("eyJ"), "{token}");
+            assert!(token.starts_with("v1:") && !crate::helpers::contains_jwt(token), "{token}");
         }
     }
 }
@@ -501,4 +501,17 @@ fn production_refuses_to_start_without_a_data_encryption_key() {
             );
         }
     }
+}
+
+#[test]
+fn a_token_is_told_from_random_base64_that_happens_to_hold_its_prefix() {
+    use crate::helpers::contains_jwt;
+    assert!(contains_jwt(
+        "Bearer eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiIxIn0.c2ln;"
+    ));
+    assert!(!contains_jwt("v1:vtt6h3ZjlyeyJ965lzFz25MvC_VxbEjg"));
+    assert!(
+        !contains_jwt("eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiIxIn0"),
+        "two parts are no token"
+    );
 }

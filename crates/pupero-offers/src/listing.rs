@@ -17,7 +17,7 @@
 //! asking for the same query meanwhile, under the same generation, wait for that
 //! computation instead of each running it ([`Listing::lookup`]). Without this, 64
 //! connections reading a query that was just invalidated all computed it at once, and
-//! the listing's p99 went from 6 to 34–61 ms (docs/BENCHMARKS.md, 2026-12-05 later).
+//! the listing's p99 went from 6 to 23–61 ms (docs/BENCHMARKS.md, 2026-12-05 later).
 //!
 //! `SAFETY_REFRESH` is only the net under a lost notice (the offers service was
 //! unreachable when the ledger told it): nothing is kept longer than that.
@@ -178,14 +178,14 @@ impl Listing {
         if let Some(body) = self.answer(query) {
             return Lookup::Answer(body);
         }
-        let waiting = {
+        let mut waiting = {
             let Ok(mut flights) = self.flights.lock() else {
                 return Lookup::Compute(self.computing(query));
             };
             let now = self.generation();
             match flights.get(query) {
                 // Started before the latest change: its answer may not show it.
-                Some(f) if f.started == now => Some(f.answer.clone()),
+                Some(f) if f.started == now => f.answer.clone(),
                 _ => {
                     let computing = self.computing(query);
                     flights.insert(
@@ -200,8 +200,7 @@ impl Listing {
                 }
             }
         };
-        if let Some(mut answer) = waiting
-            && let Ok(body) = answer.wait_for(Option::is_some).await
+        if let Ok(body) = waiting.wait_for(Option::is_some).await
             && let Some(body) = body.clone()
         {
             return Lookup::Answer(body);

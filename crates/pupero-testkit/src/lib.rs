@@ -7,6 +7,7 @@
 
 mod app;
 mod database;
+mod jwt;
 mod mail;
 mod prices;
 mod totp;
@@ -14,6 +15,7 @@ mod trading;
 
 pub use app::{TestApp, Tokens, error_code, error_field, error_of, run, settings_for, typed, xmr};
 pub use database::{Backend, TestDb};
+pub use jwt::contains_jwt;
 pub use mail::{Mail, MailCatcher};
 pub use prices::{KINDS as PRICE_SOURCES, PriceSources, Reply as PriceReply, eur_at, fixture};
 pub use pupero_api::ErrorCode;

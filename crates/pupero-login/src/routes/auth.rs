@@ -117,7 +117,7 @@ pub async fn login(
     if user.disabled {
         return Err(account_disabled());
     }
-    super::not_sanctioned(&state, user.id).await?;
+    super::not_sanctioned(&state.db, user.id).await?;
     let code_missing = req.totp.as_deref().is_none_or(|c| c.trim().is_empty());
     if user.totp_secret.is_some() && code_missing {
         // The password was right: a short-lived challenge lets the client ask for the code
@@ -171,7 +171,7 @@ async fn second_factor(
         Some(u) if u.deleted_at_ms.is_none() => return Err(account_disabled()),
         _ => return Err(expired()),
     };
-    super::not_sanctioned(state, user.id).await?;
+    super::not_sanctioned(&state.db, user.id).await?;
     let client = client_key(ip);
     // A challenge makes one session: checked before the code (a spent challenge does not
     // spend a code) and claimed after it, where the primary key decides between two
@@ -240,7 +240,7 @@ pub async fn refresh(
             let user = store::find_user(&tx, row.user_id).await?;
             match user {
                 Some(user) if user.is_active() => {
-                    if let Err(e) = super::not_sanctioned(&state, user.id).await {
+                    if let Err(e) = super::not_sanctioned(&tx, user.id).await {
                         // The token stays spent: a suspended or banned account's session
                         // does not survive it.
                         tx.commit().await?;

@@ -13,6 +13,7 @@ mod two_factor;
 use axum::http::StatusCode;
 pub use pupero_api::accounts::MeView;
 use pupero_http::ErrorCode;
+use sea_orm::ConnectionTrait;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -134,7 +135,7 @@ pub(crate) async fn me_view(state: &LoginState, u: &user::Model) -> ApiResult<Me
 pub(crate) async fn active_user(state: &LoginState, id: i64) -> ApiResult<user::Model> {
     match store::find_user(&state.db, id).await? {
         Some(u) if u.is_active() => {
-            not_sanctioned(state, u.id).await?;
+            not_sanctioned(&state.db, u.id).await?;
             Ok(u)
         }
         Some(u) if u.deleted_at_ms.is_none() => Err(account_disabled()),
@@ -166,8 +167,11 @@ pub(crate) async fn active_session(
 
 /// Refuses an account a suspension or ban keeps out now (signing in, refreshing, acting
 /// on its own account), with the sanction's reason and end.
-pub(crate) async fn not_sanctioned(state: &LoginState, user_id: i64) -> ApiResult<()> {
-    let restrictions = store::restrictions_of(&state.db, user_id).await?;
+///
+/// `db` is the caller's transaction when it holds one: a second connection from the pool
+/// could wait for the write lock that transaction holds.
+pub(crate) async fn not_sanctioned(db: &impl ConnectionTrait, user_id: i64) -> ApiResult<()> {
+    let restrictions = store::restrictions_of(db, user_id).await?;
     let now = pupero_db::now_ms();
     let standing = pupero_http::Standing {
         role: pupero_core::Role::User,

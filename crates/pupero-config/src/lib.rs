@@ -118,6 +118,10 @@ pub enum ConfigError {
     },
 }
 
+/// Enough for a trade load's concurrent writes and reads on every backend (BENCHMARKS.md)
+/// while 8 replicas stay under MariaDB's default 151 connections.
+pub const DEFAULT_DATABASE_POOL_SIZE: u32 = 16;
+
 /// Everything a Pupero process needs to know. Field docs are the `--help` text.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Settings {
@@ -133,6 +137,12 @@ pub struct Settings {
     /// Default: a SQLite file in the data directory.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<CredentialUrl>,
+    /// Connections this process keeps open to the database at most, shared by every
+    /// service it runs. With replicas, their sum must stay under the server's
+    /// `max_connections`.
+    #[arg(long, env = "DATABASE_POOL_SIZE", default_value_t = DEFAULT_DATABASE_POOL_SIZE,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub database_pool_size: u32,
 
     /// Address every service listens on. Keep 127.0.0.1 unless a network policy
     /// protects the internal services.
@@ -1142,6 +1152,19 @@ mod tests {
         for (args, variable) in table {
             let message = refused(args);
             assert!(message.contains(variable), "{args:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn the_database_pool_holds_one_to_a_thousand_connections() {
+        assert_eq!(settings(&[]).database_pool_size, DEFAULT_DATABASE_POOL_SIZE);
+        assert_eq!(
+            settings(&["--database-pool-size", "1"]).database_pool_size,
+            1
+        );
+        for bad in ["0", "1001", "-1", "many"] {
+            let message = refused(&[&format!("--database-pool-size={bad}")]);
+            assert!(message.contains("DATABASE_POOL_SIZE"), "{bad}: {message}");
         }
     }
 

@@ -23,12 +23,17 @@ pub mod told_versions;
 pub use sea_orm;
 pub use sea_orm_migration;
 
-/// Opens a pooled connection with the settings each backend needs to be safe under
-/// concurrency.
-pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+/// Opens a pool of at most `pool_size` connections, with the settings each backend needs to
+/// be safe under concurrency.
+///
+/// Code holding a connection (a transaction above all) must not wait for a second one from
+/// the same pool: when every other connection is lent to work that waits for the first
+/// (on SQLite, every writer waits for the one write lock), nothing moves until the acquire
+/// times out. The suite runs whole flows on a pool of one to catch that.
+pub async fn connect(url: &str, pool_size: u32) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(16)
+        .max_connections(pool_size)
         .min_connections(0)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))

@@ -669,9 +669,12 @@ mod tests {
     async fn database() -> (DatabaseConnection, std::path::PathBuf) {
         let dir = std::env::temp_dir().join(format!("pupero-offers-{}", rand::random::<u32>()));
         std::fs::create_dir_all(&dir).unwrap();
-        let db = pupero_db::connect(&format!("sqlite://{}/offers.db?mode=rwc", dir.display()))
-            .await
-            .unwrap();
+        let db = pupero_db::connect(
+            &format!("sqlite://{}/offers.db?mode=rwc", dir.display()),
+            pupero_config::DEFAULT_DATABASE_POOL_SIZE,
+        )
+        .await
+        .unwrap();
         crate::Migrator::up(&db, None).await.unwrap();
         (db, dir)
     }

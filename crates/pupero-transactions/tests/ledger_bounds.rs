@@ -51,9 +51,12 @@ async fn run(ops: Vec<Op>) {
             .subsec_nanos()
     ));
     std::fs::create_dir_all(&dir).unwrap();
-    let db = pupero_db::connect(&format!("sqlite://{}/l.db?mode=rwc", dir.display()))
-        .await
-        .unwrap();
+    let db = pupero_db::connect(
+        &format!("sqlite://{}/l.db?mode=rwc", dir.display()),
+        pupero_config::DEFAULT_DATABASE_POOL_SIZE,
+    )
+    .await
+    .unwrap();
     pupero_transactions::Migrator::up(&db, None).await.unwrap();
     let platform = Account::Platform(PlatformAccount::Adjustments);
     let mut users: BTreeMap<i64, i128> = BTreeMap::new();

@@ -134,9 +134,12 @@ fn entry() -> Entry {
 async fn run(ops: Vec<Op>) {
     let dir = std::env::temp_dir().join(format!("pupero-ledger-prop-{}", rand_suffix()));
     std::fs::create_dir_all(&dir).unwrap();
-    let db = pupero_db::connect(&format!("sqlite://{}/l.db?mode=rwc", dir.display()))
-        .await
-        .unwrap();
+    let db = pupero_db::connect(
+        &format!("sqlite://{}/l.db?mode=rwc", dir.display()),
+        pupero_config::DEFAULT_DATABASE_POOL_SIZE,
+    )
+    .await
+    .unwrap();
     pupero_transactions::Migrator::up(&db, None).await.unwrap();
     let mut m = Model::default();
     let adjustments = Account::Platform(PlatformAccount::Adjustments);

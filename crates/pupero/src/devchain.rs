@@ -232,7 +232,7 @@ pub async fn faucet(
     if nettype != "fakechain" {
         bail!("the faucet only works on a regtest chain (this daemon is {nettype})");
     }
-    let db = pupero_db::connect(&settings.database_url()).await?;
+    let db = pupero_db::connect(&settings.database_url(), settings.database_pool_size).await?;
     let user = pupero_login::store::find_by_login(&db, username)
         .await?
         .with_context(|| format!("no user named {username}"))?;

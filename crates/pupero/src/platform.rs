@@ -449,7 +449,7 @@ fn spawn_wallet_opener(
 /// Opens the configured database; a failure names it without its password.
 pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
     let url = settings.database_url();
-    pupero_db::connect(&url)
+    pupero_db::connect(&url, settings.database_pool_size)
         .await
         .with_context(|| format!("cannot open the database ({})", redact(&url)))
 }

@@ -25,9 +25,12 @@ mod tests {
         let dir =
             std::env::temp_dir().join(format!("pupero-wallet-store-{}", rand::random::<u64>()));
         std::fs::create_dir_all(&dir).unwrap();
-        let db = pupero_db::connect(&format!("sqlite://{}/w.db?mode=rwc", dir.display()))
-            .await
-            .unwrap();
+        let db = pupero_db::connect(
+            &format!("sqlite://{}/w.db?mode=rwc", dir.display()),
+            pupero_config::DEFAULT_DATABASE_POOL_SIZE,
+        )
+        .await
+        .unwrap();
         crate::Migrator::up(&db, None).await.unwrap();
         db
     }

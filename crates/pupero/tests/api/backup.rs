@@ -173,7 +173,7 @@ db_test! {
         assert_eq!(report.ledger_totals, manifest.ledger_totals);
 
         // The restored database, checked apart from the restore's own checks.
-        let restored = pupero_db::connect(&fresh.url).await.unwrap();
+        let restored = pupero_db::connect(&fresh.url, pupero_config::DEFAULT_DATABASE_POOL_SIZE).await.unwrap();
         let verified = pupero_transactions::ledger::verify(&restored).await.unwrap();
         assert!(verified.is_consistent(), "{verified:?}");
         assert_eq!(totals(&restored).await, manifest.ledger_totals);
@@ -208,7 +208,9 @@ db_test! {
 
 /// Table names of a database, through the catalog the backup reads.
 async fn tables(url: &str) -> Vec<String> {
-    let db = pupero_db::connect(url).await.unwrap();
+    let db = pupero_db::connect(url, pupero_config::DEFAULT_DATABASE_POOL_SIZE)
+        .await
+        .unwrap();
     let names = pupero::admin::table_names(&db).await.unwrap();
     db.close().await.ok();
     names
@@ -294,7 +296,7 @@ db_test! {
         let (ok, stdout, stderr) = pupero_cli(&["admin", "restore", "--database-url", &fresh.url, "--data-dir"], &[&restore_dir, Path::new("--from"), &dir]);
         assert!(ok, "{stderr}");
         assert!(stdout.contains("totals equal the manifest's"), "{stdout}");
-        let restored = pupero_db::connect(&fresh.url).await.unwrap();
+        let restored = pupero_db::connect(&fresh.url, pupero_config::DEFAULT_DATABASE_POOL_SIZE).await.unwrap();
         assert_eq!(totals(&restored).await, before);
         restored.close().await.ok();
         let (ok, _, stderr) = pupero_cli(&["admin", "restore", "--database-url", &fresh.url, "--from"], &[&dir]);

@@ -152,7 +152,9 @@ async fn a_deposit_in_the_pool_is_pending_at_once_through_the_wallets_notice() {
         .unwrap();
     assert_eq!(through_gateway.status(), StatusCode::NOT_FOUND);
     node.stop();
-    let db = pupero_db::connect(&node.db_url).await.unwrap();
+    let db = pupero_db::connect(&node.db_url, pupero_config::DEFAULT_DATABASE_POOL_SIZE)
+        .await
+        .unwrap();
     let report = pupero_transactions::ledger::verify(&db).await.unwrap();
     assert!(report.is_consistent(), "{report:?}");
 }

@@ -280,7 +280,9 @@ async fn send_row(
     node: &Node,
     withdrawal_id: i64,
 ) -> pupero_wallet::entity::withdrawal_send::Model {
-    let db = pupero_db::connect(&node.db_url).await.unwrap();
+    let db = pupero_db::connect(&node.db_url, pupero_config::DEFAULT_DATABASE_POOL_SIZE)
+        .await
+        .unwrap();
     let row = pupero_wallet::entity::withdrawal_send::Entity::find()
         .filter(pupero_wallet::entity::withdrawal_send::Column::WithdrawalId.eq(withdrawal_id))
         .one(&db)
@@ -468,7 +470,9 @@ async fn withdrawals_go_out_exactly_once_across_crashes() {
     .await;
     assert!(typed::<Paged<StatementLine>>(&balances).total >= 3);
     node.stop();
-    let db = pupero_db::connect(&node.db_url).await.unwrap();
+    let db = pupero_db::connect(&node.db_url, pupero_config::DEFAULT_DATABASE_POOL_SIZE)
+        .await
+        .unwrap();
     let report = pupero_transactions::ledger::verify(&db).await.unwrap();
     assert!(report.is_consistent(), "{report:?}");
     let b = pupero_transactions::ledger::balances(&db, 1).await.unwrap();
@@ -535,7 +539,9 @@ async fn a_batch_goes_out_exactly_once_after_a_crash_between_building_and_relayi
     node.launch(Some("before_relay")).await;
     node.wait_for_crash().await;
 
-    let db = pupero_db::connect(&node.db_url).await.unwrap();
+    let db = pupero_db::connect(&node.db_url, pupero_config::DEFAULT_DATABASE_POOL_SIZE)
+        .await
+        .unwrap();
     let sends = withdrawal_send::Entity::find()
         .filter(withdrawal_send::Column::WithdrawalId.is_in(ids.clone()))
         .all(&db)
@@ -593,7 +599,9 @@ async fn a_batch_goes_out_exactly_once_after_a_crash_between_building_and_relayi
         "each withdrawal once, for exactly its amount"
     );
     node.stop();
-    let db = pupero_db::connect(&node.db_url).await.unwrap();
+    let db = pupero_db::connect(&node.db_url, pupero_config::DEFAULT_DATABASE_POOL_SIZE)
+        .await
+        .unwrap();
     let report = pupero_transactions::ledger::verify(&db).await.unwrap();
     assert!(report.is_consistent(), "{report:?}");
     let b = pupero_transactions::ledger::balances(&db, 1).await.unwrap();

@@ -13,9 +13,12 @@ async fn database(name: &str) -> (DatabaseConnection, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!("pupero-group-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let db = pupero_db::connect(&format!("sqlite://{}/g.db?mode=rwc", dir.display()))
-        .await
-        .unwrap();
+    let db = pupero_db::connect(
+        &format!("sqlite://{}/g.db?mode=rwc", dir.display()),
+        pupero_config::DEFAULT_DATABASE_POOL_SIZE,
+    )
+    .await
+    .unwrap();
     db.execute_unprepared("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
         .await
         .unwrap();

@@ -14,7 +14,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_pupero");
 
 async fn migrations_round_trip(backend: Backend) {
     let db = TestDb::create(backend).await;
-    let conn = pupero_db::connect(&db.url).await.unwrap();
+    let conn = pupero_db::connect(&db.url, pupero_config::DEFAULT_DATABASE_POOL_SIZE)
+        .await
+        .unwrap();
     pupero::migrate_all(&conn).await.unwrap();
     pupero::migrations::require_current(&conn).await.unwrap();
     pupero::migrations::rollback_all(&conn).await.unwrap();
@@ -188,6 +190,7 @@ fn up_help_documents_every_variable() {
         "PUPERO_ENV",
         "PUPERO_DATA_DIR",
         "DATABASE_URL",
+        "DATABASE_POOL_SIZE",
         "BIND_ADDRESS",
         "PORT",
         "API_MANAGER_PORT",
@@ -518,7 +521,9 @@ async fn read_only_checks_refuse_a_database_without_the_schema_and_leave_it_alon
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("pupero migrate"), "{check:?}: {stderr}");
     }
-    let conn = pupero_db::connect(&db.url).await.unwrap();
+    let conn = pupero_db::connect(&db.url, pupero_config::DEFAULT_DATABASE_POOL_SIZE)
+        .await
+        .unwrap();
     let schema = sea_orm_migration::SchemaManager::new(&conn);
     for table in ["login_migrations", "transactions_migrations", "users"] {
         assert!(
@@ -533,7 +538,9 @@ async fn read_only_checks_refuse_a_database_without_the_schema_and_leave_it_alon
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn solvency_fails_when_the_hot_wallet_cannot_be_refreshed() {
     let db = TestDb::create(Backend::Sqlite).await;
-    let conn = pupero_db::connect(&db.url).await.unwrap();
+    let conn = pupero_db::connect(&db.url, pupero_config::DEFAULT_DATABASE_POOL_SIZE)
+        .await
+        .unwrap();
     pupero::migrate_all(&conn).await.unwrap();
     conn.close().await.ok();
     // Nothing listens on the discard port: the refresh fails, and so must the check.

@@ -286,7 +286,9 @@ async fn two_processes_contend_for_the_worker_leases(backend: Backend) {
     let db = TestDb::create(backend).await;
     let mut a = contender(&db.url, "replica-a");
     a.start(None).await;
-    let conn = pupero_db::connect(&db.url).await.unwrap();
+    let conn = pupero_db::connect(&db.url, pupero_config::DEFAULT_DATABASE_POOL_SIZE)
+        .await
+        .unwrap();
     let before = wait_for_holder(&conn, "replica-a").await;
     let mut b = contender(&db.url, "replica-b");
     b.start(None).await;

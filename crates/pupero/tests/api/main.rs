@@ -37,6 +37,7 @@ mod networks;
 mod notifications;
 mod offer_conditions;
 mod offers;
+mod one_connection;
 mod platform;
 mod rabbitmq;
 mod rate_limits;

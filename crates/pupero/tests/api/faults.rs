@@ -121,10 +121,11 @@ impl Node {
         panic!("pupero up did not start; its log:\n{text}");
     }
 
-    /// Starts `pupero up` without waiting for it (it may die at its crash point first).
-    async fn launch(&mut self, crash_at: Option<&str>) {
+    /// The binary with `args`, pointed at this node's data, database and ports (for `up`,
+    /// and for commands an operator runs beside it).
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_pupero"));
-        cmd.arg("up")
+        cmd.args(args)
             .env("PUPERO_DATA_DIR", &self.data)
             .env("DATABASE_URL", &self.db_url)
             .env("API_MANAGER_PORT", self.ports[0].to_string())
@@ -134,14 +135,20 @@ impl Node {
             .env("MONERO_WALLET_MANAGER_PORT", self.ports[4].to_string())
             .env("PORT", self.ports[5].to_string())
             .env("MODERATION_PORT", "0")
-            .env("MONERO_RPC_AUTH_SCHEME", "none")
+            .env("RUST_LOG", "warn");
+        cmd
+    }
+
+    /// Starts `pupero up` without waiting for it (it may die at its crash point first).
+    async fn launch(&mut self, crash_at: Option<&str>) {
+        let mut cmd = self.command(&["up"]);
+        cmd.env("MONERO_RPC_AUTH_SCHEME", "none")
             .env("MONERO_NETWORK", "regtest")
             .env("SWEEP_INTERVAL_SECONDS", "1")
             .env("RABBITMQ_POLL_INTERVAL_SECONDS", "1")
             // A restarted process is a new replica: it waits for the dead one's leases to
             // run out before its jobs (the withdrawal worker) start.
             .env("WORKER_LEASE_SECONDS", "2")
-            .env("RUST_LOG", "warn")
             .env_remove("PUPERO_CRASH_AT")
             .stdout(
                 std::fs::OpenOptions::new()

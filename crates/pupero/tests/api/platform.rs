@@ -276,85 +276,23 @@ fn admin_create_user_bootstraps_the_first_admin() {
 /// The newcomer's path: `pupero up --regtest`, register, `pupero dev faucet`, credited.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn up_regtest_and_the_faucet_fund_a_newcomer() {
-    let data = std::env::temp_dir().join(format!("pupero-newcomer-{}", rand::random::<u32>()));
-    let port = || {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    };
-    let ports = [port(), port(), port(), port(), port(), port()];
-    let env = |cmd: &mut Command| {
-        cmd.env("PUPERO_DATA_DIR", &data)
-            .env_remove("DATABASE_URL")
-            .env_remove("JWT_SECRET_KEY")
-            .env("API_MANAGER_PORT", ports[0].to_string())
-            .env("LOGIN_PORT", ports[1].to_string())
-            .env("OFFERS_PORT", ports[2].to_string())
-            .env("TRANSACTIONS_PORT", ports[3].to_string())
-            .env("MONERO_WALLET_MANAGER_PORT", ports[4].to_string())
-            .env("PORT", ports[5].to_string())
-            .env("MODERATION_PORT", "0")
-            .env("SWEEP_INTERVAL_SECONDS", "1")
-            .env("REGTEST_BLOCK_SECONDS", "1")
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-    };
+    let mut node = crate::faults::Node::new();
+    node.regtest = true;
+    node.env.push(("REGTEST_BLOCK_SECONDS", "1".to_owned()));
     // Without a chain the faucet says how to get one.
-    let mut faucet = Command::new(BIN);
-    faucet.args(["dev", "faucet", "--user", "newbie", "--amount", "5"]);
-    env(&mut faucet);
-    let refused = faucet.stderr(Stdio::piped()).output().unwrap();
+    let refused = node
+        .command(&["dev", "faucet", "--user", "newbie", "--amount", "5"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("pupero up --regtest"));
 
-    let mut up = Command::new(BIN);
-    up.args(["up", "--regtest"]);
-    env(&mut up);
-    let mut child = up.stdout(Stdio::piped()).spawn().unwrap();
-    let shown = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-    let mut stdout = child.stdout.take().unwrap();
-    let drain = {
-        let shown = shown.clone();
-        std::thread::spawn(move || {
-            use std::io::Read;
-            let mut buf = [0u8; 1024];
-            while let Ok(n) = stdout.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                shown
-                    .lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        })
-    };
-    let http = pupero_http::build_client("tests", reqwest::Client::builder()).unwrap();
-    let gw = format!("http://127.0.0.1:{}", ports[0]);
-    let mut ready = false;
-    // Generous: it mines 81 blocks and creates two wallets, on a machine the rest of the
-    // suite is loading too.
-    for _ in 0..1800 {
-        if http
-            .get(format!("{gw}/auth/users/x"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == StatusCode::NOT_FOUND)
-        {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(ready, "pupero up --regtest did not come up");
-    // The banner ends the start-up: where to go and what to do first.
+    // Waits for the banner, which ends the start-up: where to go and what to do first.
+    node.start(None).await;
     let mut banner = String::new();
     for _ in 0..100 {
-        banner = shown.lock().unwrap().clone();
+        banner = std::fs::read_to_string(node.data.join("pupero.log")).unwrap();
         if banner.contains("Stop with Ctrl-C") {
             break;
         }
@@ -362,8 +300,8 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
     }
     for part in [
         "Pupero is up.".to_owned(),
-        format!("http://127.0.0.1:{}", ports[5]),
-        format!("http://127.0.0.1:{}/docs", ports[0]),
+        format!("http://127.0.0.1:{}", node.ports[5]),
+        format!("{}/docs", node.gateway()),
         "pupero admin create-user".to_owned(),
         "--role admin".to_owned(),
         "pupero dev faucet --user NAME".to_owned(),
@@ -373,6 +311,8 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
             "{part} missing from the banner: {banner}"
         );
     }
+    let http = pupero_http::build_client("tests", reqwest::Client::builder()).unwrap();
+    let gw = node.gateway();
     let body =
         serde_json::json!({"email": "n@example.com", "username": "newbie", "password": PASSWORD});
     assert_eq!(
@@ -384,10 +324,11 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
             .status(),
         StatusCode::CREATED
     );
-    let mut faucet = Command::new(BIN);
-    faucet.args(["dev", "faucet", "--user", "newbie", "--amount", "5"]);
-    env(&mut faucet);
-    let paid = faucet.output().unwrap();
+    let paid = node
+        .command(&["dev", "faucet", "--user", "newbie", "--amount", "5"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     assert!(
         paid.status.success(),
         "{}",
@@ -427,11 +368,10 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
         "the faucet's coins are credited after 10 blocks"
     );
     // Solvency finds the regtest wallet by itself, and holds by the float put in at start.
-    let mut solvency = Command::new(BIN);
-    solvency.args(["admin", "solvency"]);
-    env(&mut solvency);
-    let report = solvency
+    let report = node
+        .command(&["admin", "solvency"])
         .env_remove("MONERO_RPC_URL")
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .output()
@@ -447,13 +387,7 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
         said.contains("margin 1.000000000000 XMR"),
         "the float: {said}"
     );
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status();
-    let _ = child.wait();
-    let _ = drain.join();
-    let _ = std::fs::remove_dir_all(data);
+    node.stop();
 }
 
 #[test]

@@ -11,14 +11,17 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
+use crate::chain;
 use crate::helpers::{Options, db_test, error_code, typed};
 use crate::trading::market;
 use crate::web::Web;
+use crate::withdrawals::{deposit, wait_status, withdraw};
 use pupero_api::ErrorCode;
 use pupero_api::auth::TokenPair;
 use pupero_api::moderation::SanctionView;
+use pupero_api::money::WithdrawalAccepted;
 use pupero_api::trades::TradeView;
-use pupero_core::TradeState;
+use pupero_core::{TradeState, WithdrawalStatus};
 
 fn one_connection() -> Options {
     Options::with(&[
@@ -91,6 +94,27 @@ db_test! {
             let (path, status) = load.await.unwrap();
             assert_eq!(status, ok, "{path}");
         }
+        app.assert_ledger_consistent().await;
+    }
+}
+
+db_test! {
+    /// Money in and out with the background work a pool of one shares with the requests:
+    /// the deposit sweeper, the outbox relay and the withdrawal worker.
+    async fn a_deposit_and_a_withdrawal_complete_on_one_pooled_connection(app, chain::options(&["--database-pool-size", "1", "--rabbitmq-poll-interval-seconds", "1"]).await) {
+        let _turn = chain::chain_turn().await;
+        let fixture = chain::fixture().await;
+        let alice = app.party("alice").await;
+        deposit(&app, &alice, 3).await;
+        assert_eq!(app.balances(&alice).await.0, "3.000000000000");
+        let receiver = fixture.user().create_address("one connection").await.unwrap().address;
+        let (status, body) = withdraw(&app, &alice, Some("pool-of-one"), json!({"address": receiver, "amount": "1"})).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let id = typed::<WithdrawalAccepted>(&body).withdrawal_id;
+        wait_status(&app, &alice, id, WithdrawalStatus::Relayed).await;
+        fixture.mine(10).await;
+        wait_status(&app, &alice, id, WithdrawalStatus::Confirmed).await;
+        assert_eq!(app.balances(&alice).await.0, "2.000000000000");
         app.assert_ledger_consistent().await;
     }
 }

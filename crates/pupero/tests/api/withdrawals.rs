@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::chain;
 use crate::helpers::{Party, TestApp, db_test, error_code, error_field, error_of, typed};
 
-async fn withdraw(
+pub(crate) async fn withdraw(
     app: &TestApp,
     who: &Party,
     key: Option<&str>,
@@ -32,7 +32,7 @@ async fn withdraw(
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
-async fn wait_status(
+pub(crate) async fn wait_status(
     app: &TestApp,
     who: &Party,
     id: i64,

@@ -221,6 +221,23 @@ impl Web {
         page
     }
 
+    /// Twenty page loads of this browser at once, as a tab restore makes them; each must
+    /// answer 200.
+    pub async fn load_pages_at_once(self: &std::sync::Arc<Self>, round: usize) {
+        let mut loads = Vec::new();
+        for i in 0..20 {
+            let web = self.clone();
+            let path = ["/balances", "/trades", "/settings", "/my/offers"][i % 4];
+            loads.push(tokio::spawn(
+                async move { (path, web.get(path).await.status) },
+            ));
+        }
+        for load in loads {
+            let (path, status) = load.await.unwrap();
+            assert_eq!(status, StatusCode::OK, "round {round}: {path}");
+        }
+    }
+
     pub async fn register(&self, username: &str) -> Page {
         let email = format!("{username}@example.com");
         let page = self
@@ -472,16 +489,7 @@ db_test! {
         let web = std::sync::Arc::new(Web::new(&app));
         web.register("gale").await;
         for round in 0..3 {
-            let mut loads = Vec::new();
-            for i in 0..20 {
-                let web = web.clone();
-                let path = ["/balances", "/trades", "/settings", "/my/offers"][i % 4];
-                loads.push(tokio::spawn(async move { (path, web.get(path).await.status) }));
-            }
-            for load in loads {
-                let (path, status) = load.await.unwrap();
-                assert_eq!(status, StatusCode::OK, "round {round}: {path}");
-            }
+            web.load_pages_at_once(round).await;
         }
         assert_eq!(web.get("/settings").await.status, StatusCode::OK, "still signed in");
     }

@@ -29,7 +29,7 @@ fn with_a_wallet() -> Options {
     ])
 }
 
-async fn make_key(app: &TestApp, who: &Party, body: Value) -> CreatedApiKey {
+pub(crate) async fn make_key(app: &TestApp, who: &Party, body: Value) -> CreatedApiKey {
     let (status, body) = app.post("/auth/api-keys", who.t(), body).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     typed(&body)
@@ -90,7 +90,7 @@ fn nonce() -> String {
 
 /// A signed call: `Authorization: ApiKey` carries only the key's public part; the body
 /// is sent exactly as signed.
-struct Signed<'a> {
+pub(crate) struct Signed<'a> {
     key: &'a CreatedApiKey,
     method: &'a str,
     path: &'a str,
@@ -100,7 +100,7 @@ struct Signed<'a> {
 }
 
 impl<'a> Signed<'a> {
-    fn new(key: &'a CreatedApiKey, method: &'a str, path: &'a str, body: Value) -> Self {
+    pub(crate) fn new(key: &'a CreatedApiKey, method: &'a str, path: &'a str, body: Value) -> Self {
         Self {
             key,
             method,
@@ -144,12 +144,12 @@ impl<'a> Signed<'a> {
         )
     }
 
-    async fn send(&self, app: &TestApp) -> (StatusCode, Value) {
+    pub(crate) async fn send(&self, app: &TestApp) -> (StatusCode, Value) {
         self.send_with(app, &self.signature(), &self.body).await
     }
 }
 
-fn open_body(offer: i64) -> Value {
+pub(crate) fn open_body(offer: i64) -> Value {
     json!({"offer_id": offer, "amount": "0.5", "price": "150.00"})
 }
 

@@ -20,11 +20,11 @@ use crate::trading::market;
 
 /// One event as the stream sent it.
 #[derive(Debug)]
-struct Sent {
-    kind: String,
+pub(crate) struct Sent {
+    pub(crate) kind: String,
     /// The `id:` field: where a resumed stream goes on from.
     cursor: String,
-    data: Value,
+    pub(crate) data: Value,
 }
 
 impl Sent {
@@ -33,13 +33,13 @@ impl Sent {
     }
 }
 
-struct Stream {
+pub(crate) struct Stream {
     response: reqwest::Response,
     buffer: String,
 }
 
 impl Stream {
-    async fn open(app: &TestApp, who: &Party, last_event_id: Option<&str>) -> Self {
+    pub(crate) async fn open(app: &TestApp, who: &Party, last_event_id: Option<&str>) -> Self {
         let mut request = app
             .http
             .get(format!("{}/notifications/stream", app.gateway))
@@ -56,7 +56,7 @@ impl Stream {
     }
 
     /// The next event, whatever its kind (keep-alive comments skipped).
-    async fn next(&mut self) -> Sent {
+    pub(crate) async fn next(&mut self) -> Sent {
         loop {
             while let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();

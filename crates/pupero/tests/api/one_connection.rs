@@ -11,7 +11,9 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
+use crate::api_keys::{Signed, make_key, open_body};
 use crate::chain;
+use crate::event_stream::Stream;
 use crate::helpers::{Options, db_test, error_code, typed};
 use crate::trading::market;
 use crate::web::Web;
@@ -107,5 +109,21 @@ db_test! {
         wait_status(&app, &alice, id, WithdrawalStatus::Confirmed).await;
         assert_eq!(app.balances(&alice).await.0, "2.000000000000");
         app.assert_ledger_consistent().await;
+    }
+}
+
+db_test! {
+    /// An event stream held open takes no connection away from the requests: a trade
+    /// opened by a bot with a signed key call reaches it.
+    async fn an_open_event_stream_and_a_signed_key_call_share_one_pooled_connection(app, one_connection()) {
+        let m = market(&app).await;
+        let mut stream = Stream::open(&app, &m.seller, None).await;
+        let key = make_key(&app, &m.buyer, json!({"scopes": ["read", "trade"]})).await;
+        let (status, body) = Signed::new(&key, "POST", "/transactions/trades", open_body(m.offer)).send(&app).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let opened = typed::<TradeView>(&body).id;
+        let event = stream.next().await;
+        assert_eq!((event.kind.as_str(), event.data["trade_id"].as_i64()), ("trade_opened", Some(opened)));
+        assert_eq!(app.trade_state(&m.seller, opened).await, TradeState::AwaitingPayment);
     }
 }

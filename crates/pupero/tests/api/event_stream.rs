@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use pupero_core::NotificationKind;
 use reqwest::StatusCode;
-use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait, TransactionTrait,
+};
 use serde_json::Value;
 
 use pupero_transactions::entity::notification;
@@ -84,9 +86,11 @@ impl Stream {
 }
 
 /// Writes an event for `who` in a transaction left open: its id is taken now, its commit
-/// is the caller's to make.
-async fn hold_event(app: &TestApp, who: &Party) -> (DatabaseTransaction, i64) {
-    let txn = app.db.begin().await.unwrap();
+/// is the caller's to make. On a connection of the test's own (`own`), not one of the
+/// platform's: the suite also runs with the platform's pool at one connection
+/// (scripts/test-pool-of-one.sh).
+async fn hold_event(own: &DatabaseConnection, who: &Party) -> (DatabaseTransaction, i64) {
+    let txn = own.begin().await.unwrap();
     let now = pupero_db::now_ms();
     let id = notification::Entity::insert(notification::ActiveModel {
         user_id: Set(who.id),
@@ -110,9 +114,10 @@ const LATE: Duration = Duration::from_millis(2_500);
 async fn a_late_committed_event_is_streamed_once(app: TestApp) {
     let m = market(&app).await;
     let mut stream = Stream::open(&app, &m.seller, None).await;
+    let own = pupero_db::connect(&app.db_url, 1).await.unwrap();
 
     // Live: the newer event arrives first, pointing back at the one still uncommitted.
-    let (held, late_id) = hold_event(&app, &m.seller).await;
+    let (held, late_id) = hold_event(&own, &m.seller).await;
     let first_trade = app.trade(&m.buyer, m.offer, "0.1").await;
     let newer = stream.next().await;
     assert_eq!(
@@ -147,7 +152,7 @@ async fn a_late_committed_event_is_streamed_once(app: TestApp) {
 
     // Resumed: the client goes away holding a cursor with a gap, the late event commits
     // while it is away, and the new stream sends it, and only what the first did not.
-    let (held, late_id) = hold_event(&app, &m.seller).await;
+    let (held, late_id) = hold_event(&own, &m.seller).await;
     // Another taker: a new account may hold only two open trades.
     let third_trade = app.trade(&m.stranger, m.offer, "0.1").await;
     let newer = stream.next().await;

@@ -118,8 +118,8 @@ pub enum ConfigError {
     },
 }
 
-/// Enough for a trade load's concurrent writes and reads on every backend (BENCHMARKS.md)
-/// while 8 replicas stay under MariaDB's default 151 connections.
+/// The pool every figure in docs/BENCHMARKS.md was measured with; 8 replicas of it stay
+/// under MariaDB's default `max_connections` (151).
 pub const DEFAULT_DATABASE_POOL_SIZE: u32 = 16;
 
 /// Everything a Pupero process needs to know. Field docs are the `--help` text.

@@ -4,7 +4,7 @@
 
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use pupero_core::PICONERO_PER_XMR;
@@ -122,7 +122,7 @@ impl Node {
     }
 
     /// The binary with `args`, pointed at this node's data, database and ports (for `up`,
-    /// and for commands an operator runs beside it).
+    /// and for commands an operator runs beside it), reading nothing from the terminal.
     pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_pupero"));
         cmd.args(args)
@@ -135,7 +135,8 @@ impl Node {
             .env("MONERO_WALLET_MANAGER_PORT", self.ports[4].to_string())
             .env("PORT", self.ports[5].to_string())
             .env("MODERATION_PORT", "0")
-            .env("RUST_LOG", "warn");
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null());
         cmd
     }
 

@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::api_keys::{Signed, make_key, open_body};
 use crate::chain;
 use crate::event_stream::Stream;
-use crate::helpers::{Options, db_test, error_code, typed};
+use crate::helpers::{Options, PASSWORD, db_test, error_code, typed};
 use crate::trading::market;
 use crate::web::Web;
 use crate::withdrawals::{deposit, wait_status, withdraw};
@@ -78,6 +78,8 @@ db_test! {
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let sanction = typed::<SanctionView>(&body).id;
         let (status, body) = app.post("/auth/token/refresh", None, json!({"refresh_token": stranger_session.refresh})).await;
+        assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, ErrorCode::AccountSuspended), "{body}");
+        let (status, body) = app.post("/auth/login", None, json!({"username": "stranger", "password": PASSWORD})).await;
         assert_eq!((status, error_code(&body)), (StatusCode::FORBIDDEN, ErrorCode::AccountSuspended), "{body}");
         let (status, body) = app.post(&format!("/moderation/sanctions/{sanction}/lift"), m.moderator.t(), json!({"reason": "reviewed"})).await;
         assert_eq!(status, ok, "{body}");

@@ -282,7 +282,6 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
     // Without a chain the faucet says how to get one.
     let refused = node
         .command(&["dev", "faucet", "--user", "newbie", "--amount", "5"])
-        .stdin(Stdio::null())
         .output()
         .unwrap();
     assert!(!refused.status.success());
@@ -326,7 +325,6 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
     );
     let paid = node
         .command(&["dev", "faucet", "--user", "newbie", "--amount", "5"])
-        .stdin(Stdio::null())
         .output()
         .unwrap();
     assert!(
@@ -371,7 +369,6 @@ async fn up_regtest_and_the_faucet_fund_a_newcomer() {
     let report = node
         .command(&["admin", "solvency"])
         .env_remove("MONERO_RPC_URL")
-        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .output()
